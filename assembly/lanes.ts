@@ -1,0 +1,31 @@
+// Loads of four output columns' taps when SIMD lanes run along columns (planar layouts).
+// Output column o reads input column o*stride + tap, so lane l sits `stride` floats after lane l-1.
+
+/** Column-stride classes, as type arguments so each instantiation is compiled on its own. */
+export type Stride1 = u8;
+export type Stride2 = u16;
+export type StrideAny = u32;
+
+/**
+ * Four floats at p, p+stride, p+2*stride, p+3*stride (stride in floats, strideBytes = 4*stride).
+ * S is Stride1 or Stride2 for contiguous loads, StrideAny to gather. (A type argument rather
+ * than a constant parameter: Binaryen folds the arms of a constant dispatch back together.)
+ * With STRIDE 2 the second load reads one float past the last lane: allocations keep 16 bytes of
+ * slack after every block, so that read stays inside memory we own.
+ */
+@inline export function loadStrided<S>(p: usize, strideBytes: usize): v128 {
+  if (sizeof<S>() == 1) return v128.load(p);
+  if (sizeof<S>() == 2) return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + strideBytes));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * strideBytes));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * strideBytes));
+}
+
+/** Column offsets of the four lanes: 0, s, 2s, 3s. */
+@inline export function laneOffsets(stride: i32): v128 {
+  let v = i32x4.splat(0);
+  v = i32x4.replace_lane(v, 1, stride);
+  v = i32x4.replace_lane(v, 2, 2 * stride);
+  return i32x4.replace_lane(v, 3, 3 * stride);
+}

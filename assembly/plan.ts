@@ -1,0 +1,36 @@
+// The window plan that TypeScript writes into linear memory before calling a pooling kernel.
+// Fields are 32-bit and laid out in declaration order; src/ops/plan.ts writes them in the same
+// order (PLAN_FIELDS) and checks the total size against planBytes() at start-up.
+//
+// Every spatial dim but the last is flattened into "rows"; the last dim is "columns".
+//   rowStarts[r]..rowStarts[r+1] index rowList: the input rows of output row r, in scan order.
+//   rowInit[r]: the first tap's input row (PyTorch's start index, even for a window with no row).
+//   rowDiv[r], colDiv[o]: the row and column parts of an average's divisor.
+//   colFirst[o], colCount[o]: first in-bounds input column of output column o, and how many.
+// Columns [vecLo, vecHi) are interior: all kw taps in bounds and colFirst advancing by stride.
+// Kernels never see padding, ceil mode or divisor rules: those are all in these tables.
+@unmanaged export class Plan {
+  planes: i32;      // batches for channels-last kernels, batches*channels for planar ones
+  inPlane: i32;     // elements per input plane (per sample, channels-last)
+  outPlane: i32;    // elements per output plane
+  inW: i32;         // input columns
+  channels: i32;    // channels-last: channels per pixel; planar: 1
+  outRows: i32;
+  outW: i32;
+  rowStarts: usize;
+  rowList: usize;
+  rowInit: usize;
+  rowDiv: usize;
+  colFirst: usize;
+  colCount: usize;
+  colDiv: usize;
+  kw: i32;
+  stride: i32;      // column stride
+  dilation: i32;    // column dilation
+  vecLo: i32;
+  vecHi: i32;
+}
+
+export function planBytes(): i32 {
+  return <i32>offsetof<Plan>();
+}

@@ -1,0 +1,28 @@
+// What a pooling window computes. Kernels take one of these as a compile-time constant
+// (every caller passes a literal into an @inline body), so each exported kernel is
+// specialised and the branches below fold away.
+
+/** Largest value; NaN wins. Value only. */
+export const MAX: i32 = 0;
+/** Largest value and its per-plane flat index (PyTorch's `indices`). */
+export const MAX_INDEX: i32 = 1;
+/** Sum divided by a divisor supplied by the plan. */
+export const AVG: i32 = 2;
+
+/** Neutral start of a window for `op`. */
+@inline export function initial(op: i32): f32 {
+  return op == AVG ? 0 : -Infinity;
+}
+
+/**
+ * PyTorch's max update, one lane at a time: take `v` when it is larger, or when it is NaN.
+ * Ties keep the earlier value (so -0/+0 keep whichever came first) and the last NaN wins.
+ */
+@inline export function takes(v: f32, best: f32): bool {
+  return v > best || v != v;
+}
+
+/** The same rule for four lanes: a mask of the lanes where `v` replaces `best`. */
+@inline export function takesLanes(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+}

@@ -1,0 +1,23 @@
+// Short, readable renderings of user values for error messages ("got -1", "got Array(4)").
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'boolean' || typeof value === 'symbol') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) {
+    return value.length <= 8 ? `[${value.map(describe).join(', ')}]` : `Array(${value.length})`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
+  const name = (value as object).constructor?.name;
+  if (name && name !== 'Object') return `a ${name}`;
+  try {
+    const json = JSON.stringify(value);
+    return json.length <= 80 ? json : 'an object';
+  } catch {
+    return 'an object';
+  }
+}

@@ -1,0 +1,134 @@
+// The allocator over wasm linear memory: the only code that grows it. Blocks are 16-byte
+// aligned and keep 16 bytes of slack after their end, because SIMD kernels may read (never
+// write, never use) a few floats past the last element they need.
+import { describe } from './describe';
+
+const ALIGN = 16;
+const SLACK = 16;
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB; engines cap a memory at 65536 pages. */
+export const MAX_MEMORY_BYTES = 65536 * PAGE;
+
+interface Block {
+  ptr: number;
+  size: number;
+}
+
+export interface MemoryStats {
+  /** Bytes currently reserved by live blocks (slack included). */
+  bytesInUse: number;
+  /** Live blocks. */
+  blocks: number;
+  /** Current size of linear memory in bytes. */
+  memoryBytes: number;
+}
+
+export class LinearMemory {
+  readonly memory: WebAssembly.Memory;
+  /** Free blocks, sorted by address, never adjacent (coalesced on free). */
+  private readonly freeList: Block[] = [];
+  private readonly live = new Map<number, number>();
+  private inUse = 0;
+
+  constructor(memory: WebAssembly.Memory, heapBase: number) {
+    this.memory = memory;
+    const start = roundUp(heapBase, ALIGN);
+    const end = memory.buffer.byteLength;
+    if (end > start) this.freeList.push({ ptr: start, size: end - start });
+  }
+
+  /** Reserve `bytes` (may grow memory, detaching earlier views). Throws RangeError when it cannot. */
+  alloc(bytes: number, what = 'buffer'): number {
+    if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${describe(bytes)} bytes for ${what}`);
+    const size = roundUp(bytes + SLACK, ALIGN);
+    if (size > MAX_MEMORY_BYTES) {
+      throw new RangeError(`${what} needs ${bytes} bytes, more than wasm memory can hold (4 GiB)`);
+    }
+    let index = this.freeList.findIndex((b) => b.size >= size);
+    if (index < 0) index = this.grow(size, bytes, what);
+    const block = this.freeList[index];
+    const ptr = block.ptr;
+    if (block.size === size) this.freeList.splice(index, 1);
+    else {
+      block.ptr += size;
+      block.size -= size;
+    }
+    this.live.set(ptr, size);
+    this.inUse += size;
+    return ptr;
+  }
+
+  /** Return a block from alloc(). Freeing anything else is a programming error. */
+  free(ptr: number): void {
+    const size = this.live.get(ptr);
+    if (size === undefined) throw new Error(`simdpool internal error: free of unknown block ${ptr}`);
+    this.live.delete(ptr);
+    this.inUse -= size;
+    const list = this.freeList;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].ptr < ptr) lo = mid + 1;
+      else hi = mid;
+    }
+    const prev = list[lo - 1];
+    const next = list[lo];
+    if (prev && prev.ptr + prev.size === ptr) {
+      prev.size += size;
+      if (next && prev.ptr + prev.size === next.ptr) {
+        prev.size += next.size;
+        list.splice(lo, 1);
+      }
+    } else if (next && ptr + size === next.ptr) {
+      next.ptr = ptr;
+      next.size += size;
+    } else {
+      list.splice(lo, 0, { ptr, size });
+    }
+  }
+
+  isLive(ptr: number): boolean {
+    return this.live.has(ptr);
+  }
+
+  stats(): MemoryStats {
+    return { bytesInUse: this.inUse, blocks: this.live.size, memoryBytes: this.memory.buffer.byteLength };
+  }
+
+  /** Grow memory so that a free block of `size` exists at the top; returns its index. */
+  private grow(size: number, bytes: number, what: string): number {
+    const end = this.memory.buffer.byteLength;
+    const last = this.freeList[this.freeList.length - 1];
+    const topFree = last && last.ptr + last.size === end ? last.size : 0;
+    const needed = size - topFree;
+    // Grow by at least an eighth of the current size, so many small growths stay cheap.
+    const pages = Math.max(Math.ceil(needed / PAGE), Math.ceil(end / PAGE / 8));
+    const minimum = Math.ceil(needed / PAGE);
+    if (!this.tryGrow(pages) && !this.tryGrow(minimum)) {
+      throw new RangeError(
+        `${what} needs ${bytes} bytes, but wasm memory cannot grow beyond ${end} bytes ` +
+          `(${this.inUse} in use; the limit is 4 GiB)`,
+      );
+    }
+    const newEnd = this.memory.buffer.byteLength;
+    if (topFree > 0) last.size += newEnd - end;
+    else this.freeList.push({ ptr: end, size: newEnd - end });
+    return this.freeList.length - 1;
+  }
+
+  private tryGrow(pages: number): boolean {
+    const current = this.memory.buffer.byteLength / PAGE;
+    if (current + pages > MAX_MEMORY_BYTES / PAGE) return false;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

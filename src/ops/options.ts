@@ -1,0 +1,120 @@
+// Reading and validating user option bags. Every bad option is a TypeError (wrong type or
+// unknown name) or a RangeError (wrong value) that names the option and the value.
+import { describe } from '../describe';
+import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
+import type { OperatorSpec } from './registry';
+
+export type Size = number | readonly number[];
+export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
+
+/** Options of the windowed pooling operators (PyTorch's names). */
+export interface PoolOptions {
+  kernelSize: Size;
+  stride?: Size | null;
+  padding?: Padding;
+  dilation?: Size;
+  ceilMode?: boolean;
+  returnIndices?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+/** The option bag as an object; TypeError for anything else or for an unknown name. */
+export function readOptionBag(op: OperatorSpec, opts: unknown, required: boolean): Record<string, unknown> {
+  if (opts === undefined || opts === null) {
+    if (required) throw new TypeError(`${op.name}: options are required (at least kernelSize), got ${describe(opts)}`);
+    return {};
+  }
+  if (typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeError(`${op.name}: options must be an object, got ${describe(opts)}`);
+  }
+  const bag = opts as Record<string, unknown>;
+  for (const key of Object.keys(bag)) {
+    if (!op.options.includes(key)) {
+      throw new TypeError(`${op.name}: unknown option ${describe(key)} (accepted: ${op.options.join(', ')})`);
+    }
+  }
+  return bag;
+}
+
+export function readBool(op: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** A size option: one integer for every dim, or one per dim; each at least `min`. */
+export function readSizes(op: string, name: string, value: unknown, dims: number, min: number): number[] {
+  const what = `${min === 0 ? 'a non-negative' : 'a positive'} integer or an array of ${dims}`;
+  let list: unknown[];
+  if (typeof value === 'number') list = new Array(dims).fill(value);
+  else if (Array.isArray(value)) {
+    if (value.length !== dims && !(value.length === 1 && dims > 1)) {
+      throw new RangeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+    }
+    list = value.length === dims ? value : new Array(dims).fill(value[0]);
+  } else {
+    throw new TypeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+  }
+  for (const v of list) {
+    if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+    if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+  }
+  return list as number[];
+}
+
+function readPadding(op: string, value: unknown, dims: number): PaddingSpec {
+  if (value === undefined) return { kind: 'symmetric', pad: new Array(dims).fill(0) };
+  if (value === 'same') return { kind: 'same' };
+  if (value === 'valid') return { kind: 'explicit', before: new Array(dims).fill(0), after: new Array(dims).fill(0) };
+  if (typeof value === 'string') {
+    throw new RangeError(`${op}: padding must be a size, 'valid', 'same' or an object of sides, got ${describe(value)}`);
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const sides = PADDING_SIDES[dims];
+    const names = sides.flat();
+    const bag = value as Record<string, unknown>;
+    for (const key of Object.keys(bag)) {
+      if (!names.includes(key)) {
+        throw new TypeError(`${op}: padding side ${describe(key)} is not one of ${names.join(', ')}`);
+      }
+    }
+    const side = (name: string): number => {
+      const v = bag[name] ?? 0;
+      if (typeof v !== 'number') throw new TypeError(`${op}: padding.${name} must be a non-negative integer, got ${describe(v)}`);
+      if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${op}: padding.${name} must be a non-negative integer, got ${describe(v)}`);
+      return v;
+    };
+    return { kind: 'explicit', before: sides.map(([b]) => side(b)), after: sides.map(([, a]) => side(a)) };
+  }
+  return { kind: 'symmetric', pad: readSizes(op, 'padding', value, dims, 0) };
+}
+
+/** kernelSize, stride, dilation, padding and ceilMode of a windowed operator. */
+export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): WindowSpec {
+  const dims = op.dims;
+  if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
+  const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
+  const stride =
+    bag.stride === undefined || bag.stride === null || (Array.isArray(bag.stride) && bag.stride.length === 0)
+      ? kernel
+      : readSizes(op.name, 'stride', bag.stride, dims, 1);
+  const dilation = bag.dilation === undefined ? new Array(dims).fill(1) : readSizes(op.name, 'dilation', bag.dilation, dims, 1);
+  return {
+    kernel,
+    stride,
+    dilation,
+    padding: readPadding(op.name, bag.padding, dims),
+    ceilMode: readBool(op.name, 'ceilMode', bag.ceilMode, false),
+  };
+}
+
+/** divisorOverride: a non-zero integer (negative allowed, as PyTorch), or absent. */
+export function readDivisorOverride(op: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${op}: divisorOverride must be a non-zero integer, got ${describe(value)}`);
+  if (!Number.isSafeInteger(value) || value === 0) {
+    throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${describe(value)}`);
+  }
+  return value;
+}

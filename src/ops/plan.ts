@@ -1,0 +1,166 @@
+// The window plan: the tables a pooling kernel walks, written into linear memory (layout in
+// assembly/plan.ts). All spatial dims but the last are flattened into rows; the last is columns.
+// Plans depend only on shapes and options, so the most recent ones are cached.
+import { axisWindows, type Axis, type AxisWindows } from '../shape';
+import type { LinearMemory } from '../memory';
+
+/** Field order of assembly/plan.ts's Plan; every field is 32-bit. */
+export const PLAN_FIELDS = [
+  'planes', 'inPlane', 'outPlane', 'inW', 'channels', 'outRows', 'outW',
+  'rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv',
+  'kw', 'stride', 'dilation', 'vecLo', 'vecHi',
+] as const;
+
+/** How an average's divisor is formed. Max pooling ignores it. */
+export interface Divisor {
+  override?: number;
+  /** Count padded cells (countIncludePad); otherwise only cells inside the input. */
+  countPadding: boolean;
+}
+
+/** What the kernel iterates over: planes of contiguous columns, or pixels of `channels` floats. */
+export interface PlanShape {
+  channelsLast: boolean;
+  planes: number;
+  channels: number;
+}
+
+export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
+  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}`);
+  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding}`;
+}
+
+/** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
+export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
+  const windows = axes.map(axisWindows);
+  const rowAxes = axes.slice(0, -1);
+  const rowWindows = windows.slice(0, -1);
+  const col = windows[windows.length - 1];
+  const colAxis = axes[axes.length - 1];
+  const rows = flattenRows(rowAxes, rowWindows, divisor);
+  const outRows = rows.init.length;
+  const outW = colAxis.out;
+
+  // One block: the Plan struct, then the tables, each 16-byte aligned for vector loads.
+  const parts: Array<[string, Int32Array | Float32Array]> = [
+    ['rowStarts', rows.starts],
+    ['rowList', rows.list],
+    ['rowInit', rows.init],
+    ['rowDiv', rows.div],
+    ['colFirst', col.first],
+    ['colCount', col.count],
+    ['colDiv', columnDivisors(col, divisor)],
+  ];
+  let offset = align16(PLAN_FIELDS.length * 4);
+  const offsets: Record<string, number> = {};
+  for (const [name, table] of parts) {
+    offsets[name] = offset;
+    offset = align16(offset + table.length * 4);
+  }
+  const ptr = memory.alloc(offset, 'pooling plan');
+  const bytes = new ArrayBuffer(offset);
+  for (const [name, table] of parts) {
+    new (table.constructor as Int32ArrayConstructor)(bytes, offsets[name], table.length).set(table as Int32Array);
+  }
+  const inPlane = axes.reduce((n, a) => n * a.size, 1) * (shape.channelsLast ? shape.channels : 1);
+  const outPlane = axes.reduce((n, a) => n * a.out, 1) * (shape.channelsLast ? shape.channels : 1);
+  const fields: Record<(typeof PLAN_FIELDS)[number], number> = {
+    planes: shape.planes,
+    inPlane,
+    outPlane,
+    inW: colAxis.size,
+    channels: shape.channelsLast ? shape.channels : 1,
+    outRows,
+    outW,
+    rowStarts: ptr + offsets.rowStarts,
+    rowList: ptr + offsets.rowList,
+    rowInit: ptr + offsets.rowInit,
+    rowDiv: ptr + offsets.rowDiv,
+    colFirst: ptr + offsets.colFirst,
+    colCount: ptr + offsets.colCount,
+    colDiv: ptr + offsets.colDiv,
+    kw: colAxis.kernel,
+    stride: colAxis.stride,
+    dilation: colAxis.dilation,
+    vecLo: col.interiorLo,
+    vecHi: col.interiorHi,
+  };
+  const header = new Int32Array(bytes, 0, PLAN_FIELDS.length);
+  PLAN_FIELDS.forEach((name, i) => (header[i] = fields[name]));
+  new Uint8Array(memory.memory.buffer, ptr, offset).set(new Uint8Array(bytes));
+  return ptr;
+}
+
+interface RowTables {
+  starts: Int32Array;
+  list: Int32Array;
+  init: Int32Array;
+  div: Float32Array;
+}
+
+/**
+ * The cartesian product of the leading axes' windows, in scan order: for every output row
+ * (row-major over the leading axes), the flattened input rows it reads.
+ */
+function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], divisor: Divisor): RowTables {
+  let entries: Array<{ list: number[]; init: number; div: number }> = [{ list: [0], init: 0, div: 1 }];
+  for (let i = 0; i < axes.length; i++) {
+    const a = axes[i];
+    const w = windows[i];
+    const next: typeof entries = [];
+    for (const e of entries) {
+      for (let o = 0; o < a.out; o++) {
+        const list: number[] = [];
+        for (const row of e.list) {
+          for (let j = 0; j < w.count[o]; j++) list.push(row * a.size + w.first[o] + j * a.dilation);
+        }
+        const factor = divisor.countPadding ? w.padded[o] : w.count[o];
+        next.push({ list, init: e.init * a.size + w.first[o], div: e.div * factor });
+      }
+    }
+    entries = next;
+  }
+  const starts = new Int32Array(entries.length + 1);
+  entries.forEach((e, r) => (starts[r + 1] = starts[r] + e.list.length));
+  const list = Int32Array.from(entries.flatMap((e) => e.list));
+  const init = Int32Array.from(entries, (e) => e.init);
+  const div = Float32Array.from(entries, (e) => (divisor.override === undefined ? e.div : divisor.override));
+  return { starts, list, init, div };
+}
+
+function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
+  if (divisor.override !== undefined) return new Float32Array(w.count.length).fill(1);
+  return Float32Array.from(divisor.countPadding ? w.padded : w.count);
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/** Plans by key, least recently used first; evicted plans are freed. */
+export class PlanCache {
+  private readonly plans = new Map<string, number>();
+  constructor(private readonly memory: LinearMemory, private readonly capacity = 64) {}
+
+  get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
+    const key = planKey(shape, axes, divisor);
+    let ptr = this.plans.get(key);
+    if (ptr !== undefined) {
+      this.plans.delete(key);
+    } else {
+      ptr = writePlan(this.memory, shape, axes, divisor);
+      if (this.plans.size >= this.capacity) {
+        const [oldest, oldPtr] = this.plans.entries().next().value as [string, number];
+        this.plans.delete(oldest);
+        this.memory.free(oldPtr);
+      }
+    }
+    this.plans.set(key, ptr);
+    return ptr;
+  }
+
+  clear(): void {
+    for (const ptr of this.plans.values()) this.memory.free(ptr);
+    this.plans.clear();
+  }
+}

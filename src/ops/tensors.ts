@@ -1,0 +1,148 @@
+// Tensor arguments and results of an operator call. Plain tensors ({ data, shape, layout })
+// are validated, copied into scratch memory and their results copied out; resident tensors
+// are used in place. Everything is validated before anything is allocated, and a call frees
+// its scratch memory whether it succeeds or throws.
+import type { Context } from '../context';
+import { describe } from '../describe';
+import { MAX_MEMORY_BYTES } from '../memory';
+import { readGeometry, shapeWith, LAYOUTS, type Geometry } from '../shape';
+import { Tensor, tensorAddress, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
+
+export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
+
+export interface TensorArg {
+  g: Geometry;
+  shape: readonly number[];
+  /** Set for resident tensors. */
+  tensor?: Tensor<'float32'>;
+  /** Set for plain tensors. */
+  data?: Float32Array;
+}
+
+/** Validate `x` (named `name` in messages) as a float32 tensor with `dims` spatial dims. */
+export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x'): TensorArg {
+  if (x instanceof Tensor) {
+    if (x.dtype !== 'float32') throw new TypeError(`${op}: ${name} must be a float32 tensor, got ${x.dtype}`);
+    tensorAddress(x, ctx.memory); // throws for a disposed or foreign tensor
+    const g = readGeometry(op, x.shape, x.layout, dims);
+    checkExtents(op, name, g);
+    return { g, shape: x.shape, tensor: x as Tensor<'float32'> };
+  }
+  if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
+  const { data, shape, layout } = x as Partial<TensorLike>;
+  if (!(data instanceof Float32Array)) throw new TypeError(`${op}: ${name}.data must be a Float32Array, got ${describe(data)}`);
+  const dims0 = readShape(op, name, shape);
+  const size = dims0.reduce((a, b) => a * b, 1);
+  if (size !== data.length) {
+    throw new RangeError(`${op}: ${name}.data has ${data.length} elements but ${name}.shape ${describe(shape)} needs ${size}`);
+  }
+  const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims);
+  checkExtents(op, name, g);
+  return { g, shape: dims0, data };
+}
+
+export function readShape(op: string, name: string, shape: unknown): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name}.shape must be an array of sizes, got ${describe(shape)}`);
+  for (const n of shape) {
+    if (typeof n !== 'number') throw new TypeError(`${op}: ${name}.shape must be an array of sizes, got ${describe(shape)}`);
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new RangeError(`${op}: ${name}.shape must hold non-negative integers, got ${describe(shape)}`);
+    }
+  }
+  return [...shape];
+}
+
+function checkExtents(op: string, name: string, g: Geometry): void {
+  if (g.channels < 1 || g.spatial.some((n) => n < 1)) {
+    throw new RangeError(
+      `${op}: ${name} must have non-zero channel and spatial sizes (only the batch may be 0), got shape ` +
+        describe(shapeWith(g, g.spatial)),
+    );
+  }
+  const elements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+  if (elements * 4 > MAX_MEMORY_BYTES) {
+    throw new RangeError(`${op}: ${name} has ${elements} elements, more than wasm memory can hold (4 GiB)`);
+  }
+}
+
+/** One operator call's memory: scratch blocks to free and plain results to copy out. */
+export class CallMemory {
+  private readonly scratch: number[] = [];
+  private readonly copies: Array<{ ptr: number; result: PlainTensor<Float32Array | Int32Array> }> = [];
+  /** New resident results: handed to the caller on success, freed if the call fails. */
+  private readonly fresh: Tensor<DType>[] = [];
+  private finished = false;
+
+  constructor(private readonly ctx: Context) {}
+
+  /** The address of an input's data, copying a plain tensor into scratch memory. */
+  input(arg: TensorArg): number {
+    if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
+    const data = arg.data!;
+    const ptr = this.alloc(data.byteLength, 'input');
+    new Float32Array(this.ctx.memory.memory.buffer, ptr, data.length).set(data);
+    return ptr;
+  }
+
+  /**
+   * Where a result goes: `out` when given (checked against shape, layout and dtype), a new
+   * resident tensor when the input was resident, otherwise scratch copied out by finish().
+   */
+  output<D extends DType>(
+    op: string, name: string, dtype: D, shape: readonly number[], layout: Layout,
+    resident: boolean, out: unknown, inputs: readonly TensorArg[],
+  ): { ptr: number; result: Tensor<D> | PlainTensor<Float32Array | Int32Array> } {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (out !== undefined && out !== null) {
+      if (!(out instanceof Tensor)) {
+        throw new TypeError(`${op}: ${name} must be a resident tensor (sp.tensor), got ${describe(out)}`);
+      }
+      if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${out.dtype}`);
+      const ptr = tensorAddress(out, this.ctx.memory);
+      if (out.layout !== layout || out.shape.length !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
+        throw new RangeError(
+          `${op}: ${name} must have shape ${describe([...shape])} and layout '${layout}', ` +
+            `got ${describe([...out.shape])} '${out.layout}'`,
+        );
+      }
+      if (inputs.some((a) => a.tensor === (out as unknown))) throw new RangeError(`${op}: ${name} must not be an input tensor`);
+      return { ptr, result: out as Tensor<D> };
+    }
+    const bytes = size * 4;
+    if (resident) {
+      const ptr = this.ctx.memory.alloc(bytes, `${op} ${name}`);
+      const tensor = new Tensor(this.ctx.memory, ptr, shape, layout, dtype);
+      this.fresh.push(tensor);
+      return { ptr, result: tensor };
+    }
+    const ptr = this.alloc(bytes, name);
+    const Ctor = dtype === 'float32' ? Float32Array : Int32Array;
+    const result: PlainTensor<Float32Array | Int32Array> = { data: new Ctor(0), shape: [...shape], layout };
+    this.copies.push({ ptr, result });
+    return { ptr, result };
+  }
+
+  /** Copy plain results out of wasm memory; the call has succeeded. */
+  finish(): void {
+    this.finished = true;
+    const buffer = this.ctx.memory.memory.buffer;
+    for (const { ptr, result } of this.copies) {
+      const size = result.shape.reduce((a, b) => a * b, 1);
+      const Ctor = result.data instanceof Float32Array ? Float32Array : Int32Array;
+      result.data = new Ctor(buffer, ptr, size).slice();
+    }
+  }
+
+  /** Free scratch memory (and new resident results of a failed call); call in `finally`. */
+  release(): void {
+    for (const ptr of this.scratch) this.ctx.memory.free(ptr);
+    this.scratch.length = 0;
+    if (!this.finished) for (const t of this.fresh) t.dispose();
+  }
+
+  private alloc(bytes: number, what: string): number {
+    const ptr = this.ctx.memory.alloc(bytes, what);
+    this.scratch.push(ptr);
+    return ptr;
+  }
+}

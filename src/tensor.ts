@@ -1,0 +1,97 @@
+// Resident tensors: data that lives in wasm linear memory, so operators read and write it in
+// place. A tensor owns one block of the engine's LinearMemory until dispose().
+import type { LinearMemory } from './memory';
+
+export type Layout = 'NCW' | 'NWC' | 'NCHW' | 'NHWC' | 'NCDHW' | 'NDHWC';
+export type DType = 'float32' | 'int32';
+export type TypedArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Int32Array;
+
+/** A tensor passed by value: simdpool copies it in and returns plain results. */
+export interface TensorLike<A extends Float32Array | Int32Array = Float32Array> {
+  data: A;
+  shape: readonly number[];
+  layout?: Layout;
+}
+
+/** A plain result: a fresh typed array owned by the caller. */
+export interface PlainTensor<A extends Float32Array | Int32Array = Float32Array> {
+  data: A;
+  shape: number[];
+  layout: Layout;
+}
+
+const disposeSymbol: symbol =
+  (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+
+let addressOf: (t: Tensor<DType>, memory: LinearMemory) => number;
+
+export class Tensor<D extends DType = 'float32'> {
+  readonly shape: readonly number[];
+  readonly layout: Layout;
+  readonly dtype: D;
+  /** Number of elements. */
+  readonly size: number;
+  #memory: LinearMemory;
+  #ptr: number;
+  #view: TypedArrayOf<D> | null = null;
+  #disposed = false;
+
+  /** @internal Engines create tensors (sp.tensor, sp.fromArray); user code does not. */
+  constructor(memory: LinearMemory, ptr: number, shape: readonly number[], layout: Layout, dtype: D) {
+    this.#memory = memory;
+    this.#ptr = ptr;
+    this.shape = Object.freeze([...shape]);
+    this.layout = layout;
+    this.dtype = dtype;
+    this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** A view of the tensor's memory; always attached, even after wasm memory has grown. */
+  get data(): TypedArrayOf<D> {
+    this.assertLive('data');
+    const buffer = this.#memory.memory.buffer;
+    if (this.#view === null || this.#view.buffer !== buffer) {
+      const Ctor = this.dtype === 'float32' ? Float32Array : Int32Array;
+      this.#view = new Ctor(buffer, this.#ptr, this.size) as TypedArrayOf<D>;
+    }
+    return this.#view;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Free the tensor's memory. Any later use is an error. */
+  dispose(): void {
+    this.assertLive('dispose');
+    this.#disposed = true;
+    this.#view = null;
+    this.#memory.free(this.#ptr);
+  }
+
+  [disposeSymbol](): void {
+    if (!this.#disposed) this.dispose();
+  }
+
+  /** A plain copy that outlives the tensor. */
+  toArray(): TypedArrayOf<D> {
+    return this.data.slice() as TypedArrayOf<D>;
+  }
+
+  private assertLive(what: string): void {
+    if (this.#disposed) throw new TypeError(`tensor [${this.shape.join(', ')}] was disposed; cannot use ${what}`);
+  }
+
+  static {
+    addressOf = (t, memory) => {
+      if (t.#memory !== memory) throw new TypeError('tensor belongs to another simdpool engine');
+      if (t.#disposed) throw new TypeError(`tensor [${t.shape.join(', ')}] was disposed`);
+      return t.#ptr;
+    };
+  }
+}
+
+/** The byte address of a live tensor of this memory; TypeError if disposed or foreign. */
+export function tensorAddress(t: Tensor<DType>, memory: LinearMemory): number {
+  return addressOf(t, memory);
+}
