@@ -3,7 +3,7 @@
 // reduced four channels at a time with plain loads; the windows come from the same plan
 // tables as the planar kernels (rows flattened, columns last), borders included.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, initial, takes, takesLanes } from './reduce';
+import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
 
 @inline function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
   const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane, inW = plan.inW;
@@ -57,7 +57,7 @@ import { AVG, MAX, MAX_INDEX, initial, takes, takesLanes } from './reduce';
             v128.store(dst + (<usize>c << 2), acc);
             v128.store(idx + (<usize>c << 2), aux);
           } else {
-            v128.store(dst + (<usize>c << 2), f32x4.div(acc, f32x4.splat(divisor)));
+            v128.store(dst + (<usize>c << 2), positiveZero(f32x4.div(acc, f32x4.splat(divisor))));
           }
         }
         for (; c < channels; c++) {
@@ -76,7 +76,7 @@ import { AVG, MAX, MAX_INDEX, initial, takes, takesLanes } from './reduce';
               index += dilation;
             }
           }
-          if (OP == AVG) best /= divisor;
+          if (OP == AVG) best = best / divisor + 0;
           store<f32>(dst + (<usize>c << 2), best);
           if (OP == MAX_INDEX) store<i32>(idx + (<usize>c << 2), bestIndex);
         }

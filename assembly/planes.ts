@@ -35,7 +35,7 @@ import { AVG, MAX, takes } from './reduce';
       result = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1))
         + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
       for (; i < length; i++) result += load<f32>(base + (<usize>i << 2));
-      result /= <f32>length;
+      result = result / <f32>length + 0; // never -0, as PyTorch
     }
     store<f32>(output + (<usize>p << 2), result);
   }

@@ -26,3 +26,8 @@ export const AVG: i32 = 2;
 @inline export function takesLanes(v: v128, best: v128): v128 {
   return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
+
+/** x + 0: PyTorch's averages never return -0 (a zero sum over a negative divisor gives +0). */
+@inline export function positiveZero(x: v128): v128 {
+  return f32x4.add(x, f32x4.splat(0));
+}

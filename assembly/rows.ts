@@ -2,7 +2,7 @@
 // (NCW, NCHW, NCDHW, and channels-last with one channel). One plane at a time, four output
 // columns at a time in the interior, one at a time at the borders and tails.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, initial, takes, takesLanes } from './reduce';
+import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
 import { Stride1, Stride2, StrideAny, laneOffsets, loadStrided } from './lanes';
 
 @inline function poolRows<S>(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
@@ -58,7 +58,7 @@ import { Stride1, Stride2, StrideAny, laneOffsets, loadStrided } from './lanes';
           v128.store(idxRow + (<usize>o << 2), aux);
         } else {
           const divisor = f32x4.mul(f32x4.splat(divRow), v128.load(colDiv + (<usize>o << 2)));
-          v128.store(dst, f32x4.div(acc, divisor));
+          v128.store(dst, positiveZero(f32x4.div(acc, divisor)));
         }
       }
       for (let c = 0; c < vecLo; c++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, c, t0, t1, firstRowIndex, divRow);
@@ -90,7 +90,7 @@ import { Stride1, Stride2, StrideAny, laneOffsets, loadStrided } from './lanes';
       }
     }
   }
-  if (OP == AVG) best /= divRow * load<f32>(plan.colDiv + (<usize>o << 2));
+  if (OP == AVG) best = best / (divRow * load<f32>(plan.colDiv + (<usize>o << 2))) + 0;
   store<f32>(outRow + (<usize>o << 2), best);
   if (OP == MAX_INDEX) store<i32>(idxRow + (<usize>o << 2), bestIndex);
 }

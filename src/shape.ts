@@ -116,14 +116,10 @@ export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpe
         );
       }
     } else {
+      // Explicit (possibly asymmetric) padding has no half-kernel limit, as in ONNX; a window
+      // that lies entirely in padding yields -Infinity (max) or 0 (average).
       before = p.before[i];
       after = p.after[i];
-      if (before >= extent || after >= extent) {
-        throw new RangeError(
-          `${op}: explicit padding must be smaller than the (dilated) kernel extent ${extent}, ` +
-            `got ${before} before and ${after} after`,
-        );
-      }
     }
     const out = pooledSize(size, k, s, d, before, after, w.ceilMode);
     return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after, out };

@@ -114,7 +114,7 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
         for (const row of e.list) {
           for (let j = 0; j < w.count[o]; j++) list.push(row * a.size + w.first[o] + j * a.dilation);
         }
-        const factor = divisor.countPadding ? w.padded[o] : w.count[o];
+        const factor = divisorFactor(w, o, divisor);
         next.push({ list, init: e.init * a.size + w.first[o], div: e.div * factor });
       }
     }
@@ -130,7 +130,13 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
 
 function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
   if (divisor.override !== undefined) return new Float32Array(w.count.length).fill(1);
-  return Float32Array.from(divisor.countPadding ? w.padded : w.count);
+  return Float32Array.from(w.count, (_, o) => divisorFactor(w, o, divisor));
+}
+
+/** One axis' part of an average's divisor. A window with no cell to count sums to 0 and stays 0. */
+function divisorFactor(w: AxisWindows, o: number, divisor: Divisor): number {
+  const cells = divisor.countPadding ? w.padded[o] : w.count[o];
+  return cells === 0 ? 1 : cells;
 }
 
 function align16(n: number): number {
