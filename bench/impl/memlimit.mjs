@@ -1,0 +1,59 @@
+// Memory-limit reference: bench/memlimit.ts compiled with the root's asc
+// (--enable simd -O3 --runtime stub) at bench time, instantiated in this process.
+// Input and output live in its wasm memory (like simdpool's resident tensors).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchDir = path.resolve(here, '..');
+const source = path.join(benchDir, 'memlimit.ts');
+const wasmFile = path.join(benchDir, 'build', 'memlimit.wasm');
+const asc = path.resolve(benchDir, '..', 'node_modules', '.bin', 'asc');
+
+export function buildMemlimit({ force = false } = {}) {
+  const stale = !existsSync(wasmFile) || statSync(wasmFile).mtimeMs < statSync(source).mtimeMs;
+  if (!force && !stale) return wasmFile;
+  if (!existsSync(asc)) throw new Error(`AssemblyScript compiler not found at ${asc} (run npm install in the repo root)`);
+  mkdirSync(path.dirname(wasmFile), { recursive: true });
+  execFileSync(asc, [source, '--enable', 'simd', '-O3', '--runtime', 'stub', '--outFile', wasmFile], {
+    cwd: benchDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return wasmFile;
+}
+
+export default async function create() {
+  buildMemlimit();
+  const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), {
+    env: {
+      abort() {
+        throw new Error('memlimit.wasm aborted');
+      },
+    },
+  });
+  const { alloc, stream, memory } = instance.exports;
+  return [
+    {
+      id: 'memlimit',
+      label: 'memory limit (wasm SIMD read+write)',
+      role: 'reference',
+      describe: 'wasm SIMD loop that streams through the input once (OR-reduce, 4 accumulators) and writes an output-sized buffer once, in 1 KiB output blocks; no pooling arithmetic (bench/memlimit.ts); data resident in its wasm memory',
+      prepare(spec, inputs) {
+        const inVecs = Math.ceil((spec.inElems * 4) / 16);
+        const outVecs = Math.ceil((spec.outElems * 4) / 16);
+        const src = alloc(inVecs * 16);
+        const dst = alloc(outVecs * 16);
+        new Float32Array(memory.buffer, src, spec.inElems).set(inputs.nchw);
+        new Float32Array(memory.buffer, dst, outVecs * 4).fill(0); // touch the pages
+        return {
+          layout: spec.layout,
+          run: () => stream(src, inVecs, dst, outVecs),
+          output: null, // computes no pooling result: not verified
+          dispose() {},
+        };
+      },
+    },
+  ];
+}

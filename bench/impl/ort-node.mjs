@@ -1,0 +1,24 @@
+// onnxruntime-node, native CPU execution provider, intra-op and inter-op threads = 1.
+import { ortRunner } from './ort-common.mjs';
+
+export default async function create() {
+  const ort = await import('onnxruntime-node');
+  const options = {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  };
+  return [
+    {
+      id: 'ort-node',
+      label: 'onnxruntime-node (1 thread)',
+      role: 'e2e',
+      note: `onnxruntime-node ${ort.env.versions.node}, CPU EP, intraOpNumThreads=1`,
+      describe: 'new ort.Tensor + await session.run + output data, native CPU EP, intraOpNumThreads=1',
+      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
+    },
+  ];
+}

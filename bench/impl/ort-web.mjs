@@ -1,0 +1,20 @@
+// onnxruntime-web, wasm execution provider, 1 thread (no worker proxy), in Node.
+import { ortRunner } from './ort-common.mjs';
+
+export default async function create() {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  return [
+    {
+      id: 'ort-web',
+      label: 'onnxruntime-web (wasm, 1 thread)',
+      role: 'e2e',
+      note: `onnxruntime-web ${ort.env.versions.web}, wasm EP, numThreads=1`,
+      describe: 'new ort.Tensor + await session.run + output data, wasm EP, numThreads=1',
+      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
+    },
+  ];
+}

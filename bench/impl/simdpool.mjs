@@ -1,0 +1,98 @@
+// simdpool, the library under test, from ../dist/index.js (built by `npm run build`
+// in the repo root). Two rows per case:
+//   resident: input made once with sp.fromArray (lives in wasm memory), output made
+//             once with sp.tensor; timed = sp.<op>(t, { ...opts, out: o }).
+//   e2e:      timed = sp.<op>({ data: Float32Array, shape, layout }, opts) and
+//             reading the returned Float32Array (one copy in, one copy out).
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { dimsIn } from '../cases.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DIST = path.resolve(here, '..', '..', 'dist', 'index.js');
+export const WASM = path.resolve(here, '..', '..', 'build', 'simdpool.wasm');
+
+/** simdpool reads `shape` in the tensor's layout: [N,C,H,W] for NCHW, [N,H,W,C] for NHWC. */
+export function spShape(shape, layout) {
+  return dimsIn(shape, layout);
+}
+
+export function spOp(sp, spec) {
+  if (spec.op === 'gap') return { fn: sp.globalAvgPool2d.bind(sp), opts: {} };
+  const one = ([a, b]) => (a === b ? a : [a, b]);
+  const opts = {
+    kernelSize: one(spec.kernel),
+    stride: one(spec.stride),
+    padding: one(spec.padding),
+  };
+  if (spec.op === 'avg') opts.countIncludePad = !!spec.countIncludePad;
+  return { fn: (spec.op === 'max' ? sp.maxPool2d : sp.avgPool2d).bind(sp), opts };
+}
+
+export async function loadSimdpool() {
+  if (!existsSync(DIST)) {
+    return { skip: `simdpool not built: ${path.relative(process.cwd(), DIST)} is missing (run \`npm run build\` in the repo root)` };
+  }
+  const mod = await import(pathToFileURL(DIST).href);
+  if (typeof mod.init !== 'function') return { skip: `${DIST} exports no init()` };
+  const sp = await mod.init();
+  return { mod, sp };
+}
+
+export default async function create() {
+  const loaded = await loadSimdpool();
+  if (loaded.skip) return loaded;
+  const { sp } = loaded;
+  return [
+    {
+      id: 'simdpool-resident',
+      label: 'simdpool (resident)',
+      role: 'resident',
+      describe: 'input tensor already in wasm memory (sp.fromArray), output preallocated (sp.tensor); times the op call writing into `out`',
+      prepare(spec, inputs) {
+        const layout = spec.layout;
+        const { fn, opts } = spOp(sp, spec);
+        const t = sp.fromArray(inputs.of(layout), spShape(spec.shape, layout), layout);
+        const o = sp.tensor(spShape(spec.outShape, layout), { layout });
+        const withOut = { ...opts, out: o };
+        const r = fn(t, withOut);
+        if (r !== o) {
+          throw new Error(`${fn.name ?? 'op'}(t, { out }) did not return the \`out\` tensor`);
+        }
+        return {
+          layout,
+          run: () => fn(t, withOut),
+          output: () => o.data.slice(),
+          dispose() {
+            t.dispose();
+            o.dispose();
+          },
+        };
+      },
+    },
+    {
+      id: 'simdpool',
+      label: 'simdpool (end-to-end)',
+      role: 'e2e',
+      describe: 'plain { data: Float32Array, shape, layout } in, new Float32Array out',
+      prepare(spec, inputs) {
+        const layout = spec.layout;
+        const { fn, opts } = spOp(sp, spec);
+        const x = { data: inputs.of(layout), shape: spShape(spec.shape, layout), layout };
+        let last = null;
+        return {
+          layout,
+          run() {
+            last = fn(x, opts).data;
+          },
+          output() {
+            this.run();
+            return last;
+          },
+          dispose() {},
+        };
+      },
+    },
+  ];
+}
