@@ -1,0 +1,310 @@
+// Ratios, targets, console table, results.md / results.json (and results.svg via svg.mjs).
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { renderSvg } from './svg.mjs';
+import { AVG_REL, AVG_ABS } from './verify.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const E2E_PEERS = ['tfjs-wasm', 'tfjs-cpu', 'ort-web', 'ort-node'];
+const G = ['G-max', 'G-avg'];
+
+export const TARGETS = [
+  { id: 'res-mem-1.3', text: 'resident simdpool within 1.3× of the memory-limit reference', cases: ['C', 'D', ...G], metric: 'spResVsMem', cmp: '<=', goal: 1.3, unit: '× memlimit time' },
+  { id: 'res-mem-2', text: 'resident simdpool within 2× of the memory-limit reference', cases: ['B', 'E', 'F', 'H'], metric: 'spResVsMem', cmp: '<=', goal: 2, unit: '× memlimit time' },
+  { id: 'res-tfjs-3', text: 'resident simdpool ≥3× faster than tfjs-wasm resident op', cases: ['B', 'C', 'D', 'E', ...G, 'H'], metric: 'tfjsResOverSpRes', cmp: '>=', goal: 3, unit: '× faster' },
+  { id: 'res-tfjs-F', text: 'resident simdpool faster than tfjs-wasm resident op on F', cases: ['F'], metric: 'tfjsResOverSpRes', cmp: '>', goal: 1, unit: '× faster' },
+  { id: 'e2e-peers', text: 'end-to-end simdpool faster than every peer end-to-end (A also vs JS loops)', cases: ['A', 'B', 'C', 'D', 'E', 'F', ...G, 'H'], metric: 'e2eVsSlowestBeaten', cmp: '>', goal: 1, unit: '× faster than the fastest peer' },
+  { id: 'e2e-js-20', text: 'end-to-end simdpool ≥20× faster than JS loops', cases: ['B', 'C', 'D', 'E', ...G, 'H'], metric: 'jsOverSpE2e', cmp: '>=', goal: 20, unit: '× faster' },
+];
+
+const med = (r) => (r && Number.isFinite(r.medianMs) ? r.medianMs : null);
+const div = (a, b) => (a != null && b != null ? a / b : null);
+const checkOk = (r) => !r?.check || r.check.status === 'ok' || r.check.status === 'ref';
+
+function caseRatios({ spec, results }) {
+  const R = results;
+  const spRes = med(R['simdpool-resident']);
+  const spE2e = med(R.simdpool);
+  const ratios = {
+    spResVsMem: div(spRes, med(R.memlimit)),
+    tfjsResOverSpRes: div(med(R['tfjs-wasm-resident']), spRes),
+    jsOverSpE2e: div(med(R.js), spE2e),
+    jsOverSpRes: div(med(R.js), spRes),
+    e2e: {},
+  };
+  const peers = spec.id === 'A' ? [...E2E_PEERS, 'js'] : E2E_PEERS;
+  let fastest = null;
+  let fastestId = null;
+  let missing = [];
+  for (const p of peers) {
+    const v = div(med(R[p]), spE2e);
+    ratios.e2e[p] = v;
+    if (v == null) missing.push(p);
+    else if (fastest == null || v < fastest) {
+      fastest = v;
+      fastestId = p;
+    }
+  }
+  ratios.e2eVsSlowestBeaten = spE2e == null ? null : fastest; // worst case over the peers
+  ratios.e2eFastestPeer = fastestId;
+  ratios.e2eMissingPeers = missing;
+  return ratios;
+}
+
+function involved(metric, caseId) {
+  if (metric === 'spResVsMem') return ['simdpool-resident'];
+  if (metric === 'tfjsResOverSpRes') return ['simdpool-resident', 'tfjs-wasm-resident'];
+  if (metric === 'jsOverSpE2e') return ['simdpool', 'js'];
+  return ['simdpool', ...E2E_PEERS, ...(caseId === 'A' ? ['js'] : [])];
+}
+
+function evaluate(target, byCase) {
+  const rows = target.cases.map((id) => {
+    const c = byCase.get(id);
+    if (!c) return { case: id, value: null, status: 'not run' };
+    const value = c.ratios[target.metric];
+    if (value == null) return { case: id, value: null, status: 'n/a' };
+    const pass = target.cmp === '<=' ? value <= target.goal : target.cmp === '>=' ? value >= target.goal : value > target.goal;
+    const bad = involved(target.metric, id).filter((i) => !checkOk(c.results[i]));
+    return { case: id, value, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: target.metric === 'e2eVsSlowestBeaten' ? c.ratios.e2eFastestPeer : undefined };
+  });
+  const statuses = rows.map((r) => r.status);
+  let status = 'n/a';
+  if (statuses.includes('MISS')) status = 'MISS';
+  else if (statuses.every((s) => s === 'PASS')) status = 'PASS';
+  else if (statuses.includes('PASS')) status = 'partial';
+  return { ...target, rows, status };
+}
+
+export function buildReport({ config, meta, impls, skipped, caseResults, startup, wasm, elapsedS }) {
+  const cases = caseResults.map((c) => ({
+    id: c.spec.id,
+    title: c.spec.title,
+    shape: c.spec.shape,
+    outShape: c.spec.outShape,
+    layout: c.spec.layout,
+    op: c.spec.op,
+    bytes: c.spec.bytes,
+    reference: c.reference,
+    results: c.results,
+    ratios: caseRatios(c),
+  }));
+  const byCase = new Map(cases.map((c) => [c.id, c]));
+  const targets = TARGETS.map((t) => evaluate(t, byCase));
+  const extra = [];
+  const ms = startup?.initFirstCallMs?.median;
+  extra.push({
+    id: 'startup',
+    text: 'init() + first call in a fresh process < 5 ms (median)',
+    status: ms == null ? 'n/a' : ms < 5 ? 'PASS' : 'MISS',
+    value: ms,
+  });
+  extra.push({
+    id: 'wasm-size',
+    text: 'build/simdpool.wasm < 32 KB (32768 bytes)',
+    status: wasm?.bytes == null ? 'n/a' : wasm.bytes < 32768 ? 'PASS' : 'MISS',
+    value: wasm?.bytes ?? null,
+  });
+  return {
+    meta,
+    config,
+    elapsedS,
+    impls: impls.map(({ id, label, role, describe, note }) => ({ id, label, role, describe, note })),
+    skipped,
+    checks: { max: 'bit-exact', avg: `|a-b| <= ${AVG_REL}*max(|a|,|b|) + ${AVG_ABS}` },
+    cases,
+    targets,
+    extraTargets: extra,
+    startup,
+    wasm,
+  };
+}
+
+// ---- formatting ------------------------------------------------------------------
+export function fmtTime(ms) {
+  if (ms == null) return '–';
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(ms * 1000 >= 100 ? 0 : 1)} µs`;
+}
+const fmtX = (v) => (v == null ? '–' : v >= 100 ? `${v.toFixed(0)}×` : v >= 10 ? `${v.toFixed(1)}×` : `${v.toFixed(2)}×`);
+const fmtG = (v) => (v == null ? '–' : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function cellStatus(r) {
+  if (!r) return '';
+  if (r.skip) return 'n/s';
+  if (r.error) return 'ERR';
+  if (r.check?.status === 'MISMATCH') return '✗';
+  return '';
+}
+
+function table(header, rows, align) {
+  const widths = header.map((h, i) => Math.max(String(h).length, ...rows.map((r) => String(r[i]).length)));
+  const pad = (s, i) => (align?.[i] === 'l' ? String(s).padEnd(widths[i]) : String(s).padStart(widths[i]));
+  return [header.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => r.map(pad).join('  '))].join('\n');
+}
+
+function mdTable(header, rows, align) {
+  const sep = header.map((_, i) => (align?.[i] === 'l' ? ':--' : '--:'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+function matrix(report, pick) {
+  const ids = report.impls.map((i) => i.id);
+  const header = ['case', ...ids];
+  const rows = report.cases.map((c) => [c.id, ...ids.map((id) => {
+    const r = c.results[id];
+    if (!r || r.skip || r.error) return cellStatus(r) || '–';
+    return pick(r, c) + cellStatus(r);
+  })]);
+  return { header, rows };
+}
+
+function ratioRows(report) {
+  const header = ['case', 'res/memlimit', 'tfjs-wasm res ÷ res', 'tfjs-wasm e2e ÷ e2e', 'tfjs-cpu ÷ e2e', 'ort-web ÷ e2e', 'ort-node ÷ e2e', 'JS ÷ e2e', 'JS ÷ res'];
+  const rows = report.cases.map((c) => {
+    const r = c.ratios;
+    return [c.id, fmtX(r.spResVsMem), fmtX(r.tfjsResOverSpRes), fmtX(r.e2e['tfjs-wasm']), fmtX(r.e2e['tfjs-cpu']), fmtX(r.e2e['ort-web']), fmtX(r.e2e['ort-node']), fmtX(r.jsOverSpE2e), fmtX(r.jsOverSpRes)];
+  });
+  return { header, rows };
+}
+
+function targetLines(report) {
+  const lines = [];
+  for (const t of report.targets) {
+    const detail = t.rows
+      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
+      .join(', ');
+    lines.push({ status: t.status, text: t.text, detail });
+  }
+  for (const t of report.extraTargets) {
+    const v = t.value == null ? 'not measured' : t.id === 'startup' ? `${t.value.toFixed(2)} ms` : `${t.value} bytes (${(t.value / 1024).toFixed(1)} KiB)`;
+    lines.push({ status: t.status, text: t.text, detail: v });
+  }
+  return lines;
+}
+
+export function printReport(report) {
+  const out = [];
+  out.push('\n== median time per call (✗ = output mismatch, n/s = not supported) ==');
+  const t = matrix(report, (r) => fmtTime(r.medianMs));
+  out.push(table(t.header, t.rows, ['l']));
+  out.push('\n== GB/s (input + output bytes / median time) ==');
+  const g = matrix(report, (r) => fmtG(r.gbps));
+  out.push(table(g.header, g.rows, ['l']));
+  out.push('\n== ratios (time of X ÷ time of simdpool; res = resident, e2e = end-to-end; res/memlimit is simdpool ÷ memlimit) ==');
+  const rr = ratioRows(report);
+  out.push(table(rr.header, rr.rows, ['l']));
+  out.push('\n== targets ==');
+  for (const l of targetLines(report)) out.push(`${l.status.padEnd(7)} ${l.text}\n        ${l.detail}`);
+  const s = report.startup;
+  if (s?.initFirstCallMs) {
+    out.push(`\nstartup (fresh process, ${s.runs} runs): import ${fmtTime(s.importMs.median)}, init()+first call ${fmtTime(s.initFirstCallMs.median)} (min ${fmtTime(s.initFirstCallMs.min)})`);
+  } else out.push(`\nstartup: ${s?.skip ?? s?.error ?? 'n/a'}`);
+  console.log(out.join('\n'));
+}
+
+export function renderMarkdown(report) {
+  const m = report.meta;
+  const L = [];
+  L.push('# simdpool benchmark results');
+  L.push('');
+  L.push(`Generated by \`npm run bench\` (bench/run.mjs, mode **${report.config.mode}**, cases ${report.config.cases.join(', ')}) on ${m.date}.`);
+  L.push('');
+  L.push('## Machine');
+  L.push('');
+  L.push(`- CPU: ${m.cpu} (${m.cores} cores visible; every implementation runs single-threaded), flags: ${m.cpuFlags.join(' ')}`);
+  L.push(`- Memory: ${m.memoryGiB} GiB; ${m.platform}`);
+  L.push(`- Node ${m.node} (V8 ${m.v8})`);
+  L.push(`- Repo commit: ${m.commit ?? 'none'}${m.dirty ? ' (with uncommitted changes)' : ''}`);
+  L.push(`- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
+  L.push(`- Run took ${report.elapsedS.toFixed(0)} s; 1-minute load average ${m.loadavg1.start.toFixed(2)} at start, ${m.loadavg1.end.toFixed(2)} at end (2 cores: above ~1 means other processes competed for the machine)`);
+  L.push('');
+  L.push('## Targets');
+  L.push('');
+  L.push('| status | target | per case |');
+  L.push('| :-- | :-- | :-- |');
+  for (const l of targetLines(report)) L.push(`| **${l.status}** | ${l.text} | ${l.detail} |`);
+  L.push('');
+  L.push('Ratios are of medians measured in the same process and run. "res" = resident, "e2e" = end-to-end.');
+  L.push('');
+  L.push('## Median time per call');
+  L.push('');
+  L.push('✗ = output differs from simdpool\'s in this run; n/s = not supported by that implementation; ERR = threw.');
+  L.push('');
+  const t = matrix(report, (r) => fmtTime(r.medianMs));
+  L.push(mdTable(t.header, t.rows, ['l']));
+  L.push('');
+  L.push('## Throughput, GB/s');
+  L.push('');
+  L.push('(float32 input bytes + output bytes) ÷ median time. Chart: [results.svg](results.svg).');
+  L.push('');
+  const g = matrix(report, (r) => fmtG(r.gbps));
+  L.push(mdTable(g.header, g.rows, ['l']));
+  L.push('');
+  L.push('## Ratios');
+  L.push('');
+  L.push('Time of the named implementation ÷ time of simdpool (above 1 = simdpool faster), except res/memlimit = simdpool resident ÷ memory-limit reference (1 = at the memory limit).');
+  L.push('');
+  const rr = ratioRows(report);
+  L.push(mdTable(rr.header, rr.rows, ['l']));
+  L.push('');
+  L.push('## Cases');
+  L.push('');
+  L.push(mdTable(['case', 'input (N×C×H×W)', 'output', 'pooling', 'layout', 'MB in+out'], report.cases.map((c) => [c.id, c.shape.join('×'), c.outShape.join('×'), c.title.replace(/^\S+\s/, ''), c.layout, (c.bytes / 1e6).toFixed(2)]), ['l', 'l', 'l', 'l', 'l']));
+  L.push('');
+  L.push('## Implementations and what is timed');
+  L.push('');
+  for (const i of report.impls) L.push(`- **${i.id}** — ${i.label}: ${i.describe}${i.note ? ` (${i.note})` : ''}`);
+  for (const s of report.skipped) L.push(`- skipped ${s.module}: ${s.reason}`);
+  L.push('');
+  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit reference computes no pooling and is not checked.`);
+  L.push('');
+  L.push('## Method');
+  L.push('');
+  L.push(`- Inputs are deterministic uniform values in [-1, 1); NHWC implementations get the same tensor transposed outside the timing, and their output is transposed back for the check.`);
+  L.push(`- Every buffer is allocated once per case outside the timed region (tfjs and onnxruntime allocate their outputs inside the call; that is part of their API).`);
+  L.push(`- Per implementation and case: warm-up (≥${report.config.warmMs} ms and ≥8 calls), then the number of calls per sample is calibrated to ~${report.config.sampleMs} ms.`);
+  L.push(`- ${report.config.rounds} interleaved rounds: each round takes one sample of every implementation, round-robin with the starting implementation rotated each round, so noise hits all alike. Slow implementations stop sampling after ${report.config.budgetMs} ms (at least ${report.config.minSamples} samples).`);
+  L.push('- Reported: median and minimum of the per-call sample means. Everything runs in one Node process on one thread.');
+  L.push('- Startup: `init()` + a first 28×28 maxPool2d call, timed inside freshly spawned Node processes (module import timed separately).');
+  L.push('');
+  L.push('## All measurements');
+  L.push('');
+  const rows = [];
+  for (const c of report.cases) {
+    for (const i of report.impls) {
+      const r = c.results[i.id];
+      if (!r) continue;
+      if (r.skip || r.error) {
+        rows.push([c.id, i.id, '–', '–', '–', '–', r.skip ? `not supported: ${r.skip}` : `error: ${r.error}`]);
+        continue;
+      }
+      const chk = r.check.status === 'MISMATCH' ? `MISMATCH: ${r.check.detail}` : r.check.status === 'ok' && c.op !== 'max' ? `ok (max rel err ${r.check.maxRel.toExponential(1)})` : r.check.status;
+      rows.push([c.id, i.id, fmtTime(r.medianMs), fmtTime(r.minMs), fmtG(r.gbps), `${r.samples}×${r.reps}`, chk]);
+    }
+  }
+  L.push(mdTable(['case', 'implementation', 'median', 'min', 'GB/s', 'samples×calls', 'check'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l']));
+  L.push('');
+  const s = report.startup;
+  L.push('## Startup and size');
+  L.push('');
+  if (s?.initFirstCallMs) {
+    L.push(`- Fresh process (${s.runs} runs): module import median ${fmtTime(s.importMs.median)}; \`init()\` + first call median ${fmtTime(s.initFirstCallMs.median)}, min ${fmtTime(s.initFirstCallMs.min)}; import + init + first call median ${fmtTime(s.totalMs.median)}.`);
+  } else L.push(`- Startup: ${s?.skip ?? s?.error ?? 'not measured'}`);
+  L.push(`- build/simdpool.wasm: ${report.wasm?.bytes != null ? `${report.wasm.bytes} bytes (${(report.wasm.bytes / 1024).toFixed(1)} KiB)` : report.wasm?.skip}`);
+  L.push('');
+  return L.join('\n');
+}
+
+export async function writeReport(report) {
+  const files = {
+    'results.md': renderMarkdown(report),
+    'results.json': JSON.stringify(report, null, 2) + '\n',
+    'results.svg': renderSvg(report),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(here, name), text);
+  return Object.keys(files).map((f) => `bench/${f}`);
+}

@@ -1,0 +1,186 @@
+// simdpool side-by-side benchmark.
+//   node run.mjs [--quick] [--cases B,C] [--impls simdpool,js] [--rounds N] [--no-write] [--no-startup]
+// Every implementation runs in this one process, single-threaded, on the same data;
+// samples are interleaved round-robin so machine noise hits all of them alike.
+import os from 'node:os';
+import { CASES, selectCases, caseInputs, toLayout } from './cases.mjs';
+import { warmUp, calibrate, sample, median } from './timing.mjs';
+import { compare } from './verify.mjs';
+import { measureStartup, wasmSize } from './startup.mjs';
+import { machineInfo } from './machine.mjs';
+import { buildReport, printReport, writeReport } from './report.mjs';
+
+const IMPL_MODULES = [
+  './impl/simdpool.mjs',
+  './impl/memlimit.mjs',
+  './impl/tfjs-wasm.mjs',
+  './impl/tfjs-cpu.mjs',
+  './impl/ort-web.mjs',
+  './impl/ort-node.mjs',
+  './impl/js-loops.mjs',
+];
+
+function parseArgs(argv) {
+  const a = { quick: false, cases: null, impls: null, rounds: null, write: true, startup: true };
+  for (let i = 0; i < argv.length; i++) {
+    const [k, inline] = argv[i].split('=', 2);
+    const val = () => inline ?? argv[++i];
+    if (k === '--quick') a.quick = true;
+    else if (k === '--cases') a.cases = val();
+    else if (k === '--impls') a.impls = val();
+    else if (k === '--rounds') a.rounds = Number(val());
+    else if (k === '--no-write') a.write = false;
+    else if (k === '--no-startup') a.startup = false;
+    else if (k === '--help' || k === '-h') {
+      console.log('usage: node run.mjs [--quick] [--cases A,B,G] [--impls id,id] [--rounds N] [--no-write] [--no-startup]');
+      console.log(`cases: ${CASES.map((c) => c.id).join(', ')} (G = G-max + G-avg)`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return a;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const config = args.quick
+  ? { mode: 'quick', rounds: 5, sampleMs: 5, budgetMs: 1000, minSamples: 3, warmMs: 30 }
+  : { mode: 'full', rounds: 21, sampleMs: 10, budgetMs: 3500, minSamples: 5, warmMs: 80 };
+if (args.rounds) config.rounds = args.rounds;
+const cases = selectCases(args.cases);
+const log = (...m) => console.log(...m);
+const started = performance.now();
+const loadBefore = os.loadavg()[0];
+
+// ---- load implementations ------------------------------------------------------
+const impls = [];
+const skipped = [];
+for (const mod of IMPL_MODULES) {
+  let made;
+  try {
+    made = await (await import(mod)).default();
+  } catch (e) {
+    made = { skip: `failed to load: ${e.message}` };
+  }
+  if (!Array.isArray(made)) {
+    skipped.push({ module: mod, reason: made.skip });
+    log(`SKIP ${mod}: ${made.skip}`);
+    continue;
+  }
+  for (const impl of made) {
+    if (args.impls && !args.impls.split(',').some((p) => impl.id === p || impl.id.startsWith(p + '-'))) continue;
+    impls.push(impl);
+  }
+}
+log(`implementations: ${impls.map((i) => i.id).join(', ')}`);
+log(`mode ${config.mode}: ${config.rounds} interleaved rounds, ~${config.sampleMs} ms per sample, ≤${config.budgetMs} ms sampling per implementation and case\n`);
+
+// ---- run the cases -------------------------------------------------------------
+const caseResults = [];
+for (const spec of cases) {
+  const t0 = performance.now();
+  log(`case ${spec.id}: ${spec.title} -> [${spec.outShape.join(',')}]`);
+  const inputs = caseInputs(spec);
+  const entries = [];
+  const results = {};
+  for (const impl of impls) {
+    const ok = impl.supports ? impl.supports(spec) : true;
+    if (ok !== true) {
+      results[impl.id] = { skip: ok };
+      continue;
+    }
+    try {
+      const runner = await impl.prepare(spec, inputs);
+      await runner.activate?.();
+      await warmUp(runner, { minMs: config.warmMs });
+      const raw = runner.output ? await runner.output() : null;
+      const output = raw ? toLayout(raw, spec.outShape, runner.layout, spec.layout) : null;
+      entries.push({ impl, runner, output, samples: [], spent: 0 });
+    } catch (e) {
+      results[impl.id] = { error: e.message };
+      log(`  ${impl.id}: ERROR ${e.message}`);
+    }
+  }
+
+  // reference output: simdpool's own (end-to-end, else resident); JS loops only if simdpool is absent
+  const refEntry =
+    entries.find((e) => e.impl.id === 'simdpool' && e.output) ??
+    entries.find((e) => e.impl.id === 'simdpool-resident' && e.output) ??
+    entries.find((e) => e.impl.id === 'js' && e.output);
+  const reference = refEntry?.impl.id ?? null;
+  const refOutput = refEntry?.output;
+  // simdpool's own rows are checked against the plain JS loops (an independent
+  // implementation of PyTorch's semantics), so a wrong reference shows up too
+  const jsOutput = entries.find((e) => e.impl.id === 'js')?.output;
+  for (const e of entries) {
+    if (!refEntry) e.check = { status: 'n/a' };
+    else if (e.impl.id.startsWith('simdpool') && jsOutput) e.check = { ...compare(e.output, jsOutput, spec.op), against: 'js' };
+    else if (e === refEntry) e.check = { status: 'ref' };
+    else e.check = compare(e.output, refOutput, spec.op);
+  }
+  for (const e of entries) e.output = null;
+
+  for (const e of entries) {
+    await e.runner.activate?.();
+    const { reps } = await calibrate(e.runner, config.sampleMs);
+    e.reps = reps;
+  }
+  for (let r = 0; r < config.rounds; r++) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[(k + r) % entries.length];
+      if (e.samples.length >= config.minSamples && e.spent >= config.budgetMs) continue;
+      await e.runner.activate?.();
+      const perCall = await sample(e.runner, e.reps);
+      e.samples.push(perCall);
+      e.spent += perCall * e.reps;
+    }
+  }
+  for (const e of entries) {
+    await e.runner.dispose?.();
+    const med = median(e.samples);
+    const min = Math.min(...e.samples);
+    results[e.impl.id] = {
+      medianMs: med,
+      minMs: min,
+      samples: e.samples.length,
+      reps: e.reps,
+      gbps: spec.bytes / med / 1e6,
+      gbpsBest: spec.bytes / min / 1e6,
+      check: e.check,
+    };
+    const c = e.check.status === 'ok' || e.check.status === 'ref' ? '' : `  ${e.check.status}${e.check.detail ? ' ' + e.check.detail : ''}`;
+    log(`  ${e.impl.id.padEnd(20)} ${fmtMs(med).padStart(10)} median ${fmtMs(min).padStart(10)} min ${(spec.bytes / med / 1e6).toFixed(2).padStart(7)} GB/s  (${e.samples.length}×${e.reps})${c}`);
+  }
+  log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  caseResults.push({ spec, reference, results });
+}
+
+function fmtMs(ms) {
+  return ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
+}
+
+// ---- startup + size ----------------------------------------------------------
+let startup = { skip: 'not measured (--no-startup)' };
+if (args.startup) {
+  try {
+    startup = measureStartup();
+  } catch (e) {
+    startup = { error: e.message };
+  }
+}
+const wasm = wasmSize();
+
+const report = buildReport({
+  config: { ...config, cases: cases.map((c) => c.id) },
+  meta: { ...(await machineInfo()), loadavg1: { start: loadBefore, end: os.loadavg()[0] } },
+  impls,
+  skipped,
+  caseResults,
+  startup,
+  wasm,
+  elapsedS: (performance.now() - started) / 1000,
+});
+printReport(report);
+if (args.write) {
+  const files = await writeReport(report);
+  log(`\nwrote ${files.join(', ')}`);
+}
+log(`total ${report.elapsedS.toFixed(1)} s`);

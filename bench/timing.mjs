@@ -1,0 +1,61 @@
+// Timing primitives: warm-up, calibration of repetitions per sample, one sample.
+// Every sample runs `reps` back-to-back calls and reports the mean time per call;
+// the harness (run.mjs) interleaves samples of all implementations round-robin.
+
+const now = () => performance.now();
+
+/** Time `reps` calls; returns ms per call. Sync runners stay in a tight sync loop. */
+export async function sample(runner, reps) {
+  const run = runner.run;
+  if (runner.async) {
+    const t0 = now();
+    for (let i = 0; i < reps; i++) await run();
+    return (now() - t0) / reps;
+  }
+  const t0 = now();
+  for (let i = 0; i < reps; i++) run();
+  return (now() - t0) / reps;
+}
+
+/**
+ * Warm up (JIT tiers, caches, allocator pools) for at least `minMs` and `minCalls`
+ * calls, stopping early only for very slow calls. Returns the last per-call time.
+ */
+export async function warmUp(runner, { minMs = 60, minCalls = 8, maxMs = 1500 } = {}) {
+  const t0 = now();
+  let calls = 0;
+  let last = 0;
+  for (;;) {
+    last = await sample(runner, 1);
+    calls++;
+    const spent = now() - t0;
+    if ((spent >= minMs && calls >= minCalls) || spent >= maxMs) return last;
+  }
+}
+
+/**
+ * Repetitions so one sample takes about `targetMs` (at least 1): double the
+ * repetitions until a sample takes at least a quarter of the target, then scale.
+ */
+export async function calibrate(runner, targetMs) {
+  let reps = 1;
+  for (;;) {
+    const perCall = await sample(runner, reps);
+    if (perCall * reps >= targetMs / 4 || reps >= 1 << 20) {
+      // two refinement passes: one slow outlier (GC, tier-up) must not fix the count
+      let est = perCall;
+      for (let k = 0; k < 2; k++) {
+        const n = Math.max(1, Math.round(targetMs / est));
+        est = Math.min(est, await sample(runner, n));
+      }
+      return { reps: Math.max(1, Math.round(targetMs / est)), perCall: est };
+    }
+    reps *= 2;
+  }
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
