@@ -43,7 +43,7 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const config = args.quick
   ? { mode: 'quick', rounds: 5, sampleMs: 5, budgetMs: 1000, minSamples: 3, warmMs: 30 }
-  : { mode: 'full', rounds: 21, sampleMs: 10, budgetMs: 3500, minSamples: 5, warmMs: 80 };
+  : { mode: 'full', rounds: 31, sampleMs: 12, budgetMs: 4000, minSamples: 7, warmMs: 100 };
 if (args.rounds) config.rounds = args.rounds;
 const cases = selectCases(args.cases);
 const log = (...m) => console.log(...m);

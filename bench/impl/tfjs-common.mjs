@@ -41,18 +41,22 @@ export async function useBackend(tf, name) {
 }
 
 /**
- * The layout a tfjs op consumes. Pooling ops are NHWC-only in tfjs; global average
- * is tf.mean over the spatial axes, which is layout-agnostic: it gets NCHW so the
- * reduced axes are the innermost ones (tfjs would otherwise transpose internally).
+ * The layout a tfjs op consumes: NHWC (tfjs pooling ops are NHWC-only). Global
+ * average is tf.avgPool with a window covering the whole image, the fastest form
+ * measured here: on 1×2048×7×7 it beat tf.mean over [2,3] of NCHW data by ~3.5×
+ * (wasm) / ~2× (cpu) and tf.mean over [1,2] of NHWC data by ~20× / ~45×.
  */
-export function tfLayout(spec) {
-  return spec.op === 'gap' ? 'NCHW' : 'NHWC';
+export function tfLayout() {
+  return 'NHWC';
 }
 
 /** Returns (x) => y applying the case's pooling with tfjs ops. */
 export function tfOp(tf, spec) {
   const layout = tfLayout(spec);
-  if (spec.op === 'gap') return (x) => tf.mean(x, [2, 3], true);
+  if (spec.op === 'gap') {
+    const window = [spec.shape[2], spec.shape[3]];
+    return (x) => tf.avgPool(x, window, 1, 'valid');
+  }
   const [ph, pw] = spec.padding;
   if (ph !== pw) throw new Error('asymmetric padding not mapped');
   const pad = ph === 0 ? 'valid' : ph; // numeric pad = explicit symmetric zero-ignoring padding
