@@ -188,7 +188,7 @@ function targetLines(report) {
 
 export function printReport(report) {
   const out = [];
-  out.push('\n== median time per call (✗ = output mismatch, n/s = not supported) ==');
+  out.push('\n== median time per call (✗ = output mismatch: peers vs simdpool, simdpool vs JS loops; n/s = not supported) ==');
   const t = matrix(report, (r) => fmtTime(r.medianMs));
   out.push(table(t.header, t.rows, ['l']));
   out.push('\n== GB/s (input + output bytes / median time) ==');
@@ -232,7 +232,7 @@ export function renderMarkdown(report) {
   L.push('');
   L.push('## Median time per call');
   L.push('');
-  L.push('✗ = output differs from simdpool\'s in this run; n/s = not supported by that implementation; ERR = threw.');
+  L.push('✗ = output mismatch in this run (each peer against simdpool; simdpool\'s own rows against the plain JS loops); n/s = not supported by that implementation; ERR = threw.');
   L.push('');
   const t = matrix(report, (r) => fmtTime(r.medianMs));
   L.push(mdTable(t.header, t.rows, ['l']));
@@ -260,7 +260,7 @@ export function renderMarkdown(report) {
   for (const i of report.impls) L.push(`- **${i.id}** — ${i.label}: ${i.describe}${i.note ? ` (${i.note})` : ''}`);
   for (const s of report.skipped) L.push(`- skipped ${s.module}: ${s.reason}`);
   L.push('');
-  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit reference computes no pooling and is not checked.`);
+  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run, and simdpool's own outputs (resident and end-to-end) with the plain JS loops (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit reference computes no pooling and is not checked.`);
   L.push('');
   L.push('## Method');
   L.push('');

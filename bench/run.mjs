@@ -119,22 +119,36 @@ for (const spec of cases) {
   for (const e of entries) e.output = null;
 
   for (const e of entries) {
-    await e.runner.activate?.();
-    const { reps } = await calibrate(e.runner, config.sampleMs);
-    e.reps = reps;
+    try {
+      await e.runner.activate?.();
+      e.reps = (await calibrate(e.runner, config.sampleMs)).reps;
+    } catch (err) {
+      e.failed = err.message;
+      log(`  ${e.impl.id}: ERROR while calibrating: ${err.message}`);
+    }
   }
   for (let r = 0; r < config.rounds; r++) {
     for (let k = 0; k < entries.length; k++) {
       const e = entries[(k + r) % entries.length];
       if (e.samples.length >= config.minSamples && e.spent >= config.budgetMs) continue;
-      await e.runner.activate?.();
-      const perCall = await sample(e.runner, e.reps);
-      e.samples.push(perCall);
-      e.spent += perCall * e.reps;
+      if (e.failed) continue;
+      try {
+        await e.runner.activate?.();
+        const perCall = await sample(e.runner, e.reps);
+        e.samples.push(perCall);
+        e.spent += perCall * e.reps;
+      } catch (err) {
+        e.failed = err.message;
+        log(`  ${e.impl.id}: ERROR while timing: ${err.message}`);
+      }
     }
   }
   for (const e of entries) {
     await e.runner.dispose?.();
+    if (e.failed || !e.samples.length) {
+      results[e.impl.id] = { error: e.failed ?? 'no samples' };
+      continue;
+    }
     const med = median(e.samples);
     const min = Math.min(...e.samples);
     results[e.impl.id] = {
@@ -145,6 +159,7 @@ for (const spec of cases) {
       gbps: spec.bytes / med / 1e6,
       gbpsBest: spec.bytes / min / 1e6,
       check: e.check,
+      samplesMs: e.samples.map((v) => +v.toPrecision(5)),
     };
     const c = e.check.status === 'ok' || e.check.status === 'ref' ? '' : `  ${e.check.status}${e.check.detail ? ' ' + e.check.detail : ''}`;
     log(`  ${e.impl.id.padEnd(20)} ${fmtMs(med).padStart(10)} median ${fmtMs(min).padStart(10)} min ${(spec.bytes / med / 1e6).toFixed(2).padStart(7)} GB/s  (${e.samples.length}×${e.reps})${c}`);
