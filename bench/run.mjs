@@ -134,9 +134,12 @@ for (const spec of cases) {
       if (e.failed) continue;
       try {
         await e.runner.activate?.();
+        const cpu0 = process.cpuUsage();
         const perCall = await sample(e.runner, e.reps);
+        const cpu = process.cpuUsage(cpu0);
         e.samples.push(perCall);
         e.spent += perCall * e.reps;
+        e.cpuMs = (e.cpuMs ?? 0) + (cpu.user + cpu.system) / 1000;
       } catch (err) {
         e.failed = err.message;
         log(`  ${e.impl.id}: ERROR while timing: ${err.message}`);
@@ -160,6 +163,10 @@ for (const spec of cases) {
       gbpsBest: spec.bytes / min / 1e6,
       check: e.check,
       samplesMs: e.samples.map((v) => +v.toPrecision(5)),
+      // process CPU time ÷ wall time over the samples: ~1 for one busy thread (GC and
+      // compiler helper threads add a little); well above 1 would mean hidden threads,
+      // below 1 that the process waited for a core (other load on the machine)
+      cpuPerWall: +(e.cpuMs / e.spent).toFixed(2),
     };
     const c = e.check.status === 'ok' || e.check.status === 'ref' ? '' : `  ${e.check.status}${e.check.detail ? ' ' + e.check.detail : ''}`;
     log(`  ${e.impl.id.padEnd(20)} ${fmtMs(med).padStart(10)} median ${fmtMs(min).padStart(10)} min ${(spec.bytes / med / 1e6).toFixed(2).padStart(7)} GB/s  (${e.samples.length}×${e.reps})${c}`);
