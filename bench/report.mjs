@@ -68,7 +68,8 @@ function evaluate(target, byCase) {
     if (value == null) return { case: id, value: null, status: 'n/a' };
     const pass = target.cmp === '<=' ? value <= target.goal : target.cmp === '>=' ? value >= target.goal : value > target.goal;
     const bad = involved(target.metric, id).filter((i) => !checkOk(c.results[i]));
-    return { case: id, value, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: target.metric === 'e2eVsSlowestBeaten' ? c.ratios.e2eFastestPeer : undefined };
+    const e2e = target.metric === 'e2eVsSlowestBeaten';
+    return { case: id, value, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: e2e ? c.ratios.e2eFastestPeer : undefined, missing: e2e ? c.ratios.e2eMissingPeers : undefined };
   });
   const statuses = rows.map((r) => r.status);
   let status = 'n/a';
@@ -175,7 +176,7 @@ function targetLines(report) {
   const lines = [];
   for (const t of report.targets) {
     const detail = t.rows
-      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
+      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.missing?.length ? ` [not run: ${r.missing.join(',')}]` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
       .join(', ');
     lines.push({ status: t.status, text: t.text, detail });
   }
@@ -222,6 +223,10 @@ export function renderMarkdown(report) {
   L.push(`- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
   L.push(`- Run took ${report.elapsedS.toFixed(0)} s; 1-minute load average ${m.loadavg1.start.toFixed(2)} at start, ${m.loadavg1.end.toFixed(2)} at end (2 cores: above ~1 means other processes competed for the machine)`);
   L.push('');
+  if (m.loadavg1.start > 1.5 || m.loadavg1.end > 1.5) {
+    L.push(`> **Busy machine:** the load average was ${m.loadavg1.start.toFixed(1)} → ${m.loadavg1.end.toFixed(1)} on ${m.cores} cores, so other processes took CPU time during this run. Interleaving spreads that noise over all implementations, but absolute numbers and ratios are less reliable than on an idle machine (see cpu/wall below).`);
+    L.push('');
+  }
   L.push('## Targets');
   L.push('');
   L.push('| status | target | per case |');

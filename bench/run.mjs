@@ -71,6 +71,7 @@ for (const mod of IMPL_MODULES) {
   }
 }
 log(`implementations: ${impls.map((i) => i.id).join(', ')}`);
+log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores${loadBefore > 1.5 ? ' — machine busy, expect noisy numbers' : ''}`);
 log(`mode ${config.mode}: ${config.rounds} interleaved rounds, ~${config.sampleMs} ms per sample, ≤${config.budgetMs} ms sampling per implementation and case\n`);
 
 // ---- run the cases -------------------------------------------------------------
