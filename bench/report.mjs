@@ -258,7 +258,7 @@ export function renderMarkdown(report) {
   L.push('');
   L.push('## Cases');
   L.push('');
-  L.push(mdTable(['case', 'input (N×C×H×W)', 'output', 'pooling', 'layout', 'MB in+out'], report.cases.map((c) => [c.id, c.shape.join('×'), c.outShape.join('×'), c.title.replace(/^\S+\s/, ''), c.layout, (c.bytes / 1e6).toFixed(2)]), ['l', 'l', 'l', 'l', 'l']));
+  L.push(mdTable(['case', 'input (N×C×H×W)', 'output', 'pooling', 'layout', 'bytes in+out'], report.cases.map((c) => [c.id, c.shape.join('×'), c.outShape.join('×'), c.title.replace(/^\S+\s/, ''), c.layout, c.bytes >= 1e6 ? `${(c.bytes / 1e6).toFixed(2)} MB` : `${(c.bytes / 1e3).toFixed(1)} kB`]), ['l', 'l', 'l', 'l', 'l']));
   L.push('');
   L.push('## Implementations and what is timed');
   L.push('');
@@ -270,7 +270,7 @@ export function renderMarkdown(report) {
   L.push('## Method');
   L.push('');
   L.push(`- Inputs are deterministic uniform values in [-1, 1); NHWC implementations get the same tensor transposed outside the timing, and their output is transposed back for the check.`);
-  L.push(`- Every buffer is allocated once per case outside the timed region (tfjs and onnxruntime allocate their outputs inside the call; that is part of their API).`);
+  L.push(`- Every buffer the harness controls is allocated once per case outside the timed region; end-to-end APIs that return a fresh output (simdpool end-to-end, tfjs, onnxruntime) allocate it inside the call, which is part of their cost.`);
   L.push(`- Per implementation and case: warm-up (≥${report.config.warmMs} ms and ≥8 calls), then the number of calls per sample is calibrated to ~${report.config.sampleMs} ms.`);
   L.push(`- ${report.config.rounds} interleaved rounds: each round takes one sample of every implementation, round-robin with the starting implementation rotated each round, so noise hits all alike. Slow implementations stop sampling after ${report.config.budgetMs} ms (at least ${report.config.minSamples} samples).`);
   L.push('- Reported: median and minimum of the per-call sample means. Everything runs in one Node process on one thread.');

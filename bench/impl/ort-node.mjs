@@ -16,7 +16,7 @@ export default async function create() {
       id: 'ort-node',
       label: 'onnxruntime-node (1 thread)',
       role: 'e2e',
-      note: `onnxruntime-node ${ort.env.versions.node}, CPU EP, intraOpNumThreads=1`,
+      note: `onnxruntime-node ${ort.env.versions.node}; NCHW model, NHWC cases get the transposed copy`,
       describe: 'new ort.Tensor + await session.run + output data, native CPU EP, intraOpNumThreads=1',
       prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
     },

@@ -12,7 +12,7 @@ export default async function create() {
       id: 'ort-web',
       label: 'onnxruntime-web (wasm, 1 thread)',
       role: 'e2e',
-      note: `onnxruntime-web ${ort.env.versions.web}, wasm EP, numThreads=1`,
+      note: `onnxruntime-web ${ort.env.versions.web}; NCHW model, NHWC cases get the transposed copy`,
       describe: 'new ort.Tensor + await session.run + output data, wasm EP, numThreads=1',
       prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
     },

@@ -6,7 +6,7 @@ export default async function create() {
   await useBackend(tf, 'wasm');
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-  const note = `tfjs-backend-wasm ${versions.wasm}, SIMD ${simd ? 'on' : 'OFF'}, threads: ${threads ? 'threaded build, setThreadsCount(1)' : 'single-threaded build'}`;
+  const note = `tfjs-backend-wasm ${versions.wasm}, SIMD ${simd ? 'on' : 'OFF'}, threads: ${threads ? 'threaded build, setThreadsCount(1)' : 'single-threaded build'}; NHWC ops, NCHW cases get the transposed copy; global average = avgPool over the whole image`;
   const supports = (spec) => (tfOp(tf, spec) ? true : 'op not expressible in tfjs');
   return [
     {
