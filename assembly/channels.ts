@@ -19,7 +19,7 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
     for (let r = 0; r < outRows; r++) {
       const t0 = load<i32>(rowStarts + (<usize>r << 2));
       const t1 = load<i32>(rowStarts + (<usize>r << 2), 4);
-      const firstRowIndex = load<i32>(rowInit + (<usize>r << 2)) * inW;
+      const firstRowIndex = load<i32>(rowInit + (<usize>r << 2));
       const divRow = load<f32>(rowDiv + (<usize>r << 2));
       for (let o = 0; o < outW; o++) {
         const c0 = load<i32>(colFirst + (<usize>o << 2));
@@ -33,7 +33,7 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
           let acc = f32x4.splat(initial(OP));
           let aux = OP == MAX_INDEX ? i32x4.splat(firstRowIndex + c0) : i32x4.splat(0);
           for (let t = t0; t < t1; t++) {
-            let index = load<i32>(rowList + (<usize>t << 2)) * inW + c0;
+            let index = load<i32>(rowList + (<usize>t << 2)) + c0;
             let at = inSample + <usize>index * pixelBytes + (<usize>c << 2);
             for (let j = 0; j < n; j++) {
               const v = v128.load(at);
@@ -64,7 +64,7 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
           let best = initial(OP);
           let bestIndex = firstRowIndex + c0;
           for (let t = t0; t < t1; t++) {
-            let index = load<i32>(rowList + (<usize>t << 2)) * inW + c0;
+            let index = load<i32>(rowList + (<usize>t << 2)) + c0;
             for (let j = 0; j < n; j++) {
               const v = load<f32>(inSample + <usize>index * pixelBytes + (<usize>c << 2));
               if (OP == AVG) {

@@ -1,6 +1,17 @@
 // Loads of four output columns' taps when SIMD lanes run along columns (planar layouts).
 // Output column o reads input column o*stride + tap, so lane l sits `stride` floats after lane l-1.
 
+/**
+ * Kernels may read this many floats before or after the elements they use (and mask them out);
+ * the allocator (src/memory.ts GUARD_BYTES) keeps that much slack around every block.
+ */
+export const GUARD_FLOATS: i32 = 32;
+
+/** Kernel-width classes, as type arguments (see Stride1 below). */
+export type Kernel2 = u8;
+export type Kernel3 = u16;
+export type KernelAny = u32;
+
 /** Column-stride classes, as type arguments so each instantiation is compiled on its own. */
 export type Stride1 = u8;
 export type Stride2 = u16;
@@ -10,8 +21,7 @@ export type StrideAny = u32;
  * Four floats at p, p+stride, p+2*stride, p+3*stride (stride in floats, strideBytes = 4*stride).
  * S is Stride1 or Stride2 for contiguous loads, StrideAny to gather. (A type argument rather
  * than a constant parameter: Binaryen folds the arms of a constant dispatch back together.)
- * With STRIDE 2 the second load reads one float past the last lane: allocations keep 16 bytes of
- * slack after every block, so that read stays inside memory we own.
+ * With Stride2 the second load reads one float past the last lane (within GUARD_FLOATS).
  */
 @inline export function loadStrided<S>(p: usize, strideBytes: usize): v128 {
   if (sizeof<S>() == 1) return v128.load(p);

@@ -3,11 +3,15 @@
 // order (PLAN_FIELDS) and checks the total size against planBytes() at start-up.
 //
 // Every spatial dim but the last is flattened into "rows"; the last dim is "columns".
-//   rowStarts[r]..rowStarts[r+1] index rowList: the input rows of output row r, in scan order.
-//   rowInit[r]: the first tap's input row (PyTorch's start index, even for a window with no row).
+//   rowStarts[r]..rowStarts[r+1] index rowList: the input rows of output row r, in scan order,
+//   each as its first element's offset in the plane (row * inW, which is also the row part of
+//   PyTorch's per-plane index).
+//   rowInit[r]: the same for the first tap's row (PyTorch's start index, even for a window with no row).
 //   rowDiv[r], colDiv[o]: the row and column parts of an average's divisor.
 //   colFirst[o], colCount[o]: first in-bounds input column of output column o, and how many.
 // Columns [vecLo, vecHi) are interior: all kw taps in bounds and colFirst advancing by stride.
+// Output column o's taps sit at colOrigin + o*stride + j*dilation; planar kernels use that to
+// run border columns four at a time, masking the lanes of taps outside [0, inW).
 // Kernels never see padding, ceil mode or divisor rules: those are all in these tables.
 @unmanaged export class Plan {
   planes: i32;      // batches for channels-last kernels, batches*channels for planar ones
@@ -29,6 +33,7 @@
   dilation: i32;    // column dilation
   vecLo: i32;
   vecHi: i32;
+  colOrigin: i32;   // input column of output column 0's first tap (-padding before); may be < 0
 }
 
 export function planBytes(): i32 {

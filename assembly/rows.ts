@@ -1,84 +1,274 @@
 // Pooling with SIMD lanes along output columns: layouts whose columns are contiguous
-// (NCW, NCHW, NCDHW, and channels-last with one channel). One plane at a time, four output
-// columns at a time in the interior, one at a time at the borders and tails.
+// (NCW, NCHW, NCDHW, and channels-last with one channel). Output columns go four at a time.
+//   Interior groups (every tap in bounds) run back to back along the row, specialised on
+//   kernel width and stride and on the number of input rows, with plain loads: max pooling
+//   is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so the input
+//   segment of the run is first summed to look for NaN; if there is one, the run is redone
+//   exactly.
+//   Border groups load their taps masked: a lane whose tap lies outside the row gets the
+//   reduction's neutral value (-Infinity or 0).
+//   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane (with indices).
+//   A ragged last group overlaps the one before it (recomputing identical outputs); only
+//   outputs narrower than four columns, or windows far outside the row, go one by one.
 import { Plan } from './plan';
 import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
-import { Stride1, Stride2, StrideAny, laneOffsets, loadStrided } from './lanes';
+import {
+  GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
+} from './lanes';
 
-@inline function poolRows<S>(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
-  const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane, inW = plan.inW;
-  const outRows = plan.outRows, outW = plan.outW;
-  const rowStarts = plan.rowStarts, rowList = plan.rowList, rowInit = plan.rowInit, rowDiv = plan.rowDiv;
-  const colFirst = plan.colFirst, colDiv = plan.colDiv;
-  const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, vecLo = plan.vecLo, vecHi = plan.vecHi;
-  const strideBytes = <usize>stride << 2;
-  const dilationBytes = <usize>dilation << 2;
-  const lanes = laneOffsets(stride);
+@inline function poolRows<K, S>(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+  const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
+  const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
+  const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, origin = plan.colOrigin;
+  // Interior groups start at [runLo, runHi); the run is empty when the interior is narrower than a group.
+  const runLo = plan.vecLo;
+  const runHi = OP == MAX_INDEX ? runLo : runLo + ((plan.vecHi - runLo) & ~3);
+  // Groups whose every read (lanes, taps, the extra floats of Stride2 loads) stays within
+  // GUARD_FLOATS of the row can run vectorised.
+  const reach = 3 * stride + (kw - 1) * dilation + 8;
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
-      const t0 = load<i32>(rowStarts + (<usize>r << 2));
-      const t1 = load<i32>(rowStarts + (<usize>r << 2), 4);
-      const firstRowIndex = load<i32>(rowInit + (<usize>r << 2)) * inW;
-      const divRow = load<f32>(rowDiv + (<usize>r << 2));
       const outIndex = <usize>p * <usize>outPlane + <usize>r * <usize>outW;
       const outRow = output + (outIndex << 2);
       const idxRow = indices + (outIndex << 2);
-
-      let o = vecLo;
-      for (; o + 4 <= vecHi; o += 4) {
-        const c0 = load<i32>(colFirst + (<usize>o << 2));
-        let acc = f32x4.splat(initial(OP));
-        // MAX: lanes that met a NaN; MAX_INDEX: index of each lane's current best.
-        let aux = OP == MAX_INDEX ? i32x4.add(i32x4.splat(firstRowIndex + c0), lanes) : i32x4.splat(0);
-        for (let t = t0; t < t1; t++) {
-          let col = load<i32>(rowList + (<usize>t << 2)) * inW + c0;
-          let at = inPlanePtr + (<usize>col << 2);
-          for (let j = 0; j < kw; j++) {
-            const v = loadStrided<S>(at, strideBytes);
-            if (OP == MAX) {
-              acc = f32x4.pmax(acc, v); // one maxps: keeps acc on ties, but ignores a NaN in v...
-              aux = v128.or(aux, f32x4.ne(v, v)); // ...so NaNs are remembered here
-            } else if (OP == MAX_INDEX) {
-              const m = takesLanes(v, acc);
-              acc = v128.bitselect(v, acc, m);
-              aux = v128.bitselect(i32x4.add(i32x4.splat(col), lanes), aux, m);
-            } else {
-              acc = f32x4.add(acc, v);
-            }
-            at += dilationBytes;
-            col += dilation;
-          }
+      if (outW < 4) {
+        for (let o = 0; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+        continue;
+      }
+      if (runHi > runLo && !interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, runLo, runHi)) {
+        for (let o = runLo; o < runHi; o += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+      }
+      // Border groups before the run, then after it; the last one may overlap the run.
+      for (let g = 0; g < outW; g += 4) {
+        if (g >= runLo && g < runHi) {
+          g = runHi - 4;
+          continue;
         }
-        const dst = outRow + (<usize>o << 2);
-        if (OP == MAX) {
-          v128.store(dst, v128.bitselect(f32x4.splat(NaN), acc, aux));
-        } else if (OP == MAX_INDEX) {
-          v128.store(dst, acc);
-          v128.store(idxRow + (<usize>o << 2), aux);
+        const o = min(g, outW - 4);
+        const first = origin + o * stride;
+        if (first >= -GUARD_FLOATS && first + reach <= inW + GUARD_FLOATS) {
+          if (OP == MAX_INDEX || !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, o)) {
+            exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+          }
         } else {
-          const divisor = f32x4.mul(f32x4.splat(divRow), v128.load(colDiv + (<usize>o << 2)));
-          v128.store(dst, positiveZero(f32x4.div(acc, divisor)));
+          for (let c = o; c < o + 4; c++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, c);
         }
       }
-      for (let c = 0; c < vecLo; c++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, c, t0, t1, firstRowIndex, divRow);
-      for (let c = o; c < outW; c++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, c, t0, t1, firstRowIndex, divRow);
     }
   }
 }
 
-/** One output column, one lane: borders (clipped windows) and tails. */
-@inline function rowsColumn(
-  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, o: i32,
-  t0: i32, t1: i32, firstRowIndex: i32, divRow: f32,
-): void {
+/**
+ * Interior groups [lo, hi) of output row r, back to back, with plain loads specialised on
+ * kernel width, stride and (2 or 3) input rows. Max pooling is one pmax per tap, which keeps
+ * the earlier value on ties but drops a NaN, so a running sum of everything loaded watches
+ * for NaN: on one (or on +Inf meeting -Inf) this returns false and the caller redoes the run
+ * exactly. Averages add every tap in scan order, as PyTorch does, so sums round the same way.
+ */
+@inline function interiorRun<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32): bool {
+  const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
+  const strideBytes = <usize>stride << 2, dilationBytes = <usize>plan.dilation << 2;
+  const groupBytes = strideBytes << 2;
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+  const base = inPlanePtr + (<usize>(plan.colOrigin + lo * stride) << 2);
+  const rowDiv = f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2)));
+  const neutral = f32x4.splat(initial(OP));
+  // rowList holds each input row's element offset in the plane
+  const row0 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2)) << 2);
+  const row1 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 4) << 2);
+  const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
+  const rows = t1 - t0;
+  let check = f32x4.splat(0);
+  let dst = outRow + (<usize>lo << 2);
+  const end = outRow + (<usize>hi << 2);
+  let divs = plan.colDiv + (<usize>lo << 2); // averages only
+  // Few live values per loop, so nothing spills: pointers advance, nothing is recomputed.
+  if (rows == 2) {
+    let a = row0, b = row1;
+    while (dst < end) {
+      const acc = foldRow<K, S>(OP, foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
+      if (OP != AVG) check = checkRow<K, S>(checkRow<K, S>(check, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
+      storeResult(OP, dst, acc, rowDiv, divs);
+      a += groupBytes;
+      b += groupBytes;
+      dst += 16;
+      if (OP == AVG) divs += 16;
+    }
+  } else if (rows == 3) {
+    let a = row0, b = row1, c = row2;
+    while (dst < end) {
+      let acc = foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes);
+      acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
+      acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
+      if (OP != AVG) {
+        check = checkRow<K, S>(check, a, kw, strideBytes, dilationBytes);
+        check = checkRow<K, S>(check, b, kw, strideBytes, dilationBytes);
+        check = checkRow<K, S>(check, c, kw, strideBytes, dilationBytes);
+      }
+      storeResult(OP, dst, acc, rowDiv, divs);
+      a += groupBytes;
+      b += groupBytes;
+      c += groupBytes;
+      dst += 16;
+      if (OP == AVG) divs += 16;
+    }
+  } else {
+    let off: usize = 0;
+    while (dst < end) {
+      let acc = neutral;
+      for (let t = t0; t < t1; t++) {
+        const at = base + off + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
+        acc = foldRow<K, S>(OP, acc, at, kw, strideBytes, dilationBytes);
+        if (OP != AVG) check = checkRow<K, S>(check, at, kw, strideBytes, dilationBytes);
+      }
+      storeResult(OP, dst, acc, rowDiv, divs);
+      off += groupBytes;
+      dst += 16;
+      if (OP == AVG) divs += 16;
+    }
+  }
+  return OP == AVG || !v128.any_true(f32x4.ne(check, check));
+}
+
+/** The taps of one input row for four interior output columns, folded into `acc`. */
+@inline function foldRow<K, S>(OP: i32, acc: v128, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
+  if (sizeof<K>() == 1 && sizeof<S>() == 2) {
+    // kernel 2, stride 2: the taps are the even and the odd floats of eight
+    const a = v128.load(at), b = v128.load(at, 16);
+    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    return OP == AVG ? f32x4.add(f32x4.add(acc, even), odd) : f32x4.pmax(acc, f32x4.pmax(even, odd));
+  }
+  if (sizeof<K>() == 2 && sizeof<S>() == 2) {
+    // kernel 3, stride 2: even, odd, and the evens moved on by one
+    const a = v128.load(at), b = v128.load(at, 16), c = v128.load(at, 32);
+    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    const next = v128.shuffle<f32>(even, c, 1, 2, 3, 4);
+    return OP == AVG
+      ? f32x4.add(f32x4.add(f32x4.add(acc, even), odd), next)
+      : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(even, odd), next));
+  }
+  if (sizeof<K>() == 2 && sizeof<S>() == 1) {
+    // kernel 3, stride 1: three overlapping loads
+    const a = v128.load(at), b = v128.load(at, 4), c = v128.load(at, 8);
+    return OP == AVG ? f32x4.add(f32x4.add(f32x4.add(acc, a), b), c) : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(a, b), c));
+  }
+  for (let j = 0; j < kw; j++) {
+    const v = loadStrided<S>(at, strideBytes);
+    acc = OP == AVG ? f32x4.add(acc, v) : f32x4.pmax(acc, v);
+    at += dilationBytes;
+  }
+  return acc;
+}
+
+/** The sum of what foldRow loads (a NaN among the taps shows in it). */
+@inline function checkRow<K, S>(check: v128, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
+  if (sizeof<K>() == 1 && sizeof<S>() == 2) return f32x4.add(check, f32x4.add(v128.load(at), v128.load(at, 16)));
+  if (sizeof<K>() == 2 && sizeof<S>() == 2) {
+    return f32x4.add(check, f32x4.add(f32x4.add(v128.load(at), v128.load(at, 16)), v128.load(at, 32)));
+  }
+  if (sizeof<K>() == 2 && sizeof<S>() == 1) return f32x4.add(check, f32x4.add(v128.load(at), v128.load(at, 8)));
+  for (let j = 0; j < kw; j++) {
+    check = f32x4.add(check, loadStrided<S>(at, strideBytes));
+    at += dilationBytes;
+  }
+  return check;
+}
+
+@inline function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
+  if (OP == AVG) v128.store(dst, positiveZero(f32x4.div(acc, f32x4.mul(rowDiv, v128.load(divs)))));
+  else v128.store(dst, acc);
+}
+
+/**
+ * Four border output columns with masked loads: lanes whose tap lies outside the row read the
+ * neutral value. Returns false for max pooling that meets a NaN (the exact path decides).
+ */
+function maskedGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, o: i32): bool {
+  const inW = plan.inW, rowList = plan.rowList, kw = plan.kw, dilation = plan.dilation;
+  const strideBytes = <usize>plan.stride << 2, dilationBytes = <usize>dilation << 2;
+  const first = plan.colOrigin + o * plan.stride;
+  const lanes = i32x4.add(i32x4.splat(first), laneOffsets(plan.stride));
+  const width = i32x4.splat(inW);
+  const neutral = f32x4.splat(initial(OP));
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+  let acc = neutral;
+  let check = f32x4.splat(0);
+  for (let t = t0; t < t1; t++) {
+    let at = inPlanePtr + ((<usize>(load<i32>(rowList + (<usize>t << 2)) + first)) << 2);
+    let cols = lanes;
+    for (let j = 0; j < kw; j++) {
+      const inside = v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, width));
+      const v = v128.or(v128.and(loadStrided<S>(at, strideBytes), inside), v128.andnot(neutral, inside));
+      if (OP == AVG) {
+        acc = f32x4.add(acc, v);
+      } else {
+        acc = f32x4.pmax(acc, v);
+        check = f32x4.add(check, v);
+      }
+      at += dilationBytes;
+      cols = i32x4.add(cols, i32x4.splat(dilation));
+    }
+  }
+  // -Infinity lanes of masked taps add up harmlessly; a NaN input (or +Inf meeting -Inf) shows.
+  if (OP != AVG && v128.any_true(f32x4.ne(check, check))) return false;
+  storeResult(OP, outRow + (<usize>o << 2), acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
+  return true;
+}
+
+/**
+ * Four output columns, exactly: taps outside the row are masked (never win a max, add nothing
+ * to a sum), and max applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
+ */
+function exactGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, o: i32): void {
+  const inW = plan.inW, rowList = plan.rowList, kw = plan.kw, dilation = plan.dilation;
+  const strideBytes = <usize>plan.stride << 2, dilationBytes = <usize>dilation << 2;
+  const first = plan.colOrigin + o * plan.stride;
+  const lanes = laneOffsets(plan.stride);
+  const width = i32x4.splat(inW);
+  const neutral = f32x4.splat(initial(OP));
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+  const firstRow = load<i32>(plan.rowInit + (<usize>r << 2));
+  let acc = neutral;
+  // Each lane starts at its window's first in-bounds tap, as PyTorch does.
+  let best = i32x4.add(i32x4.splat(firstRow), v128.load(plan.colFirst + (<usize>o << 2)));
+  for (let t = t0; t < t1; t++) {
+    const rowIndex = load<i32>(rowList + (<usize>t << 2));
+    let at = inPlanePtr + ((<usize>(rowIndex + first)) << 2);
+    let cols = i32x4.add(i32x4.splat(first), lanes);
+    for (let j = 0; j < kw; j++) {
+      const inside = v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, width));
+      const v = v128.bitselect(loadStrided<S>(at, strideBytes), neutral, inside);
+      if (OP == AVG) {
+        acc = f32x4.add(acc, v);
+      } else {
+        const m = takesLanes(v, acc);
+        acc = v128.bitselect(v, acc, m);
+        if (OP == MAX_INDEX) best = v128.bitselect(i32x4.add(cols, i32x4.splat(rowIndex)), best, m);
+      }
+      at += dilationBytes;
+      cols = i32x4.add(cols, i32x4.splat(dilation));
+    }
+  }
+  const dst = outRow + (<usize>o << 2);
+  storeResult(OP, dst, acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
+  if (OP == MAX_INDEX) v128.store(idxRow + (<usize>o << 2), best);
+}
+
+/** One output column, one lane: outputs narrower than a group, and windows far outside the row. */
+function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, o: i32): void {
   const inW = plan.inW, dilation = plan.dilation, rowList = plan.rowList;
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
   const c0 = load<i32>(plan.colFirst + (<usize>o << 2));
   const n = load<i32>(plan.colCount + (<usize>o << 2));
   let best = initial(OP);
-  let bestIndex = firstRowIndex + c0;
+  let bestIndex = load<i32>(plan.rowInit + (<usize>r << 2)) + c0;
   for (let t = t0; t < t1; t++) {
-    const base = load<i32>(rowList + (<usize>t << 2)) * inW + c0;
+    const base = load<i32>(rowList + (<usize>t << 2)) + c0;
     for (let j = 0; j < n; j++) {
       const index = base + j * dilation;
       const v = load<f32>(inPlanePtr + (<usize>index << 2));
@@ -90,28 +280,33 @@ import { Stride1, Stride2, StrideAny, laneOffsets, loadStrided } from './lanes';
       }
     }
   }
-  if (OP == AVG) best = best / (divRow * load<f32>(plan.colDiv + (<usize>o << 2))) + 0;
+  if (OP == AVG) {
+    best = best / (load<f32>(plan.rowDiv + (<usize>r << 2)) * load<f32>(plan.colDiv + (<usize>o << 2))) + 0;
+  }
   store<f32>(outRow + (<usize>o << 2), best);
   if (OP == MAX_INDEX) store<i32>(idxRow + (<usize>o << 2), bestIndex);
 }
 
-/** Specialise on the column stride so the common strides get contiguous loads. */
-@inline function poolRowsByStride(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize): void {
+/** Pick the specialisation for the column kernel width, stride and dilation. */
+@inline function poolRowsSpecialised(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize): void {
   const plan = changetype<Plan>(planPtr);
-  const stride = plan.stride;
-  if (stride == 1) poolRows<Stride1>(OP, plan, input, output, indices);
-  else if (stride == 2) poolRows<Stride2>(OP, plan, input, output, indices);
-  else poolRows<StrideAny>(OP, plan, input, output, indices);
+  const kw = plan.kw, stride = plan.stride, dense = plan.dilation == 1;
+  if (OP != MAX_INDEX && dense && kw == 2 && stride == 2) poolRows<Kernel2, Stride2>(OP, plan, input, output, indices);
+  else if (OP != MAX_INDEX && dense && kw == 3 && stride == 2) poolRows<Kernel3, Stride2>(OP, plan, input, output, indices);
+  else if (OP != MAX_INDEX && dense && kw == 3 && stride == 1) poolRows<Kernel3, Stride1>(OP, plan, input, output, indices);
+  else if (stride == 1) poolRows<KernelAny, Stride1>(OP, plan, input, output, indices);
+  else if (stride == 2) poolRows<KernelAny, Stride2>(OP, plan, input, output, indices);
+  else poolRows<KernelAny, StrideAny>(OP, plan, input, output, indices);
 }
 
 export function maxPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsByStride(MAX, plan, input, output, 0);
+  poolRowsSpecialised(MAX, plan, input, output, 0);
 }
 
 export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolRowsByStride(MAX_INDEX, plan, input, output, indices);
+  poolRowsSpecialised(MAX_INDEX, plan, input, output, indices);
 }
 
 export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsByStride(AVG, plan, input, output, 0);
+  poolRowsSpecialised(AVG, plan, input, output, 0);
 }

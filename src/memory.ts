@@ -1,10 +1,13 @@
 // The allocator over wasm linear memory: the only code that grows it. Blocks are 16-byte
-// aligned and keep 16 bytes of slack after their end, because SIMD kernels may read (never
-// write, never use) a few floats past the last element they need.
+// aligned. SIMD kernels may read (never write, never use) up to GUARD_BYTES before or after
+// the elements they need, so every block keeps that much slack after its end and the heap
+// starts that far above address 0: such reads always stay inside linear memory.
 import { describe } from './describe';
 
 const ALIGN = 16;
-const SLACK = 16;
+/** Must match GUARD_FLOATS * 4 in assembly/lanes.ts. */
+export const GUARD_BYTES = 128;
+const SLACK = GUARD_BYTES;
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; engines cap a memory at 65536 pages. */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
@@ -32,7 +35,7 @@ export class LinearMemory {
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
-    const start = roundUp(heapBase, ALIGN);
+    const start = roundUp(heapBase + GUARD_BYTES, ALIGN);
     const end = memory.buffer.byteLength;
     if (end > start) this.freeList.push({ ptr: start, size: end - start });
   }

@@ -8,7 +8,7 @@ import type { LinearMemory } from '../memory';
 export const PLAN_FIELDS = [
   'planes', 'inPlane', 'outPlane', 'inW', 'channels', 'outRows', 'outW',
   'rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv',
-  'kw', 'stride', 'dilation', 'vecLo', 'vecHi',
+  'kw', 'stride', 'dilation', 'vecLo', 'vecHi', 'colOrigin',
 ] as const;
 
 /** How an average's divisor is formed. Max pooling ignores it. */
@@ -37,7 +37,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
   const rowWindows = windows.slice(0, -1);
   const col = windows[windows.length - 1];
   const colAxis = axes[axes.length - 1];
-  const rows = flattenRows(rowAxes, rowWindows, divisor);
+  const rows = flattenRows(rowAxes, rowWindows, divisor, axes[axes.length - 1].size);
   const outRows = rows.init.length;
   const outW = colAxis.out;
 
@@ -84,6 +84,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
     dilation: colAxis.dilation,
     vecLo: col.interiorLo,
     vecHi: col.interiorHi,
+    colOrigin: -colAxis.padBefore,
   };
   const header = new Int32Array(bytes, 0, PLAN_FIELDS.length);
   PLAN_FIELDS.forEach((name, i) => (header[i] = fields[name]));
@@ -100,9 +101,9 @@ interface RowTables {
 
 /**
  * The cartesian product of the leading axes' windows, in scan order: for every output row
- * (row-major over the leading axes), the flattened input rows it reads.
+ * (row-major over the leading axes), the flattened input rows it reads, as element offsets.
  */
-function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], divisor: Divisor): RowTables {
+function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], divisor: Divisor, width: number): RowTables {
   let entries: Array<{ list: number[]; init: number; div: number }> = [{ list: [0], init: 0, div: 1 }];
   for (let i = 0; i < axes.length; i++) {
     const a = axes[i];
@@ -122,8 +123,9 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
   }
   const starts = new Int32Array(entries.length + 1);
   entries.forEach((e, r) => (starts[r + 1] = starts[r] + e.list.length));
-  const list = Int32Array.from(entries.flatMap((e) => e.list));
-  const init = Int32Array.from(entries, (e) => e.init);
+  // Kernels take rows as element offsets in the plane (row * width).
+  const list = Int32Array.from(entries.flatMap((e) => e.list), (row) => row * width);
+  const init = Int32Array.from(entries, (e) => e.init * width);
   const div = Float32Array.from(entries, (e) => (divisor.override === undefined ? e.div : divisor.override));
   return { starts, list, init, div };
 }

@@ -1,0 +1,107 @@
+// Resident tensors: data in wasm memory, used in place, views that survive memory growth,
+// explicit disposal, reuse of freed memory, and writing into preallocated `out` tensors.
+import { describe, expect, it } from 'vitest';
+import { init, Tensor } from '../dist/index.js';
+import { maxPool2dRef, avgPool2dRef } from './reference/pool2d';
+import { expectCloseFloats, expectSameFloats, expectSameInts } from './support/engine';
+
+const random = (n: number, seed = 1) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 43758.5453 % 1);
+
+describe('resident tensors', () => {
+  it('fromArray, ops in place, resident results', async () => {
+    const sp = await init();
+    const data = random(2 * 5 * 9 * 11);
+    const x = sp.fromArray(data, [2, 5, 9, 11]);
+    expect(x).toBeInstanceOf(Tensor);
+    expect(x.shape).toEqual([2, 5, 9, 11]);
+    expect(x.layout).toBe('NCHW');
+    const y = sp.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+    expect(y.output).toBeInstanceOf(Tensor);
+    expect(y.indices.dtype).toBe('int32');
+    const ref = maxPool2dRef({ data, shape: [2, 5, 9, 11] }, { kernelSize: 3, stride: 2, padding: 1 });
+    expectSameFloats(y.output.data, ref.output.data);
+    expectSameInts(y.indices.data, ref.indices.data);
+  });
+
+  it('writes into a preallocated out tensor and returns it', async () => {
+    const sp = await init();
+    const data = random(3 * 8 * 8);
+    const x = sp.fromArray(data, [1, 3, 8, 8]);
+    const out = sp.tensor([1, 3, 4, 4]);
+    const idx = sp.tensor([1, 3, 4, 4], { dtype: 'int32' });
+    const r = sp.maxPool2d(x, { kernelSize: 2, out, returnIndices: true, outIndices: idx });
+    expect(r.output).toBe(out);
+    expect(r.indices).toBe(idx);
+    sp.avgPool2d(x, { kernelSize: 2, out }); // caches the plan
+    const before = sp.memoryStats();
+    const avg = sp.avgPool2d(x, { kernelSize: 2, out });
+    expect(avg).toBe(out);
+    expect(sp.memoryStats()).toEqual(before); // nothing allocated for a resident call with out
+    expectCloseFloats(out.data, avgPool2dRef({ data, shape: [1, 3, 8, 8] }, { kernelSize: 2 }).data);
+    // A plain input may also write into a resident out.
+    const r2 = sp.maxPool2d({ data, shape: [1, 3, 8, 8] }, { kernelSize: 2, out });
+    expect(r2).toBe(out);
+    expectSameFloats(out.data, maxPool2dRef({ data, shape: [1, 3, 8, 8] }, { kernelSize: 2 }).output.data);
+    expect(() => sp.maxPool2d(x, { kernelSize: 2, out: x as never })).toThrow(RangeError);
+  });
+
+  it('views stay valid after wasm memory grows', async () => {
+    const sp = await init();
+    const data = random(4 * 16 * 16);
+    const x = sp.fromArray(data, [1, 4, 16, 16]);
+    const view = x.data;
+    const bytes = sp.memoryStats().memoryBytes;
+    const big = sp.tensor([64, 16, 64, 64]); // 16 MiB: forces memory.grow
+    expect(sp.memoryStats().memoryBytes).toBeGreaterThan(bytes);
+    expect(view.byteLength).toBe(0); // the old view detached, as for any wasm memory
+    expectSameFloats(x.data, data); // but the tensor's data getter is attached again
+    big.dispose();
+  });
+
+  it('dispose frees memory, which is reused; double dispose and use after dispose are errors', async () => {
+    const sp = await init();
+    const base = sp.memoryStats();
+    const a = sp.tensor([1, 8, 32, 32]);
+    const used = sp.memoryStats().bytesInUse;
+    expect(used).toBeGreaterThan(base.bytesInUse);
+    a.dispose();
+    expect(a.disposed).toBe(true);
+    expect(sp.memoryStats().bytesInUse).toBe(base.bytesInUse);
+    expect(() => a.dispose()).toThrow(/was disposed/);
+    expect(() => a.data).toThrow(TypeError);
+    expect(() => sp.avgPool2d(a, { kernelSize: 2 })).toThrow(/was disposed/);
+    // The same bytes serve the next tensor of that size: memory does not grow under churn.
+    const memoryBytes = sp.memoryStats().memoryBytes;
+    for (let i = 0; i < 1000; i++) sp.tensor([1, 8, 32, 32]).dispose();
+    expect(sp.memoryStats().memoryBytes).toBe(memoryBytes);
+    expect(sp.memoryStats().bytesInUse).toBe(base.bytesInUse);
+  });
+
+  it('supports `using` through Symbol.dispose', async () => {
+    const sp = await init();
+    const before = sp.memoryStats().bytesInUse;
+    const t = sp.tensor([1, 1, 4, 4]);
+    const dispose = (t as unknown as Record<symbol, () => void>)[(Symbol as unknown as { dispose: symbol }).dispose ?? Symbol.for('Symbol.dispose')];
+    expect(typeof dispose).toBe('function');
+    dispose.call(t);
+    expect(t.disposed).toBe(true);
+    expect(sp.memoryStats().bytesInUse).toBe(before);
+  });
+
+  it('rejects tensors of another engine', async () => {
+    const a = await init();
+    const b = await init();
+    const t = a.tensor([1, 1, 4, 4]);
+    expect(() => b.maxPool2d(t, { kernelSize: 2 })).toThrow(/another simdpool engine/);
+  });
+
+  it('plain calls leave no memory behind', async () => {
+    const sp = await init();
+    sp.maxPool2d({ data: random(64), shape: [1, 1, 8, 8] }, { kernelSize: 2 }); // warm the plan cache
+    const before = sp.memoryStats();
+    for (let i = 0; i < 200; i++) {
+      sp.maxPool2d({ data: random(64), shape: [1, 1, 8, 8] }, { kernelSize: 2, returnIndices: true });
+    }
+    expect(sp.memoryStats()).toEqual(before);
+  });
+});

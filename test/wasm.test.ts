@@ -1,0 +1,52 @@
+// The built kernels are genuinely SIMD: every pooling and layout kernel's body holds v128
+// instructions on its hot path, and the module stays small and self-contained.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const wasmPath = fileURLToPath(new URL('../build/simdpool.wasm', import.meta.url));
+const wasmDis = fileURLToPath(new URL('../node_modules/.bin/wasm-dis', import.meta.url));
+
+/** Exported function name -> its body in the text format (binaryen's wasm-dis). */
+function exportedBodies(): Map<string, string> {
+  const text = execFileSync(wasmDis, [wasmPath], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const exports = new Map<string, string>();
+  for (const m of text.matchAll(/\(export "([^"]+)" \(func (\$[^\s)]+)\)\)/g)) exports.set(m[2], m[1]);
+  const bodies = new Map<string, string>();
+  const chunks = text.split(/\n \(func /);
+  for (const chunk of chunks.slice(1)) {
+    const name = chunk.slice(0, chunk.search(/[\s)]/));
+    const exported = exports.get(name);
+    if (exported) bodies.set(exported, chunk);
+  }
+  return bodies;
+}
+
+const SIMD_KERNELS: Record<string, RegExp[]> = {
+  maxPoolRows_f32: [/f32x4\.pmax/, /v128\.load/, /i8x16\.shuffle/],
+  maxPoolRowsIndices_f32: [/f32x4\.gt/, /v128\.bitselect/],
+  avgPoolRows_f32: [/f32x4\.add/, /f32x4\.div/],
+  maxPoolChannels_f32: [/f32x4\.pmax/, /v128\.load/],
+  maxPoolChannelsIndices_f32: [/f32x4\.gt/, /v128\.bitselect/],
+  avgPoolChannels_f32: [/f32x4\.add/],
+  globalMaxPlanes_f32: [/f32x4\.pmax/],
+  globalAvgPlanes_f32: [/f32x4\.add/],
+  transpose_f32: [/i8x16\.shuffle/, /v128\.store/],
+};
+
+describe('built wasm', () => {
+  const bodies = exportedBodies();
+
+  it.each(Object.entries(SIMD_KERNELS))('%s runs v128 instructions', (name, patterns) => {
+    const body = bodies.get(name);
+    expect(body, `export ${name}`).toBeDefined();
+    for (const p of patterns) expect(body).toMatch(p);
+  });
+
+  it('imports nothing (no env.abort) and is under 32 KB', () => {
+    const module = new WebAssembly.Module(readFileSync(wasmPath));
+    expect(WebAssembly.Module.imports(module)).toEqual([]);
+    expect(statSync(wasmPath).size).toBeLessThan(32 * 1024);
+  });
+});
