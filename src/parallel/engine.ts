@@ -34,8 +34,8 @@ export interface ParallelOptions {
 
 /** Default for ParallelOptions.inlineBelow (see bench/threads.md). */
 export const DEFAULT_INLINE_BELOW = 150_000;
-/** Items per worker for one large call: >1 balances work when threads are unevenly loaded. */
-const ITEMS_PER_THREAD = 2;
+/** Items per worker for one large call (more would balance uneven load, but each costs a message round trip). */
+const ITEMS_PER_THREAD = 1;
 
 export class QueueFullError extends Error {
   readonly code = 'ERR_SIMDPOOL_QUEUE_FULL';
