@@ -21,3 +21,9 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 // own bundles, so dist/index.js stays free of node: imports.
 const nodeBundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', loader: { '.wasm': 'binary' }, legalComments: 'none', logLevel: 'warning' };
 await build({ ...nodeBundle, entryPoints: ['src/parallel.ts'], outfile: 'dist/parallel.js' });
+const { version } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
+await build({
+  ...nodeBundle, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' }, define: { SIMDPOOL_VERSION: JSON.stringify(version) },
+});
+(await import('node:fs')).chmodSync('dist/cli.js', 0o755);
