@@ -7,4 +7,19 @@ export interface Context {
   readonly kernels: Kernels;
   readonly memory: LinearMemory;
   readonly plans: PlanCache;
+  /**
+   * Set by simdpool/parallel, whose kernels may still be running in worker threads when an
+   * operator returns: a step handed to defer() that returns true runs once they are done
+   * ('finish' copies results out, and is skipped if the kernels failed; 'release' frees scratch
+   * memory). Absent, or returning false: steps run at once.
+   */
+  readonly defer?: Defer;
 }
+
+/** What simdpool/parallel supplies to an Engine instead of the defaults. */
+export interface EngineHooks {
+  memory?: LinearMemory;
+  defer?: Defer;
+}
+
+export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

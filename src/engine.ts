@@ -1,5 +1,5 @@
 // One engine per wasm instance: the operators users call, and resident tensor creation.
-import type { Context } from './context';
+import type { Context, EngineHooks } from './context';
 import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
 import { convertLayout } from './ops/layout';
@@ -39,13 +39,13 @@ export class Engine {
   /** True when the SIMD build of the kernels runs. */
   readonly simd = true;
 
-  /** @internal Use init(). */
-  constructor(kernels: Kernels) {
+  /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
+  constructor(kernels: Kernels, hooks: EngineHooks = {}) {
     if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
       throw new Error(`simdpool: kernel plan layout (${kernels.planBytes()} bytes) does not match PLAN_FIELDS`);
     }
-    const memory = new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory) };
+    const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), defer: hooks.defer };
   }
 
   maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): { output: Output<X>; indices: IndicesOutput<X> };

@@ -124,6 +124,10 @@ export class CallMemory {
 
   /** Copy plain results out of wasm memory; the call has succeeded. */
   finish(): void {
+    if (!this.ctx.defer?.(() => this.finishNow(), 'finish')) this.finishNow();
+  }
+
+  private finishNow(): void {
     this.finished = true;
     const buffer = this.ctx.memory.memory.buffer;
     for (const { ptr, result } of this.copies) {
@@ -135,6 +139,10 @@ export class CallMemory {
 
   /** Free scratch memory (and new resident results of a failed call); call in `finally`. */
   release(): void {
+    if (!this.ctx.defer?.(() => this.releaseNow(), 'release')) this.releaseNow();
+  }
+
+  private releaseNow(): void {
     for (const ptr of this.scratch) this.ctx.memory.free(ptr);
     this.scratch.length = 0;
     if (!this.finished) for (const t of this.fresh) t.dispose();

@@ -1,0 +1,341 @@
+// The parallel engine: the single-threaded Engine's operators (same validation, planning and
+// memory handling: it drives an inner Engine), whose kernel calls are either run at once on
+// the calling thread (small calls) or split into work items for the worker threads. All
+// memory is one shared WebAssembly.Memory; only this thread allocates in it.
+import type { Defer } from '../context';
+import { describe } from '../describe';
+import { Engine, type AvgPoolOptions, type IndicesOutput, type Input, type MaxPoolOptions, type OutOptions, type Output } from '../engine';
+import type { Kernels } from '../kernels';
+import type { MemoryStats } from '../memory';
+import { OPERATORS } from '../ops/registry';
+import type { DType, Layout, Tensor } from '../tensor';
+import { PinnedMemory } from './memory';
+import { HEADER_BYTES, canSplit, split, workOf } from './split';
+import { WorkerPool } from './workers';
+
+export interface ParallelOptions {
+  /** Worker threads (default: available cores, os.availableParallelism()). */
+  threads?: number;
+  /**
+   * Calls whose work estimate (window taps + input floats) is below this run on the calling
+   * thread, synchronously: posting to a worker costs more than they take. Default: measured
+   * by `npm run bench:threads` (see docs/services.md). 0 sends every call to the workers.
+   */
+  inlineBelow?: number;
+  /**
+   * Calls that may be waiting for or running in workers at once (default 256). One more
+   * rejects at once with an error whose code is 'ERR_SIMDPOOL_QUEUE_FULL': back off and retry,
+   * or answer 503. Calls run on the calling thread are not counted.
+   */
+  maxPending?: number;
+  /** Largest size of the shared memory, in bytes (default and limit: 4 GiB). */
+  maxMemoryBytes?: number;
+}
+
+/**
+ * Default for ParallelOptions.inlineBelow, measured by `npm run bench:threads` on a 2-core
+ * machine: one call goes faster on 2 workers than on the calling thread from a work of about
+ * 500k (~100 µs of kernel time; a round trip to a worker costs ~50-60 µs).
+ */
+export const DEFAULT_INLINE_BELOW = 500_000;
+/** Items per worker for one large call (more would balance uneven load, but each costs a message round trip). */
+const ITEMS_PER_THREAD = 1;
+
+export class QueueFullError extends Error {
+  readonly code = 'ERR_SIMDPOOL_QUEUE_FULL';
+  constructor(limit: number) {
+    super(`simdpool/parallel: ${limit} calls are already pending (maxPending); retry later`);
+    this.name = 'QueueFullError';
+  }
+}
+
+export class EngineClosedError extends Error {
+  readonly code = 'ERR_SIMDPOOL_CLOSED';
+  constructor(what: string) {
+    super(`simdpool/parallel: the engine was closed ${what}`);
+    this.name = 'EngineClosedError';
+  }
+}
+
+interface Step {
+  run: () => void;
+  kind: 'finish' | 'release';
+}
+
+/** One operator call that went to the workers. */
+class Job {
+  /** Kernel calls not yet started: each waits for the previous one (they may depend on it). */
+  readonly phases: Array<Array<{ fn: string; args: number[] }>> = [];
+  readonly steps: Step[] = [];
+  readonly pins: number[] = [];
+  readonly blocks: number[] = [];
+  remaining = 0;
+  error?: unknown;
+  opError?: unknown;
+  result?: unknown;
+  returned = false;
+  done = false;
+  resolve!: (v: unknown) => void;
+  reject!: (e: unknown) => void;
+  readonly promise = new Promise<unknown>((res, rej) => {
+    this.resolve = res;
+    this.reject = rej;
+  });
+  constructor(readonly op: string) {}
+}
+
+export class ParallelEngine {
+  readonly simd = true;
+  /** Number of worker threads. */
+  readonly threads: number;
+  readonly #inner: Engine;
+  readonly #memory: PinnedMemory;
+  readonly #pool: WorkerPool;
+  readonly #real: Kernels;
+  readonly #inlineBelow: number;
+  readonly #maxPending: number;
+  #current?: { op: string; job?: Job };
+  #pending = new Set<Job>();
+  #closed = false;
+  #inlineCalls = 0;
+  #workerCalls = 0;
+
+  /** @internal Use initParallel(). */
+  constructor(real: Kernels, memory: PinnedMemory, pool: WorkerPool, opts: Required<Pick<ParallelOptions, 'inlineBelow' | 'maxPending'>>) {
+    this.#real = real;
+    this.#memory = memory;
+    this.#pool = pool;
+    this.threads = pool.size;
+    this.#inlineBelow = opts.inlineBelow;
+    this.#maxPending = opts.maxPending;
+    const recorder: Record<string, unknown> = { memory: real.memory };
+    for (const [name, value] of Object.entries(real)) {
+      if (typeof value !== 'function') continue;
+      recorder[name] = name === 'heapBase' || name === 'planBytes' ? value : (...args: number[]) => this.#kernel(name, args);
+    }
+    const defer: Defer = (run, kind) => {
+      const job = this.#current?.job;
+      if (!job) return false;
+      job.steps.push({ run, kind });
+      return true;
+    };
+    this.#inner = new Engine(recorder as unknown as Kernels, { memory, defer });
+    // Operators added to the registry later get an async method too (untyped here).
+    for (const name of Object.keys(OPERATORS)) {
+      if (!(name in this) && typeof (this.#inner as unknown as Record<string, unknown>)[name] === 'function') {
+        Object.defineProperty(this, name, { value: (x: unknown, opts?: unknown) => this.run(name, x, opts) });
+      }
+    }
+  }
+
+  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): Promise<{ output: Output<X>; indices: IndicesOutput<X> }>;
+  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions): Promise<Output<X>>;
+  maxPool2d(x: Input, opts: MaxPoolOptions): Promise<unknown> {
+    return this.run('maxPool2d', x, opts);
+  }
+
+  avgPool2d<X extends Input>(x: X, opts: AvgPoolOptions): Promise<Output<X>> {
+    return this.run('avgPool2d', x, opts) as Promise<Output<X>>;
+  }
+
+  globalMaxPool2d<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
+    return this.run('globalMaxPool2d', x, opts) as Promise<Output<X>>;
+  }
+
+  globalAvgPool2d<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
+    return this.run('globalAvgPool2d', x, opts) as Promise<Output<X>>;
+  }
+
+  toNHWC<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
+    return this.run('toNHWC', x, opts) as Promise<Output<X>>;
+  }
+
+  toNCHW<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
+    return this.run('toNCHW', x, opts) as Promise<Output<X>>;
+  }
+
+  /**
+   * Any operator of the single-threaded engine by name. Arguments are validated and copied in
+   * synchronously (a plain input's array may be reused as soon as this returns); the promise
+   * settles when the result is ready. Resident inputs and `out` tensors must not be written,
+   * read or disposed until then (disposal is safe: it takes effect when the call ends).
+   */
+  run(op: string, x: unknown, opts?: unknown): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new EngineClosedError('before this call'));
+    const method = (this.#inner as unknown as Record<string, unknown>)[op];
+    if (typeof method !== 'function' || !(op in OPERATORS)) {
+      return Promise.reject(new TypeError(`simdpool/parallel: no operator ${describe(op)}`));
+    }
+    const current: { op: string; job?: Job } = { op };
+    this.#current = current;
+    let result: unknown;
+    let error: unknown;
+    let threw = false;
+    try {
+      result = (method as (x: unknown, o?: unknown) => unknown).call(this.#inner, x, opts);
+    } catch (e) {
+      error = e;
+      threw = true;
+    } finally {
+      this.#current = undefined;
+    }
+    const job = current.job;
+    if (!job) return threw ? Promise.reject(error) : Promise.resolve(result);
+    job.returned = true;
+    if (threw) job.opError = error;
+    else job.result = result;
+    this.#maybeComplete(job);
+    return job.promise;
+  }
+
+  /** A zero-filled tensor in the shared memory (synchronous, as the single-threaded engine's). */
+  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
+    this.#assertOpen('tensor');
+    return this.#inner.tensor(shape, opts);
+  }
+
+  fromArray<A extends Float32Array | Int32Array>(data: A, shape: readonly number[], layout?: Layout): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
+    this.#assertOpen('fromArray');
+    return this.#inner.fromArray(data, shape, layout);
+  }
+
+  memoryStats(): MemoryStats {
+    return this.#inner.memoryStats();
+  }
+
+  /** Calls waiting for or running in workers, queue and worker state, counters. */
+  stats(): { pending: number; maxPending: number; queuedItems: number; busyWorkers: number; inlineCalls: number; workerCalls: number; workersReplaced: number } {
+    return {
+      pending: this.#pending.size,
+      maxPending: this.#maxPending,
+      queuedItems: this.#pool.queued,
+      busyWorkers: this.#pool.busy,
+      inlineCalls: this.#inlineCalls,
+      workerCalls: this.#workerCalls,
+      workersReplaced: this.#pool.replaced,
+    };
+  }
+
+  /** The worker threads (for diagnostics; terminating one fails only the call it runs). */
+  get workers(): readonly import('node:worker_threads').Worker[] {
+    return this.#pool.workers;
+  }
+
+  /** The shared memory every thread runs in. */
+  get memory(): WebAssembly.Memory {
+    return this.#real.memory;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** End every worker; pending calls reject with EngineClosedError. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.close(new EngineClosedError('while the call was pending'));
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#closed) throw new EngineClosedError(`before ${what}()`);
+  }
+
+  /** A kernel call made by an operator: run it here, or queue it for the workers. */
+  #kernel(fn: string, args: number[]): void {
+    const current = this.#current;
+    const real = this.#real as unknown as Record<string, (...a: number[]) => void>;
+    if (!current) {
+      real[fn](...args);
+      return;
+    }
+    let job = current.job;
+    if (!job) {
+      if (!canSplit(fn) || workOf(this.#heap(), fn, args) < this.#inlineBelow) {
+        this.#inlineCalls++;
+        real[fn](...args);
+        return;
+      }
+      if (this.#pending.size >= this.#maxPending) throw new QueueFullError(this.#maxPending);
+      job = new Job(current.op);
+      current.job = job;
+      this.#pending.add(job);
+      this.#workerCalls++;
+    }
+    // Pin the blocks this call reads and writes (plan, input, outputs) until the job ends.
+    for (const a of args) if (this.#memory.pin(a)) job.pins.push(a);
+    job.phases.push([{ fn, args }]);
+    if (job.phases.length === 1 && job.remaining === 0) this.#nextPhase(job);
+  }
+
+  #heap(): Int32Array {
+    return new Int32Array(this.#real.memory.buffer);
+  }
+
+  #nextPhase(job: Job): void {
+    const phase = job.phases.shift()!;
+    const { fn, args } = phase[0];
+    const work = workOf(this.#heap(), fn, args);
+    const n = Math.max(1, Math.min(this.threads * ITEMS_PER_THREAD, Math.floor(work / Math.max(1, this.#inlineBelow / 2))));
+    const items = split(this.#heap(), fn, args, n);
+    const headers = items.filter((i) => i.header >= 0).length;
+    if (headers > 0) {
+      const block = this.#memory.alloc(headers * HEADER_BYTES, 'parallel plan headers');
+      job.blocks.push(block);
+      const heap = this.#heap();
+      for (const item of items) {
+        if (item.header < 0) continue;
+        const at = block + item.header * HEADER_BYTES;
+        heap.set(item.fields!, at >> 2);
+        item.args[0] = at;
+      }
+    }
+    job.remaining += items.length;
+    for (const item of items) {
+      this.#pool.enqueue({
+        fn: item.fn,
+        args: item.args,
+        op: job.op,
+        cancelled: () => job.error !== undefined,
+        settle: (error) => {
+          if (error && job.error === undefined) job.error = error;
+          job.remaining--;
+          if (job.remaining === 0) {
+            if (job.phases.length > 0 && job.error === undefined) {
+              try {
+                this.#nextPhase(job);
+              } catch (e) {
+                job.error = e;
+                this.#maybeComplete(job);
+              }
+            } else this.#maybeComplete(job);
+          }
+        },
+      });
+    }
+  }
+
+  /** Settle a job once its operator has returned and its work items are done. */
+  #maybeComplete(job: Job): void {
+    if (job.done || !job.returned || job.remaining > 0) return;
+    if (job.phases.length > 0 && job.error === undefined) return; // still running
+    job.done = true;
+    const failed = job.error !== undefined || job.opError !== undefined;
+    let stepError: unknown;
+    for (const step of job.steps) {
+      if (failed && step.kind === 'finish') continue;
+      try {
+        step.run();
+      } catch (e) {
+        stepError ??= e;
+      }
+    }
+    for (const ptr of job.blocks) this.#memory.free(ptr);
+    for (const ptr of job.pins) this.#memory.unpin(ptr);
+    this.#pending.delete(job);
+    if (job.error !== undefined) job.reject(job.error);
+    else if (job.opError !== undefined) job.reject(job.opError);
+    else if (stepError !== undefined) job.reject(stepError);
+    else job.resolve(job.result);
+  }
+}

@@ -1,0 +1,121 @@
+// Splitting one kernel call into independent work items, without any kernel change.
+//
+// Plan kernels (maxPool*/avgPool* Rows and Channels) loop `for p < planes, for r < outRows`
+// and address everything relative to the pointers and counts in the plan header, so a work
+// item is a copy of the header with one of two edits:
+//
+//  * planes [p0, p1): planes = p1 - p0; input += p0*inPlane floats; output (and indices)
+//    += p0*outPlane. Every table is per plane, and indices are flat indices *within* a plane
+//    (rowInit/rowList/colFirst are plane-relative), so nothing else changes. Planar kernels
+//    have planes = batch*channels, channels-last kernels planes = batch.
+//  * output rows [r0, r1) of every plane: rowStarts, rowInit, rowDiv += r0 entries (rowStarts
+//    holds absolute positions in rowList, so rowList itself is shared unchanged); outRows =
+//    r1 - r0; output (and indices) += r0*outW*channels floats. The kernels compute a pixel's
+//    address as p*outPlane + (r*outW + o)*channels with r counted from the item's first row,
+//    and outPlane stays the full plane, so the shifted base lands every row where the whole
+//    call would have written it. The input pointer and the index tables are untouched, so
+//    returned indices are the same per-plane flat indices.
+//
+// Each output element is computed by exactly the same instructions from the same inputs in
+// either case, so results are bit-identical to one call over everything.
+//
+// Global planar kernels take (input, output, planes, length): items are plane ranges.
+// transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
+// matrix cannot be split without a kernel change: its output row stride is `rows`).
+import { PLAN_FIELDS } from '../ops/plan';
+
+type Field = (typeof PLAN_FIELDS)[number];
+const F = Object.fromEntries(PLAN_FIELDS.map((name, i) => [name, i])) as Record<Field, number>;
+/** Bytes of one plan header copy (16-byte aligned). */
+export const HEADER_BYTES = Math.ceil((PLAN_FIELDS.length * 4) / 16) * 16;
+
+export interface WorkItem {
+  fn: string;
+  args: number[];
+  /** Index of the header copy this item needs in the call's header block, or -1. */
+  header: number;
+  /** The header copy's fields, when header >= 0. */
+  fields?: Int32Array;
+}
+
+const PLAN_KERNELS = new Set([
+  'maxPoolRows_f32', 'maxPoolRowsIndices_f32', 'avgPoolRows_f32',
+  'maxPoolChannels_f32', 'maxPoolChannelsIndices_f32', 'avgPoolChannels_f32',
+]);
+const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalAvgPlanes_f32']);
+const BATCH_KERNELS = new Set(['transpose_f32']);
+
+export function canSplit(fn: string): boolean {
+  return PLAN_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
+}
+
+/** Rough cost of a call: window taps plus floats read (same unit for every kernel). */
+export function workOf(heap: Int32Array, fn: string, args: readonly number[]): number {
+  if (PLAN_KERNELS.has(fn)) {
+    const h = args[0] >> 2;
+    const planes = heap[h + F.planes], channels = heap[h + F.channels];
+    const outRows = heap[h + F.outRows], outW = heap[h + F.outW];
+    const rowTaps = heap[(heap[h + F.rowStarts] >> 2) + outRows] - heap[heap[h + F.rowStarts] >> 2];
+    return planes * (channels * outW * rowTaps * heap[h + F.kw] + heap[h + F.inPlane]);
+  }
+  if (PLANE_KERNELS.has(fn)) return args[2] * args[3];
+  if (BATCH_KERNELS.has(fn)) return 2 * args[2] * args[3] * args[4];
+  return Infinity;
+}
+
+/** Split a call into at most `n` items (fewer when it has fewer planes/rows/batches). */
+export function split(heap: Int32Array, fn: string, args: readonly number[], n: number): WorkItem[] {
+  if (PLAN_KERNELS.has(fn)) {
+    const h = args[0] >> 2;
+    const header = heap.slice(h, h + PLAN_FIELDS.length);
+    const planes = header[F.planes], outRows = header[F.outRows];
+    const hasIndices = args.length > 3;
+    if (planes >= n || outRows < 2) {
+      return ranges(planes, n).map(([p0, count], i) => {
+        const fields = header.slice();
+        fields[F.planes] = count;
+        const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
+        if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
+        return { fn, args: a, header: i, fields };
+      });
+    }
+    const rowFloats = header[F.outW] * header[F.channels];
+    return ranges(outRows, n).map(([r0, count], i) => {
+      const fields = header.slice();
+      fields[F.outRows] = count;
+      fields[F.rowStarts] += r0 * 4;
+      fields[F.rowInit] += r0 * 4;
+      fields[F.rowDiv] += r0 * 4;
+      const a = [0, args[1], args[2] + r0 * rowFloats * 4];
+      if (hasIndices) a.push(args[3] + r0 * rowFloats * 4);
+      return { fn, args: a, header: i, fields };
+    });
+  }
+  if (PLANE_KERNELS.has(fn)) {
+    const [input, output, planes, length] = args;
+    return ranges(planes, n).map(([p0, count]) => ({
+      fn, args: [input + p0 * length * 4, output + p0 * 4, count, length], header: -1,
+    }));
+  }
+  if (BATCH_KERNELS.has(fn)) {
+    const [input, output, batches, rows, cols] = args;
+    const matrix = rows * cols * 4;
+    return ranges(batches, n).map(([b0, count]) => ({
+      fn, args: [input + b0 * matrix, output + b0 * matrix, count, rows, cols], header: -1,
+    }));
+  }
+  return [{ fn, args: [...args], header: -1 }];
+}
+
+/** `total` split into at most n contiguous, non-empty [start, count] ranges of near-equal size. */
+export function ranges(total: number, n: number): Array<[number, number]> {
+  const parts = Math.max(1, Math.min(n, total));
+  const out: Array<[number, number]> = [];
+  let start = 0;
+  for (let i = 0; i < parts; i++) {
+    const count = Math.floor(total / parts) + (i < total % parts ? 1 : 0);
+    out.push([start, count]);
+    start += count;
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+// The worker threads: each instantiates the threads build of the kernels over the one shared
+// memory and runs work items it is sent, one at a time. The main thread keeps the queue and
+// hands an item to whichever worker is idle; a worker that dies fails its current item and is
+// replaced.
+import { Worker } from 'node:worker_threads';
+
+/** Runs in each worker (CommonJS, eval'd, so the bundle needs no second file). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
+parentPort.on('message', (m) => {
+  try {
+    k[m.fn](...m.args);
+    parentPort.postMessage({ ok: true });
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+});
+parentPort.postMessage({ ready: true });
+`;
+
+export interface Item {
+  fn: string;
+  args: number[];
+  /** Called once: undefined on success, or the reason the item failed. */
+  settle(error?: Error): void;
+  /** A failed call's items still queued are skipped. */
+  cancelled(): boolean;
+  /** The operator, for messages. */
+  op: string;
+}
+
+interface Slot {
+  id: number;
+  worker: Worker;
+  ready: boolean;
+  item?: Item;
+  lastError?: string;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Item[] = [];
+  private head = 0;
+  private closed = false;
+  private nextId = 0;
+  /** Consecutive workers that died before becoming ready (broken environment). */
+  private startFailures = 0;
+  private broken?: Error;
+  /** Workers replaced after dying. */
+  replaced = 0;
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    readonly size: number,
+  ) {}
+
+  /** Start every worker; resolves when all have instantiated the kernels. */
+  async start(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < this.size; i++) ready.push(this.spawn(i));
+    await Promise.all(ready);
+  }
+
+  /** Workers, for tests and diagnostics (terminate one to see the engine replace it). */
+  get workers(): readonly Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  get busy(): number {
+    return this.slots.filter((s) => s.item).length;
+  }
+
+  enqueue(item: Item): void {
+    if (this.broken) {
+      item.settle(this.broken);
+      return;
+    }
+    this.queue.push(item);
+    this.dispatch();
+  }
+
+  /** Terminate every worker and fail every item, queued or running. */
+  async close(reason: Error): Promise<void> {
+    this.closed = true;
+    const running = this.slots.map((s) => s.item).filter((x): x is Item => x !== undefined);
+    const queued = this.queue.slice(this.head);
+    this.queue.length = 0;
+    this.head = 0;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const s of this.slots) s.item = undefined;
+    for (const item of [...running, ...queued]) item.settle(reason);
+  }
+
+  private spawn(id: number): Promise<void> {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: this.module, memory: this.memory },
+      name: `simdpool-${id}`,
+    });
+    const slot: Slot = { id, worker, ready: false };
+    this.slots[id] = slot;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: { ready?: true; ok?: true; error?: string }) => {
+        if (slot.worker !== worker) return;
+        if (m.ready) {
+          slot.ready = true;
+          this.startFailures = 0;
+          resolve();
+          this.dispatch();
+          return;
+        }
+        const item = slot.item;
+        slot.item = undefined;
+        item?.settle(m.error === undefined ? undefined : new Error(`simdpool/parallel: ${item.op} failed in a worker thread: ${m.error}`));
+        this.dispatch();
+      });
+      worker.on('error', (e) => {
+        slot.lastError = e instanceof Error ? e.message : String(e);
+      });
+      worker.on('exit', (code) => {
+        if (slot.worker !== worker || this.closed) return;
+        const wasReady = slot.ready;
+        slot.ready = false;
+        const item = slot.item;
+        slot.item = undefined;
+        const why = `worker thread ${id} exited (code ${code}${slot.lastError ? `: ${slot.lastError}` : ''})`;
+        if (!wasReady) {
+          reject(new Error(`simdpool/parallel: ${why} before it was ready`));
+          if (++this.startFailures >= 3) {
+            this.fail(new Error(`simdpool/parallel: worker threads cannot start (${why}); the engine is unusable`));
+            return;
+          }
+        }
+        item?.settle(new Error(`simdpool/parallel: ${why} while running ${item.op}; that call failed, and the engine replaced the worker`));
+        this.replaced++;
+        this.spawn(id).catch(() => {}); // failures to start are counted above
+      });
+    });
+  }
+
+  private fail(error: Error): void {
+    this.broken = error;
+    const queued = this.queue.slice(this.head);
+    this.queue.length = 0;
+    this.head = 0;
+    for (const item of queued) item.settle(error);
+  }
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.item) continue;
+      let item: Item | undefined;
+      while (this.head < this.queue.length) {
+        const next = this.queue[this.head++];
+        if (next.cancelled()) next.settle();
+        else {
+          item = next;
+          break;
+        }
+      }
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      if (!item) break;
+      slot.item = item;
+      slot.worker.ref();
+      slot.worker.postMessage({ fn: item.fn, args: item.args });
+    }
+    // Idle workers must not keep the process alive; busy ones must.
+    for (const slot of this.slots) if (slot.ready && !slot.item) slot.worker.unref();
+  }
+}

@@ -1,0 +1,90 @@
+// The example HTTP service (examples/server): answers equal the library's, and bad requests get
+// a 4xx with a clear message while the server keeps serving.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { initParallel, type ParallelEngine } from '../dist/parallel.js';
+import { getEngine } from './support/engine';
+// @ts-expect-error plain JavaScript example
+import { createPoolServer } from '../examples/server/server.mjs';
+
+let engine: ParallelEngine;
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  engine = await initParallel({ threads: 1, inlineBelow: 10_000 });
+  server = createPoolServer({ engine, maxBodyBytes: 1 << 20 });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await engine?.close();
+});
+
+const input = Float32Array.from({ length: 2 * 3 * 9 * 9 }, (_, i) => ((i * 37) % 23) - 11);
+
+async function post(path: string, body: BodyInit, headers: Record<string, string>) {
+  const res = await fetch(base + path, { method: 'POST', body, headers });
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('examples/server', () => {
+  it('pools a binary float32 body with shape and options in the query', async () => {
+    const { res, body } = await post('/v1/maxPool2d?shape=2,3,9,9&kernelSize=3&stride=2&padding=1&ceilMode=true', Buffer.from(input.buffer), { 'content-type': 'application/octet-stream' });
+    expect(res.status).toBe(200);
+    const want = (await getEngine()).maxPool2d({ data: input, shape: [2, 3, 9, 9] }, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true });
+    expect(res.headers.get('x-shape')).toBe(want.shape.join(','));
+    expect(res.headers.get('x-layout')).toBe('NCHW');
+    expect(new Float32Array(body.buffer, body.byteOffset, body.length / 4)).toEqual(want.data);
+  });
+
+  it('takes shape and options in headers, NHWC, large enough for the workers', async () => {
+    const big = Float32Array.from({ length: 4 * 32 * 32 * 16 }, (_, i) => Math.sin(i));
+    const { res, body } = await post('/v1/avgPool2d', Buffer.from(big.buffer), {
+      'content-type': 'application/octet-stream', 'x-shape': '4,32,32,16', 'x-layout': 'NHWC', 'x-options': '{"kernelSize":[2,2],"countIncludePad":false}',
+    });
+    expect(res.status).toBe(200);
+    const want = (await getEngine()).avgPool2d({ data: big, shape: [4, 32, 32, 16], layout: 'NHWC' }, { kernelSize: [2, 2], countIncludePad: false });
+    expect(new Float32Array(body.buffer, body.byteOffset, body.length / 4)).toEqual(want.data);
+    expect(engine.stats().workerCalls).toBeGreaterThan(0);
+  });
+
+  it('answers JSON with indices and non-finite values', async () => {
+    const data = [1, 'NaN', 3, 4, 'Infinity', 0, -1, '-Infinity', 2];
+    const { res, body } = await post('/v1/maxPool2d', JSON.stringify({ data, shape: [1, 1, 3, 3], options: { kernelSize: 2, stride: 1, returnIndices: true } }), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(body.toString())).toEqual({ data: ['NaN', 'NaN', 'Infinity', 'Infinity'], shape: [1, 1, 2, 2], layout: 'NCHW', indices: [1, 1, 4, 4] });
+    const g = await post('/v1/globalAvgPool2d', JSON.stringify({ data: [1, 2, 3, 4], shape: [1, 1, 2, 2] }), { 'content-type': 'application/json' });
+    expect(JSON.parse(g.body.toString()).data).toEqual([2.5]);
+  });
+
+  it.each([
+    ['/v1/maxPool2d?kernelSize=2', 'application/octet-stream', 400, /needs a shape/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,3&kernelSize=2', 'application/octet-stream', 400, /x.data has 4 elements but x.shape \[1, 1, 2, 3\] needs 6/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,2&kernelSize=2', 'application/octet-stream', 400, /multiple of 4 bytes/, Buffer.alloc(15)],
+    ['/v1/maxPool2d?shape=1,1,2,x', 'application/octet-stream', 400, /comma-separated/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,2', 'application/octet-stream', 400, /kernelSize is required/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,2&kernelSize=5', 'application/octet-stream', 400, /output size is too small/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&bogus=1', 'application/octet-stream', 400, /unknown option "bogus"/, Buffer.alloc(16)],
+    ['/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&ceilMode=yes', 'application/octet-stream', 400, /ceilMode must be true or false/, Buffer.alloc(16)],
+    ['/v1/maxPool2d', 'application/json', 400, /not valid JSON/, Buffer.from('{"data": [1, 2')],
+    ['/v1/maxPool2d', 'application/json', 400, /data\[1\] must be a number/, Buffer.from('{"data": [1, "x"], "shape": [1,1,1,2]}')],
+    ['/v1/maxPool2d', 'text/plain', 415, /Content-Type must be/, Buffer.from('hi')],
+    ['/v1/nothing', 'application/json', 404, /unknown operator "nothing"/, Buffer.from('{}')],
+    ['/elsewhere', 'application/json', 404, /no route/, Buffer.from('{}')],
+    ['/v1/maxPool2d?shape=1,1,512,1024&kernelSize=2', 'application/octet-stream', 413, /over the limit of 1048576 bytes/, Buffer.alloc((1 << 20) + 4)],
+  ] as const)('%s (%s) answers %i', async (path, type, status, message, body) => {
+    const { res, body: answer } = await post(path, body, { 'content-type': type });
+    expect(res.status).toBe(status);
+    expect(JSON.parse(answer.toString()).error).toMatch(message);
+  });
+
+  it('rejects GET with 405 and still serves afterwards', async () => {
+    const res = await fetch(`${base}/v1/maxPool2d`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    const health = await fetch(`${base}/health`);
+    expect((await health.json()).ok).toBe(true);
+  });
+});
