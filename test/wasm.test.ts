@@ -8,18 +8,23 @@ import { describe, expect, it } from 'vitest';
 const wasmPath = fileURLToPath(new URL('../build/simdpool.wasm', import.meta.url));
 const wasmDis = fileURLToPath(new URL('../node_modules/.bin/wasm-dis', import.meta.url));
 
-/** Exported function name -> its body in the text format (binaryen's wasm-dis). */
+/**
+ * Exported function name -> its code in the text format (binaryen's wasm-dis), together with
+ * the code of every function it calls, directly or not (slow paths live in callees).
+ */
 function exportedBodies(): Map<string, string> {
   const text = execFileSync(wasmDis, [wasmPath], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const exports = new Map<string, string>();
-  for (const m of text.matchAll(/\(export "([^"]+)" \(func (\$[^\s)]+)\)\)/g)) exports.set(m[2], m[1]);
+  const byName = new Map<string, string>();
+  for (const chunk of text.split(/\n \(func /).slice(1)) byName.set(chunk.slice(0, chunk.search(/[\s)]/)), chunk);
+  const withCallees = (name: string, seen = new Set<string>()): string => {
+    if (seen.has(name)) return '';
+    seen.add(name);
+    const body = byName.get(name) ?? '';
+    const callees = [...body.matchAll(/\bcall (\$[^\s)]+)/g)].map((m) => m[1]);
+    return body + callees.map((c) => withCallees(c, seen)).join('');
+  };
   const bodies = new Map<string, string>();
-  const chunks = text.split(/\n \(func /);
-  for (const chunk of chunks.slice(1)) {
-    const name = chunk.slice(0, chunk.search(/[\s)]/));
-    const exported = exports.get(name);
-    if (exported) bodies.set(exported, chunk);
-  }
+  for (const m of text.matchAll(/\(export "([^"]+)" \(func (\$[^\s)]+)\)\)/g)) bodies.set(m[1], withCallees(m[2]));
   return bodies;
 }
 
