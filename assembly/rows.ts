@@ -1,15 +1,14 @@
 // Pooling with SIMD lanes along output columns: layouts whose columns are contiguous
 // (NCW, NCHW, NCDHW, and channels-last with one channel). Output columns go four at a time.
-//   Interior groups (every tap in bounds) run back to back along the row, specialised on
-//   kernel width and stride and on the number of input rows, with plain loads: max pooling
-//   is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so the input
-//   segment of the run is first summed to look for NaN; if there is one, the run is redone
-//   exactly.
-//   Border groups load their taps masked: a lane whose tap lies outside the row gets the
-//   reduction's neutral value (-Infinity or 0).
-//   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane (with indices).
-//   A ragged last group overlaps the one before it (recomputing identical outputs); only
-//   outputs narrower than four columns, or windows far outside the row, go one by one.
+//   Interior columns (every tap in bounds) run as groups back to back along the row,
+//   specialised on kernel width, stride and number of input rows, with plain loads; a ragged
+//   last group overlaps the one before it (recomputing identical outputs). Max pooling there
+//   is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so a running
+//   sum of the inputs watches for NaN; a run that meets one is redone exactly.
+//   The few border columns around the interior go one at a time.
+//   When the interior is narrower than a group, groups load their taps masked: a lane whose
+//   tap lies outside the row gets the reduction's neutral value (-Infinity or 0).
+//   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 import { Plan } from './plan';
 import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
 import {
@@ -20,11 +19,13 @@ import {
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
   const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, origin = plan.colOrigin;
-  // Interior groups start at [runLo, runHi); the run is empty when the interior is narrower than a group.
-  const runLo = plan.vecLo;
-  const runHi = OP == MAX_INDEX ? runLo : runLo + ((plan.vecHi - runLo) & ~3);
+  const vecLo = plan.vecLo, vecHi = plan.vecHi;
+  // Interior columns [vecLo, vecHi) run as groups back to back, the last one overlapping the
+  // one before when the width is ragged; the few border columns around them go one by one.
+  const useRun = OP != MAX_INDEX && vecHi - vecLo >= 4;
+  const fullHi = vecLo + ((vecHi - vecLo) & ~3);
   // Groups whose every read (lanes, taps, the extra floats of Stride2 loads) stays within
-  // GUARD_FLOATS of the row can run vectorised.
+  // GUARD_FLOATS of the row can run vectorised with masks.
   const reach = 3 * stride + (kw - 1) * dilation + 8;
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
@@ -36,15 +37,19 @@ import {
         for (let o = 0; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
         continue;
       }
-      if (runHi > runLo && !interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, runLo, runHi)) {
-        for (let o = runLo; o < runHi; o += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
-      }
-      // Border groups before the run, then after it; the last one may overlap the run.
-      for (let g = 0; g < outW; g += 4) {
-        if (g >= runLo && g < runHi) {
-          g = runHi - 4;
-          continue;
+      if (useRun) {
+        let ok = interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecLo, fullHi);
+        if (fullHi < vecHi) ok = interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecHi - 4, vecHi) && ok;
+        if (!ok) {
+          for (let o = vecLo; o < fullHi; o += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+          if (fullHi < vecHi) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, vecHi - 4);
         }
+        for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+        for (let o = vecHi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+        continue;
+      }
+      // Narrow interior (or indices wanted): every group masked, the last one overlapping.
+      for (let g = 0; g < outW; g += 4) {
         const o = min(g, outW - 4);
         const first = origin + o * stride;
         if (first >= -GUARD_FLOATS && first + reach <= inW + GUARD_FLOATS) {
