@@ -23,7 +23,6 @@ import {
   // Interior columns [vecLo, vecHi) run as groups back to back, the last one overlapping the
   // one before when the width is ragged; the few border columns around them go one by one.
   const useRun = OP != MAX_INDEX && vecHi - vecLo >= 4;
-  const fullHi = vecLo + ((vecHi - vecLo) & ~3);
   // Groups whose every read (lanes, taps, the extra floats of Stride2 loads) stays within
   // GUARD_FLOATS of the row can run vectorised with masks.
   const reach = 3 * stride + (kw - 1) * dilation + 8;
@@ -38,11 +37,8 @@ import {
         continue;
       }
       if (useRun) {
-        let ok = interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecLo, fullHi);
-        if (fullHi < vecHi) ok = interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecHi - 4, vecHi) && ok;
-        if (!ok) {
-          for (let o = vecLo; o < fullHi; o += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
-          if (fullHi < vecHi) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, vecHi - 4);
+        if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecLo, vecHi)) {
+          for (let g = vecLo; g < vecHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, vecHi - 4));
         }
         for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
         for (let o = vecHi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
@@ -65,7 +61,8 @@ import {
 }
 
 /**
- * Interior groups [lo, hi) of output row r, back to back, with plain loads specialised on
+ * Interior columns [lo, hi) (at least four) of output row r as groups back to back, the last
+ * one moved back to end at hi when the width is ragged, with plain loads specialised on
  * kernel width, stride and (2 or 3) input rows. Max pooling is one pmax per tap, which keeps
  * the earlier value on ties but drops a NaN, so a running sum of everything loaded watches
  * for NaN: on one (or on +Inf meeting -Inf) this returns false and the caller redoes the run
@@ -87,12 +84,21 @@ import {
   const rows = t1 - t0;
   let check = f32x4.splat(0);
   let dst = outRow + (<usize>lo << 2);
-  const end = outRow + (<usize>hi << 2);
   let divs = plan.colDiv + (<usize>lo << 2); // averages only
+  let groups = (hi - lo + 3) >> 2;
+  // Before the last group of a ragged width, everything steps back to end at hi.
+  const back = (groups << 2) - (hi - lo);
+  const backBytes = <usize>back * strideBytes;
   // Few live values per loop, so nothing spills: pointers advance, nothing is recomputed.
   if (rows == 2) {
     let a = row0, b = row1;
-    while (dst < end) {
+    for (; groups > 0; groups--) {
+      if (groups == 1 && back != 0) {
+        a -= backBytes;
+        b -= backBytes;
+        dst -= <usize>back << 2;
+        if (OP == AVG) divs -= <usize>back << 2;
+      }
       const acc = foldRow<K, S>(OP, foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
       if (OP != AVG) check = checkRow<K, S>(checkRow<K, S>(check, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
       storeResult(OP, dst, acc, rowDiv, divs);
@@ -103,7 +109,14 @@ import {
     }
   } else if (rows == 3) {
     let a = row0, b = row1, c = row2;
-    while (dst < end) {
+    for (; groups > 0; groups--) {
+      if (groups == 1 && back != 0) {
+        a -= backBytes;
+        b -= backBytes;
+        c -= backBytes;
+        dst -= <usize>back << 2;
+        if (OP == AVG) divs -= <usize>back << 2;
+      }
       let acc = foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
@@ -120,16 +133,21 @@ import {
       if (OP == AVG) divs += 16;
     }
   } else {
-    let off: usize = 0;
-    while (dst < end) {
+    let at = base;
+    for (; groups > 0; groups--) {
+      if (groups == 1 && back != 0) {
+        at -= backBytes;
+        dst -= <usize>back << 2;
+        if (OP == AVG) divs -= <usize>back << 2;
+      }
       let acc = neutral;
       for (let t = t0; t < t1; t++) {
-        const at = base + off + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
-        acc = foldRow<K, S>(OP, acc, at, kw, strideBytes, dilationBytes);
-        if (OP != AVG) check = checkRow<K, S>(check, at, kw, strideBytes, dilationBytes);
+        const p = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
+        acc = foldRow<K, S>(OP, acc, p, kw, strideBytes, dilationBytes);
+        if (OP != AVG) check = checkRow<K, S>(check, p, kw, strideBytes, dilationBytes);
       }
       storeResult(OP, dst, acc, rowDiv, divs);
-      off += groupBytes;
+      at += groupBytes;
       dst += 16;
       if (OP == AVG) divs += 16;
     }

@@ -2,11 +2,14 @@
 import type { Kernels } from './kernels';
 import type { LinearMemory } from './memory';
 import type { PlanCache } from './ops/plan';
+import type { BoundedMap } from './bounded-map';
 
 export interface Context {
   readonly kernels: Kernels;
   readonly memory: LinearMemory;
   readonly plans: PlanCache;
+  /** What calls resolved to, by call signature (see ops/signature.ts). */
+  readonly resolved: BoundedMap<string, unknown>;
   /**
    * Set by simdpool/parallel, whose kernels may still be running in worker threads when an
    * operator returns: a step handed to defer() that returns true runs once they are done

@@ -2,6 +2,7 @@
 import type { Context, EngineHooks } from './context';
 import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
+import { BoundedMap } from './bounded-map';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
 import type { PoolOptions } from './ops/options';
@@ -45,7 +46,7 @@ export class Engine {
       throw new Error(`simdpool: kernel plan layout (${kernels.planBytes()} bytes) does not match PLAN_FIELDS`);
     }
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), defer: hooks.defer };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer };
   }
 
   maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): { output: Output<X>; indices: IndicesOutput<X> };

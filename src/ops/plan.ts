@@ -150,8 +150,7 @@ export class PlanCache {
   private readonly plans = new Map<string, number>();
   constructor(private readonly memory: LinearMemory, private readonly capacity = 64) {}
 
-  get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
-    const key = planKey(shape, axes, divisor);
+  get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor, key = planKey(shape, axes, divisor)): number {
     let ptr = this.plans.get(key);
     if (ptr !== undefined) {
       this.plans.delete(key);
