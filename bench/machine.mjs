@@ -43,7 +43,8 @@ export async function machineInfo() {
     'onnxruntime-node': pkgVersion(path.join(nm, 'onnxruntime-node')),
     assemblyscript: pkgVersion(path.resolve(here, '..', 'node_modules', 'assemblyscript')),
   };
-  const dirty = git(['status', '--porcelain', '--', '.', '../src', '../assembly']);
+  // uncommitted changes to the library sources or the bench code (not its results)
+  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', '../src', '../assembly', '../scripts', '../asconfig.json', '.', ':!results.*']);
   return {
     date: new Date().toISOString(),
     cpu: cpus[0]?.model?.trim() ?? 'unknown',
