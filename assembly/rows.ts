@@ -20,12 +20,19 @@ import {
   const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
   const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, origin = plan.colOrigin;
   const vecLo = plan.vecLo, vecHi = plan.vecHi;
-  // Interior columns [vecLo, vecHi) run as groups back to back, the last one overlapping the
-  // one before when the width is ragged; the few border columns around them go one by one.
-  const useRun = OP != MAX_INDEX && vecHi - vecLo >= 4;
   // Groups whose every read (lanes, taps, the extra floats of Stride2 loads) stays within
   // GUARD_FLOATS of the row can run vectorised with masks.
   const reach = 3 * stride + (kw - 1) * dilation + 8;
+  // Interior columns [vecLo, vecHi) run as groups back to back, the last one overlapping the
+  // one before when the width is ragged; the few border columns around them go one by one.
+  const useRun = OP != MAX_INDEX && vecHi - vecLo >= 4;
+  // With a specialised kernel width, the border columns on each side (at most a group's worth)
+  // run as one masked group; the masks depend only on columns, so they are made once here.
+  const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4 && outW >= 4;
+  const left = origin, right = origin + (outW - 4) * stride;
+  const edgesSafe = edges && left >= -GUARD_FLOATS && right + reach <= inW + GUARD_FLOATS;
+  const l0 = tapMask(left, stride, 0, inW), l1 = tapMask(left, stride, 1, inW), l2 = tapMask(left, stride, 2, inW);
+  const r0 = tapMask(right, stride, 0, inW), r1 = tapMask(right, stride, 1, inW), r2 = tapMask(right, stride, 2, inW);
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -40,8 +47,17 @@ import {
         if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecLo, vecHi)) {
           for (let g = vecLo; g < vecHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, vecHi - 4));
         }
-        for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
-        for (let o = vecHi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+        if (edgesSafe) {
+          for (let e = 0; e < 2; e++) {
+            const o = e == 0 ? 0 : outW - 4;
+            if (e == 0 ? vecLo == 0 : vecHi == outW) continue;
+            const ok = edgeGroup<K, S>(OP, plan, inPlanePtr, outRow, r, o, e == 0 ? l0 : r0, e == 0 ? l1 : r1, e == 0 ? l2 : r2);
+            if (!ok) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+          }
+        } else {
+          for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+          for (let o = vecHi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+        }
         continue;
       }
       // Narrow interior (or indices wanted): every group masked, the last one overlapping.
@@ -90,7 +106,8 @@ import {
   const back = (groups << 2) - (hi - lo);
   const backBytes = <usize>back * strideBytes;
   // Few live values per loop, so nothing spills: pointers advance, nothing is recomputed.
-  if (rows == 2) {
+  // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
+  if (sizeof<K>() != 4 && rows == 2) {
     let a = row0, b = row1;
     for (; groups > 0; groups--) {
       if (groups == 1 && back != 0) {
@@ -107,7 +124,7 @@ import {
       dst += 16;
       if (OP == AVG) divs += 16;
     }
-  } else if (rows == 3) {
+  } else if (sizeof<K>() != 4 && rows == 3) {
     let a = row0, b = row1, c = row2;
     for (; groups > 0; groups--) {
       if (groups == 1 && back != 0) {
@@ -197,6 +214,60 @@ import {
     at += dilationBytes;
   }
   return check;
+}
+
+/** Lanes of a group whose tap j (column first + lane*stride + j) lies inside the row. */
+@inline function tapMask(first: i32, stride: i32, j: i32, inW: i32): v128 {
+  const cols = i32x4.add(i32x4.splat(first + j), laneOffsets(stride));
+  return v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, i32x4.splat(inW)));
+}
+
+/**
+ * A border group of a specialised kernel (width 2 or 3): the interior code with each tap
+ * masked to the neutral value where it falls outside the row. False when max meets a NaN.
+ */
+@inline function edgeGroup<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, o: i32, m0: v128, m1: v128, m2: v128): bool {
+  const strideBytes = <usize>plan.stride << 2, kw = plan.kw;
+  const neutral = f32x4.splat(initial(OP));
+  const f0 = v128.andnot(neutral, m0), f1 = v128.andnot(neutral, m1), f2 = v128.andnot(neutral, m2);
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+  const base = inPlanePtr + (<usize>(plan.colOrigin + o * plan.stride) << 2);
+  let acc = neutral;
+  let check = f32x4.splat(0);
+  for (let t = t0; t < t1; t++) {
+    const at = base + (<usize>load<i32>(plan.rowList + (<usize>t << 2)) << 2);
+    let v0: v128, v1: v128, v2: v128;
+    if (sizeof<S>() == 2) {
+      const a = v128.load(at), b = v128.load(at, 16);
+      v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+      v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+      v2 = v128.shuffle<f32>(v0, v128.load(at, 32), 1, 2, 3, 4);
+    } else {
+      v0 = loadStrided<S>(at, strideBytes);
+      v1 = loadStrided<S>(at + 4, strideBytes);
+      v2 = loadStrided<S>(at + 8, strideBytes);
+    }
+    v0 = v128.or(v128.and(v0, m0), f0);
+    v1 = v128.or(v128.and(v1, m1), f1);
+    if (OP == AVG) {
+      acc = f32x4.add(f32x4.add(acc, v0), v1);
+    } else {
+      acc = f32x4.pmax(acc, f32x4.pmax(v0, v1));
+      check = f32x4.add(check, f32x4.add(v0, v1));
+    }
+    if (sizeof<K>() == 2) {
+      v2 = v128.or(v128.and(v2, m2), f2);
+      if (OP == AVG) acc = f32x4.add(acc, v2);
+      else {
+        acc = f32x4.pmax(acc, v2);
+        check = f32x4.add(check, v2);
+      }
+    }
+  }
+  if (OP != AVG && v128.any_true(f32x4.ne(check, check))) return false;
+  storeResult(OP, outRow + (<usize>o << 2), acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
+  return true;
 }
 
 @inline function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
