@@ -100,8 +100,10 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
     if (v128.any_true(nan)) result = NaN;
     else if (result == 0) result = firstZero(base, length);
   } else {
-    result = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1))
-      + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    // The same combine order as foldLanes, so a plane's sum has the same bits whichever path
+    // (four planes or one) it takes: results cannot depend on how planes are split up.
+    result = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 2))
+      + (f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 3));
     for (; i < length; i++) result += load<f32>(base + (<usize>i << 2));
     result = result / <f32>length + 0; // never -0, as PyTorch
   }
