@@ -108,7 +108,9 @@ export class WorkerPool {
     this.slots[id] = slot;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: { ready?: true; ok?: true; error?: string }) => {
-        if (slot.worker !== worker) return;
+        // After close() began, results no longer count: close() settles every call it found
+        // pending (rejecting it) once the workers have stopped.
+        if (slot.worker !== worker || this.closed) return;
         if (m.ready) {
           slot.ready = true;
           this.startFailures = 0;
