@@ -4,7 +4,7 @@
 import { init } from '../dist/index.js';
 import { CASES } from '../bench/cases.mjs';
 import { poolJS } from '../bench/impl/js-loops.mjs';
-import { median } from '../bench/timing.mjs';
+import { calibrate, median, warmUp } from '../bench/timing.mjs';
 
 const t0 = performance.now();
 const sp = await init();
@@ -57,10 +57,11 @@ for (const spec of CASES.filter((c) => ids.includes(c.id))) {
   const worst = mine.reduce((m, v, i) => Math.max(m, Math.abs(v - jsOut[i])), 0);
   if (!(worst <= 1e-4)) throw new Error(`case ${spec.id}: simdpool and JS loops differ by ${worst}`);
 
+  // Warm up (JIT tiers, caches) and size each sample to about TARGET_MS, for every implementation.
   const reps = {};
   for (const [name, run] of Object.entries(impls)) {
-    run();
-    reps[name] = Math.max(1, Math.round(TARGET_MS / Math.max(timeOne(run, 1), 1e-3)));
+    await warmUp({ run });
+    reps[name] = (await calibrate({ run }, TARGET_MS)).reps;
   }
   const samples = Object.fromEntries(Object.keys(impls).map((k) => [k, []]));
   for (let r = 0; r < ROUNDS; r++) {

@@ -148,6 +148,8 @@ function align16(n: number): number {
 /** Plans by key, least recently used first; evicted plans are freed. */
 export class PlanCache {
   private readonly plans = new Map<string, number>();
+  /** Changes whenever a plan is freed: an address obtained in the same generation is still live. */
+  generation = 0;
   constructor(private readonly memory: LinearMemory, private readonly capacity = 64) {}
 
   get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor, key = planKey(shape, axes, divisor)): number {
@@ -160,6 +162,7 @@ export class PlanCache {
         const [oldest, oldPtr] = this.plans.entries().next().value as [string, number];
         this.plans.delete(oldest);
         this.memory.free(oldPtr);
+        this.generation++;
       }
     }
     this.plans.set(key, ptr);
@@ -169,5 +172,6 @@ export class PlanCache {
   clear(): void {
     for (const ptr of this.plans.values()) this.memory.free(ptr);
     this.plans.clear();
+    this.generation++;
   }
 }

@@ -19,6 +19,9 @@ interface Resolved {
   returnIndices: boolean;
   shape: PlanShape;
   planKey: string;
+  /** The plan's address, valid while the plan cache's generation is planGeneration. */
+  plan: number;
+  planGeneration: number;
 }
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
@@ -55,7 +58,11 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
       : undefined;
     if (arg.g.batch > 0) {
       const shape = r.shape;
-      const plan = ctx.plans.get(shape, axes, divisor, r.planKey);
+      if (r.planGeneration !== ctx.plans.generation) {
+        r.plan = ctx.plans.get(shape, axes, divisor, r.planKey);
+        r.planGeneration = ctx.plans.generation;
+      }
+      const plan = r.plan;
       const k = ctx.kernels;
       if (shape.channelsLast) {
         if (idx) k.maxPoolChannelsIndices_f32(plan, input, out.ptr, idx.ptr);
@@ -94,7 +101,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   const outShape = shapeWith(arg.g, axes.map((a) => a.out));
   const shape = planShapeOf(arg.g);
   const size = arg.shape.reduce((a, b) => a * b, 1);
-  return { r: { g: arg.g, size, axes, outShape, divisor, returnIndices, shape, planKey: planKey(shape, axes, divisor) }, arg };
+  const key = planKey(shape, axes, divisor);
+  return { r: { g: arg.g, size, axes, outShape, divisor, returnIndices, shape, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
