@@ -221,7 +221,7 @@ export function renderMarkdown(report) {
   L.push(`- Node ${m.node} (V8 ${m.v8})`);
   L.push(`- Repo commit: ${m.commit ?? 'none'}${m.dirty ? ' (with uncommitted changes)' : ''}`);
   L.push(`- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
-  L.push(`- Run took ${report.elapsedS.toFixed(0)} s; 1-minute load average ${m.loadavg1.start.toFixed(2)} at start, ${m.loadavg1.end.toFixed(2)} at end (2 cores: above ~1 means other processes competed for the machine)`);
+  L.push(`- Run took ${report.elapsedS.toFixed(0)} s; 1-minute load average ${m.loadavg1.start.toFixed(2)} at start, ${m.loadavg1.end.toFixed(2)} at end (2 cores: above ~1 means other processes competed for the machine); bench process nice ${m.priority ?? 0}`);
   L.push('');
   if (m.loadavg1.start > 1.5 || m.loadavg1.end > 1.5) {
     L.push(`> **Busy machine:** the load average was ${m.loadavg1.start.toFixed(1)} → ${m.loadavg1.end.toFixed(1)} on ${m.cores} cores, so other processes took CPU time during this run. Interleaving spreads that noise over all implementations, but absolute numbers and ratios are less reliable than on an idle machine (see cpu/wall below).`);
