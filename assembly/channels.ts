@@ -32,8 +32,8 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
         const dst = output + pixel;
         const idx = indices + pixel;
         // The window's taps: rows `rows[0..rowCount)` (element offsets), columns col + j*dilation.
-        let c = 0;
-        if (OP != MAX_INDEX) {
+        let c = 0; // the scalar build (no SIMD) skips the vector blocks: every channel goes one by one
+        if (ASC_FEATURE_SIMD && OP != MAX_INDEX) {
           for (; c + 16 <= channels; c += 16) {
             if (!block16(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), rows, rowCount, col, cols, divisor, pixelBytes, tapBytes)) {
               for (let k = c; k < c + 16; k += 4) {
@@ -42,7 +42,7 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
             }
           }
         }
-        for (; c + 4 <= channels; c += 4) {
+        if (ASC_FEATURE_SIMD) for (; c + 4 <= channels; c += 4) {
           exact4(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), idx + (<usize>c << 2), rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
         }
         for (; c < channels; c++) {

@@ -19,6 +19,10 @@
 
 /** out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols floats. */
 export function transpose_f32(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    transposeScalar(input, output, batches, rows, cols);
+    return;
+  }
   const matrix = <usize>rows * <usize>cols;
   const inRowBytes = <usize>cols << 2;
   const outRowBytes = <usize>rows << 2;
@@ -40,6 +44,20 @@ export function transpose_f32(input: usize, output: usize, batches: i32, rows: i
     for (let r = rows4; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         store<f32>(dst + <usize>c * outRowBytes + (<usize>r << 2), load<f32>(src + <usize>r * inRowBytes + (<usize>c << 2)));
+      }
+    }
+  }
+}
+
+/** The scalar build (no SIMD): one float at a time. */
+function transposeScalar(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  const matrix = <usize>rows * <usize>cols;
+  for (let b = 0; b < batches; b++) {
+    const src = input + ((<usize>b * matrix) << 2);
+    const dst = output + ((<usize>b * matrix) << 2);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        store<f32>(dst + ((<usize>c * <usize>rows + <usize>r) << 2), load<f32>(src + ((<usize>r * <usize>cols + <usize>c) << 2)));
       }
     }
   }

@@ -15,6 +15,10 @@ import { AVG, MAX, positiveZero, takes } from './reduce';
 }
 
 @inline function reducePlanes(OP: i32, input: usize, output: usize, planes: i32, length: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    reducePlanesScalar(OP, input, output, planes, length);
+    return;
+  }
   const vecLength = length & ~3;
   const planeBytes = <usize>length << 2;
   let p = 0;
@@ -108,6 +112,21 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
     result = result / <f32>length + 0; // never -0, as PyTorch
   }
   store<f32>(dst, result);
+}
+
+/** The scalar build (no SIMD): one element at a time, in scan order. */
+@inline function reducePlanesScalar(OP: i32, input: usize, output: usize, planes: i32, length: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const base = input + ((<usize>p * <usize>length) << 2);
+    let result: f32 = OP == AVG ? 0 : -Infinity;
+    for (let i = 0; i < length; i++) {
+      const v = load<f32>(base + (<usize>i << 2));
+      if (OP == AVG) result += v;
+      else if (takes(v, result)) result = v;
+    }
+    if (OP == AVG) result = result / <f32>length + 0; // never -0, as PyTorch
+    store<f32>(output + (<usize>p << 2), result);
+  }
 }
 
 /** The first element equal to zero (either sign): PyTorch keeps the first of tied maxima. */

@@ -381,9 +381,28 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
   if (OP == MAX_INDEX) store<i32>(idxRow + (<usize>o << 2), bestIndex);
 }
 
+/** The scalar build (no SIMD): every output column through rowsColumn. */
+@inline function poolRowsScalar(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+  const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
+  const outRows = plan.outRows, outW = plan.outW;
+  for (let p = 0; p < planes; p++) {
+    const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
+    for (let r = 0; r < outRows; r++) {
+      const outIndex = <usize>p * <usize>outPlane + <usize>r * <usize>outW;
+      const outRow = output + (outIndex << 2);
+      const idxRow = indices + (outIndex << 2);
+      for (let o = 0; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+    }
+  }
+}
+
 /** Pick the specialisation for the column kernel width, stride and dilation. */
 @inline function poolRowsSpecialised(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize): void {
   const plan = changetype<Plan>(planPtr);
+  if (!ASC_FEATURE_SIMD) {
+    poolRowsScalar(OP, plan, input, output, indices);
+    return;
+  }
   const kw = plan.kw, stride = plan.stride, dense = plan.dilation == 1;
   if (OP != MAX_INDEX && dense && kw == 2 && stride == 2) poolRows<Kernel2, Stride2>(OP, plan, input, output, indices);
   else if (OP != MAX_INDEX && dense && kw == 3 && stride == 2) poolRows<Kernel3, Stride2>(OP, plan, input, output, indices);

@@ -37,14 +37,15 @@ const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4:
 
 export class Engine {
   readonly #ctx: Context;
-  /** True when the SIMD build of the kernels runs. */
-  readonly simd = true;
+  /** True when the SIMD build of the kernels runs, false for the scalar fallback. */
+  readonly simd: boolean;
 
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
     if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
       throw new Error(`simdpool: kernel plan layout (${kernels.planBytes()} bytes) does not match PLAN_FIELDS`);
     }
+    this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
     this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer };
   }

@@ -1,15 +1,25 @@
 // simdpool: PyTorch-exact pooling on WebAssembly SIMD.
 import { Engine } from './engine';
-import { loadKernels, type WasmSource } from './wasm';
+import { loadKernels, type WasmSource, type WasmSources } from './wasm';
 
 export interface InitOptions {
-  /** Where the kernels come from; default: the bytes inlined in this bundle. */
-  wasm?: WasmSource;
+  /**
+   * Where the kernels come from; default: this bundle's own (inlined bytes, or the .wasm files
+   * next to it in the streaming build). A `{ simd, scalar }` pair is chosen from like the default;
+   * a single source is used as given.
+   */
+  wasm?: WasmSource | WasmSources;
+  /**
+   * Which build: default (undefined) the SIMD build where WebAssembly SIMD is supported, else the
+   * scalar one; `false` forces the scalar build (same results), `true` the SIMD build.
+   * `engine.simd` tells which one runs.
+   */
+  simd?: boolean;
 }
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  return new Engine(await loadKernels(options.wasm));
+  return new Engine(await loadKernels(options.wasm, options.simd));
 }
 
 export { Engine } from './engine';
@@ -18,6 +28,7 @@ export { Tensor } from './tensor';
 export type { Layout, DType, TensorLike, PlainTensor } from './tensor';
 export type { PoolOptions, Size, Padding } from './ops/options';
 export type { MemoryStats } from './memory';
-export type { WasmSource } from './wasm';
+export type { WasmSource, WasmSources } from './wasm';
+export { simdSupported } from './wasm';
 export { OPERATORS } from './ops/registry';
 export type { OperatorSpec, OperatorName } from './ops/registry';

@@ -2,6 +2,8 @@
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
+  /** 1 in the SIMD build, 0 in the scalar build. */
+  simd(): number;
   planBytes(): number;
   maxPoolRows_f32(plan: number, input: number, output: number): void;
   maxPoolRowsIndices_f32(plan: number, input: number, output: number, indices: number): void;

@@ -1,15 +1,45 @@
-// Loading the kernels. The default build inlines the .wasm bytes into the JavaScript bundle
-// (esbuild's binary loader), so init() needs no file system, fetch or bundler configuration.
+// Loading the kernels. Two builds of the same kernels exist: the SIMD one and a scalar fallback
+// for engines without WebAssembly SIMD; a tiny probe module tells which one this engine can run.
+// Where the bytes come from is ./wasm-source: inlined into the bundle (the default build, via
+// esbuild's binary loader), or URLs next to the bundle (the streaming build, dist/url/).
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import inlinedWasm from '../build/simdpool.wasm';
+import { defaultWasm } from './wasm-source';
 import type { Kernels } from './kernels';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+/** One source per build: init() picks one with the SIMD probe (or `simd: false`). */
+export interface WasmSources {
+  simd: WasmSource;
+  scalar: WasmSource;
+}
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-export async function loadKernels(source: WasmSource = inlinedWasm): Promise<Kernels> {
+// (module (func (result v128) v128.const i32x4 0 0 0 0)): valid only where SIMD is supported.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/** Whether this JavaScript engine runs WebAssembly SIMD (fixed-width 128-bit). */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+function isSources(source: unknown): source is WasmSources {
+  return typeof source === 'object' && source !== null && 'simd' in source && 'scalar' in source;
+}
+
+/**
+ * `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD build.
+ * A single source (not a WasmSources pair) is used as given, whatever `simd` says.
+ */
+export async function loadKernels(source?: WasmSource | WasmSources, simd?: boolean): Promise<Kernels> {
+  if (source === undefined || isSources(source)) {
+    const useSimd = simd ?? simdSupported();
+    source = source ? (useSimd ? source.simd : source.scalar) : defaultWasm(useSimd);
+  }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source) || source instanceof WebAssembly.Module) {
     const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
     // The loader's async path probes the global `Response`, which in Node loads the whole fetch
