@@ -1,20 +1,41 @@
-// Bundle src/ into dist/index.js (ESM, the .wasm inlined as bytes) and emit type declarations.
+// Bundle src/ for every way simdpool is loaded, and emit type declarations:
+//   dist/index.js           ESM, both .wasm builds inlined as bytes (Node, bundlers, <script type="module">)
+//   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
+//   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
+// Both .wasm builds (asc targets `release` and `scalar`) must be in build/ first.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-rmSync('dist', { recursive: true, force: true });
-await build({
+const common = {
   entryPoints: ['src/index.ts'],
   bundle: true,
-  format: 'esm',
-  platform: 'neutral',
   target: 'es2022',
-  outfile: 'dist/index.js',
   loader: { '.wasm': 'binary' },
   legalComments: 'none',
   logLevel: 'warning',
-});
+};
+
+// The streaming build: ./wasm-source (inlined bytes) becomes ./wasm-source-url (URLs).
+const urlSource = {
+  name: 'wasm-source-url',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/wasm-source$/ }, () => ({
+      path: fileURLToPath(new URL('../src/wasm-source-url.ts', import.meta.url)),
+    }));
+  },
+};
+
+rmSync('dist', { recursive: true, force: true });
+await Promise.all([
+  build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
+  build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
+  build({ ...common, format: 'iife', globalName: 'simdpool', platform: 'browser', minify: true, outfile: 'dist/simdpool.iife.js' }),
+]);
+mkdirSync('dist/url', { recursive: true });
+copyFileSync('build/simdpool.wasm', 'dist/url/simdpool.wasm');
+copyFileSync('build/simdpool-scalar.wasm', 'dist/url/simdpool-scalar.wasm');
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 
 // simdpool/parallel (Node: worker threads over one shared memory) and the simdpool CLI: their
