@@ -1,12 +1,14 @@
 // Every golden case computed by real PyTorch (test/golden/generate.py), run through the
-// engine in both layouts, with plain and resident tensors.
+// engine in both layouts, with plain and resident tensors. Runs in Node and in Chromium (the
+// JSON is imported as a module, so no file system is needed).
 import { describe, expect, it } from 'vitest';
-import { loadGoldenCases, type GoldenCase } from './reference/golden';
+import goldenJson from './golden/pool2d.json';
+import { decodeGoldenFile, type GoldenCase, type RawGoldenFile } from './reference/golden-decode';
 import { transposeRef } from './reference/pool2d';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
 import type { Engine, Layout } from '../dist/index.js';
 
-const cases = loadGoldenCases();
+const cases = decodeGoldenFile(goldenJson as RawGoldenFile).cases;
 
 function run(sp: Engine, c: GoldenCase, x: { data: Float32Array; shape: number[]; layout: Layout }, resident: boolean) {
   const opts = c.op === 'maxPool2d' ? { ...c.options, returnIndices: true } : c.options;

@@ -1,15 +1,56 @@
 // Shared test helpers: one engine from the built package, and result comparisons.
-import { expect } from 'vitest';
-import { init, type Engine } from '../../dist/index.js';
+// The vitest project picks the bundle and the build (vitest.config.ts `provide`):
+//   bundle 'inline' (dist/index.js, default), 'url' (dist/url/index.js, fetches the .wasm next to
+//   it: browsers only) or 'iife' (dist/simdpool.iife.js through a <script> tag: browsers only);
+//   simd: undefined picks the build by feature detection, false forces the scalar build.
+import { expect, inject } from 'vitest';
+import type { Engine } from '../../dist/index.js';
 
+export type Bundle = 'inline' | 'url' | 'iife';
+type Api = typeof import('../../dist/index.js');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    bundle?: Bundle;
+    simd?: boolean;
+  }
+}
+
+/** The bundle under test and the build forced on it (undefined: chosen by detection). */
+export function target(): { bundle: Bundle; simd: boolean | undefined } {
+  return { bundle: inject('bundle') ?? 'inline', simd: inject('simd') };
+}
+
+async function loadApi(bundle: Bundle): Promise<Api> {
+  if (bundle === 'url') return import('../../dist/url/index.js');
+  if (bundle === 'iife') {
+    const script = document.createElement('script');
+    script.src = new URL('../../dist/simdpool.iife.js', import.meta.url).href;
+    await new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`could not load ${script.src}`));
+      document.head.append(script);
+    });
+    return (globalThis as unknown as { simdpool: Api }).simdpool;
+  }
+  return import('../../dist/index.js');
+}
+
+let api: Promise<Api> | undefined;
 let engine: Promise<Engine> | undefined;
+
+/** The package's exports from the bundle under test. */
+export function getApi(): Promise<Api> {
+  api ??= loadApi(target().bundle);
+  return api;
+}
 
 /** The engine from the built package (what users import), created once per test file. */
 export function getEngine(): Promise<Engine> {
-  engine ??= init();
+  const { simd } = target();
+  engine ??= getApi().then((m) => m.init(simd === undefined ? {} : { simd }));
   return engine;
 }
-
 /** Bit-for-bit equality of float values (any NaN equals any NaN; -0 differs from +0). */
 export function expectSameFloats(actual: Float32Array, expected: Float32Array, what = 'values'): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);

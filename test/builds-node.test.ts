@@ -1,0 +1,40 @@
+// Node-only checks of the two wasm builds: the scalar one really has no SIMD instruction, and
+// init() falls back to it when the SIMD probe does not validate (as on an engine without SIMD).
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { init, simdSupported } from '../dist/index.js';
+
+describe('scalar fallback', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('the scalar build has no v128 instruction, the SIMD build has', () => {
+    expect(readFileSync(new URL('../build/simdpool-scalar.wat', import.meta.url), 'utf8')).not.toMatch(/v128|f32x4|i32x4/);
+    expect(readFileSync(new URL('../build/simdpool.wat', import.meta.url), 'utf8')).toMatch(/f32x4/);
+    // Without SIMD enabled the validator must reject anything with a 0xfd-prefixed opcode, so an
+    // engine without SIMD can compile the scalar build.
+    expect(WebAssembly.validate(readFileSync(new URL('../build/simdpool-scalar.wasm', import.meta.url)))).toBe(true);
+  });
+
+  it('is chosen where the SIMD probe fails to validate', async () => {
+    expect(simdSupported()).toBe(true);
+    const validate = WebAssembly.validate;
+    vi.spyOn(WebAssembly, 'validate').mockImplementation((bytes) => {
+      const b = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+      return b.length < 64 ? false : validate(bytes); // the probe is tiny; the kernels are not
+    });
+    expect(simdSupported()).toBe(false);
+    const sp = await init();
+    expect(sp.simd).toBe(false);
+    const r = sp.maxPool2d({ data: Float32Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] }, { kernelSize: 2 });
+    expect([...r.data]).toEqual([5]);
+  });
+
+  it('a single wasm source is used as given; a { simd, scalar } pair is chosen from', async () => {
+    const simdBytes = readFileSync(new URL('../build/simdpool.wasm', import.meta.url));
+    const scalarBytes = readFileSync(new URL('../build/simdpool-scalar.wasm', import.meta.url));
+    expect((await init({ wasm: scalarBytes })).simd).toBe(false);
+    expect((await init({ wasm: simdBytes, simd: false })).simd).toBe(true);
+    expect((await init({ wasm: { simd: simdBytes, scalar: scalarBytes }, simd: false })).simd).toBe(false);
+    expect((await init({ wasm: { simd: simdBytes, scalar: scalarBytes } })).simd).toBe(true);
+  });
+});
