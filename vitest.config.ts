@@ -1,9 +1,46 @@
+// Test projects. The conformance suites (golden PyTorch cases, property tests, build checks) run
+// against every way simdpool is loaded: in Node on the SIMD and the scalar build, and in headless
+// Chromium (Debian's /usr/bin/chromium, driven by playwright) on the inlined ESM bundle (SIMD and
+// scalar), the streaming ESM bundle (dist/url/) and the IIFE bundle. The engine tests import the
+// built package (dist/), which `npm test` builds first.
+// SIMDPOOL_BROWSER=0 skips the browser projects (e.g. where no Chromium is installed).
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts'];
+
+const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife'; simd?: boolean }) => ({
+  extends: true as const,
+  test: {
+    name,
+    include: CONFORMANCE,
+    provide,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+      instances: [{ browser: 'chromium' as const }],
+    },
+  },
+});
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    // The engine tests import the built package (dist/), which `npm test` builds first.
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
+      { extends: true, test: { name: 'node-scalar', include: CONFORMANCE, provide: { simd: false } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000 } },
+      ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
+        browser('chromium-inline', { bundle: 'inline' }),
+        browser('chromium-inline-scalar', { bundle: 'inline', simd: false }),
+        browser('chromium-url', { bundle: 'url' }),
+        browser('chromium-iife', { bundle: 'iife' }),
+      ]),
+    ],
   },
 });

@@ -26,6 +26,17 @@ describe('kernel builds', () => {
     expect((await init({ simd: true })).simd).toBe(true);
   });
 
+  it('the bundle under test is the one loaded', async () => {
+    const { bundle } = target();
+    const api = await getApi();
+    if (bundle === 'iife') expect((globalThis as { simdpool?: unknown }).simdpool).toBe(api);
+    if (bundle === 'url') {
+      await getEngine();
+      const fetched = performance.getEntriesByType('resource').map((e) => e.name);
+      expect(fetched.some((u) => /\/dist\/url\/simdpool(-scalar)?\.wasm$/.test(u))).toBe(true);
+    }
+  });
+
   it('the scalar build equals the SIMD build: max and indices bit for bit, averages within tolerance', async () => {
     const { init } = await getApi();
     const [vec, sca] = await Promise.all([init({ simd: true }), init({ simd: false })]);
