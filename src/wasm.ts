@@ -27,6 +27,13 @@ export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
+function dataUrlBytes(href: string): Uint8Array {
+  const comma = href.indexOf(',');
+  const body = href.slice(comma + 1);
+  if (!href.slice(0, comma).endsWith(';base64')) return new TextEncoder().encode(decodeURIComponent(body));
+  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+}
+
 function isSources(source: unknown): source is WasmSources {
   return typeof source === 'object' && source !== null && 'simd' in source && 'scalar' in source;
 }
@@ -46,6 +53,11 @@ export async function loadKernels(source?: WasmSource | WasmSources, simd?: bool
     // implementation (~40 ms). Node has no main-thread limit on synchronous instantiation.
     const { exports } = isNode ? instantiateSync(module, {}) : await instantiate(module, {});
     return exports as unknown as Kernels;
+  }
+  if (source instanceof URL && source.protocol === 'data:') {
+    // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
+    // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
+    return loadKernels(dataUrlBytes(source.href));
   }
   const response = source instanceof URL ? fetch(source) : source;
   const { exports } = await instantiate(response as Promise<Response>, {});

@@ -1,0 +1,98 @@
+// A small static file server for the browser tests and the demo (127.0.0.1 only).
+//   serve({ root, port, headers }) -> { url, close() }
+//   node scripts/serve.mjs [--demo] [--port N]   serves the package root; --demo prints the demo's address
+// .wasm goes out as application/wasm (needed by WebAssembly.instantiateStreaming). The demo is
+// served with the headers simdpool needs in a strict page: a Content-Security-Policy that allows
+// WebAssembly ('wasm-unsafe-eval') and no other eval, and COOP/COEP for cross-origin isolation.
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+};
+
+export const STRICT_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'",
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export function serve({ root, port = 0, headers = {} }) {
+  const base = path.resolve(root);
+  const server = createServer((req, res) => {
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(base, pathname);
+    if (file !== base && !file.startsWith(base + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let stat;
+    try {
+      stat = statSync(file);
+      if (stat.isDirectory()) {
+        if (!pathname.endsWith('/')) {
+          res.writeHead(301, { Location: pathname + '/' }).end();
+          return;
+        }
+        file = path.join(file, 'index.html');
+        stat = statSync(file);
+      }
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Length': stat.size,
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const { port: actual } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${actual}/`,
+        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+      });
+    });
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const demo = args.includes('--demo');
+  const portArg = args.indexOf('--port');
+  const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.PORT ?? (demo ? 8080 : 0));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  let server;
+  try {
+    server = await serve({ root, port, headers: STRICT_HEADERS });
+  } catch (e) {
+    if (e.code !== 'EADDRINUSE') throw e;
+    server = await serve({ root, port: 0, headers: STRICT_HEADERS }); // taken: any free port
+  }
+  console.log(demo ? `simdpool demo: ${server.url}demo/` : `serving ${root} at ${server.url}`);
+  console.log('(Ctrl-C to stop)');
+}

@@ -1,0 +1,118 @@
+// The package as users get it (npm pack), used with no configuration by an esbuild app and a
+// Vite app (vite's build() API), and directly from plain HTML (the IIFE global and the streaming
+// ESM bundle) — each page served with a strict Content-Security-Policy and run in Chromium.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
+import { launch, openPage, type Browser } from './chromium';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// 4x4 input, 2x2 max pooling with indices, and a forced-scalar engine that must agree.
+const APP = (from: string) => `import { init } from '${from}';
+async function main() {
+  const x = { data: Float32Array.from({ length: 16 }, (_, i) => (i * 7) % 16), shape: [1, 1, 4, 4] };
+  const sp = await init();
+  const r = sp.maxPool2d(x, { kernelSize: 2, returnIndices: true });
+  const scalar = await init({ simd: false });
+  const s = scalar.maxPool2d(x, { kernelSize: 2 });
+  window.__result = { simd: sp.simd, scalarSimd: scalar.simd, shape: r.output.shape, data: [...r.output.data], indices: [...r.indices.data], scalar: [...s.data] };
+}
+main().catch((e) => { window.__result = { error: String(e) }; console.error(e); });
+`;
+const EXPECTED = { simd: true, scalarSimd: false, shape: [1, 1, 2, 2], data: [12, 14, 15, 13], indices: [4, 2, 9, 11], scalar: [12, 14, 15, 13] };
+const HTML = (script: string) => `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>app</title><script type="module" src="${script}"></script>`;
+
+let work: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'simdpool-apps-'));
+  // Install the package as npm would: from its packed tarball (what `files` ships).
+  const tgz = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const pkg = path.join(work, 'app', 'node_modules', 'simdpool');
+  mkdirSync(pkg, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(work, tgz), '-C', pkg, '--strip-components=1']);
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function run(dir: string, page = '', headers: Record<string, string> = STRICT_HEADERS): Promise<unknown> {
+  const server = await serve({ root: dir, headers });
+  try {
+    const { page: p, errors } = await openPage(browser, server.url + page);
+    await p.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
+    const result = await p.evaluate(() => (window as { __result?: unknown }).__result);
+    await p.close();
+    expect(errors).toEqual([]);
+    return result;
+  } finally {
+    await server.close();
+  }
+}
+
+describe('the packed package in Chromium', () => {
+  it('esbuild app: import { init } from "simdpool" (one file, wasm inlined)', async () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'esbuild-main.js'), APP('simdpool'));
+    const out = path.join(work, 'out-esbuild');
+    await esbuild({ entryPoints: [path.join(app, 'esbuild-main.js')], bundle: true, format: 'esm', platform: 'browser', minify: true, outfile: path.join(out, 'main.js'), logLevel: 'warning', absWorkingDir: app });
+    writeFileSync(path.join(out, 'index.html'), HTML('./main.js'));
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'main.js']);
+    expect(await run(out)).toEqual(EXPECTED);
+  });
+
+  it("a Content-Security-Policy without 'wasm-unsafe-eval' blocks it (so the docs' CSP is needed)", async () => {
+    const out = path.join(work, 'out-esbuild');
+    const noWasm = { 'Content-Security-Policy': "default-src 'self'; script-src 'self'" };
+    const server = await serve({ root: out, headers: noWasm });
+    try {
+      const { page } = await openPage(browser, server.url);
+      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
+      const result = (await page.evaluate(() => (window as { __result?: { error?: string } }).__result))!;
+      expect(result.error).toMatch(/CompileError|EvalError|wasm-unsafe-eval|Content Security Policy/i);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('Vite app: import { init } from "simdpool", and "simdpool/url" (wasm emitted as an asset)', async () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'vite-main.js'), APP('simdpool'));
+    writeFileSync(path.join(app, 'vite-url.js'), APP('simdpool/url'));
+    writeFileSync(path.join(app, 'index.html'), HTML('/vite-main.js'));
+    writeFileSync(path.join(app, 'url.html'), HTML('/vite-url.js'));
+    const out = path.join(work, 'out-vite');
+    await viteBuild({
+      root: app, configFile: false, logLevel: 'warn',
+      build: { outDir: out, emptyOutDir: true, rollupOptions: { input: { main: path.join(app, 'index.html'), url: path.join(app, 'url.html') } } },
+    });
+    const assets = readdirSync(path.join(out, 'assets'));
+    // simdpool/url's SIMD build is emitted as an asset (the 3 KB scalar build is small enough for
+    // Vite to inline as a data: URL).
+    expect(assets.some((f) => /^simdpool-.*\.wasm$/.test(f))).toBe(true);
+    expect(await run(out)).toEqual(EXPECTED);
+    expect(await run(out, 'url.html')).toEqual(EXPECTED);
+  });
+
+  it('plain HTML: <script src=".../simdpool.iife.js"> global, and the streaming ESM bundle', async () => {
+    const site = path.join(work, 'site');
+    cpSync(path.join(work, 'app', 'node_modules', 'simdpool', 'dist'), path.join(site, 'simdpool'), { recursive: true });
+    writeFileSync(path.join(site, 'iife.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script src="simdpool/simdpool.iife.js"></script><script src="iife-app.js"></script>');
+    writeFileSync(path.join(site, 'iife-app.js'), APP('x').replace(/^import .*\n/, 'const { init } = window.simdpool;\n'));
+    writeFileSync(path.join(site, 'esm.html'), HTML('./esm-app.js'));
+    writeFileSync(path.join(site, 'esm-app.js'), APP('./simdpool/url/index.js'));
+    expect(await run(site, 'iife.html')).toEqual(EXPECTED);
+    expect(await run(site, 'esm.html')).toEqual(EXPECTED);
+  });
+});
