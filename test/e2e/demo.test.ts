@@ -1,0 +1,87 @@
+// The demo page (npm run demo) in Chromium, served with the strict headers of scripts/serve.mjs:
+// it loads, option changes update the pictures and the output shapes, the benchmarks draw their
+// chart, and the console stays clean. Saves demo/screenshots/demo.png.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
+import { launch, openPage, type Browser } from './chromium';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let browser: Browser;
+let server: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  server = await serve({ root: ROOT, headers: STRICT_HEADERS });
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = (page: Page, sel: string) => page.locator(sel).textContent();
+const pixels = (page: Page, sel: string) => page.locator(sel).evaluate((c: HTMLCanvasElement) => c.toDataURL());
+const version = (page: Page) => page.locator('#results').getAttribute('data-version');
+
+async function change(page: Page, action: () => Promise<void>) {
+  const before = await version(page);
+  await action();
+  await page.waitForFunction((v) => document.getElementById('results')!.dataset.version !== v, before);
+}
+
+it('demo: pictures and shapes follow the options, benchmarks draw, no console error', async () => {
+  await browser.context.pages()[0]?.setViewportSize({ width: 1280, height: 900 });
+  const { page, errors } = await openPage(browser, `${server.url}demo/?quick`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  expect(await text(page, '#status')).toContain('engine.simd = true');
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  // Defaults: kernel 4 (stride = kernel) on the 256×256 sample, NCHW.
+  expect(await text(page, '#input-shape')).toContain('[1, 3, 256, 256]');
+  expect(await text(page, '#max-shape')).toMatch(/^\[1, 3, 64, 64\] NCHW/);
+  expect(await text(page, '#avg-shape')).toMatch(/^\[1, 3, 64, 64\] NCHW/);
+  const maxBefore = await pixels(page, '#max-out');
+  const avgBefore = await pixels(page, '#avg-out');
+  expect(maxBefore).not.toBe(avgBefore); // max and average pooling differ on this image
+
+  await change(page, () => page.fill('#kernel', '3'));
+  await change(page, () => page.fill('#stride', '2'));
+  await change(page, () => page.fill('#padding', '1'));
+  await change(page, () => page.check('#ceil'));
+  await change(page, () => page.selectOption('#layout', 'NHWC'));
+  // floor((256 + 2 - 3 + 1) / 2) + 1 = 129, and the last window starts inside: 129 (ceil mode)
+  expect(await text(page, '#max-shape')).toMatch(/^\[1, 129, 129, 3\] NHWC/);
+  expect(await text(page, '#avg-shape')).toMatch(/^\[1, 129, 129, 3\] NHWC/);
+  expect(await pixels(page, '#max-out')).not.toBe(maxBefore);
+  expect(await pixels(page, '#avg-out')).not.toBe(avgBefore);
+
+  await change(page, () => page.fill('#dilation', '2'));
+  expect(await text(page, '#max-shape')).toMatch(/^\[1, 128, 128, 3\] NHWC/); // (256+2-5+1)/2 = 127, +1; ceil mode: 128
+  const nhwcMax = await pixels(page, '#max-out');
+  await change(page, () => page.selectOption('#build', 'scalar'));
+  expect(await pixels(page, '#max-out')).toBe(nhwcMax); // the scalar build draws the same picture
+
+  // An invalid option shows PyTorch's error in the page, not in the console.
+  await change(page, () => page.fill('#padding', '3'));
+  expect(await text(page, '#max-error')).toMatch(/RangeError/);
+  await change(page, () => page.fill('#padding', '1'));
+  await change(page, () => page.selectOption('#build', 'simd'));
+  expect(await text(page, '#max-error')).toBe('');
+
+  // Feature maps of the ResNet stem size.
+  expect(await page.locator('#features canvas').count()).toBe(12);
+  expect(await text(page, '#features-timing')).toMatch(/\[1, 64, 56, 56\].*simdpool SIMD [\d.]+ ms.*plain JS [\d.]+ ms/);
+
+  await page.click('#bench');
+  await page.waitForSelector('#chart[data-done="true"]', { state: 'attached', timeout: 60_000 });
+  expect(await page.locator('#chart rect.bar').count()).toBe(12);
+
+  mkdirSync(new URL('../../demo/screenshots/', import.meta.url), { recursive: true });
+  await page.screenshot({ path: fileURLToPath(new URL('../../demo/screenshots/demo.png', import.meta.url)), fullPage: true });
+  expect(errors).toEqual([]);
+  await page.close();
+});
