@@ -3,7 +3,7 @@
 // Chromium (Debian's /usr/bin/chromium, driven by playwright) on the inlined ESM bundle (SIMD and
 // scalar), the streaming ESM bundle (dist/url/) and the IIFE bundle. The engine tests import the
 // built package (dist/), which `npm test` builds first.
-// SIMDPOOL_BROWSER=0 skips the browser projects (e.g. where no Chromium is installed).
+// SIMDPOOL_BROWSER=0 skips the browser projects and the e2e tests (e.g. where no Chromium is installed).
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
@@ -34,8 +34,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       { extends: true, test: { name: 'node-scalar', include: CONFORMANCE, provide: { simd: false } } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000 } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
+        { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000 } },
         browser('chromium-inline', { bundle: 'inline' }),
         browser('chromium-inline-scalar', { bundle: 'inline', simd: false }),
         browser('chromium-url', { bundle: 'url' }),
