@@ -1,6 +1,7 @@
 // The demo page (npm run demo) in Chromium, served with the strict headers of scripts/serve.mjs:
 // it loads, option changes update the pictures and the output shapes, the benchmarks draw their
-// chart, and the console stays clean. Saves demo/screenshots/demo.png.
+// chart, and the console stays clean. Saves demo/screenshots/latest.png (ignored by git), or the
+// committed demo/screenshots/demo.png with UPDATE_SCREENSHOT=1 (`npm run demo:screenshot`).
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -81,7 +82,8 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
   expect(await page.locator('#chart rect.bar').count()).toBe(12);
 
   mkdirSync(new URL('../../demo/screenshots/', import.meta.url), { recursive: true });
-  await page.screenshot({ path: fileURLToPath(new URL('../../demo/screenshots/demo.png', import.meta.url)), fullPage: true });
+  const shot = process.env.UPDATE_SCREENSHOT === '1' ? 'demo.png' : 'latest.png';
+  await page.screenshot({ path: fileURLToPath(new URL(`../../demo/screenshots/${shot}`, import.meta.url)), fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
 });
