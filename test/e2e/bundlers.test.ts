@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
-import { build as viteBuild } from 'vite';
+import { createServer as viteServer, build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
 import { launch, openPage, type Browser } from './chromium';
@@ -103,6 +103,28 @@ describe('the packed package in Chromium', () => {
     expect(assets.some((f) => /^simdpool-.*\.wasm$/.test(f))).toBe(true);
     expect(await run(out)).toEqual(EXPECTED);
     expect(await run(out, 'url.html')).toEqual(EXPECTED);
+  });
+
+  it('Vite dev server: import { init } from "simdpool" and "simdpool/url" (dependency pre-bundling)', async () => {
+    const app = path.join(work, 'app');
+    writeFileSync(path.join(app, 'vite-main.js'), APP('simdpool'));
+    writeFileSync(path.join(app, 'vite-url.js'), APP('simdpool/url'));
+    writeFileSync(path.join(app, 'index.html'), HTML('/vite-main.js'));
+    writeFileSync(path.join(app, 'url.html'), HTML('/vite-url.js'));
+    const server = await viteServer({ root: app, configFile: false, logLevel: 'warn', cacheDir: path.join(work, 'vite-cache'), server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+    await server.listen();
+    try {
+      const base = server.resolvedUrls!.local[0];
+      for (const page of ['', 'url.html']) {
+        const { page: p, errors } = await openPage(browser, base + page);
+        await p.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 60_000 });
+        expect(await p.evaluate(() => (window as { __result?: unknown }).__result), page || 'index').toEqual(EXPECTED);
+        expect(errors.filter((e) => !e.includes('[vite]'))).toEqual([]);
+        await p.close();
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('plain HTML: <script src=".../simdpool.iife.js"> global, and the streaming ESM bundle', async () => {
