@@ -1,9 +1,10 @@
 // Loading the kernels. Two builds of the same kernels exist: the SIMD one and a scalar fallback
 // for engines without WebAssembly SIMD; a tiny probe module tells which one this engine can run.
 // Where the bytes come from is ./wasm-source: inlined into the bundle (the default build, via
-// esbuild's binary loader), or URLs next to the bundle (the streaming build, dist/url/).
+// esbuild's binary loader; the SIMD build gzipped), or URLs next to the bundle (the streaming
+// build, dist/url/).
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { defaultWasm } from './wasm-source';
+import { canInflate, defaultWasm } from './wasm-source';
 import type { Kernels } from './kernels';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
@@ -44,8 +45,8 @@ function isSources(source: unknown): source is WasmSources {
  */
 export async function loadKernels(source?: WasmSource | WasmSources, simd?: boolean): Promise<Kernels> {
   if (source === undefined || isSources(source)) {
-    const useSimd = simd ?? simdSupported();
-    source = source ? (useSimd ? source.simd : source.scalar) : defaultWasm(useSimd);
+    const useSimd = simd ?? (simdSupported() && (source !== undefined || canInflate()));
+    source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source) || source instanceof WebAssembly.Module) {
     const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);

@@ -1,5 +1,5 @@
-// Size budget of the inlined ESM bundle (dist/index.js: engine, @assemblyscript/loader and both
-// wasm builds as base64), minified as an app's bundler would: under 48 KiB.
+// Size budget of the inlined ESM bundle (dist/index.js: engine, @assemblyscript/loader, the SIMD
+// build gzipped and the scalar build, as base64), minified as an app's bundler would: under 48 KiB.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
