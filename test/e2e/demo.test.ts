@@ -73,6 +73,22 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
   await change(page, () => page.selectOption('#build', 'simd'));
   expect(await text(page, '#max-error')).toBe('');
 
+  // A picked image replaces the sample: a 200×120 PNG drawn by the page itself.
+  const png = await page.evaluate(async () => {
+    const c = new OffscreenCanvas(200, 120);
+    const g = c.getContext('2d')!;
+    g.fillStyle = '#224';
+    g.fillRect(0, 0, 200, 120);
+    g.fillStyle = '#fc0';
+    g.fillRect(40, 30, 60, 50);
+    return [...new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer())];
+  });
+  await change(page, () => page.setInputFiles('#file', { name: 'picked.png', mimeType: 'image/png', buffer: Buffer.from(png) }));
+  await page.waitForFunction(() => document.getElementById('input-shape')!.textContent!.includes('[1, 3, 120, 200]'));
+  expect(await text(page, '#max-shape')).toMatch(/^\[1, 60, 100, 3\] NHWC/); // ceil((120+2-5)/2)+1, ceil((200+2-5)/2)+1
+  await change(page, () => page.click('#sample'));
+  expect(await text(page, '#input-shape')).toContain('[1, 3, 256, 256]');
+
   // Feature maps of the ResNet stem size.
   expect(await page.locator('#features canvas').count()).toBe(12);
   expect(await text(page, '#features-timing')).toMatch(/\[1, 64, 56, 56\].*simdpool SIMD [\d.]+ ms.*plain JS [\d.]+ ms/);
