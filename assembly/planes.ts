@@ -114,17 +114,35 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
   store<f32>(dst, result);
 }
 
-/** The scalar build (no SIMD): one element at a time, in scan order. */
+/**
+ * The scalar build (no SIMD). Max: one element at a time, in scan order. Average: four partial
+ * sums combined as the SIMD lanes are, so both builds give the same bits.
+ */
 @inline function reducePlanesScalar(OP: i32, input: usize, output: usize, planes: i32, length: i32): void {
+  const vecLength = length & ~3;
   for (let p = 0; p < planes; p++) {
     const base = input + ((<usize>p * <usize>length) << 2);
-    let result: f32 = OP == AVG ? 0 : -Infinity;
-    for (let i = 0; i < length; i++) {
-      const v = load<f32>(base + (<usize>i << 2));
-      if (OP == AVG) result += v;
-      else if (takes(v, result)) result = v;
+    let result: f32;
+    let i = 0;
+    if (OP == AVG) {
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      for (; i < vecLength; i += 4) {
+        const at = base + (<usize>i << 2);
+        s0 += load<f32>(at);
+        s1 += load<f32>(at, 4);
+        s2 += load<f32>(at, 8);
+        s3 += load<f32>(at, 12);
+      }
+      result = (s0 + s1) + (s2 + s3);
+      for (; i < length; i++) result += load<f32>(base + (<usize>i << 2));
+      result = result / <f32>length + 0; // never -0, as PyTorch
+    } else {
+      result = -Infinity;
+      for (; i < length; i++) {
+        const v = load<f32>(base + (<usize>i << 2));
+        if (takes(v, result)) result = v;
+      }
     }
-    if (OP == AVG) result = result / <f32>length + 0; // never -0, as PyTorch
     store<f32>(output + (<usize>p << 2), result);
   }
 }
