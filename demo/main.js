@@ -318,6 +318,7 @@ async function bench() {
 }
 
 async function loadSample() {
+  $('file').value = '';
   const response = await fetch('sample.png');
   await loadImage(await response.blob());
 }
