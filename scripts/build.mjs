@@ -45,7 +45,7 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 
 // simdpool/parallel (Node: worker threads over one shared memory) and the simdpool CLI: their
 // own bundles, so dist/index.js stays free of node: imports.
-const nodeBundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', loader: { '.wasm': 'binary' }, legalComments: 'none', logLevel: 'warning' };
+const nodeBundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', loader: { '.wasm': 'binary', '.gz': 'binary' }, legalComments: 'none', logLevel: 'warning' };
 await build({ ...nodeBundle, entryPoints: ['src/parallel.ts'], outfile: 'dist/parallel.js' });
 const { version } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
 await build({
