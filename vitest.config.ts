@@ -3,6 +3,8 @@
 // Chromium (Debian's /usr/bin/chromium, driven by playwright) on the inlined ESM bundle (SIMD and
 // scalar), the streaming ESM bundle (dist/url/) and the IIFE bundle. The engine tests import the
 // built package (dist/), which `npm test` builds first.
+// The Node projects run first, alone (group 0): timing-sensitive tests (simdpool/parallel's worker
+// threads) should not share the 2 cores with Chromium; the browser projects and e2e follow (group 1).
 // SIMDPOOL_BROWSER=0 skips the browser projects and the e2e tests (e.g. where no Chromium is installed).
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -18,6 +20,7 @@ const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife'; sim
     name,
     include: CONFORMANCE,
     provide,
+    sequence: { groupOrder: 1 },
     browser: {
       enabled: true,
       headless: true,
@@ -35,7 +38,7 @@ export default defineConfig({
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       { extends: true, test: { name: 'node-scalar', include: CONFORMANCE, provide: { simd: false } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
-        { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000 } },
+        { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },
         browser('chromium-inline', { bundle: 'inline' }),
         browser('chromium-inline-scalar', { bundle: 'inline', simd: false }),
         browser('chromium-url', { bundle: 'url' }),
