@@ -116,7 +116,7 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
 
 /**
  * The scalar build (no SIMD). Max: one element at a time, in scan order. Average: four partial
- * sums, like the SIMD lanes (quicker than one chain; within rounding of the SIMD build).
+ * sums combined as the SIMD lanes are, so both builds give the same bits.
  */
 @inline function reducePlanesScalar(OP: i32, input: usize, output: usize, planes: i32, length: i32): void {
   const vecLength = length & ~3;
@@ -133,7 +133,7 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
         s2 += load<f32>(at, 8);
         s3 += load<f32>(at, 12);
       }
-      result = (s0 + s1) + (s2 + s3);
+      result = (s0 + s2) + (s1 + s3);
       for (; i < length; i++) result += load<f32>(base + (<usize>i << 2));
       result = result / <f32>length + 0; // never -0, as PyTorch
     } else {
