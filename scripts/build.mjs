@@ -1,5 +1,6 @@
 // Bundle src/ for every way simdpool is loaded, and emit type declarations:
-//   dist/index.js           ESM, both .wasm builds inlined as bytes, SIMD gzipped (Node, bundlers, <script type="module">)
+//   dist/index.js           ESM, both .wasm builds inlined as bytes, SIMD gzipped (bundlers, browsers, <script type="module">)
+//   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init()
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
 // Both .wasm builds (asc targets `release` and `scalar`) must be in build/ first.
@@ -18,15 +19,17 @@ const common = {
   logLevel: 'warning',
 };
 
-// The streaming build: ./wasm-source (inlined bytes) becomes ./wasm-source-url (URLs).
-const urlSource = {
-  name: 'wasm-source-url',
+// Other builds swap ./wasm-source (inlined bytes, SIMD gzipped) for another source module.
+const wasmSource = (file) => ({
+  name: `wasm-source-${file}`,
   setup(b) {
     b.onResolve({ filter: /^\.\/wasm-source$/ }, () => ({
-      path: fileURLToPath(new URL('../src/wasm-source-url.ts', import.meta.url)),
+      path: fileURLToPath(new URL(`../src/${file}`, import.meta.url)),
     }));
   },
-};
+});
+const urlSource = wasmSource('wasm-source-url.ts'); // streaming: URLs next to the bundle
+const nodeSource = wasmSource('wasm-source-node.ts'); // Node: plain bytes
 
 rmSync('dist', { recursive: true, force: true });
 // The inlined bundles carry the SIMD build gzipped (12 KB -> 3.5 KB before base64): it is what
@@ -36,6 +39,7 @@ writeFileSync('build/simdpool.wasm.gz', gzipSync(readFileSync('build/simdpool.wa
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
+  build({ ...common, format: 'esm', platform: 'node', target: 'node20', outfile: 'dist/node/index.js', plugins: [nodeSource] }),
   build({ ...common, format: 'iife', globalName: 'simdpool', platform: 'browser', minify: true, outfile: 'dist/simdpool.iife.js' }),
 ]);
 mkdirSync('dist/url', { recursive: true });

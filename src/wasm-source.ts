@@ -18,7 +18,8 @@ function nodeZlib(): Zlib | undefined {
  * DecompressionStream except Firefox 89–112, which therefore gets the scalar build.
  */
 export function canInflate(): boolean {
-  return typeof DecompressionStream === 'function' || nodeZlib() !== undefined;
+  // zlib first: in Node, merely reading the global DecompressionStream loads web streams (ms).
+  return nodeZlib() !== undefined || typeof DecompressionStream === 'function';
 }
 
 export async function defaultWasm(simd: boolean): Promise<Uint8Array> {
