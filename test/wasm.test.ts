@@ -49,9 +49,11 @@ describe('built wasm', () => {
     for (const p of patterns) expect(body).toMatch(p);
   });
 
-  it('imports nothing (no env.abort) and is under 32 KB', () => {
+  // 64 KB: the full 1D/2D/3D family (adaptive, Lp, unpooling, index formats, both NaN modes)
+  // roughly doubles the kernel count; main's 2D kernels alone build to about 39 KB.
+  it('imports nothing (no env.abort) and is under 64 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(32 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(64 * 1024);
   });
 });
