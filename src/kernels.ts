@@ -37,7 +37,7 @@ export interface Kernels {
   ): void;
   remapIndicesColumnMajor_i32(
     ptr: number, batches: number, channels: number, outPlane: number, channelsLast: boolean,
-    batchStep: number, channelStep: number, scale: number, s0: number, s1: number, s2: number,
+    batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
 }

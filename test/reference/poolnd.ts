@@ -173,10 +173,13 @@ function formatIndex(p: number, n: number, c: number, sp: Split, o: IndexOpts): 
       // row-major coordinates of p, then first spatial dim fastest
       const cs: number[] = [];
       let rest = p;
-      for (let i = sp.spatial.length - 1; i >= 0; i--) {
+      for (let i = sp.spatial.length - 1; i > 0; i--) {
         cs[i] = rest % sp.spatial[i];
         rest = Math.floor(rest / sp.spatial[i]);
       }
+      // The leading coordinate is not wrapped: a window entirely in padding reports torch's
+      // out-of-plane initial index, which maps by the same arithmetic.
+      cs[0] = rest;
       g = 0;
       let step = 1;
       for (let i = 0; i < cs.length; i++) {
@@ -333,7 +336,9 @@ export function globalAvgPoolRef(dims: number, x: T): T {
 /** torch's lp_pool: (avg_pool(x^p) * prod(kernel)) ^ (1/p), float32 at every step. */
 export function lpPoolRef(dims: number, x: T, o: { normType?: number; kernelSize: number | number[]; stride?: number | number[]; ceilMode?: boolean }): T {
   const p = o.normType ?? 2;
-  const powered = { data: x.data.map((v) => Math.fround(v ** p)), shape: x.shape };
+  // torch's pow computes x^2 as x*x and x^3 as x*x*x (float32 products); other p as powf.
+  const pow = (v: number) => (p === 2 ? Math.fround(v * v) : p === 3 ? Math.fround(Math.fround(v * v) * v) : Math.fround(v ** p));
+  const powered = { data: x.data.map(pow), shape: x.shape };
   const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode });
   const K = prod(perDim(o.kernelSize, dims));
   const q = Math.fround(1 / p);
