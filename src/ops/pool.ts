@@ -173,13 +173,13 @@ export function runPool(
         // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
         const powered = call.block(inElements * 4, 'powers');
         k.powElements_f32(input, powered, inElements, 1, s.normType);
-        poolKernel(k, path, 'avg', false, false)(plan, powered, out.ptr);
+        poolKernel(k, path, 'avg', false)(plan, powered, out.ptr);
         k.powElements_f32(out.ptr, out.ptr, g.batch * g.channels * outPlane, s.lpScale, 1 / s.normType);
       } else if (idx) {
         poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr);
         remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       } else {
-        poolKernel(k, path, s.reduce, false, s.nanMode === 'ignore')(plan, input, out.ptr);
+        poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr);
       }
     }
     call.finish();
@@ -191,7 +191,8 @@ export function runPool(
 
 type Path = 'Rows' | 'Channels' | 'Gather';
 
-function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', _indices: false, ignoreNaN: boolean) {
+/** The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts). */
+function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
   return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolRows_f32'];
 }
 

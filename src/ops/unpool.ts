@@ -66,7 +66,8 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     }
     const out = call.output(op.name, 'out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
     if (g.batch > 0) {
-      if (g.channelsLast) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
+      // Channels-last with one channel is laid out like planes.
+      if (g.channelsLast && g.channels > 1) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
       else k.unpoolPlanes_f32(values, idx, out.ptr, g.batch * g.channels, inPlane, outPlane);
     }
     call.finish();
