@@ -9,7 +9,7 @@
 import { Plan } from './plan';
 import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, positiveZero, takes, takesLanes } from './reduce';
 
-@inline function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
   const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const channels = plan.channels, outRows = plan.outRows, outW = plan.outW;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowInit = plan.rowInit, rowDiv = plan.rowDiv;

@@ -9,8 +9,8 @@ export {
   avgPoolChannels_f32,
 } from './channels';
 export {
-  maxPoolGather_f32, maxPoolGatherIndices_f32, maxPoolGatherNoNaN_f32, maxPoolGatherIndicesNoNaN_f32, avgPoolGather_f32,
-} from './gather';
+  maxPoolQuads_f32, maxPoolQuadsIndices_f32, maxPoolQuadsNoNaN_f32, maxPoolQuadsIndicesNoNaN_f32, avgPoolQuads_f32,
+} from './quads';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';

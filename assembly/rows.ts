@@ -361,7 +361,7 @@ function exactGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, id
 }
 
 /** One output column, one lane: outputs narrower than a group, and windows far outside the row. */
-export function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, o: i32): void {
+function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, o: i32): void {
   const inW = plan.inW, dilation = plan.dilation, rowList = plan.rowList;
   const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
   const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);

@@ -23,7 +23,7 @@ const NOT_KERNELS = new Set(['heapBase', 'planBytes']);
 describe('kernels are SIMD', () => {
   it('exports every kernel the engine uses', () => {
     const names = exports.map((e) => e.name);
-    for (const k of ['maxPoolGather_f32', 'avgPoolGather_f32', 'maxPoolRowsNoNaN_f32', 'maxPoolChannelsIndicesNoNaN_f32',
+    for (const k of ['maxPoolQuads_f32', 'avgPoolQuads_f32', 'maxPoolQuadsIndicesNoNaN_f32', 'maxPoolRowsNoNaN_f32', 'maxPoolChannelsIndicesNoNaN_f32',
       'globalMaxPlanesNoNaN_f32', 'powElements_f32', 'firstInvalidIndex_i32', 'unpoolPlanes_f32', 'unpoolChannels_f32',
       'remapIndices_i32', 'remapIndicesColumnMajor_i32']) expect(names).toContain(k);
   });
@@ -34,7 +34,7 @@ describe('kernels are SIMD', () => {
     ['powElements_f32', /f32x4\.(mul|sqrt)/],
     ['remapIndicesColumnMajor_i32', /f64x2\.div/],
     ['firstInvalidIndex_i32', /i32x4\.ge_u/],
-    ['maxPoolGatherIndices_f32', /i32x4\.min_s/],
+    ['maxPoolQuadsIndices_f32', /i8x16\.shuffle/],
   ])('%s computes in vector lanes', (name, pattern) => {
     expect(body(exports.find((e) => e.name === name)!.fn)).toMatch(pattern);
   });

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor, tensorAddress } from '../tensor';
-import { planKey, type Divisor, type PlanShape } from './plan';
+import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
   readBool, readDivisorOverride, readIndexFormat, readNanMode, readNormType, readOptionBag, readOutputSize,
   readWindowSpec, type IndexFormat, type NanMode,
@@ -168,18 +168,22 @@ export function runPool(
       const shape = planShapeOf(g);
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
       const k = ctx.kernels;
-      const path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'Gather' : 'Rows';
+      const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'Quads' : 'Rows';
+      // Irregular planar columns: 4 planes interleaved into a scratch block (assembly/quads.ts).
+      const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+      // Layout as in assembly/quads.ts: a plan header, then 4 planes of input, output and indices.
+      const scratch = path === 'Quads' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 16, 'plane quads') : 0;
       if (s.reduce === 'lp') {
         // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
         const powered = call.block(inElements * 4, 'powers');
         k.powElements_f32(input, powered, inElements, 1, s.normType);
-        poolKernel(k, path, 'avg', false)(plan, powered, out.ptr);
+        poolKernel(k, path, 'avg', false)(plan, powered, out.ptr, scratch);
         k.powElements_f32(out.ptr, out.ptr, g.batch * g.channels * outPlane, s.lpScale, 1 / s.normType);
       } else if (idx) {
-        poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr);
+        poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr, scratch);
         remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       } else {
-        poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr);
+        poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr, scratch);
       }
     }
     call.finish();
@@ -189,15 +193,18 @@ export function runPool(
   }
 }
 
-type Path = 'Rows' | 'Channels' | 'Gather';
+type Path = 'Rows' | 'Channels' | 'Quads';
 
-/** The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts). */
+/**
+ * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
+ * Only the Quads kernels take the trailing scratch argument; the others ignore it.
+ */
 function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
-  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolRows_f32'];
+  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolQuads_f32'];
 }
 
 function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
-  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolRowsIndices_f32'];
+  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolQuadsIndices_f32'];
 }
 
 /** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
