@@ -106,6 +106,41 @@ function refOrError<T>(f: () => T): { value?: T; error?: Error } {
 
 const RUNS = 60;
 
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+/** Float32 values as ordered integers: adjacent floats differ by 1. */
+const ordinal = (v: number) => {
+  f32[0] = v;
+  return u32[0] & 0x80000000 ? -(u32[0] & 0x7fffffff) : u32[0];
+};
+
+describe('the vector powf', () => {
+  it('lpPool1d with kernelSize 1 is (x ** p) ** (1/p) within 1 ulp, IEEE special cases exact', async () => {
+    const sp = await getEngine();
+    const base = fc.oneof(
+      fc.float({ noNaN: true }),
+      fc.float({ min: Math.fround(-1e-37), max: Math.fround(1e-37) }),
+      fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1, -1, -2, 2, 3.4e38, -3.4e38, 1.4e-45),
+    );
+    fc.assert(
+      fc.property(fc.array(base, { minLength: 1, maxLength: 40 }), fc.constantFrom(1.5, 2.5, 4, 5, 0.25, 7, 10, 0.7, 1.25), (vals, p) => {
+        const x = { data: Float32Array.from(vals), shape: [1, vals.length] };
+        const got = sp.lpPool1d(x, { kernelSize: 1, normType: p }).data;
+        const want = ref.lpPoolRef(1, x, { kernelSize: 1, normType: p }).data;
+        for (let i = 0; i < want.length; i++) {
+          const [g, w] = [got[i], want[i]];
+          if (Number.isNaN(w) || !Number.isFinite(w) || w === 0) {
+            expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `x=${vals[i]} p=${p}: got ${g}, want ${w}`).toBe(true);
+          } else {
+            expect(Math.abs(ordinal(g) - ordinal(w)), `x=${vals[i]} p=${p}: got ${g}, want ${w}`).toBeLessThanOrEqual(1);
+          }
+        }
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
+
 describe.each([1, 2, 3])('%id operators equal the reference', (dims) => {
   it(`maxPool${dims}d (values, indices in every format, both NaN modes)`, async () => {
     const sp = await getEngine();

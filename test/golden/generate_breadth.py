@@ -367,6 +367,8 @@ lp_case("lp1d p2 ceil partial window scaled by full kernel k3 s2 1x1x8", 1, rand
         ceilMode=True)
 lp_case("lp1d p2 NaN Inf -0 overflow k2 1x1x8", 1, np.array([[[3e19, 1.0, NAN, 1.0, INF, NZ, NZ, NZ]]], np.float32),
         normType=2, kernelSize=2)
+lp_case("lp1d p0.7 exponent rounded to float32 tiny and huge values k1", 1,
+        np.array([[[1e-30, 1e-39, 3.0, 1e20, 7e-45, 2.5, 1e-10, 0.0]]], np.float32), normType=0.7, kernelSize=1)
 lp_case("lp1d unbatched 3x7 p2 k2 s1", 1, randn(3, 7), normType=2, kernelSize=2, stride=1)
 lp_case("lp2d p2 k2 2x3x6x8", 2, randn(2, 3, 6, 8), normType=2, kernelSize=2)
 lp_case("lp2d p2 k[2,3] s[1,2] ceil 1x2x5x8", 2, randn(1, 2, 5, 8), normType=2, kernelSize=[2, 3], stride=[1, 2], ceilMode=True)

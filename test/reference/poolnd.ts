@@ -12,7 +12,7 @@
  * - nanMode 'ignore': a NaN never wins (update only when v > best); a window with no non-NaN
  *   in-bounds value gives -Infinity and keeps the initial index.
  * - Lp (torch's lp_pool): out = avg_pool(x^p, padding 0, countIncludePad) in float32, then
- *   (out * prod(kernel)) ^ (1/p). A partial ceil-mode window is divided by its in-bounds count
+ *   (out * prod(kernel)) ^ (1/p); both exponents are rounded to float32 first, as torch does. A partial ceil-mode window is divided by its in-bounds count
  *   and multiplied by the full kernel size (torch's formula).
  * - Adaptive: window o of an axis is [floor(o*in/out), ceil((o+1)*in/out)); max's initial
  *   index is the window's first position; avg divides by the window's cell count.
@@ -336,8 +336,10 @@ export function globalAvgPoolRef(dims: number, x: T): T {
 /** torch's lp_pool: (avg_pool(x^p) * prod(kernel)) ^ (1/p), float32 at every step. */
 export function lpPoolRef(dims: number, x: T, o: { normType?: number; kernelSize: number | number[]; stride?: number | number[]; ceilMode?: boolean }): T {
   const p = o.normType ?? 2;
-  // torch's pow computes x^2 as x*x and x^3 as x*x*x (float32 products); other p as powf.
-  const pow = (v: number) => (p === 2 ? Math.fround(v * v) : p === 3 ? Math.fround(Math.fround(v * v) * v) : Math.fround(v ** p));
+  // torch's pow computes x^2 as x*x and x^3 as x*x*x (float32 products); any other p as
+  // powf with the exponent rounded to float32 (so x ** 0.7 is x ** 0.699999988).
+  const pf = Math.fround(p);
+  const pow = (v: number) => (p === 2 ? Math.fround(v * v) : p === 3 ? Math.fround(Math.fround(v * v) * v) : Math.fround(v ** pf));
   const powered = { data: x.data.map(pow), shape: x.shape };
   const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode });
   const K = prod(perDim(o.kernelSize, dims));
