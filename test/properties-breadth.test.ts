@@ -114,6 +114,38 @@ const ordinal = (v: number) => {
   return u32[0] & 0x80000000 ? -(u32[0] & 0x7fffffff) : u32[0];
 };
 
+describe('nanMode ignore on every specialised kernel path', () => {
+  it('maxPool1d/2d/3d with NaN-rich inputs, kernels 2/3/4, strides 1/2/3, 1-3 kernel rows, both layouts', async () => {
+    const sp = await getEngine();
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const dims of [1, 2, 3]) {
+      for (const [k, s] of [[2, 2], [3, 2], [3, 1], [2, 1], [4, 3]]) {
+        for (const rows of dims === 1 ? [1] : [1, 2, 3]) {
+          const kernel = [...new Array(dims - 1).fill(rows), k];
+          const stride = [...new Array(dims - 1).fill(1), s];
+          const spatial = [...new Array(dims - 1).fill(rows + 1), 37];
+          const shape = [2, 5, ...spatial];
+          const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+            const u = rnd();
+            return u < 0.15 ? NaN : u < 0.2 ? -0 : Math.round((u - 0.5) * 8);
+          });
+          for (const last of [false, true]) {
+            const x: Case = { dims, last, cf: { data, shape } };
+            for (const returnIndices of [false, true]) {
+              const opts = { kernelSize: kernel, stride, padding: 'same' as const, nanMode: 'ignore' as const, returnIndices };
+              const want = ref.maxPoolRef(dims, x.cf, opts);
+              const got = call(sp, `maxPool${dims}d`, x, [opts], false);
+              expectSameFloats(got.output.data, want.output.data, `${dims}d k${k} s${s} rows ${rows}`);
+              if (returnIndices) expectSameInts(got.indices!.data, want.indices.data);
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('the vector powf', () => {
   it('lpPool1d with kernelSize 1 is (x ** p) ** (1/p) within 1 ulp, IEEE special cases exact', async () => {
     const sp = await getEngine();
