@@ -34,11 +34,11 @@ export interface Kernels {
     values: number, indices: number, output: number, batches: number, inPixels: number, outPixels: number, channels: number,
   ): void;
   remapIndices_i32(
-    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: boolean,
+    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: number,
     batchStep: number, channelStep: number, scale: number,
   ): void;
   remapIndicesColumnMajor_i32(
-    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: boolean,
+    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: number,
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;

@@ -213,14 +213,14 @@ function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, fo
   const spatial = g.spatial.reduce((a, b) => a * b, 1);
   const C = g.channels;
   if (format.kind === 'tf') {
-    k.remapIndices_i32(ptr, g.batch, C, outPlane, g.channelsLast, format.includeBatchInIndex ? spatial * C : 0, 1, C);
+    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, format.includeBatchInIndex ? spatial * C : 0, 1, C);
   } else if (format.storageOrder === 0 || g.spatial.length === 1) {
-    k.remapIndices_i32(ptr, g.batch, C, outPlane, g.channelsLast, C * spatial, spatial, 1);
+    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1);
   } else {
     // Split p into row-major coordinates, weigh them column-major (see assembly/indices.ts).
     const [m1, m2, w0, w1, w2] = g.spatial.length === 2
       ? [0x7fffffff, g.spatial[1], 0, 1, g.spatial[0]]
       : [g.spatial[1], g.spatial[2], 1, g.spatial[0], g.spatial[0] * g.spatial[1]];
-    k.remapIndicesColumnMajor_i32(ptr, g.batch, C, outPlane, g.channelsLast, C * spatial, spatial, 1, m1, m2, w0, w1, w2);
+    k.remapIndicesColumnMajor_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1, m1, m2, w0, w1, w2);
   }
 }
