@@ -1,8 +1,9 @@
 // Planar pooling with irregular column windows (adaptive pooling with a non-dividing size, NCW,
-// NCHW, NCDHW): four planes at a time are interleaved into pixels of four channels in a small
-// scratch block (4x4 register transposes), pooled by the channel-lane kernel (channels.ts), and
-// the results de-interleaved back into the four output planes. Every tap is then one contiguous
-// vector load, whatever the windows; sums keep each plane's own row-major order.
+// NCHW, NCDHW): sixteen planes at a time are interleaved into pixels of sixteen channels in a
+// scratch block (4x4 register transposes), pooled by the channel-lane kernel (channels.ts, whose
+// sixteen-channel blocks then apply), and the results de-interleaved back into the planes.
+// Every tap is then one contiguous vector load, whatever the windows; sums keep each plane's
+// own row-major order. (The file keeps its first name: it began with groups of four planes.)
 import { Plan } from './plan';
 import { poolChannels } from './channels';
 import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
@@ -19,47 +20,62 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
   v128.store(dst + 3 * dstStep, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
 }
 
-/** Planes a..d (`length` floats each) into `length` pixels of 4 channels at dst. */
-@inline function interleave(a: usize, b: usize, c: usize, d: usize, length: i32, dst: usize): void {
+/** Planes p, p+1, ... (`count` of them, `planeBytes` apart; the last repeats to fill 16) as pixels of 16 channels. */
+@inline function interleave(src: usize, planeBytes: usize, count: i32, length: i32, dst: usize): void {
   const vec = length & ~3;
-  let i = 0;
-  for (; i < vec; i += 4) {
-    const at = <usize>i << 2;
-    transposeStore(v128.load(a + at), v128.load(b + at), v128.load(c + at), v128.load(d + at), dst + (at << 2), 16);
-  }
-  for (; i < length; i++) {
-    const at = <usize>i << 2;
-    let v = f32x4.splat(load<f32>(a + at));
-    v = f32x4.replace_lane(v, 1, load<f32>(b + at));
-    v = f32x4.replace_lane(v, 2, load<f32>(c + at));
-    v = f32x4.replace_lane(v, 3, load<f32>(d + at));
-    v128.store(dst + (at << 2), v);
+  const last = count - 1;
+  for (let g = 0; g < 16; g += 4) {
+    const a = src + <usize>min(g, last) * planeBytes;
+    const b = src + <usize>min(g + 1, last) * planeBytes;
+    const c = src + <usize>min(g + 2, last) * planeBytes;
+    const d = src + <usize>min(g + 3, last) * planeBytes;
+    const out = dst + (<usize>g << 2);
+    let i = 0;
+    for (; i < vec; i += 4) {
+      const at = <usize>i << 2;
+      transposeStore(v128.load(a + at), v128.load(b + at), v128.load(c + at), v128.load(d + at), out + (at << 4), 64);
+    }
+    for (; i < length; i++) {
+      const at = <usize>i << 2;
+      let v = f32x4.splat(load<f32>(a + at));
+      v = f32x4.replace_lane(v, 1, load<f32>(b + at));
+      v = f32x4.replace_lane(v, 2, load<f32>(c + at));
+      v = f32x4.replace_lane(v, 3, load<f32>(d + at));
+      v128.store(out + (at << 4), v);
+    }
   }
 }
 
-/** `length` pixels of 4 channels at src into `count` (1-4) planes starting at dst, `planeBytes` apart. */
+/** `length` pixels of 16 channels at src into the first `count` planes at dst, `planeBytes` apart. */
 @inline function deinterleave(src: usize, length: i32, dst: usize, planeBytes: usize, count: i32): void {
-  const vec = count == 4 ? length & ~3 : 0;
-  let i = 0;
-  for (; i < vec; i += 4) {
-    const at = <usize>i << 2;
-    // The transpose of four pixels is four runs of one plane each.
-    transposeStore(v128.load(src + (at << 2)), v128.load(src + (at << 2), 16), v128.load(src + (at << 2), 32),
-      v128.load(src + (at << 2), 48), dst + at, planeBytes);
-  }
-  for (; i < length; i++) {
-    const at = <usize>i << 2;
-    const v = v128.load(src + (at << 2));
-    store<i32>(dst + at, i32x4.extract_lane(v, 0));
-    if (count > 1) store<i32>(dst + planeBytes + at, i32x4.extract_lane(v, 1));
-    if (count > 2) store<i32>(dst + 2 * planeBytes + at, i32x4.extract_lane(v, 2));
-    if (count > 3) store<i32>(dst + 3 * planeBytes + at, i32x4.extract_lane(v, 3));
+  const vec = length & ~3;
+  for (let g = 0; g < count; g += 4) {
+    const rows = min(4, count - g);
+    const from = src + (<usize>g << 2);
+    const to = dst + <usize>g * planeBytes;
+    let i = 0;
+    if (rows == 4) {
+      for (; i < vec; i += 4) {
+        const at = <usize>i << 2;
+        // The transpose of four pixels' four channels is four runs of one plane each.
+        transposeStore(v128.load(from + (at << 4)), v128.load(from + (at << 4), 64), v128.load(from + (at << 4), 128),
+          v128.load(from + (at << 4), 192), to + at, planeBytes);
+      }
+    }
+    for (; i < length; i++) {
+      const at = <usize>i << 2;
+      const v = v128.load(from + (at << 4));
+      store<i32>(to + at, i32x4.extract_lane(v, 0));
+      if (rows > 1) store<i32>(to + planeBytes + at, i32x4.extract_lane(v, 1));
+      if (rows > 2) store<i32>(to + 2 * planeBytes + at, i32x4.extract_lane(v, 2));
+      if (rows > 3) store<i32>(to + 3 * planeBytes + at, i32x4.extract_lane(v, 3));
+    }
   }
 }
 
-// Scratch layout (src/ops/pool.ts sizes it): a Plan (rounded up to 16 bytes), then 4 input
-// planes as pixels (inPlane * 16 bytes), 4 output planes (outPlane * 16) and 4 index planes
-// (outPlane * 16).
+// Scratch layout (src/ops/pool.ts sizes it): a Plan (rounded up to 16 bytes), then 16 input
+// planes as pixels (inPlane * 64 bytes), 16 output planes (outPlane * 64) and 16 index planes
+// (outPlane * 64).
 @inline function poolQuads(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
@@ -67,21 +83,17 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
   const local = changetype<Plan>(scratch);
   memory.copy(scratch, planPtr, offsetof<Plan>());
   local.planes = 1;
-  local.channels = 4;
-  local.inPlane = inPlane << 2;
-  local.outPlane = outPlane << 2;
+  local.channels = 16;
+  local.inPlane = inPlane << 4;
+  local.outPlane = outPlane << 4;
   const pixels = scratch + ((offsetof<Plan>() + 15) & ~15);
-  const results = pixels + (<usize>inPlane << 4);
-  const resultIndices = results + (<usize>outPlane << 4);
+  const results = pixels + (<usize>inPlane << 6);
+  const resultIndices = results + (<usize>outPlane << 6);
   const inBytes = <usize>inPlane << 2, outBytes = <usize>outPlane << 2;
-  for (let p = 0; p < planes; p += 4) {
-    const count = min(4, planes - p);
-    // Fewer than 4 planes left: the last one fills the spare lanes (read, never written back).
-    const a = input + <usize>p * inBytes;
-    const b = a + (count > 1 ? inBytes : 0);
-    const c = a + <usize>(count > 2 ? 2 : count - 1) * inBytes;
-    const d = a + <usize>(count - 1) * inBytes;
-    interleave(a, b, c, d, inPlane, pixels);
+  for (let p = 0; p < planes; p += 16) {
+    // Fewer than 16 planes left: the last one fills the spare lanes (read, never written back).
+    const count = min(16, planes - p);
+    interleave(input + <usize>p * inBytes, inBytes, count, inPlane, pixels);
     poolChannels(OP, local, pixels, results, resultIndices);
     deinterleave(results, outPlane, output + <usize>p * outBytes, outBytes, count);
     if (OP == MAX_INDEX || OP == MAX_INDEX_NO_NAN) {

@@ -169,10 +169,10 @@ export function runPool(
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
       const k = ctx.kernels;
       const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'Quads' : 'Rows';
-      // Irregular planar columns: 4 planes interleaved into a scratch block (assembly/quads.ts).
+      // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/quads.ts):
+      // a plan header, then 16 planes of input, output and indices.
       const inPlane = g.spatial.reduce((a, b) => a * b, 1);
-      // Layout as in assembly/quads.ts: a plan header, then 4 planes of input, output and indices.
-      const scratch = path === 'Quads' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 16, 'plane quads') : 0;
+      const scratch = path === 'Quads' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64, 'plane groups') : 0;
       if (s.reduce === 'lp') {
         // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
         const powered = call.block(inElements * 4, 'powers');
