@@ -9,8 +9,8 @@ export {
   avgPoolChannels_f32,
 } from './channels';
 export {
-  maxPoolQuads_f32, maxPoolQuadsIndices_f32, maxPoolQuadsNoNaN_f32, maxPoolQuadsIndicesNoNaN_f32, avgPoolQuads_f32,
-} from './quads';
+  maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, maxPoolPlaneGroupsNoNaN_f32, maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
+} from './planegroups';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';

@@ -1,8 +1,8 @@
 // The wasm module's exports (assembly/index.ts), typed. Pointers are byte addresses.
 type PoolKernel = (plan: number, input: number, output: number) => void;
 type PoolIndicesKernel = (plan: number, input: number, output: number, indices: number) => void;
-type QuadKernel = (plan: number, input: number, output: number, scratch: number) => void;
-type QuadIndicesKernel = (plan: number, input: number, output: number, indices: number, scratch: number) => void;
+type PlaneGroupKernel = (plan: number, input: number, output: number, scratch: number) => void;
+type PlaneGroupIndicesKernel = (plan: number, input: number, output: number, indices: number, scratch: number) => void;
 type PlanesKernel = (input: number, output: number, planes: number, length: number) => void;
 
 export interface Kernels {
@@ -19,11 +19,11 @@ export interface Kernels {
   maxPoolChannelsNoNaN_f32: PoolKernel;
   maxPoolChannelsIndicesNoNaN_f32: PoolIndicesKernel;
   avgPoolChannels_f32: PoolKernel;
-  maxPoolQuads_f32: QuadKernel;
-  maxPoolQuadsIndices_f32: QuadIndicesKernel;
-  maxPoolQuadsNoNaN_f32: QuadKernel;
-  maxPoolQuadsIndicesNoNaN_f32: QuadIndicesKernel;
-  avgPoolQuads_f32: QuadKernel;
+  maxPoolPlaneGroups_f32: PlaneGroupKernel;
+  maxPoolPlaneGroupsIndices_f32: PlaneGroupIndicesKernel;
+  maxPoolPlaneGroupsNoNaN_f32: PlaneGroupKernel;
+  maxPoolPlaneGroupsIndicesNoNaN_f32: PlaneGroupIndicesKernel;
+  avgPoolPlaneGroups_f32: PlaneGroupKernel;
   globalMaxPlanes_f32: PlanesKernel;
   globalMaxPlanesNoNaN_f32: PlanesKernel;
   globalAvgPlanes_f32: PlanesKernel;

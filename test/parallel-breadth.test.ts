@@ -1,6 +1,6 @@
 // simdpool/parallel runs the breadth operators bit-identically to the single-threaded engine,
 // with every splittable kernel forced onto the workers (inlineBelow 0): the follow-up kernels
-// (index remapping, Lp's final power, plane quads, unpool scatter) run as later phases or inline.
+// (index remapping, Lp's final power, plane groups, unpool scatter) run as later phases or inline.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initParallel, type ParallelEngine } from '../dist/parallel.js';
 import { expectSameFloats, expectSameInts, getEngine } from './support/engine';
@@ -28,7 +28,7 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool3d onnx column-major indices', 'maxPool3d', [x([2, 3, 6, 7, 9], 'NCDHW'), { kernelSize: 2, returnIndices: true, indexFormat: 'onnx', storageOrder: 1 }]],
   ['maxPool1d NWC nanMode ignore, tf indices', 'maxPool1d', [x([3, 40, 6], 'NWC'), { kernelSize: 3, stride: 2, nanMode: 'ignore', returnIndices: true, indexFormat: 'tf', includeBatchInIndex: true }]],
   ['avgPool1d ceil, exclude pad', 'avgPool1d', [x([4, 5, 31], 'NCW'), { kernelSize: 4, stride: 3, padding: 2, ceilMode: true, countIncludePad: false }]],
-  ['adaptiveAvgPool2d non-dividing (plane quads)', 'adaptiveAvgPool2d', [x([2, 7, 25, 23], 'NCHW'), { outputSize: [7, 6] }]],
+  ['adaptiveAvgPool2d non-dividing (plane groups)', 'adaptiveAvgPool2d', [x([2, 7, 25, 23], 'NCHW'), { outputSize: [7, 6] }]],
   ['adaptiveMaxPool3d NDHWC indices', 'adaptiveMaxPool3d', [x([2, 5, 6, 7, 6], 'NDHWC'), { outputSize: [3, 4, 5], returnIndices: true }]],
   ['lpPool2d p 1.5 ceil', 'lpPool2d', [x([2, 6, 13, 15], 'NCHW'), { normType: 1.5, kernelSize: 3, stride: 2, ceilMode: true }]],
   ['globalLpPool2d NHWC', 'globalLpPool2d', [x([3, 9, 8, 6], 'NHWC'), { normType: 3 }]],

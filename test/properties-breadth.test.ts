@@ -1,7 +1,7 @@
 // Property tests for the breadth operators: random 1D/2D/3D shapes, options, layouts and values
 // (ties, -0/+0, NaN, infinities) against the N-d reference (test/reference/poolnd.ts), with
 // plain and resident tensors. Runs are few per property but every kernel path is reached:
-// row lanes (strides 1/2/other), channel lanes, plane quads (non-dividing adaptive sizes),
+// row lanes (strides 1/2/other), channel lanes, plane groups (non-dividing adaptive sizes),
 // index remapping (planar and channels-last), NaN modes, unpool scatter (planar and channels).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -45,11 +45,11 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   maxPoolChannelsIndicesNoNaN_f32: [/f32x4\.gt/, /v128\.bitselect/],
   globalMaxPlanesNoNaN_f32: [/f32x4\.pmax/],
   // planar pooling with irregular (adaptive) columns: four planes interleaved, channel lanes
-  maxPoolQuads_f32: [/i8x16\.shuffle/, /v128\.load/, /f32x4\.(pmax|gt)/],
-  maxPoolQuadsIndices_f32: [/i8x16\.shuffle/, /f32x4\.gt/, /v128\.bitselect/],
-  maxPoolQuadsNoNaN_f32: [/i8x16\.shuffle/, /v128\.load/, /f32x4\.(pmax|gt)/],
-  maxPoolQuadsIndicesNoNaN_f32: [/i8x16\.shuffle/, /f32x4\.gt/, /v128\.bitselect/],
-  avgPoolQuads_f32: [/i8x16\.shuffle/, /f32x4\.add/, /f32x4\.div/],
+  maxPoolPlaneGroups_f32: [/i8x16\.shuffle/, /v128\.load/, /f32x4\.(pmax|gt)/],
+  maxPoolPlaneGroupsIndices_f32: [/i8x16\.shuffle/, /f32x4\.gt/, /v128\.bitselect/],
+  maxPoolPlaneGroupsNoNaN_f32: [/i8x16\.shuffle/, /v128\.load/, /f32x4\.(pmax|gt)/],
+  maxPoolPlaneGroupsIndicesNoNaN_f32: [/i8x16\.shuffle/, /f32x4\.gt/, /v128\.bitselect/],
+  avgPoolPlaneGroups_f32: [/i8x16\.shuffle/, /f32x4\.add/, /f32x4\.div/],
   // Lp powers, unpooling, index formats
   powElements_f32: [/f32x4\.mul/, /f32x4\.sqrt/, /f64x2\.div/, /f64x2\.nearest/],
   firstInvalidIndex_i32: [/i32x4\.ge_u/, /v128\.any_true/],

@@ -168,11 +168,11 @@ export function runPool(
       const shape = planShapeOf(g);
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
       const k = ctx.kernels;
-      const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'Quads' : 'Rows';
-      // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/quads.ts):
+      const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
+      // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/planegroups.ts):
       // a plan header, then 16 planes of input, output and indices.
       const inPlane = g.spatial.reduce((a, b) => a * b, 1);
-      const scratch = path === 'Quads' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64, 'plane groups') : 0;
+      const scratch = path === 'PlaneGroups' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64, 'plane groups') : 0;
       if (s.reduce === 'lp') {
         // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
         const powered = call.block(inElements * 4, 'powers');
@@ -193,18 +193,18 @@ export function runPool(
   }
 }
 
-type Path = 'Rows' | 'Channels' | 'Quads';
+type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 
 /**
  * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
- * Only the Quads kernels take the trailing scratch argument; the others ignore it.
+ * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
  */
 function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
-  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolQuads_f32'];
+  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroups_f32'];
 }
 
 function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
-  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolQuadsIndices_f32'];
+  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroupsIndices_f32'];
 }
 
 /** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */

@@ -3,7 +3,7 @@
 // scratch block (4x4 register transposes), pooled by the channel-lane kernel (channels.ts, whose
 // sixteen-channel blocks then apply), and the results de-interleaved back into the planes.
 // Every tap is then one contiguous vector load, whatever the windows; sums keep each plane's
-// own row-major order. (The file keeps its first name: it began with groups of four planes.)
+// own row-major order.
 import { Plan } from './plan';
 import { poolChannels } from './channels';
 import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
@@ -76,7 +76,7 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 // Scratch layout (src/ops/pool.ts sizes it): a Plan (rounded up to 16 bytes), then 16 input
 // planes as pixels (inPlane * 64 bytes), 16 output planes (outPlane * 64) and 16 index planes
 // (outPlane * 64).
-@inline function poolQuads(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
+@inline function poolPlaneGroups(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   // The same windows over one "sample" of 4 channels.
@@ -102,22 +102,22 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
   }
 }
 
-export function maxPoolQuads_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolQuads(MAX, plan, input, output, 0, scratch);
+export function maxPoolPlaneGroups_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
+  poolPlaneGroups(MAX, plan, input, output, 0, scratch);
 }
 
-export function maxPoolQuadsIndices_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
-  poolQuads(MAX_INDEX, plan, input, output, indices, scratch);
+export function maxPoolPlaneGroupsIndices_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
+  poolPlaneGroups(MAX_INDEX, plan, input, output, indices, scratch);
 }
 
-export function maxPoolQuadsNoNaN_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolQuads(MAX_NO_NAN, plan, input, output, 0, scratch);
+export function maxPoolPlaneGroupsNoNaN_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
+  poolPlaneGroups(MAX_NO_NAN, plan, input, output, 0, scratch);
 }
 
-export function maxPoolQuadsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
-  poolQuads(MAX_INDEX_NO_NAN, plan, input, output, indices, scratch);
+export function maxPoolPlaneGroupsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
+  poolPlaneGroups(MAX_INDEX_NO_NAN, plan, input, output, indices, scratch);
 }
 
-export function avgPoolQuads_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolQuads(AVG, plan, input, output, 0, scratch);
+export function avgPoolPlaneGroups_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
+  poolPlaneGroups(AVG, plan, input, output, 0, scratch);
 }
