@@ -4,11 +4,12 @@
 // time, then one at a time. The windows come from the same plan tables as the planar
 // kernels (rows flattened, columns last), borders included, so nothing here knows padding.
 // Max pooling uses one pmax per tap (ties keep the earlier value) and a running sum that
-// flags a NaN; a block that meets one is redone with PyTorch's exact rule.
+// flags a NaN; a block that meets one is redone with PyTorch's exact rule. With nanMode
+// 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
+import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, positiveZero, takes, takesLanes } from './reduce';
 
-@inline function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
   const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const channels = plan.channels, outRows = plan.outRows, outW = plan.outW;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowInit = plan.rowInit, rowDiv = plan.rowDiv;
@@ -33,7 +34,7 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
         const idx = indices + pixel;
         // The window's taps: rows `rows[0..rowCount)` (element offsets), columns col + j*dilation.
         let c = 0; // the scalar build (no SIMD) skips the vector blocks: every channel goes one by one
-        if (ASC_FEATURE_SIMD && OP != MAX_INDEX) {
+        if (ASC_FEATURE_SIMD && !hasIndex(OP)) {
           for (; c + 16 <= channels; c += 16) {
             if (!block16(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), rows, rowCount, col, cols, divisor, pixelBytes, tapBytes)) {
               for (let k = c; k < c + 16; k += 4) {
@@ -75,12 +76,12 @@ import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from '.
         a1 = f32x4.pmax(a1, v1);
         a2 = f32x4.pmax(a2, v2);
         a3 = f32x4.pmax(a3, v3);
-        check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
+        if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
       }
       at += tapBytes;
     }
   }
-  if (OP != AVG && v128.any_true(f32x4.ne(check, check))) return false;
+  if (OP == MAX && v128.any_true(f32x4.ne(check, check))) return false;
   if (OP == AVG) {
     const d = f32x4.splat(divisor);
     a0 = positiveZero(f32x4.div(a0, d));
@@ -111,9 +112,9 @@ function exact4(
       if (OP == AVG) {
         acc = f32x4.add(acc, v);
       } else {
-        const m = takesLanes(v, acc);
+        const m = takesLanes(OP, v, acc);
         acc = v128.bitselect(v, acc, m);
-        if (OP == MAX_INDEX) best = v128.bitselect(i32x4.splat(index), best, m);
+        if (hasIndex(OP)) best = v128.bitselect(i32x4.splat(index), best, m);
       }
       at += tapBytes;
       index += dilation;
@@ -121,7 +122,7 @@ function exact4(
   }
   if (OP == AVG) acc = positiveZero(f32x4.div(acc, f32x4.splat(divisor)));
   v128.store(dst, acc);
-  if (OP == MAX_INDEX) v128.store(idx, best);
+  if (hasIndex(OP)) v128.store(idx, best);
 }
 
 /** One channel of one pixel (the tail of channels % 4). */
@@ -137,7 +138,7 @@ function exact1(
       const v = load<f32>(start + <usize>index * pixelBytes);
       if (OP == AVG) {
         best += v;
-      } else if (takes(v, best)) {
+      } else if (takes(OP, v, best)) {
         best = v;
         bestIndex = index;
       }
@@ -146,7 +147,7 @@ function exact1(
   }
   if (OP == AVG) best = best / divisor + 0;
   store<f32>(dst, best);
-  if (OP == MAX_INDEX) store<i32>(idx, bestIndex);
+  if (hasIndex(OP)) store<i32>(idx, bestIndex);
 }
 
 export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): void {
@@ -159,4 +160,12 @@ export function maxPoolChannelsIndices_f32(plan: usize, input: usize, output: us
 
 export function avgPoolChannels_f32(plan: usize, input: usize, output: usize): void {
   poolChannels(AVG, changetype<Plan>(plan), input, output, 0);
+}
+
+export function maxPoolChannelsNoNaN_f32(plan: usize, input: usize, output: usize): void {
+  poolChannels(MAX_NO_NAN, changetype<Plan>(plan), input, output, 0);
+}
+
+export function maxPoolChannelsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize): void {
+  poolChannels(MAX_INDEX_NO_NAN, changetype<Plan>(plan), input, output, indices);
 }

@@ -1,9 +1,20 @@
 // The kernel library's exports. Kernels take raw pointers into linear memory, which the
 // TypeScript side (src/memory.ts) owns; nothing here allocates.
 export { planBytes } from './plan';
-export { maxPoolRows_f32, maxPoolRowsIndices_f32, avgPoolRows_f32 } from './rows';
-export { maxPoolChannels_f32, maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
-export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
+export {
+  maxPoolRows_f32, maxPoolRowsIndices_f32, maxPoolRowsNoNaN_f32, maxPoolRowsIndicesNoNaN_f32, avgPoolRows_f32,
+} from './rows';
+export {
+  maxPoolChannels_f32, maxPoolChannelsIndices_f32, maxPoolChannelsNoNaN_f32, maxPoolChannelsIndicesNoNaN_f32,
+  avgPoolChannels_f32,
+} from './channels';
+export {
+  maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, maxPoolPlaneGroupsNoNaN_f32, maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
+} from './planegroups';
+export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
+export { powElements_f32 } from './elementwise';
+export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
+export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
 
 /** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */

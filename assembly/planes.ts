@@ -1,8 +1,9 @@
 // Global pooling over planar layouts: each plane is one contiguous run, reduced to one value.
 // Planes go four at a time (four accumulators, then a 4x4 transpose folds them into one
 // vector of four results), which keeps short planes (7x7) from paying a horizontal
-// reduction each; the rest go one at a time.
-import { AVG, MAX, positiveZero, takes } from './reduce';
+// reduction each; the rest go one at a time. With nanMode 'ignore' (MAX_NO_NAN) pmax is the
+// exact rule, so no NaN watch.
+import { AVG, MAX, MAX_NO_NAN, positiveZero, takes } from './reduce';
 
 /** Fold each of a, b, c, d (four partial results of one plane each) into one lane. */
 @inline function foldLanes(OP: i32, a: v128, b: v128, c: v128, d: v128): v128 {
@@ -41,7 +42,7 @@ import { AVG, MAX, positiveZero, takes } from './reduce';
         a1 = f32x4.pmax(a1, v1);
         a2 = f32x4.pmax(a2, v2);
         a3 = f32x4.pmax(a3, v3);
-        check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
+        if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
       }
     }
     let folded = foldLanes(OP, a0, a1, a2, a3);
@@ -55,13 +56,13 @@ import { AVG, MAX, positiveZero, takes } from './reduce';
       if (OP == AVG) folded = f32x4.add(folded, v);
       else {
         folded = f32x4.pmax(folded, v);
-        check = f32x4.add(check, v);
+        if (OP == MAX) check = f32x4.add(check, v);
       }
     }
     const dst = output + (<usize>p << 2);
     if (OP == AVG) {
       v128.store(dst, positiveZero(f32x4.div(folded, f32x4.splat(<f32>length))));
-    } else if (v128.any_true(f32x4.ne(check, check)) || v128.any_true(f32x4.eq(folded, f32x4.splat(0)))) {
+    } else if ((OP == MAX && v128.any_true(f32x4.ne(check, check))) || v128.any_true(f32x4.eq(folded, f32x4.splat(0)))) {
       // A NaN, or a maximum of zero whose sign depends on scan order: settle each plane exactly.
       reduceOne(OP, b0, dst, length);
       reduceOne(OP, b1, dst + 4, length);
@@ -82,15 +83,15 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
   let i = 0;
   for (; i < vecLength; i += 4) {
     const v = v128.load(base + (<usize>i << 2));
-    if (OP == MAX) {
+    if (OP != AVG) {
       acc = f32x4.pmax(acc, v);
-      nan = v128.or(nan, f32x4.ne(v, v));
+      if (OP == MAX) nan = v128.or(nan, f32x4.ne(v, v));
     } else {
       acc = f32x4.add(acc, v);
     }
   }
   let result: f32;
-  if (OP == MAX) {
+  if (OP != AVG) {
     // Lanes hold interleaved positions, so their order is not scan order. That only matters
     // for a tie between -0 and +0, which the first zero of the plane settles below.
     result = f32x4.extract_lane(acc, 0);
@@ -99,9 +100,9 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
     result = max(result, f32x4.extract_lane(acc, 3));
     for (; i < length; i++) {
       const v = load<f32>(base + (<usize>i << 2));
-      if (takes(v, result)) result = v;
+      if (takes(OP, v, result)) result = v;
     }
-    if (v128.any_true(nan)) result = NaN;
+    if (OP == MAX && v128.any_true(nan)) result = NaN;
     else if (result == 0) result = firstZero(base, length);
   } else {
     // The same combine order as foldLanes, so a plane's sum has the same bits whichever path
@@ -162,4 +163,8 @@ export function globalMaxPlanes_f32(input: usize, output: usize, planes: i32, le
 
 export function globalAvgPlanes_f32(input: usize, output: usize, planes: i32, length: i32): void {
   reducePlanes(AVG, input, output, planes, length);
+}
+
+export function globalMaxPlanesNoNaN_f32(input: usize, output: usize, planes: i32, length: i32): void {
+  reducePlanes(MAX_NO_NAN, input, output, planes, length);
 }

@@ -8,6 +8,20 @@ export const MAX: i32 = 0;
 export const MAX_INDEX: i32 = 1;
 /** Sum divided by a divisor supplied by the plan. */
 export const AVG: i32 = 2;
+/** MAX, but a NaN never wins (TensorFlow's rule): the update is just `v > best`. */
+export const MAX_NO_NAN: i32 = 4;
+/** MAX_INDEX with MAX_NO_NAN's rule. */
+export const MAX_INDEX_NO_NAN: i32 = 5;
+
+/** The op keeps indices. */
+@inline export function hasIndex(op: i32): bool {
+  return (op & 1) != 0;
+}
+
+/** The op is a max whose NaNs never win. */
+@inline export function ignoresNaN(op: i32): bool {
+  return (op & 4) != 0;
+}
 
 /** Neutral start of a window for `op`. */
 @inline export function initial(op: i32): f32 {
@@ -15,16 +29,16 @@ export const AVG: i32 = 2;
 }
 
 /**
- * PyTorch's max update, one lane at a time: take `v` when it is larger, or when it is NaN.
+ * The max update, one lane at a time: take `v` when it is larger, or (PyTorch) when it is NaN.
  * Ties keep the earlier value (so -0/+0 keep whichever came first) and the last NaN wins.
  */
-@inline export function takes(v: f32, best: f32): bool {
-  return v > best || v != v;
+@inline export function takes(op: i32, v: f32, best: f32): bool {
+  return ignoresNaN(op) ? v > best : v > best || v != v;
 }
 
 /** The same rule for four lanes: a mask of the lanes where `v` replaces `best`. */
-@inline export function takesLanes(v: v128, best: v128): v128 {
-  return v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+@inline export function takesLanes(op: i32, v: v128, best: v128): v128 {
+  return ignoresNaN(op) ? f32x4.gt(v, best) : v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
 
 /** x + 0: PyTorch's averages never return -0 (a zero sum over a negative divisor gives +0). */

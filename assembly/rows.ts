@@ -9,8 +9,9 @@
 //   When the interior is narrower than a group, groups load their taps masked: a lane whose
 //   tap lies outside the row gets the reduction's neutral value (-Infinity or 0).
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
+//   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, initial, positiveZero, takes, takesLanes } from './reduce';
+import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, positiveZero, takes, takesLanes } from './reduce';
 import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
@@ -25,7 +26,7 @@ import {
   const reach = 3 * stride + (kw - 1) * dilation + 8;
   // Interior columns [vecLo, vecHi) run as groups back to back, the last one overlapping the
   // one before when the width is ragged; the few border columns around them go one by one.
-  const useRun = OP != MAX_INDEX && vecHi - vecLo >= 4;
+  const useRun = !hasIndex(OP) && vecHi - vecLo >= 4;
   // With a specialised kernel width, the border columns on each side (at most a group's worth)
   // run as one masked group; the masks depend only on columns, so they are made once here.
   const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4 && outW >= 4;
@@ -65,7 +66,7 @@ import {
         const o = min(g, outW - 4);
         const first = origin + o * stride;
         if (first >= -GUARD_FLOATS && first + reach <= inW + GUARD_FLOATS) {
-          if (OP == MAX_INDEX || !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, o)) {
+          if (hasIndex(OP) || !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, o)) {
             exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
           }
         } else {
@@ -117,7 +118,7 @@ import {
         if (OP == AVG) divs -= <usize>back << 2;
       }
       const acc = foldRow<K, S>(OP, foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
-      if (OP != AVG) check = checkRow<K, S>(checkRow<K, S>(check, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
+      if (OP == MAX) check = checkRow<K, S>(checkRow<K, S>(check, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
       storeResult(OP, dst, acc, rowDiv, divs);
       a += groupBytes;
       b += groupBytes;
@@ -137,7 +138,7 @@ import {
       let acc = foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
-      if (OP != AVG) {
+      if (OP == MAX) {
         check = checkRow<K, S>(check, a, kw, strideBytes, dilationBytes);
         check = checkRow<K, S>(check, b, kw, strideBytes, dilationBytes);
         check = checkRow<K, S>(check, c, kw, strideBytes, dilationBytes);
@@ -161,7 +162,7 @@ import {
       for (let t = t0; t < t1; t++) {
         const p = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
         acc = foldRow<K, S>(OP, acc, p, kw, strideBytes, dilationBytes);
-        if (OP != AVG) check = checkRow<K, S>(check, p, kw, strideBytes, dilationBytes);
+        if (OP == MAX) check = checkRow<K, S>(check, p, kw, strideBytes, dilationBytes);
       }
       storeResult(OP, dst, acc, rowDiv, divs);
       at += groupBytes;
@@ -169,7 +170,7 @@ import {
       if (OP == AVG) divs += 16;
     }
   }
-  return OP == AVG || !v128.any_true(f32x4.ne(check, check));
+  return OP != MAX || !v128.any_true(f32x4.ne(check, check));
 }
 
 /** The taps of one input row for four interior output columns, folded into `acc`. */
@@ -178,21 +179,27 @@ import {
     // kernel 2, stride 2: the taps are the even and the odd floats of eight
     const a = v128.load(at), b = v128.load(at, 16);
     const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-    return OP == AVG ? f32x4.add(f32x4.add(acc, even), odd) : f32x4.pmax(acc, f32x4.pmax(even, odd));
+    if (OP == AVG) return f32x4.add(f32x4.add(acc, even), odd);
+    // pmax drops a NaN only as its second operand: MAX_NO_NAN takes the taps one by one.
+    return OP == MAX_NO_NAN ? f32x4.pmax(f32x4.pmax(acc, even), odd) : f32x4.pmax(acc, f32x4.pmax(even, odd));
   }
   if (sizeof<K>() == 2 && sizeof<S>() == 2) {
     // kernel 3, stride 2: even, odd, and the evens moved on by one
     const a = v128.load(at), b = v128.load(at, 16), c = v128.load(at, 32);
     const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
     const next = v128.shuffle<f32>(even, c, 1, 2, 3, 4);
-    return OP == AVG
-      ? f32x4.add(f32x4.add(f32x4.add(acc, even), odd), next)
+    if (OP == AVG) return f32x4.add(f32x4.add(f32x4.add(acc, even), odd), next);
+    return OP == MAX_NO_NAN
+      ? f32x4.pmax(f32x4.pmax(f32x4.pmax(acc, even), odd), next)
       : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(even, odd), next));
   }
   if (sizeof<K>() == 2 && sizeof<S>() == 1) {
     // kernel 3, stride 1: three overlapping loads
     const a = v128.load(at), b = v128.load(at, 4), c = v128.load(at, 8);
-    return OP == AVG ? f32x4.add(f32x4.add(f32x4.add(acc, a), b), c) : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(a, b), c));
+    if (OP == AVG) return f32x4.add(f32x4.add(f32x4.add(acc, a), b), c);
+    return OP == MAX_NO_NAN
+      ? f32x4.pmax(f32x4.pmax(f32x4.pmax(acc, a), b), c)
+      : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(a, b), c));
   }
   for (let j = 0; j < kw; j++) {
     const v = loadStrided<S>(at, strideBytes);
@@ -253,19 +260,20 @@ import {
     if (OP == AVG) {
       acc = f32x4.add(f32x4.add(acc, v0), v1);
     } else {
-      acc = f32x4.pmax(acc, f32x4.pmax(v0, v1));
-      check = f32x4.add(check, f32x4.add(v0, v1));
+      // pmax drops a NaN only as its second operand: MAX_NO_NAN takes the taps one by one.
+      acc = OP == MAX_NO_NAN ? f32x4.pmax(f32x4.pmax(acc, v0), v1) : f32x4.pmax(acc, f32x4.pmax(v0, v1));
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(v0, v1));
     }
     if (sizeof<K>() == 2) {
       v2 = v128.or(v128.and(v2, m2), f2);
       if (OP == AVG) acc = f32x4.add(acc, v2);
       else {
         acc = f32x4.pmax(acc, v2);
-        check = f32x4.add(check, v2);
+        if (OP == MAX) check = f32x4.add(check, v2);
       }
     }
   }
-  if (OP != AVG && v128.any_true(f32x4.ne(check, check))) return false;
+  if (OP == MAX && v128.any_true(f32x4.ne(check, check))) return false;
   storeResult(OP, outRow + (<usize>o << 2), acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
   return true;
 }
@@ -300,14 +308,14 @@ function maskedGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r
         acc = f32x4.add(acc, v);
       } else {
         acc = f32x4.pmax(acc, v);
-        check = f32x4.add(check, v);
+        if (OP == MAX) check = f32x4.add(check, v);
       }
       at += dilationBytes;
       cols = i32x4.add(cols, i32x4.splat(dilation));
     }
   }
   // -Infinity lanes of masked taps add up harmlessly; a NaN input (or +Inf meeting -Inf) shows.
-  if (OP != AVG && v128.any_true(f32x4.ne(check, check))) return false;
+  if (OP == MAX && v128.any_true(f32x4.ne(check, check))) return false;
   storeResult(OP, outRow + (<usize>o << 2), acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
   return true;
 }
@@ -339,9 +347,9 @@ function exactGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, id
       if (OP == AVG) {
         acc = f32x4.add(acc, v);
       } else {
-        const m = takesLanes(v, acc);
+        const m = takesLanes(OP, v, acc);
         acc = v128.bitselect(v, acc, m);
-        if (OP == MAX_INDEX) best = v128.bitselect(i32x4.add(cols, i32x4.splat(rowIndex)), best, m);
+        if (hasIndex(OP)) best = v128.bitselect(i32x4.add(cols, i32x4.splat(rowIndex)), best, m);
       }
       at += dilationBytes;
       cols = i32x4.add(cols, i32x4.splat(dilation));
@@ -349,7 +357,7 @@ function exactGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, id
   }
   const dst = outRow + (<usize>o << 2);
   storeResult(OP, dst, acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
-  if (OP == MAX_INDEX) v128.store(idxRow + (<usize>o << 2), best);
+  if (hasIndex(OP)) v128.store(idxRow + (<usize>o << 2), best);
 }
 
 /** One output column, one lane: outputs narrower than a group, and windows far outside the row. */
@@ -368,7 +376,7 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
       const v = load<f32>(inPlanePtr + (<usize>index << 2));
       if (OP == AVG) {
         best += v;
-      } else if (takes(v, best)) {
+      } else if (takes(OP, v, best)) {
         best = v;
         bestIndex = index;
       }
@@ -378,7 +386,7 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
     best = best / (load<f32>(plan.rowDiv + (<usize>r << 2)) * load<f32>(plan.colDiv + (<usize>o << 2))) + 0;
   }
   store<f32>(outRow + (<usize>o << 2), best);
-  if (OP == MAX_INDEX) store<i32>(idxRow + (<usize>o << 2), bestIndex);
+  if (hasIndex(OP)) store<i32>(idxRow + (<usize>o << 2), bestIndex);
 }
 
 /** The scalar build (no SIMD): every output column through rowsColumn. */
@@ -404,9 +412,9 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
     return;
   }
   const kw = plan.kw, stride = plan.stride, dense = plan.dilation == 1;
-  if (OP != MAX_INDEX && dense && kw == 2 && stride == 2) poolRows<Kernel2, Stride2>(OP, plan, input, output, indices);
-  else if (OP != MAX_INDEX && dense && kw == 3 && stride == 2) poolRows<Kernel3, Stride2>(OP, plan, input, output, indices);
-  else if (OP != MAX_INDEX && dense && kw == 3 && stride == 1) poolRows<Kernel3, Stride1>(OP, plan, input, output, indices);
+  if (!hasIndex(OP) && dense && kw == 2 && stride == 2) poolRows<Kernel2, Stride2>(OP, plan, input, output, indices);
+  else if (!hasIndex(OP) && dense && kw == 3 && stride == 2) poolRows<Kernel3, Stride2>(OP, plan, input, output, indices);
+  else if (!hasIndex(OP) && dense && kw == 3 && stride == 1) poolRows<Kernel3, Stride1>(OP, plan, input, output, indices);
   else if (stride == 1) poolRows<KernelAny, Stride1>(OP, plan, input, output, indices);
   else if (stride == 2) poolRows<KernelAny, Stride2>(OP, plan, input, output, indices);
   else poolRows<KernelAny, StrideAny>(OP, plan, input, output, indices);
@@ -422,4 +430,12 @@ export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize,
 
 export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
   poolRowsSpecialised(AVG, plan, input, output, 0);
+}
+
+export function maxPoolRowsNoNaN_f32(plan: usize, input: usize, output: usize): void {
+  poolRowsSpecialised(MAX_NO_NAN, plan, input, output, 0);
+}
+
+export function maxPoolRowsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize): void {
+  poolRowsSpecialised(MAX_INDEX_NO_NAN, plan, input, output, indices);
 }

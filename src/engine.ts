@@ -5,7 +5,8 @@ import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
-import type { PoolOptions } from './ops/options';
+import type { PoolOptions, Size } from './ops/options';
+import { maxUnpool } from './ops/unpool';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { pool } from './ops/pool';
 import { OPERATORS } from './ops/registry';
@@ -19,18 +20,66 @@ export type Input = TensorLike<Float32Array> | Tensor<'float32'>;
 export type Output<X> = X extends Tensor<'float32'> ? Tensor<'float32'> : PlainTensor<Float32Array>;
 export type IndicesOutput<X> = X extends Tensor<'float32'> ? Tensor<'int32'> : PlainTensor<Int32Array>;
 
-export interface MaxPoolOptions extends Omit<PoolOptions, 'countIncludePad' | 'divisorOverride'> {
-  /** Write the result here (a resident tensor of the result's shape and layout). */
-  out?: Tensor<'float32'>;
+/** Options of every max-style operator that returns indices. */
+export interface IndicesOptions {
+  /** Also return the index of each maximum. */
+  returnIndices?: boolean;
   /** With returnIndices: write the indices here (an int32 resident tensor). */
   outIndices?: Tensor<'int32'>;
+  /**
+   * How indices are numbered: 'plane' (PyTorch: flat index within the sample's channel plane),
+   * 'onnx' (ONNX MaxPool: flat index into the whole N,C,spatial tensor, see storageOrder) or
+   * 'tf' (TensorFlow max_pool_with_argmax: (spatial index) * C + c, see includeBatchInIndex).
+   */
+  indexFormat?: 'plane' | 'onnx' | 'tf';
+  /** indexFormat 'onnx': 0 row-major (default), 1 column-major spatial numbering. */
+  storageOrder?: 0 | 1;
+  /** indexFormat 'tf': add n * (spatial size) * C, as include_batch_in_index. */
+  includeBatchInIndex?: boolean;
+}
+export interface NanOptions {
+  /** 'propagate' (PyTorch, default): a NaN wins its window. 'ignore' (TensorFlow): a NaN never wins. */
+  nanMode?: 'propagate' | 'ignore';
+}
+export interface MaxPoolOptions extends Omit<PoolOptions, 'countIncludePad' | 'divisorOverride' | 'returnIndices'>, IndicesOptions, NanOptions {
+  /** Write the result here (a resident tensor of the result's shape and layout). */
+  out?: Tensor<'float32'>;
 }
 export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'> {
+  out?: Tensor<'float32'>;
+}
+export interface LpPoolOptions extends Pick<PoolOptions, 'kernelSize' | 'stride' | 'ceilMode'> {
+  /** p of the power average (default 2). */
+  normType?: number;
+  out?: Tensor<'float32'>;
+}
+/** A size per spatial dim (or one for all); null keeps that dim's input size. */
+export type OutputSize = number | readonly (number | null)[];
+export interface AdaptiveMaxPoolOptions extends IndicesOptions, NanOptions {
+  outputSize: OutputSize;
+  out?: Tensor<'float32'>;
+}
+export interface AdaptiveAvgPoolOptions {
+  outputSize: OutputSize;
+  out?: Tensor<'float32'>;
+}
+export interface MaxUnpoolOptions {
+  kernelSize: Size;
+  stride?: Size | null;
+  padding?: Size;
+  /** Output spatial sizes (or the full shape's N, C, spatial): each within stride of the default. */
+  outputSize?: readonly number[] | null;
   out?: Tensor<'float32'>;
 }
 export interface OutOptions {
   out?: Tensor<'float32'>;
 }
+export interface GlobalMaxPoolOptions extends OutOptions, NanOptions {}
+export interface GlobalLpPoolOptions extends OutOptions {
+  normType?: number;
+}
+type WithIndices<X> = { output: Output<X>; indices: IndicesOutput<X> };
+export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
@@ -50,7 +99,48 @@ export class Engine {
     this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer };
   }
 
-  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): { output: Output<X>; indices: IndicesOutput<X> };
+  maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
+  maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
+  maxPool1d(x: Input, opts: MaxPoolOptions): unknown {
+    return pool(this.#ctx, OPERATORS.maxPool1d, x, opts);
+  }
+
+  avgPool1d<X extends Input>(x: X, opts: AvgPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.avgPool1d, x, opts) as Output<X>;
+  }
+
+  lpPool1d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.lpPool1d, x, opts) as Output<X>;
+  }
+
+  adaptiveMaxPool1d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
+  adaptiveMaxPool1d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
+  adaptiveMaxPool1d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
+    return pool(this.#ctx, OPERATORS.adaptiveMaxPool1d, x, opts);
+  }
+
+  adaptiveAvgPool1d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.adaptiveAvgPool1d, x, opts) as Output<X>;
+  }
+
+  globalMaxPool1d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalMaxPool1d, x, opts) as Output<X>;
+  }
+
+  globalAvgPool1d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalAvgPool1d, x, opts) as Output<X>;
+  }
+
+  globalLpPool1d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalLpPool1d, x, opts) as Output<X>;
+  }
+
+  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool1d). */
+  maxUnpool1d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
+    return maxUnpool(this.#ctx, OPERATORS.maxUnpool1d, x, indices, opts) as Output<X>;
+  }
+
+  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
   maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
   maxPool2d(x: Input, opts: MaxPoolOptions): unknown {
     return pool(this.#ctx, OPERATORS.maxPool2d, x, opts);
@@ -60,12 +150,76 @@ export class Engine {
     return pool(this.#ctx, OPERATORS.avgPool2d, x, opts) as Output<X>;
   }
 
-  globalMaxPool2d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
+  lpPool2d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.lpPool2d, x, opts) as Output<X>;
+  }
+
+  adaptiveMaxPool2d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
+  adaptiveMaxPool2d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
+  adaptiveMaxPool2d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
+    return pool(this.#ctx, OPERATORS.adaptiveMaxPool2d, x, opts);
+  }
+
+  adaptiveAvgPool2d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.adaptiveAvgPool2d, x, opts) as Output<X>;
+  }
+
+  globalMaxPool2d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
     return globalPool(this.#ctx, OPERATORS.globalMaxPool2d, x, opts) as Output<X>;
   }
 
   globalAvgPool2d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
     return globalPool(this.#ctx, OPERATORS.globalAvgPool2d, x, opts) as Output<X>;
+  }
+
+  globalLpPool2d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalLpPool2d, x, opts) as Output<X>;
+  }
+
+  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool2d). */
+  maxUnpool2d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
+    return maxUnpool(this.#ctx, OPERATORS.maxUnpool2d, x, indices, opts) as Output<X>;
+  }
+
+  maxPool3d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
+  maxPool3d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
+  maxPool3d(x: Input, opts: MaxPoolOptions): unknown {
+    return pool(this.#ctx, OPERATORS.maxPool3d, x, opts);
+  }
+
+  avgPool3d<X extends Input>(x: X, opts: AvgPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.avgPool3d, x, opts) as Output<X>;
+  }
+
+  lpPool3d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.lpPool3d, x, opts) as Output<X>;
+  }
+
+  adaptiveMaxPool3d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
+  adaptiveMaxPool3d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
+  adaptiveMaxPool3d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
+    return pool(this.#ctx, OPERATORS.adaptiveMaxPool3d, x, opts);
+  }
+
+  adaptiveAvgPool3d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
+    return pool(this.#ctx, OPERATORS.adaptiveAvgPool3d, x, opts) as Output<X>;
+  }
+
+  globalMaxPool3d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalMaxPool3d, x, opts) as Output<X>;
+  }
+
+  globalAvgPool3d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalAvgPool3d, x, opts) as Output<X>;
+  }
+
+  globalLpPool3d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
+    return globalPool(this.#ctx, OPERATORS.globalLpPool3d, x, opts) as Output<X>;
+  }
+
+  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool3d). */
+  maxUnpool3d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
+    return maxUnpool(this.#ctx, OPERATORS.maxUnpool3d, x, indices, opts) as Output<X>;
   }
 
   /** NCHW (or NHWC, copied) to NHWC. */

@@ -23,7 +23,11 @@ export async function init(options: InitOptions = {}): Promise<Engine> {
 }
 
 export { Engine } from './engine';
-export type { Input, Output, IndicesOutput, MaxPoolOptions, AvgPoolOptions, OutOptions } from './engine';
+export type {
+  Input, Output, IndicesOutput, IndicesInput, MaxPoolOptions, AvgPoolOptions, LpPoolOptions, AdaptiveMaxPoolOptions,
+  AdaptiveAvgPoolOptions, MaxUnpoolOptions, OutOptions, GlobalMaxPoolOptions, GlobalLpPoolOptions, IndicesOptions,
+  NanOptions, OutputSize,
+} from './engine';
 export { Tensor } from './tensor';
 export type { Layout, DType, TensorLike, PlainTensor } from './tensor';
 export type { PoolOptions, Size, Padding } from './ops/options';

@@ -1,17 +1,47 @@
 // The wasm module's exports (assembly/index.ts), typed. Pointers are byte addresses.
+type PoolKernel = (plan: number, input: number, output: number) => void;
+type PoolIndicesKernel = (plan: number, input: number, output: number, indices: number) => void;
+type PlaneGroupKernel = (plan: number, input: number, output: number, scratch: number) => void;
+type PlaneGroupIndicesKernel = (plan: number, input: number, output: number, indices: number, scratch: number) => void;
+type PlanesKernel = (input: number, output: number, planes: number, length: number) => void;
+
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   /** 1 in the SIMD build, 0 in the scalar build. */
   simd(): number;
   planBytes(): number;
-  maxPoolRows_f32(plan: number, input: number, output: number): void;
-  maxPoolRowsIndices_f32(plan: number, input: number, output: number, indices: number): void;
-  avgPoolRows_f32(plan: number, input: number, output: number): void;
-  maxPoolChannels_f32(plan: number, input: number, output: number): void;
-  maxPoolChannelsIndices_f32(plan: number, input: number, output: number, indices: number): void;
-  avgPoolChannels_f32(plan: number, input: number, output: number): void;
-  globalMaxPlanes_f32(input: number, output: number, planes: number, length: number): void;
-  globalAvgPlanes_f32(input: number, output: number, planes: number, length: number): void;
+  maxPoolRows_f32: PoolKernel;
+  maxPoolRowsIndices_f32: PoolIndicesKernel;
+  maxPoolRowsNoNaN_f32: PoolKernel;
+  maxPoolRowsIndicesNoNaN_f32: PoolIndicesKernel;
+  avgPoolRows_f32: PoolKernel;
+  maxPoolChannels_f32: PoolKernel;
+  maxPoolChannelsIndices_f32: PoolIndicesKernel;
+  maxPoolChannelsNoNaN_f32: PoolKernel;
+  maxPoolChannelsIndicesNoNaN_f32: PoolIndicesKernel;
+  avgPoolChannels_f32: PoolKernel;
+  maxPoolPlaneGroups_f32: PlaneGroupKernel;
+  maxPoolPlaneGroupsIndices_f32: PlaneGroupIndicesKernel;
+  maxPoolPlaneGroupsNoNaN_f32: PlaneGroupKernel;
+  maxPoolPlaneGroupsIndicesNoNaN_f32: PlaneGroupIndicesKernel;
+  avgPoolPlaneGroups_f32: PlaneGroupKernel;
+  globalMaxPlanes_f32: PlanesKernel;
+  globalMaxPlanesNoNaN_f32: PlanesKernel;
+  globalAvgPlanes_f32: PlanesKernel;
+  powElements_f32(src: number, dst: number, length: number, scale: number, exponent: number): void;
+  firstInvalidIndex_i32(indices: number, length: number, limit: number): number;
+  unpoolPlanes_f32(values: number, indices: number, output: number, planes: number, inPlane: number, outPlane: number): void;
+  unpoolChannels_f32(
+    values: number, indices: number, output: number, batches: number, inPixels: number, outPixels: number, channels: number,
+  ): void;
+  remapIndices_i32(
+    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: number,
+    batchStep: number, channelStep: number, scale: number,
+  ): void;
+  remapIndicesColumnMajor_i32(
+    ptr: number, batches: number, channels: number, outPlane: number, channelsLast: number,
+    batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
+  ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
 }

@@ -64,6 +64,12 @@ export interface Axis {
   padBefore: number;
   padAfter: number;
   out: number;
+  /**
+   * Adaptive windows (PyTorch's adaptive pooling): window o is [floor(o*size/out),
+   * ceil((o+1)*size/out)); kernel/stride/padding are unused. Only set when out does not divide
+   * size: a dividing size is plain pooling with kernel = stride = size/out.
+   */
+  adaptive?: boolean;
 }
 
 export type PaddingSpec =
@@ -146,7 +152,24 @@ export interface AxisWindows {
   interiorHi: number;
 }
 
+/** Axes of adaptive pooling from input and output sizes (windows as PyTorch's adaptive pooling). */
+export function adaptiveAxes(spatial: readonly number[], outSizes: readonly number[]): Axis[] {
+  return spatial.map((size, i): Axis => {
+    const out = outSizes[i];
+    const k = out > 0 && size % out === 0 ? size / out : 0;
+    return k > 0
+      ? { size, kernel: k, stride: k, dilation: 1, padBefore: 0, padAfter: 0, out }
+      : { size, kernel: Math.ceil(size / Math.max(out, 1)) + 1, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out, adaptive: true };
+  });
+}
+
 export function axisWindows(a: Axis): AxisWindows {
+  if (a.adaptive) {
+    const first = Int32Array.from({ length: a.out }, (_, o) => Math.floor((o * a.size) / a.out));
+    const count = Int32Array.from({ length: a.out }, (_, o) => Math.ceil(((o + 1) * a.size) / a.out) - first[o]);
+    // Irregular windows: no interior for the strided column lanes.
+    return { first, count, padded: count.slice(), interiorLo: 0, interiorHi: 0 };
+  }
   const first = new Int32Array(a.out);
   const count = new Int32Array(a.out);
   const padded = new Int32Array(a.out);

@@ -1,14 +1,16 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
 import { shapeWith, type Axis } from '../shape';
-import { planShapeOf } from './pool';
-import { readOptionBag } from './options';
+import { globalLpPool, planShapeOf } from './pool';
+import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, readTensorArg } from './tensors';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, false);
   const arg = readTensorArg(ctx, op.name, x, op.dims);
+  if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
+  const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';
   const g = arg.g;
   const outShape = shapeWith(g, g.spatial.map(() => 1));
   const call = new CallMemory(ctx);
@@ -21,13 +23,13 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
       if (!shape.channelsLast) {
         // Each plane is one contiguous run.
         const length = g.spatial.reduce((a, b) => a * b, 1);
-        if (op.reduce === 'max') k.globalMaxPlanes_f32(input, out.ptr, shape.planes, length);
+        if (op.reduce === 'max') (ignoreNaN ? k.globalMaxPlanesNoNaN_f32 : k.globalMaxPlanes_f32)(input, out.ptr, shape.planes, length);
         else k.globalAvgPlanes_f32(input, out.ptr, shape.planes, length);
       } else {
         // Channels-last: one window covering everything, channel lanes.
         const axes = g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
         const plan = ctx.plans.get(shape, axes, { countPadding: false });
-        if (op.reduce === 'max') k.maxPoolChannels_f32(plan, input, out.ptr);
+        if (op.reduce === 'max') (ignoreNaN ? k.maxPoolChannelsNoNaN_f32 : k.maxPoolChannels_f32)(plan, input, out.ptr);
         else k.avgPoolChannels_f32(plan, input, out.ptr);
       }
     }

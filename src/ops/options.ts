@@ -118,3 +118,83 @@ export function readDivisorOverride(op: string, value: unknown): number | undefi
   }
   return value;
 }
+
+export type NanMode = 'propagate' | 'ignore';
+
+/** nanMode: 'propagate' (PyTorch: a NaN wins its window) or 'ignore' (TensorFlow: a NaN never wins). */
+export function readNanMode(op: string, value: unknown): NanMode {
+  if (value === undefined) return 'propagate';
+  if (value !== 'propagate' && value !== 'ignore') {
+    const E = typeof value === 'string' ? RangeError : TypeError;
+    throw new E(`${op}: nanMode must be 'propagate' or 'ignore', got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** How returned indices are numbered. */
+export type IndexFormat =
+  | { kind: 'plane' }
+  | { kind: 'onnx'; storageOrder: 0 | 1 }
+  | { kind: 'tf'; includeBatchInIndex: boolean };
+
+/** indexFormat with its companions storageOrder ('onnx') and includeBatchInIndex ('tf'). */
+export function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
+  const names = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+  if (!returnIndices) {
+    for (const name of names) {
+      if (bag[name] !== undefined) throw new TypeError(`${op}: ${name} is only accepted with returnIndices: true`);
+    }
+    return { kind: 'plane' };
+  }
+  const format = bag.indexFormat ?? 'plane';
+  if (format !== 'plane' && format !== 'onnx' && format !== 'tf') {
+    const E = typeof format === 'string' ? RangeError : TypeError;
+    throw new E(`${op}: indexFormat must be 'plane', 'onnx' or 'tf', got ${describe(format)}`);
+  }
+  if (format !== 'onnx' && bag.storageOrder !== undefined) {
+    throw new TypeError(`${op}: storageOrder is only accepted with indexFormat: 'onnx'`);
+  }
+  if (format !== 'tf' && bag.includeBatchInIndex !== undefined) {
+    throw new TypeError(`${op}: includeBatchInIndex is only accepted with indexFormat: 'tf'`);
+  }
+  if (format === 'onnx') {
+    const order = bag.storageOrder ?? 0;
+    if (typeof order !== 'number') throw new TypeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
+    if (order !== 0 && order !== 1) throw new RangeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
+    return { kind: 'onnx', storageOrder: order };
+  }
+  if (format === 'tf') return { kind: 'tf', includeBatchInIndex: readBool(op, 'includeBatchInIndex', bag.includeBatchInIndex, false) };
+  return { kind: 'plane' };
+}
+
+/** normType of Lp pooling: a positive finite number (default 2). */
+export function readNormType(op: string, value: unknown): number {
+  if (value === undefined) return 2;
+  if (typeof value !== 'number') throw new TypeError(`${op}: normType must be a positive number, got ${describe(value)}`);
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${op}: normType must be a positive number, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Adaptive pooling's outputSize: one non-negative integer for every dim, or one per dim where
+ * null keeps that dim's input size (as PyTorch).
+ */
+export function readOutputSize(op: string, value: unknown, spatial: readonly number[]): number[] {
+  const dims = spatial.length;
+  const what = `a non-negative integer or an array of ${dims} (null keeps the input size)`;
+  if (value === undefined) throw new TypeError(`${op}: outputSize is required`);
+  let list: unknown[];
+  if (typeof value === 'number') list = new Array(dims).fill(value);
+  else if (Array.isArray(value)) {
+    if (value.length !== dims) throw new RangeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    list = value;
+  } else {
+    throw new TypeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+  }
+  return list.map((v, i) => {
+    if (v === null) return spatial[i];
+    if (typeof v !== 'number') throw new TypeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    return v;
+  });
+}

@@ -26,7 +26,7 @@ export interface PlanShape {
 }
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
-  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}`);
+  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
   return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding}`;
 }
 

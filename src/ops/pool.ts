@@ -1,28 +1,18 @@
-// Windowed max and average pooling for any number of spatial dims and both layout families:
-// validate options -> resolve axes -> plan -> run one kernel.
+// Windowed pooling (max, average, Lp) and adaptive pooling for any number of spatial dims and
+// both layout families: validate options -> resolve axes -> plan -> run one kernel. Repeated
+// calls (same operator, shapes and options) reuse what validation resolved.
 import type { Context } from '../context';
-import { resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
+import type { Kernels } from '../kernels';
+import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor, tensorAddress } from '../tensor';
-import { planKey, type Divisor, type PlanShape } from './plan';
-import { readBool, readDivisorOverride, readOptionBag, readWindowSpec } from './options';
+import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
+import {
+  readBool, readDivisorOverride, readIndexFormat, readNanMode, readNormType, readOptionBag, readOutputSize,
+  readWindowSpec, type IndexFormat, type NanMode,
+} from './options';
 import type { OperatorSpec } from './registry';
 import { callSignature } from './signature';
 import { CallMemory, readTensorArg, type TensorArg } from './tensors';
-
-/** What a call's shapes and options resolve to (cached by call signature). */
-interface Resolved {
-  g: Geometry;
-  size: number;
-  axes: Axis[];
-  outShape: number[];
-  divisor: Divisor;
-  returnIndices: boolean;
-  shape: PlanShape;
-  planKey: string;
-  /** The plan's address, valid while the plan cache's generation is planGeneration. */
-  plan: number;
-  planGeneration: number;
-}
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
 export function planShapeOf(g: Geometry): PlanShape {
@@ -31,6 +21,43 @@ export function planShapeOf(g: Geometry): PlanShape {
     : { channelsLast: false, planes: g.batch * g.channels, channels: 1 };
 }
 
+/** Everything about a pooling call but its windows. */
+export interface Settings {
+  reduce: 'max' | 'avg' | 'lp';
+  divisor: Divisor;
+  returnIndices: boolean;
+  indexFormat: IndexFormat;
+  nanMode: NanMode;
+  /** Lp pooling: p, and PyTorch's factor (the product of the kernel sizes). */
+  normType: number;
+  lpScale: number;
+}
+
+const PLAIN: Omit<Settings, 'reduce'> = {
+  divisor: { countPadding: false },
+  returnIndices: false,
+  indexFormat: { kind: 'plane' },
+  nanMode: 'propagate',
+  normType: 2,
+  lpScale: 1,
+};
+
+/** What a call's shapes and options resolve to (cached by call signature). */
+interface Resolved extends PlanRef {
+  g: Geometry;
+  size: number;
+  axes: Axis[];
+  settings: Settings;
+}
+
+/** A resolved call's plan: its key, and its address while the plan cache's generation is planGeneration. */
+interface PlanRef {
+  planKey: string;
+  plan: number;
+  planGeneration: number;
+}
+
+/** Operators of kind 'pool' and 'adaptive'. */
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
   // tensor itself is checked every time.
@@ -41,68 +68,49 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
     ({ r, arg } = resolve(ctx, op, x, opts));
     if (signature !== undefined) ctx.resolved.set(signature, r);
   }
-  const bag = opts as { out?: unknown; outIndices?: unknown };
-  const { axes, outShape, divisor, returnIndices } = r;
-  const isMax = op.reduce === 'max';
-  if (!returnIndices && bag.outIndices !== undefined) {
+  const bag = opts as Record<string, unknown>;
+  if (!r.settings.returnIndices && bag.outIndices !== undefined) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }
-  const resident = arg.tensor !== undefined;
-
-  const call = new CallMemory(ctx);
-  try {
-    const input = call.input(arg);
-    const out = call.output(op.name, 'out', 'float32', outShape, arg.g.layout, resident, bag.out, [arg]);
-    const idx = returnIndices
-      ? call.output(op.name, 'outIndices', 'int32', outShape, arg.g.layout, resident, bag.outIndices, [arg])
-      : undefined;
-    if (arg.g.batch > 0) {
-      const shape = r.shape;
-      if (r.planGeneration !== ctx.plans.generation) {
-        r.plan = ctx.plans.get(shape, axes, divisor, r.planKey);
-        r.planGeneration = ctx.plans.generation;
-      }
-      const plan = r.plan;
-      const k = ctx.kernels;
-      if (shape.channelsLast) {
-        if (idx) k.maxPoolChannelsIndices_f32(plan, input, out.ptr, idx.ptr);
-        else if (isMax) k.maxPoolChannels_f32(plan, input, out.ptr);
-        else k.avgPoolChannels_f32(plan, input, out.ptr);
-      } else {
-        if (idx) k.maxPoolRowsIndices_f32(plan, input, out.ptr, idx.ptr);
-        else if (isMax) k.maxPoolRows_f32(plan, input, out.ptr);
-        else k.avgPoolRows_f32(plan, input, out.ptr);
-      }
-    }
-    call.finish();
-    return idx ? { output: out.result, indices: idx.result } : out.result;
-  } finally {
-    call.release();
-  }
+  return runPool(ctx, op, arg, r.axes, r.settings, bag, r);
 }
 
 /** Full validation of a call: options, tensor, windows. */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
   const bag = readOptionBag(op, opts, true);
   const arg = readTensorArg(ctx, op.name, x, op.dims);
-  const spec = readWindowSpec(op, bag);
-  const isMax = op.reduce === 'max';
-  const returnIndices = isMax && readBool(op.name, 'returnIndices', bag.returnIndices, false);
+  const reduce = op.reduce!;
+  let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
-  if (!isMax) {
-    const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
-    // 'same' padding never counts padded cells, as TensorFlow does.
-    divisor = {
-      override: readDivisorOverride(op.name, bag.divisorOverride),
-      countPadding: countIncludePad && spec.padding.kind !== 'same',
-    };
+  let lpScale = 1;
+  if (op.kind === 'adaptive') {
+    axes = adaptiveAxes(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial));
+  } else {
+    const spec = readWindowSpec(op, bag);
+    axes = resolveAxes(op.name, arg.g.spatial, spec);
+    if (reduce === 'avg') {
+      const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
+      // 'same' padding never counts padded cells, as TensorFlow does.
+      divisor = {
+        override: readDivisorOverride(op.name, bag.divisorOverride),
+        countPadding: countIncludePad && spec.padding.kind !== 'same',
+      };
+    }
+    lpScale = spec.kernel.reduce((a, b) => a * b, 1);
   }
-  const axes = resolveAxes(op.name, arg.g.spatial, spec);
-  const outShape = shapeWith(arg.g, axes.map((a) => a.out));
-  const shape = planShapeOf(arg.g);
+  const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
+  const settings: Settings = {
+    reduce,
+    divisor,
+    returnIndices,
+    indexFormat: reduce === 'max' ? readIndexFormat(op.name, bag, returnIndices) : { kind: 'plane' },
+    nanMode: reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate',
+    normType: reduce === 'lp' ? readNormType(op.name, bag.normType) : 2,
+    lpScale,
+  };
   const size = arg.shape.reduce((a, b) => a * b, 1);
-  const key = planKey(shape, axes, divisor);
-  return { r: { g: arg.g, size, axes, outShape, divisor, returnIndices, shape, planKey: key, plan: 0, planGeneration: -1 }, arg };
+  const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
+  return { r: { g: arg.g, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
@@ -115,4 +123,104 @@ function sameTensorArg(ctx: Context, x: unknown, r: Resolved): TensorArg | undef
   const { data, shape } = x as { data?: unknown; shape: number[] };
   if (!(data instanceof Float32Array) || data.length !== r.size) return undefined;
   return { g: r.g, shape, data };
+}
+
+/** The plan's address; a resolved call keeps it while no plan has been freed since. */
+function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: Divisor, cached?: PlanRef): number {
+  if (!cached) return ctx.plans.get(shape, axes, divisor);
+  if (cached.planGeneration !== ctx.plans.generation) {
+    cached.plan = ctx.plans.get(shape, axes, divisor, cached.planKey);
+    cached.planGeneration = ctx.plans.generation;
+  }
+  return cached.plan;
+}
+
+/** The divisor a plan is built with (max pooling ignores it). */
+function planDivisor(s: Settings): Divisor {
+  return s.reduce === 'max' ? { countPadding: false } : s.divisor;
+}
+
+/** Lp pooling over whole planes (globalLpPool*): one window of the full spatial extent. */
+export function globalLpPool(ctx: Context, op: OperatorSpec, arg: TensorArg, bag: Record<string, unknown>): unknown {
+  const axes = arg.g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+  const lpScale = arg.g.spatial.reduce((a, b) => a * b, 1);
+  return runPool(ctx, op, arg, axes, { ...PLAIN, reduce: 'lp', normType: readNormType(op.name, bag.normType), lpScale }, bag);
+}
+
+export function runPool(
+  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
+  cached?: PlanRef,
+): unknown {
+  const g = arg.g;
+  const outSizes = axes.map((a) => a.out);
+  const outShape = shapeWith(g, outSizes);
+  const resident = arg.tensor !== undefined;
+  const call = new CallMemory(ctx);
+  try {
+    const input = call.input(arg);
+    const out = call.output(op.name, 'out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
+    const idx = s.returnIndices
+      ? call.output(op.name, 'outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
+      : undefined;
+    const outPlane = outSizes.reduce((a, b) => a * b, 1);
+    const inElements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+    if (g.batch > 0 && outPlane > 0) {
+      const shape = planShapeOf(g);
+      const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
+      const k = ctx.kernels;
+      const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
+      // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/planegroups.ts):
+      // a plan header, then 16 planes of input, output and indices.
+      const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+      const scratch = path === 'PlaneGroups' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64, 'plane groups') : 0;
+      if (s.reduce === 'lp') {
+        // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
+        const powered = call.block(inElements * 4, 'powers');
+        k.powElements_f32(input, powered, inElements, 1, s.normType);
+        poolKernel(k, path, 'avg', false)(plan, powered, out.ptr, scratch);
+        k.powElements_f32(out.ptr, out.ptr, g.batch * g.channels * outPlane, s.lpScale, 1 / s.normType);
+      } else if (idx) {
+        poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr, scratch);
+        remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
+      } else {
+        poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr, scratch);
+      }
+    }
+    call.finish();
+    return idx ? { output: out.result, indices: idx.result } : out.result;
+  } finally {
+    call.release();
+  }
+}
+
+type Path = 'Rows' | 'Channels' | 'PlaneGroups';
+
+/**
+ * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
+ * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
+ */
+function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
+  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroups_f32'];
+}
+
+function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
+  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroupsIndices_f32'];
+}
+
+/** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
+function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, format: IndexFormat): void {
+  if (format.kind === 'plane') return;
+  const spatial = g.spatial.reduce((a, b) => a * b, 1);
+  const C = g.channels;
+  if (format.kind === 'tf') {
+    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, format.includeBatchInIndex ? spatial * C : 0, 1, C);
+  } else if (format.storageOrder === 0 || g.spatial.length === 1) {
+    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1);
+  } else {
+    // Split p into row-major coordinates, weigh them column-major (see assembly/indices.ts).
+    const [m1, m2, w0, w1, w2] = g.spatial.length === 2
+      ? [0x7fffffff, g.spatial[1], 0, 1, g.spatial[0]]
+      : [g.spatial[1], g.spatial[2], 1, g.spatial[0], g.spatial[0] * g.spatial[1]];
+    k.remapIndicesColumnMajor_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1, m1, m2, w0, w1, w2);
+  }
 }

@@ -2,13 +2,16 @@
 // benchmark read it to know what exists. Adding an operator is one entry here, one kernel in
 // assembly/, one reference function in test/reference/.
 
-export type Reduction = 'max' | 'avg';
+export type Reduction = 'max' | 'avg' | 'lp';
 
 export interface OperatorSpec {
   name: string;
-  /** Windowed pooling, one window over all spatial positions, or a layout conversion. */
-  kind: 'pool' | 'global' | 'layout';
-  /** Pooling operators: what a window computes. Layout conversions: absent. */
+  /**
+   * pool: windows from kernelSize/stride/padding; adaptive: windows from outputSize; global: one
+   * window over all spatial positions; unpool: max unpooling; layout: a layout conversion.
+   */
+  kind: 'pool' | 'adaptive' | 'global' | 'unpool' | 'layout';
+  /** Pooling operators: what a window computes. Unpooling and layout conversions: absent. */
   reduce?: Reduction;
   /** Layout conversions: whether the result is channels-last. */
   toChannelsLast?: boolean;
@@ -19,15 +22,36 @@ export interface OperatorSpec {
 }
 
 const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
-const MAX_OPTIONS = [...WINDOW, 'dilation', 'returnIndices', 'outIndices'] as const;
+/** Options of every max-style operator that can return indices. */
+const INDICES = ['returnIndices', 'outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex', 'nanMode'] as const;
+const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
 const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride'] as const;
+const LP_OPTIONS = ['normType', 'kernelSize', 'stride', 'ceilMode', 'out'] as const;
+const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
+const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
+const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'out'] as const;
 const OUT_ONLY = ['out'] as const;
 
+const DIMS = ['1d', '2d', '3d'] as const;
+type Suffix = (typeof DIMS)[number];
+
+/** One entry per spatial rank: `${base}1d`, `${base}2d`, `${base}3d`. */
+function family<B extends string, S extends Omit<OperatorSpec, 'name' | 'dims'>>(base: B, spec: S) {
+  return Object.fromEntries(
+    DIMS.map((suffix, i) => [`${base}${suffix}`, { name: `${base}${suffix}`, dims: i + 1, ...spec }]),
+  ) as { [K in `${B}${Suffix}`]: S & { name: K; dims: number } };
+}
+
 export const OPERATORS = {
-  maxPool2d: { name: 'maxPool2d', kind: 'pool', reduce: 'max', dims: 2, options: MAX_OPTIONS },
-  avgPool2d: { name: 'avgPool2d', kind: 'pool', reduce: 'avg', dims: 2, options: AVG_OPTIONS },
-  globalMaxPool2d: { name: 'globalMaxPool2d', kind: 'global', reduce: 'max', dims: 2, options: OUT_ONLY },
-  globalAvgPool2d: { name: 'globalAvgPool2d', kind: 'global', reduce: 'avg', dims: 2, options: OUT_ONLY },
+  ...family('maxPool', { kind: 'pool', reduce: 'max', options: MAX_OPTIONS }),
+  ...family('avgPool', { kind: 'pool', reduce: 'avg', options: AVG_OPTIONS }),
+  ...family('lpPool', { kind: 'pool', reduce: 'lp', options: LP_OPTIONS }),
+  ...family('adaptiveMaxPool', { kind: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_OPTIONS }),
+  ...family('adaptiveAvgPool', { kind: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_OPTIONS }),
+  ...family('globalMaxPool', { kind: 'global', reduce: 'max', options: [...OUT_ONLY, 'nanMode'] }),
+  ...family('globalAvgPool', { kind: 'global', reduce: 'avg', options: OUT_ONLY }),
+  ...family('globalLpPool', { kind: 'global', reduce: 'lp', options: [...OUT_ONLY, 'normType'] }),
+  ...family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
   toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
   toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
 } as const satisfies Record<string, OperatorSpec>;

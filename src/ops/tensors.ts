@@ -14,23 +14,27 @@ export interface TensorArg {
   g: Geometry;
   shape: readonly number[];
   /** Set for resident tensors. */
-  tensor?: Tensor<'float32'>;
+  tensor?: Tensor<DType>;
   /** Set for plain tensors. */
-  data?: Float32Array;
+  data?: Float32Array | Int32Array;
 }
 
-/** Validate `x` (named `name` in messages) as a float32 tensor with `dims` spatial dims. */
-export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x'): TensorArg {
+/**
+ * Validate `x` (named `name` in messages) as a tensor of `dtype` with `dims` spatial dims;
+ * int32 tensors (indices) are plain `{ data: Int32Array, shape, layout }` or resident int32.
+ */
+export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x', dtype: DType = 'float32'): TensorArg {
   if (x instanceof Tensor) {
-    if (x.dtype !== 'float32') throw new TypeError(`${op}: ${name} must be a float32 tensor, got ${x.dtype}`);
+    if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${x.dtype}`);
     tensorAddress(x, ctx.memory); // throws for a disposed or foreign tensor
     const g = readGeometry(op, x.shape, x.layout, dims);
     checkExtents(op, name, g);
-    return { g, shape: x.shape, tensor: x as Tensor<'float32'> };
+    return { g, shape: x.shape, tensor: x };
   }
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
-  const { data, shape, layout } = x as Partial<TensorLike>;
-  if (!(data instanceof Float32Array)) throw new TypeError(`${op}: ${name}.data must be a Float32Array, got ${describe(data)}`);
+  const { data, shape, layout } = x as Partial<TensorLike<Float32Array | Int32Array>>;
+  const Ctor = dtype === 'float32' ? Float32Array : Int32Array;
+  if (!(data instanceof Ctor)) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
   const dims0 = readShape(op, name, shape);
   const size = dims0.reduce((a, b) => a * b, 1);
   if (size !== data.length) {
@@ -80,8 +84,13 @@ export class CallMemory {
     if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
     const data = arg.data!;
     const ptr = this.alloc(data.byteLength, 'input');
-    new Float32Array(this.ctx.memory.memory.buffer, ptr, data.length).set(data);
+    new Uint8Array(this.ctx.memory.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     return ptr;
+  }
+
+  /** A scratch block of `bytes`, freed by release(). */
+  block(bytes: number, what: string): number {
+    return this.alloc(bytes, what);
   }
 
   /**

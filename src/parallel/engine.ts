@@ -123,7 +123,7 @@ export class ParallelEngine {
     // Operators added to the registry later get an async method too (untyped here).
     for (const name of Object.keys(OPERATORS)) {
       if (!(name in this) && typeof (this.#inner as unknown as Record<string, unknown>)[name] === 'function') {
-        Object.defineProperty(this, name, { value: (x: unknown, opts?: unknown) => this.run(name, x, opts) });
+        Object.defineProperty(this, name, { value: (x: unknown, ...rest: unknown[]) => this.run(name, x, ...rest) });
       }
     }
   }
@@ -160,7 +160,7 @@ export class ParallelEngine {
    * settles when the result is ready. Resident inputs and `out` tensors must not be written,
    * read or disposed until then (disposal is safe: it takes effect when the call ends).
    */
-  run(op: string, x: unknown, opts?: unknown): Promise<unknown> {
+  run(op: string, x: unknown, ...rest: unknown[]): Promise<unknown> {
     if (this.#closed) return Promise.reject(new EngineClosedError('before this call'));
     const method = (this.#inner as unknown as Record<string, unknown>)[op];
     if (typeof method !== 'function' || !(op in OPERATORS)) {
@@ -172,7 +172,8 @@ export class ParallelEngine {
     let error: unknown;
     let threw = false;
     try {
-      result = (method as (x: unknown, o?: unknown) => unknown).call(this.#inner, x, opts);
+      // Most operators take (x, opts); maxUnpool* takes (x, indices, opts).
+      result = (method as (...a: unknown[]) => unknown).call(this.#inner, x, ...rest);
     } catch (e) {
       error = e;
       threw = true;

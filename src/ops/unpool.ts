@@ -1,0 +1,78 @@
+// Max unpooling (PyTorch's max_unpool1d/2d/3d): a zero tensor with each value written at its
+// per-plane index. Output sizes follow torch.nn.functional._unpool_output_size; every index is
+// checked (in wasm) before anything is written.
+import type { Context } from '../context';
+import { describe } from '../describe';
+import { shapeWith } from '../shape';
+import { readOptionBag, readSizes } from './options';
+import type { OperatorSpec } from './registry';
+import { CallMemory, readTensorArg } from './tensors';
+
+export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
+  const bag = readOptionBag(op, opts, true);
+  const arg = readTensorArg(ctx, op.name, x, op.dims);
+  const idxArg = readTensorArg(ctx, op.name, indices, op.dims, 'indices', 'int32');
+  const g = arg.g;
+  if (idxArg.g.layout !== g.layout || idxArg.shape.length !== arg.shape.length || idxArg.shape.some((n, i) => n !== arg.shape[i])) {
+    throw new RangeError(
+      `${op.name}: indices must have the shape and layout of x (${describe([...arg.shape])} '${g.layout}'), ` +
+        `got ${describe([...idxArg.shape])} '${idxArg.g.layout}'`,
+    );
+  }
+  const dims = op.dims;
+  if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
+  const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
+  const stride = bag.stride === undefined || bag.stride === null ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
+  const padding = bag.padding === undefined ? new Array(dims).fill(0) : readSizes(op.name, 'padding', bag.padding, dims, 0);
+  const defaults = g.spatial.map((n, d) => (n - 1) * stride[d] + kernel[d] - 2 * padding[d]);
+  let outSizes = defaults;
+  if (bag.outputSize !== undefined && bag.outputSize !== null) {
+    const given = bag.outputSize;
+    if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
+      throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
+    }
+    const sizes = given.length === dims + 2 ? given.slice(2) : given;
+    if (sizes.length !== dims) {
+      throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
+    }
+    sizes.forEach((v: number, d: number) => {
+      const lo = defaults[d] - stride[d];
+      const hi = defaults[d] + stride[d];
+      if (!Number.isSafeInteger(v) || !(lo < v && v < hi)) {
+        throw new RangeError(`${op.name}: outputSize ${describe(given)}: dim ${d} must be between ${lo} and ${hi} (exclusive)`);
+      }
+    });
+    outSizes = sizes as number[];
+  }
+  if (outSizes.some((n) => n < 1)) {
+    throw new RangeError(`${op.name}: output size ${describe(outSizes)} is too small (kernelSize, stride and padding give a size below 1)`);
+  }
+  const outShape = shapeWith(g, outSizes);
+  const outPlane = outSizes.reduce((a, b) => a * b, 1);
+  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const length = g.batch * g.channels * inPlane;
+  const call = new CallMemory(ctx);
+  try {
+    const values = call.input(arg);
+    const idx = call.input(idxArg);
+    const k = ctx.kernels;
+    const bad = k.firstInvalidIndex_i32(idx, length, outPlane);
+    if (bad >= 0) {
+      const value = new Int32Array(ctx.memory.memory.buffer, idx, length)[bad];
+      throw new RangeError(
+        `${op.name}: indices holds ${value} at flat position ${bad}, outside the output plane of ${outPlane} elements ` +
+          `(${outSizes.join('x')})`,
+      );
+    }
+    const out = call.output(op.name, 'out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
+    if (g.batch > 0) {
+      // Channels-last with one channel is laid out like planes.
+      if (g.channelsLast && g.channels > 1) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
+      else k.unpoolPlanes_f32(values, idx, out.ptr, g.batch * g.channels, inPlane, outPlane);
+    }
+    call.finish();
+    return out.result;
+  } finally {
+    call.release();
+  }
+}

@@ -1,0 +1,59 @@
+// simdpool/parallel runs the breadth operators bit-identically to the single-threaded engine,
+// with every splittable kernel forced onto the workers (inlineBelow 0): the follow-up kernels
+// (index remapping, Lp's final power, plane groups, unpool scatter) run as later phases or inline.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initParallel, type ParallelEngine } from '../dist/parallel.js';
+import { expectSameFloats, expectSameInts, getEngine } from './support/engine';
+
+let pp: ParallelEngine;
+beforeAll(async () => {
+  pp = await initParallel({ threads: 2, inlineBelow: 0 });
+});
+afterAll(async () => {
+  await pp?.close();
+});
+
+function data(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = s / 2 ** 32;
+    return u < 0.05 ? NaN : u < 0.08 ? -0 : Math.round((u - 0.5) * 2000) / 100;
+  });
+}
+
+const x = (shape: number[], layout: string, seed = 1) => ({ data: data(shape.reduce((a, b) => a * b, 1), seed), shape, layout });
+
+const CASES: Array<[string, string, unknown[]]> = [
+  ['maxPool3d onnx column-major indices', 'maxPool3d', [x([2, 3, 6, 7, 9], 'NCDHW'), { kernelSize: 2, returnIndices: true, indexFormat: 'onnx', storageOrder: 1 }]],
+  ['maxPool1d NWC nanMode ignore, tf indices', 'maxPool1d', [x([3, 40, 6], 'NWC'), { kernelSize: 3, stride: 2, nanMode: 'ignore', returnIndices: true, indexFormat: 'tf', includeBatchInIndex: true }]],
+  ['avgPool1d ceil, exclude pad', 'avgPool1d', [x([4, 5, 31], 'NCW'), { kernelSize: 4, stride: 3, padding: 2, ceilMode: true, countIncludePad: false }]],
+  ['adaptiveAvgPool2d non-dividing (plane groups)', 'adaptiveAvgPool2d', [x([2, 7, 25, 23], 'NCHW'), { outputSize: [7, 6] }]],
+  ['adaptiveMaxPool3d NDHWC indices', 'adaptiveMaxPool3d', [x([2, 5, 6, 7, 6], 'NDHWC'), { outputSize: [3, 4, 5], returnIndices: true }]],
+  ['lpPool2d p 1.5 ceil', 'lpPool2d', [x([2, 6, 13, 15], 'NCHW'), { normType: 1.5, kernelSize: 3, stride: 2, ceilMode: true }]],
+  ['globalLpPool2d NHWC', 'globalLpPool2d', [x([3, 9, 8, 6], 'NHWC'), { normType: 3 }]],
+  ['globalMaxPool3d nanMode ignore', 'globalMaxPool3d', [x([2, 6, 4, 5, 3], 'NCDHW'), { nanMode: 'ignore' }]],
+];
+
+describe('parallel engine, breadth operators', () => {
+  it.each(CASES)('%s', async (_name, op, args) => {
+    const sp = await getEngine();
+    const want = (sp as any)[op](...args);
+    const got = await (pp as any)[op](...args);
+    const pair = (r: any) => ('output' in r ? r : { output: r });
+    expectSameFloats(pair(got).output.data, pair(want).output.data);
+    if ('indices' in want) expectSameInts(got.indices.data, want.indices.data);
+  });
+
+  it('maxUnpool2d (x, indices, opts), planar and channels-last', async () => {
+    const sp = await getEngine();
+    for (const layout of ['NCHW', 'NHWC']) {
+      const input = x(layout === 'NCHW' ? [2, 5, 8, 10] : [2, 8, 10, 5], layout, 3);
+      const pooled = sp.maxPool2d(input as any, { kernelSize: 2, returnIndices: true });
+      const want = sp.maxUnpool2d(pooled.output, pooled.indices, { kernelSize: 2 });
+      const got = await (pp as any).maxUnpool2d(pooled.output, pooled.indices, { kernelSize: 2 });
+      expect(got.shape).toEqual(want.shape);
+      expectSameFloats(got.data, want.data);
+    }
+  });
+});
