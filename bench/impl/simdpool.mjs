@@ -1,17 +1,47 @@
-// simdpool, the library under test, from ../dist/index.js (built by `npm run build`
-// in the repo root). Two rows per case:
+// simdpool, the library under test, from the repo root's build (`npm run build`):
+// the entry Node itself would load for `import 'simdpool'` (package.json exports,
+// "node" condition; ../dist/index.js as a fallback). Two rows per case:
 //   resident: input made once with sp.fromArray (lives in wasm memory), output made
 //             once with sp.tensor; timed = sp.<op>(t, { ...opts, out: o }).
 //   e2e:      timed = sp.<op>({ data: Float32Array, shape, layout }, opts) and
 //             reading the returned Float32Array (one copy in, one copy out).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { dimsIn } from '../cases.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const DIST = path.resolve(here, '..', '..', 'dist', 'index.js');
-export const WASM = path.resolve(here, '..', '..', 'build', 'simdpool.wasm');
+const root = path.resolve(here, '..', '..');
+export const WASM = path.resolve(root, 'build', 'simdpool.wasm');
+
+/** Node's choice among conditional exports: first key, in order, that Node matches. */
+function pickTarget(target) {
+  if (typeof target === 'string') return target;
+  if (!target || typeof target !== 'object' || Array.isArray(target)) return null;
+  for (const [cond, value] of Object.entries(target)) {
+    if (cond === 'node' || cond === 'import' || cond === 'default') {
+      const hit = pickTarget(value);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/** The file `import 'simdpool'` loads in Node, per the root package.json. */
+export function resolveEntry() {
+  const fallback = path.join(root, 'dist', 'index.js');
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const dot = typeof pkg.exports === 'string' || pkg.exports?.['.'] === undefined ? pkg.exports : pkg.exports['.'];
+    const rel = pickTarget(dot) ?? pkg.main;
+    if (rel) return path.resolve(root, rel);
+  } catch {
+    // no readable package.json: fall back
+  }
+  return fallback;
+}
+
+export const DIST = resolveEntry();
 
 /** simdpool reads `shape` in the tensor's layout: [N,C,H,W] for NCHW, [N,H,W,C] for NHWC. */
 export function spShape(shape, layout) {
@@ -44,11 +74,14 @@ export default async function create() {
   const loaded = await loadSimdpool();
   if (loaded.skip) return loaded;
   const { sp } = loaded;
+  const entry = path.relative(root, DIST);
+  const note = `${entry}; kernels: ${sp.simd === false ? 'SCALAR build (no SIMD!)' : sp.simd === true ? 'SIMD build' : 'build unknown'}`;
   return [
     {
       id: 'simdpool-resident',
       label: 'simdpool (resident)',
       role: 'resident',
+      note,
       describe: 'input tensor already in wasm memory (sp.fromArray), output preallocated (sp.tensor); times the op call writing into `out`',
       prepare(spec, inputs) {
         const layout = spec.layout;
@@ -75,6 +108,7 @@ export default async function create() {
       id: 'simdpool',
       label: 'simdpool (end-to-end)',
       role: 'e2e',
+      note,
       describe: 'plain { data: Float32Array, shape, layout } in, new Float32Array out',
       prepare(spec, inputs) {
         const layout = spec.layout;
