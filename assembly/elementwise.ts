@@ -97,7 +97,23 @@ const MAGIC: f64 = 6755399441055744.0;
   return powGeneral(x, exponent, isInteger, isOdd);
 }
 
+/** One element without SIMD (the scalar build): the same special cases, pow in double precision. */
+@inline function powScalar(x: f32, exponent: f32): f32 {
+  if (exponent == 1) return x;
+  if (exponent == 2) return x * x;
+  if (exponent == 3) return x * x * x;
+  if (exponent == 0.5) return Mathf.sqrt(x);
+  return <f32>Math.pow(<f64>x, <f64>exponent);
+}
+
 export function powElements_f32(src: usize, dst: usize, length: i32, scale: f32, exponent: f32): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let i = 0; i < length; i++) {
+      const at = <usize>i << 2;
+      store<f32>(dst + at, powScalar(load<f32>(src + at) * scale, exponent));
+    }
+    return;
+  }
   const vecLength = length & ~3;
   const s = f32x4.splat(scale);
   const isInteger = Mathf.trunc(exponent) == exponent;

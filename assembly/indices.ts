@@ -36,10 +36,36 @@
   store<i32>(ptr, i32x4.extract_lane(v, 0));
 }
 
+/** One index, without SIMD (the scalar build): the same arithmetic as remap(). */
+@inline function remapScalar(COL: bool, ptr: usize, base: i32, scale: i32, m1: i32, m2: i32, w0: i32, w1: i32, w2: i32): void {
+  const p = load<i32>(ptr);
+  let g = p;
+  if (COL) {
+    const q = <i32>Math.floor(<f64>p / <f64>m2);
+    const i2 = p - q * m2;
+    const i0 = <i32>Math.floor(<f64>q / <f64>m1);
+    const i1 = q - i0 * m1;
+    g = i0 * w0 + i1 * w1 + i2 * w2;
+  }
+  store<i32>(ptr, base + g * scale);
+}
+
 @inline function remapIndices(
   COL: bool, ptr: usize, batches: i32, channels: i32, outPlane: i32, channelsLast: bool,
   batchStep: i32, channelStep: i32, scale: i32, m1: i32, m2: i32, w0: i32, w1: i32, w2: i32,
 ): void {
+  if (!ASC_FEATURE_SIMD) {
+    // One index at a time: (n, c, position) -> n*batchStep + c*channelStep + scale*g(p).
+    for (let n = 0; n < batches; n++) {
+      for (let c = 0; c < channels; c++) {
+        for (let q = 0; q < outPlane; q++) {
+          const at = channelsLast ? (n * outPlane + q) * channels + c : (n * channels + c) * outPlane + q;
+          remapScalar(COL, ptr + (<usize>at << 2), n * batchStep + c * channelStep, scale, m1, m2, w0, w1, w2);
+        }
+      }
+    }
+    return;
+  }
   const sv = i32x4.splat(scale);
   if (!channelsLast) {
     // One contiguous run of outPlane indices per (n, c).

@@ -6,6 +6,7 @@
 // own row-major order.
 import { Plan } from './plan';
 import { poolChannels } from './channels';
+import { poolRowsScalar } from './rows';
 import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 
 /** Four vectors a..d (one per plane, four positions each) as four pixels of four channels. */
@@ -78,6 +79,13 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 // (outPlane * 64).
 @inline function poolPlaneGroups(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
+  // The scalar build has no vector lanes to win back: the plan itself, one column at a time.
+  if (!ASC_FEATURE_SIMD) poolRowsScalar(OP, plan, input, output, indices);
+  else poolPlaneGroupsSimd(OP, plan, input, output, indices, scratch);
+}
+
+@inline function poolPlaneGroupsSimd(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, scratch: usize): void {
+  const planPtr = changetype<usize>(plan);
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   // The same windows over one "sample" of 4 channels.
   const local = changetype<Plan>(scratch);

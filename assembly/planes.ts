@@ -141,7 +141,7 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
       result = -Infinity;
       for (; i < length; i++) {
         const v = load<f32>(base + (<usize>i << 2));
-        if (takes(v, result)) result = v;
+        if (takes(OP, v, result)) result = v;
       }
     }
     store<f32>(output + (<usize>p << 2), result);

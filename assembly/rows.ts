@@ -390,7 +390,7 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
 }
 
 /** The scalar build (no SIMD): every output column through rowsColumn. */
-@inline function poolRowsScalar(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline export function poolRowsScalar(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const outRows = plan.outRows, outW = plan.outW;
   for (let p = 0; p < planes; p++) {

@@ -3,12 +3,14 @@
 
 /** Position of the first index outside [0, limit), or -1. */
 export function firstInvalidIndex_i32(indices: usize, length: i32, limit: i32): i32 {
-  const vecLength = length & ~3;
-  const lim = i32x4.splat(limit);
   let i = 0;
-  for (; i < vecLength; i += 4) {
-    // Unsigned compare: a negative index is a huge unsigned one.
-    if (v128.any_true(i32x4.ge_u(v128.load(indices + (<usize>i << 2)), lim))) break;
+  if (ASC_FEATURE_SIMD) {
+    const vecLength = length & ~3;
+    const lim = i32x4.splat(limit);
+    for (; i < vecLength; i += 4) {
+      // Unsigned compare: a negative index is a huge unsigned one.
+      if (v128.any_true(i32x4.ge_u(v128.load(indices + (<usize>i << 2)), lim))) break;
+    }
   }
   for (; i < length; i++) {
     if (<u32>load<i32>(indices + (<usize>i << 2)) >= <u32>limit) return i;
@@ -17,22 +19,18 @@ export function firstInvalidIndex_i32(indices: usize, length: i32, limit: i32): 
 }
 
 function zero(output: usize, length: usize): void {
-  const z = i32x4.splat(0);
-  const vecEnd = output + ((length & ~3) << 2);
-  let p = output;
-  for (; p < vecEnd; p += 16) v128.store(p, z);
-  for (; p < output + (length << 2); p += 4) store<f32>(p, 0);
+  memory.fill(output, 0, length << 2);
 }
 
 /** Planar layouts: plane p's value i goes to output[p * outPlane + indices[i]]. */
 export function unpoolPlanes_f32(values: usize, indices: usize, output: usize, planes: i32, inPlane: i32, outPlane: i32): void {
   zero(output, <usize>planes * <usize>outPlane);
-  const vecPlane = inPlane & ~3;
+  const vecPlane = ASC_FEATURE_SIMD ? inPlane & ~3 : 0; // the scalar build goes one by one
   for (let p = 0; p < planes; p++) {
     const src = (<usize>p * <usize>inPlane) << 2;
     const dst = output + ((<usize>p * <usize>outPlane) << 2);
     let i = 0;
-    for (; i < vecPlane; i += 4) {
+    if (ASC_FEATURE_SIMD) for (; i < vecPlane; i += 4) {
       const at = src + (<usize>i << 2);
       const v = v128.load(values + at);
       const to = i32x4.shl(v128.load(indices + at), 2);
@@ -54,18 +52,15 @@ export function unpoolChannels_f32(
   values: usize, indices: usize, output: usize, batches: i32, inPixels: i32, outPixels: i32, channels: i32,
 ): void {
   zero(output, <usize>batches * <usize>outPixels * <usize>channels);
-  const vecChannels = channels & ~3;
-  const ch = i32x4.splat(channels);
-  let lanes = i32x4.splat(0);
-  lanes = i32x4.replace_lane(lanes, 1, 1);
-  lanes = i32x4.replace_lane(lanes, 2, 2);
-  lanes = i32x4.replace_lane(lanes, 3, 3);
+  const vecChannels = ASC_FEATURE_SIMD ? channels & ~3 : 0; // the scalar build goes one by one
   for (let b = 0; b < batches; b++) {
     const dst = output + ((<usize>b * <usize>outPixels * <usize>channels) << 2);
     for (let q = 0; q < inPixels; q++) {
       const src = ((<usize>b * <usize>inPixels + <usize>q) * <usize>channels) << 2;
       let c = 0;
-      for (; c < vecChannels; c += 4) {
+      if (ASC_FEATURE_SIMD) for (; c < vecChannels; c += 4) {
+        const ch = i32x4.splat(channels);
+        const lanes = v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0);
         const at = src + (<usize>c << 2);
         const v = v128.load(values + at);
         // Lanes are different channels, hence different planes: no two write the same place.
