@@ -39,3 +39,18 @@ export type StrideAny = u32;
   v = i32x4.replace_lane(v, 2, 2 * stride);
   return i32x4.replace_lane(v, 3, 3 * stride);
 }
+
+/**
+ * The transpose of four vectors a..d (rows of a 4x4 block) stored as four vectors `dstStep`
+ * bytes apart: store k holds lane k of a, b, c and d.
+ */
+@inline export function transposeStore(a: v128, b: v128, c: v128, d: v128, dst: usize, dstStep: usize): void {
+  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+  v128.store(dst + dstStep, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStep, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStep, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
+}

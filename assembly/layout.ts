@@ -1,20 +1,11 @@
 // Layout conversion: channels-first <-> channels-last is a batch of matrix transposes
 // (NCHW -> NHWC: rows = C, cols = H*W; NHWC -> NCHW: rows = H*W, cols = C).
 // 4x4 blocks go through registers with shuffles; ragged edges go one float at a time.
+import { transposeStore } from './lanes';
 
 @inline function transpose4x4(src: usize, srcRowBytes: usize, dst: usize, dstRowBytes: usize): void {
-  const a = v128.load(src);
-  const b = v128.load(src + srcRowBytes);
-  const c = v128.load(src + 2 * srcRowBytes);
-  const d = v128.load(src + 3 * srcRowBytes);
-  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-  v128.store(dst + dstRowBytes, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
-  v128.store(dst + 2 * dstRowBytes, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
-  v128.store(dst + 3 * dstRowBytes, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
+  transposeStore(v128.load(src), v128.load(src + srcRowBytes), v128.load(src + 2 * srcRowBytes),
+    v128.load(src + 3 * srcRowBytes), dst, dstRowBytes);
 }
 
 /** out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols floats. */

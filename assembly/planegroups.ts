@@ -6,20 +6,9 @@
 // own row-major order.
 import { Plan } from './plan';
 import { poolChannels } from './channels';
+import { transposeStore } from './lanes';
 import { poolRowsScalar } from './rows';
 import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
-
-/** Four vectors a..d (one per plane, four positions each) as four pixels of four channels. */
-@inline function transposeStore(a: v128, b: v128, c: v128, d: v128, dst: usize, dstStep: usize): void {
-  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-  v128.store(dst + dstStep, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
-  v128.store(dst + 2 * dstStep, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
-  v128.store(dst + 3 * dstStep, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
-}
 
 /** Planes p, p+1, ... (`count` of them, `planeBytes` apart; the last repeats to fill 16) as pixels of 16 channels. */
 @inline function interleave(src: usize, planeBytes: usize, count: i32, length: i32, dst: usize): void {
