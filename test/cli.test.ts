@@ -43,6 +43,12 @@ for i, expr in enumerate(cases):
 np.save(f'{d}/f64.npy', x.astype(np.float64))
 np.save(f'{d}/i8.npy', x.astype(np.int8))
 np.save(f'{d}/u8.npy', x.astype(np.uint8))
+# torch has no int8 max pooling on CPU: pool the integers as float32 (exact) and cast back.
+xi = rng.integers(-128, 128, size=(2, 3, 11, 13)).astype(np.int8)
+xu = rng.integers(0, 256, size=(2, 3, 11, 13)).astype(np.uint8)
+np.save(f'{d}/xi8.npy', xi); np.save(f'{d}/xu8.npy', xu)
+np.save(f'{d}/want_i8.npy', F.max_pool2d(torch.from_numpy(xi.astype(np.float32)), 3, 2, 1).numpy().astype(np.int8))
+np.save(f'{d}/want_u8.npy', F.adaptive_max_pool2d(torch.from_numpy(xu.astype(np.float32)), 1).numpy().astype(np.uint8))
 np.save(f'{d}/fortran.npy', np.asfortranarray(x))
 big = rng.standard_normal((6, 4, 20, 20)).astype(np.float32)
 np.save(f'{d}/big.npy', big)
@@ -113,11 +119,27 @@ describe.skipIf(!hasTorch)('simdpool CLI against PyTorch (numpy .npy files)', ()
 
   it.each([
     ['f64.npy', /dtype <f8 \(float64\) is not supported; use float32/],
-    ['i8.npy', /int8 pooling is not supported yet/],
-    ['u8.npy', /uint8 pooling is not supported yet/],
     ['fortran.npy', /Fortran-order arrays are not supported/],
   ])('rejects %s clearly', (file, message) => {
     const r = cli(['pool', 'max', join(dir, file), join(dir, 'never.npy'), '--kernel', '2']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'never.npy'))).toBe(false);
+  });
+
+  it.each([
+    ['xi8.npy', 'want_i8.npy', ['max', '--kernel', '3', '--stride', '2', '--padding', '1']],
+    ['xu8.npy', 'want_u8.npy', ['globalMax']],
+  ])('max-pools %s exactly, in its own dtype', (file, wantFile, [op, ...opts]) => {
+    const out = join(dir, `got_${file}`);
+    const r = cli(['pool', op, join(dir, file), out, ...opts]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(out)).toEqual(readFileSync(join(dir, wantFile))); // same header, dtype and bytes as NumPy's
+  });
+
+  it.each([['i8.npy', /avgPool2d of int8 needs quantization parameters/], ['u8.npy', /avgPool2d of uint8 needs quantization/]])('rejects %s averages clearly', (file, message) => {
+    const r = cli(['pool', 'avg', join(dir, file), join(dir, 'never.npy'), '--kernel', '2']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(existsSync(join(dir, 'never.npy'))).toBe(false);

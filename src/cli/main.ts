@@ -42,9 +42,13 @@ Other options:
   -h, --help                this help
   -v, --version             the version
 
+Data types: float32 for every operator. int8 and uint8 for max-style operators (max,
+maxPool2d, globalMax, ...): the maximum of integers is one of them, so results are exact and
+written in the input's dtype. Averages of int8/uint8 need quantization parameters (PyTorch's
+quantized pooling), which a .npy file does not carry: convert to float32 for those.
+
 Errors (a bad file, dtype, shape or option) exit with status 1 and one line on stderr.
-int8/uint8 arrays are recognised but pooling them is not supported yet; other dtypes, Fortran
-order and truncated files are rejected with a clear message.
+Other dtypes, Fortran order and truncated files are rejected with a clear message.
 
 Example (compare with torch.nn.functional.max_pool2d(x, 3, 2, 1)):
   simdpool pool max x.npy y.npy --kernel 3 --stride 2 --padding 1
@@ -188,7 +192,14 @@ function poolArray(sp: Engine, op: string, x: { data: Float32Array; shape: numbe
   return { data, shape: [n, ...parts[0].shape.slice(1)], indices };
 }
 
-function readInput(path: string): { data: Float32Array; shape: number[] } {
+type IntegerArray = Int8Array | Uint8Array;
+
+/** Max-style operators select input values, so integer inputs pool exactly through float32. */
+function selectsValues(op: string): boolean {
+  return /max/i.test(op) && !/unpool/i.test(op);
+}
+
+function readInput(path: string, op: string): { data: Float32Array; shape: number[]; integer?: 'int8' | 'uint8' } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -197,13 +208,30 @@ function readInput(path: string): { data: Float32Array; shape: number[] } {
   }
   const a = parseNpy(bytes, path);
   if (a.dtype === 'int8' || a.dtype === 'uint8') {
-    throw new NpyError(`${path}: ${a.dtype} pooling is not supported yet by simdpool; convert with x.astype(np.float32)`);
+    if (!selectsValues(op)) {
+      throw new NpyError(
+        `${path}: ${op} of ${a.dtype} needs quantization parameters (scale, zero point) a .npy file does not ` +
+          `carry; max-style operators take ${a.dtype}, for averages convert with x.astype(np.float32)`,
+      );
+    }
+    return { data: Float32Array.from(a.data as IntegerArray), shape: a.shape, integer: a.dtype };
   }
   if (a.dtype !== 'float32') throw new NpyError(`${path}: dtype ${a.dtype} is not supported; use float32 (x.astype(np.float32))`);
   return { data: a.data as Float32Array, shape: a.shape };
 }
 
-function write(path: string, array: { data: Float32Array | Int32Array; shape: readonly number[] }): void {
+/** A pooled float32 result back in the input's integer dtype (every value is an input value). */
+function toInteger(path: string, data: Float32Array, dtype: 'int8' | 'uint8'): IntegerArray {
+  const out = dtype === 'int8' ? new Int8Array(data.length) : new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    // Only a window lying entirely in padding has no input value (-Infinity).
+    if (!Number.isFinite(data[i])) throw new NpyError(`${path}: output ${i} covers no input cell (padding only), which ${dtype} cannot hold`);
+    out[i] = data[i];
+  }
+  return out;
+}
+
+function write(path: string, array: { data: Float32Array | Int32Array | IntegerArray; shape: readonly number[] }): void {
   try {
     writeFileSync(path, formatNpy(array));
   } catch (e) {
@@ -244,9 +272,9 @@ async function poolCommand(args: string[]): Promise<void> {
     const label = jobs.length > 1 ? `[${k + 1}/${jobs.length}] ${job.input}` : job.input;
     progress.update(label);
     try {
-      const x = readInput(job.input);
+      const { integer, ...x } = readInput(job.input, op);
       const r = poolArray(sp, op, { ...x, layout }, opts, progress, label);
-      write(job.output, r);
+      write(job.output, integer ? { data: toInteger(job.output, r.data, integer), shape: r.shape } : r);
       if (job.indices && r.indices) write(job.indices, { data: r.indices, shape: r.shape });
     } catch (e) {
       if (jobs.length === 1) throw e;
