@@ -69,7 +69,9 @@ function evaluate(target, byCase) {
     const pass = target.cmp === '<=' ? value <= target.goal : target.cmp === '>=' ? value >= target.goal : value > target.goal;
     const bad = involved(target.metric, id).filter((i) => !checkOk(c.results[i]));
     const e2e = target.metric === 'e2eVsSlowestBeaten';
-    return { case: id, value, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: e2e ? c.ratios.e2eFastestPeer : undefined, missing: e2e ? c.ratios.e2eMissingPeers : undefined };
+    // within 3% of the goal either way: below this run's noise, too close to call
+    const close = Math.abs(value / target.goal - 1) < 0.03;
+    return { case: id, value, close, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: e2e ? c.ratios.e2eFastestPeer : undefined, missing: e2e ? c.ratios.e2eMissingPeers : undefined };
   });
   const statuses = rows.map((r) => r.status);
   let status = 'n/a';
@@ -176,7 +178,7 @@ function targetLines(report) {
   const lines = [];
   for (const t of report.targets) {
     const detail = t.rows
-      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.missing?.length ? ` [not run: ${r.missing.join(',')}]` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
+      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.close ? ' (within 3% of the goal: too close to call)' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.missing?.length ? ` [not run: ${r.missing.join(',')}]` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
       .join(', ');
     lines.push({ status: t.status, text: t.text, detail });
   }
