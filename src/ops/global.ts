@@ -13,7 +13,7 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
   const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';
   const g = arg.g;
   const outShape = shapeWith(g, g.spatial.map(() => 1));
-  const call = new CallMemory(ctx);
+  const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
     const out = call.output(op.name, 'out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);

@@ -12,7 +12,7 @@ export function convertLayout(ctx: Context, op: OperatorSpec, x: unknown, opts: 
   const toChannelsLast = op.toChannelsLast === true;
   const layout = LAYOUTS[op.dims][toChannelsLast ? 1 : 0];
   const outShape = shapeWith({ ...g, channelsLast: toChannelsLast, layout }, g.spatial);
-  const call = new CallMemory(ctx);
+  const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
     const out = call.output(op.name, 'out', 'float32', outShape, layout, arg.tensor !== undefined, bag.out, [arg]);

@@ -12,7 +12,7 @@ import {
 } from './options';
 import type { OperatorSpec } from './registry';
 import { callSignature } from './signature';
-import { CallMemory, readTensorArg, type TensorArg } from './tensors';
+import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
 export function planShapeOf(g: Geometry): PlanShape {
@@ -63,7 +63,7 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   // tensor itself is checked every time.
   const signature = callSignature(op.name, x, opts);
   let r = signature === undefined ? undefined : (ctx.resolved.get(signature) as Resolved | undefined);
-  let arg = r === undefined ? undefined : sameTensorArg(ctx, x, r);
+  let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, x, r);
   if (r === undefined || arg === undefined) {
     ({ r, arg } = resolve(ctx, op, x, opts));
     if (signature !== undefined) ctx.resolved.set(signature, r);
@@ -114,10 +114,10 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
-function sameTensorArg(ctx: Context, x: unknown, r: Resolved): TensorArg | undefined {
+function sameTensorArg(ctx: Context, op: string, x: unknown, r: Resolved): TensorArg | undefined {
   if (x instanceof Tensor) {
     if (x.dtype !== 'float32' || x.disposed) return undefined;
-    tensorAddress(x, ctx.memory); // a foreign tensor throws
+    tensorAddress(x, ctx.memory, `${op}: x`); // a foreign tensor throws
     return { g: r.g, shape: x.shape, tensor: x as Tensor<'float32'> };
   }
   const { data, shape } = x as { data?: unknown; shape: number[] };
@@ -155,24 +155,28 @@ export function runPool(
   const outSizes = axes.map((a) => a.out);
   const outShape = shapeWith(g, outSizes);
   const resident = arg.tensor !== undefined;
-  const call = new CallMemory(ctx);
+  const outPlane = outSizes.reduce((a, b) => a * b, 1);
+  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const inElements = g.batch * g.channels * inPlane;
+  const shape = planShapeOf(g);
+  const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
+  // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/planegroups.ts):
+  // a plan header, then 16 planes of input, output and indices.
+  const groupBytes = Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
+  const work = g.batch > 0 && outPlane > 0;
+  checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
+    (work ? (s.reduce === 'lp' ? inElements * 4 : 0) + (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0));
+  const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
     const out = call.output(op.name, 'out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
       ? call.output(op.name, 'outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
-    const outPlane = outSizes.reduce((a, b) => a * b, 1);
-    const inElements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
-    if (g.batch > 0 && outPlane > 0) {
-      const shape = planShapeOf(g);
+    if (work) {
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
       const k = ctx.kernels;
-      const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
-      // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/planegroups.ts):
-      // a plan header, then 16 planes of input, output and indices.
-      const inPlane = g.spatial.reduce((a, b) => a * b, 1);
-      const scratch = path === 'PlaneGroups' ? call.block(Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64, 'plane groups') : 0;
+      const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
       if (s.reduce === 'lp') {
         // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
         const powered = call.block(inElements * 4, 'powers');
@@ -194,6 +198,14 @@ export function runPool(
 }
 
 type Path = 'Rows' | 'Channels' | 'PlaneGroups';
+
+/** An upper bound on a window plan's bytes (plan.ts): per output row its input rows, per column three entries. */
+function planBytesBound(axes: readonly Axis[]): number {
+  const lead = axes.slice(0, -1);
+  const rows = lead.reduce((n, a) => n * a.out, 1);
+  const list = lead.reduce((n, a) => n * a.out * Math.min(a.kernel, a.size), 1);
+  return 4 * (3 * rows + list + 3 * axes[axes.length - 1].out) + 256;
+}
 
 /**
  * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).

@@ -26,8 +26,8 @@ export interface TensorArg {
 export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x', dtype: DType = 'float32'): TensorArg {
   if (x instanceof Tensor) {
     if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${x.dtype}`);
-    tensorAddress(x, ctx.memory); // throws for a disposed or foreign tensor
-    const g = readGeometry(op, x.shape, x.layout, dims);
+    tensorAddress(x, ctx.memory, `${op}: ${name}`); // throws for a disposed or foreign tensor
+    const g = readGeometry(op, x.shape, x.layout, dims, name);
     checkExtents(op, name, g);
     return { g, shape: x.shape, tensor: x };
   }
@@ -40,17 +40,18 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   if (size !== data.length) {
     throw new RangeError(`${op}: ${name}.data has ${data.length} elements but ${name}.shape ${describe(shape)} needs ${size}`);
   }
-  const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims);
+  const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
   return { g, shape: dims0, data };
 }
 
 export function readShape(op: string, name: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${name}.shape must be an array of sizes, got ${describe(shape)}`);
+  const what = name === 'shape' ? name : `${name}.shape`;
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
   for (const n of shape) {
-    if (typeof n !== 'number') throw new TypeError(`${op}: ${name}.shape must be an array of sizes, got ${describe(shape)}`);
+    if (typeof n !== 'number') throw new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
     if (!Number.isSafeInteger(n) || n < 0) {
-      throw new RangeError(`${op}: ${name}.shape must hold non-negative integers, got ${describe(shape)}`);
+      throw new RangeError(`${op}: ${what} must hold non-negative integers, got ${describe(shape)}`);
     }
   }
   return [...shape];
@@ -77,13 +78,14 @@ export class CallMemory {
   private readonly fresh: Tensor<DType>[] = [];
   private finished = false;
 
-  constructor(private readonly ctx: Context) {}
+  /** `op` prefixes allocation errors (e.g. "maxUnpool2d: out needs ... bytes"). */
+  constructor(private readonly ctx: Context, private readonly op = '') {}
 
   /** The address of an input's data, copying a plain tensor into scratch memory. */
   input(arg: TensorArg): number {
     if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
     const data = arg.data!;
-    const ptr = this.alloc(data.byteLength, 'input');
+    const ptr = this.alloc(data.byteLength, 'x');
     new Uint8Array(this.ctx.memory.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     return ptr;
   }
@@ -107,7 +109,7 @@ export class CallMemory {
         throw new TypeError(`${op}: ${name} must be a resident tensor (sp.tensor), got ${describe(out)}`);
       }
       if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${out.dtype}`);
-      const ptr = tensorAddress(out, this.ctx.memory);
+      const ptr = tensorAddress(out, this.ctx.memory, `${op}: ${name}`);
       if (out.layout !== layout || out.shape.length !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
         throw new RangeError(
           `${op}: ${name} must have shape ${describe([...shape])} and layout '${layout}', ` +
@@ -119,7 +121,7 @@ export class CallMemory {
     }
     const bytes = size * 4;
     if (resident) {
-      const ptr = this.ctx.memory.alloc(bytes, `${op} ${name}`);
+      const ptr = this.ctx.memory.alloc(bytes, `${op}: ${name}`);
       const tensor = new Tensor(this.ctx.memory, ptr, shape, layout, dtype);
       this.fresh.push(tensor);
       return { ptr, result: tensor };
@@ -158,8 +160,22 @@ export class CallMemory {
   }
 
   private alloc(bytes: number, what: string): number {
-    const ptr = this.ctx.memory.alloc(bytes, what);
+    const ptr = this.ctx.memory.alloc(bytes, this.op ? `${this.op}: ${what}` : what);
     this.scratch.push(ptr);
     return ptr;
+  }
+}
+
+/**
+ * Throw a RangeError before any work when a call's results, scratch and plan (`bytes` in all)
+ * cannot fit in wasm memory: kernels index with 32-bit offsets, and building a plan for such a
+ * call would exhaust the JavaScript heap first.
+ */
+export function checkFits(op: string, outShape: readonly number[], bytes: number): void {
+  if (bytes > MAX_MEMORY_BYTES) {
+    throw new RangeError(
+      `${op}: the output (shape ${describe([...outShape])}) needs about ${bytes} bytes of wasm memory with its ` +
+        `scratch and window plan, more than wasm memory can hold (4 GiB)`,
+    );
   }
 }

@@ -6,7 +6,7 @@ import { describe } from '../describe';
 import { shapeWith } from '../shape';
 import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
-import { CallMemory, readTensorArg } from './tensors';
+import { CallMemory, checkFits, readTensorArg } from './tensors';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, true);
@@ -51,7 +51,9 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const outPlane = outSizes.reduce((a, b) => a * b, 1);
   const inPlane = g.spatial.reduce((a, b) => a * b, 1);
   const length = g.batch * g.channels * inPlane;
-  const call = new CallMemory(ctx);
+  // Before the index check, which takes the output plane as a 32-bit size.
+  checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 + (arg.tensor ? 0 : length * 4) + (idxArg.tensor ? 0 : length * 4));
+  const call = new CallMemory(ctx, op.name);
   try {
     const values = call.input(arg);
     const idx = call.input(idxArg);
