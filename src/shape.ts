@@ -29,15 +29,15 @@ export interface Geometry {
 }
 
 /** Interpret `shape` in `layout` for an operator with `dims` spatial dims. */
-export function readGeometry(op: string, shape: readonly number[], layout: Layout, dims: number): Geometry {
+export function readGeometry(op: string, shape: readonly number[], layout: Layout, dims: number, name = 'x'): Geometry {
   const [first, last] = LAYOUTS[dims];
   if (layout !== first && layout !== last) {
-    throw new RangeError(`${op}: x.layout must be '${first}' or '${last}', got ${describe(layout)}`);
+    throw new RangeError(`${op}: ${name}.layout must be '${first}' or '${last}', got ${describe(layout)}`);
   }
   const rank = shape.length;
   if (rank !== dims + 1 && rank !== dims + 2) {
     throw new RangeError(
-      `${op}: x.shape must have rank ${dims + 2} (batched) or ${dims + 1} (unbatched), got ${describe(shape)}`,
+      `${op}: ${name}.shape must have rank ${dims + 2} (batched) or ${dims + 1} (unbatched), got ${describe(shape)}`,
     );
   }
   const channelsLast = layout === last;

@@ -23,7 +23,7 @@ export interface PlainTensor<A extends Float32Array | Int32Array = Float32Array>
 const disposeSymbol: symbol =
   (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
-let addressOf: (t: Tensor<DType>, memory: LinearMemory) => number;
+let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
 
 export class Tensor<D extends DType = 'float32'> {
   readonly shape: readonly number[];
@@ -83,15 +83,16 @@ export class Tensor<D extends DType = 'float32'> {
   }
 
   static {
-    addressOf = (t, memory) => {
-      if (t.#memory !== memory) throw new TypeError('tensor belongs to another simdpool engine');
-      if (t.#disposed) throw new TypeError(`tensor [${t.shape.join(', ')}] was disposed`);
+    addressOf = (t, memory, what) => {
+      const prefix = what ? `${what}: ` : '';
+      if (t.#memory !== memory) throw new TypeError(`${prefix}tensor belongs to another simdpool engine`);
+      if (t.#disposed) throw new TypeError(`${prefix}tensor [${t.shape.join(', ')}] was disposed`);
       return t.#ptr;
     };
   }
 }
 
-/** The byte address of a live tensor of this memory; TypeError if disposed or foreign. */
-export function tensorAddress(t: Tensor<DType>, memory: LinearMemory): number {
-  return addressOf(t, memory);
+/** The byte address of a live tensor of this memory; TypeError (naming `what`) if disposed or foreign. */
+export function tensorAddress(t: Tensor<DType>, memory: LinearMemory, what = ''): number {
+  return addressOf(t, memory, what);
 }

@@ -12,7 +12,9 @@ export function callSignature(op: string, x: unknown, opts: unknown): string | u
   const resident = x instanceof Tensor;
   const { shape, layout } = x as { shape?: unknown; layout?: unknown };
   if (!Array.isArray(shape) || (layout !== undefined && typeof layout !== 'string')) return undefined;
-  let key = `${op}|${resident ? 'R' : 'P'}|${layout}|${shape.join(',')}`;
+  // Only numeric shapes: ['4'] joins like [4] but must take the validating path (a TypeError).
+  if (!shape.every((n) => typeof n === 'number')) return undefined;
+  let key = `${op}|${resident ? 'R' : 'P'}|${layout === undefined ? '' : `s${layout}`}|${shape.join(',')}`;
   for (const name in opts) {
     if (OUTPUTS.has(name)) continue;
     const part = valueSignature((opts as Record<string, unknown>)[name]);

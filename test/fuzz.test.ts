@@ -1,0 +1,361 @@
+// Under abuse: random valid AND invalid arguments at every operator of the registry. Each call
+// either returns exactly what the reference (test/reference/poolnd.ts) computes, or throws a
+// TypeError/RangeError whose message starts with the operator and names the argument — never
+// another error class or a wasm trap. After every call a resident canary tensor still holds its
+// bytes, and a failed call leaves bytesInUse where it was.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
+import * as ref from './reference/poolnd';
+import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
+import type { Engine, Tensor } from '../dist/index.js';
+
+const OPS = Object.values(OPERATORS) as OperatorSpec[];
+const RUNS = 800;
+
+let sp: Engine;
+let foreign: Engine;
+let canary: Tensor<'float32'>;
+const CANARY = Float32Array.from({ length: 2 * 3 * 5 }, (_, i) => (i % 7 === 0 ? NaN : i * 1.25 - 9));
+const canaryBytes = () => new Uint8Array(CANARY.buffer).slice();
+
+beforeAll(async () => {
+  sp = await getEngine();
+  foreign = await (await getApi()).init();
+  canary = sp.fromArray(CANARY, [2, 3, 5], 'NCW');
+});
+afterAll(() => canary.dispose());
+
+function expectCanaryIntact(what: string): void {
+  expect(canary.disposed, `${what}: canary disposed`).toBe(false);
+  const got = new Uint8Array(canary.data.buffer, canary.data.byteOffset, canary.data.byteLength);
+  const want = canaryBytes();
+  for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) expect.fail(`${what}: canary byte ${i} changed`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// arguments
+
+const JUNK: unknown[] = [NaN, -1, 0, 1.5, -0.5, 2 ** 31, 2 ** 53, Infinity, -Infinity, '2', '', null, true, false, [], [1, 2, 3, 4],
+  [NaN], [2, -1, 2], [1.5, 1, 1], { top: -1 }, { top: 1.5 }, { front: 1, top: 1 }, 'same', 'valid', 'ignore', 'onnx', 'tf', 'plane', 1e9, 3, 2,
+  { valueOf: () => 2 }, Symbol('s'), () => 2, new Float32Array(2)];
+
+const value = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -3, max: 3 }) },
+  { weight: 2, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
+);
+
+interface XCase {
+  /** Channels-first copy for the reference; undefined for invalid x. */
+  cf?: ref.T;
+  last: boolean;
+  /** What to pass, built by make() at call time (resident tensors are created then). */
+  kind: 'plain' | 'resident' | 'junk';
+  arg: unknown;
+}
+
+const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+
+const validX = (dims: number) =>
+  fc.record({
+    last: fc.boolean(),
+    batched: fc.boolean(),
+    n: fc.integer({ min: 0, max: 2 }),
+    c: fc.integer({ min: 1, max: 3 }),
+    spatial: fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 6 }), { minLength: dims, maxLength: dims }),
+    layoutGiven: fc.boolean(),
+    resident: fc.boolean(),
+  }).chain((r) => {
+    const n = r.batched ? r.n : 1;
+    const shape = r.batched ? [n, r.c, ...r.spatial] : [r.c, ...r.spatial];
+    return fc.array(value, { minLength: prod(shape), maxLength: prod(shape) }).map((vals): XCase => {
+      const cf: ref.T = { data: Float32Array.from(vals), shape };
+      const t = r.last ? ref.transposeNd(cf, dims, true) : { ...cf, layout: ref.LAYOUTS[dims][0] };
+      const arg = r.layoutGiven || r.last ? t : { data: t.data, shape: t.shape };
+      return { cf, last: r.last, kind: r.resident ? 'resident' : 'plain', arg };
+    });
+  });
+
+const badShape = fc.oneof(
+  fc.array(fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom(NaN, 1.5, 2 ** 20, 2 ** 33, -0, Infinity, '2' as never)), { maxLength: 6 }),
+  fc.constantFrom('1,1,2', null, undefined, 7, { length: 3 }),
+);
+
+const invalidX = (dims: number) =>
+  fc.oneof(
+    fc.constantFrom<unknown>(42, null, undefined, 'x', [1, 2, 3], new Float32Array(4)).map((arg): XCase => ({ last: false, kind: 'junk', arg })),
+    // wrong typed arrays and shapes
+    fc.record({
+      data: fc.constantFrom<unknown>(new Float64Array(8), new Int32Array(8), new Uint8Array(32), [1, 2, 3, 4, 5, 6, 7, 8], new Float32Array(8), new Float32Array(0), new Float32Array(7), undefined),
+      shape: fc.oneof(badShape, fc.constant([1, 2, 4]), fc.constant([1, 1, 2, 2, 2]), fc.constant([2, 2, 2]), fc.constant([1, 2, 2, 2])),
+      layout: fc.constantFrom<unknown>(undefined, 'NCHW', 'NWC', 'NDHWC', 'XYZ', 3, 'undefined'),
+    }).map((arg): XCase => ({ last: false, kind: 'junk', arg })),
+    // special resident tensors: disposed, foreign, int32, the canary
+    fc.constantFrom('disposed', 'foreign', 'int32', 'canary', 'zero-spatial', 'huge-shape').map((k): XCase => ({ last: false, kind: 'junk', arg: `#${k}` })),
+  );
+
+const xCase = (dims: number) => fc.oneof({ weight: 3, arbitrary: validX(dims) }, { weight: 2, arbitrary: invalidX(dims) });
+
+const sizes = (dims: number, min: number, max: number) =>
+  fc.oneof(fc.integer({ min, max }), fc.array(fc.integer({ min, max }), { minLength: dims, maxLength: dims }));
+const SIDES: Record<number, string[]> = { 1: ['left', 'right'], 2: ['top', 'bottom', 'left', 'right'], 3: ['front', 'back', 'top', 'bottom', 'left', 'right'] };
+const padding = (dims: number) =>
+  fc.oneof(sizes(dims, 0, 2), fc.constantFrom('valid', 'same'),
+    fc.tuple(...SIDES[dims].map(() => fc.nat(3))).map((v) => Object.fromEntries(SIDES[dims].map((k, i) => [k, v[i]]))));
+const outputSize = (dims: number) =>
+  fc.oneof(fc.integer({ min: 0, max: 8 }), fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constant(null)), { minLength: dims, maxLength: dims }));
+
+/** Plausible values for each option name (valid most of the time). */
+function optionValue(name: string, dims: number): fc.Arbitrary<unknown> {
+  switch (name) {
+    case 'kernelSize': return sizes(dims, 1, 4);
+    case 'stride': return fc.oneof(sizes(dims, 1, 3), fc.constant(null));
+    case 'padding': return padding(dims);
+    case 'dilation': return sizes(dims, 1, 3);
+    case 'ceilMode': case 'returnIndices': case 'countIncludePad': case 'includeBatchInIndex': return fc.boolean();
+    case 'divisorOverride': return fc.constantFrom(1, 3, -2, 7);
+    case 'normType': return fc.constantFrom(1, 2, 3, 1.5);
+    case 'outputSize': return outputSize(dims);
+    case 'indexFormat': return fc.constantFrom('plane', 'onnx', 'tf');
+    case 'storageOrder': return fc.constantFrom(0, 1);
+    case 'nanMode': return fc.constantFrom('propagate', 'ignore');
+    default: return fc.constant(undefined); // out, outIndices: chosen separately
+  }
+}
+
+const OUTS = ['none', 'none', 'none', 'right', 'right', 'wrong-shape', 'int32', 'disposed', 'foreign', 'plain', 'input', 'canary', 'junk'] as const;
+type OutKind = (typeof OUTS)[number];
+
+interface Case {
+  x: XCase;
+  opts: { o: unknown; sane: boolean };
+  out: OutKind;
+  outIndices: OutKind;
+  /** maxUnpool: how indices are made. */
+  indices: 'pooled' | 'random' | 'wrong-dtype' | 'wrong-shape' | 'wrong-layout' | 'junk' | 'resident';
+  seed: number;
+}
+
+function caseOf(op: OperatorSpec): fc.Arbitrary<Case> {
+  const names = op.options.filter((n) => n !== 'out' && n !== 'outIndices');
+  const valid = fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), {
+    requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize'),
+  });
+  const mutated = fc.tuple(valid, fc.constantFrom(...names, 'kernel_size', 'out', 'outIndices', 'dilation', 'countIncludePad', 'padding'), fc.constantFrom(...JUNK))
+    .map(([o, name, v]) => ({ ...o, [name]: v }));
+  // sane: built only from plausible values, so the reference can run before the engine has
+  // validated them (with junk values it may loop for ever).
+  const opts = fc.oneof(
+    { weight: 6, arbitrary: valid.map((o) => ({ o, sane: true })) },
+    { weight: 3, arbitrary: mutated.map((o) => ({ o, sane: false })) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, 3, 'k', [2], {}).map((o) => ({ o, sane: false })) },
+  );
+  return fc.record({
+    x: xCase(op.dims),
+    opts,
+    out: fc.constantFrom(...OUTS),
+    outIndices: fc.constantFrom(...OUTS),
+    indices: fc.constantFrom('pooled', 'pooled', 'random', 'random', 'wrong-dtype', 'wrong-shape', 'wrong-layout', 'junk', 'resident'),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  });
+}
+
+/** The shape the operator gives for a valid x and options, or undefined (reference rejects). */
+function expected(op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>): { output: ref.T; indices?: ref.T<Int32Array> } | Error {
+  try {
+    const d = op.dims;
+    const o = opts as never;
+    switch (op.kind) {
+      case 'pool':
+        if (op.reduce === 'max') return ref.maxPoolRef(d, x, o);
+        if (op.reduce === 'avg') return { output: ref.avgPoolRef(d, x, o) };
+        return { output: ref.lpPoolRef(d, x, o) };
+      case 'adaptive':
+        return op.reduce === 'max' ? ref.adaptiveMaxPoolRef(d, x, o) : { output: ref.adaptiveAvgPoolRef(d, x, o) };
+      case 'global':
+        if (op.reduce === 'max') return { output: ref.globalMaxPoolRef(d, x, o) };
+        if (op.reduce === 'avg') return { output: ref.globalAvgPoolRef(d, x) };
+        return { output: ref.globalLpPoolRef(d, x, o) };
+      case 'unpool':
+        return { output: ref.maxUnpoolRef(d, x, indices!, o) };
+      case 'layout':
+        return { output: x };
+    }
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// one call
+
+function runCase(op: OperatorSpec, c: Case): void {
+  const owned: Tensor<'float32' | 'int32'>[] = [];
+  const own = <T extends Tensor<'float32' | 'int32'>>(t: T) => (owned.push(t), t);
+  const dims = op.dims;
+  const outLayout = (last: boolean) => (op.kind === 'layout' ? ref.LAYOUTS[dims][op.toChannelsLast ? 1 : 0] : ref.LAYOUTS[dims][last ? 1 : 0]);
+  const toCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>, last: boolean) => (last ? ref.transposeNd(t, dims, true) : { ...t, layout: ref.LAYOUTS[dims][0] });
+
+  // x
+  let x: unknown = c.x.arg;
+  if (typeof x === 'string' && x.startsWith('#')) {
+    const k = x.slice(1);
+    const shape = [1, 2, ...new Array(dims).fill(3)];
+    if (k === 'disposed') { x = sp.tensor(shape); (x as Tensor).dispose(); }
+    else if (k === 'foreign') x = foreign.tensor(shape);
+    else if (k === 'int32') x = own(sp.tensor(shape, { dtype: 'int32' }));
+    else if (k === 'canary') x = canary;
+    else if (k === 'zero-spatial') x = own(sp.tensor([1, 2, ...new Array(dims).fill(0)]));
+    else x = { data: new Float32Array(4), shape: [1 << 16, 1 << 16, ...new Array(dims).fill(1)] };
+  } else if (c.x.kind === 'resident') {
+    const t = x as ref.T;
+    x = own(sp.fromArray(t.data, t.shape, t.layout));
+  }
+  // A random junk x may happen to be valid: judge it independently of the engine.
+  const judged = c.x.kind === 'junk' && x !== canary ? judge(dims, x) : undefined;
+  const cf: ref.T | undefined = x === canary ? (dims === 1 ? { data: CANARY, shape: [2, 3, 5] } : undefined) : (judged?.cf ?? c.x.cf);
+  const valid = cf !== undefined;
+  const last = judged?.last ?? c.x.last;
+
+  // the reference result decides the right shapes for `out`
+  const optional = op.kind === 'global' || op.kind === 'layout';
+  const bag = typeof c.opts.o === 'object' && c.opts.o !== null && !Array.isArray(c.opts.o)
+    ? { ...(c.opts.o as Record<string, unknown>) }
+    : optional && (c.opts.o === undefined || c.opts.o === null) ? {} : undefined;
+  let indicesArg: unknown;
+  let indicesCf: ref.T<Int32Array> | undefined;
+  if (op.kind === 'unpool') {
+    const shape = cf?.shape ?? [1, 2, ...new Array(dims).fill(3)];
+    const n = prod(shape);
+    let data: Int32Array;
+    if (c.indices === 'pooled' && cf && bag) {
+      // Indices as maxPool would give them (valid whenever the window parameters are).
+      const k = Array.isArray(bag.kernelSize) ? bag.kernelSize : new Array(dims).fill(bag.kernelSize);
+      const outSpatial = shape.slice(-dims).map((_, i) => Number(k[i]) * 2);
+      const plane = prod(outSpatial);
+      data = Int32Array.from({ length: n }, (_, i) => ((i * 7919 + c.seed) % Math.max(1, plane)) | 0);
+    } else {
+      data = Int32Array.from({ length: n }, (_, i) => ((i * 13 + c.seed) % 40) - 2);
+    }
+    indicesCf = { data, shape };
+    const t = toCallLayout(indicesCf, last);
+    switch (c.indices) {
+      case 'wrong-dtype': indicesArg = { data: new Float32Array(n), shape: t.shape, layout: t.layout }; break;
+      case 'wrong-shape': indicesArg = { data: new Int32Array(n + 1), shape: [...t.shape.slice(0, -1), t.shape[t.shape.length - 1] + 1], layout: t.layout }; break;
+      case 'wrong-layout': indicesArg = { data: t.data, shape: t.shape, layout: ref.LAYOUTS[dims][last ? 0 : 1] }; break;
+      case 'junk': indicesArg = c.seed % 2 ? null : canary; break;
+      case 'resident': indicesArg = own(sp.fromArray(t.data, t.shape, t.layout)); break;
+      default: indicesArg = t;
+    }
+  }
+  // The reference loops over every tap and output: with huge sizes it is skipped and a success is
+  // only checked for its shape's rank and layout.
+  const huge = bag !== undefined && JSON.stringify(Object.values(bag).filter((v) => typeof v !== 'function'), (_k, v) => v).match(/\d{4,}|e\+/) !== null
+    || Object.values(bag ?? {}).some((v) => typeof v === 'number' && !Number.isFinite(v) || (Array.isArray(v) && v.some((e) => typeof e === 'number' && Math.abs(e) > 999)));
+  const reference = () => (valid && cf && bag !== undefined && !huge ? expected(op, cf, { ...bag, stride: bag.stride ?? undefined, out: undefined, outIndices: undefined }, indicesCf) : undefined);
+  let want = c.opts.sane ? reference() : undefined;
+  const wantOk = want && !(want instanceof Error) ? want : undefined;
+  const outShape = wantOk ? toCallLayout(wantOk.output, op.kind === 'layout' ? op.toChannelsLast === true : last).shape : [1, 1, ...new Array(dims).fill(1)];
+  const makeOut = (k: OutKind, dtype: 'float32' | 'int32'): unknown => {
+    if (!outShape.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+    const layout = outLayout(last);
+    switch (k) {
+      case 'none': return undefined;
+      case 'right': return own(sp.tensor(outShape, { layout, dtype }));
+      case 'wrong-shape': return own(sp.tensor([...outShape.slice(0, -1), outShape[outShape.length - 1] + 1], { layout, dtype }));
+      case 'int32': return own(sp.tensor(outShape, { layout, dtype: dtype === 'int32' ? 'float32' : 'int32' }));
+      case 'disposed': { const t = sp.tensor(outShape, { layout, dtype }); t.dispose(); return t; }
+      case 'foreign': return foreign.tensor(outShape, { layout, dtype });
+      case 'plain': return { data: dtype === 'int32' ? new Int32Array(prod(outShape)) : new Float32Array(prod(outShape)), shape: outShape, layout };
+      case 'input': return x;
+      case 'canary': return dims === 1 ? undefined : canary;
+      case 'junk': return 'out';
+    }
+  };
+  let opts: unknown = c.opts.o;
+  if (bag && (Object.keys(bag).length > 0 || c.opts.o)) {
+    if (c.out !== 'none' && op.options.includes('out')) bag.out = makeOut(c.out, 'float32');
+    if (c.outIndices !== 'none' && op.options.includes('outIndices')) bag.outIndices = makeOut(c.outIndices, 'int32');
+    opts = bag;
+  }
+
+  const before = sp.memoryStats().bytesInUse;
+  const label = `${op.name}(${describeArg(x)}, ${describeArg(opts)})`;
+  let result: unknown;
+  let error: unknown;
+  try {
+    result = op.kind === 'unpool' ? (sp as any)[op.name](x, indicesArg, opts) : (sp as any)[op.name](x, opts);
+  } catch (e) {
+    error = e;
+  }
+  try {
+    expectCanaryIntact(label);
+    if (error !== undefined) {
+      if (!(error instanceof TypeError || error instanceof RangeError)) {
+        expect.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
+      }
+      const message = (error as Error).message;
+      expect(message, label).toMatch(new RegExp(`^${op.name}: `));
+      const names = ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options, 'kernel_size', 'option'];
+      expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
+      expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
+      return;
+    }
+    // Success: the reference must agree.
+    if (!valid || !cf) expect.fail(`${label}: accepted an invalid x`);
+    const r = result as any;
+    const output = 'output' in r ? r.output : r;
+    if (!c.opts.sane) want = reference(); // the engine accepted the options: they are valid
+    if (huge && want === undefined) {
+      expect(output.shape.length, label).toBe(cf.shape.length);
+      expect(output.layout, label).toBe(outLayout(last));
+      for (const t of [output, r.indices]) if (t && typeof t.dispose === 'function' && !owned.includes(t)) t.dispose();
+      return;
+    }
+    if (want === undefined || want instanceof Error) expect.fail(`${label}: accepted a call the reference rejects (${want?.message})`);
+    const back = <A extends Float32Array | Int32Array>(t: { data: A; shape: readonly number[]; layout: string }) => {
+      expect(t.layout, label).toBe(outLayout(last));
+      const copy = { data: t.data.slice() as A, shape: [...t.shape] };
+      return t.layout === ref.LAYOUTS[dims][1] ? ref.transposeNd(copy, dims, false) : copy;
+    };
+    const got = back(output);
+    expect(got.shape, label).toEqual(want.output.shape);
+    if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, want.output.data, label);
+    else expectCloseFloats(got.data, want.output.data, label);
+    if ('indices' in r) expectSameInts(back(r.indices).data as Int32Array, want.indices!.data, label);
+    for (const t of [output, r.indices]) if (t && typeof t.dispose === 'function' && !owned.includes(t)) t.dispose();
+  } finally {
+    for (const t of owned) if (!t.disposed) t.dispose();
+  }
+}
+
+/** A plain x that is valid for a `dims`-d operator, as the reference's channels-first tensor. */
+function judge(dims: number, x: unknown): { cf: ref.T; last: boolean } | undefined {
+  if (typeof x !== 'object' || x === null || 'dtype' in x) return undefined;
+  const { data, shape, layout } = x as { data: unknown; shape: unknown; layout: unknown };
+  if (!(data instanceof Float32Array) || !Array.isArray(shape)) return undefined;
+  if (!shape.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) return undefined;
+  if (prod(shape) !== data.length || (shape.length !== dims + 1 && shape.length !== dims + 2)) return undefined;
+  if (layout !== undefined && !ref.LAYOUTS[dims].includes(layout as ref.Layout)) return undefined;
+  const last = layout === ref.LAYOUTS[dims][1];
+  if ((shape.length === dims + 2 ? shape.slice(1) : shape).some((n) => n === 0)) return undefined;
+  const t = { data, shape: [...shape] };
+  return { cf: last ? ref.transposeNd(t, dims, false) : t, last };
+}
+
+function describeArg(v: unknown): string {
+  if (v === canary) return 'canary';
+  if (v && typeof v === 'object' && 'dtype' in v) return `Tensor(${(v as Tensor).shape})`;
+  try {
+    return JSON.stringify(v, (_k, val) => (ArrayBuffer.isView(val) ? `${val.constructor.name}(${(val as Float32Array).length})` : typeof val === 'number' && !Number.isFinite(val) ? String(val) : val)) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+describe('every operator under random valid and invalid arguments', () => {
+  it.each(OPS.map((op) => [op.name, op] as const))('%s', (_name, op) => {
+    fc.assert(fc.property(caseOf(op), (c) => runCase(op, c)), { numRuns: RUNS, endOnFailure: true });
+    expectCanaryIntact(op.name);
+  });
+});
