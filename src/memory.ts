@@ -24,6 +24,8 @@ export interface MemoryStats {
   blocks: number;
   /** Current size of linear memory in bytes. */
   memoryBytes: number;
+  /** Resident tensors freed by garbage collection (never disposed) so far. */
+  finalized: number;
 }
 
 export class LinearMemory {
@@ -32,6 +34,7 @@ export class LinearMemory {
   private readonly freeList: Block[] = [];
   private readonly live = new Map<number, number>();
   private inUse = 0;
+  private finalized = 0;
 
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
@@ -91,12 +94,19 @@ export class LinearMemory {
     }
   }
 
+  /** Free the block of a tensor that was garbage-collected without dispose(). */
+  freeFinalized(ptr: number): void {
+    if (!this.live.has(ptr)) return;
+    this.finalized++;
+    this.free(ptr);
+  }
+
   isLive(ptr: number): boolean {
     return this.live.has(ptr);
   }
 
   stats(): MemoryStats {
-    return { bytesInUse: this.inUse, blocks: this.live.size, memoryBytes: this.memory.buffer.byteLength };
+    return { bytesInUse: this.inUse, blocks: this.live.size, memoryBytes: this.memory.buffer.byteLength, finalized: this.finalized };
   }
 
   /** Grow memory so that a free block of `size` exists at the top; returns its index. */

@@ -23,6 +23,15 @@ export interface PlainTensor<A extends Float32Array | Int32Array = Float32Array>
 const disposeSymbol: symbol =
   (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
+/**
+ * Tensors garbage-collected without dispose() give their block back here (register on creation,
+ * unregister on dispose). The held value must not reference the tensor itself.
+ */
+const finalizer: { register(t: object, held: unknown, token: object): void; unregister(token: object): void } | undefined =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ memory: LinearMemory; ptr: number }>(({ memory, ptr }) => memory.freeFinalized(ptr))
+    : undefined;
+
 let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
 
 export class Tensor<D extends DType = 'float32'> {
@@ -44,6 +53,7 @@ export class Tensor<D extends DType = 'float32'> {
     this.layout = layout;
     this.dtype = dtype;
     this.size = shape.reduce((a, b) => a * b, 1);
+    finalizer?.register(this, { memory, ptr }, this);
   }
 
   /** A view of the tensor's memory; always attached, even after wasm memory has grown. */
@@ -66,6 +76,7 @@ export class Tensor<D extends DType = 'float32'> {
     this.assertLive('dispose');
     this.#disposed = true;
     this.#view = null;
+    finalizer?.unregister(this);
     this.#memory.free(this.#ptr);
   }
 
