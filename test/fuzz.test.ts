@@ -359,3 +359,12 @@ describe('every operator under random valid and invalid arguments', () => {
     expectCanaryIntact(op.name);
   });
 });
+
+describe('the call-signature cache never skips validation', () => {
+  it('a shape with a string size is a TypeError even after the same numeric shape was cached', () => {
+    const x = { data: Float32Array.from([1, 5, 2, 4]), shape: [1, 1, 4] };
+    expect(Array.from(sp.maxPool1d(x, { kernelSize: 2 }).data)).toEqual([5, 4]);
+    expect(() => sp.maxPool1d({ ...x, shape: [1, 1, '4'] as never }, { kernelSize: 2 })).toThrow(TypeError);
+    expect(() => sp.maxPool1d({ ...x, layout: 'undefined' as never }, { kernelSize: 2 })).toThrow(/x\.layout must be 'NCW' or 'NWC', got "undefined"/);
+  });
+});
