@@ -231,7 +231,7 @@ function runCase(op: OperatorSpec, c: Case): void {
     if (c.indices === 'pooled' && cf && bag) {
       // Indices as maxPool would give them (valid whenever the window parameters are).
       const k = Array.isArray(bag.kernelSize) ? bag.kernelSize : new Array(dims).fill(bag.kernelSize);
-      const outSpatial = shape.slice(-dims).map((_, i) => Number(k[i]) * 2);
+      const outSpatial = shape.slice(-dims).map((_, i) => (typeof k[i] === 'number' ? k[i] : 1) * 2);
       const plane = prod(outSpatial);
       data = Int32Array.from({ length: n }, (_, i) => ((i * 7919 + c.seed) % Math.max(1, plane)) | 0);
     } else {
@@ -252,7 +252,8 @@ function runCase(op: OperatorSpec, c: Case): void {
   // only checked for its shape's rank and layout.
   const huge = bag !== undefined && JSON.stringify(Object.values(bag).filter((v) => typeof v !== 'function'), (_k, v) => v).match(/\d{4,}|e\+/) !== null
     || Object.values(bag ?? {}).some((v) => typeof v === 'number' && !Number.isFinite(v) || (Array.isArray(v) && v.some((e) => typeof e === 'number' && Math.abs(e) > 999)));
-  const reference = () => (valid && cf && bag !== undefined && !huge ? expected(op, cf, { ...bag, stride: bag.stride ?? undefined, out: undefined, outIndices: undefined }, indicesCf) : undefined);
+  // (stride null or [] means kernelSize, as in PyTorch; the reference only knows undefined.)
+  const reference = () => (valid && cf && bag !== undefined && !huge ? expected(op, cf, { ...bag, stride: Array.isArray(bag.stride) && bag.stride.length === 0 ? undefined : bag.stride ?? undefined, out: undefined, outIndices: undefined }, indicesCf) : undefined);
   let want = c.opts.sane ? reference() : undefined;
   const wantOk = want && !(want instanceof Error) ? want : undefined;
   const outShape = wantOk ? toCallLayout(wantOk.output, op.kind === 'layout' ? op.toChannelsLast === true : last).shape : [1, 1, ...new Array(dims).fill(1)];
