@@ -33,11 +33,12 @@ export interface ParallelOptions {
 }
 
 /**
- * Default for ParallelOptions.inlineBelow, measured by `npm run bench:threads` on a 2-core
- * machine: one call goes faster on 2 workers than on the calling thread from a work of about
- * 500k (~100 µs of kernel time; a round trip to a worker costs ~50-60 µs).
+ * Default for ParallelOptions.inlineBelow, measured by `npm run bench:threads` on a quiet 2-core
+ * machine with the current kernels: a k2 s2 call of work 2.1M (~350 µs on the calling thread)
+ * was still faster inline, one of work 2.6M (case B, ~1 ms) was 3x faster on 2 workers; a round
+ * trip to a worker costs ~50-60 µs.
  */
-export const DEFAULT_INLINE_BELOW = 500_000;
+export const DEFAULT_INLINE_BELOW = 2_500_000;
 /** Items per worker for one large call (more would balance uneven load, but each costs a message round trip). */
 const ITEMS_PER_THREAD = 1;
 
