@@ -1,4 +1,4 @@
-// Hand-written protobuf encoder for a single-node ONNX pooling model.
+// Hand-written protobuf encoder for a single-node ONNX model (pooling, unpooling).
 //
 // Only the handful of onnx.proto messages needed for one MaxPool / AveragePool /
 // GlobalAveragePool node are encoded (field numbers from onnx/onnx.proto):
@@ -8,7 +8,7 @@
 //   NodeProto         input=1 output=2 name=3 op_type=4 attribute=5
 //   AttributeProto    name=1 i=3 ints=8 type=20   (AttributeType INT=2, INTS=7)
 //   ValueInfoProto    name=1 type=2
-//   TypeProto         tensor_type=1 ; TypeProto.Tensor elem_type=1 shape=2
+//   TypeProto         tensor_type=1 ; TypeProto.Tensor elem_type=1 (FLOAT=1, INT64=7) shape=2
 //   TensorShapeProto  dim=1 ; Dimension dim_value=1
 // onnx.proto is proto2, so repeated scalars are written unpacked (one tag each).
 
@@ -44,13 +44,15 @@ class Writer {
 
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
-const ELEM_FLOAT = 1;
+/** TensorProto.DataType element types. */
+export const FLOAT = 1;
+export const INT64 = 7;
 
-function valueInfo(w, name, shape) {
+function valueInfo(w, { name, shape, type = FLOAT }) {
   w.string(1, name);
-  w.message(2, (type) =>
-    type.message(1, (tensor) => {
-      tensor.int(1, ELEM_FLOAT);
+  w.message(2, (t) =>
+    t.message(1, (tensor) => {
+      tensor.int(1, type);
       tensor.message(2, (shp) => {
         for (const d of shape) shp.message(1, (dim) => dim.int(1, d));
       });
@@ -70,7 +72,43 @@ function attribute(w, name, value) {
 }
 
 /**
- * Encode a one-node ONNX model.
+ * Encode a one-node ONNX model whose node may take several inputs of different element types
+ * (MaxUnpool: float X and int64 indices).
+ * @param {object} o
+ * @param {string} o.op  ONNX op_type
+ * @param {{name: string, shape: number[], type?: number}[]} o.inputs  type: FLOAT (default) or INT64
+ * @param {{name: string, shape: number[], type?: number}} o.output
+ * @param {Record<string, number|number[]>} [o.attributes]  non-negative ints only
+ * @param {number} [o.opset]
+ * @returns {Uint8Array}
+ */
+export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 13 }) {
+  const model = new Writer();
+  model.int(1, 8); // ir_version 8 (ONNX 1.10+), understood by every current runtime
+  model.string(2, 'simdpool-bench');
+  model.message(7, (graph) => {
+    graph.message(1, (node) => {
+      for (const i of inputs) node.string(1, i.name);
+      node.string(2, output.name);
+      node.string(3, 'pool');
+      node.string(4, op);
+      for (const [name, value] of Object.entries(attributes)) {
+        node.message(5, (a) => attribute(a, name, value));
+      }
+    });
+    graph.string(2, 'pool_graph');
+    for (const i of inputs) graph.message(11, (vi) => valueInfo(vi, i));
+    graph.message(12, (vi) => valueInfo(vi, output));
+  });
+  model.message(8, (os) => {
+    os.string(1, '');
+    os.int(2, opset);
+  });
+  return model.finish();
+}
+
+/**
+ * Encode a one-node pooling model: float input 'x' (NCHW) to float output 'y'.
  * @param {object} o
  * @param {'MaxPool'|'AveragePool'|'GlobalAveragePool'|'GlobalMaxPool'} o.op
  * @param {number[]} o.inputShape   NCHW
@@ -80,28 +118,7 @@ function attribute(w, name, value) {
  * @returns {Uint8Array}
  */
 export function encodePoolModel({ op, inputShape, outputShape, attributes = {}, opset = 13 }) {
-  const model = new Writer();
-  model.int(1, 8); // ir_version 8 (ONNX 1.10+), understood by every current runtime
-  model.string(2, 'simdpool-bench');
-  model.message(7, (graph) => {
-    graph.message(1, (node) => {
-      node.string(1, 'x');
-      node.string(2, 'y');
-      node.string(3, 'pool');
-      node.string(4, op);
-      for (const [name, value] of Object.entries(attributes)) {
-        node.message(5, (a) => attribute(a, name, value));
-      }
-    });
-    graph.string(2, 'pool_graph');
-    graph.message(11, (vi) => valueInfo(vi, 'x', inputShape));
-    graph.message(12, (vi) => valueInfo(vi, 'y', outputShape));
-  });
-  model.message(8, (os) => {
-    os.string(1, '');
-    os.int(2, opset);
-  });
-  return model.finish();
+  return encodeNodeModel({ op, inputs: [{ name: 'x', shape: inputShape }], output: { name: 'y', shape: outputShape }, attributes, opset });
 }
 
 /** ONNX attributes equivalent to a PyTorch-style pooling spec (ceil_mode 0). */

@@ -2,7 +2,7 @@
 // (wasm / cpu backends), or why it does not. A plan is either { skip: reason } or what the
 // runner needs. Peers get the input in their own layout (ONNX channels-first, tfjs
 // channels-last), transposed outside the timing; outputs are transposed back for checking.
-import { encodeNodeModel, FLOAT, INT64 } from './onnx.mjs';
+import { encodeNodeModel, FLOAT, INT64 } from '../onnx-model.mjs';
 import createOrtNode from '../impl/ort-node.mjs';
 import createOrtWeb from '../impl/ort-web.mjs';
 import { loadTf, useBackend } from '../impl/tfjs-common.mjs';
