@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
+import { optionValue, referenceFor } from './support/operator-cases';
 import type { Engine, Tensor } from '../dist/index.js';
 
 const OPS = Object.values(OPERATORS) as OperatorSpec[];
@@ -96,33 +97,6 @@ const invalidX = (dims: number) =>
 
 const xCase = (dims: number) => fc.oneof({ weight: 3, arbitrary: validX(dims) }, { weight: 2, arbitrary: invalidX(dims) });
 
-const sizes = (dims: number, min: number, max: number) =>
-  fc.oneof(fc.integer({ min, max }), fc.array(fc.integer({ min, max }), { minLength: dims, maxLength: dims }));
-const SIDES: Record<number, string[]> = { 1: ['left', 'right'], 2: ['top', 'bottom', 'left', 'right'], 3: ['front', 'back', 'top', 'bottom', 'left', 'right'] };
-const padding = (dims: number) =>
-  fc.oneof(sizes(dims, 0, 2), fc.constantFrom('valid', 'same'),
-    fc.tuple(...SIDES[dims].map(() => fc.nat(3))).map((v) => Object.fromEntries(SIDES[dims].map((k, i) => [k, v[i]]))));
-const outputSize = (dims: number) =>
-  fc.oneof(fc.integer({ min: 0, max: 8 }), fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constant(null)), { minLength: dims, maxLength: dims }));
-
-/** Plausible values for each option name (valid most of the time). */
-function optionValue(name: string, dims: number): fc.Arbitrary<unknown> {
-  switch (name) {
-    case 'kernelSize': return sizes(dims, 1, 4);
-    case 'stride': return fc.oneof(sizes(dims, 1, 3), fc.constant(null));
-    case 'padding': return padding(dims);
-    case 'dilation': return sizes(dims, 1, 3);
-    case 'ceilMode': case 'returnIndices': case 'countIncludePad': case 'includeBatchInIndex': return fc.boolean();
-    case 'divisorOverride': return fc.constantFrom(1, 3, -2, 7);
-    case 'normType': return fc.constantFrom(1, 2, 3, 1.5);
-    case 'outputSize': return outputSize(dims);
-    case 'indexFormat': return fc.constantFrom('plane', 'onnx', 'tf');
-    case 'storageOrder': return fc.constantFrom(0, 1);
-    case 'nanMode': return fc.constantFrom('propagate', 'ignore');
-    default: return fc.constant(undefined); // out, outIndices: chosen separately
-  }
-}
-
 const OUTS = ['none', 'none', 'none', 'right', 'right', 'wrong-shape', 'int32', 'disposed', 'foreign', 'plain', 'input', 'canary', 'junk'] as const;
 type OutKind = (typeof OUTS)[number];
 
@@ -158,32 +132,6 @@ function caseOf(op: OperatorSpec): fc.Arbitrary<Case> {
     indices: fc.constantFrom('pooled', 'pooled', 'random', 'random', 'wrong-dtype', 'wrong-shape', 'wrong-layout', 'junk', 'resident'),
     seed: fc.integer({ min: 0, max: 1000 }),
   });
-}
-
-/** The shape the operator gives for a valid x and options, or undefined (reference rejects). */
-function expected(op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>): { output: ref.T; indices?: ref.T<Int32Array> } | Error {
-  try {
-    const d = op.dims;
-    const o = opts as never;
-    switch (op.kind) {
-      case 'pool':
-        if (op.reduce === 'max') return ref.maxPoolRef(d, x, o);
-        if (op.reduce === 'avg') return { output: ref.avgPoolRef(d, x, o) };
-        return { output: ref.lpPoolRef(d, x, o) };
-      case 'adaptive':
-        return op.reduce === 'max' ? ref.adaptiveMaxPoolRef(d, x, o) : { output: ref.adaptiveAvgPoolRef(d, x, o) };
-      case 'global':
-        if (op.reduce === 'max') return { output: ref.globalMaxPoolRef(d, x, o) };
-        if (op.reduce === 'avg') return { output: ref.globalAvgPoolRef(d, x) };
-        return { output: ref.globalLpPoolRef(d, x, o) };
-      case 'unpool':
-        return { output: ref.maxUnpoolRef(d, x, indices!, o) };
-      case 'layout':
-        return { output: x };
-    }
-  } catch (e) {
-    return e as Error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,8 +200,7 @@ function runCase(op: OperatorSpec, c: Case): void {
   // only checked for its shape's rank and layout.
   const huge = bag !== undefined && JSON.stringify(Object.values(bag).filter((v) => typeof v !== 'function'), (_k, v) => v).match(/\d{4,}|e\+/) !== null
     || Object.values(bag ?? {}).some((v) => typeof v === 'number' && !Number.isFinite(v) || (Array.isArray(v) && v.some((e) => typeof e === 'number' && Math.abs(e) > 999)));
-  // (stride null or [] means kernelSize, as in PyTorch; the reference only knows undefined.)
-  const reference = () => (valid && cf && bag !== undefined && !huge ? expected(op, cf, { ...bag, stride: Array.isArray(bag.stride) && bag.stride.length === 0 ? undefined : bag.stride ?? undefined, out: undefined, outIndices: undefined }, indicesCf) : undefined);
+  const reference = () => (valid && cf && bag !== undefined && !huge ? referenceFor(op, cf, bag, indicesCf) : undefined);
   let want = c.opts.sane ? reference() : undefined;
   const wantOk = want && !(want instanceof Error) ? want : undefined;
   const outShape = wantOk ? toCallLayout(wantOk.output, op.kind === 'layout' ? op.toChannelsLast === true : last).shape : [1, 1, ...new Array(dims).fill(1)];

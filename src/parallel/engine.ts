@@ -206,19 +206,21 @@ export class ParallelEngine {
   }
 
   /** Calls waiting for or running in workers, queue and worker state, counters. */
-  stats(): { pending: number; maxPending: number; queuedItems: number; busyWorkers: number; inlineCalls: number; workerCalls: number; workersReplaced: number } {
+  stats(): { pending: number; maxPending: number; queuedItems: number; readyWorkers: number; busyWorkers: number; inlineCalls: number; workerCalls: number; workersReplaced: number; itemsRequeued: number } {
     return {
       pending: this.#pending.size,
       maxPending: this.#maxPending,
       queuedItems: this.#pool.queued,
+      readyWorkers: this.#pool.ready,
       busyWorkers: this.#pool.busy,
       inlineCalls: this.#inlineCalls,
       workerCalls: this.#workerCalls,
       workersReplaced: this.#pool.replaced,
+      itemsRequeued: this.#pool.requeued,
     };
   }
 
-  /** The worker threads (for diagnostics; terminating one fails only the call it runs). */
+  /** The worker threads (for diagnostics; terminating one fails only the call it is running). */
   get workers(): readonly import('node:worker_threads').Worker[] {
     return this.#pool.workers;
   }

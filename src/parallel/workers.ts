@@ -1,15 +1,18 @@
 // The worker threads: each instantiates the threads build of the kernels over the one shared
 // memory and runs work items it is sent, one at a time. The main thread keeps the queue and
-// hands an item to whichever worker is idle; a worker that dies fails its current item and is
-// replaced.
+// hands an item to whichever worker is idle; a worker that dies fails the item it had begun and
+// is replaced. An item sent to a worker that died before beginning it (terminate() lands while
+// the message is in flight) goes back to the head of the queue: it never ran, so nothing of it
+// was written.
 import { Worker } from 'node:worker_threads';
 
 /** Runs in each worker (CommonJS, eval'd, so the bundle needs no second file). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory } = workerData;
+const { module, memory, begun } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
 parentPort.on('message', (m) => {
+  Atomics.add(begun, 0, 1); // before the kernel writes anything: the main thread reads it if this thread dies
   try {
     k[m.fn](...m.args);
     parentPort.postMessage({ ok: true });
@@ -37,6 +40,9 @@ interface Slot {
   ready: boolean;
   item?: Item;
   lastError?: string;
+  /** Items sent to this worker, and (shared with it) items it has begun. */
+  sent: number;
+  begun: Int32Array;
 }
 
 export class WorkerPool {
@@ -50,6 +56,8 @@ export class WorkerPool {
   private broken?: Error;
   /** Workers replaced after dying. */
   replaced = 0;
+  /** Items a dying worker had been sent but had not begun, run again by another worker. */
+  requeued = 0;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -71,6 +79,10 @@ export class WorkerPool {
 
   get queued(): number {
     return this.queue.length - this.head;
+  }
+
+  get ready(): number {
+    return this.slots.filter((s) => s.ready).length;
   }
 
   get busy(): number {
@@ -99,12 +111,13 @@ export class WorkerPool {
   }
 
   private spawn(id: number): Promise<void> {
+    const begun = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: this.module, memory: this.memory },
+      workerData: { module: this.module, memory: this.memory, begun },
       name: `simdpool-${id}`,
     });
-    const slot: Slot = { id, worker, ready: false };
+    const slot: Slot = { id, worker, ready: false, sent: 0, begun };
     this.slots[id] = slot;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (m: { ready?: true; ok?: true; error?: string }) => {
@@ -140,11 +153,20 @@ export class WorkerPool {
             return;
           }
         }
-        item?.settle(new Error(`simdpool/parallel: ${why} while running ${item.op}; that call failed, and the engine replaced the worker`));
+        if (item && Atomics.load(slot.begun, 0) < slot.sent) this.requeue(item);
+        else item?.settle(new Error(`simdpool/parallel: ${why} while running ${item.op}; that call failed, and the engine replaced the worker`));
         this.replaced++;
         this.spawn(id).catch(() => {}); // failures to start are counted above
       });
     });
+  }
+
+  /** Put an item that never ran back at the head of the queue. */
+  private requeue(item: Item): void {
+    if (this.head > 0) this.queue[--this.head] = item;
+    else this.queue.unshift(item);
+    this.requeued++;
+    this.dispatch();
   }
 
   private fail(error: Error): void {
@@ -174,6 +196,7 @@ export class WorkerPool {
       }
       if (!item) break;
       slot.item = item;
+      slot.sent++;
       slot.worker.ref();
       slot.worker.postMessage({ fn: item.fn, args: item.args });
     }

@@ -1,0 +1,338 @@
+// simdpool/parallel under abuse: many concurrent callers (Promise.all over 20-60 calls) with
+// random operators of the registry, random shapes (many large enough to go to the workers),
+// random options, plain and resident inputs, `out` tensors, and invalid calls mixed in. Each
+// call resolves to what the reference (test/reference/poolnd.ts) computes, or rejects with a
+// TypeError/RangeError that starts with the operator and names the argument; a resident canary
+// keeps its bytes. Then workers are terminated while calls are in flight: only the call that was
+// running on the killed worker may fail, with a clear error; every other call resolves correctly
+// and the engine keeps serving.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initParallel, type ParallelEngine, type Tensor } from '../dist/parallel.js';
+import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
+import * as ref from './reference/poolnd';
+import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
+import type { Engine } from '../dist/index.js';
+import { optionValue, referenceFor } from './support/operator-cases';
+
+const OPS = Object.values(OPERATORS) as OperatorSpec[];
+/** Low, so that calls of a few thousand elements already go to the workers (tests stay fast). */
+const INLINE_BELOW = 4000;
+const PLAN_CACHE = 64;
+
+const INVALID = ['data-length', 'data-type', 'layout', 'unknown-option', 'disposed', 'out-junk'] as const;
+type Invalid = (typeof INVALID)[number];
+/** What each injected fault's message must name. */
+const FAULT_MESSAGE: Record<Invalid, (op: string) => RegExp> = {
+  'data-length': (op) => new RegExp(`^${op}: x\\.data has \\d+ elements but x\\.shape`),
+  'data-type': (op) => new RegExp(`^${op}: x\\.data must be a Float32Array, got Float64Array`),
+  layout: (op) => new RegExp(`^${op}: x\\.layout must be`),
+  'unknown-option': (op) => new RegExp(`^${op}: unknown option "bogus"`),
+  disposed: (op) => new RegExp(`^${op}: x: tensor .* was disposed`),
+  'out-junk': (op) => new RegExp(`^${op}: out must be a resident tensor`),
+};
+
+interface Call {
+  op: OperatorSpec;
+  /** Channels-first copy for the reference, and whether the call passes it channels-last. */
+  cf: ref.T;
+  last: boolean;
+  opts: Record<string, unknown>;
+  /** maxUnpool*: channels-first indices (within the default output size). */
+  indices?: ref.T<Int32Array>;
+  input: 'plain' | 'resident' | 'resident-out';
+  fault?: Invalid;
+}
+
+const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+
+/** Values from a seed: small integers and halves (exact averages), with NaN, ±0 and ±Infinity. */
+function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = (s >>> 8) / 2 ** 24;
+    return u < 0.02 ? NaN : u < 0.03 ? -0 : u < 0.035 ? Infinity : u < 0.04 ? -Infinity : Math.floor((u - 0.5) * 18) / 2;
+  });
+}
+
+/** Spatial sizes per rank: small ones, and large ones whose calls go to the workers. */
+const SPATIAL: Record<number, [number, number]> = { 1: [6, 300], 2: [5, 28], 3: [3, 9] };
+
+const callOf = (op: OperatorSpec, allowFaults: boolean): fc.Arbitrary<Call> => {
+  const names = op.options.filter((n) => n !== 'out' && n !== 'outIndices');
+  const opts = op.kind === 'unpool'
+    ? fc.record({ kernelSize: fc.integer({ min: 1, max: 3 }) })
+    : fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), {
+      requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize'),
+    });
+  const [small, large] = SPATIAL[op.dims];
+  return fc.record({
+    opts,
+    last: fc.boolean(),
+    batched: fc.boolean(),
+    n: fc.integer({ min: 0, max: 3 }),
+    c: fc.integer({ min: 1, max: 6 }),
+    spatial: fc.oneof(
+      fc.array(fc.integer({ min: 1, max: small }), { minLength: op.dims, maxLength: op.dims }),
+      fc.array(fc.integer({ min: small, max: large }), { minLength: op.dims, maxLength: op.dims }),
+    ),
+    seed: fc.integer(),
+    input: fc.constantFrom('plain', 'plain', 'resident', 'resident-out'),
+    fault: allowFaults ? fc.option(fc.constantFrom(...INVALID), { freq: 4 }) : fc.constant(null),
+  }).map((r): Call => {
+    const shape = r.batched ? [r.n, r.c, ...r.spatial] : [r.c, ...r.spatial];
+    const cf = { data: values(prod(shape), r.seed), shape };
+    let indices: ref.T<Int32Array> | undefined;
+    if (op.kind === 'unpool') {
+      const plane = prod(r.spatial) * (r.opts.kernelSize as number) ** op.dims; // default output: in * kernelSize per axis
+      const v = values(cf.data.length, r.seed ^ 0x5bd1e995);
+      indices = { data: Int32Array.from(v, (f, i) => ((i * 7919 + (Number.isFinite(f) ? f * 2 : 3)) % plane + plane) % plane), shape };
+    }
+    return { op, cf, last: r.last, opts: r.opts, indices, input: r.input as Call['input'], fault: r.fault ?? undefined };
+  });
+};
+
+const anyCall = (allowFaults: boolean) => fc.constantFrom(...OPS).chain((op) => callOf(op, allowFaults));
+
+const layouts = (dims: number) => ref.LAYOUTS[dims];
+const inCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>, dims: number, last: boolean): ref.T<A> =>
+  last ? ref.transposeNd(t, dims, true) : { ...t, layout: layouts(dims)[0] };
+
+/** The reference result of a call, computed once per Call object (the long calls reuse one). */
+const references = new WeakMap<Call, ReturnType<typeof referenceFor>>();
+function referenceOf(c: Call): ReturnType<typeof referenceFor> {
+  if (!references.has(c)) references.set(c, referenceFor(c.op, c.cf, c.opts, c.indices));
+  return references.get(c)!;
+}
+
+/** The error the single-threaded engine throws for a plain-tensor call, if any. */
+function singleThreadedError(op: OperatorSpec, x: unknown, indices: unknown, opts: Record<string, unknown>): Error | undefined {
+  const method = (sp as unknown as Record<string, (...a: unknown[]) => unknown>)[op.name].bind(sp);
+  try {
+    if (op.kind === 'unpool') method(x, indices, opts);
+    else method(x, opts);
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/** Names an argument or option (as the single-threaded engine's messages do). */
+function namesArgument(op: OperatorSpec, message: string): boolean {
+  return ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options].some((n) => new RegExp(`\\b${n}\\b`).test(message));
+}
+
+/**
+ * Start one call on `p` (synchronously: the engine copies plain inputs at once) and return a
+ * check to run on its settled outcome.
+ */
+function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: (s: PromiseSettledResult<unknown>, killed?: boolean) => 'ok' | 'killed' } {
+  const { op, cf, last } = c;
+  const dims = op.dims;
+  const owned: Tensor<'float32' | 'int32'>[] = [];
+  const x = inCallLayout(cf, dims, last);
+  const indicesArg = c.indices ? inCallLayout(c.indices, dims, last) : undefined;
+  // Which calls are valid is the single-threaded engine's verdict (it may be stricter than the
+  // reference, e.g. indexFormat without returnIndices); the parallel engine must agree with it
+  // message for message. What a valid call returns is the reference's.
+  const spError = singleThreadedError(op, x, indicesArg, c.opts);
+  const want = spError ? undefined : referenceOf(c);
+  const wantOk = want instanceof Error ? undefined : want;
+  // Faults go only into calls that are otherwise valid, so the one expected message is unambiguous.
+  const fault = spError ? undefined : c.fault;
+  const outLayout = layouts(dims)[op.kind === 'layout' ? +(op.toChannelsLast === true) : +last];
+
+  let xArg: unknown = x;
+  if (fault === 'data-length') xArg = { ...x, data: new Float32Array(x.data.length + 1) };
+  else if (fault === 'data-type') xArg = { ...x, data: new Float64Array(x.data.length) };
+  else if (fault === 'layout') xArg = { ...x, layout: 'XYZ' };
+  else if (fault === 'disposed') {
+    const t = p.fromArray(x.data, x.shape, x.layout);
+    t.dispose();
+    xArg = t;
+  } else if (c.input !== 'plain') xArg = owned[owned.push(p.fromArray(x.data, x.shape, x.layout)) - 1];
+  const opts: Record<string, unknown> = { ...c.opts };
+  if (fault === 'unknown-option') opts.bogus = 1;
+  if (fault === 'out-junk') opts.out = 42;
+  let out: Tensor<'float32'> | undefined;
+  if (!fault && wantOk && c.input === 'resident-out') {
+    const t = inCallLayout(wantOk.output, dims, op.kind === 'layout' ? op.toChannelsLast === true : last);
+    out = p.tensor(t.shape, { layout: outLayout });
+    owned.push(out);
+    opts.out = out;
+  }
+  const promise = op.kind === 'unpool' ? p.run(op.name, xArg, indicesArg, opts) : p.run(op.name, xArg, opts);
+
+  const label = `${op.name} x ${JSON.stringify(x.shape)} ${x.layout} ${c.input} ${JSON.stringify(c.opts)}${fault ? ` fault ${fault}` : ''}`;
+  const check = (s: PromiseSettledResult<unknown>, killed = false): 'ok' | 'killed' => {
+    try {
+      if (s.status === 'rejected') {
+        const e = s.reason as Error;
+        if (killed && /worker thread \d+ exited/.test(e.message)) {
+          expect(e.message, label).toMatch(new RegExp(`^simdpool/parallel: worker thread \\d+ exited \\(code \\d+\\) while running ${op.name}; that call failed, and the engine replaced the worker$`));
+          return 'killed';
+        }
+        if (!(e instanceof TypeError || e instanceof RangeError)) expect.fail(`${label}: rejected with ${e?.constructor?.name}: ${e?.message}`);
+        if (fault) expect(e.message, label).toMatch(FAULT_MESSAGE[fault](op.name));
+        else if (!spError) expect.fail(`${label}: rejected a call the single-threaded engine accepts: ${e.message}`);
+        else {
+          expect(e.constructor, label).toBe(spError.constructor);
+          expect(e.message, label).toBe(spError.message);
+          expect(e.message, label).toMatch(new RegExp(`^${op.name}: `));
+          expect(namesArgument(op, e.message), `${label}: message names no argument: ${e.message}`).toBe(true);
+        }
+        return 'ok';
+      }
+      if (fault) expect.fail(`${label}: accepted a call with fault ${fault}`);
+      if (spError) expect.fail(`${label}: accepted a call the single-threaded engine rejects (${spError.message})`);
+      if (!wantOk) expect.fail(`${label}: accepted a call the reference rejects (${(want as Error).message})`);
+      const r = s.value as { output?: ref.T & { layout: string }; indices?: ref.T<Int32Array> & { layout: string } } & ref.T & { layout: string };
+      const output = r.output ?? r;
+      if (out) expect(output, `${label}: result is the out tensor`).toBe(out);
+      const back = <A extends Float32Array | Int32Array>(t: ref.T<A> & { layout: string }) => {
+        expect(t.layout, label).toBe(outLayout);
+        const copy = { data: t.data.slice() as A, shape: [...t.shape] };
+        return t.layout === layouts(dims)[1] ? ref.transposeNd(copy, dims, false) : copy;
+      };
+      const got = back(output);
+      expect(got.shape, label).toEqual(wantOk.output.shape);
+      if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, wantOk.output.data, label);
+      else expectCloseFloats(got.data, wantOk.output.data, label);
+      if (r.output && r.indices) expectSameInts(back(r.indices).data, wantOk.indices!.data, label);
+      if (c.input !== 'plain') for (const t of [output, r.indices]) if (t && !owned.includes(t as never)) (t as unknown as Tensor).dispose();
+      return 'ok';
+    } finally {
+      for (const t of owned) if (!t.disposed) t.dispose();
+    }
+  };
+  return { promise, check };
+}
+
+/** Wait until every worker (replacements included) has started: killing a starting one is a start failure. */
+async function workersReady(p: ParallelEngine): Promise<void> {
+  while (p.stats().readyWorkers < p.threads) await new Promise((r) => setTimeout(r, 5));
+}
+
+let sp: Engine;
+let pp: ParallelEngine;
+let canary: Tensor<'float32'>;
+const CANARY = Float32Array.from({ length: 2 * 3 * 5 }, (_, i) => (i % 7 === 0 ? NaN : i * 1.25 - 9));
+
+beforeAll(async () => {
+  sp = await getEngine();
+  pp = await initParallel({ threads: 2, inlineBelow: INLINE_BELOW });
+  canary = pp.fromArray(CANARY, [2, 3, 5], 'NCW');
+});
+afterAll(async () => {
+  canary?.dispose();
+  await pp?.close();
+});
+
+function expectCanaryIntact(): void {
+  expect(canary.disposed).toBe(false);
+  const got = new Uint8Array(canary.data.buffer, canary.data.byteOffset, canary.data.byteLength);
+  const want = new Uint8Array(CANARY.buffer);
+  for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) expect.fail(`canary byte ${i} changed`);
+}
+
+describe('parallel engine: concurrent random callers', () => {
+  it('each of 20-60 concurrent calls gets its own correct result or a clear TypeError/RangeError', async () => {
+    const baseline = pp.memoryStats().blocks;
+    const before = pp.stats();
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyCall(true), { minLength: 20, maxLength: 60 }), async (calls) => {
+        const started = calls.map((c) => start(pp, c));
+        const settled = await Promise.allSettled(started.map((s) => s.promise));
+        settled.forEach((s, i) => started[i].check(s));
+        expectCanaryIntact();
+        expect(pp.stats().pending).toBe(0);
+        // Every call's scratch, results and pins are gone: only cached window plans remain.
+        expect(pp.memoryStats().blocks).toBeLessThanOrEqual(baseline + PLAN_CACHE);
+      }),
+      { numRuns: 40, endOnFailure: true },
+    );
+    const after = pp.stats();
+    // Both paths were exercised: calls ran on the calling thread and on the workers.
+    expect(after.inlineCalls).toBeGreaterThan(before.inlineCalls);
+    expect(after.workerCalls).toBeGreaterThan(before.workerCalls);
+  });
+});
+
+describe('parallel engine: a worker killed under load', () => {
+  it('fails only the call that was running on it; every other call resolves correctly; the engine keeps serving', async () => {
+    const p = await initParallel({ threads: 2, inlineBelow: 0 });
+    try {
+      // One longer call per batch (a few ms per worker), so that kills often land while a call
+      // is running; the random calls around it are queued before and after it.
+      const long: Call = {
+        op: OPERATORS.maxPool2d as OperatorSpec, cf: { data: values(2 * 16 * 40 * 40, 7), shape: [2, 16, 40, 40] },
+        last: false, opts: { kernelSize: 5, stride: 1, padding: 2 }, input: 'plain',
+      };
+      let kills = 0;
+      let killedCalls = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(anyCall(false), { minLength: 20, maxLength: 40 }),
+          fc.nat(40),
+          fc.integer({ min: 0, max: 1 }),
+          fc.integer({ min: 0, max: 4 }),
+          async (calls, at, which, delay) => {
+            await workersReady(p);
+            calls.splice(Math.min(at, calls.length), 0, long);
+            const started = calls.map((c) => start(p, c));
+            const settled = Promise.allSettled(started.map((s) => s.promise));
+            await new Promise((r) => setTimeout(r, delay));
+            await p.workers[which].terminate();
+            kills++;
+            const outcomes = (await settled).map((s, i) => started[i].check(s, true));
+            const failed = outcomes.filter((o) => o === 'killed').length;
+            // A worker runs one item at a time: at most the one call it was running fails.
+            expect(failed).toBeLessThanOrEqual(1);
+            killedCalls += failed;
+            expect(p.stats().workersReplaced).toBe(kills);
+            expect(p.stats().pending).toBe(0);
+            // The replaced worker serves again: a call split over both workers succeeds.
+            const again = start(p, long);
+            again.check(await Promise.allSettled([again.promise]).then((s) => s[0]));
+          },
+        ),
+        { numRuns: 8, endOnFailure: true },
+      );
+      // The failures, when any, came with the clear message checked above.
+      expect(killedCalls).toBeLessThanOrEqual(kills);
+      expect(p.memoryStats().blocks).toBeLessThanOrEqual(PLAN_CACHE);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('an item sent to a worker that is terminated before it begins runs on another worker', async () => {
+    const p = await initParallel({ threads: 2, inlineBelow: 0 });
+    try {
+      // 64 planes split into two items, one per worker; worker 0 is terminated right after
+      // the call posted its item (synchronously: before its thread can have woken up to read
+      // it, in practice). A worker that had begun its item fails the call with the clear error;
+      // one that had not has its item run by another worker, and the call succeeds.
+      let requeuedCalls = 0;
+      for (let round = 0; round < 10; round++) {
+        await workersReady(p);
+        const c: Call = { op: OPERATORS.avgPool2d as OperatorSpec, cf: { data: values(4 * 16 * 32 * 32, round), shape: [4, 16, 32, 32] }, last: false, opts: { kernelSize: 3, stride: 2 }, input: 'plain' };
+        const requeued = p.stats().itemsRequeued;
+        const s = start(p, c);
+        await p.workers[0].terminate();
+        const outcome = s.check((await Promise.allSettled([s.promise]))[0], true);
+        const now = p.stats().itemsRequeued;
+        if (now > requeued) {
+          expect(outcome, 'a requeued item never ran on the dead worker: its call succeeds').toBe('ok');
+          requeuedCalls++;
+        }
+      }
+      expect(p.stats().workersReplaced).toBe(10);
+      // Had the pool failed every item sent to a dying worker (as it did), none would be requeued.
+      expect(requeuedCalls).toBeGreaterThan(0);
+    } finally {
+      await p.close();
+    }
+  });
+});
