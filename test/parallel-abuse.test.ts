@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initParallel, type ParallelEngine, type Tensor } from '../dist/parallel.js';
 import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
-import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
+import { getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
-import { optionValue, referenceFor } from './support/operator-cases';
+import { engineError, expectReferenceResult, inCallLayout, namesArgument, optionValue, referenceFor, resultLayout, unpoolIndices, values } from './support/operator-cases';
 
 const OPS = Object.values(OPERATORS) as OperatorSpec[];
 /** Low, so that calls of a few thousand elements already go to the workers (tests stay fast). */
 const INLINE_BELOW = 4000;
 const PLAN_CACHE = 64;
 
-const INVALID = ['data-length', 'data-type', 'layout', 'unknown-option', 'disposed', 'out-junk'] as const;
+const INVALID = ['data-length', 'data-type', 'layout', 'unknown-option', 'disposed', 'out-junk', 'bad-indices'] as const;
 type Invalid = (typeof INVALID)[number];
 /** What each injected fault's message must name. */
 const FAULT_MESSAGE: Record<Invalid, (op: string) => RegExp> = {
@@ -30,6 +30,7 @@ const FAULT_MESSAGE: Record<Invalid, (op: string) => RegExp> = {
   'unknown-option': (op) => new RegExp(`^${op}: unknown option "bogus"`),
   disposed: (op) => new RegExp(`^${op}: x: tensor .* was disposed`),
   'out-junk': (op) => new RegExp(`^${op}: out must be a resident tensor`),
+  'bad-indices': (op) => new RegExp(`^${op}: indices holds -?\\d+ at flat position \\d+, outside the output plane`),
 };
 
 interface Call {
@@ -45,16 +46,6 @@ interface Call {
 }
 
 const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
-
-/** Values from a seed: small integers and halves (exact averages), with NaN, ±0 and ±Infinity. */
-function values(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const u = (s >>> 8) / 2 ** 24;
-    return u < 0.02 ? NaN : u < 0.03 ? -0 : u < 0.035 ? Infinity : u < 0.04 ? -Infinity : Math.floor((u - 0.5) * 18) / 2;
-  });
-}
 
 /** Spatial sizes per rank: small ones, and large ones whose calls go to the workers. */
 const SPATIAL: Record<number, [number, number]> = { 1: [6, 300], 2: [5, 28], 3: [3, 9] };
@@ -84,43 +75,18 @@ const callOf = (op: OperatorSpec, allowFaults: boolean): fc.Arbitrary<Call> => {
     const shape = r.batched ? [r.n, r.c, ...r.spatial] : [r.c, ...r.spatial];
     const cf = { data: values(prod(shape), r.seed), shape };
     let indices: ref.T<Int32Array> | undefined;
-    if (op.kind === 'unpool') {
-      const plane = prod(r.spatial) * (r.opts.kernelSize as number) ** op.dims; // default output: in * kernelSize per axis
-      const v = values(cf.data.length, r.seed ^ 0x5bd1e995);
-      indices = { data: Int32Array.from(v, (f, i) => ((i * 7919 + (Number.isFinite(f) ? f * 2 : 3)) % plane + plane) % plane), shape };
-    }
+    if (op.kind === 'unpool') indices = unpoolIndices(cf, op.dims, r.opts.kernelSize as number, r.seed);
     return { op, cf, last: r.last, opts: r.opts, indices, input: r.input as Call['input'], fault: r.fault ?? undefined };
   });
 };
 
 const anyCall = (allowFaults: boolean) => fc.constantFrom(...OPS).chain((op) => callOf(op, allowFaults));
 
-const layouts = (dims: number) => ref.LAYOUTS[dims];
-const inCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>, dims: number, last: boolean): ref.T<A> =>
-  last ? ref.transposeNd(t, dims, true) : { ...t, layout: layouts(dims)[0] };
-
 /** The reference result of a call, computed once per Call object (the long calls reuse one). */
 const references = new WeakMap<Call, ReturnType<typeof referenceFor>>();
 function referenceOf(c: Call): ReturnType<typeof referenceFor> {
   if (!references.has(c)) references.set(c, referenceFor(c.op, c.cf, c.opts, c.indices));
   return references.get(c)!;
-}
-
-/** The error the single-threaded engine throws for a plain-tensor call, if any. */
-function singleThreadedError(op: OperatorSpec, x: unknown, indices: unknown, opts: Record<string, unknown>): Error | undefined {
-  const method = (sp as unknown as Record<string, (...a: unknown[]) => unknown>)[op.name].bind(sp);
-  try {
-    if (op.kind === 'unpool') method(x, indices, opts);
-    else method(x, opts);
-    return undefined;
-  } catch (e) {
-    return e as Error;
-  }
-}
-
-/** Names an argument or option (as the single-threaded engine's messages do). */
-function namesArgument(op: OperatorSpec, message: string): boolean {
-  return ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options].some((n) => new RegExp(`\\b${n}\\b`).test(message));
 }
 
 /**
@@ -136,12 +102,17 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
   // Which calls are valid is the single-threaded engine's verdict (it may be stricter than the
   // reference, e.g. indexFormat without returnIndices); the parallel engine must agree with it
   // message for message. What a valid call returns is the reference's.
-  const spError = singleThreadedError(op, x, indicesArg, c.opts);
+  const spError = engineError(sp, op, x, indicesArg, c.opts);
   const want = spError ? undefined : referenceOf(c);
   const wantOk = want instanceof Error ? undefined : want;
   // Faults go only into calls that are otherwise valid, so the one expected message is unambiguous.
-  const fault = spError ? undefined : c.fault;
-  const outLayout = layouts(dims)[op.kind === 'layout' ? +(op.toChannelsLast === true) : +last];
+  const fault = spError || (c.fault === 'bad-indices' && !indicesArg?.data.length) ? undefined : c.fault;
+  if (fault === 'bad-indices' && indicesArg) {
+    // One index past the output plane, or negative (checked after the call's other arguments).
+    indicesArg.data = indicesArg.data.slice();
+    indicesArg.data[c.cf.data.length >> 1] = c.cf.data.length % 2 ? -1 : 1 << 30;
+  }
+  const outLayout = resultLayout(op, last);
 
   let xArg: unknown = x;
   if (fault === 'data-length') xArg = { ...x, data: new Float32Array(x.data.length + 1) };
@@ -187,20 +158,11 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
       if (fault) expect.fail(`${label}: accepted a call with fault ${fault}`);
       if (spError) expect.fail(`${label}: accepted a call the single-threaded engine rejects (${spError.message})`);
       if (!wantOk) expect.fail(`${label}: accepted a call the reference rejects (${(want as Error).message})`);
-      const r = s.value as { output?: ref.T & { layout: string }; indices?: ref.T<Int32Array> & { layout: string } } & ref.T & { layout: string };
+      const r = s.value as { output?: Tensor } & Tensor;
       const output = r.output ?? r;
       if (out) expect(output, `${label}: result is the out tensor`).toBe(out);
-      const back = <A extends Float32Array | Int32Array>(t: ref.T<A> & { layout: string }) => {
-        expect(t.layout, label).toBe(outLayout);
-        const copy = { data: t.data.slice() as A, shape: [...t.shape] };
-        return t.layout === layouts(dims)[1] ? ref.transposeNd(copy, dims, false) : copy;
-      };
-      const got = back(output);
-      expect(got.shape, label).toEqual(wantOk.output.shape);
-      if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, wantOk.output.data, label);
-      else expectCloseFloats(got.data, wantOk.output.data, label);
-      if (r.output && r.indices) expectSameInts(back(r.indices).data, wantOk.indices!.data, label);
-      if (c.input !== 'plain') for (const t of [output, r.indices]) if (t && !owned.includes(t as never)) (t as unknown as Tensor).dispose();
+      expectReferenceResult(op, last, r, wantOk, label);
+      if (c.input !== 'plain') for (const t of [output, (r as { indices?: Tensor }).indices]) if (t && !owned.includes(t as never)) t.dispose();
       return 'ok';
     } finally {
       for (const t of owned) if (!t.disposed) t.dispose();

@@ -39,6 +39,13 @@ export interface ParallelOptions {
  * trip to a worker costs ~50-60 µs.
  */
 export const DEFAULT_INLINE_BELOW = 2_500_000;
+/**
+ * Exports that return a value the operator needs at once (sizes, an index check) rather than
+ * write memory: they always run here, synchronously. Recording them like kernels would hand the
+ * operator `undefined` (maxUnpool's index check passed every index, and the scatter then wrote
+ * outside its output).
+ */
+const QUERIES = new Set(['heapBase', 'planBytes', 'simd', 'firstInvalidIndex_i32']);
 /** Items per worker for one large call (more would balance uneven load, but each costs a message round trip). */
 const ITEMS_PER_THREAD = 1;
 
@@ -112,7 +119,7 @@ export class ParallelEngine {
     const recorder: Record<string, unknown> = { memory: real.memory };
     for (const [name, value] of Object.entries(real)) {
       if (typeof value !== 'function') continue;
-      recorder[name] = name === 'heapBase' || name === 'planBytes' ? value : (...args: number[]) => this.#kernel(name, args);
+      recorder[name] = QUERIES.has(name) ? (...args: number[]) => this.#query(name, args) : (...args: number[]) => this.#kernel(name, args);
     }
     const defer: Defer = (run, kind) => {
       const job = this.#current?.job;
@@ -243,6 +250,12 @@ export class ParallelEngine {
 
   #assertOpen(what: string): void {
     if (this.#closed) throw new EngineClosedError(`before ${what}()`);
+  }
+
+  /** A query made by an operator: run now; it must not depend on work still in the workers. */
+  #query(fn: string, args: number[]): number {
+    if (this.#current?.job) throw new Error(`simdpool internal error: ${fn} called after ${this.#current.op}'s work went to the workers`);
+    return (this.#real as unknown as Record<string, (...a: number[]) => number>)[fn](...args);
   }
 
   /** A kernel call made by an operator: run it here, or queue it for the workers. */

@@ -1,9 +1,12 @@
-// Shared by the fuzz tests of both engines: plausible option values for any operator of the
-// registry, and the reference result of a call (test/reference/poolnd.ts) picked by the
-// operator's kind and reduction.
+// Shared by the fuzz tests of both engines and the server's load test: plausible option values
+// for any operator of the registry, input values and unpooling indices from a seed, the
+// reference result of a call (test/reference/poolnd.ts) picked by the operator's kind and
+// reduction, and the comparison of a result with it.
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { OperatorSpec } from '../../src/ops/registry';
 import * as ref from '../reference/poolnd';
+import { expectCloseFloats, expectSameFloats, expectSameInts } from './engine';
 
 export const sizes = (dims: number, min: number, max: number) =>
   fc.oneof(fc.integer({ min, max }), fc.array(fc.integer({ min, max }), { minLength: dims, maxLength: dims }));
@@ -60,6 +63,72 @@ export function referenceFor(
       case 'layout':
         return { output: x };
     }
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+
+/** Values from a seed: small integers and halves (exact averages), with NaN, ±0 and ±Infinity. */
+export function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = (s >>> 8) / 2 ** 24;
+    return u < 0.02 ? NaN : u < 0.03 ? -0 : u < 0.035 ? Infinity : u < 0.04 ? -Infinity : Math.floor((u - 0.5) * 18) / 2;
+  });
+}
+
+/** maxUnpool indices for x (channels-first) with kernelSize k: within the default output plane (in * k per axis). */
+export function unpoolIndices(x: ref.T, dims: number, k: number, seed: number): ref.T<Int32Array> {
+  const plane = prod(x.shape.slice(-dims)) * k ** dims;
+  let s = seed >>> 0;
+  return { data: Int32Array.from(x.data, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8) % plane), shape: [...x.shape] };
+}
+
+/** A channels-first tensor as a call passes it: channels-last when `last`, with its layout named. */
+export const inCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>, dims: number, last: boolean): ref.T<A> =>
+  last ? ref.transposeNd(t, dims, true) : { ...t, layout: ref.LAYOUTS[dims][0] };
+
+/** The layout of `op`'s result for an input that is channels-last or not. */
+export const resultLayout = (op: OperatorSpec, last: boolean): ref.Layout =>
+  ref.LAYOUTS[op.dims][op.kind === 'layout' ? +(op.toChannelsLast === true) : +last];
+
+/**
+ * A result (in the call's layout, `{ output, indices }` or one tensor) equals the reference's:
+ * bit for bit for max, unpooling and layout conversions, within tolerance for averages and Lp.
+ */
+export function expectReferenceResult(
+  op: OperatorSpec, last: boolean, result: unknown, want: { output: ref.T; indices?: ref.T<Int32Array> }, label: string,
+): void {
+  type Got<A extends Float32Array | Int32Array> = { data: A; shape: readonly number[]; layout: string };
+  const r = result as { output?: Got<Float32Array>; indices?: Got<Int32Array> } & Got<Float32Array>;
+  const dims = op.dims;
+  const back = <A extends Float32Array | Int32Array>(t: Got<A>) => {
+    expect(t.layout, `${label}: layout`).toBe(resultLayout(op, last));
+    const copy = { data: t.data.slice() as A, shape: [...t.shape] };
+    return t.layout === ref.LAYOUTS[dims][1] ? ref.transposeNd(copy, dims, false) : copy;
+  };
+  const got = back(r.output ?? r);
+  expect(got.shape, `${label}: shape`).toEqual(want.output.shape);
+  if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, want.output.data, label);
+  else expectCloseFloats(got.data, want.output.data, label);
+  if (r.indices) expectSameInts(back(r.indices).data, want.indices!.data, label);
+}
+
+/** Whether an error message names an argument or option of `op`, as the engine's do. */
+export function namesArgument(op: OperatorSpec, message: string): boolean {
+  return ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options].some((n) => new RegExp(`\\b${n}\\b`).test(message));
+}
+
+/** The error `engine` (the single-threaded one) throws for a call of `op`, if any. */
+export function engineError(engine: object, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): Error | undefined {
+  const method = (engine as Record<string, (...a: unknown[]) => unknown>)[op.name].bind(engine);
+  try {
+    if (op.kind === 'unpool') method(x, indices, opts);
+    else method(x, opts);
+    return undefined;
   } catch (e) {
     return e as Error;
   }
