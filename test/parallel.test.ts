@@ -190,7 +190,9 @@ describe('parallel engine as a service component', () => {
       const x = p.fromArray(new Float32Array(8 * 64 * 64 * 64).fill(1), [8, 64, 64, 64]);
       // A long call (49 taps per output, tens of ms per worker even on an idle machine), so the
       // worker is still running its part when terminate() lands, however loaded the machine is.
+      // Killed before it has begun its item, a worker fails nothing: the item runs elsewhere.
       const doomed = p.maxPool2d(x, { kernelSize: 7, stride: 1, padding: 3, dilation: 2 });
+      while (p.stats().runningWorkers < 2) await new Promise((r) => setTimeout(r, 1));
       await p.workers[0].terminate();
       await expect(doomed).rejects.toThrow(/worker thread 0 exited .* while running maxPool2d; that call failed, and the engine replaced the worker/);
       const again = await p.maxPool2d(x, { kernelSize: 2 });

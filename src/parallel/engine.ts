@@ -213,13 +213,14 @@ export class ParallelEngine {
   }
 
   /** Calls waiting for or running in workers, queue and worker state, counters. */
-  stats(): { pending: number; maxPending: number; queuedItems: number; readyWorkers: number; busyWorkers: number; inlineCalls: number; workerCalls: number; workersReplaced: number; itemsRequeued: number } {
+  stats(): { pending: number; maxPending: number; queuedItems: number; readyWorkers: number; busyWorkers: number; runningWorkers: number; inlineCalls: number; workerCalls: number; workersReplaced: number; itemsRequeued: number } {
     return {
       pending: this.#pending.size,
       maxPending: this.#maxPending,
       queuedItems: this.#pool.queued,
       readyWorkers: this.#pool.ready,
       busyWorkers: this.#pool.busy,
+      runningWorkers: this.#pool.running,
       inlineCalls: this.#inlineCalls,
       workerCalls: this.#workerCalls,
       workersReplaced: this.#pool.replaced,

@@ -89,6 +89,11 @@ export class WorkerPool {
     return this.slots.filter((s) => s.item).length;
   }
 
+  /** Workers that have begun the item they were sent (busy ones may not have read it yet). */
+  get running(): number {
+    return this.slots.filter((s) => s.item && Atomics.load(s.begun, 0) === s.sent).length;
+  }
+
   enqueue(item: Item): void {
     if (this.broken) {
       item.settle(this.broken);
