@@ -29,6 +29,7 @@ export type {
   NanOptions, OutputSize,
 } from './engine';
 export { Tensor } from './tensor';
+export { OutOfMemoryError } from './memory';
 export type { Layout, DType, TensorLike, PlainTensor } from './tensor';
 export type { PoolOptions, Size, Padding } from './ops/options';
 export type { MemoryStats } from './memory';

@@ -28,6 +28,19 @@ export interface MemoryStats {
   finalized: number;
 }
 
+/**
+ * Wasm memory cannot grow enough for an allocation: a RangeError, with fields that tell a
+ * service whether waiting may help (`bytes <= limit`: other calls may be holding the memory)
+ * or not (`bytes > limit`: it can never fit).
+ */
+export class OutOfMemoryError extends RangeError {
+  readonly code = 'ERR_SIMDPOOL_OUT_OF_MEMORY';
+  constructor(message: string, readonly bytes: number, readonly inUse: number, readonly limit: number) {
+    super(message);
+    this.name = 'OutOfMemoryError';
+  }
+}
+
 export class LinearMemory {
   readonly memory: WebAssembly.Memory;
   /** Free blocks, sorted by address, never adjacent (coalesced on free). */
@@ -36,7 +49,8 @@ export class LinearMemory {
   private inUse = 0;
   private finalized = 0;
 
-  constructor(memory: WebAssembly.Memory, heapBase: number) {
+  /** `maxBytes`: the memory's maximum size (a multiple of 64 KiB; the wasm memory's own maximum). */
+  constructor(memory: WebAssembly.Memory, heapBase: number, readonly maxBytes = MAX_MEMORY_BYTES) {
     this.memory = memory;
     const start = roundUp(heapBase + GUARD_BYTES, ALIGN);
     const end = memory.buffer.byteLength;
@@ -119,9 +133,10 @@ export class LinearMemory {
     const pages = Math.max(Math.ceil(needed / PAGE), Math.ceil(end / PAGE / 8));
     const minimum = Math.ceil(needed / PAGE);
     if (!this.tryGrow(pages) && !this.tryGrow(minimum)) {
-      throw new RangeError(
+      throw new OutOfMemoryError(
         `${what} needs ${bytes} bytes, but wasm memory cannot grow beyond ${end} bytes ` +
-          `(${this.inUse} in use; the limit is 4 GiB)`,
+          `(${this.inUse} in use; the limit is ${this.maxBytes === MAX_MEMORY_BYTES ? '4 GiB' : `${this.maxBytes} bytes`})`,
+        bytes, this.inUse, this.maxBytes,
       );
     }
     const newEnd = this.memory.buffer.byteLength;
@@ -132,7 +147,7 @@ export class LinearMemory {
 
   private tryGrow(pages: number): boolean {
     const current = this.memory.buffer.byteLength / PAGE;
-    if (current + pages > MAX_MEMORY_BYTES / PAGE) return false;
+    if (current + pages > this.maxBytes / PAGE) return false;
     try {
       this.memory.grow(pages);
       return true;

@@ -41,12 +41,13 @@ export async function initParallel(options: ParallelOptions = {}): Promise<Paral
     await pool.close(e as Error);
     throw e;
   }
-  return new ParallelEngine(kernels, new PinnedMemory(memory, kernels.heapBase()), pool, { inlineBelow, maxPending });
+  return new ParallelEngine(kernels, new PinnedMemory(memory, kernels.heapBase(), Math.floor(maxBytes / PAGE) * PAGE), pool, { inlineBelow, maxPending });
 }
 
 export { ParallelEngine, QueueFullError, EngineClosedError, DEFAULT_INLINE_BELOW } from './parallel/engine';
 export type { ParallelOptions } from './parallel/engine';
 export { Tensor } from './tensor';
+export { OutOfMemoryError } from './memory';
 export type { Input, Output, IndicesOutput, MaxPoolOptions, AvgPoolOptions, OutOptions } from './engine';
 export type { Layout, DType, TensorLike, PlainTensor } from './tensor';
 export { OPERATORS } from './ops/registry';

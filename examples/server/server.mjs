@@ -2,18 +2,25 @@
 //
 //   node examples/server/server.mjs [--port 8080] [--host 127.0.0.1] [--threads N]
 //
-// POST /v1/<op> where <op> is maxPool2d, avgPool2d, globalMaxPool2d, globalAvgPool2d, toNHWC
-// or toNCHW. Two body formats:
+//   [--max-body BYTES] [--max-result BYTES] [--max-memory BYTES] [--request-timeout MS]
+//
+// POST /v1/<op> where <op> is any operator of the registry (maxPool2d, avgPool2d, adaptiveAvgPool1d,
+// globalMaxPool3d, toNHWC, maxUnpool2d, ...). Two body formats:
 //   * Content-Type: application/octet-stream — little-endian float32 values; the shape in the
 //     query (?shape=1,3,224,224) or an X-Shape header; layout in ?layout= / X-Layout; options
 //     as query parameters (?kernelSize=3&stride=2&padding=1&ceilMode=true, pairs as "3,2") or
 //     as JSON in an X-Options header. Answer: float32 bytes, X-Shape and X-Layout headers.
 //   * Content-Type: application/json — {"data": [...], "shape": [...], "layout"?, "options"?};
 //     NaN and ±Infinity may be written as the strings "NaN", "Infinity", "-Infinity". Answer:
-//     {"data", "shape", "layout"} (plus "indices" with returnIndices), same encoding.
-// Errors are JSON {"error": message} with 400 (bad tensor or options), 404, 405, 411, 413
-// (body over the limit), 415 (other content types), 503 (engine queue full; Retry-After: 1).
-import { createServer } from 'node:http';
+//     {"data", "shape", "layout"} (plus "indices" with returnIndices), same encoding, and -0 as
+//     "-0" (JSON.stringify would write 0: results keep the sign of zero, as PyTorch's do).
+//     maxUnpool* takes the indices as "indices": [...] (int32, the shape of x); JSON only.
+// Errors are JSON {"error": message} with 400 (bad request, tensor or options; a result over
+// --max-result bytes), 404, 405, 408 (body not received within --request-timeout), 411, 413
+// (body over the limit; a call that cannot fit in --max-memory even alone), 415 (other content
+// types), 503 with Retry-After: 1 (engine queue full, or memory held by other calls).
+// JSON bodies are meant for small tensors: parsing one costs far more than its binary form.
+import { STATUS_CODES, createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { initParallel, OPERATORS } from 'simdpool/parallel';
 
@@ -27,14 +34,36 @@ export class HttpError extends Error {
   }
 }
 
+/** The HTTP status for an error of a request. */
+function statusOf(e) {
+  if (e instanceof HttpError) return e.status;
+  switch (e?.code) {
+    case 'ERR_SIMDPOOL_QUEUE_FULL': case 'ERR_SIMDPOOL_CLOSED': return 503;
+    // Memory held by other calls frees up; an allocation larger than the whole memory never fits.
+    case 'ERR_SIMDPOOL_OUT_OF_MEMORY': return e.bytes > e.limit ? 413 : 503;
+  }
+  return e instanceof TypeError || e instanceof RangeError ? 400 : 500;
+}
+
+/** Malformed HTTP (Node's parser errors): status and what to tell the client. */
+function clientErrorStatus(err) {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  if (err.code === 'HPE_HEADER_OVERFLOW') return 431;
+  return 400;
+}
+
 /**
  * The request handler. `engine`: a ParallelEngine (or anything with the same async operators);
- * `maxBodyBytes`: largest binary body (JSON bodies may be JSON_LIMIT_FACTOR times larger).
+ * `maxBodyBytes`: largest binary body (JSON bodies may be JSON_LIMIT_FACTOR times larger);
+ * `maxResultBytes`: largest result (output and indices) sent back; `requestTimeoutMs`: time to
+ * receive a whole request, after which it is answered 408 and the connection closed.
  */
-export function createPoolServer({ engine, maxBodyBytes = 64 << 20 }) {
-  const server = createServer((req, res) => {
-    handle(engine, maxBodyBytes, req, res).catch((e) => {
-      const status = e instanceof HttpError ? e.status : e?.code === 'ERR_SIMDPOOL_QUEUE_FULL' ? 503 : e instanceof TypeError || e instanceof RangeError ? 400 : 500;
+export function createPoolServer({ engine, maxBodyBytes = 64 << 20, maxResultBytes = maxBodyBytes, requestTimeoutMs = 30_000 }) {
+  // Node checks request timeouts every connectionsCheckingInterval (default 30 s).
+  const options = { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, requestTimeoutMs / 4)) };
+  const server = createServer(options, (req, res) => {
+    handle(engine, { maxBodyBytes, maxResultBytes }, req, res).catch((e) => {
+      const status = statusOf(e);
       const headers = { 'content-type': 'application/json', ...(e instanceof HttpError ? e.headers : {}) };
       if (status === 503) headers['retry-after'] = '1';
       if (status === 413 || status === 411) headers.connection = 'close';
@@ -48,13 +77,22 @@ export function createPoolServer({ engine, maxBodyBytes = 64 << 20 }) {
     });
   });
   server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = clientErrorStatus(err);
+    const body = JSON.stringify({
+      error: status === 408 ? `the request was not received within ${requestTimeoutMs} ms`
+        : err.code === 'HPE_INVALID_EOF_STATE' ? 'the request ended before its whole body was received (shorter than its Content-Length?)'
+        : `malformed HTTP request (${err.code ?? 'error'}): ${err.message}`,
+    });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return server;
 }
 
-async function handle(engine, maxBodyBytes, req, res) {
+async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...engine.stats?.() }));
@@ -71,10 +109,12 @@ async function handle(engine, maxBodyBytes, req, res) {
   if (!isJson && type !== 'application/octet-stream') {
     throw new HttpError(415, `Content-Type must be application/octet-stream (float32 values) or application/json, got ${JSON.stringify(type || '(none)')}`);
   }
+  const spec = OPERATORS[op];
+  if (spec.kind === 'unpool' && !isJson) throw new HttpError(400, `${op} needs the JSON format, with the indices as "indices"`);
   const limit = isJson ? maxBodyBytes * JSON_LIMIT_FACTOR : maxBodyBytes;
   const body = await readBody(req, limit);
 
-  let x, options;
+  let x, options, indices;
   if (isJson) {
     let doc;
     try {
@@ -88,6 +128,15 @@ async function handle(engine, maxBodyBytes, req, res) {
     for (let i = 0; i < data.length; i++) data[i] = decodeNumber(doc.data[i], i);
     x = { data, shape: doc.shape, layout: doc.layout };
     options = doc.options;
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+      throw new HttpError(400, `JSON body: "options" must be an object, got ${JSON.stringify(options)}`);
+    }
+    if (spec.kind === 'unpool') {
+      if (!Array.isArray(doc.indices) || !doc.indices.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
+        throw new HttpError(400, `JSON body: ${op} needs "indices", an array of int32 values (the shape of x)`);
+      }
+      indices = { data: Int32Array.from(doc.indices), shape: doc.shape, layout: doc.layout };
+    }
   } else {
     if (body.length % 4 !== 0) throw new HttpError(400, `binary body must be float32 values (a multiple of 4 bytes), got ${body.length} bytes`);
     const shapeText = url.searchParams.get('shape') ?? req.headers['x-shape'];
@@ -99,16 +148,19 @@ async function handle(engine, maxBodyBytes, req, res) {
     x = { data, shape, layout: url.searchParams.get('layout') ?? req.headers['x-layout'] ?? undefined };
     options = readQueryOptions(url.searchParams, req.headers['x-options']);
   }
-  const spec = OPERATORS[op];
   if (spec.kind !== 'pool' && options !== undefined && Object.keys(options).length === 0) options = undefined;
-  const result = await engine.run(op, x, options);
+  if (!isJson && options?.returnIndices === true) throw new HttpError(400, 'returnIndices needs the JSON format');
+  const result = await (spec.kind === 'unpool' ? engine.run(op, x, indices, options) : engine.run(op, x, options));
   const output = result.output ?? result;
+  const resultBytes = output.data.byteLength + (result.indices?.data.byteLength ?? 0);
+  if (resultBytes > maxResultBytes) {
+    throw new HttpError(400, `the result (shape ${JSON.stringify(output.shape)}, ${resultBytes} bytes) is over this server's limit of ${maxResultBytes} bytes`);
+  }
   if (isJson) {
     const doc = { data: Array.from(output.data, encodeNumber), shape: output.shape, layout: output.layout };
     if (result.indices) doc.indices = Array.from(result.indices.data);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc));
   } else {
-    if (result.indices) throw new HttpError(400, 'returnIndices needs the JSON format');
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
       'x-shape': output.shape.join(','),
@@ -146,7 +198,7 @@ function parseList(text, name) {
   return parts.map(Number);
 }
 
-const BOOLEAN_OPTIONS = new Set(['ceilMode', 'returnIndices', 'countIncludePad']);
+const BOOLEAN_OPTIONS = new Set(['ceilMode', 'returnIndices', 'countIncludePad', 'includeBatchInIndex']);
 
 /** Options from query parameters (numbers, "a,b" pairs, true/false, 'same'/'valid') or X-Options JSON. */
 function readQueryOptions(params, header) {
@@ -156,6 +208,9 @@ function readQueryOptions(params, header) {
       options = JSON.parse(header);
     } catch (e) {
       throw new HttpError(400, `X-Options header is not valid JSON: ${e.message}`);
+    }
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new HttpError(400, `X-Options header must be a JSON object, got ${header}`);
     }
   }
   for (const [key, value] of params) {
@@ -178,10 +233,12 @@ function decodeNumber(v, i) {
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
-  throw new HttpError(400, `JSON body: data[${i}] must be a number (or "NaN", "Infinity", "-Infinity"), got ${JSON.stringify(v)}`);
+  if (v === '-0') return -0;
+  throw new HttpError(400, `JSON body: data[${i}] must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
 }
 
 function encodeNumber(v) {
+  if (Object.is(v, -0)) return '-0';
   return Number.isFinite(v) ? v : String(v);
 }
 
@@ -192,8 +249,12 @@ function arg(name, fallback) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const threads = arg('threads') === undefined ? undefined : Number(arg('threads'));
-  const engine = await initParallel({ threads });
-  const server = createPoolServer({ engine, maxBodyBytes: Number(arg('max-body', 64 << 20)) });
+  // A bounded shared memory: one request cannot take the machine's RAM (up to 4 GiB).
+  const engine = await initParallel({ threads, maxMemoryBytes: Number(arg('max-memory', 1 << 30)) });
+  const maxBodyBytes = Number(arg('max-body', 64 << 20));
+  const server = createPoolServer({
+    engine, maxBodyBytes, maxResultBytes: Number(arg('max-result', maxBodyBytes)), requestTimeoutMs: Number(arg('request-timeout', 30_000)),
+  });
   const port = Number(arg('port', process.env.PORT ?? 8080));
   server.listen(port, arg('host', '127.0.0.1'), () => {
     const a = server.address();

@@ -1,0 +1,243 @@
+// examples/server under a bounded load test: a few hundred random requests, 16 in flight at a
+// time, valid ones for every operator of the registry (binary and JSON bodies, options in the
+// query, an X-Options header or the JSON) mixed with invalid ones (bad JSON, wrong shapes, huge
+// sizes and results, wrong content types, oversized, truncated and stalled bodies, garbage HTTP).
+// Every answer is a correct result (checked against the reference) or a 4xx with a clear JSON
+// message; never a 5xx, a dropped connection or a hang; the server still answers afterwards.
+import fc from 'fast-check';
+import type { Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initParallel, type ParallelEngine } from '../dist/parallel.js';
+import type { Engine } from '../dist/index.js';
+import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
+import * as ref from './reference/poolnd';
+import { getEngine } from './support/engine';
+import { engineError, expectReferenceResult, inCallLayout, optionValue, referenceFor, unpoolIndices, values } from './support/operator-cases';
+// @ts-expect-error plain JavaScript example
+import { createPoolServer } from '../examples/server/server.mjs';
+
+const OPS = Object.values(OPERATORS) as OperatorSpec[];
+const MAX_BODY = 256 << 10;
+const MAX_RESULT = 256 << 10;
+const MAX_MEMORY = 64 << 20;
+const REQUEST_TIMEOUT_MS = 1000;
+const CONCURRENCY = 16;
+
+let sp: Engine;
+let engine: ParallelEngine;
+let server: Server;
+let port: number;
+beforeAll(async () => {
+  sp = await getEngine();
+  engine = await initParallel({ threads: 2, inlineBelow: 2000, maxMemoryBytes: MAX_MEMORY });
+  server = createPoolServer({ engine, maxBodyBytes: MAX_BODY, maxResultBytes: MAX_RESULT, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await engine?.close();
+});
+
+/** One request and what its answer must be. */
+interface Req {
+  name: string;
+  /** Sent with fetch, or as raw bytes on a socket (half-closed after them unless `stall`). */
+  path?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  raw?: string;
+  stall?: boolean;
+  /** A result to compare with the reference, or a 4xx status and a message pattern. */
+  expect: { ok: { op: OperatorSpec; last: boolean; want: { output: ref.T; indices?: ref.T<Int32Array> }; json: boolean } } | { status: number; error: RegExp };
+}
+
+const enc = (v: number) => (Object.is(v, -0) || !Number.isFinite(v) ? String(Object.is(v, -0) ? '-0' : v) : v);
+const qs = (opts: Record<string, unknown>) =>
+  Object.entries(opts).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v))}`).join('&');
+/** Whether options survive the query-string form (numbers, booleans, strings, arrays of numbers). */
+const queryable = (opts: Record<string, unknown>) =>
+  Object.values(opts).every((v) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) || (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'number')));
+
+/** A random valid-looking request for `op` (what the engine makes of it decides the answer). */
+const validRequest = (op: OperatorSpec): fc.Arbitrary<Req> => {
+  const names = op.options.filter((n) => n !== 'out' && n !== 'outIndices');
+  const opts = op.kind === 'unpool'
+    ? fc.record({ kernelSize: fc.integer({ min: 1, max: 3 }) })
+    : fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), { requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize') });
+  const maxSide = { 1: 40, 2: 12, 3: 5 }[op.dims]!;
+  return fc.record({
+    opts,
+    last: fc.boolean(),
+    layoutGiven: fc.boolean(),
+    n: fc.integer({ min: 1, max: 2 }),
+    c: fc.integer({ min: 1, max: 4 }),
+    spatial: fc.array(fc.integer({ min: 1, max: maxSide }), { minLength: op.dims, maxLength: op.dims }),
+    seed: fc.integer(),
+    json: op.kind === 'unpool' ? fc.constant(true) : fc.boolean(),
+    where: fc.constantFrom('query', 'header'),
+  }).map((r): Req => {
+    const cf = { data: values(r.n * r.c * r.spatial.reduce((a, b) => a * b, 1), r.seed), shape: [r.n, r.c, ...r.spatial] };
+    const x = inCallLayout(cf, op.dims, r.last);
+    const layout = r.layoutGiven || r.last ? x.layout : undefined;
+    const o = { ...r.opts } as Record<string, unknown>;
+    const indices = op.kind === 'unpool' ? unpoolIndices(cf, op.dims, o.kernelSize as number, r.seed) : undefined;
+    const indicesArg = indices ? inCallLayout(indices, op.dims, r.last) : undefined;
+    // What the server hands the engine: options as sent; {} for operators without required options is "no options".
+    const sent = op.kind !== 'pool' && Object.keys(o).length === 0 ? undefined : o;
+    const error = engineError(sp, op, { data: x.data, shape: x.shape, layout }, indicesArg, sent);
+    const want = error ? undefined : referenceFor(op, cf, o, indices);
+    const name = `${op.name} ${r.json ? 'json' : `binary/${r.where}`} ${JSON.stringify(x.shape)} ${layout ?? ''} ${JSON.stringify(o)}`;
+    // The server refuses indices over binary before the engine sees the call.
+    const expected: Req['expect'] = !r.json && o.returnIndices === true ? { status: 400, error: /returnIndices needs the JSON format/ }
+      : error ? { status: 400, error: new RegExp(`^${escape(error.message)}$`) }
+      : want instanceof Error ? { status: 0, error: new RegExp(`the reference rejects it: ${escape(want.message)}`) } // cannot happen if the engine is right
+      : { ok: { op, last: r.last, want: want!, json: r.json } };
+    if (r.json) {
+      const doc = { data: Array.from(x.data, enc), shape: x.shape, layout, options: o, indices: indicesArg ? Array.from(indicesArg.data) : undefined };
+      return { name, path: `/v1/${op.name}`, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(doc)), expect: expected };
+    }
+    const inQuery = r.where === 'query' && queryable(o);
+    const query = [`shape=${x.shape.join(',')}`, layout ? `layout=${layout}` : '', inQuery ? qs(o) : ''].filter(Boolean).join('&');
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (!inQuery) headers['x-options'] = JSON.stringify(o);
+    return { name, path: `/v1/${op.name}?${query}`, headers, body: Buffer.from(x.data.buffer), expect: expected };
+  });
+};
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const JSON_TYPE = { 'content-type': 'application/json' };
+const BINARY = { 'content-type': 'application/octet-stream' };
+const f32 = (n: number) => Buffer.from(new Float32Array(n).buffer);
+const head = (path: string, headers: string, body: string) => `POST ${path} HTTP/1.1\r\nhost: x\r\n${headers}content-length: ${body.length + 40}\r\n\r\n${body}`;
+
+/** Requests that must be refused, each with its status and message. */
+const INVALID: Req[] = [
+  { name: 'truncated JSON', path: '/v1/maxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2'), expect: { status: 400, error: /body is not valid JSON/ } },
+  { name: 'JSON array body', path: '/v1/maxPool2d', headers: JSON_TYPE, body: Buffer.from('[1, 2]'), expect: { status: 400, error: /JSON body must be an object/ } },
+  { name: 'empty JSON body', path: '/v1/avgPool1d', headers: JSON_TYPE, body: Buffer.alloc(0), expect: { status: 400, error: /body is not valid JSON/ } },
+  { name: 'data not an array', path: '/v1/maxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": "1,2", "shape": [1,1,1,2]}'), expect: { status: 400, error: /"data" must be an array of numbers/ } },
+  { name: 'a bad number', path: '/v1/maxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, {}], "shape": [1,1,1,2]}'), expect: { status: 400, error: /data\[1\] must be a number/ } },
+  { name: 'options null', path: '/v1/globalAvgPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1], "shape": [1,1,1,1], "options": null}'), expect: { status: 400, error: /"options" must be an object, got null/ } },
+  { name: 'options a number', path: '/v1/maxPool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1], "shape": [1,1,1], "options": 5}'), expect: { status: 400, error: /"options" must be an object, got 5/ } },
+  { name: 'shape mismatch', path: '/v1/maxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2, 3], "shape": [1,1,2,2], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /^maxPool2d: x\.data has 3 elements but x\.shape \[1, 1, 2, 2\] needs 4$/ } },
+  { name: 'shape not an array', path: '/v1/avgPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1], "shape": "1,1,1,1", "options": {"kernelSize": 1}}'), expect: { status: 400, error: /^avgPool2d: x\.shape must be an array of sizes/ } },
+  { name: 'wrong rank', path: '/v1/maxPool3d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2, 3, 4], "shape": [2,2], "options": {"kernelSize": 1}}'), expect: { status: 400, error: /^maxPool3d: x/ } },
+  { name: 'unknown option', path: '/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&bogus=1', headers: BINARY, body: f32(4), expect: { status: 400, error: /^maxPool2d: unknown option "bogus"/ } },
+  { name: 'binary shape mismatch', path: '/v1/avgPool2d?shape=1,1,3,3&kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /^avgPool2d: x\.data has 4 elements but x\.shape \[1, 1, 3, 3\] needs 9$/ } },
+  { name: 'huge shape', path: '/v1/maxPool2d?shape=65536,65536,65536,65536&kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /^maxPool2d: x\.data has 4 elements/ } },
+  { name: 'shape not integers', path: '/v1/maxPool2d?shape=1,1,2,2.5&kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /shape must be comma-separated non-negative integers/ } },
+  { name: 'no shape', path: '/v1/maxPool2d?kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /needs a shape/ } },
+  { name: 'odd byte count', path: '/v1/maxPool2d?shape=1,1,1,1&kernelSize=1', headers: BINARY, body: Buffer.alloc(7), expect: { status: 400, error: /multiple of 4 bytes/ } },
+  { name: 'huge kernel', path: '/v1/maxPool2d?shape=1,1,2,2&kernelSize=1000000000', headers: BINARY, body: f32(4), expect: { status: 400, error: /^maxPool2d: / } },
+  { name: 'negative stride', path: '/v1/avgPool1d?shape=1,1,4&kernelSize=2&stride=-1', headers: BINARY, body: f32(4), expect: { status: 400, error: /^avgPool1d: stride/ } },
+  { name: 'X-Options not an object', path: '/v1/maxPool2d?shape=1,1,2,2', headers: { ...BINARY, 'x-options': '[2]' }, body: f32(4), expect: { status: 400, error: /X-Options header must be a JSON object/ } },
+  { name: 'X-Options not JSON', path: '/v1/maxPool2d?shape=1,1,2,2', headers: { ...BINARY, 'x-options': '{kernelSize: 2}' }, body: f32(4), expect: { status: 400, error: /X-Options header is not valid JSON/ } },
+  { name: 'boolean option not a boolean', path: '/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&ceilMode=1', headers: BINARY, body: f32(4), expect: { status: 400, error: /ceilMode must be true or false/ } },
+  { name: 'indices over binary', path: '/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&returnIndices=true', headers: BINARY, body: f32(4), expect: { status: 400, error: /returnIndices needs the JSON format/ } },
+  { name: 'unpool over binary', path: '/v1/maxUnpool2d?shape=1,1,2,2&kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /maxUnpool2d needs the JSON format/ } },
+  { name: 'unpool without indices', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /maxUnpool1d needs "indices"/ } },
+  { name: 'unpool index out of range', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 99], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /^maxUnpool1d: indices/ } },
+  // A result of 320 MB: more than the whole engine memory (64 MiB) can ever hold.
+  { name: 'result over the memory limit', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1], "options": {"kernelSize": 40000000}}'), expect: { status: 413, error: /^maxUnpool1d: out needs 320000000 bytes, but wasm memory cannot grow beyond \d+ bytes \(\d+ in use; the limit is 67108864 bytes\)$/ } },
+  // A result of 4 GiB and more: refused before any allocation.
+  { name: 'result over 4 GiB', path: '/v1/adaptiveMaxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1], "shape": [1,1,1,1], "options": {"outputSize": [65536, 65536]}}'), expect: { status: 400, error: /^adaptiveMaxPool2d: the output .* more than wasm memory can hold/ } },
+  // A result that fits in memory but not in a response (280 KB > 256 KiB).
+  { name: 'result over the response limit', path: '/v1/adaptiveMaxPool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2, 3, 4], "shape": [1,1,4], "options": {"outputSize": 70000}}'), expect: { status: 400, error: /the result \(shape \[1,1,70000\], 280000 bytes\) is over this server's limit of 262144 bytes/ } },
+  { name: 'body over the limit', path: '/v1/maxPool2d?shape=1,1,256,257&kernelSize=2', headers: BINARY, body: f32(256 * 257), expect: { status: 413, error: /over the limit of 262144 bytes/ } },
+  { name: 'text/plain', path: '/v1/maxPool2d', headers: { 'content-type': 'text/plain' }, body: Buffer.from('1 2 3 4'), expect: { status: 415, error: /Content-Type must be/ } },
+  { name: 'no content type', path: '/v1/maxPool2d', headers: {}, body: Buffer.from('x'), expect: { status: 415, error: /got "\(none\)"/ } },
+  { name: 'unknown operator', path: '/v1/conv2d', headers: JSON_TYPE, body: Buffer.from('{}'), expect: { status: 404, error: /unknown operator "conv2d"/ } },
+  { name: 'inherited property as operator', path: '/v1/constructor', headers: JSON_TYPE, body: Buffer.from('{}'), expect: { status: 404, error: /unknown operator "constructor"/ } },
+  { name: 'no route', path: '/v2/maxPool2d', headers: JSON_TYPE, body: Buffer.from('{}'), expect: { status: 404, error: /no route/ } },
+  { name: 'GET', path: '/v1/maxPool2d', method: 'GET', expect: { status: 405, error: /use POST/ } },
+  { name: 'truncated body', raw: head('/v1/maxPool2d', 'content-type: application/json\r\n', '{"data": [1, 2'), expect: { status: 400, error: /ended before its whole body was received/ } },
+  { name: 'stalled body', raw: head('/v1/avgPool2d', 'content-type: application/octet-stream\r\n', 'abcd'), stall: true, expect: { status: 408, error: /not received within 1000 ms/ } },
+  { name: 'garbage', raw: 'HELLO THERE\r\n\r\n', expect: { status: 400, error: /malformed HTTP request/ } },
+  { name: 'bad header', raw: 'POST /v1/maxPool2d HTTP/1.1\r\nhost x\r\n\r\n', expect: { status: 400, error: /malformed HTTP request/ } },
+];
+
+const request = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...OPS).chain(validRequest) },
+  { weight: 1, arbitrary: fc.constantFrom(...INVALID) },
+);
+
+/** Send a request with fetch, or raw on a socket; the answer's status and body. */
+async function send(r: Req): Promise<{ status: number; headers: Headers | Map<string, string>; body: Buffer }> {
+  if (r.raw === undefined) {
+    const res = await fetch(`http://127.0.0.1:${port}${r.path}`, { method: r.method ?? 'POST', headers: r.headers, body: r.method === 'GET' ? undefined : r.body });
+    return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+  }
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(r.raw!);
+      if (!r.stall) socket.end();
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (d) => chunks.push(d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const m = /^HTTP\/1\.1 (\d+) [^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(text);
+      if (!m) return reject(new Error(`not an HTTP answer: ${JSON.stringify(text)}`));
+      const headers = new Map(m[2].split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
+      resolve({ status: Number(m[1]), headers, body: Buffer.from(m[3], 'latin1') });
+    });
+  });
+}
+
+async function check(r: Req): Promise<number> {
+  const { status, headers, body } = await send(r);
+  if ('status' in r.expect) {
+    expect(headers.get('content-type'), r.name).toBe('application/json');
+    const doc = JSON.parse(body.toString());
+    expect({ status, error: doc.error }, r.name).toEqual({ status: r.expect.status, error: expect.stringMatching(r.expect.error) });
+    return status;
+  }
+  const { op, last, want, json } = r.expect.ok;
+  if (status !== 200) expect.fail(`${r.name}: answered ${status} ${body.toString()}`);
+  if (json) {
+    const doc = JSON.parse(body.toString());
+    const decode = (a: unknown[]) => Float32Array.from(a, (v) => (typeof v === 'string' ? Number(v) : (v as number)));
+    const output = { data: decode(doc.data), shape: doc.shape, layout: doc.layout };
+    const result = doc.indices ? { output, indices: { data: Int32Array.from(doc.indices), shape: doc.shape, layout: doc.layout } } : output;
+    expectReferenceResult(op, last, result, want, r.name);
+  } else {
+    const data = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.length));
+    expectReferenceResult(op, last, { data, shape: headers.get('x-shape')!.split(',').filter(Boolean).map(Number), layout: headers.get('x-layout') }, want, r.name);
+  }
+  return status;
+}
+
+describe('examples/server under a bounded load test', () => {
+  it('answers every request correctly or with a clear 4xx, and stays up', async () => {
+    const statuses = new Map<number, number>();
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 150, maxLength: 150 }), async (requests) => {
+        // Every invalid request at least once per run, the rest random; CONCURRENCY in flight.
+        const queue = [...INVALID, ...requests];
+        const lane = async () => {
+          for (let r = queue.shift(); r; r = queue.shift()) {
+            const status = await check(r);
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            seen.add(r.name);
+          }
+        };
+        await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+      }),
+      { numRuns: 2, endOnFailure: true },
+    );
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(2 * (150 + INVALID.length));
+    // Most random requests are valid and were answered with a checked result.
+    expect(statuses.get(200)).toBeGreaterThan(100);
+    expect(INVALID.every((r) => seen.has(r.name))).toBe(true);
+    // Still up and idle: health answers, nothing pending, and a last call is right.
+    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    expect(health).toMatchObject({ ok: true, pending: 0 });
+    const x = { data: values(2 * 3 * 8 * 8, 3), shape: [2, 3, 8, 8] };
+    await check({ name: 'after', path: '/v1/maxPool2d?shape=2,3,8,8&kernelSize=2', headers: BINARY, body: Buffer.from(x.data.buffer), expect: { ok: { op: OPERATORS.maxPool2d as OperatorSpec, last: false, want: referenceFor(OPERATORS.maxPool2d as OperatorSpec, x, { kernelSize: 2 }) as { output: ref.T }, json: false } } });
+  });
+});
