@@ -272,33 +272,57 @@ export function avgPoolBackwardChannels_f32(plan: Plan, grad: usize, gradIn: usi
  * out = (sign(A) * relu(|A|) * k) ^ (1/p) with A = avg_pool(x^p) and k the kernel's size, so
  * (in its order of operations) the window's gradient is (grad * ((1/p) * C^(1/p - 1))) * k with
  * C = A * k, and 0 where A == 0 (relu's gradient masks the infinite power there).
- * `a` holds A on entry and the weights on return.
+ * `a` holds A; `power` holds C^|1/p - 1| (powElements_f32), inverted here when 1/p - 1 < 0
+ * (ignored when it is 0); the weights are written over `power`.
  */
-export function lpPoolBackwardWeights_f32(grad: usize, a: usize, length: i32, kernelSize: f32, normType: f64): void {
-  const inverse = <f32>(1 / normType);
-  const exponent = 1 / normType - 1;
-  for (let i = 0; i < length; i++) {
-    const at = <usize>i << 2;
-    const A = load<f32>(a + at);
-    const C = A * kernelSize;
-    const w = (load<f32>(grad + at) * (inverse * <f32>Math.pow(<f64>C, exponent))) * kernelSize;
-    store<f32>(a + at, A == 0 ? 0 : w);
-  }
-}
-
-/** Lp pooling, the power's backward: gradIn[i] *= p * x[i]^(p-1) (x*2 for p = 2, as PyTorch). */
-export function lpPoolBackwardInput_f32(gradIn: usize, x: usize, length: i32, normType: f64): void {
-  const p = <f32>normType;
+export function lpPoolBackwardWeights_f32(grad: usize, a: usize, power: usize, length: i32, kernelSize: f32, normType: f32, invert: i32): void {
+  const inverse = <f32>(1 / <f64>normType);
+  const exponentZero = normType == 1;
   let i = 0;
-  if (ASC_FEATURE_SIMD && normType == 2) {
-    const two = f32x4.splat(2);
+  if (ASC_FEATURE_SIMD) {
+    const inv = f32x4.splat(inverse);
+    const k = f32x4.splat(kernelSize);
+    const one = f32x4.splat(1);
+    const zero = f32x4.splat(0);
     for (; i + 4 <= length; i += 4) {
       const at = <usize>i << 2;
-      v128.store(gradIn + at, f32x4.mul(v128.load(gradIn + at), f32x4.mul(two, v128.load(x + at))));
+      let t = exponentZero ? one : v128.load(power + at);
+      if (invert) t = f32x4.div(one, t);
+      const w = f32x4.mul(f32x4.mul(v128.load(grad + at), f32x4.mul(inv, t)), k);
+      v128.store(power + at, v128.bitselect(zero, w, f32x4.eq(v128.load(a + at), zero)));
     }
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    store<f32>(gradIn + at, load<f32>(gradIn + at) * (p * <f32>Math.pow(<f64>load<f32>(x + at), normType - 1)));
+    let t: f32 = exponentZero ? 1 : load<f32>(power + at);
+    if (invert) t = 1 / t;
+    const w = (load<f32>(grad + at) * (inverse * t)) * kernelSize;
+    store<f32>(power + at, load<f32>(a + at) == 0 ? 0 : w);
+  }
+}
+
+/**
+ * Lp pooling, the power's backward: gradIn[i] *= p * x[i]^(p-1), with `power` holding
+ * x^|p-1| (powElements_f32), inverted when p < 1 and ignored when p == 1; for p = 2 it is x
+ * itself (PyTorch's x.pow(1) is x).
+ */
+export function lpPoolBackwardInput_f32(gradIn: usize, power: usize, length: i32, normType: f32, invert: i32): void {
+  const exponentZero = normType == 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const p = f32x4.splat(normType);
+    const one = f32x4.splat(1);
+    for (; i + 4 <= length; i += 4) {
+      const at = <usize>i << 2;
+      let t = exponentZero ? one : v128.load(power + at);
+      if (invert) t = f32x4.div(one, t);
+      v128.store(gradIn + at, f32x4.mul(v128.load(gradIn + at), f32x4.mul(p, t)));
+    }
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    let t: f32 = exponentZero ? 1 : load<f32>(power + at);
+    if (invert) t = 1 / t;
+    store<f32>(gradIn + at, load<f32>(gradIn + at) * (normType * t));
   }
 }

@@ -207,7 +207,7 @@ md.push('- simdpool resident: gradOutput (and for max the forward indices) in wa
 md.push('- simdpool end-to-end: plain Float32Arrays in, a new Float32Array out.');
 md.push(`- tfjs-wasm ${tfFailed ? `skipped: ${tfFailed}` : 'resident: `tf.engine().runKernel(\'MaxPoolGrad\' | \'AvgPoolGrad\', ...)` on tensors already on the backend (NHWC), + dispose; single thread (setThreadsCount(1))'}. Its AvgPoolGrad always divides by the full kernel size, so the average cases use countIncludePad: true.`);
 if (results.some(({ c, rows }) => c.op === 'max' && rows['tfjs-wasm-res']?.check.status === 'MISMATCH')) {
-  md.push("- **MISMATCH** on max: tfjs-backend-wasm 4.22's MaxPoolGrad gives no gradient to a window whose maximum is negative (as its MaxPool3D, its running maximum starts at FLT_MIN, not -Infinity): on a 4×4 input with k2s2 and negated values it returns the gradient of one window of four where tfjs-backend-cpu returns all four (checked by hand with bench/backward.mjs's inputs). The JS loops agree with simdpool exactly.");
+  md.push("- **MISMATCH** on max: tfjs-backend-wasm 4.22's MaxPoolGrad gives no gradient to a window whose maximum is negative (as its MaxPool3D, its running maximum starts at FLT_MIN, not -Infinity): on a 4×4 input with k2s2 and negated values it returns the gradient of one window of four where tfjs-backend-cpu returns all four (checked by hand). The JS loops agree with simdpool exactly.");
 }
 md.push('- JS loops: bench/backward/js-loops.mjs (Float32Array in, new Float32Array out).');
 md.push('- Every output is checked against simdpool resident in the same run: max exact, average |a−b| ≤ 1e-5·max(|a|,|b|) + 1e-6 (bench/verify.mjs).');

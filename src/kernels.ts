@@ -52,6 +52,8 @@ export interface Kernels {
   ): void;
   avgPoolBackwardRows_f32: PlaneGroupKernel;
   avgPoolBackwardChannels_f32: PlaneGroupKernel;
-  lpPoolBackwardWeights_f32(grad: number, a: number, length: number, kernelSize: number, normType: number): void;
-  lpPoolBackwardInput_f32(gradIn: number, x: number, length: number, normType: number): void;
+  lpPoolBackwardWeights_f32(
+    grad: number, a: number, power: number, length: number, kernelSize: number, normType: number, invert: number,
+  ): void;
+  lpPoolBackwardInput_f32(gradIn: number, power: number, length: number, normType: number, invert: number): void;
 }

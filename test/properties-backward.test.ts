@@ -221,8 +221,14 @@ describe.each([1, 2, 3])('%id backward passes match the reference', (dims) => {
         const place = placer(sp, dims, s, owned);
         try {
           const want = bref.lpPoolBackwardRef(dims, g, x, o as never);
+          const scale = bref.lpPoolBackwardRef(dims, g, x, o as never, true).data;
           const got = readBack(dims, s, sp[`lpPool${dims}dBackward` as 'lpPool2dBackward'](place(g), { ...o, input: place(x) } as never), owned);
-          expectCloseFloats(got.data, want.data);
+          // Overlapping windows' terms may cancel: within 1e-5 of the terms' magnitude (the
+          // powers x^a are correctly rounded neither here nor in PyTorch).
+          expect(got.data.length).toBe(want.data.length);
+          want.data.forEach((e, i) => {
+            if (!(Math.abs(got.data[i] - e) <= 1e-6 + 1e-5 * scale[i])) expect.fail(`gradInput[${i}]: got ${got.data[i]}, expected ${e} (terms of magnitude ${scale[i]})`);
+          });
         } finally {
           for (const t of owned) t.dispose();
         }

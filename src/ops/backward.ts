@@ -81,15 +81,21 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
       } else if (op.reduce === 'avg') {
         spread(gradPtr);
       } else {
-        // Lp: A = avg_pool(x^p) as the forward pass forms it, then the chain rule back to x.
+        // Lp: A = avg_pool(x^p) as the forward pass forms it, then the chain rule back to x,
+        // the powers C^(1/p-1) and x^(p-1) by the forward's powElements (of |exponent|).
         const powers = call.block(inElements * 4, 'powers');
+        const sums = call.block(outElements * 4, 'sums');
         const weights = call.block(outElements * 4, 'weights');
         k.powElements_f32(inputPtr, powers, inElements, 1, normType);
-        poolKernel(k, path, 'avg', false)(plan, powers, weights, scratch);
+        poolKernel(k, path, 'avg', false)(plan, powers, sums, scratch);
         const kernelSize = axes!.reduce((n, a) => n * a.kernel, 1);
-        k.lpPoolBackwardWeights_f32(gradPtr, weights, outElements, kernelSize, normType);
+        const outExponent = 1 / normType - 1;
+        if (outExponent !== 0) k.powElements_f32(sums, weights, outElements, kernelSize, Math.abs(outExponent));
+        k.lpPoolBackwardWeights_f32(gradPtr, sums, weights, outElements, kernelSize, normType, +(outExponent < 0));
         spread(weights);
-        k.lpPoolBackwardInput_f32(out.ptr, inputPtr, inElements, normType);
+        const inExponent = normType - 1;
+        if (inExponent !== 0) k.powElements_f32(inputPtr, powers, inElements, 1, Math.abs(inExponent));
+        k.lpPoolBackwardInput_f32(out.ptr, powers, inElements, normType, +(inExponent < 0));
       }
     }
     call.finish();

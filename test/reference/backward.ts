@@ -94,9 +94,16 @@ function powTorch(v: number, p: number): number {
   return Math.fround(v ** Math.fround(p));
 }
 
+/**
+ * With `magnitude`, the same sums of absolute terms: the scale of the rounding error of any
+ * float32 evaluation (the powers are not correctly rounded in PyTorch either), for tolerances
+ * where overlapping windows' terms cancel.
+ */
 export function lpPoolBackwardRef(
   dims: number, grad: T, x: T, o: { normType?: number; kernelSize: number | number[]; stride?: number | number[]; ceilMode?: boolean },
+  magnitude = false,
 ): T {
+  const abs = magnitude ? Math.abs : (v: number) => v;
   const p = o.normType ?? 2;
   const sp = split(x.shape, dims);
   const { windows, divisor } = avgWindows(dims, sp.spatial, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode });
@@ -111,9 +118,9 @@ export function lpPoolBackwardRef(
     if (A === 0) return 0;
     const C = Math.fround(A * K);
     const w = Math.fround(Math.fround(g * Math.fround(inv * Math.fround(C ** (1 / p - 1)))) * K);
-    return Math.fround(w / divisor(oc, taps));
+    return abs(Math.fround(w / divisor(oc, taps)));
   });
-  const data = gin.data.map((v, i) => Math.fround(v * Math.fround(p * Math.fround(x.data[i] ** (p - 1)))));
+  const data = gin.data.map((v, i) => abs(Math.fround(v * Math.fround(p * Math.fround(x.data[i] ** (p - 1))))));
   return { data, shape: gin.shape };
 }
 
