@@ -36,7 +36,8 @@ export default defineConfig({
     testTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
-      { extends: true, test: { name: 'node-scalar', include: CONFORMANCE, provide: { simd: false } } },
+      // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
+      { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
         { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },
         browser('chromium-inline', { bundle: 'inline' }),

@@ -16,6 +16,10 @@ export { powElements_f32 } from './elementwise';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
+export {
+  firstInvalidGradIndex_i32, maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,
+  avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32,
+} from './backward';
 
 /** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */
 export function simd(): i32 {

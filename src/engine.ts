@@ -7,6 +7,7 @@ import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
 import type { PoolOptions, Size } from './ops/options';
 import { maxUnpool } from './ops/unpool';
+import { poolBackward } from './ops/backward';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { pool } from './ops/pool';
 import { OPERATORS } from './ops/registry';
@@ -79,6 +80,18 @@ export interface GlobalLpPoolOptions extends OutOptions {
   normType?: number;
 }
 type WithIndices<X> = { output: Output<X>; indices: IndicesOutput<X> };
+
+/** The forward input's shape: its full shape (gradOutput's rank and layout) or its spatial sizes. */
+type InputShape = { inputShape: readonly number[] };
+/** Max backward with indices: the forward options are optional and only check gradOutput's shape. */
+export type MaxPoolBackwardIndicesOptions = InputShape & Partial<Omit<MaxPoolOptions, keyof IndicesOptions | 'nanMode'>>;
+/** Max backward from the forward input: the argmax is recomputed with these forward options. */
+export type MaxPoolBackwardInputOptions<X> = { input: X } & Omit<MaxPoolOptions, keyof IndicesOptions>;
+export type AvgPoolBackwardOptions = InputShape & AvgPoolOptions;
+export type LpPoolBackwardOptions<X> = { input: X } & LpPoolOptions;
+export type AdaptiveMaxPoolBackwardIndicesOptions = InputShape & OutOptions;
+export type AdaptiveMaxPoolBackwardInputOptions<X> = { input: X } & OutOptions & NanOptions;
+export type AdaptiveAvgPoolBackwardOptions = InputShape & OutOptions;
 export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
@@ -220,6 +233,85 @@ export class Engine {
   /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool3d). */
   maxUnpool3d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
     return maxUnpool(this.#ctx, OPERATORS.maxUnpool3d, x, indices, opts) as Output<X>;
+  }
+
+  // Backward passes (src/ops/backward.ts): the gradient with respect to the forward input, as
+  // torch.autograd gives it. The result has the forward input's shape and gradOutput's layout;
+  // a resident gradOutput gives a resident result.
+
+  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
+  maxPool1dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
+  maxPool1dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
+  maxPool1dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.maxPool1dBackward, gradOutput, second, third);
+  }
+
+  avgPool1dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.avgPool1dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  lpPool1dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.lpPool1dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  adaptiveMaxPool1dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
+  adaptiveMaxPool1dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
+  adaptiveMaxPool1dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool1dBackward, gradOutput, second, third);
+  }
+
+  adaptiveAvgPool1dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool1dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
+  maxPool2dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
+  maxPool2dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
+  maxPool2dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.maxPool2dBackward, gradOutput, second, third);
+  }
+
+  avgPool2dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.avgPool2dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  lpPool2dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.lpPool2dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  adaptiveMaxPool2dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
+  adaptiveMaxPool2dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
+  adaptiveMaxPool2dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool2dBackward, gradOutput, second, third);
+  }
+
+  adaptiveAvgPool2dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool2dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
+  maxPool3dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
+  maxPool3dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
+  maxPool3dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.maxPool3dBackward, gradOutput, second, third);
+  }
+
+  avgPool3dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.avgPool3dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  lpPool3dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.lpPool3dBackward, gradOutput, opts, undefined) as Output<X>;
+  }
+
+  adaptiveMaxPool3dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
+  adaptiveMaxPool3dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
+  adaptiveMaxPool3dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool3dBackward, gradOutput, second, third);
+  }
+
+  adaptiveAvgPool3dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
+    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool3dBackward, gradOutput, opts, undefined) as Output<X>;
   }
 
   /** NCHW (or NHWC, copied) to NHWC. */

@@ -26,7 +26,8 @@ export { Engine } from './engine';
 export type {
   Input, Output, IndicesOutput, IndicesInput, MaxPoolOptions, AvgPoolOptions, LpPoolOptions, AdaptiveMaxPoolOptions,
   AdaptiveAvgPoolOptions, MaxUnpoolOptions, OutOptions, GlobalMaxPoolOptions, GlobalLpPoolOptions, IndicesOptions,
-  NanOptions, OutputSize,
+  NanOptions, OutputSize, MaxPoolBackwardIndicesOptions, MaxPoolBackwardInputOptions, AvgPoolBackwardOptions,
+  LpPoolBackwardOptions, AdaptiveMaxPoolBackwardIndicesOptions, AdaptiveMaxPoolBackwardInputOptions, AdaptiveAvgPoolBackwardOptions,
 } from './engine';
 export { Tensor } from './tensor';
 export { OutOfMemoryError } from './memory';

@@ -44,4 +44,16 @@ export interface Kernels {
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
+  // Backward passes (assembly/backward.ts).
+  firstInvalidGradIndex_i32(indices: number, length: number, limit: number): number;
+  maxPoolBackwardPlanes_f32(grad: number, indices: number, gradIn: number, planes: number, outPlane: number, inPlane: number): void;
+  maxPoolBackwardChannels_f32(
+    grad: number, indices: number, gradIn: number, batches: number, outPixels: number, inPixels: number, channels: number,
+  ): void;
+  avgPoolBackwardRows_f32: PlaneGroupKernel;
+  avgPoolBackwardChannels_f32: PlaneGroupKernel;
+  lpPoolBackwardWeights_f32(
+    grad: number, a: number, power: number, length: number, kernelSize: number, normType: number, invert: number,
+  ): void;
+  lpPoolBackwardInput_f32(gradIn: number, power: number, length: number, normType: number, invert: number): void;
 }

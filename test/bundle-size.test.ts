@@ -2,14 +2,15 @@
 // build gzipped and the scalar build, as base64), minified as an app's bundler would.
 // The browser issue asked for 48 KiB, which the 2D library met (about 42 KiB); with the whole
 // pooling family in 1D/2D/3D (adaptive, Lp, unpooling, index formats, NaN modes) the bundle is
-// about 72 KiB minified / 36 KiB gzip: the JavaScript alone is about 37 KiB. The README says so;
-// this budget keeps it from growing unnoticed.
+// about 72 KiB minified / 36 KiB gzip: the JavaScript alone is about 37 KiB. The backward passes
+// (15 operators, their kernels and validation) add about 13 KiB, to about 84 KiB / 40 KiB gzip.
+// The README says so; this budget keeps it from growing unnoticed.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
-const BUDGET = 76 * 1024;
+const BUDGET = 88 * 1024;
 
 async function sizes(file: string) {
   const { code } = await transform(readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8'), { minify: true, format: 'esm', target: 'es2022' });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
+import * as bref from './reference/backward';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
 import { optionValue, referenceFor } from './support/operator-cases';
 import type { Engine, Tensor } from '../dist/index.js';
@@ -138,32 +139,14 @@ function caseOf(op: OperatorSpec): fc.Arbitrary<Case> {
 // one call
 
 function runCase(op: OperatorSpec, c: Case): void {
+  if (op.kind === 'backward') return runBackwardCase(op, c);
   const owned: Tensor<'float32' | 'int32'>[] = [];
   const own = <T extends Tensor<'float32' | 'int32'>>(t: T) => (owned.push(t), t);
   const dims = op.dims;
   const outLayout = (last: boolean) => (op.kind === 'layout' ? ref.LAYOUTS[dims][op.toChannelsLast ? 1 : 0] : ref.LAYOUTS[dims][last ? 1 : 0]);
   const toCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>, last: boolean) => (last ? ref.transposeNd(t, dims, true) : { ...t, layout: ref.LAYOUTS[dims][0] });
 
-  // x
-  let x: unknown = c.x.arg;
-  if (typeof x === 'string' && x.startsWith('#')) {
-    const k = x.slice(1);
-    const shape = [1, 2, ...new Array(dims).fill(3)];
-    if (k === 'disposed') { x = sp.tensor(shape); (x as Tensor).dispose(); }
-    else if (k === 'foreign') x = foreign.tensor(shape);
-    else if (k === 'int32') x = own(sp.tensor(shape, { dtype: 'int32' }));
-    else if (k === 'canary') x = canary;
-    else if (k === 'zero-spatial') x = own(sp.tensor([1, 2, ...new Array(dims).fill(0)]));
-    else x = { data: new Float32Array(4), shape: [1 << 16, 1 << 16, ...new Array(dims).fill(1)] };
-  } else if (c.x.kind === 'resident') {
-    const t = x as ref.T;
-    x = own(sp.fromArray(t.data, t.shape, t.layout));
-  }
-  // A random junk x may happen to be valid: judge it independently of the engine.
-  const judged = c.x.kind === 'junk' && x !== canary ? judge(dims, x) : undefined;
-  const cf: ref.T | undefined = x === canary ? (dims === 1 ? { data: CANARY, shape: [2, 3, 5] } : undefined) : (judged?.cf ?? c.x.cf);
-  const valid = cf !== undefined;
-  const last = judged?.last ?? c.x.last;
+  const { x, cf, valid, last } = makeX(c.x, dims, own);
 
   // the reference result decides the right shapes for `out`
   const optional = op.kind === 'global' || op.kind === 'layout';
@@ -198,8 +181,7 @@ function runCase(op: OperatorSpec, c: Case): void {
   }
   // The reference loops over every tap and output: with huge sizes it is skipped and a success is
   // only checked for its shape's rank and layout.
-  const huge = bag !== undefined && JSON.stringify(Object.values(bag).filter((v) => typeof v !== 'function'), (_k, v) => v).match(/\d{4,}|e\+/) !== null
-    || Object.values(bag ?? {}).some((v) => typeof v === 'number' && !Number.isFinite(v) || (Array.isArray(v) && v.some((e) => typeof e === 'number' && Math.abs(e) > 999)));
+  const huge = isHuge(bag);
   const reference = () => (valid && cf && bag !== undefined && !huge ? referenceFor(op, cf, bag, indicesCf) : undefined);
   let want = c.opts.sane ? reference() : undefined;
   const wantOk = want && !(want instanceof Error) ? want : undefined;
@@ -244,7 +226,7 @@ function runCase(op: OperatorSpec, c: Case): void {
       }
       const message = (error as Error).message;
       expect(message, label).toMatch(new RegExp(`^${op.name}: `));
-      const names = ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options, 'kernel_size', 'option'];
+      const names = ['x', 'gradOutput', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options, 'kernel_size', 'option'];
       expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
       expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
       return;
@@ -275,6 +257,180 @@ function runCase(op: OperatorSpec, c: Case): void {
   } finally {
     for (const t of owned) if (!t.disposed) t.dispose();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// backward passes: x is the forward input; gradOutput has the forward output's shape (from the
+// reference), or x's when the options are invalid. Max passes take indices (c.indices) or, one
+// call in three, the forward input.
+
+function runBackwardCase(op: OperatorSpec, c: Case): void {
+  const owned: Tensor<'float32' | 'int32'>[] = [];
+  const own = <T extends Tensor<'float32' | 'int32'>>(t: T) => (owned.push(t), t);
+  const dims = op.dims;
+  const { x, cf, valid, last } = makeX(c.x, dims, own);
+  const layout = ref.LAYOUTS[dims][last ? 1 : 0];
+  const toCallLayout = <A extends Float32Array | Int32Array>(t: ref.T<A>) => (last ? ref.transposeNd(t, dims, true) : { ...t, layout });
+  const bag = typeof c.opts.o === 'object' && c.opts.o !== null && !Array.isArray(c.opts.o) ? { ...(c.opts.o as Record<string, unknown>) } : undefined;
+  const huge = isHuge(bag);
+  const withIndices = op.reduce === 'max' && c.seed % 3 !== 0;
+  const needsInput = op.reduce === 'lp' || (op.reduce === 'max' && !withIndices);
+  const spatial = cf ? ref.split(cf.shape, dims).spatial : new Array(dims).fill(3);
+  const adaptiveOut = spatial.map((_, i) => 1 + ((c.seed >> i) % 4));
+  const plain = (o: Record<string, unknown>) => ({ ...o, stride: Array.isArray(o.stride) && o.stride.length === 0 ? undefined : o.stride ?? undefined, out: undefined, input: undefined, inputShape: undefined });
+
+  // The forward output (shape and per-plane indices) by the reference, when it can tell.
+  let forward: { output: ref.T; indices?: ref.T<Int32Array> } | undefined;
+  if (valid && cf && bag && c.opts.sane && !huge) {
+    try {
+      const o = plain(bag) as never;
+      if (op.forward === 'adaptive') forward = op.reduce === 'max' ? ref.adaptiveMaxPoolRef(dims, cf, { outputSize: adaptiveOut }) : { output: ref.adaptiveAvgPoolRef(dims, cf, { outputSize: adaptiveOut }) };
+      else if (op.reduce === 'max') forward = ref.maxPoolRef(dims, cf, { ...(o as object), indexFormat: 'plane' } as never);
+      else forward = { output: (op.reduce === 'avg' ? ref.avgPoolRef : ref.lpPoolRef)(dims, cf, o) };
+    } catch {
+      forward = undefined;
+    }
+  }
+  let gShape = forward?.output.shape ?? cf?.shape ?? [1, 2, ...spatial];
+  let gCf: ref.T = { data: Float32Array.from({ length: prod(gShape) }, (_, i) => ((i * 31 + c.seed) % 13) - 6.25), shape: gShape };
+  let gradOutput: unknown = c.x.kind === 'resident' ? own(sp.fromArray(toCallLayout(gCf).data, toCallLayout(gCf).shape, layout)) : toCallLayout(gCf);
+  const input: unknown = x;
+  // A junk x stands for gradOutput (then also the forward input's shape) or for the forward input.
+  if (c.x.kind === 'junk' && (!needsInput || c.seed % 2 === 0)) {
+    gradOutput = x;
+    if (cf) ({ shape: gShape } = gCf = cf);
+  }
+
+  let indicesArg: unknown;
+  let indicesCf: ref.T<Int32Array> | undefined;
+  if (withIndices) {
+    const n = prod(gShape);
+    const inN = prod(spatial);
+    const pooled = c.indices === 'pooled' && forward?.indices;
+    const data = pooled
+      ? forward!.indices!.data.map((i) => (i >= 0 && i < inN ? i : -1))
+      // Duplicates and -1 (no input); one call in four also holds an index outside [-1, inN).
+      : Int32Array.from({ length: n }, (_, i) => ((i * 13 + c.seed) % (inN + (c.seed % 4 === 0 ? 3 : 1))) - (c.seed % 4 === 0 ? 2 : 1));
+    indicesCf = { data, shape: gShape };
+    const t = toCallLayout(indicesCf);
+    switch (c.indices) {
+      case 'wrong-dtype': indicesArg = { data: new Float32Array(n), shape: t.shape, layout: t.layout }; break;
+      case 'wrong-shape': indicesArg = { data: new Int32Array(n + 1), shape: [...t.shape.slice(0, -1), t.shape[t.shape.length - 1] + 1], layout: t.layout }; break;
+      case 'wrong-layout': indicesArg = { data: t.data, shape: t.shape, layout: ref.LAYOUTS[dims][last ? 0 : 1] }; break;
+      case 'junk': indicesArg = c.seed % 2 ? null : canary; break;
+      case 'resident': indicesArg = own(sp.fromArray(t.data, t.shape, t.layout)); break;
+      default: indicesArg = t;
+    }
+  }
+  const inCallShape = cf ? toCallLayout(cf).shape : [1, 2, ...spatial];
+  let opts: unknown = c.opts.o;
+  if (bag) {
+    if (needsInput && bag.input === undefined) bag.input = input;
+    if (!needsInput && op.options.includes('inputShape') && bag.inputShape === undefined) bag.inputShape = c.seed % 2 ? spatial : inCallShape;
+    if (c.out !== 'none') {
+      const o = c.out;
+      bag.out = o === 'right' ? own(sp.tensor(inCallShape, { layout }))
+        : o === 'wrong-shape' ? own(sp.tensor([...inCallShape.slice(0, -1), inCallShape[inCallShape.length - 1] + 1], { layout }))
+        : o === 'int32' ? own(sp.tensor(inCallShape, { layout, dtype: 'int32' }))
+        : o === 'disposed' ? (() => { const t = sp.tensor(inCallShape, { layout }); t.dispose(); return t; })()
+        : o === 'foreign' ? foreign.tensor(inCallShape, { layout })
+        : o === 'plain' ? { data: new Float32Array(prod(inCallShape)), shape: inCallShape, layout }
+        : o === 'input' ? gradOutput
+        // (the canary as a right-shaped out would be written, legitimately)
+        : o === 'canary' ? (dims === 1 && inCallShape.join() !== canary.shape.join() ? canary : undefined)
+        : o === 'outIndices' ? undefined : 'out';
+    }
+    opts = bag;
+  }
+
+  const reference = (): ref.T | Error | undefined => {
+    if (!valid || !cf || !bag || huge) return undefined;
+    try {
+      const o = plain(bag) as never;
+      if (op.forward !== 'adaptive' && (!withIndices || bag.kernelSize !== undefined)) {
+        // The forward output for these options must be gradOutput's shape.
+        const fwd = op.reduce === 'max' ? ref.maxPoolRef(dims, cf, o).output : op.reduce === 'avg' ? ref.avgPoolRef(dims, cf, o) : ref.lpPoolRef(dims, cf, o);
+        if (fwd.shape.join() !== gShape.join()) return new RangeError('gradOutput shape');
+      }
+      if (withIndices) return bref.scatterRef(dims, gCf, indicesCf!, spatial, true);
+      if (op.forward === 'adaptive') {
+        return op.reduce === 'max' ? bref.adaptiveMaxPoolBackwardRef(dims, gCf, cf, { nanMode: bag.nanMode as never }) : bref.adaptiveAvgPoolBackwardRef(dims, gCf, cf.shape);
+      }
+      if (op.reduce === 'max') return bref.maxPoolBackwardRef(dims, gCf, cf, o);
+      if (op.reduce === 'avg') return bref.avgPoolBackwardRef(dims, gCf, cf.shape, o);
+      return bref.lpPoolBackwardRef(dims, gCf, cf, o);
+    } catch (e) {
+      return e as Error;
+    }
+  };
+
+  const before = sp.memoryStats().bytesInUse;
+  const label = `${op.name}(${describeArg(gradOutput)}, ${withIndices ? `${describeArg(indicesArg)}, ` : ''}${describeArg(opts)})`;
+  let result: any;
+  let error: unknown;
+  try {
+    result = withIndices ? (sp as any)[op.name](gradOutput, indicesArg, opts) : (sp as any)[op.name](gradOutput, opts);
+  } catch (e) {
+    error = e;
+  }
+  try {
+    expectCanaryIntact(label);
+    if (error !== undefined) {
+      if (!(error instanceof TypeError || error instanceof RangeError)) {
+        expect.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
+      }
+      const message = (error as Error).message;
+      expect(message, label).toMatch(new RegExp(`^${op.name}: `));
+      const names = ['gradOutput', 'indices', 'options', 'out', 'output', ...op.options, 'kernel_size', 'option'];
+      expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
+      expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
+      return;
+    }
+    if (!valid || !cf) expect.fail(`${label}: accepted an invalid x`);
+    expect(result.layout, label).toBe(layout);
+    const want = reference();
+    if (huge && want === undefined) {
+      expect(result.shape, label).toEqual(inCallShape);
+    } else {
+      if (want === undefined || want instanceof Error) expect.fail(`${label}: accepted a call the reference rejects (${want?.message})`);
+      const copy = { data: result.data.slice() as Float32Array, shape: [...result.shape] };
+      const got = last ? ref.transposeNd(copy, dims, false) : copy;
+      expect(got.shape, label).toEqual(want.shape);
+      if (op.reduce === 'max') expectSameFloats(got.data, want.data, label);
+      else expectCloseFloats(got.data, want.data, label);
+    }
+    if (typeof result.dispose === 'function' && !owned.includes(result)) result.dispose();
+  } finally {
+    for (const t of owned) if (!t.disposed) t.dispose();
+  }
+}
+
+/** Options with sizes too large for the reference's loops (their calls are checked for shape only). */
+function isHuge(bag: Record<string, unknown> | undefined): boolean {
+  return bag !== undefined && JSON.stringify(Object.values(bag).filter((v) => typeof v !== 'function' && !ArrayBuffer.isView(v) && !(v && typeof v === 'object' && 'dtype' in v)), (_k, v) => v).match(/\d{4,}|e\+/) !== null
+    || Object.values(bag ?? {}).some((v) => typeof v === 'number' && !Number.isFinite(v) || (Array.isArray(v) && v.some((e) => typeof e === 'number' && Math.abs(e) > 999)));
+}
+
+/** The x argument of a case (resident tensors created now), and its channels-first copy when valid. */
+function makeX(c: XCase, dims: number, own: <T extends Tensor<'float32' | 'int32'>>(t: T) => T) {
+  let x: unknown = c.arg;
+  if (typeof x === 'string' && x.startsWith('#')) {
+    const k = x.slice(1);
+    const shape = [1, 2, ...new Array(dims).fill(3)];
+    if (k === 'disposed') { x = sp.tensor(shape); (x as Tensor).dispose(); }
+    else if (k === 'foreign') x = foreign.tensor(shape);
+    else if (k === 'int32') x = own(sp.tensor(shape, { dtype: 'int32' }));
+    else if (k === 'canary') x = canary;
+    else if (k === 'zero-spatial') x = own(sp.tensor([1, 2, ...new Array(dims).fill(0)]));
+    else x = { data: new Float32Array(4), shape: [1 << 16, 1 << 16, ...new Array(dims).fill(1)] };
+  } else if (c.kind === 'resident') {
+    const t = x as ref.T;
+    x = own(sp.fromArray(t.data, t.shape, t.layout));
+  }
+  // A random junk x may happen to be valid: judge it independently of the engine.
+  const judged = c.kind === 'junk' && x !== canary ? judge(dims, x) : undefined;
+  const cf: ref.T | undefined = x === canary ? (dims === 1 ? { data: CANARY, shape: [2, 3, 5] } : undefined) : (judged?.cf ?? c.cf);
+  return { x, cf, valid: cf !== undefined, last: judged?.last ?? c.last };
 }
 
 /** A plain x that is valid for a `dims`-d operator, as the reference's channels-first tensor. */

@@ -56,4 +56,24 @@ describe('parallel engine, breadth operators', () => {
       expectSameFloats(got.data, want.data);
     }
   });
+
+  it('backward passes: argmax recomputed on the workers, then the scatter; index checks run inline', async () => {
+    const sp = await getEngine();
+    for (const layout of ['NCHW', 'NHWC']) {
+      const shape = layout === 'NCHW' ? [2, 5, 17, 19] : [2, 17, 19, 5];
+      const input = x(shape, layout, 4);
+      const opts = { kernelSize: 3, stride: 2, padding: 1 };
+      const pooled = sp.maxPool2d(input as any, { ...opts, returnIndices: true });
+      const g = x(pooled.output.shape, layout, 5);
+      const calls: Array<[string, unknown[]]> = [
+        ['maxPool2dBackward', [g, { ...opts, input }]],
+        ['maxPool2dBackward', [g, pooled.indices, { inputShape: shape }]],
+        ['avgPool2dBackward', [g, { ...opts, inputShape: shape }]],
+        ['lpPool2dBackward', [x(sp.lpPool2d(input as any, { kernelSize: 2 }).shape, layout, 6), { kernelSize: 2, input }]],
+      ];
+      for (const [op, args] of calls) expectSameFloats((await (pp as any)[op](...args)).data, (sp as any)[op](...args).data, op);
+      const bad = { ...pooled.indices, data: pooled.indices.data.map((v, i) => (i === 7 ? 10_000 : v)) };
+      await expect((pp as any).maxPool2dBackward(g, bad, { inputShape: shape })).rejects.toThrow(/indices holds 10000/);
+    }
+  });
 });

@@ -57,7 +57,15 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   unpoolChannels_f32: [/i32x4\.mul/, /v128\.load/],
   remapIndices_i32: [/i32x4\.mul/, /v128\.store/],
   remapIndicesColumnMajor_i32: [/f64x2\.div/, /i32x4\.trunc_sat_f64x2_s_zero/],
+  // backward passes (assembly/backward.ts); the max scatters are scalar (no vector scatter-add)
+  firstInvalidGradIndex_i32: [/i32x4\.ge_u/, /v128\.any_true/],
+  avgPoolBackwardRows_f32: [/f32x4\.div/, /f32x4\.add/, /i8x16\.shuffle/],
+  avgPoolBackwardChannels_f32: [/f32x4\.div/, /f32x4\.add/],
+  lpPoolBackwardWeights_f32: [/f32x4\.mul/, /v128\.bitselect/],
+  lpPoolBackwardInput_f32: [/f32x4\.mul/],
 };
+/** Exports that are scalar loops by nature: a scatter-add has no vector form in wasm SIMD. */
+const SCALAR_KERNELS = ['maxPoolBackwardPlanes_f32', 'maxPoolBackwardChannels_f32'];
 
 describe('built wasm', () => {
   const bodies = exportedBodies();
@@ -78,6 +86,6 @@ describe('built wasm', () => {
 
   it('checks every exported kernel', () => {
     const kernels = [...bodies.keys()].filter((name) => !['heapBase', 'planBytes', 'simd'].includes(name));
-    expect(kernels.filter((name) => !(name in SIMD_KERNELS))).toEqual([]);
+    expect(kernels.filter((name) => !(name in SIMD_KERNELS) && !SCALAR_KERNELS.includes(name))).toEqual([]);
   });
 });

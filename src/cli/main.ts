@@ -244,7 +244,9 @@ async function poolCommand(args: string[]): Promise<void> {
   const [opName, ...files] = positional;
   if (!opName) throw new UsageError('pool needs an operator and files (see simdpool --help)');
   const op = ALIASES[opName] ?? opName;
-  if (!Object.hasOwn(OPERATORS, op)) throw new UsageError(`unknown operator ${JSON.stringify(opName)}; one of ${Object.keys(OPERATORS).join(', ')} (or max, avg)`);
+  // Backward passes take several tensors (gradOutput and indices or input): not a one-file command.
+  const forward = Object.keys(OPERATORS).filter((name) => OPERATORS[name as keyof typeof OPERATORS].kind !== 'backward');
+  if (!forward.includes(op)) throw new UsageError(`unknown operator ${JSON.stringify(opName)}; one of ${forward.join(', ')} (or max, avg)`);
   const opts = poolOptions(op, flags);
   const layout = String(flags.get('--layout') ?? 'NCHW');
   if (layout !== 'NCHW' && layout !== 'NHWC') throw new UsageError(`--layout must be NCHW or NHWC, got ${JSON.stringify(layout)}`);

@@ -7,7 +7,7 @@ import type { OperatorSpec } from './registry';
 import { CallMemory, readTensorArg } from './tensors';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
-  const bag = readOptionBag(op, opts, false);
+  const bag = readOptionBag(op, opts);
   const arg = readTensorArg(ctx, op.name, x, op.dims);
   if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
   const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';

@@ -6,7 +6,7 @@ import type { OperatorSpec } from './registry';
 import { CallMemory, readTensorArg } from './tensors';
 
 export function convertLayout(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
-  const bag = readOptionBag(op, opts, false);
+  const bag = readOptionBag(op, opts);
   const arg = readTensorArg(ctx, op.name, x, op.dims);
   const g = arg.g;
   const toChannelsLast = op.toChannelsLast === true;

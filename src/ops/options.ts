@@ -19,10 +19,13 @@ export interface PoolOptions {
   divisorOverride?: number | null;
 }
 
-/** The option bag as an object; TypeError for anything else or for an unknown name. */
-export function readOptionBag(op: OperatorSpec, opts: unknown, required: boolean): Record<string, unknown> {
+/**
+ * The option bag as an object; TypeError for anything else or for an unknown name. `required`
+ * names the option that makes a bag mandatory (absent: no bag is an empty one).
+ */
+export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string): Record<string, unknown> {
   if (opts === undefined || opts === null) {
-    if (required) throw new TypeError(`${op.name}: options are required (at least kernelSize), got ${describe(opts)}`);
+    if (required) throw new TypeError(`${op.name}: options are required (at least ${required}), got ${describe(opts)}`);
     return {};
   }
   if (typeof opts !== 'object' || Array.isArray(opts)) {

@@ -77,7 +77,7 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
 
 /** Full validation of a call: options, tensor, windows. */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
-  const bag = readOptionBag(op, opts, true);
+  const bag = readOptionBag(op, opts, op.kind === 'adaptive' ? 'outputSize' : 'kernelSize');
   const arg = readTensorArg(ctx, op.name, x, op.dims);
   const reduce = op.reduce!;
   let axes: Axis[];
@@ -159,10 +159,8 @@ export function runPool(
   const inPlane = g.spatial.reduce((a, b) => a * b, 1);
   const inElements = g.batch * g.channels * inPlane;
   const shape = planShapeOf(g);
-  const path: Path = shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
-  // Irregular planar columns: 16 planes interleaved into a scratch block (assembly/planegroups.ts):
-  // a plan header, then 16 planes of input, output and indices.
-  const groupBytes = Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
+  const path = pathOf(shape, axes);
+  const groupBytes = groupBytesOf(inPlane, outPlane);
   const work = g.batch > 0 && outPlane > 0;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
     (work ? (s.reduce === 'lp' ? inElements * 4 : 0) + (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0));
@@ -197,10 +195,23 @@ export function runPool(
   }
 }
 
-type Path = 'Rows' | 'Channels' | 'PlaneGroups';
+export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
+
+/** Which kernel family runs a plan: channel lanes, column lanes, or interleaved planes for irregular columns. */
+export function pathOf(shape: PlanShape, axes: readonly Axis[]): Path {
+  return shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
+}
+
+/**
+ * Scratch of the PlaneGroups path: 16 planes interleaved into a block (assembly/planegroups.ts),
+ * a plan header, then 16 planes of input, output and indices.
+ */
+export function groupBytesOf(inPlane: number, outPlane: number): number {
+  return Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
+}
 
 /** An upper bound on a window plan's bytes (plan.ts): per output row its input rows, per column three entries. */
-function planBytesBound(axes: readonly Axis[]): number {
+export function planBytesBound(axes: readonly Axis[]): number {
   const lead = axes.slice(0, -1);
   const rows = lead.reduce((n, a) => n * a.out, 1);
   const list = lead.reduce((n, a) => n * a.out * Math.min(a.kernel, a.size), 1);
@@ -211,11 +222,11 @@ function planBytesBound(axes: readonly Axis[]): number {
  * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
  * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
  */
-function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
+export function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
   return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroups_f32'];
 }
 
-function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
+export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
   return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroupsIndices_f32'];
 }
 

@@ -8,9 +8,12 @@ export interface OperatorSpec {
   name: string;
   /**
    * pool: windows from kernelSize/stride/padding; adaptive: windows from outputSize; global: one
-   * window over all spatial positions; unpool: max unpooling; layout: a layout conversion.
+   * window over all spatial positions; unpool: max unpooling; layout: a layout conversion;
+   * backward: the gradient of a pooling operator with respect to its input (ops/backward.ts).
    */
-  kind: 'pool' | 'adaptive' | 'global' | 'unpool' | 'layout';
+  kind: 'pool' | 'adaptive' | 'global' | 'unpool' | 'layout' | 'backward';
+  /** Backward passes: the kind of the forward operator (windows from options, or adaptive). */
+  forward?: 'pool' | 'adaptive';
   /** Pooling operators: what a window computes. Unpooling and layout conversions: absent. */
   reduce?: Reduction;
   /** Layout conversions: whether the result is channels-last. */
@@ -31,15 +34,22 @@ const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
 const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
 const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'out'] as const;
 const OUT_ONLY = ['out'] as const;
+// Backward passes take the forward options plus the forward input's shape (inputShape) or the
+// forward input itself (input: max pooling without indices, Lp pooling).
+const MAX_BACKWARD_OPTIONS = ['inputShape', 'input', ...WINDOW, 'dilation', 'nanMode'] as const;
+const AVG_BACKWARD_OPTIONS = ['inputShape', ...AVG_OPTIONS] as const;
+const LP_BACKWARD_OPTIONS = ['input', ...LP_OPTIONS] as const;
+const ADAPTIVE_MAX_BACKWARD_OPTIONS = ['inputShape', 'input', 'nanMode', 'out'] as const;
+const ADAPTIVE_AVG_BACKWARD_OPTIONS = ['inputShape', 'out'] as const;
 
 const DIMS = ['1d', '2d', '3d'] as const;
 type Suffix = (typeof DIMS)[number];
 
-/** One entry per spatial rank: `${base}1d`, `${base}2d`, `${base}3d`. */
-function family<B extends string, S extends Omit<OperatorSpec, 'name' | 'dims'>>(base: B, spec: S) {
+/** One entry per spatial rank: `${base}1d${tail}`, `${base}2d${tail}`, `${base}3d${tail}`. */
+function family<B extends string, S extends Omit<OperatorSpec, 'name' | 'dims'>, E extends string = ''>(base: B, spec: S, tail = '' as E) {
   return Object.fromEntries(
-    DIMS.map((suffix, i) => [`${base}${suffix}`, { name: `${base}${suffix}`, dims: i + 1, ...spec }]),
-  ) as { [K in `${B}${Suffix}`]: S & { name: K; dims: number } };
+    DIMS.map((suffix, i) => [`${base}${suffix}${tail}`, { name: `${base}${suffix}${tail}`, dims: i + 1, ...spec }]),
+  ) as { [K in `${B}${Suffix}${E}`]: S & { name: K; dims: number } };
 }
 
 export const OPERATORS = {
@@ -52,6 +62,11 @@ export const OPERATORS = {
   ...family('globalAvgPool', { kind: 'global', reduce: 'avg', options: OUT_ONLY }),
   ...family('globalLpPool', { kind: 'global', reduce: 'lp', options: [...OUT_ONLY, 'normType'] }),
   ...family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
+  ...family('maxPool', { kind: 'backward', forward: 'pool', reduce: 'max', options: MAX_BACKWARD_OPTIONS }, 'Backward'),
+  ...family('avgPool', { kind: 'backward', forward: 'pool', reduce: 'avg', options: AVG_BACKWARD_OPTIONS }, 'Backward'),
+  ...family('lpPool', { kind: 'backward', forward: 'pool', reduce: 'lp', options: LP_BACKWARD_OPTIONS }, 'Backward'),
+  ...family('adaptiveMaxPool', { kind: 'backward', forward: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_BACKWARD_OPTIONS }, 'Backward'),
+  ...family('adaptiveAvgPool', { kind: 'backward', forward: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_BACKWARD_OPTIONS }, 'Backward'),
   toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
   toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
 } as const satisfies Record<string, OperatorSpec>;

@@ -9,7 +9,7 @@ import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
-  const bag = readOptionBag(op, opts, true);
+  const bag = readOptionBag(op, opts, 'kernelSize');
   const arg = readTensorArg(ctx, op.name, x, op.dims);
   const idxArg = readTensorArg(ctx, op.name, indices, op.dims, 'indices', 'int32');
   const g = arg.g;

@@ -260,19 +260,16 @@ export class ParallelEngine {
   }
 
   /** A kernel call made by an operator: run it here, or queue it for the workers. */
-  #kernel(fn: string, args: number[]): void {
+  /** A kernel call: run inline (returning its result, e.g. an index check's) or queued on the call's job. */
+  #kernel(fn: string, args: number[]): number | undefined {
     const current = this.#current;
-    const real = this.#real as unknown as Record<string, (...a: number[]) => void>;
-    if (!current) {
-      real[fn](...args);
-      return;
-    }
+    const real = this.#real as unknown as Record<string, (...a: number[]) => number | undefined>;
+    if (!current) return real[fn](...args);
     let job = current.job;
     if (!job) {
       if (!canSplit(fn) || workOf(this.#heap(), fn, args) < this.#inlineBelow) {
         this.#inlineCalls++;
-        real[fn](...args);
-        return;
+        return real[fn](...args);
       }
       if (this.#pending.size >= this.#maxPending) throw new QueueFullError(this.#maxPending);
       job = new Job(current.op);
@@ -284,6 +281,7 @@ export class ParallelEngine {
     for (const a of args) if (this.#memory.pin(a)) job.pins.push(a);
     job.phases.push([{ fn, args }]);
     if (job.phases.length === 1 && job.remaining === 0) this.#nextPhase(job);
+    return undefined;
   }
 
   #heap(): Int32Array {

@@ -33,10 +33,10 @@ export interface T<A extends Float32Array | Int32Array = Float32Array> {
 
 export const LAYOUTS: Record<number, [Layout, Layout]> = { 1: ['NCW', 'NWC'], 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
 
-const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+export const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
 
 /** All coordinate tuples of `sizes`, row-major. */
-function* coords(sizes: readonly number[]): Generator<number[]> {
+export function* coords(sizes: readonly number[]): Generator<number[]> {
   if (sizes.some((s) => s === 0)) return;
   const c = new Array(sizes.length).fill(0);
   while (true) {
@@ -47,16 +47,16 @@ function* coords(sizes: readonly number[]): Generator<number[]> {
   }
 }
 
-const flat = (c: readonly number[], sizes: readonly number[]) => c.reduce((acc, v, i) => acc * sizes[i] + v, 0);
+export const flat = (c: readonly number[], sizes: readonly number[]) => c.reduce((acc, v, i) => acc * sizes[i] + v, 0);
 
-interface Split {
+export interface Split {
   N: number;
   C: number;
   spatial: number[];
   batched: boolean;
 }
 
-function split(shape: readonly number[], dims: number): Split {
+export function split(shape: readonly number[], dims: number): Split {
   if (shape.length !== dims + 1 && shape.length !== dims + 2) throw new RangeError(`rank ${shape.length} for ${dims}-d`);
   const batched = shape.length === dims + 2;
   const s = batched ? [...shape] : [1, ...shape];
@@ -64,7 +64,7 @@ function split(shape: readonly number[], dims: number): Split {
   return { N: s[0], C: s[1], spatial: s.slice(2), batched };
 }
 
-const join = (sp: Split, spatial: readonly number[]) => (sp.batched ? [sp.N, sp.C, ...spatial] : [sp.C, ...spatial]);
+export const join = (sp: Split, spatial: readonly number[]) => (sp.batched ? [sp.N, sp.C, ...spatial] : [sp.C, ...spatial]);
 
 /** Channels-first <-> channels-last for any rank (values copied bit for bit). */
 export function transposeNd<A extends Float32Array | Int32Array>(x: T<A>, dims: number, toLast: boolean): T<A> {
@@ -193,7 +193,7 @@ function formatIndex(p: number, n: number, c: number, sp: Split, o: IndexOpts): 
   return p;
 }
 
-interface Windows {
+export interface Windows {
   out: number[];
   /** Per output coordinate: the input coordinates of the window, row-major, in-bounds only. */
   taps(oc: number[]): number[][];
@@ -254,7 +254,7 @@ function strided(axes: AxisW[]): Windows {
   };
 }
 
-function adaptive(spatial: number[], outSize: number[]): Windows {
+export function adaptive(spatial: number[], outSize: number[]): Windows {
   const start = (o: number, i: number) => Math.floor((o * spatial[i]) / outSize[i]);
   const end = (o: number, i: number) => Math.ceil(((o + 1) * spatial[i]) / outSize[i]);
   return {
@@ -307,12 +307,12 @@ function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: nu
   return { data: out, shape: join(sp, w.out) };
 }
 
-export function avgPoolRef(
-  dims: number, x: T, o: WindowOpts & { countIncludePad?: boolean; divisorOverride?: number },
-): T {
-  const sp = split(x.shape, dims);
+export type AvgOpts = WindowOpts & { countIncludePad?: boolean; divisorOverride?: number };
+
+/** An average's windows over `spatial` and each window's divisor (from its output coordinates and tap count). */
+export function avgWindows(dims: number, spatial: number[], o: AvgOpts): { windows: Windows; divisor: (oc: number[], taps: number) => number } {
   if (o.divisorOverride === 0) throw new RangeError('divisorOverride 0');
-  const { axes, same } = windowAxes(dims, sp.spatial, o);
+  const { axes, same } = windowAxes(dims, spatial, o);
   const countPad = (o.countIncludePad ?? true) && !same;
   const padded = (oc: number[]) =>
     prod(oc.map((q, i) => {
@@ -320,7 +320,12 @@ export function avgPoolRef(
       const start = q * a.s - a.before;
       return Math.min(start + a.k, a.size + a.after) - start;
     }));
-  return runAvg(x, dims, strided(axes), (oc, taps) => o.divisorOverride ?? (countPad ? padded(oc) : taps));
+  return { windows: strided(axes), divisor: (oc, taps) => o.divisorOverride ?? (countPad ? padded(oc) : taps) };
+}
+
+export function avgPoolRef(dims: number, x: T, o: AvgOpts): T {
+  const { windows, divisor } = avgWindows(dims, split(x.shape, dims).spatial, o);
+  return runAvg(x, dims, windows, divisor);
 }
 
 export function adaptiveAvgPoolRef(dims: number, x: T, o: { outputSize: number | (number | null)[] }): T {

@@ -1,0 +1,328 @@
+// Backward passes of pooling: the gradient with respect to the input, given the gradient of the
+// output. Every kernel zeroes its gradInput and then accumulates into it in PyTorch's CPU order:
+// output positions in scan order (planes, then output rows, then output columns), each adding
+// into the input cells of its window. Overlapping windows therefore add into a cell in the order
+// of their outputs, and float sums round exactly as PyTorch's do.
+//
+// Max pooling (and adaptive max): a scatter-add of the gradient at each output's argmax index
+// (PyTorch's flat per-plane index). Averages: each window adds grad / divisor to its cells, the
+// windows and divisors read from the same plan as the forward kernels (assembly/plan.ts).
+import { Plan } from './plan';
+
+function zero(output: usize, length: usize): void {
+  memory.fill(output, 0, length << 2);
+}
+
+/** Position of the first index outside [-1, limit) (-1 is PyTorch's "no input"), or -1. */
+export function firstInvalidGradIndex_i32(indices: usize, length: i32, limit: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vecLength = length & ~3;
+    const lim = i32x4.splat(limit + 1);
+    const one = i32x4.splat(1);
+    for (; i < vecLength; i += 4) {
+      // Unsigned compare of index + 1: anything below -1 wraps to a huge value.
+      if (v128.any_true(i32x4.ge_u(i32x4.add(v128.load(indices + (<usize>i << 2)), one), lim))) break;
+    }
+  }
+  for (; i < length; i++) {
+    if (<u32>(load<i32>(indices + (<usize>i << 2)) + 1) >= <u32>(limit + 1)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Planar layouts: plane p's gradient i is added at gradIn[p * inPlane + indices[i]]. An index
+ * outside [0, inPlane) is skipped: it can only come from a window without an in-bounds tap
+ * (whose output is -Infinity and reaches no input); user indices are validated before this.
+ */
+export function maxPoolBackwardPlanes_f32(grad: usize, indices: usize, gradIn: usize, planes: i32, outPlane: i32, inPlane: i32): void {
+  zero(gradIn, <usize>planes * <usize>inPlane);
+  for (let p = 0; p < planes; p++) {
+    const src = (<usize>p * <usize>outPlane) << 2;
+    const dst = gradIn + ((<usize>p * <usize>inPlane) << 2);
+    for (let i = 0; i < outPlane; i++) {
+      const at = src + (<usize>i << 2);
+      const to = load<i32>(indices + at);
+      if (<u32>to < <u32>inPlane) {
+        const cell = dst + (<usize>to << 2);
+        store<f32>(cell, load<f32>(cell) + load<f32>(grad + at));
+      }
+    }
+  }
+}
+
+/** Channels-last layouts: pixel q's channel c is added at input pixel indices[q][c], channel c. */
+export function maxPoolBackwardChannels_f32(
+  grad: usize, indices: usize, gradIn: usize, batches: i32, outPixels: i32, inPixels: i32, channels: i32,
+): void {
+  zero(gradIn, <usize>batches * <usize>inPixels * <usize>channels);
+  for (let b = 0; b < batches; b++) {
+    const dst = gradIn + ((<usize>b * <usize>inPixels * <usize>channels) << 2);
+    for (let q = 0; q < outPixels; q++) {
+      const src = ((<usize>b * <usize>outPixels + <usize>q) * <usize>channels) << 2;
+      for (let c = 0; c < channels; c++) {
+        const at = src + (<usize>c << 2);
+        const to = load<i32>(indices + at);
+        if (<u32>to < <u32>inPixels) {
+          const cell = dst + ((<usize>to * <usize>channels + <usize>c) << 2);
+          store<f32>(cell, load<f32>(cell) + load<f32>(grad + at));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Average pooling, planar layouts (lanes along columns). Per output row, the row's deltas
+ * grad / divisor go to `scratch` (outW floats); each input row of the window then receives them
+ * spread over columns (spreadRow), in ascending output column order for every input cell.
+ */
+export function avgPoolBackwardRows_f32(plan: Plan, grad: usize, gradIn: usize, scratch: usize): void {
+  const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane, outRows = plan.outRows, outW = plan.outW;
+  zero(gradIn, <usize>planes * <usize>inPlane);
+  for (let p = 0; p < planes; p++) {
+    const src = grad + ((<usize>p * <usize>outPlane) << 2);
+    const dst = gradIn + ((<usize>p * <usize>inPlane) << 2);
+    for (let r = 0; r < outRows; r++) {
+      rowDeltas(plan, r, src + ((<usize>r * <usize>outW) << 2), scratch);
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+      const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      for (let t = t0; t < t1; t++) {
+        spreadRow(plan, scratch, dst + (<usize>load<i32>(plan.rowList + (<usize>t << 2)) << 2));
+      }
+    }
+  }
+}
+
+/** delta[o] = grad[o] / (rowDiv[r] * colDiv[o]): the divisor is formed as the forward kernels form it. */
+@inline function rowDeltas(plan: Plan, r: i32, grad: usize, delta: usize): void {
+  const outW = plan.outW;
+  const rowDiv = load<f32>(plan.rowDiv + (<usize>r << 2));
+  let o = 0;
+  if (ASC_FEATURE_SIMD) {
+    const div = f32x4.splat(rowDiv);
+    for (; o + 4 <= outW; o += 4) {
+      const at = <usize>o << 2;
+      v128.store(delta + at, f32x4.div(v128.load(grad + at), f32x4.mul(div, v128.load(plan.colDiv + at))));
+    }
+  }
+  for (; o < outW; o++) {
+    const at = <usize>o << 2;
+    store<f32>(delta + at, load<f32>(grad + at) / (rowDiv * load<f32>(plan.colDiv + at)));
+  }
+}
+
+/**
+ * Add every output column's delta to the input cells of its window in one input row. Stride 1
+ * (overlapping windows) gathers per input column, four columns at a time in the interior;
+ * kernel 2 / stride 2 (disjoint windows) duplicates each delta into two lanes; anything else
+ * (adaptive windows, dilation, other strides) scatters column by column. All three add into a
+ * cell in ascending output column order.
+ */
+@inline function spreadRow(plan: Plan, delta: usize, row: usize): void {
+  const kw = plan.kw, stride = plan.stride, vecLo = plan.vecLo, vecHi = plan.vecHi;
+  if (ASC_FEATURE_SIMD && stride == 1 && plan.dilation == 1 && vecHi > vecLo) {
+    gatherStride1(plan, delta, row);
+  } else if (ASC_FEATURE_SIMD && stride == 2 && kw == 2 && plan.dilation == 1 && vecHi > vecLo) {
+    spreadDisjoint2(plan, delta, row, vecLo, vecHi);
+  } else {
+    scatterColumns(plan, delta, row, 0, plan.outW);
+  }
+}
+
+/** Output columns [lo, hi): each adds its delta to its window's cells (colFirst + j*dilation). */
+@inline function scatterColumns(plan: Plan, delta: usize, row: usize, lo: i32, hi: i32): void {
+  const dilationBytes = <usize>plan.dilation << 2;
+  for (let o = lo; o < hi; o++) {
+    const d = load<f32>(delta + (<usize>o << 2));
+    const count = load<i32>(plan.colCount + (<usize>o << 2));
+    let cell = row + (<usize>load<i32>(plan.colFirst + (<usize>o << 2)) << 2);
+    for (let j = 0; j < count; j++) {
+      store<f32>(cell, load<f32>(cell) + d);
+      cell += dilationBytes;
+    }
+  }
+}
+
+/**
+ * Stride 1, dilation 1: input column x lies in the windows of output columns
+ * o = x - origin - (kw-1) .. x - origin (clipped to [0, outW)), added in that ascending order.
+ * Where all kw of them are interior windows, four columns go at once with kw shifted loads.
+ */
+@inline function gatherStride1(plan: Plan, delta: usize, row: usize): void {
+  const inW = plan.inW, outW = plan.outW, kw = plan.kw, origin = plan.colOrigin;
+  // Columns whose windows are all interior: x - origin - (kw-1) >= vecLo and x - origin < vecHi.
+  const lo = max(plan.vecLo + origin + kw - 1, 0);
+  const hi = min(plan.vecHi + origin, inW);
+  let x = 0;
+  for (; x < min(lo, inW); x++) gatherColumn(delta, row, x, origin, kw, outW);
+  if (hi > lo) {
+    const vecEnd = lo + ((hi - lo) & ~3);
+    for (; x < vecEnd; x += 4) {
+      const cell = row + (<usize>x << 2);
+      let acc = v128.load(cell);
+      let from = delta + (<usize>(x - origin - kw + 1) << 2);
+      for (let j = 0; j < kw; j++) {
+        acc = f32x4.add(acc, v128.load(from));
+        from += 4;
+      }
+      v128.store(cell, acc);
+    }
+  }
+  for (; x < inW; x++) gatherColumn(delta, row, x, origin, kw, outW);
+}
+
+@inline function gatherColumn(delta: usize, row: usize, x: i32, origin: i32, kw: i32, outW: i32): void {
+  const first = max(x - origin - kw + 1, 0);
+  const last = min(x - origin, outW - 1);
+  if (first > last) return;
+  const cell = row + (<usize>x << 2);
+  let acc = load<f32>(cell);
+  for (let o = first; o <= last; o++) acc += load<f32>(delta + (<usize>o << 2));
+  store<f32>(cell, acc);
+}
+
+/** Kernel 2, stride 2: interior windows cover disjoint column pairs; borders scatter. */
+@inline function spreadDisjoint2(plan: Plan, delta: usize, row: usize, vecLo: i32, vecHi: i32): void {
+  scatterColumns(plan, delta, row, 0, vecLo);
+  const origin = plan.colOrigin;
+  let o = vecLo;
+  for (; o + 4 <= vecHi; o += 4) {
+    const d = v128.load(delta + (<usize>o << 2));
+    const cell = row + (<usize>(origin + 2 * o) << 2);
+    v128.store(cell, f32x4.add(v128.load(cell), v128.shuffle<f32>(d, d, 0, 0, 1, 1)));
+    v128.store(cell, f32x4.add(v128.load(cell, 16), v128.shuffle<f32>(d, d, 2, 2, 3, 3)), 16);
+  }
+  scatterColumns(plan, delta, row, o, plan.outW);
+}
+
+/**
+ * Average pooling, channels-last layouts (lanes along channels): each output pixel's deltas
+ * (`channels` floats in `scratch`) are added to every pixel of its window.
+ */
+export function avgPoolBackwardChannels_f32(plan: Plan, grad: usize, gradIn: usize, scratch: usize): void {
+  const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
+  const channels = plan.channels, outRows = plan.outRows, outW = plan.outW;
+  const pixelBytes = <usize>channels << 2;
+  const tapBytes = <usize>plan.dilation * pixelBytes;
+  zero(gradIn, <usize>batches * <usize>inPlane);
+  for (let b = 0; b < batches; b++) {
+    const sample = gradIn + ((<usize>b * <usize>inPlane) << 2);
+    for (let r = 0; r < outRows; r++) {
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
+      const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      const rowDiv = load<f32>(plan.rowDiv + (<usize>r << 2));
+      for (let o = 0; o < outW; o++) {
+        const src = grad + ((<usize>b * <usize>outPlane + (<usize>r * <usize>outW + <usize>o) * <usize>channels) << 2);
+        channelDeltas(src, scratch, channels, rowDiv * load<f32>(plan.colDiv + (<usize>o << 2)));
+        const col = load<i32>(plan.colFirst + (<usize>o << 2));
+        const cols = load<i32>(plan.colCount + (<usize>o << 2));
+        for (let t = t0; t < t1; t++) {
+          // Row offsets are in pixels (row * inW); a pixel is `channels` floats.
+          let pixel = sample + (<usize>(load<i32>(plan.rowList + (<usize>t << 2)) + col) * pixelBytes);
+          for (let j = 0; j < cols; j++) {
+            addChannels(pixel, scratch, channels);
+            pixel += tapBytes;
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline function channelDeltas(grad: usize, delta: usize, channels: i32, divisor: f32): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const div = f32x4.splat(divisor);
+    for (; c + 4 <= channels; c += 4) {
+      const at = <usize>c << 2;
+      v128.store(delta + at, f32x4.div(v128.load(grad + at), div));
+    }
+  }
+  for (; c < channels; c++) {
+    const at = <usize>c << 2;
+    store<f32>(delta + at, load<f32>(grad + at) / divisor);
+  }
+}
+
+@inline function addChannels(dst: usize, src: usize, channels: i32): void {
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; c + 16 <= channels; c += 16) {
+      const at = <usize>c << 2;
+      v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
+      v128.store(dst + at, f32x4.add(v128.load(dst + at, 16), v128.load(src + at, 16)), 16);
+      v128.store(dst + at, f32x4.add(v128.load(dst + at, 32), v128.load(src + at, 32)), 32);
+      v128.store(dst + at, f32x4.add(v128.load(dst + at, 48), v128.load(src + at, 48)), 48);
+    }
+    for (; c + 4 <= channels; c += 4) {
+      const at = <usize>c << 2;
+      v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
+    }
+  }
+  for (; c < channels; c++) {
+    const at = <usize>c << 2;
+    store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
+  }
+}
+
+/**
+ * Lp pooling, the part of the chain before the average's backward. PyTorch computes
+ * out = (sign(A) * relu(|A|) * k) ^ (1/p) with A = avg_pool(x^p) and k the kernel's size, so
+ * (in its order of operations) the window's gradient is (grad * ((1/p) * C^(1/p - 1))) * k with
+ * C = A * k, and 0 where A == 0 (relu's gradient masks the infinite power there).
+ * `a` holds A; `power` holds C^|1/p - 1| (powElements_f32), inverted here when 1/p - 1 < 0
+ * (ignored when it is 0); the weights are written over `power`.
+ */
+export function lpPoolBackwardWeights_f32(grad: usize, a: usize, power: usize, length: i32, kernelSize: f32, normType: f32, invert: i32): void {
+  const inverse = <f32>(1 / <f64>normType);
+  const exponentZero = normType == 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const inv = f32x4.splat(inverse);
+    const k = f32x4.splat(kernelSize);
+    const one = f32x4.splat(1);
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= length; i += 4) {
+      const at = <usize>i << 2;
+      let t = exponentZero ? one : v128.load(power + at);
+      if (invert) t = f32x4.div(one, t);
+      const w = f32x4.mul(f32x4.mul(v128.load(grad + at), f32x4.mul(inv, t)), k);
+      v128.store(power + at, v128.bitselect(zero, w, f32x4.eq(v128.load(a + at), zero)));
+    }
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    let t: f32 = exponentZero ? 1 : load<f32>(power + at);
+    if (invert) t = 1 / t;
+    const w = (load<f32>(grad + at) * (inverse * t)) * kernelSize;
+    store<f32>(power + at, load<f32>(a + at) == 0 ? 0 : w);
+  }
+}
+
+/**
+ * Lp pooling, the power's backward: gradIn[i] *= p * x[i]^(p-1), with `power` holding
+ * x^|p-1| (powElements_f32), inverted when p < 1 and ignored when p == 1; for p = 2 it is x
+ * itself (PyTorch's x.pow(1) is x).
+ */
+export function lpPoolBackwardInput_f32(gradIn: usize, power: usize, length: i32, normType: f32, invert: i32): void {
+  const exponentZero = normType == 1;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const p = f32x4.splat(normType);
+    const one = f32x4.splat(1);
+    for (; i + 4 <= length; i += 4) {
+      const at = <usize>i << 2;
+      let t = exponentZero ? one : v128.load(power + at);
+      if (invert) t = f32x4.div(one, t);
+      v128.store(gradIn + at, f32x4.mul(v128.load(gradIn + at), f32x4.mul(p, t)));
+    }
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    let t: f32 = exponentZero ? 1 : load<f32>(power + at);
+    if (invert) t = 1 / t;
+    store<f32>(gradIn + at, load<f32>(gradIn + at) * (normType * t));
+  }
+}
