@@ -1,5 +1,5 @@
 // Bundle src/ for every way simdpool is loaded, and emit type declarations:
-//   dist/index.js           ESM, both .wasm builds inlined as bytes, SIMD gzipped (bundlers, browsers, <script type="module">)
+//   dist/index.js           ESM, both .wasm builds packed in (bundlers, browsers, <script type="module">)
 //   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init()
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
@@ -7,19 +7,19 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { packWasm } from './pack-wasm.mjs';
 
 const common = {
   entryPoints: ['src/index.ts'],
   bundle: true,
   target: 'es2022',
-  loader: { '.wasm': 'binary', '.gz': 'binary' },
+  loader: { '.wasm': 'binary', '.b85': 'text' },
   legalComments: 'none',
   logLevel: 'warning',
 };
 
-// Other builds swap ./wasm-source (inlined bytes, SIMD gzipped) for another source module.
+// Other builds swap ./wasm-source (packed builds) for another source module.
 const wasmSource = (file) => ({
   name: `wasm-source-${file}`,
   setup(b) {
@@ -32,10 +32,10 @@ const urlSource = wasmSource('wasm-source-url.ts'); // streaming: URLs next to t
 const nodeSource = wasmSource('wasm-source-node.ts'); // Node: plain bytes
 
 rmSync('dist', { recursive: true, force: true });
-// The inlined bundles carry the SIMD build gzipped (12 KB -> 3.5 KB before base64): it is what
-// keeps the one-file bundle under its size budget. The scalar build (3 KB) stays plain, so engines
-// without DecompressionStream still get a working fallback.
-writeFileSync('build/simdpool.wasm.gz', gzipSync(readFileSync('build/simdpool.wasm'), { level: 9 }));
+// The inlined bundles carry both builds compressed (raw DEFLATE, base85 text: about a third of
+// their size as plain base64), unpacked at init() by src/wasm-packed.ts on any engine.
+const wasm = (name) => readFileSync(`build/${name}.wasm`);
+writeFileSync('build/simdpool.b85', packWasm([wasm('simdpool-scalar'), wasm('simdpool')]));
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
@@ -48,8 +48,8 @@ copyFileSync('build/simdpool-scalar.wasm', 'dist/url/simdpool-scalar.wasm');
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 
 // simdpool/parallel (Node: worker threads over one shared memory) and the simdpool CLI: their
-// own bundles, so dist/index.js stays free of node: imports.
-const nodeBundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', loader: { '.wasm': 'binary', '.gz': 'binary' }, legalComments: 'none', logLevel: 'warning' };
+// own bundles, so dist/index.js stays free of node: imports. The CLI loads the plain builds.
+const nodeBundle = { ...common, format: 'esm', platform: 'node', target: 'node20', plugins: [nodeSource] };
 await build({ ...nodeBundle, entryPoints: ['src/parallel.ts'], outfile: 'dist/parallel.js' });
 const { version } = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8'));
 await build({

@@ -1,0 +1,32 @@
+// Packs .wasm builds into one text for the inlined bundles: the builds, each preceded by its
+// length (u32, little-endian), raw-DEFLATE compressed as one stream (so the second build's
+// bytes can refer back to the first's: the SIMD and scalar builds share much), then base85
+// text. src/wasm-packed.ts unpacks it (src/inflate.ts, src/base85.ts).
+import { deflateRawSync } from 'node:zlib';
+
+export const BASE85_ALPHABET = '!#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|';
+
+/** Five characters per big-endian 32-bit word; the bytes are zero-padded to whole words. */
+export function encodeBase85(bytes) {
+  const padded = new Uint8Array(Math.ceil(bytes.length / 4) * 4);
+  padded.set(bytes);
+  const view = new DataView(padded.buffer);
+  let text = '';
+  for (let i = 0; i < padded.length; i += 4) {
+    let word = view.getUint32(i);
+    const group = [];
+    for (let j = 0; j < 5; j++, word = Math.floor(word / 85)) group.unshift(BASE85_ALPHABET[word % 85]);
+    text += group.join('');
+  }
+  return text;
+}
+
+/** The text for a list of builds (src/wasm-packed.ts gives them back in the same order). */
+export function packWasm(builds) {
+  const parts = builds.flatMap((b) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(b.length);
+    return [length, b];
+  });
+  return encodeBase85(deflateRawSync(Buffer.concat(parts), { level: 9, memLevel: 9 }));
+}

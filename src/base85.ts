@@ -1,0 +1,28 @@
+// Bytes as text, five characters per four bytes (base64 takes six): how the inlined bundles
+// carry their compressed .wasm builds. The alphabet is printable ASCII without the characters
+// that mean something in a JavaScript string or an HTML <script> (quotes, backslash, $, < and >),
+// so the text passes minifiers, bundlers and inline scripts unchanged.
+// The encoder is scripts/pack-wasm.mjs (the same alphabet; test/pack-wasm.test.ts checks both).
+export const BASE85_ALPHABET = '!#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|';
+
+/** Each group of five characters is one big-endian 32-bit word in base 85. */
+export function decodeBase85(text: string): Uint8Array {
+  const digits = new Int8Array(128).fill(-1);
+  for (let d = 0; d < 85; d++) digits[BASE85_ALPHABET.charCodeAt(d)] = d;
+  if (text.length % 5) throw new Error(`base85: text length ${text.length} is not a multiple of 5`);
+  const out = new Uint8Array((text.length / 5) * 4);
+  for (let i = 0, o = 0; i < text.length; o += 4) {
+    let word = 0;
+    for (const end = i + 5; i < end; i++) {
+      const digit = digits[text.charCodeAt(i)] ?? -1;
+      if (digit < 0) throw new Error(`base85: invalid character ${JSON.stringify(text[i])} at ${i}`);
+      word = word * 85 + digit;
+    }
+    if (word > 0xffffffff) throw new Error(`base85: group at ${i - 5} is out of range`);
+    out[o] = word >>> 24;
+    out[o + 1] = word >>> 16;
+    out[o + 2] = word >>> 8;
+    out[o + 3] = word;
+  }
+  return out;
+}
