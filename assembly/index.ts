@@ -16,13 +16,4 @@ export { powElements_f32 } from './elementwise';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
-
-/** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */
-export function simd(): i32 {
-  return ASC_FEATURE_SIMD ? 1 : 0;
-}
-
-/** First byte the TypeScript allocator may use (after any static data). */
-export function heapBase(): usize {
-  return __heap_base;
-}
+export { simd, heapBase } from './build';
