@@ -3,7 +3,8 @@
 //   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init()
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
-// Both .wasm builds (asc targets `release` and `scalar`) must be in build/ first.
+//   dist/core.js            simdpool/core: ESM, the core operators with their own .wasm builds packed in
+// The .wasm builds (asc targets `release`, `scalar`, `core`, `core-scalar`) must be in build/ first.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,12 +36,14 @@ rmSync('dist', { recursive: true, force: true });
 // The inlined bundles carry both builds compressed (raw DEFLATE, base85 text: about a third of
 // their size as plain base64), unpacked at init() by src/wasm-packed.ts on any engine.
 const wasm = (name) => readFileSync(`build/${name}.wasm`);
-writeFileSync('build/simdpool.b85', packWasm([wasm('simdpool-scalar'), wasm('simdpool')]));
+writeFileSync('build/simdpool.b85', await packWasm([wasm('simdpool-scalar'), wasm('simdpool')]));
+writeFileSync('build/core.b85', await packWasm([wasm('core-scalar'), wasm('core')]));
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
   build({ ...common, format: 'esm', platform: 'node', target: 'node20', outfile: 'dist/node/index.js', plugins: [nodeSource] }),
   build({ ...common, format: 'iife', globalName: 'simdpool', platform: 'browser', minify: true, outfile: 'dist/simdpool.iife.js' }),
+  build({ ...common, entryPoints: ['src/core.ts'], format: 'esm', platform: 'neutral', outfile: 'dist/core.js' }),
 ]);
 mkdirSync('dist/url', { recursive: true });
 copyFileSync('build/simdpool.wasm', 'dist/url/simdpool.wasm');
