@@ -43,6 +43,10 @@ describe('kernel builds', () => {
     const { bundle } = target();
     const api = await getApi();
     if (bundle === 'iife') expect((globalThis as { simdpool?: unknown }).simdpool).toBe(api);
+    // simdpool/core: its sub-list of operators, its own kernels (no Lp power kernel)
+    const core = bundle === 'core';
+    expect('CORE_OPERATORS' in api).toBe(core);
+    expect('lpPool2d' in (await getEngine())).toBe(!core);
     if (bundle === 'url') {
       await getEngine();
       const fetched = performance.getEntriesByType('resource').map((e) => e.name);
