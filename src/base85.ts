@@ -18,7 +18,6 @@ export function decodeBase85(text: string): Uint8Array {
       if (digit < 0) throw new Error(`base85: invalid character ${JSON.stringify(text[i])} at ${i}`);
       word = word * 85 + digit;
     }
-    if (word > 0xffffffff) throw new Error(`base85: group at ${i - 5} is out of range`);
     out[o] = word >>> 24;
     out[o + 1] = word >>> 16;
     out[o + 2] = word >>> 8;

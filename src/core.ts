@@ -49,13 +49,9 @@ export interface CoreEngine extends Pick<Engine, CoreOperatorName> {}
 export class CoreEngine extends EngineBase {}
 for (const op of Object.values(CORE_OPERATORS)) {
   const run = RUN[op.kind]!;
-  Object.defineProperty(CoreEngine.prototype, op.name, {
-    value(this: CoreEngine, x: unknown, opts?: unknown) {
-      return run(contextOf(this), op, x, opts);
-    },
-    writable: true,
-    configurable: true,
-  });
+  (CoreEngine.prototype as unknown as Record<string, unknown>)[op.name] = function (this: CoreEngine, x: unknown, opts?: unknown) {
+    return run(contextOf(this), op, x, opts);
+  };
 }
 
 /** The core build's kernels, packed into this bundle (scalar first; scripts/build.mjs). */

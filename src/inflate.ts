@@ -26,6 +26,8 @@ for (let i = 0, length = 3, distance = 1; i < 30; i++) {
 /** The order in which a dynamic block lists the code lengths of its code-length code. */
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
+const TRUNCATED = 'unexpected end of data';
+
 function corrupt(what: string): never {
   throw new Error(`inflate: corrupt data (${what})`);
 }
@@ -74,7 +76,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
   };
   const bits = (n: number): number => {
     fill(n);
-    if (bitCount < n) corrupt('unexpected end of data');
+    if (bitCount < n) corrupt(TRUNCATED);
     const v = bitBuffer & ((1 << n) - 1);
     bitBuffer >>>= n;
     bitCount -= n;
@@ -91,7 +93,7 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
     const entry = h.table[bitBuffer & ((1 << h.bits) - 1)];
     const len = entry & 15;
     if (!entry) corrupt('invalid Huffman code');
-    if (len > bitCount) corrupt('unexpected end of data');
+    if (len > bitCount) corrupt(TRUNCATED);
     bitBuffer >>>= len;
     bitCount -= len;
     return entry >> 4;
@@ -103,11 +105,11 @@ export function inflateRaw(input: Uint8Array): Uint8Array {
     if (type === 0) {
       // Stored: byte-aligned LEN, NLEN (its complement), then LEN bytes as they are.
       bitBuffer = bitCount = 0;
-      if (pos + 4 > input.length) corrupt('unexpected end of data');
+      if (pos + 4 > input.length) corrupt(TRUNCATED);
       const len = input[pos] | (input[pos + 1] << 8);
       if ((len ^ (input[pos + 2] | (input[pos + 3] << 8))) !== 0xffff) corrupt('stored block length check failed');
       pos += 4;
-      if (pos + len > input.length) corrupt('unexpected end of data');
+      if (pos + len > input.length) corrupt(TRUNCATED);
       room(len);
       out.set(input.subarray(pos, pos + len), size);
       size += len;

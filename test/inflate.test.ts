@@ -112,7 +112,6 @@ describe('base85 and the packed kernels', () => {
   it('rejects text that is not base85', () => {
     expect(() => decodeBase85('abcd')).toThrow('base85: text length 4 is not a multiple of 5');
     expect(() => decodeBase85('abc"e')).toThrow('base85: invalid character "\\"" at 3');
-    expect(() => decodeBase85('|||||')).toThrow('base85: group at 0 is out of range');
   });
 
   it('survives minification unchanged', async () => {
