@@ -7,17 +7,16 @@ import zopfli from '@gfx/zopfli';
 
 export const BASE85_ALPHABET = '!#%&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|';
 
-/** Five characters per big-endian 32-bit word; the bytes are zero-padded to whole words. */
+/** Five characters per big-endian 32-bit word; n < 4 last bytes take n + 1 characters (as Ascii85). */
 export function encodeBase85(bytes) {
-  const padded = new Uint8Array(Math.ceil(bytes.length / 4) * 4);
-  padded.set(bytes);
-  const view = new DataView(padded.buffer);
   let text = '';
-  for (let i = 0; i < padded.length; i += 4) {
-    let word = view.getUint32(i);
+  for (let i = 0; i < bytes.length; i += 4) {
+    const n = Math.min(4, bytes.length - i);
+    let word = 0;
+    for (let k = 0; k < 4; k++) word = word * 256 + (k < n ? bytes[i + k] : 0);
     const group = [];
     for (let j = 0; j < 5; j++, word = Math.floor(word / 85)) group.unshift(BASE85_ALPHABET[word % 85]);
-    text += group.join('');
+    text += group.slice(0, n + 1).join('');
   }
   return text;
 }

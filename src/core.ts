@@ -55,8 +55,8 @@ for (const op of Object.values(CORE_OPERATORS)) {
 }
 
 /** The core build's kernels, packed into this bundle (scalar first; scripts/build.mjs). */
-function coreWasm(simd: boolean): Uint8Array {
-  const [scalar, simdBuild] = unpackWasm(packed);
+async function coreWasm(simd: boolean): Promise<Uint8Array> {
+  const [scalar, simdBuild] = await unpackWasm(packed);
   return simd ? simdBuild : scalar;
 }
 

@@ -43,15 +43,20 @@ function huffman(lengths: ArrayLike<number>): Huffman {
     next[len] = code = (code + counts[len - 1]) << 1;
     if (counts[len]) bits = len;
   }
+  // Length by length, the table doubles: a code shorter than len fills every entry whose low
+  // bits are its own, so the upper half is a copy of the lower (a native copy, not a JS loop,
+  // which counts: tables are built before the engine has optimised anything).
   const table = new Int32Array(1 << bits);
-  for (let symbol = 0; symbol < lengths.length; symbol++) {
-    const len = lengths[symbol];
-    if (!len) continue;
-    const code = next[len]++;
-    if (code >> len) corrupt('over-subscribed Huffman code');
-    let reversed = 0;
-    for (let i = 0; i < len; i++) reversed |= ((code >> i) & 1) << (len - 1 - i);
-    for (let i = reversed; i < table.length; i += 1 << len) table[i] = (symbol << 4) | len;
+  for (let len = 1; len <= bits; len++) {
+    table.copyWithin(1 << (len - 1), 0, 1 << (len - 1));
+    for (let symbol = 0; symbol < lengths.length; symbol++) {
+      if (lengths[symbol] !== len) continue;
+      const code = next[len]++;
+      if (code >> len) corrupt('over-subscribed Huffman code');
+      let reversed = 0;
+      for (let i = 0; i < len; i++) reversed |= ((code >> i) & 1) << (len - 1 - i);
+      table[reversed] = (symbol << 4) | len;
+    }
   }
   return { table, bits };
 }
