@@ -1,8 +1,9 @@
 // Test projects. The conformance suites (golden PyTorch cases, property tests, build checks) run
-// against every way simdpool is loaded: in Node on the SIMD and the scalar build, and in headless
-// Chromium (Debian's /usr/bin/chromium, driven by playwright) on the inlined ESM bundle (SIMD and
-// scalar), the streaming ESM bundle (dist/url/) and the IIFE bundle. The engine tests import the
-// built package (dist/), which `npm test` builds first.
+// against every way simdpool is loaded: in Node on the SIMD and the scalar build and on
+// simdpool/core, and in headless Chromium (Debian's /usr/bin/chromium, driven by playwright) on
+// the inlined ESM bundle (SIMD and scalar), the streaming ESM bundle (dist/url/), the IIFE bundle
+// and simdpool/core (SIMD and scalar). The engine tests import the built package (dist/), which
+// `npm test` builds first.
 // The Node projects run first, alone (group 0): timing-sensitive tests (simdpool/parallel's worker
 // threads) should not share the 2 cores with Chromium; the browser projects and e2e follow (group 1).
 // SIMDPOOL_BROWSER=0 skips the browser projects and the e2e tests (e.g. where no Chromium is installed).
@@ -14,7 +15,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts'];
 
-const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife'; simd?: boolean }) => ({
+const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife' | 'core'; simd?: boolean }) => ({
   extends: true as const,
   test: {
     name,
@@ -38,12 +39,15 @@ export default defineConfig({
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
       { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
+      { extends: true, test: { name: 'node-core', include: CONFORMANCE, provide: { bundle: 'core' } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
         { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },
         browser('chromium-inline', { bundle: 'inline' }),
         browser('chromium-inline-scalar', { bundle: 'inline', simd: false }),
         browser('chromium-url', { bundle: 'url' }),
         browser('chromium-iife', { bundle: 'iife' }),
+        browser('chromium-core', { bundle: 'core' }),
+        browser('chromium-core-scalar', { bundle: 'core', simd: false }),
       ]),
     ],
   },

@@ -21,12 +21,4 @@ export {
   avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32,
 } from './backward';
 
-/** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */
-export function simd(): i32 {
-  return ASC_FEATURE_SIMD ? 1 : 0;
-}
-
-/** First byte the TypeScript allocator may use (after any static data). */
-export function heapBase(): usize {
-  return __heap_base;
-}
+export { simd, heapBase } from './build';

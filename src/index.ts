@@ -1,6 +1,7 @@
 // simdpool: PyTorch-exact pooling on WebAssembly SIMD.
 import { Engine } from './engine';
 import { loadKernels, type WasmSource, type WasmSources } from './wasm';
+import { defaultWasm } from './wasm-source';
 
 export interface InitOptions {
   /**
@@ -19,7 +20,7 @@ export interface InitOptions {
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  return new Engine(await loadKernels(options.wasm, options.simd));
+  return new Engine(await loadKernels(options.wasm, options.simd, defaultWasm));
 }
 
 export { Engine } from './engine';

@@ -1,9 +1,7 @@
 // The streaming build's kernels: .wasm files next to the bundle, fetched and compiled while they
 // download. The literal `new URL('./x.wasm', import.meta.url)` form is what bundlers that
 // handle assets (Vite, webpack 5, Parcel) recognise and copy.
-export const canInflate = (): boolean => true; // nothing to inflate
-
-export async function defaultWasm(simd: boolean): Promise<URL> {
+export function defaultWasm(simd: boolean): URL {
   return simd
     ? new URL('./simdpool.wasm', import.meta.url)
     : new URL('./simdpool-scalar.wasm', import.meta.url);

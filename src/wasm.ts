@@ -1,10 +1,8 @@
 // Loading the kernels. Two builds of the same kernels exist: the SIMD one and a scalar fallback
 // for engines without WebAssembly SIMD; a tiny probe module tells which one this engine can run.
-// Where the bytes come from is ./wasm-source: inlined into the bundle (the default build, via
-// esbuild's binary loader; the SIMD build gzipped), or URLs next to the bundle (the streaming
-// build, dist/url/).
+// Where the default bytes come from is the entry's business (./wasm-source and its variants):
+// packed into the bundle, plain bytes (Node), or URLs next to the bundle (the streaming build).
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { canInflate, defaultWasm } from './wasm-source';
 import type { Kernels } from './kernels';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
@@ -14,6 +12,8 @@ export interface WasmSources {
   simd: WasmSource;
   scalar: WasmSource;
 }
+/** An entry's own kernels: the SIMD build or the scalar one. */
+export type DefaultWasm = (simd: boolean) => WasmSource | Promise<WasmSource>;
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
@@ -43,9 +43,11 @@ function isSources(source: unknown): source is WasmSources {
  * `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD build.
  * A single source (not a WasmSources pair) is used as given, whatever `simd` says.
  */
-export async function loadKernels(source?: WasmSource | WasmSources, simd?: boolean): Promise<Kernels> {
+export async function loadKernels(
+  source: WasmSource | WasmSources | undefined, simd: boolean | undefined, defaultWasm: DefaultWasm,
+): Promise<Kernels> {
   if (source === undefined || isSources(source)) {
-    const useSimd = simd ?? (simdSupported() && (source !== undefined || canInflate()));
+    const useSimd = simd ?? simdSupported();
     source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source) || source instanceof WebAssembly.Module) {
@@ -58,7 +60,7 @@ export async function loadKernels(source?: WasmSource | WasmSources, simd?: bool
   if (source instanceof URL && source.protocol === 'data:') {
     // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
     // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
-    return loadKernels(dataUrlBytes(source.href));
+    return loadKernels(dataUrlBytes(source.href), simd, defaultWasm);
   }
   const response = source instanceof URL ? fetch(source) : source;
   const { exports } = await instantiate(response as Promise<Response>, {});

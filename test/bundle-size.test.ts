@@ -1,30 +1,39 @@
-// Size budget of the inlined ESM bundle (dist/index.js: engine, @assemblyscript/loader, the SIMD
-// build gzipped and the scalar build, as base64), minified as an app's bundler would.
-// The browser issue asked for 48 KiB, which the 2D library met (about 42 KiB); with the whole
-// pooling family in 1D/2D/3D (adaptive, Lp, unpooling, index formats, NaN modes) the bundle is
-// about 72 KiB minified / 36 KiB gzip: the JavaScript alone is about 37 KiB. The backward passes
-// (15 operators, their kernels and validation) add about 13 KiB, to about 84 KiB / 40 KiB gzip.
-// The README says so; this budget keeps it from growing unnoticed.
+// Size budgets of the inlined ESM bundles, minified as an app's bundler would (the .wasm builds
+// are packed in: Zopfli-deflated, base85 text, src/wasm-packed.ts).
+//   simdpool/core (dist/core.js): the browser issue's budget, 48 KiB, and its .wasm under the
+//   kernel issue's 32 KiB.
+//   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
+//   index formats, NaN modes, backward passes) cannot meet 48 KiB: its JavaScript alone is about
+//   50 KB. Its budget is its measured size (74.2 KB) plus a small margin, so that growth is a decision.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
-const BUDGET = 88 * 1024;
+const CORE_BUDGET = 48 * 1024;
+const FULL_BUDGET = 76 * 1024;
+const WASM_BUDGET = 32 * 1024;
 
-async function sizes(file: string) {
-  const { code } = await transform(readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8'), { minify: true, format: 'esm', target: 'es2022' });
-  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
+const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
+const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;
+
+async function sizes(path: string) {
+  const { code } = await transform(file(path).toString('utf8'), { minify: true, format: 'esm', target: 'es2022' });
+  return { min: code.length, gzip: gzip(code) };
 }
 
-it(`the inlined ESM bundle is under ${BUDGET / 1024} KiB minified`, async () => {
-  const inline = await sizes('index.js');
-  const url = await sizes('url/index.js');
-  const iife = readFileSync(new URL('../dist/simdpool.iife.js', import.meta.url));
+it('the bundles stay within their budgets (sizes are printed)', async () => {
+  const core = await sizes('dist/core.js');
+  const full = await sizes('dist/index.js');
+  const url = await sizes('dist/url/index.js');
+  const iife = file('dist/simdpool.iife.js');
+  const wasm = (name: string) => `${name}.wasm ${file(`build/${name}.wasm`).length} / ${gzip(file(`build/${name}.wasm`))}`;
   console.log(
-    `bundle sizes (bytes): inlined ESM ${inline.min} min / ${inline.gzip} gzip; ` +
-    `streaming ESM ${url.min} min / ${url.gzip} gzip (+ .wasm files); ` +
-    `IIFE ${iife.length} min / ${gzipSync(iife, { level: 9 }).length} gzip`,
+    `bundle sizes (bytes, minified / gzip): simdpool/core ${core.min} / ${core.gzip}; simdpool ${full.min} / ${full.gzip}; ` +
+    `streaming ESM ${url.min} / ${url.gzip} (+ .wasm files); IIFE ${iife.length} / ${gzip(iife)}\n` +
+    `.wasm (bytes, raw / gzip): ${['core', 'core-scalar', 'simdpool', 'simdpool-scalar'].map(wasm).join('; ')}`,
   );
-  expect(inline.min).toBeLessThan(BUDGET);
+  expect(core.min).toBeLessThan(CORE_BUDGET);
+  expect(full.min).toBeLessThan(FULL_BUDGET);
+  expect(file('build/core.wasm').length).toBeLessThan(WASM_BUDGET);
 });

@@ -48,20 +48,19 @@ export function readBool(op: string, name: string, value: unknown, fallback: boo
 
 /** A size option: one integer for every dim, or one per dim; each at least `min`. */
 export function readSizes(op: string, name: string, value: unknown, dims: number, min: number): number[] {
-  const what = `${min === 0 ? 'a non-negative' : 'a positive'} integer or an array of ${dims}`;
+  const invalid = (E: ErrorConstructor) =>
+    new E(`${op}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer or an array of ${dims}, got ${describe(value)}`);
   let list: unknown[];
   if (typeof value === 'number') list = new Array(dims).fill(value);
   else if (Array.isArray(value)) {
-    if (value.length !== dims && !(value.length === 1 && dims > 1)) {
-      throw new RangeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
-    }
+    if (value.length !== dims && !(value.length === 1 && dims > 1)) throw invalid(RangeError);
     list = value.length === dims ? value : new Array(dims).fill(value[0]);
   } else {
-    throw new TypeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+    throw invalid(TypeError);
   }
   for (const v of list) {
-    if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
-    if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${op}: ${name} must be ${what}, got ${describe(value)}`);
+    if (typeof v !== 'number') throw invalid(TypeError);
+    if (!Number.isSafeInteger(v) || v < min) throw invalid(RangeError);
   }
   return list as number[];
 }
@@ -184,20 +183,21 @@ export function readNormType(op: string, value: unknown): number {
  */
 export function readOutputSize(op: string, value: unknown, spatial: readonly number[]): number[] {
   const dims = spatial.length;
-  const what = `a non-negative integer or an array of ${dims} (null keeps the input size)`;
+  const invalid = (E: ErrorConstructor) =>
+    new E(`${op}: outputSize must be a non-negative integer or an array of ${dims} (null keeps the input size), got ${describe(value)}`);
   if (value === undefined) throw new TypeError(`${op}: outputSize is required`);
   let list: unknown[];
   if (typeof value === 'number') list = new Array(dims).fill(value);
   else if (Array.isArray(value)) {
-    if (value.length !== dims) throw new RangeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    if (value.length !== dims) throw invalid(RangeError);
     list = value;
   } else {
-    throw new TypeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    throw invalid(TypeError);
   }
   return list.map((v, i) => {
     if (v === null) return spatial[i];
-    if (typeof v !== 'number') throw new TypeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${op}: outputSize must be ${what}, got ${describe(value)}`);
+    if (typeof v !== 'number') throw invalid(TypeError);
+    if (!Number.isSafeInteger(v) || v < 0) throw invalid(RangeError);
     return v;
   });
 }

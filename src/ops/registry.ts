@@ -46,13 +46,14 @@ const DIMS = ['1d', '2d', '3d'] as const;
 type Suffix = (typeof DIMS)[number];
 
 /** One entry per spatial rank: `${base}1d${tail}`, `${base}2d${tail}`, `${base}3d${tail}`. */
-function family<B extends string, S extends Omit<OperatorSpec, 'name' | 'dims'>, E extends string = ''>(base: B, spec: S, tail = '' as E) {
+/* @__NO_SIDE_EFFECTS__ */ function family<B extends string, S extends Omit<OperatorSpec, 'name' | 'dims'>, E extends string = ''>(base: B, spec: S, tail = '' as E) {
   return Object.fromEntries(
     DIMS.map((suffix, i) => [`${base}${suffix}${tail}`, { name: `${base}${suffix}${tail}`, dims: i + 1, ...spec }]),
   ) as { [K in `${B}${Suffix}${E}`]: S & { name: K; dims: number } };
 }
 
-export const OPERATORS = {
+/** The forward operators (simdpool/core takes its sub-list from these alone). */
+export const FORWARD_OPERATORS = {
   ...family('maxPool', { kind: 'pool', reduce: 'max', options: MAX_OPTIONS }),
   ...family('avgPool', { kind: 'pool', reduce: 'avg', options: AVG_OPTIONS }),
   ...family('lpPool', { kind: 'pool', reduce: 'lp', options: LP_OPTIONS }),
@@ -62,13 +63,21 @@ export const OPERATORS = {
   ...family('globalAvgPool', { kind: 'global', reduce: 'avg', options: OUT_ONLY }),
   ...family('globalLpPool', { kind: 'global', reduce: 'lp', options: [...OUT_ONLY, 'normType'] }),
   ...family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
-  ...family('maxPool', { kind: 'backward', forward: 'pool', reduce: 'max', options: MAX_BACKWARD_OPTIONS }, 'Backward'),
-  ...family('avgPool', { kind: 'backward', forward: 'pool', reduce: 'avg', options: AVG_BACKWARD_OPTIONS }, 'Backward'),
-  ...family('lpPool', { kind: 'backward', forward: 'pool', reduce: 'lp', options: LP_BACKWARD_OPTIONS }, 'Backward'),
-  ...family('adaptiveMaxPool', { kind: 'backward', forward: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_BACKWARD_OPTIONS }, 'Backward'),
-  ...family('adaptiveAvgPool', { kind: 'backward', forward: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_BACKWARD_OPTIONS }, 'Backward'),
   toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
   toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
 } as const satisfies Record<string, OperatorSpec>;
+
+/** The backward passes (ops/backward.ts). Pure, so that bundles without them drop this table. */
+export const BACKWARD_OPERATORS = (/* @__PURE__ */ Object.assign(
+  {},
+  family('maxPool', { kind: 'backward', forward: 'pool', reduce: 'max', options: MAX_BACKWARD_OPTIONS }, 'Backward'),
+  family('avgPool', { kind: 'backward', forward: 'pool', reduce: 'avg', options: AVG_BACKWARD_OPTIONS }, 'Backward'),
+  family('lpPool', { kind: 'backward', forward: 'pool', reduce: 'lp', options: LP_BACKWARD_OPTIONS }, 'Backward'),
+  family('adaptiveMaxPool', { kind: 'backward', forward: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_BACKWARD_OPTIONS }, 'Backward'),
+  family('adaptiveAvgPool', { kind: 'backward', forward: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_BACKWARD_OPTIONS }, 'Backward'),
+)) satisfies Record<string, OperatorSpec>;
+
+/** Every operator. */
+export const OPERATORS = /* @__PURE__ */ Object.assign({}, FORWARD_OPERATORS, BACKWARD_OPERATORS);
 
 export type OperatorName = keyof typeof OPERATORS;

@@ -1,12 +1,13 @@
 // Shared test helpers: one engine from the built package, and result comparisons.
 // The vitest project picks the bundle and the build (vitest.config.ts `provide`):
 //   bundle 'inline' (dist/index.js, default), 'url' (dist/url/index.js, fetches the .wasm next to
-//   it: browsers only) or 'iife' (dist/simdpool.iife.js through a <script> tag: browsers only);
+//   it: browsers only), 'iife' (dist/simdpool.iife.js through a <script> tag: browsers only) or
+//   'core' (dist/core.js, simdpool/core: only the suites' operators are there);
 //   simd: undefined picks the build by feature detection, false forces the scalar build.
 import { expect, inject } from 'vitest';
 import type { Engine } from '../../dist/index.js';
 
-export type Bundle = 'inline' | 'url' | 'iife';
+export type Bundle = 'inline' | 'url' | 'iife' | 'core';
 type Api = typeof import('../../dist/index.js');
 
 declare module 'vitest' {
@@ -33,6 +34,7 @@ async function loadApi(bundle: Bundle): Promise<Api> {
     });
     return (globalThis as unknown as { simdpool: Api }).simdpool;
   }
+  if (bundle === 'core') return import('../../dist/core.js') as unknown as Promise<Api>;
   return import('../../dist/index.js');
 }
 

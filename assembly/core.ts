@@ -1,0 +1,25 @@
+// The kernels of simdpool/core (src/core.ts): max (with indices) and average pooling in every
+// layout, global pooling and layout conversion, without Lp pooling, unpooling, nanMode 'ignore'
+// and the ONNX/TF index formats. Windows other than the common ones (2 / stride 2, 3 / stride 2,
+// 3 / stride 1) share one any-stride kernel: this keeps the module under 32 KB.
+import { poolRowsSpecialised } from './rows';
+import { AVG, MAX, MAX_INDEX } from './reduce';
+
+export { planBytes } from './plan';
+export { maxPoolChannels_f32, maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
+export { maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, avgPoolPlaneGroups_f32 } from './planegroups';
+export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
+export { transpose_f32 } from './layout';
+export { simd, heapBase } from './build';
+
+export function maxPoolRows_f32(plan: usize, input: usize, output: usize): void {
+  poolRowsSpecialised(MAX, plan, input, output, 0, false);
+}
+
+export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
+  poolRowsSpecialised(MAX_INDEX, plan, input, output, indices, false);
+}
+
+export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
+  poolRowsSpecialised(AVG, plan, input, output, 0, false);
+}

@@ -1,0 +1,79 @@
+// simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KB (the full `simdpool`
+// bundle is about 60 KB). Its engine's operators are a sub-list of the one registry, run by the
+// same operator code as the full engine's; its own .wasm (assembly/core.ts, under 32 KB) holds
+// only their kernels.
+//   In: max (with indices) and average pooling, adaptive and global max/average pooling, 1D and
+//   2D, both layout families; toNHWC / toNCHW; resident tensors.
+//   Out: 3D, Lp pooling, unpooling, and the TensorFlow/ONNX options nanMode, indexFormat,
+//   storageOrder and includeBatchInIndex (rejected as unknown options). Windows other than
+//   2 / stride 2, 3 / stride 2 and 3 / stride 1 run a generic SIMD kernel (up to 1.8x slower).
+import packed from '../build/core.b85';
+import type { Engine } from './engine';
+import { EngineBase, contextOf } from './engine-base';
+import type { InitOptions } from './index';
+import { globalPool } from './ops/global';
+import { convertLayout } from './ops/layout';
+import { pool } from './ops/pool';
+import { FORWARD_OPERATORS, type OperatorSpec } from './ops/registry';
+import { loadKernels } from './wasm';
+import { unpackWasm } from './wasm-packed';
+
+const CORE_NAMES = [
+  'maxPool1d', 'avgPool1d', 'adaptiveMaxPool1d', 'adaptiveAvgPool1d', 'globalMaxPool1d', 'globalAvgPool1d',
+  'maxPool2d', 'avgPool2d', 'adaptiveMaxPool2d', 'adaptiveAvgPool2d', 'globalMaxPool2d', 'globalAvgPool2d',
+  'toNHWC', 'toNCHW',
+] as const;
+export type CoreOperatorName = (typeof CORE_NAMES)[number];
+
+/** Options for other frameworks' conventions, whose kernels the core build leaves out. */
+const INTEROP_OPTIONS = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+
+/** The core operators: the registry's entries, without the interop options. */
+export const CORE_OPERATORS = Object.fromEntries(
+  CORE_NAMES.map((name): [string, OperatorSpec] => {
+    const spec: OperatorSpec = FORWARD_OPERATORS[name];
+    return [name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }];
+  }),
+) as { [K in CoreOperatorName]: OperatorSpec };
+
+/** How each kind of operator runs (the full engine's code; unpooling is not in core). */
+const RUN: Partial<Record<OperatorSpec['kind'], (ctx: ReturnType<typeof contextOf>, op: OperatorSpec, x: unknown, opts: unknown) => unknown>> = {
+  pool, adaptive: pool, global: globalPool, layout: convertLayout,
+};
+
+/**
+ * An engine with the core operators: the same methods, results and errors as the full Engine's
+ * (an interop option is an unknown-option TypeError here).
+ */
+export interface CoreEngine extends Pick<Engine, CoreOperatorName> {}
+export class CoreEngine extends EngineBase {}
+for (const op of Object.values(CORE_OPERATORS)) {
+  const run = RUN[op.kind]!;
+  (CoreEngine.prototype as unknown as Record<string, unknown>)[op.name] = function (this: CoreEngine, x: unknown, opts?: unknown) {
+    return run(contextOf(this), op, x, opts);
+  };
+}
+
+/** The core build's kernels, packed into this bundle (scalar first; scripts/build.mjs). */
+async function coreWasm(simd: boolean): Promise<Uint8Array> {
+  const [scalar, simdBuild] = await unpackWasm(packed);
+  return simd ? simdBuild : scalar;
+}
+
+/** Compile and instantiate the core kernels once; returns an engine with the core operators. */
+export async function init(options: InitOptions = {}): Promise<CoreEngine> {
+  return new CoreEngine(await loadKernels(options.wasm, options.simd, coreWasm));
+}
+
+export type { InitOptions } from './index';
+export type {
+  Input, Output, IndicesOutput, MaxPoolOptions, AvgPoolOptions, AdaptiveMaxPoolOptions, AdaptiveAvgPoolOptions,
+  OutOptions, OutputSize,
+} from './engine';
+export { Tensor } from './tensor';
+export type { Layout, DType, TensorLike, PlainTensor } from './tensor';
+export type { PoolOptions, Size, Padding } from './ops/options';
+export type { MemoryStats } from './memory';
+export type { WasmSource, WasmSources } from './wasm';
+export { simdSupported } from './wasm';
+export type { OperatorSpec } from './ops/registry';

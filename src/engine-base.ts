@@ -1,0 +1,85 @@
+// What every engine has, whatever its operators (Engine: all of them; simdpool/core's engine:
+// a sub-list): the kernels' context, which build runs, and resident tensor creation.
+import type { Context, EngineHooks } from './context';
+import { describe } from './describe';
+import { LinearMemory, type MemoryStats } from './memory';
+import { BoundedMap } from './bounded-map';
+import { PLAN_FIELDS, PlanCache } from './ops/plan';
+import { readShape } from './ops/tensors';
+import { LAYOUTS } from './shape';
+import { Tensor, type DType, type Layout, type TypedArrayOf } from './tensor';
+import type { Kernels } from './kernels';
+
+const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
+const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
+
+/** Each engine's context, out of users' sight (operators reach it with contextOf). */
+const contexts = new WeakMap<EngineBase, Context>();
+
+/** @internal The context of an engine (its kernels, memory and plan cache). */
+export function contextOf(engine: EngineBase): Context {
+  return contexts.get(engine)!;
+}
+
+export class EngineBase {
+  readonly #ctx: Context;
+  /** True when the SIMD build of the kernels runs, false for the scalar fallback. */
+  readonly simd: boolean;
+
+  /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
+  constructor(kernels: Kernels, hooks: EngineHooks = {}) {
+    if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
+      throw new Error(`simdpool: kernel plan layout (${kernels.planBytes()} bytes) does not match PLAN_FIELDS`);
+    }
+    this.simd = kernels.simd() !== 0;
+    const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer };
+    contexts.set(this, this.#ctx);
+  }
+
+  /** A zero-filled tensor in wasm memory. */
+  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
+    const dims = readShape('tensor', 'shape', shape);
+    const layout = this.#readLayout('tensor', opts.layout, dims.length);
+    const dtype = (opts.dtype ?? 'float32') as D;
+    if (dtype !== 'float32' && dtype !== 'int32') {
+      throw new TypeError(`tensor: dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
+    }
+    const size = dims.reduce((a, b) => a * b, 1);
+    const ptr = this.#ctx.memory.alloc(size * 4, `tensor of shape ${describe(dims)}`);
+    const t = new Tensor(this.#ctx.memory, ptr, dims, layout, dtype);
+    t.data.fill(0);
+    return t;
+  }
+
+  /** A tensor in wasm memory holding a copy of `data` (Float32Array, or Int32Array for indices). */
+  fromArray<A extends Float32Array | Int32Array>(
+    data: A, shape: readonly number[], layout?: Layout,
+  ): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
+    if (!(data instanceof Float32Array) && !(data instanceof Int32Array)) {
+      throw new TypeError(`fromArray: data must be a Float32Array or Int32Array, got ${describe(data)}`);
+    }
+    const dims = readShape('fromArray', 'shape', shape);
+    const size = dims.reduce((a, b) => a * b, 1);
+    if (size !== data.length) {
+      throw new RangeError(`fromArray: data has ${data.length} elements but shape ${describe(dims)} needs ${size}`);
+    }
+    const dtype = data instanceof Int32Array ? 'int32' : 'float32';
+    const t = this.tensor(dims, { layout, dtype });
+    (t.data as TypedArrayOf<DType>).set(data);
+    return t as never;
+  }
+
+  /** Allocator statistics: bytes and blocks in use, size of linear memory. */
+  memoryStats(): MemoryStats {
+    return this.#ctx.memory.stats();
+  }
+
+  #readLayout(op: string, layout: unknown, rank: number): Layout {
+    if (layout === undefined) return DEFAULT_LAYOUT_BY_RANK[rank] ?? 'NCHW';
+    if (!ALL_LAYOUTS.includes(layout as Layout)) {
+      throw new RangeError(`${op}: layout must be one of ${ALL_LAYOUTS.join(', ')}, got ${describe(layout)}`);
+    }
+    return layout as Layout;
+  }
+}

@@ -1,0 +1,108 @@
+// simdpool/core (dist/core.js): its operators are a sub-list of the registry without the interop
+// options, its kernels (build/core*.wasm) only theirs, and it gives the full engine's results
+// and errors. The 2D operators also run the conformance suites (vitest projects node-core,
+// chromium-core, chromium-core-scalar); this file covers the rest (1D, adaptive, resident).
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CORE_OPERATORS, init as initCore } from '../dist/core.js';
+import { OPERATORS, init } from '../dist/index.js';
+import { expectCloseFloats, expectSameFloats, expectSameInts } from './support/engine';
+
+const INTEROP = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+const wasmExports = (file: string) =>
+  WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(new URL(`../build/${file}`, import.meta.url)))).map((e) => e.name);
+
+describe('simdpool/core', () => {
+  it('its operators are registry entries without the interop options, and the engine has exactly them', async () => {
+    const names = Object.keys(CORE_OPERATORS);
+    expect(names).toEqual(expect.arrayContaining(['maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d', 'globalAvgPool2d', 'maxPool1d', 'toNHWC']));
+    for (const [name, spec] of Object.entries(CORE_OPERATORS)) {
+      const full = OPERATORS[name as keyof typeof OPERATORS];
+      expect({ ...spec, options: undefined }).toEqual({ ...full, options: undefined });
+      expect(spec.options).toEqual(full.options.filter((o) => !INTEROP.includes(o)));
+    }
+    const sp = await initCore();
+    for (const name of Object.keys(OPERATORS)) expect(typeof (sp as unknown as Record<string, unknown>)[name], name).toBe(names.includes(name) ? 'function' : 'undefined');
+    expect(typeof sp.fromArray).toBe('function');
+  });
+
+  it('its kernel modules export only the kernels its operators call, in both builds', () => {
+    for (const file of ['core.wasm', 'core-scalar.wasm']) {
+      const names = wasmExports(file);
+      expect(names).toContain('maxPoolRowsIndices_f32');
+      expect(names).toContain('avgPoolPlaneGroups_f32');
+      expect(names).toContain('transpose_f32');
+      expect(names.filter((n) => /NoNaN|unpool|pow|remap/i.test(n)), file).toEqual([]);
+      expect(wasmExports('simdpool.wasm')).toEqual(expect.arrayContaining(names));
+    }
+  });
+
+  it('an interop option is a TypeError naming it; the engine stays usable', async () => {
+    const sp = await initCore();
+    const x = { data: Float32Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] };
+    sp.maxPool2d(x, { kernelSize: 2 }); // its window plan stays cached
+    const before = sp.memoryStats().bytesInUse;
+    for (const option of INTEROP) {
+      expect(() => sp.maxPool2d(x, { kernelSize: 2, returnIndices: true, [option]: 1 } as never)).toThrow(
+        new TypeError(`maxPool2d: unknown option "${option}" (accepted: ${CORE_OPERATORS.maxPool2d.options.join(', ')})`),
+      );
+    }
+    expect([...sp.maxPool2d(x, { kernelSize: 2 }).data]).toEqual([5]);
+    expect(sp.memoryStats().bytesInUse).toBe(before);
+  });
+
+  it('gives the full engine\'s results and errors for 1D, adaptive and generic windows, SIMD and scalar, plain and resident', async () => {
+    const builds = await Promise.all([false, true].map(async (simd) => [await initCore({ simd }), await init({ simd })] as const));
+    const op1 = fc.oneof(
+      fc.record({ op: fc.constantFrom('maxPool1d', 'avgPool1d'), opts: fc.record({ kernelSize: fc.integer({ min: 1, max: 6 }), stride: fc.integer({ min: 1, max: 3 }), ceilMode: fc.boolean() }) }),
+      fc.record({ op: fc.constantFrom('adaptiveMaxPool1d', 'adaptiveAvgPool1d'), opts: fc.record({ outputSize: fc.integer({ min: 1, max: 9 }) }) }),
+      fc.record({ op: fc.constantFrom('globalMaxPool1d', 'globalAvgPool1d'), opts: fc.constant({}) }),
+    ).map((c) => ({ ...c, dims: 1 }));
+    const op2 = fc.oneof(
+      fc.record({ op: fc.constant('maxPool2d'), opts: fc.record({ kernelSize: fc.integer({ min: 1, max: 6 }), stride: fc.integer({ min: 1, max: 3 }), dilation: fc.integer({ min: 1, max: 2 }), returnIndices: fc.boolean() }) }),
+      fc.record({ op: fc.constant('avgPool2d'), opts: fc.record({ kernelSize: fc.integer({ min: 1, max: 6 }), stride: fc.integer({ min: 1, max: 3 }) }) }),
+      fc.record({ op: fc.constantFrom('adaptiveMaxPool2d', 'adaptiveAvgPool2d'), opts: fc.record({ outputSize: fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })) }) }),
+    ).map((c) => ({ ...c, dims: 2 }));
+    fc.assert(
+      fc.property(
+        fc.oneof(op1, op2), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 6, max: 30 }), fc.integer(),
+        ({ op, opts, dims }, channelsLast, resident, c, w, seed) => {
+          const spatial = dims === 1 ? [w] : [Math.max(6, (w >> 1) + 1), w];
+          const layout = dims === 1 ? (channelsLast ? 'NWC' : 'NCW') : channelsLast ? 'NHWC' : 'NCHW';
+          const shape = channelsLast ? [2, ...spatial, c] : [2, c, ...spatial];
+          let s = seed >>> 0;
+          const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+            s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+            return s % 97 === 0 ? NaN : (s >>> 20) - 2048;
+          });
+          for (const [core, full] of builds) {
+            const run = (sp: typeof core | typeof full) => {
+              const x = resident ? sp.fromArray(data, shape, layout) : { data, shape, layout };
+              try {
+                const r = (sp as unknown as Record<string, (x: unknown, o: unknown) => unknown>)[op](x, opts) as
+                  { data: Float32Array } | { output: { data: Float32Array }; indices: { data: Int32Array } };
+                return 'output' in r ? { values: r.output.data.slice(), indices: r.indices.data.slice() } : { values: r.data.slice() };
+              } catch (e) {
+                return { error: e as Error };
+              } finally {
+                if (resident) (x as { dispose(): void }).dispose();
+              }
+            };
+            const a = run(core);
+            const b = run(full);
+            if (b.error || a.error) {
+              expect(a.error).toEqual(b.error); // same class and message (a window larger than the input)
+              expect(b.error).toBeInstanceOf(RangeError);
+              continue;
+            }
+            if (op.includes('avg')) expectCloseFloats(a.values!, b.values!, op);
+            else expectSameFloats(a.values!, b.values!, op);
+            if (b.indices) expectSameInts(a.indices!, b.indices, `${op} indices`);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
