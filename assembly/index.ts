@@ -16,6 +16,10 @@ export { powElements_f32 } from './elementwise';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
+export {
+  maxPoolBytes_i8, maxPoolBytes_u8, maxPoolBytesIndices_i8, maxPoolBytesIndices_u8, avgPoolBytes_i8, avgPoolBytes_u8,
+  globalMaxBytes_i8, globalMaxBytes_u8, globalAvgBytes_i8, globalAvgBytes_u8,
+} from './bytes';
 
 /** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */
 export function simd(): i32 {

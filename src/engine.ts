@@ -12,13 +12,30 @@ import { pool } from './ops/pool';
 import { OPERATORS } from './ops/registry';
 import { readShape } from './ops/tensors';
 import { LAYOUTS } from './shape';
-import { Tensor, type DType, type Layout, type PlainTensor, type TensorLike, type TypedArrayOf } from './tensor';
+import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type PlainTensor, type TensorLike, type TypedArrayOf } from './tensor';
+import { bytesPer } from './ops/tensors';
 import type { Kernels } from './kernels';
 
-export type Input = TensorLike<Float32Array> | Tensor<'float32'>;
-/** A resident input gives resident results; a plain input gives plain results. */
-export type Output<X> = X extends Tensor<'float32'> ? Tensor<'float32'> : PlainTensor<Float32Array>;
-export type IndicesOutput<X> = X extends Tensor<'float32'> ? Tensor<'int32'> : PlainTensor<Int32Array>;
+/** Pooling inputs: float32, or int8/uint8 (quantized values; results keep the dtype). */
+export type Input =
+  | TensorLike<Float32Array> | Tensor<'float32'>
+  | TensorLike<Int8Array> | Tensor<'int8'> | TensorLike<Uint8Array> | Tensor<'uint8'>;
+/** A resident input gives resident results; a plain input gives plain results, of the input's dtype. */
+export type Output<X> = X extends Tensor<infer D> ? Tensor<D> : X extends TensorLike<infer A> ? PlainTensor<A> : never;
+export type IndicesOutput<X> = X extends Tensor<DType> ? Tensor<'int32'> : PlainTensor<Int32Array>;
+/** A resident result tensor (`out`): of the input's dtype. */
+export type OutTensor = Tensor<'float32'> | Tensor<'int8'> | Tensor<'uint8'>;
+/**
+ * Quantization parameters of int8/uint8 windowed averages (avgPool1d/2d/3d): real value =
+ * scale * (q - zeroPoint). The result is requantized to outScale/outZeroPoint (default: the
+ * input's), rounding as PyTorch's quantized avg_pool2d.
+ */
+export interface QuantOptions {
+  scale?: number;
+  zeroPoint?: number;
+  outScale?: number;
+  outZeroPoint?: number;
+}
 
 /** Options of every max-style operator that returns indices. */
 export interface IndicesOptions {
@@ -43,25 +60,25 @@ export interface NanOptions {
 }
 export interface MaxPoolOptions extends Omit<PoolOptions, 'countIncludePad' | 'divisorOverride' | 'returnIndices'>, IndicesOptions, NanOptions {
   /** Write the result here (a resident tensor of the result's shape and layout). */
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
-export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'> {
-  out?: Tensor<'float32'>;
+export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'>, QuantOptions {
+  out?: OutTensor;
 }
 export interface LpPoolOptions extends Pick<PoolOptions, 'kernelSize' | 'stride' | 'ceilMode'> {
   /** p of the power average (default 2). */
   normType?: number;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 /** A size per spatial dim (or one for all); null keeps that dim's input size. */
 export type OutputSize = number | readonly (number | null)[];
 export interface AdaptiveMaxPoolOptions extends IndicesOptions, NanOptions {
   outputSize: OutputSize;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface AdaptiveAvgPoolOptions {
   outputSize: OutputSize;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface MaxUnpoolOptions {
   kernelSize: Size;
@@ -69,10 +86,10 @@ export interface MaxUnpoolOptions {
   padding?: Size;
   /** Output spatial sizes (or the full shape's N, C, spatial): each within stride of the default. */
   outputSize?: readonly number[] | null;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface OutOptions {
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface GlobalMaxPoolOptions extends OutOptions, NanOptions {}
 export interface GlobalLpPoolOptions extends OutOptions {
@@ -80,6 +97,8 @@ export interface GlobalLpPoolOptions extends OutOptions {
 }
 type WithIndices<X> = { output: Output<X>; indices: IndicesOutput<X> };
 export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
+
+export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array ? 'uint8' : 'float32';
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
@@ -237,29 +256,32 @@ export class Engine {
     const dims = readShape('tensor', 'shape', shape);
     const layout = this.#readLayout('tensor', opts.layout, dims.length);
     const dtype = (opts.dtype ?? 'float32') as D;
-    if (dtype !== 'float32' && dtype !== 'int32') {
-      throw new TypeError(`tensor: dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
+      throw new TypeError(`tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got ${describe(dtype)}`);
     }
     const size = dims.reduce((a, b) => a * b, 1);
-    const ptr = this.#ctx.memory.alloc(size * 4, `tensor of shape ${describe(dims)}`);
+    const ptr = this.#ctx.memory.alloc(size * bytesPer(dtype), `tensor of shape ${describe(dims)}`);
     const t = new Tensor(this.#ctx.memory, ptr, dims, layout, dtype);
     t.data.fill(0);
     return t;
   }
 
-  /** A tensor in wasm memory holding a copy of `data` (Float32Array, or Int32Array for indices). */
-  fromArray<A extends Float32Array | Int32Array>(
+  /**
+   * A tensor in wasm memory holding a copy of `data` (Float32Array; Int8Array or Uint8Array for
+   * quantized values; Int32Array for indices).
+   */
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(
     data: A, shape: readonly number[], layout?: Layout,
-  ): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
-    if (!(data instanceof Float32Array) && !(data instanceof Int32Array)) {
-      throw new TypeError(`fromArray: data must be a Float32Array or Int32Array, got ${describe(data)}`);
+  ): Tensor<DTypeOfArray<A>> {
+    const dtype = dtypeOf(data);
+    if (dtype === undefined) {
+      throw new TypeError(`fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got ${describe(data)}`);
     }
     const dims = readShape('fromArray', 'shape', shape);
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) {
       throw new RangeError(`fromArray: data has ${data.length} elements but shape ${describe(dims)} needs ${size}`);
     }
-    const dtype = data instanceof Int32Array ? 'int32' : 'float32';
     const t = this.tensor(dims, { layout, dtype });
     (t.data as TypedArrayOf<DType>).set(data);
     return t as never;

@@ -4,12 +4,21 @@ import { shapeWith, type Axis } from '../shape';
 import { globalLpPool, planShapeOf } from './pool';
 import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
-import { CallMemory, readTensorArg } from './tensors';
+import { CallMemory, inputDType, readTensorArg } from './tensors';
+import { globalPoolBytes } from './bytes';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, false);
-  const arg = readTensorArg(ctx, op.name, x, op.dims);
+  const dtype = inputDType(x);
+  if (dtype !== 'float32' && op.reduce === 'lp') {
+    throw new TypeError(`${op.name}: x must be a float32 tensor (Lp pooling of ${dtype} is not supported), got ${dtype}`);
+  }
+  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
+  if (dtype !== 'float32') {
+    readNanMode(op.name, bag.nanMode); // validated; integers have no NaN
+    return globalPoolBytes(ctx, op, arg, bag);
+  }
   const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';
   const g = arg.g;
   const outShape = shapeWith(g, g.spatial.map(() => 1));

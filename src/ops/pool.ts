@@ -4,15 +4,16 @@
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
-import { Tensor, tensorAddress } from '../tensor';
+import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
+import { readQuant, rejectQuant, runPoolBytes, type Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
   readBool, readDivisorOverride, readIndexFormat, readNanMode, readNormType, readOptionBag, readOutputSize,
   readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
-import type { OperatorSpec } from './registry';
+import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { callSignature } from './signature';
-import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
+import { CallMemory, checkFits, inputDType, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
 export function planShapeOf(g: Geometry): PlanShape {
@@ -31,6 +32,8 @@ export interface Settings {
   /** Lp pooling: p, and PyTorch's factor (the product of the kernel sizes). */
   normType: number;
   lpScale: number;
+  /** int8/uint8 windowed averages: the quantization parameters (src/ops/bytes.ts). */
+  quant?: Quant;
 }
 
 const PLAIN: Omit<Settings, 'reduce'> = {
@@ -45,13 +48,14 @@ const PLAIN: Omit<Settings, 'reduce'> = {
 /** What a call's shapes and options resolve to (cached by call signature). */
 interface Resolved extends PlanRef {
   g: Geometry;
+  dtype: DType;
   size: number;
   axes: Axis[];
   settings: Settings;
 }
 
 /** A resolved call's plan: its key, and its address while the plan cache's generation is planGeneration. */
-interface PlanRef {
+export interface PlanRef {
   planKey: string;
   plan: number;
   planGeneration: number;
@@ -59,6 +63,7 @@ interface PlanRef {
 
 /** Operators of kind 'pool' and 'adaptive'. */
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
+  // (The signature does not hold the dtype: sameTensorArg checks it.)
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
   // tensor itself is checked every time.
   const signature = callSignature(op.name, x, opts);
@@ -78,8 +83,12 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
 /** Full validation of a call: options, tensor, windows. */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
   const bag = readOptionBag(op, opts, true);
-  const arg = readTensorArg(ctx, op.name, x, op.dims);
+  const dtype = inputDType(x);
+  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   const reduce = op.reduce!;
+  if (dtype !== 'float32' && reduce === 'lp') {
+    throw new TypeError(`${op.name}: x must be a float32 tensor (Lp pooling of ${dtype} is not supported), got ${dtype}`);
+  }
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
   let lpScale = 1;
@@ -98,6 +107,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     }
     lpScale = spec.kernel.reduce((a, b) => a * b, 1);
   }
+  const quant = dtype !== 'float32' && op.kind === 'pool' && reduce === 'avg' ? readQuant(op.name, bag, dtype) : undefined;
+  if (!quant) rejectQuant(op.name, bag, QUANT_OPTIONS, dtype);
   const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
   const settings: Settings = {
     reduce,
@@ -107,26 +118,27 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     nanMode: reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate',
     normType: reduce === 'lp' ? readNormType(op.name, bag.normType) : 2,
     lpScale,
+    quant,
   };
   const size = arg.shape.reduce((a, b) => a * b, 1);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
-  return { r: { g: arg.g, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
+  return { r: { g: arg.g, dtype, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
 function sameTensorArg(ctx: Context, op: string, x: unknown, r: Resolved): TensorArg | undefined {
   if (x instanceof Tensor) {
-    if (x.dtype !== 'float32' || x.disposed) return undefined;
+    if (x.dtype !== r.dtype || x.disposed) return undefined;
     tensorAddress(x, ctx.memory, `${op}: x`); // a foreign tensor throws
-    return { g: r.g, shape: x.shape, tensor: x as Tensor<'float32'> };
+    return { g: r.g, dtype: r.dtype, shape: x.shape, tensor: x };
   }
   const { data, shape } = x as { data?: unknown; shape: number[] };
-  if (!(data instanceof Float32Array) || data.length !== r.size) return undefined;
-  return { g: r.g, shape, data };
+  if (dtypeOf(data) !== r.dtype || (data as Float32Array).length !== r.size) return undefined;
+  return { g: r.g, dtype: r.dtype, shape, data: data as Float32Array };
 }
 
 /** The plan's address; a resolved call keeps it while no plan has been freed since. */
-function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: Divisor, cached?: PlanRef): number {
+export function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: Divisor, cached?: PlanRef): number {
   if (!cached) return ctx.plans.get(shape, axes, divisor);
   if (cached.planGeneration !== ctx.plans.generation) {
     cached.plan = ctx.plans.get(shape, axes, divisor, cached.planKey);
@@ -136,7 +148,7 @@ function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: 
 }
 
 /** The divisor a plan is built with (max pooling ignores it). */
-function planDivisor(s: Settings): Divisor {
+export function planDivisor(s: Settings): Divisor {
   return s.reduce === 'max' ? { countPadding: false } : s.divisor;
 }
 
@@ -151,6 +163,7 @@ export function runPool(
   ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
   cached?: PlanRef,
 ): unknown {
+  if (arg.dtype !== 'float32') return runPoolBytes(ctx, op, arg, axes, s, bag, cached);
   const g = arg.g;
   const outSizes = axes.map((a) => a.out);
   const outShape = shapeWith(g, outSizes);
@@ -200,7 +213,7 @@ export function runPool(
 type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 
 /** An upper bound on a window plan's bytes (plan.ts): per output row its input rows, per column three entries. */
-function planBytesBound(axes: readonly Axis[]): number {
+export function planBytesBound(axes: readonly Axis[]): number {
   const lead = axes.slice(0, -1);
   const rows = lead.reduce((n, a) => n * a.out, 1);
   const list = lead.reduce((n, a) => n * a.out * Math.min(a.kernel, a.size), 1);
@@ -220,7 +233,7 @@ function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
 }
 
 /** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
-function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, format: IndexFormat): void {
+export function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, format: IndexFormat): void {
   if (format.kind === 'plane') return;
   const spatial = g.spatial.reduce((a, b) => a * b, 1);
   const C = g.channels;

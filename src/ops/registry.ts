@@ -25,7 +25,9 @@ const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
 /** Options of every max-style operator that can return indices. */
 const INDICES = ['returnIndices', 'outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex', 'nanMode'] as const;
 const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
-const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride'] as const;
+/** Quantization parameters of int8/uint8 averages (src/ops/bytes.ts); float32 inputs reject them. */
+export const QUANT_OPTIONS = ['scale', 'zeroPoint', 'outScale', 'outZeroPoint'] as const;
+const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride', ...QUANT_OPTIONS] as const;
 const LP_OPTIONS = ['normType', 'kernelSize', 'stride', 'ceilMode', 'out'] as const;
 const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
 const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
