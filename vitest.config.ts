@@ -12,7 +12,7 @@ import { defineConfig } from 'vitest/config';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts'];
+const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
 
 const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife'; simd?: boolean }) => ({
   extends: true as const,

@@ -141,6 +141,11 @@ for dims in (1, 2, 3):
                 print('skip', dims, dtype, e)
                 continue
             got = y.int_repr().numpy().astype(np.int64)
+            if 0 in got.shape:
+                # quantized avg_pool3d returns an empty tensor where float pooling (and simdpool)
+                # reports an output size below 1
+                print('skip empty', dims, dtype, shape, k, s, p)
+                continue
             want = formula_windowed(q, dims, k, s, p, ceil, cip, dov, scale, zp, *RANGE[dtype])
             if want.shape != got.shape or (want != got).any():
                 mismatches += 1
