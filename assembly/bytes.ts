@@ -28,16 +28,6 @@ import { Plan } from './plan';
   return v128.shuffle<u8>(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
-/** Sixteen bytes widened to four i32x4 and added to acc[0..4) at `acc` (i32 scratch). */
-@inline function addWidened<T>(acc: usize, v: v128): void {
-  const lo = isSigned<T>() ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v);
-  const hi = isSigned<T>() ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v);
-  v128.store(acc, i32x4.add(v128.load(acc), i32x4.extend_low_i16x8_s(lo)));
-  v128.store(acc, i32x4.add(v128.load(acc, 16), i32x4.extend_high_i16x8_s(lo)), 16);
-  v128.store(acc, i32x4.add(v128.load(acc, 32), i32x4.extend_low_i16x8_s(hi)), 32);
-  v128.store(acc, i32x4.add(v128.load(acc, 48), i32x4.extend_high_i16x8_s(hi)), 48);
-}
-
 // ---- vertical pass ------------------------------------------------------------------------
 
 /** Max over the rows rowList[t0..t1) of a plane, `width` bytes each, into `row`. */
@@ -67,22 +57,6 @@ import { Plan } from './plan';
   }
 }
 
-/** Sums over the rows rowList[t0..t1) of a plane, `width` bytes each, into the i32 `row`. */
-@inline function verticalSum<T>(plane: usize, rowList: usize, t0: i32, t1: i32, C: i32, width: i32, row: usize): void {
-  memory.fill(row, 0, (<usize>width + 16) << 2);
-  for (let t = t0; t < t1; t++) {
-    const src = plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C;
-    let k = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; k + 16 <= width; k += 16) addWidened<T>(row + (<usize>k << 2), v128.load(src + k));
-    }
-    for (; k < width; k++) {
-      const at = row + (<usize>k << 2);
-      store<i32>(at, load<i32>(at) + <i32>load<T>(src + k));
-    }
-  }
-}
-
 // ---- horizontal pass ----------------------------------------------------------------------
 
 /** One output element's taps along a reduced row, one at a time: max of bytes. */
@@ -90,13 +64,6 @@ import { Plan } from './plan';
   let best = lowest<T>();
   for (let j = 0; j < n; j++) best = max(best, <i32>load<T>(row + <usize>((col + j * dilation) * C + c)));
   return best;
-}
-
-/** The same for a row of i32 sums. */
-@inline function columnSum(row: usize, col: i32, n: i32, dilation: i32, C: i32, c: i32): i32 {
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += load<i32>(row + (<usize>((col + j * dilation) * C + c) << 2));
-  return sum;
 }
 
 /** The output row `dst` (outW*C bytes) from the row of window maxima over the rows. */
@@ -146,103 +113,204 @@ import { Plan } from './plan';
   }
 }
 
-/** The i32 window sums `sums` (outW*C) from the row of sums over the rows. */
-@inline function horizontalSum(plan: Plan, row: usize, sums: usize): void {
+// ---- averages: sums in lanes of W (i16 when a window has at most 128 cells, else i32) -----
+
+/** Lanes of W per v128. */
+@inline function lanes<W>(): i32 {
+  return 16 / sizeof<W>();
+}
+
+@inline function addLanes<W>(a: v128, b: v128): v128 {
+  return sizeof<W>() == 2 ? i16x8.add(a, b) : i32x4.add(a, b);
+}
+
+/** The even lanes of a then b: the taps of one vector of output columns with stride 2. */
+@inline function evenLanes<W>(a: v128, b: v128): v128 {
+  return sizeof<W>() == 2 ? v128.shuffle<i16>(a, b, 0, 2, 4, 6, 8, 10, 12, 14) : v128.shuffle<i32>(a, b, 0, 2, 4, 6);
+}
+
+/** Part `part` (0 .. 16/lanes) of sixteen bytes, widened to W lanes. */
+@inline function widen<T, W>(v: v128, part: i32): v128 {
+  const half = part < (sizeof<W>() == 2 ? 1 : 2) // which half of the bytes
+    ? (isSigned<T>() ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v))
+    : (isSigned<T>() ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v));
+  if (sizeof<W>() == 2) return half;
+  return (part & 1) == 0 ? i32x4.extend_low_i16x8_s(half) : i32x4.extend_high_i16x8_s(half);
+}
+
+/**
+ * Sums over the rows rowList[t0..t1) of a plane, `width` bytes each, into the W row `row`:
+ * sixteen columns at a time, the accumulators held in registers across the rows. The last
+ * group may read past the row (within the allocator's guard) into the row's slack.
+ */
+@inline function verticalSum<T, W>(plane: usize, rowList: usize, t0: i32, t1: i32, C: i32, width: i32, row: usize): void {
+  if (t1 == t0) {
+    memory.fill(row, 0, <usize>(width + 16) * sizeof<W>());
+    return;
+  }
+  const first = plane + <usize>load<i32>(rowList + (<usize>t0 << 2)) * <usize>C;
+  if (ASC_FEATURE_SIMD) {
+    for (let k = 0; k < width; k += 16) {
+      const v = v128.load(first + k);
+      let a0 = widen<T, W>(v, 0), a1 = widen<T, W>(v, 1), a2 = widen<T, W>(v, 2), a3 = widen<T, W>(v, 3);
+      for (let t = t0 + 1; t < t1; t++) {
+        const u = v128.load(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k);
+        a0 = addLanes<W>(a0, widen<T, W>(u, 0));
+        a1 = addLanes<W>(a1, widen<T, W>(u, 1));
+        if (sizeof<W>() == 4) {
+          a2 = addLanes<W>(a2, widen<T, W>(u, 2));
+          a3 = addLanes<W>(a3, widen<T, W>(u, 3));
+        }
+      }
+      const at = row + <usize>k * sizeof<W>();
+      v128.store(at, a0);
+      v128.store(at, a1, 16);
+      if (sizeof<W>() == 4) {
+        v128.store(at, a2, 32);
+        v128.store(at, a3, 48);
+      }
+    }
+    return;
+  }
+  for (let k = 0; k < width; k++) {
+    let sum = 0;
+    for (let t = t0; t < t1; t++) sum += <i32>load<T>(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k);
+    store<W>(row + <usize>k * sizeof<W>(), <W>sum);
+  }
+}
+
+/** One output element's taps along a row of W sums, one at a time. */
+@inline function columnSum<W>(row: usize, col: i32, n: i32, dilation: i32, C: i32, c: i32): i32 {
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += <i32>load<W>(row + <usize>((col + j * dilation) * C + c) * sizeof<W>());
+  return sum;
+}
+
+/** The window sums `sums` (outW*C, lanes of W) from the row of sums over the rows. */
+@inline function horizontalSum<W>(plan: Plan, row: usize, sums: usize): void {
   const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
   const colFirst = plan.colFirst, colCount = plan.colCount;
-  const lo = plan.vecLo, hi = plan.vecHi;
+  const lo = plan.vecLo, hi = plan.vecHi, L = lanes<W>(), size = <usize>sizeof<W>();
   if (C == 1) {
     let scalarFrom = 0;
-    if (ASC_FEATURE_SIMD && hi - lo >= 4 && (stride == 1 || stride == 2)) {
-      for (let g = lo; g < hi; g += 4) {
-        const o = min(g, hi - 4);
-        const base = row + (<usize>(plan.colOrigin + o * stride) << 2);
+    if (ASC_FEATURE_SIMD && hi - lo >= L && (stride == 1 || stride == 2)) {
+      // Interior: L output columns per group, the last group moved back to end at hi.
+      for (let g = lo; g < hi; g += L) {
+        const o = min(g, hi - L);
+        const base = row + <usize>(plan.colOrigin + o * stride) * size;
         let acc = i32x4.splat(0);
         for (let j = 0; j < kw; j++) {
-          const at = base + (<usize>(j * dilation) << 2);
-          acc = i32x4.add(acc, stride == 1 ? v128.load(at) : v128.shuffle<i32>(v128.load(at), v128.load(at, 16), 0, 2, 4, 6));
+          const at = base + <usize>(j * dilation) * size;
+          acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
         }
-        v128.store(sums + (<usize>o << 2), acc);
+        v128.store(sums + <usize>o * size, acc);
       }
       for (let o = 0; o < lo; o++) {
-        store<i32>(sums + (<usize>o << 2), columnSum(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
+        store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
       }
       scalarFrom = hi;
     }
     for (let o = scalarFrom; o < outW; o++) {
-      store<i32>(sums + (<usize>o << 2), columnSum(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
+      store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
     }
     return;
   }
   for (let o = 0; o < outW; o++) {
     const col = load<i32>(colFirst + (<usize>o << 2)), n = load<i32>(colCount + (<usize>o << 2));
-    const out = sums + ((<usize>o * <usize>C) << 2);
-    if (ASC_FEATURE_SIMD && C >= 4) {
-      for (let g = 0; g < C; g += 4) {
-        const c = min(g, C - 4);
+    const out = sums + <usize>o * <usize>C * size;
+    if (ASC_FEATURE_SIMD && C >= L) {
+      // L channels at a time, the last group moved back to end at C.
+      for (let g = 0; g < C; g += L) {
+        const c = min(g, C - L);
         let acc = i32x4.splat(0);
-        for (let j = 0; j < n; j++) acc = i32x4.add(acc, v128.load(row + (<usize>((col + j * dilation) * C + c) << 2)));
-        v128.store(out + (<usize>c << 2), acc);
+        for (let j = 0; j < n; j++) acc = addLanes<W>(acc, v128.load(row + <usize>((col + j * dilation) * C + c) * size));
+        v128.store(out + <usize>c * size, acc);
       }
       continue;
     }
-    for (let c = 0; c < C; c++) store<i32>(out + (<usize>c << 2), columnSum(row, col, n, dilation, C, c));
+    for (let c = 0; c < C; c++) store<W>(out + <usize>c * size, <W>columnSum<W>(row, col, n, dilation, C, c));
   }
 }
 
 // ---- requantization -----------------------------------------------------------------------
 
-/** One sum requantized: clamp(nearest(f32(sum - offset) * multiplier + zeroPoint)). */
+/** One sum requantized: clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint)). */
 @inline function requantize<T>(sum: i32, offset: i32, multiplier: f32, zeroPoint: f32): i32 {
   const q = <i32>nearest<f32>(<f32>(sum - offset) * multiplier + zeroPoint);
   return isSigned<T>() ? min(max(q, -128), 127) : min(max(q, 0), 255);
 }
 
-/** Four sums requantized and saturated to T, in the low four bytes. */
-@inline function requantize4<T>(sums: v128, offsets: v128, multipliers: v128, zeroPoint: v128): v128 {
-  const x = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(sums, offsets)), multipliers), zeroPoint);
-  const q = i32x4.trunc_sat_f32x4_s(f32x4.nearest(x));
-  const words = i16x8.narrow_i32x4_s(q, q);
+/** 1.5 * 2^23: adding it rounds a float32 below 2^22 in magnitude to an integer, half to even. */
+const ROUNDER: f32 = 12582912;
+
+/**
+ * Four i32 sums requantized to i32 lanes: nearbyint(f32(sum - offset) * multiplier + zeroPoint)
+ * with the float32 steps of the scalar formula. Rounding adds 1.5 * 2^23 (one addps, where
+ * nearest + trunc_sat cost several instructions on x86) after clamping to +-2^22, beyond which
+ * the result saturates anyway.
+ */
+@inline function requantize4(sums: v128, offsets: v128, multipliers: v128, zeroPoint: v128): v128 {
+  let x = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(sums, offsets)), multipliers), zeroPoint);
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(4194304)), f32x4.splat(-4194304));
+  return i32x4.sub(f32x4.add(x, f32x4.splat(ROUNDER)), i32x4.splat(0x4b400000)); // the bits of ROUNDER
+}
+
+/** i32 lanes a (and b) saturated to T bytes, in the low bytes. */
+@inline function saturate<T>(a: v128, b: v128): v128 {
+  const words = i16x8.narrow_i32x4_s(a, b);
   return isSigned<T>() ? i8x16.narrow_i16x8_s(words, words) : i8x16.narrow_i16x8_u(words, words);
 }
 
+/** The low L lanes of W sums at `sums` requantized into L bytes at `dst`; offsets/multipliers loaded or splat. */
+@inline function requantizeLanes<T, W>(sums: usize, dst: usize, offsets: usize, multipliers: usize, perLane: bool, offset: i32, multiplier: f32, zp: v128): void {
+  const s = v128.load(sums);
+  const off0 = perLane ? v128.load(offsets) : i32x4.splat(offset);
+  const mul0 = perLane ? v128.load(multipliers) : f32x4.splat(multiplier);
+  if (sizeof<W>() == 2) {
+    const off1 = perLane ? v128.load(offsets, 16) : off0;
+    const mul1 = perLane ? v128.load(multipliers, 16) : mul0;
+    const q0 = requantize4(i32x4.extend_low_i16x8_s(s), off0, mul0, zp);
+    const q1 = requantize4(i32x4.extend_high_i16x8_s(s), off1, mul1, zp);
+    v128.store64_lane(dst, saturate<T>(q0, q1), 0);
+  } else {
+    const q = requantize4(s, off0, mul0, zp);
+    v128.store32_lane(dst, saturate<T>(q, q), 0);
+  }
+}
+
 /**
- * Output row `dst` (outW*C) from its window sums; `offsets` (i32) and `multipliers` (f32) hold
- * one entry per output column of this row (shared by a pixel's channels).
+ * Output row `dst` (outW*C) from its window sums (lanes of W); `offsets` (i32) and `multipliers`
+ * (f32) hold one entry per output column of this row (shared by a pixel's channels).
  */
-@inline function requantizeRow<T>(sums: usize, dst: usize, outW: i32, C: i32, offsets: usize, multipliers: usize, zeroPoint: f32): void {
+@inline function requantizeRow<T, W>(sums: usize, dst: usize, outW: i32, C: i32, offsets: usize, multipliers: usize, zeroPoint: f32): void {
+  const L = lanes<W>(), size = <usize>sizeof<W>();
   if (C == 1) {
-    let o = 0;
-    if (ASC_FEATURE_SIMD && outW >= 4) {
+    if (ASC_FEATURE_SIMD && outW >= L) {
       const zp = f32x4.splat(zeroPoint);
-      for (let g = 0; g < outW; g += 4) {
-        o = min(g, outW - 4);
-        const at = <usize>o << 2;
-        const q = requantize4<T>(v128.load(sums + at), v128.load(offsets + at), v128.load(multipliers + at), zp);
-        store<i32>(dst + <usize>o, i32x4.extract_lane(q, 0));
+      for (let g = 0; g < outW; g += L) {
+        const o = <usize>min(g, outW - L);
+        requantizeLanes<T, W>(sums + o * size, dst + o, offsets + (o << 2), multipliers + (o << 2), true, 0, 0, zp);
       }
       return;
     }
-    for (; o < outW; o++) {
-      const at = <usize>o << 2;
-      store<T>(dst + <usize>o, <T>requantize<T>(load<i32>(sums + at), load<i32>(offsets + at), load<f32>(multipliers + at), zeroPoint));
+    for (let o: usize = 0; o < <usize>outW; o++) {
+      store<T>(dst + o, <T>requantize<T>(<i32>load<W>(sums + o * size), load<i32>(offsets + (o << 2)), load<f32>(multipliers + (o << 2)), zeroPoint));
     }
     return;
   }
   for (let o = 0; o < outW; o++) {
     const offset = load<i32>(offsets + (<usize>o << 2)), multiplier = load<f32>(multipliers + (<usize>o << 2));
     const pixel = <usize>o * <usize>C;
-    if (ASC_FEATURE_SIMD && C >= 4) {
-      const off4 = i32x4.splat(offset), mul4 = f32x4.splat(multiplier), zp = f32x4.splat(zeroPoint);
-      for (let g = 0; g < C; g += 4) {
-        const c = <usize>min(g, C - 4);
-        const q = requantize4<T>(v128.load(sums + ((pixel + c) << 2)), off4, mul4, zp);
-        store<i32>(dst + pixel + c, i32x4.extract_lane(q, 0));
+    if (ASC_FEATURE_SIMD && C >= L) {
+      const zp = f32x4.splat(zeroPoint);
+      for (let g = 0; g < C; g += L) {
+        const c = <usize>min(g, C - L);
+        requantizeLanes<T, W>(sums + (pixel + c) * size, dst + pixel + c, 0, 0, false, offset, multiplier, zp);
       }
       continue;
     }
     for (let c: usize = 0; c < <usize>C; c++) {
-      store<T>(dst + pixel + c, <T>requantize<T>(load<i32>(sums + ((pixel + c) << 2)), offset, multiplier, zeroPoint));
+      store<T>(dst + pixel + c, <T>requantize<T>(<i32>load<W>(sums + (pixel + c) * size), offset, multiplier, zeroPoint));
     }
   }
 }
@@ -269,20 +337,30 @@ import { Plan } from './plan';
 /**
  * Average pooling: window sums requantized with the tables `offsets` (i32) and `multipliers`
  * (f32), one entry per output position of a plane (outRows*outW), and the output zero point.
- * `scratch`: (inW*C + 16 + outW*C + 4) * 4 bytes.
+ * Sums run in i16 lanes (eight per v128) when no window has more than 128 cells (|sum| <=
+ * 128 * 255 fits), else in i32 lanes. `scratch`: (inW*C + 16 + outW*C + 16) * 4 bytes.
  */
 @inline function avgPoolBytes<T>(planPtr: usize, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32): void {
   const plan = changetype<Plan>(planPtr);
+  let rows = 0;
+  for (let r = 0; r < plan.outRows; r++) {
+    rows = max(rows, load<i32>(plan.rowStarts + (<usize>r << 2), 4) - load<i32>(plan.rowStarts + (<usize>r << 2)));
+  }
+  if (<i64>rows * <i64>plan.kw <= 128) avgPoolLanes<T, i16>(plan, input, output, scratch, offsets, multipliers, zeroPoint);
+  else avgPoolLanes<T, i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint);
+}
+
+@inline function avgPoolLanes<T, W>(plan: Plan, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32): void {
   const C = plan.channels, width = plan.inW * C, outW = plan.outW, outRowBytes = <usize>outW * <usize>C;
-  const sums = scratch + ((<usize>width + 16) << 2);
+  const sums = scratch + <usize>(width + 16) * sizeof<W>();
   for (let p = 0; p < plan.planes; p++) {
     const plane = input + <usize>p * <usize>plan.inPlane;
     for (let r = 0; r < plan.outRows; r++) {
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-      verticalSum<T>(plane, plan.rowList, t0, t1, C, width, scratch);
-      horizontalSum(plan, scratch, sums);
+      verticalSum<T, W>(plane, plan.rowList, t0, t1, C, width, scratch);
+      horizontalSum<W>(plan, scratch, sums);
       const table = (<usize>r * <usize>outW) << 2;
-      requantizeRow<T>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint);
+      requantizeRow<T, W>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint);
     }
   }
 }
@@ -345,22 +423,55 @@ import { Plan } from './plan';
   }
 }
 
-/** Global average of contiguous planes: sums requantized with one offset and multiplier. */
+/** The i32 sum of sixteen bytes' pairwise sums, folded into acc. */
+@inline function addBytes<T>(acc: v128, v: v128): v128 {
+  const pairs = isSigned<T>() ? i16x8.extadd_pairwise_i8x16_s(v) : i16x8.extadd_pairwise_i8x16_u(v);
+  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(pairs));
+}
+
+/** The sum of the bytes [from, length) of a plane, one at a time. */
+@inline function tailSum<T>(plane: usize, from: i32, length: i32): i32 {
+  let sum = 0;
+  for (let i = from; i < length; i++) sum += <i32>load<T>(plane + <usize>i);
+  return sum;
+}
+
+/**
+ * Global average of contiguous planes: sums requantized with one offset and multiplier.
+ * Planes go four at a time (short planes such as 7x7 would otherwise pay a horizontal sum and
+ * a scalar requantization each): four accumulators, folded by a transpose into one vector of
+ * four sums, requantized together.
+ */
 @inline function globalAvgBytes<T>(input: usize, output: usize, planes: i32, length: i32, offset: i32, multiplier: f32, zeroPoint: f32): void {
-  for (let p = 0; p < planes; p++) {
-    const plane = input + <usize>p * <usize>length;
-    let sum = 0;
-    let i = 0;
-    if (ASC_FEATURE_SIMD) {
-      let acc = i32x4.splat(0);
-      for (; i + 16 <= length; i += 16) {
-        const v = v128.load(plane + <usize>i);
-        const pairs = isSigned<T>() ? i16x8.extadd_pairwise_i8x16_s(v) : i16x8.extadd_pairwise_i8x16_u(v);
-        acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(pairs));
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vecLength = length & ~15;
+    const off = i32x4.splat(offset), mul = f32x4.splat(multiplier), zp = f32x4.splat(zeroPoint);
+    for (; p + 4 <= planes; p += 4) {
+      const b0 = input + <usize>p * <usize>length, b1 = b0 + <usize>length, b2 = b1 + <usize>length, b3 = b2 + <usize>length;
+      let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (let i = 0; i < vecLength; i += 16) {
+        a0 = addBytes<T>(a0, v128.load(b0 + <usize>i));
+        a1 = addBytes<T>(a1, v128.load(b1 + <usize>i));
+        a2 = addBytes<T>(a2, v128.load(b2 + <usize>i));
+        a3 = addBytes<T>(a3, v128.load(b3 + <usize>i));
       }
-      sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+      const t0 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
+      const t1 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
+      let sums = i32x4.add(v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
+      if (vecLength < length) {
+        let tails = i32x4.splat(tailSum<T>(b0, vecLength, length));
+        tails = i32x4.replace_lane(tails, 1, tailSum<T>(b1, vecLength, length));
+        tails = i32x4.replace_lane(tails, 2, tailSum<T>(b2, vecLength, length));
+        tails = i32x4.replace_lane(tails, 3, tailSum<T>(b3, vecLength, length));
+        sums = i32x4.add(sums, tails);
+      }
+      const q = requantize4(sums, off, mul, zp);
+      v128.store32_lane(output + <usize>p, saturate<T>(q, q), 0);
     }
-    for (; i < length; i++) sum += <i32>load<T>(plane + <usize>i);
+  }
+  for (; p < planes; p++) {
+    const sum = tailSum<T>(input + <usize>p * <usize>length, 0, length);
     store<T>(output + <usize>p, <T>requantize<T>(sum, offset, multiplier, zeroPoint));
   }
 }

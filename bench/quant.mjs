@@ -18,7 +18,7 @@ const quick = args.has('--quick');
 const ROUNDS = quick ? 5 : 15;
 const SAMPLE_MS = quick ? 15 : 40;
 
-const PICK = ['B', 'C', 'D', 'G-max', 'H', 'E', 'G-avg', 'F'];
+const PICK = (process.env.QUANT_CASES ?? 'B,C,D,G-max,H,E,G-avg,F').split(',');
 const CASES = PICK.map((id) => BASE.find((c) => c.id === id));
 const QUANT = { int8: { scale: 0.05, zeroPoint: -3 }, uint8: { scale: 0.05, zeroPoint: 7 } };
 const ARRAY = { int8: Int8Array, uint8: Uint8Array };

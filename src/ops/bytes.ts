@@ -141,7 +141,7 @@ export function runPoolBytes(
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables.
-  const scratchBytes = s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 4) * 4 + 64 : rowElements + 64;
+  const scratchBytes = s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
   const tableBytes = s.reduce === 'avg' ? outPlane * 8 : 0;
   const work = g.batch > 0 && outPlane > 0;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
