@@ -324,13 +324,49 @@ const ROUNDER: f32 = 12582912;
 @inline function maxPoolBytes<T>(planPtr: usize, input: usize, output: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   const C = plan.channels, width = plan.inW * C, outRowBytes = <usize>plan.outW * <usize>C;
+  // Planar rows with a wide interior, stride 1 or 2 and at most four taps per window (k2) read
+  // the window's rows directly (no scratch row): sixteen output columns per group, every tap
+  // of every row. Larger windows share work better through the separable passes.
+  const direct = ASC_FEATURE_SIMD && C == 1 && plan.vecHi - plan.vecLo >= 16 && (plan.stride == 1 || plan.stride == 2);
   for (let p = 0; p < plan.planes; p++) {
     const plane = input + <usize>p * <usize>plan.inPlane;
     for (let r = 0; r < plan.outRows; r++) {
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      const dst = output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes;
+      if (direct && (t1 - t0) * plan.kw <= 4) {
+        directMaxRow<T>(plan, plane, t0, t1, dst);
+        continue;
+      }
       verticalMax<T>(plane, plan.rowList, t0, t1, C, width, scratch);
-      horizontalMax<T>(plan, scratch, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes);
+      horizontalMax<T>(plan, scratch, dst);
     }
+  }
+}
+
+/** One planar output row straight from the window's input rows (see maxPoolBytes). */
+@inline function directMaxRow<T>(plan: Plan, plane: usize, t0: i32, t1: i32, dst: usize): void {
+  const stride = plan.stride, dilation = plan.dilation, kw = plan.kw, lo = plan.vecLo, hi = plan.vecHi;
+  const rowList = plan.rowList;
+  for (let g = lo; g < hi; g += 16) {
+    const o = min(g, hi - 16);
+    const base = plane + <usize>(plan.colOrigin + o * stride);
+    let acc = i8x16.splat(<i8>lowest<T>());
+    for (let t = t0; t < t1; t++) {
+      const row = base + <usize>load<i32>(rowList + (<usize>t << 2));
+      for (let j = 0; j < kw; j++) {
+        const at = row + <usize>(j * dilation);
+        acc = maxBytes<T>(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
+      }
+    }
+    v128.store(dst + <usize>o, acc);
+  }
+  for (let o = 0; o < plan.outW; o++) {
+    if (o == lo) o = hi;
+    if (o >= plan.outW) break;
+    const col = load<i32>(plan.colFirst + (<usize>o << 2)), n = load<i32>(plan.colCount + (<usize>o << 2));
+    let best = lowest<T>();
+    for (let t = t0; t < t1; t++) best = max(best, columnMax<T>(plane + <usize>load<i32>(rowList + (<usize>t << 2)), col, n, dilation, 1, 0));
+    store<T>(dst + <usize>o, <T>best);
   }
 }
 
