@@ -173,13 +173,15 @@ function checkText(c) {
 }
 
 if (!args.has('--no-write')) {
-  const machine = machineInfo();
+  const machine = await machineInfo();
+  const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' / ');
   writeFileSync(new URL('./quant.json', import.meta.url), JSON.stringify({ machine, peers: peers.map(({ id, version }) => ({ id, version })), results }, null, 1));
   const cols = ['simdpool f32 resident', 'simdpool int8 resident', 'simdpool uint8 resident', 'simdpool int8 end-to-end', 'ort-node int8', 'ort-web int8', 'ort-node uint8', 'ort-web uint8'];
   let md = `# int8/uint8 pooling benchmark\n\n\`node bench/quant.mjs\`: median time per call (${ROUNDS} interleaved rounds), one thread, same shapes as\n` +
     `the float32 cases; ratio = float32 simdpool resident time / this time (above 1: faster than float32).\n` +
     `Peers: ${peers.map((p) => `${p.id} ${p.version}`).join(', ')} (MaxPool on int8/uint8; com.microsoft QLinearAveragePool / QLinearGlobalAveragePool).\n` +
-    `Machine: ${machine.cpu ?? ''} ${machine.load ? `load ${machine.load}` : ''}\n\n`;
+    `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; simdpool at ${machine.commit}${machine.dirty ? ' (uncommitted changes)' : ''}; ` +
+    `load average ${load} (1/5/15 min) at the end of the run.\n\n`;
   md += `| case | ${cols.join(' | ')} |\n| :-- |${cols.map(() => ' --: |').join('')}\n`;
   for (const r of results) {
     const base = r.rows[0].ms;
