@@ -17,8 +17,7 @@ export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './u
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
 export {
-  maxPoolBytes_i8, maxPoolBytes_u8, maxPoolBytesIndices_i8, maxPoolBytesIndices_u8, avgPoolBytes_i8, avgPoolBytes_u8,
-  globalMaxBytes_i8, globalMaxBytes_u8, globalAvgBytes_i8, globalAvgBytes_u8,
+  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes,
 } from './bytes';
 
 /** 1 in the SIMD build, 0 in the scalar build (asc without --enable simd). */

@@ -4,12 +4,6 @@ type PoolIndicesKernel = (plan: number, input: number, output: number, indices: 
 type PlaneGroupKernel = (plan: number, input: number, output: number, scratch: number) => void;
 type PlaneGroupIndicesKernel = (plan: number, input: number, output: number, indices: number, scratch: number) => void;
 type PlanesKernel = (input: number, output: number, planes: number, length: number) => void;
-type AvgBytesKernel = (
-  plan: number, input: number, output: number, scratch: number, offsets: number, multipliers: number, zeroPoint: number,
-) => void;
-type GlobalAvgBytesKernel = (
-  input: number, output: number, planes: number, length: number, offset: number, multiplier: number, zeroPoint: number,
-) => void;
 
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
@@ -50,15 +44,14 @@ export interface Kernels {
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
-  // int8 / uint8 pooling (assembly/bytes.ts)
-  maxPoolBytes_i8: PlaneGroupKernel;
-  maxPoolBytes_u8: PlaneGroupKernel;
-  maxPoolBytesIndices_i8: PoolIndicesKernel;
-  maxPoolBytesIndices_u8: PoolIndicesKernel;
-  avgPoolBytes_i8: AvgBytesKernel;
-  avgPoolBytes_u8: AvgBytesKernel;
-  globalMaxBytes_i8: PlanesKernel;
-  globalMaxBytes_u8: PlanesKernel;
-  globalAvgBytes_i8: GlobalAvgBytesKernel;
-  globalAvgBytes_u8: GlobalAvgBytesKernel;
+  // int8 / uint8 pooling (assembly/bytes.ts); bias: 0 for int8, 128 for uint8
+  maxPoolBytes(plan: number, input: number, output: number, scratch: number, bias: number): void;
+  maxPoolBytesIndices(plan: number, input: number, output: number, indices: number, bias: number): void;
+  avgPoolBytes(
+    plan: number, input: number, output: number, scratch: number, offsets: number, multipliers: number, zeroPoint: number, bias: number,
+  ): void;
+  globalMaxBytes(input: number, output: number, planes: number, length: number, bias: number): void;
+  globalAvgBytes(
+    input: number, output: number, planes: number, length: number, offset: number, multiplier: number, zeroPoint: number, bias: number,
+  ): void;
 }

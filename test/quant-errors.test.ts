@@ -49,6 +49,14 @@ describe('int8/uint8 errors', async () => {
     for (const t of [residentU8, outI8, outF32]) t.dispose();
   });
 
+  it('a huge scale ratio saturates (no integer overflow in the scalar tail or the vector lanes)', () => {
+    for (const n of [5, 40]) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 53) % 256);
+      const out = sp.avgPool1d({ data, shape: [1, 1, n] }, { kernelSize: 1, scale: 3, zeroPoint: 120, outScale: 1e-30 }).data;
+      expect(Array.from(out)).toEqual(Array.from(data, (v) => (v > 120 ? 255 : v < 120 ? 0 : 120)));
+    }
+  });
+
   it('resident int8/uint8 tensors: zero-filled, typed views, results keep the dtype and residency', () => {
     const t = sp.tensor([1, 1, 2, 2], { dtype: 'uint8' });
     expect(t.dtype).toBe('uint8');

@@ -27,6 +27,11 @@ export interface Quant {
 
 type ByteDType = 'int8' | 'uint8';
 const RANGE: Record<ByteDType, [number, number]> = { int8: [-128, 127], uint8: [0, 255] };
+/**
+ * The kernels read every byte as a signed code; uint8 ones biased by -128 (their top bit
+ * flipped), which shifts a window's sum by -128 per cell: the offsets below add it back.
+ */
+const BIAS: Record<ByteDType, number> = { int8: 0, uint8: 128 };
 
 /** `scale` and `zeroPoint` (required) and `outScale`/`outZeroPoint` (default: the input's). */
 export function readQuant(op: string, bag: Record<string, unknown>, dtype: ByteDType): Quant {
@@ -80,13 +85,13 @@ interface Tables {
 
 const tableCaches = new WeakMap<Context, BoundedMap<string, Tables>>();
 
-function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined): Tables {
+function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
   let cache = tableCaches.get(ctx);
   if (!cache) tableCaches.set(ctx, (cache = new BoundedMap(64)));
-  const fullKey = `${key}|${quant ? `${quant.scale},${quant.zeroPoint},${quant.outScale},${quant.outZeroPoint}` : 'adaptive'}`;
+  const fullKey = `${key}|${bias}|${quant ? `${quant.scale},${quant.zeroPoint},${quant.outScale},${quant.outZeroPoint}` : 'adaptive'}`;
   let t = cache.get(fullKey);
   if (!t) {
-    t = quant ? windowTables(axes, divisor, quant) : adaptiveTables(axes);
+    t = quant ? windowTables(axes, divisor, quant, bias) : adaptiveTables(axes, bias);
     cache.set(fullKey, t);
   }
   return t;
@@ -103,7 +108,7 @@ function eachPosition(axes: readonly Axis[], visit: (i: number, cells: number[],
   }
 }
 
-function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant): Tables {
+function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
   const total = axes.reduce((n, a) => n * a.out, 1);
   const offsets = new Int32Array(total);
   const multipliers = new Float32Array(total);
@@ -111,18 +116,22 @@ function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant): Tables
   eachPosition(axes, (i, cells, divisors) => {
     const count = cells.reduce((a, b) => a * b, 1);
     const div = divisor.override ?? divisors.reduce((a, b) => a * b, 1);
-    offsets[i] = count * q.zeroPoint;
+    offsets[i] = count * (q.zeroPoint - bias); // sum - count*zeroPoint, from the biased sum
     multipliers[i] = Math.fround(ratio / div);
   }, divisor);
   return { offsets, multipliers, zeroPoint: q.outZeroPoint };
 }
 
-function adaptiveTables(axes: readonly Axis[]): Tables {
+function adaptiveTables(axes: readonly Axis[], bias: number): Tables {
   const total = axes.reduce((n, a) => n * a.out, 1);
   const multipliers = new Float32Array(total);
-  // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
-  eachPosition(axes, (i, cells) => (multipliers[i] = cells.reduce((m, k) => Math.fround(m / k), 1)), { countPadding: false });
-  return { offsets: new Int32Array(total), multipliers, zeroPoint: 0 };
+  const offsets = new Int32Array(total);
+  eachPosition(axes, (i, cells) => {
+    // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
+    multipliers[i] = cells.reduce((m, k) => Math.fround(m / k), 1);
+    offsets[i] = -bias * cells.reduce((a, b) => a * b, 1); // the plain sum, from the biased sum
+  }, { countPadding: false });
+  return { offsets, multipliers, zeroPoint: 0 };
 }
 
 /** runPool for int8/uint8 inputs: same plans, byte kernels, results in the input's dtype. */
@@ -157,17 +166,17 @@ export function runPoolBytes(
       const divisor = planDivisor(s);
       const plan = planOf(ctx, shape, axes, divisor, cached);
       const k = ctx.kernels;
-      const t = dtype === 'int8' ? 'i8' : 'u8';
+      const bias = BIAS[dtype];
       if (idx) {
-        k[`maxPoolBytesIndices_${t}`](plan, input, out.ptr, idx.ptr);
+        k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
         remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       } else if (s.reduce === 'max') {
-        k[`maxPoolBytes_${t}`](plan, input, out.ptr, call.block(scratchBytes, 'row scratch'));
+        k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
       } else {
-        const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant);
+        const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
         const scratch = call.block(scratchBytes, 'row scratch');
-        k[`avgPoolBytes_${t}`](plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint);
+        k.avgPoolBytes(plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint, bias);
       }
     }
     call.finish();
@@ -207,9 +216,12 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
       // Planar: each plane is one contiguous run.
       const length = g.spatial.reduce((a, b) => a * b, 1);
       const k = ctx.kernels;
-      const t = dtype === 'int8' ? 'i8' : 'u8';
-      if (op.reduce === 'max') k[`globalMaxBytes_${t}`](input, out.ptr, shape.planes, length);
-      else k[`globalAvgBytes_${t}`](input, out.ptr, shape.planes, length, 0, adaptiveTables(axes).multipliers[0], 0);
+      const bias = BIAS[dtype];
+      if (op.reduce === 'max') k.globalMaxBytes(input, out.ptr, shape.planes, length, bias);
+      else {
+        const t = adaptiveTables(axes, bias);
+        k.globalAvgBytes(input, out.ptr, shape.planes, length, t.offsets[0], t.multipliers[0], 0, bias);
+      }
     }
     call.finish();
     return out.result;
