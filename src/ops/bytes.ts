@@ -67,6 +67,13 @@ function readZeroPoint(op: string, name: string, value: unknown, dtype: ByteDTyp
   return value;
 }
 
+/** TypeError for int8/uint8 inputs of operators without byte kernels (Lp pooling). */
+export function checkByteSupport(op: OperatorSpec, dtype: string): void {
+  if (dtype !== 'float32' && op.reduce === 'lp') {
+    throw new TypeError(`${op.name}: x must be a float32 tensor (Lp pooling of ${dtype} is not supported), got ${dtype}`);
+  }
+}
+
 /** TypeError for quantization options where they do not apply (float32 inputs, max, adaptive). */
 export function rejectQuant(op: string, bag: Record<string, unknown>, names: readonly string[], dtype: string): void {
   for (const name of names) {

@@ -5,14 +5,12 @@ import { globalLpPool, planShapeOf } from './pool';
 import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, inputDType, readTensorArg } from './tensors';
-import { globalPoolBytes } from './bytes';
+import { checkByteSupport, globalPoolBytes } from './bytes';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, false);
   const dtype = inputDType(x);
-  if (dtype !== 'float32' && op.reduce === 'lp') {
-    throw new TypeError(`${op.name}: x must be a float32 tensor (Lp pooling of ${dtype} is not supported), got ${dtype}`);
-  }
+  checkByteSupport(op, dtype);
   const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
   if (dtype !== 'float32') {

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
-import { readQuant, rejectQuant, runPoolBytes, type Quant } from './bytes';
+import { checkByteSupport, readQuant, rejectQuant, runPoolBytes, type Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
   readBool, readDivisorOverride, readIndexFormat, readNanMode, readNormType, readOptionBag, readOutputSize,
@@ -63,9 +63,8 @@ export interface PlanRef {
 
 /** Operators of kind 'pool' and 'adaptive'. */
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
-  // (The signature does not hold the dtype: sameTensorArg checks it.)
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
-  // tensor itself is checked every time.
+  // tensor itself (and its dtype, which the signature does not hold) is checked every time.
   const signature = callSignature(op.name, x, opts);
   let r = signature === undefined ? undefined : (ctx.resolved.get(signature) as Resolved | undefined);
   let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, x, r);
@@ -86,9 +85,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   const dtype = inputDType(x);
   const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   const reduce = op.reduce!;
-  if (dtype !== 'float32' && reduce === 'lp') {
-    throw new TypeError(`${op.name}: x must be a float32 tensor (Lp pooling of ${dtype} is not supported), got ${dtype}`);
-  }
+  checkByteSupport(op, dtype);
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
   let lpScale = 1;
