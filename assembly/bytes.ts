@@ -128,23 +128,36 @@ import { Plan } from './plan';
   }
 }
 
-/** One planar k2 output row straight from the window's input rows (see maxPoolBytes). */
-@inline function directMaxRow(plan: Plan, plane: usize, t0: i32, t1: i32, dst: usize, bias: i32): void {
+/** The even and the odd bytes of a then b, each sixteen: both taps of k2 s2 windows. */
+@inline function oddBytes(a: v128, b: v128): v128 {
+  return v128.shuffle<u8>(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+/**
+ * One planar k2 output row straight from the window's input rows (see maxPoolBytes). U (u8 or
+ * i8) picks the byte order of the max, so the raw bytes need no flipping here.
+ */
+@inline function directMaxRow<U>(plan: Plan, plane: usize, t0: i32, t1: i32, dst: usize, bias: i32): void {
   const stride = plan.stride, dilation = plan.dilation, kw = plan.kw, lo = plan.vecLo, hi = plan.vecHi;
   const rowList = plan.rowList;
-  const flip = i8x16.splat(<i8>bias);
+  const pairs = stride == 2 && kw == 2 && dilation == 1; // both taps from one 32-byte load
   for (let g = lo; g < hi; g += 16) {
     const o = min(g, hi - 16);
     const base = plane + <usize>(plan.colOrigin + o * stride);
-    let acc = i8x16.splat(-128);
+    let acc = i8x16.splat(isSigned<U>() ? -128 : 0);
     for (let t = t0; t < t1; t++) {
       const row = base + <usize>load<i32>(rowList + (<usize>t << 2));
+      if (pairs) {
+        const a = v128.load(row), b = v128.load(row, 16);
+        acc = maxOf<U>(acc, maxOf<U>(evenBytes(a, b), oddBytes(a, b)));
+        continue;
+      }
       for (let j = 0; j < kw; j++) {
         const at = row + <usize>(j * dilation);
-        acc = i8x16.max_s(acc, stride == 1 ? loadCodes(at, flip) : evenBytes(loadCodes(at, flip), loadCodes(at + 16, flip)));
+        acc = maxOf<U>(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
       }
     }
-    storeCodes(dst + <usize>o, acc, flip);
+    v128.store(dst + <usize>o, acc);
   }
   for (let o = 0; o < plan.outW; o++) {
     if (o == lo) o = hi;
@@ -154,6 +167,10 @@ import { Plan } from './plan';
     for (let t = t0; t < t1; t++) best = max(best, columnMax(plane + <usize>load<i32>(rowList + (<usize>t << 2)), col, n, dilation, 1, 0, bias));
     storeCode(dst + <usize>o, best, bias);
   }
+}
+
+@inline function maxOf<U>(a: v128, b: v128): v128 {
+  return isSigned<U>() ? i8x16.max_s(a, b) : i8x16.max_u(a, b);
 }
 
 /**
@@ -173,7 +190,8 @@ export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratc
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
       const dst = output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes;
       if (direct && (t1 - t0) * plan.kw <= 4) {
-        directMaxRow(plan, plane, t0, t1, dst, bias);
+        if (bias == 0) directMaxRow<i8>(plan, plane, t0, t1, dst, 0);
+        else directMaxRow<u8>(plan, plane, t0, t1, dst, bias);
         continue;
       }
       verticalMax(plane, plan.rowList, t0, t1, C, width, scratch, bias);
