@@ -13,13 +13,15 @@ import { defineConfig } from 'vitest/config';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts'];
+const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
+// simdpool/core pools float32 only (test/core.test.ts checks that it rejects int8/uint8).
+const CORE_CONFORMANCE = CONFORMANCE.filter((file) => file !== 'test/quant.test.ts');
 
 const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife' | 'core'; simd?: boolean }) => ({
   extends: true as const,
   test: {
     name,
-    include: CONFORMANCE,
+    include: provide.bundle === 'core' ? CORE_CONFORMANCE : CONFORMANCE,
     provide,
     sequence: { groupOrder: 1 },
     browser: {
@@ -39,7 +41,7 @@ export default defineConfig({
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
       { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
-      { extends: true, test: { name: 'node-core', include: CONFORMANCE, provide: { bundle: 'core' } } },
+      { extends: true, test: { name: 'node-core', include: CORE_CONFORMANCE, provide: { bundle: 'core' } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
         { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },
         browser('chromium-inline', { bundle: 'inline' }),

@@ -20,5 +20,8 @@ export {
   firstInvalidGradIndex_i32, maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,
   avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32,
 } from './backward';
+export {
+  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes,
+} from './bytes';
 
 export { simd, heapBase } from './build';

@@ -5,10 +5,10 @@
 //   ModelProto        ir_version=1 producer_name=2 graph=7 opset_import=8
 //   OperatorSetIdProto domain=1 version=2
 //   GraphProto        node=1 name=2 input=11 output=12
-//   NodeProto         input=1 output=2 name=3 op_type=4 attribute=5
+//   NodeProto         input=1 output=2 name=3 op_type=4 attribute=5 domain=7
 //   AttributeProto    name=1 i=3 ints=8 type=20   (AttributeType INT=2, INTS=7)
 //   ValueInfoProto    name=1 type=2
-//   TypeProto         tensor_type=1 ; TypeProto.Tensor elem_type=1 (FLOAT=1, INT64=7) shape=2
+//   TypeProto         tensor_type=1 ; TypeProto.Tensor elem_type=1 (FLOAT=1, UINT8=2, INT8=3, INT64=7) shape=2
 //   TensorShapeProto  dim=1 ; Dimension dim_value=1
 // onnx.proto is proto2, so repeated scalars are written unpacked (one tag each).
 
@@ -46,6 +46,8 @@ const ATTR_INT = 2;
 const ATTR_INTS = 7;
 /** TensorProto.DataType element types. */
 export const FLOAT = 1;
+export const UINT8 = 2;
+export const INT8 = 3;
 export const INT64 = 7;
 
 function valueInfo(w, { name, shape, type = FLOAT }) {
@@ -80,9 +82,10 @@ function attribute(w, name, value) {
  * @param {{name: string, shape: number[], type?: number}} o.output
  * @param {Record<string, number|number[]>} [o.attributes]  non-negative ints only
  * @param {number} [o.opset]
+ * @param {string} [o.domain]  the node's operator domain (e.g. 'com.microsoft' for QLinearAveragePool), imported at version 1
  * @returns {Uint8Array}
  */
-export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 13 }) {
+export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 13, domain = '' }) {
   const model = new Writer();
   model.int(1, 8); // ir_version 8 (ONNX 1.10+), understood by every current runtime
   model.string(2, 'simdpool-bench');
@@ -92,6 +95,7 @@ export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 1
       node.string(2, output.name);
       node.string(3, 'pool');
       node.string(4, op);
+      if (domain) node.string(7, domain); // NodeProto.domain
       for (const [name, value] of Object.entries(attributes)) {
         node.message(5, (a) => attribute(a, name, value));
       }
@@ -104,6 +108,12 @@ export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 1
     os.string(1, '');
     os.int(2, opset);
   });
+  if (domain) {
+    model.message(8, (os) => {
+      os.string(1, domain);
+      os.int(2, 1);
+    });
+  }
   return model.finish();
 }
 

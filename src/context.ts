@@ -3,6 +3,8 @@ import type { Kernels } from './kernels';
 import type { LinearMemory } from './memory';
 import type { PlanCache } from './ops/plan';
 import type { BoundedMap } from './bounded-map';
+import type { ByteOps } from './ops/bytes';
+import type { IndexFormats } from './ops/index-formats';
 
 export interface Context {
   readonly kernels: Kernels;
@@ -17,12 +19,18 @@ export interface Context {
    * memory). Absent, or returning false: steps run at once.
    */
   readonly defer?: Defer;
+  /** int8/uint8 pooling (ops/bytes.ts): the full engine's; simdpool/core has none. */
+  readonly bytes?: ByteOps;
+  /** ONNX and TF index numberings (ops/index-formats.ts): the full engine's; simdpool/core has none. */
+  readonly indexFormats?: IndexFormats;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
 export interface EngineHooks {
   memory?: LinearMemory;
   defer?: Defer;
+  bytes?: ByteOps;
+  indexFormats?: IndexFormats;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

@@ -4,8 +4,9 @@
 // only their kernels.
 //   In: max (with indices) and average pooling, adaptive and global max/average pooling, 1D and
 //   2D, both layout families; toNHWC / toNCHW; resident tensors.
-//   Out: 3D, Lp pooling, unpooling, and the TensorFlow/ONNX options nanMode, indexFormat,
-//   storageOrder and includeBatchInIndex (rejected as unknown options). Windows other than
+//   Out: 3D, Lp pooling, unpooling, backward passes, int8/uint8 tensors (a TypeError), and the
+//   TensorFlow/ONNX options nanMode, indexFormat, storageOrder and includeBatchInIndex and the
+//   quantization options (rejected as unknown options). Windows other than
 //   2 / stride 2, 3 / stride 2 and 3 / stride 1 run a generic SIMD kernel (up to 1.8x slower).
 import packed from '../build/core.b85';
 import type { Engine } from './engine';
@@ -14,7 +15,7 @@ import type { InitOptions } from './index';
 import { globalPool } from './ops/global';
 import { convertLayout } from './ops/layout';
 import { pool } from './ops/pool';
-import { FORWARD_OPERATORS, type OperatorSpec } from './ops/registry';
+import { MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
 import { loadKernels } from './wasm';
 import { unpackWasm } from './wasm-packed';
 
@@ -25,13 +26,16 @@ const CORE_NAMES = [
 ] as const;
 export type CoreOperatorName = (typeof CORE_NAMES)[number];
 
-/** Options for other frameworks' conventions, whose kernels the core build leaves out. */
-const INTEROP_OPTIONS = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+/**
+ * Options for other frameworks' conventions, and int8/uint8 quantization, whose kernels the
+ * core build leaves out.
+ */
+const INTEROP_OPTIONS: readonly string[] = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex', ...QUANT_OPTIONS];
 
 /** The core operators: the registry's entries, without the interop options. */
 export const CORE_OPERATORS = Object.fromEntries(
   CORE_NAMES.map((name): [string, OperatorSpec] => {
-    const spec: OperatorSpec = FORWARD_OPERATORS[name];
+    const spec: OperatorSpec = MAX_AVG_OPERATORS[name];
     return [name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }];
   }),
 ) as { [K in CoreOperatorName]: OperatorSpec };

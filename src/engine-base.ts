@@ -5,9 +5,10 @@ import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
-import { readShape } from './ops/tensors';
+import { bytesPer, readShape } from './ops/tensors';
 import { LAYOUTS } from './shape';
-import { Tensor, type DType, type Layout, type TypedArrayOf } from './tensor';
+import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
+import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
@@ -33,7 +34,7 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats };
     contexts.set(this, this.#ctx);
   }
 
@@ -42,29 +43,32 @@ export class EngineBase {
     const dims = readShape('tensor', 'shape', shape);
     const layout = this.#readLayout('tensor', opts.layout, dims.length);
     const dtype = (opts.dtype ?? 'float32') as D;
-    if (dtype !== 'float32' && dtype !== 'int32') {
-      throw new TypeError(`tensor: dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
+      throw new TypeError(`tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got ${describe(dtype)}`);
     }
     const size = dims.reduce((a, b) => a * b, 1);
-    const ptr = this.#ctx.memory.alloc(size * 4, `tensor of shape ${describe(dims)}`);
+    const ptr = this.#ctx.memory.alloc(size * bytesPer(dtype), `tensor of shape ${describe(dims)}`);
     const t = new Tensor(this.#ctx.memory, ptr, dims, layout, dtype);
     t.data.fill(0);
     return t;
   }
 
-  /** A tensor in wasm memory holding a copy of `data` (Float32Array, or Int32Array for indices). */
-  fromArray<A extends Float32Array | Int32Array>(
+  /**
+   * A tensor in wasm memory holding a copy of `data` (Float32Array; Int8Array or Uint8Array for
+   * quantized values; Int32Array for indices).
+   */
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(
     data: A, shape: readonly number[], layout?: Layout,
-  ): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
-    if (!(data instanceof Float32Array) && !(data instanceof Int32Array)) {
-      throw new TypeError(`fromArray: data must be a Float32Array or Int32Array, got ${describe(data)}`);
+  ): Tensor<DTypeOfArray<A>> {
+    const dtype = dtypeOf(data);
+    if (dtype === undefined) {
+      throw new TypeError(`fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got ${describe(data)}`);
     }
     const dims = readShape('fromArray', 'shape', shape);
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) {
       throw new RangeError(`fromArray: data has ${data.length} elements but shape ${describe(dims)} needs ${size}`);
     }
-    const dtype = data instanceof Int32Array ? 'int32' : 'float32';
     const t = this.tensor(dims, { layout, dtype });
     (t.data as TypedArrayOf<DType>).set(data);
     return t as never;

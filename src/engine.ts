@@ -1,5 +1,8 @@
 // One engine per wasm instance: the operators users call (resident tensors: ./engine-base.ts).
-import type { Context } from './context';
+import type { Context, EngineHooks } from './context';
+import type { Kernels } from './kernels';
+import { BYTE_OPS } from './ops/bytes';
+import { INDEX_FORMATS } from './ops/index-formats';
 import { EngineBase, contextOf } from './engine-base';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
@@ -8,12 +11,28 @@ import { maxUnpool } from './ops/unpool';
 import { poolBackward } from './ops/backward';
 import { pool } from './ops/pool';
 import { OPERATORS } from './ops/registry';
-import type { Tensor, PlainTensor, TensorLike } from './tensor';
+import type { DType, Tensor, PlainTensor, TensorLike } from './tensor';
 
-export type Input = TensorLike<Float32Array> | Tensor<'float32'>;
-/** A resident input gives resident results; a plain input gives plain results. */
-export type Output<X> = X extends Tensor<'float32'> ? Tensor<'float32'> : PlainTensor<Float32Array>;
-export type IndicesOutput<X> = X extends Tensor<'float32'> ? Tensor<'int32'> : PlainTensor<Int32Array>;
+/** Pooling inputs: float32, or int8/uint8 (quantized values; results keep the dtype). */
+export type Input =
+  | TensorLike<Float32Array> | Tensor<'float32'>
+  | TensorLike<Int8Array> | Tensor<'int8'> | TensorLike<Uint8Array> | Tensor<'uint8'>;
+/** A resident input gives resident results; a plain input gives plain results, of the input's dtype. */
+export type Output<X> = X extends Tensor<infer D> ? Tensor<D> : X extends TensorLike<infer A> ? PlainTensor<A> : never;
+export type IndicesOutput<X> = X extends Tensor<DType> ? Tensor<'int32'> : PlainTensor<Int32Array>;
+/** A resident result tensor (`out`): of the input's dtype. */
+export type OutTensor = Tensor<'float32'> | Tensor<'int8'> | Tensor<'uint8'>;
+/**
+ * Quantization parameters of int8/uint8 windowed averages (avgPool1d/2d/3d): real value =
+ * scale * (q - zeroPoint). The result is requantized to outScale/outZeroPoint (default: the
+ * input's), rounding as PyTorch's quantized avg_pool2d.
+ */
+export interface QuantOptions {
+  scale?: number;
+  zeroPoint?: number;
+  outScale?: number;
+  outZeroPoint?: number;
+}
 
 /** Options of every max-style operator that returns indices. */
 export interface IndicesOptions {
@@ -38,25 +57,25 @@ export interface NanOptions {
 }
 export interface MaxPoolOptions extends Omit<PoolOptions, 'countIncludePad' | 'divisorOverride' | 'returnIndices'>, IndicesOptions, NanOptions {
   /** Write the result here (a resident tensor of the result's shape and layout). */
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
-export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'> {
-  out?: Tensor<'float32'>;
+export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'>, QuantOptions {
+  out?: OutTensor;
 }
 export interface LpPoolOptions extends Pick<PoolOptions, 'kernelSize' | 'stride' | 'ceilMode'> {
   /** p of the power average (default 2). */
   normType?: number;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 /** A size per spatial dim (or one for all); null keeps that dim's input size. */
 export type OutputSize = number | readonly (number | null)[];
 export interface AdaptiveMaxPoolOptions extends IndicesOptions, NanOptions {
   outputSize: OutputSize;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface AdaptiveAvgPoolOptions {
   outputSize: OutputSize;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface MaxUnpoolOptions {
   kernelSize: Size;
@@ -64,10 +83,10 @@ export interface MaxUnpoolOptions {
   padding?: Size;
   /** Output spatial sizes (or the full shape's N, C, spatial): each within stride of the default. */
   outputSize?: readonly number[] | null;
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface OutOptions {
-  out?: Tensor<'float32'>;
+  out?: OutTensor;
 }
 export interface GlobalMaxPoolOptions extends OutOptions, NanOptions {}
 export interface GlobalLpPoolOptions extends OutOptions {
@@ -88,8 +107,15 @@ export type AdaptiveMaxPoolBackwardInputOptions<X> = { input: X } & OutOptions &
 export type AdaptiveAvgPoolBackwardOptions = InputShape & OutOptions;
 export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
+export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array ? 'uint8' : 'float32';
+
 export class Engine extends EngineBase {
   readonly #ctx: Context = contextOf(this);
+
+  /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
+  constructor(kernels: Kernels, hooks: EngineHooks = {}) {
+    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS });
+  }
 
   maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
   maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;

@@ -25,6 +25,7 @@ export async function init(options: InitOptions = {}): Promise<Engine> {
 
 export { Engine } from './engine';
 export type {
+  QuantOptions, OutTensor,
   Input, Output, IndicesOutput, IndicesInput, MaxPoolOptions, AvgPoolOptions, LpPoolOptions, AdaptiveMaxPoolOptions,
   AdaptiveAvgPoolOptions, MaxUnpoolOptions, OutOptions, GlobalMaxPoolOptions, GlobalLpPoolOptions, IndicesOptions,
   NanOptions, OutputSize, MaxPoolBackwardIndicesOptions, MaxPoolBackwardInputOptions, AvgPoolBackwardOptions,

@@ -56,4 +56,14 @@ export interface Kernels {
     grad: number, a: number, power: number, length: number, kernelSize: number, normType: number, invert: number,
   ): void;
   lpPoolBackwardInput_f32(gradIn: number, power: number, length: number, normType: number, invert: number): void;
+  // int8 / uint8 pooling (assembly/bytes.ts); bias: 0 for int8, 128 for uint8
+  maxPoolBytes(plan: number, input: number, output: number, scratch: number, bias: number): void;
+  maxPoolBytesIndices(plan: number, input: number, output: number, indices: number, bias: number): void;
+  avgPoolBytes(
+    plan: number, input: number, output: number, scratch: number, offsets: number, multipliers: number, zeroPoint: number, bias: number,
+  ): void;
+  globalMaxBytes(input: number, output: number, planes: number, length: number, bias: number): void;
+  globalAvgBytes(
+    input: number, output: number, planes: number, length: number, offset: number, multiplier: number, zeroPoint: number, bias: number,
+  ): void;
 }

@@ -3,18 +3,33 @@
 import type { LinearMemory } from './memory';
 
 export type Layout = 'NCW' | 'NWC' | 'NCHW' | 'NHWC' | 'NCDHW' | 'NDHWC';
-export type DType = 'float32' | 'int32';
-export type TypedArrayOf<D extends DType> = D extends 'float32' ? Float32Array : Int32Array;
+/** 'int32' holds indices; 'int8' and 'uint8' hold quantized values (pooling inputs and results). */
+export type DType = 'float32' | 'int32' | 'int8' | 'uint8';
+export type TypedArrayOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array
+  : D extends 'int8' ? Int8Array : Uint8Array;
+export type AnyTypedArray = Float32Array | Int32Array | Int8Array | Uint8Array;
+
+/** The typed-array constructor of each dtype. */
+export const ARRAY_OF = { float32: Float32Array, int32: Int32Array, int8: Int8Array, uint8: Uint8Array } as const;
+
+/** The dtype of a typed array simdpool accepts, or undefined. */
+export function dtypeOf(data: unknown): DType | undefined {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint8Array) return 'uint8';
+  return undefined;
+}
 
 /** A tensor passed by value: simdpool copies it in and returns plain results. */
-export interface TensorLike<A extends Float32Array | Int32Array = Float32Array> {
+export interface TensorLike<A extends AnyTypedArray = Float32Array> {
   data: A;
   shape: readonly number[];
   layout?: Layout;
 }
 
 /** A plain result: a fresh typed array owned by the caller. */
-export interface PlainTensor<A extends Float32Array | Int32Array = Float32Array> {
+export interface PlainTensor<A extends AnyTypedArray = Float32Array> {
   data: A;
   shape: number[];
   layout: Layout;
@@ -61,8 +76,7 @@ export class Tensor<D extends DType = 'float32'> {
     this.assertLive('data');
     const buffer = this.#memory.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) {
-      const Ctor = this.dtype === 'float32' ? Float32Array : Int32Array;
-      this.#view = new Ctor(buffer, this.#ptr, this.size) as TypedArrayOf<D>;
+      this.#view = new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size) as TypedArrayOf<D>;
     }
     return this.#view;
   }

@@ -3,15 +3,16 @@
 //   simdpool/core (dist/core.js): the browser issue's budget, 48 KiB, and its .wasm under the
 //   kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
-//   index formats, NaN modes, backward passes) cannot meet 48 KiB: its JavaScript alone is about
-//   50 KB. Its budget is its measured size (74.2 KB) plus a small margin, so that growth is a decision.
+//   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
+//   JavaScript alone is about 57 KB. Its budget is its measured size (84.0 KB) plus a small
+//   margin, so that growth is a decision.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48 * 1024;
-const FULL_BUDGET = 76 * 1024;
+const FULL_BUDGET = 86 * 1024;
 const WASM_BUDGET = 32 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));

@@ -49,6 +49,12 @@ xu = rng.integers(0, 256, size=(2, 3, 11, 13)).astype(np.uint8)
 np.save(f'{d}/xi8.npy', xi); np.save(f'{d}/xu8.npy', xu)
 np.save(f'{d}/want_i8.npy', F.max_pool2d(torch.from_numpy(xi.astype(np.float32)), 3, 2, 1).numpy().astype(np.int8))
 np.save(f'{d}/want_u8.npy', F.adaptive_max_pool2d(torch.from_numpy(xu.astype(np.float32)), 1).numpy().astype(np.uint8))
+# quantized averages: torch's quantized kernels on the same bytes
+qu = torch._make_per_tensor_quantized_tensor(torch.from_numpy(xu), 0.05, 7)
+qi = torch._make_per_tensor_quantized_tensor(torch.from_numpy(xi), 0.3, -3)
+np.save(f'{d}/want_avg_u8.npy', F.avg_pool2d(qu, 3, 2, 1).int_repr().numpy())
+np.save(f'{d}/want_avg_i8.npy', F.avg_pool2d(qi, 2, 2, 0, True, False).int_repr().numpy())
+np.save(f'{d}/want_gavg_i8.npy', F.adaptive_avg_pool2d(qi, 1).int_repr().numpy())
 np.save(f'{d}/fortran.npy', np.asfortranarray(x))
 big = rng.standard_normal((6, 4, 20, 20)).astype(np.float32)
 np.save(f'{d}/big.npy', big)
@@ -138,7 +144,32 @@ describe.skipIf(!hasTorch)('simdpool CLI against PyTorch (numpy .npy files)', ()
     expect(readFileSync(out)).toEqual(readFileSync(join(dir, wantFile))); // same header, dtype and bytes as NumPy's
   });
 
-  it.each([['i8.npy', /avgPool2d of int8 needs quantization parameters/], ['u8.npy', /avgPool2d of uint8 needs quantization/]])('rejects %s averages clearly', (file, message) => {
+  it.each([
+    ['xu8.npy', 'want_avg_u8.npy', ['avg', '--kernel', '3', '--stride', '2', '--padding', '1', '--scale', '0.05', '--zero-point', '7']],
+    ['xi8.npy', 'want_avg_i8.npy', ['avg', '--kernel', '2', '--ceil', '--scale', '0.3', '--zero-point', '-3']],
+    ['xi8.npy', 'want_gavg_i8.npy', ['globalAvg']],
+  ])('average-pools %s as PyTorch\'s quantized kernels', (file, wantFile, [op, ...opts]) => {
+    const out = join(dir, `got_avg_${wantFile}`);
+    const r = cli(['pool', op, join(dir, file), out, ...opts]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(out)).toEqual(readFileSync(join(dir, wantFile)));
+  });
+
+  it('rejects quantization flags for float32 files and for max pooling', () => {
+    const a = cli(['pool', 'avg', join(dir, 'x.npy'), join(dir, 'never.npy'), '--kernel', '2', '--scale', '0.1', '--zero-point', '0']);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/--scale, --zero-point, --out-scale and --out-zero-point are for int8\/uint8 files, got float32/);
+    const b = cli(['pool', 'max', join(dir, 'xi8.npy'), join(dir, 'never.npy'), '--kernel', '2', '--scale', '0.1']);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/--scale is only for avgPool2d of int8\/uint8 files/);
+    const c = cli(['pool', 'avg', join(dir, 'xi8.npy'), join(dir, 'never.npy'), '--kernel', '2', '--scale', '0.1', '--zero-point', '300']);
+    expect(c.status).toBe(1);
+    expect(c.stderr).toMatch(/avgPool2d: zeroPoint must be an integer in \[-128, 127\], got 300/);
+    expect(existsSync(join(dir, 'never.npy'))).toBe(false);
+  });
+
+  it.each([['i8.npy', /avgPool2d of int8 needs quantization parameters/], ['u8.npy', /avgPool2d of uint8 needs quantization/]])('rejects %s averages without --scale/--zero-point clearly', (file, message) => {
     const r = cli(['pool', 'avg', join(dir, file), join(dir, 'never.npy'), '--kernel', '2']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);

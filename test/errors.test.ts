@@ -54,7 +54,7 @@ const cases: Bad[] = [
   ['disposed tensor', (sp) => { const t = sp.fromArray(x.data, x.shape); t.dispose(); return sp.maxPool2d(t, { kernelSize: 2 }); }, TypeError, /was disposed/],
   ['global op with options', (sp) => sp.globalMaxPool2d(x, { kernelSize: 2 } as never), TypeError, /unknown option "kernelSize"/],
   ['toNHWC of rank 2', (sp) => sp.toNHWC({ data: new Float32Array(4), shape: [2, 2] }), RangeError, /toNHWC: x\.shape must have rank 4/],
-  ['fromArray of a plain array', (sp) => sp.fromArray([1, 2] as never, [2]), TypeError, /fromArray: data must be a Float32Array or Int32Array, got \[1, 2\]/],
+  ['fromArray of a plain array', (sp) => sp.fromArray([1, 2] as never, [2]), TypeError, /fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got \[1, 2\]/],
   ['tensor with a bad layout', (sp) => sp.tensor([1, 1, 2, 2], { layout: 'CHWN' as never }), RangeError, /tensor: layout must be one of .* got "CHWN"/],
 ];
 

@@ -42,10 +42,15 @@ Other options:
   -h, --help                this help
   -v, --version             the version
 
-Data types: float32 for every operator. int8 and uint8 for max-style operators (max,
-maxPool2d, globalMax, ...): the maximum of integers is one of them, so results are exact and
-written in the input's dtype. Averages of int8/uint8 need quantization parameters (PyTorch's
-quantized pooling), which a .npy file does not carry: convert to float32 for those.
+Quantized inputs (int8 / uint8 .npy): pooled natively (sixteen lanes per SIMD vector), the
+result written in the input's dtype. Max-style operators need nothing more (exact).
+avgPool2d rounds as PyTorch's quantized avg_pool2d and needs the quantization parameters a
+.npy file does not carry:
+  --scale S --zero-point Z  the input's q_scale and q_zero_point
+  --out-scale S --out-zero-point Z
+                            requantize the result (default: the input's)
+globalAvgPool2d of int8/uint8 needs none (PyTorch's quantized adaptive_avg_pool2d: the
+result keeps the input's scale and zero point). toNHWC/toNCHW take float32 only.
 
 Errors (a bad file, dtype, shape or option) exit with status 1 and one line on stderr.
 Other dtypes, Fortran order and truncated files are rejected with a clear message.
@@ -55,7 +60,12 @@ Example (compare with torch.nn.functional.max_pool2d(x, 3, 2, 1)):
 `;
 
 const ALIASES: Record<string, string> = { max: 'maxPool2d', avg: 'avgPool2d', globalMax: 'globalMaxPool2d', globalAvg: 'globalAvgPool2d' };
-const VALUE_FLAGS = new Set(['--kernel', '--stride', '--padding', '--dilation', '--divisor', '--indices', '--layout', '--out-dir']);
+const VALUE_FLAGS = new Set([
+  '--kernel', '--stride', '--padding', '--dilation', '--divisor', '--indices', '--layout', '--out-dir',
+  '--scale', '--zero-point', '--out-scale', '--out-zero-point',
+]);
+/** Quantization flags (avgPool2d of int8/uint8) and the option each sets. */
+const QUANT_FLAGS: Record<string, string> = { '--scale': 'scale', '--zero-point': 'zeroPoint', '--out-scale': 'outScale', '--out-zero-point': 'outZeroPoint' };
 const BOOL_FLAGS = new Set(['--ceil', '--exclude-pad', '--progress', '--no-progress', '--quiet', '-q', '--quick']);
 /** Above this many elements, a tensor is pooled a few samples at a time, with progress. */
 const CHUNK_ELEMENTS = Number(process.env.SIMDPOOL_CLI_CHUNK_ELEMENTS) || 16 << 20; // env: for tests
@@ -98,7 +108,7 @@ function poolOptions(op: string, flags: Parsed['flags']): Record<string, unknown
   const kind = OPERATORS[op as keyof typeof OPERATORS].kind;
   const windowFlags = ['--kernel', '--stride', '--padding', '--dilation', '--ceil', '--exclude-pad', '--divisor', '--indices'];
   if (kind !== 'pool') {
-    const given = windowFlags.filter((f) => flags.has(f));
+    const given = [...windowFlags, ...Object.keys(QUANT_FLAGS)].filter((f) => flags.has(f));
     if (given.length) throw new UsageError(`${op} takes no window options (got ${given.join(', ')})`);
     return undefined;
   }
@@ -118,6 +128,7 @@ function poolOptions(op: string, flags: Parsed['flags']): Record<string, unknown
   if (isMax) {
     only('--exclude-pad', 'avgPool2d');
     only('--divisor', 'avgPool2d');
+    for (const f of Object.keys(QUANT_FLAGS)) only(f, 'avgPool2d of int8/uint8 files');
     const dilation = sizeOption(flags, '--dilation');
     if (dilation !== undefined) opts.dilation = dilation;
     if (flags.has('--indices')) opts.returnIndices = true;
@@ -130,6 +141,13 @@ function poolOptions(op: string, flags: Parsed['flags']): Record<string, unknown
       const n = Number(divisor);
       if (!Number.isInteger(n) || n === 0) throw new UsageError(`--divisor must be a non-zero integer, got ${JSON.stringify(divisor)}`);
       opts.divisorOverride = n;
+    }
+    for (const [flag, option] of Object.entries(QUANT_FLAGS)) {
+      const v = flags.get(flag);
+      if (v === undefined) continue;
+      const n = Number(v);
+      if (String(v).trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(v)}`);
+      opts[option] = n; // the engine checks the range (RangeError naming the option)
     }
   }
   return opts;
@@ -161,10 +179,11 @@ function progressBar(enabled: boolean): Progress {
   };
 }
 
-type Pooled = { data: Float32Array; shape: number[]; indices?: Int32Array };
+type Values = Float32Array | Int8Array | Uint8Array;
+type Pooled = { data: Values; shape: number[]; indices?: Int32Array };
 
 /** Pool one array, a few samples at a time when it is large (results are per sample). */
-function poolArray(sp: Engine, op: string, x: { data: Float32Array; shape: number[]; layout: string }, opts: Record<string, unknown> | undefined, progress: Progress, label: string): Pooled {
+function poolArray(sp: Engine, op: string, x: { data: Values; shape: number[]; layout: string }, opts: Record<string, unknown> | undefined, progress: Progress, label: string): Pooled {
   const call = (t: typeof x): Pooled => {
     const r = (sp as unknown as Record<string, (a: unknown, o?: unknown) => any>)[op](t, opts);
     return 'output' in r ? { data: r.output.data, shape: r.output.shape, indices: r.indices.data } : { data: r.data, shape: r.shape };
@@ -181,7 +200,7 @@ function poolArray(sp: Engine, op: string, x: { data: Float32Array; shape: numbe
     parts.push(call({ data: x.data.subarray(b * per, (b + m) * per), shape: [m, ...x.shape.slice(1)], layout: x.layout }));
   }
   const outPer = parts[0].data.length / parts[0].shape[0];
-  const data = new Float32Array(outPer * n);
+  const data = new (parts[0].data.constructor as Float32ArrayConstructor)(outPer * n);
   const indices = parts[0].indices ? new Int32Array(outPer * n) : undefined;
   let at = 0;
   for (const p of parts) {
@@ -192,14 +211,8 @@ function poolArray(sp: Engine, op: string, x: { data: Float32Array; shape: numbe
   return { data, shape: [n, ...parts[0].shape.slice(1)], indices };
 }
 
-type IntegerArray = Int8Array | Uint8Array;
-
-/** Max-style operators select input values, so integer inputs pool exactly through float32. */
-function selectsValues(op: string): boolean {
-  return /max/i.test(op) && !/unpool/i.test(op);
-}
-
-function readInput(path: string, op: string): { data: Float32Array; shape: number[]; integer?: 'int8' | 'uint8' } {
+/** An input array: float32, or int8/uint8 (pooled natively, results in the same dtype). */
+function readInput(path: string, op: string, opts: Record<string, unknown> | undefined): { data: Values; shape: number[] } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -208,30 +221,23 @@ function readInput(path: string, op: string): { data: Float32Array; shape: numbe
   }
   const a = parseNpy(bytes, path);
   if (a.dtype === 'int8' || a.dtype === 'uint8') {
-    if (!selectsValues(op)) {
+    if (op === 'avgPool2d' && (opts?.scale === undefined || opts?.zeroPoint === undefined)) {
       throw new NpyError(
-        `${path}: ${op} of ${a.dtype} needs quantization parameters (scale, zero point) a .npy file does not ` +
-          `carry; max-style operators take ${a.dtype}, for averages convert with x.astype(np.float32)`,
+        `${path}: avgPool2d of ${a.dtype} needs quantization parameters a .npy file does not carry: ` +
+          `give --scale and --zero-point (PyTorch's q_scale and q_zero_point), or convert with x.astype(np.float32)`,
       );
     }
-    return { data: Float32Array.from(a.data as IntegerArray), shape: a.shape, integer: a.dtype };
+    if (OPERATORS[op as keyof typeof OPERATORS].kind === 'layout') throw new NpyError(`${path}: ${op} takes float32 only, got ${a.dtype}`);
+    return { data: a.data as Int8Array | Uint8Array, shape: a.shape };
+  }
+  if (opts && Object.values(QUANT_FLAGS).some((o) => opts[o] !== undefined)) {
+    throw new UsageError(`${path}: --scale, --zero-point, --out-scale and --out-zero-point are for int8/uint8 files, got ${a.dtype}`);
   }
   if (a.dtype !== 'float32') throw new NpyError(`${path}: dtype ${a.dtype} is not supported; use float32 (x.astype(np.float32))`);
   return { data: a.data as Float32Array, shape: a.shape };
 }
 
-/** A pooled float32 result back in the input's integer dtype (every value is an input value). */
-function toInteger(path: string, data: Float32Array, dtype: 'int8' | 'uint8'): IntegerArray {
-  const out = dtype === 'int8' ? new Int8Array(data.length) : new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    // Only a window lying entirely in padding has no input value (-Infinity).
-    if (!Number.isFinite(data[i])) throw new NpyError(`${path}: output ${i} covers no input cell (padding only), which ${dtype} cannot hold`);
-    out[i] = data[i];
-  }
-  return out;
-}
-
-function write(path: string, array: { data: Float32Array | Int32Array | IntegerArray; shape: readonly number[] }): void {
+function write(path: string, array: { data: Values | Int32Array; shape: readonly number[] }): void {
   try {
     writeFileSync(path, formatNpy(array));
   } catch (e) {
@@ -274,9 +280,9 @@ async function poolCommand(args: string[]): Promise<void> {
     const label = jobs.length > 1 ? `[${k + 1}/${jobs.length}] ${job.input}` : job.input;
     progress.update(label);
     try {
-      const { integer, ...x } = readInput(job.input, op);
+      const x = readInput(job.input, op, opts);
       const r = poolArray(sp, op, { ...x, layout }, opts, progress, label);
-      write(job.output, integer ? { data: toInteger(job.output, r.data, integer), shape: r.shape } : r);
+      write(job.output, r);
       if (job.indices && r.indices) write(job.indices, { data: r.indices, shape: r.shape });
     } catch (e) {
       if (jobs.length === 1) throw e;

@@ -1,15 +1,21 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
 import { shapeWith, type Axis } from '../shape';
-import { globalLpPool, planShapeOf } from './pool';
+import { byteOps, globalLpPool, planShapeOf } from './pool';
 import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
-import { CallMemory, readTensorArg } from './tensors';
+import { CallMemory, inputDType, readTensorArg } from './tensors';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts);
-  const arg = readTensorArg(ctx, op.name, x, op.dims);
+  const dtype = inputDType(x);
+  const bytes = byteOps(ctx, op, dtype);
+  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
+  if (bytes) {
+    readNanMode(op.name, bag.nanMode); // validated; integers have no NaN
+    return bytes.globalPool(ctx, op, arg, bag);
+  }
   const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';
   const g = arg.g;
   const outShape = shapeWith(g, g.spatial.map(() => 1));

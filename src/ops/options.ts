@@ -139,33 +139,19 @@ export type IndexFormat =
   | { kind: 'onnx'; storageOrder: 0 | 1 }
   | { kind: 'tf'; includeBatchInIndex: boolean };
 
-/** indexFormat with its companions storageOrder ('onnx') and includeBatchInIndex ('tf'). */
-export function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
-  const names = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+/** The options that only go with returnIndices: true. */
+const INDEX_OPTIONS = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
+
+/**
+ * Without returnIndices, any index option is a TypeError; with it, PyTorch's per-plane numbering
+ * (the other formats are ops/index-formats.ts's, which only the full engine has).
+ */
+export function readPlaneIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
   if (!returnIndices) {
-    for (const name of names) {
+    for (const name of INDEX_OPTIONS) {
       if (bag[name] !== undefined) throw new TypeError(`${op}: ${name} is only accepted with returnIndices: true`);
     }
-    return { kind: 'plane' };
   }
-  const format = bag.indexFormat ?? 'plane';
-  if (format !== 'plane' && format !== 'onnx' && format !== 'tf') {
-    const E = typeof format === 'string' ? RangeError : TypeError;
-    throw new E(`${op}: indexFormat must be 'plane', 'onnx' or 'tf', got ${describe(format)}`);
-  }
-  if (format !== 'onnx' && bag.storageOrder !== undefined) {
-    throw new TypeError(`${op}: storageOrder is only accepted with indexFormat: 'onnx'`);
-  }
-  if (format !== 'tf' && bag.includeBatchInIndex !== undefined) {
-    throw new TypeError(`${op}: includeBatchInIndex is only accepted with indexFormat: 'tf'`);
-  }
-  if (format === 'onnx') {
-    const order = bag.storageOrder ?? 0;
-    if (typeof order !== 'number') throw new TypeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
-    if (order !== 0 && order !== 1) throw new RangeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
-    return { kind: 'onnx', storageOrder: order };
-  }
-  if (format === 'tf') return { kind: 'tf', includeBatchInIndex: readBool(op, 'includeBatchInIndex', bag.includeBatchInIndex, false) };
   return { kind: 'plane' };
 }
 

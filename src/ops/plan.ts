@@ -136,7 +136,7 @@ function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
 }
 
 /** One axis' part of an average's divisor. A window with no cell to count sums to 0 and stays 0. */
-function divisorFactor(w: AxisWindows, o: number, divisor: Divisor): number {
+export function divisorFactor(w: AxisWindows, o: number, divisor: Divisor): number {
   const cells = divisor.countPadding ? w.padded[o] : w.count[o];
   return cells === 0 ? 1 : cells;
 }

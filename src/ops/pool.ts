@@ -4,15 +4,16 @@
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
-import { Tensor, tensorAddress } from '../tensor';
+import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
+import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
-  readBool, readDivisorOverride, readIndexFormat, readNanMode, readNormType, readOptionBag, readOutputSize,
+  readBool, readDivisorOverride, readNanMode, readPlaneIndexFormat, readNormType, readOptionBag, readOutputSize,
   readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
-import type { OperatorSpec } from './registry';
+import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { callSignature } from './signature';
-import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
+import { CallMemory, checkFits, inputDType, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
 export function planShapeOf(g: Geometry): PlanShape {
@@ -31,6 +32,8 @@ export interface Settings {
   /** Lp pooling: p, and PyTorch's factor (the product of the kernel sizes). */
   normType: number;
   lpScale: number;
+  /** int8/uint8 windowed averages: the quantization parameters (src/ops/bytes.ts). */
+  quant?: Quant;
 }
 
 const PLAIN: Omit<Settings, 'reduce'> = {
@@ -45,13 +48,14 @@ const PLAIN: Omit<Settings, 'reduce'> = {
 /** What a call's shapes and options resolve to (cached by call signature). */
 interface Resolved extends PlanRef {
   g: Geometry;
+  dtype: DType;
   size: number;
   axes: Axis[];
   settings: Settings;
 }
 
 /** A resolved call's plan: its key, and its address while the plan cache's generation is planGeneration. */
-interface PlanRef {
+export interface PlanRef {
   planKey: string;
   plan: number;
   planGeneration: number;
@@ -60,7 +64,7 @@ interface PlanRef {
 /** Operators of kind 'pool' and 'adaptive'. */
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
-  // tensor itself is checked every time.
+  // tensor itself (and its dtype, which the signature does not hold) is checked every time.
   const signature = callSignature(op.name, x, opts);
   let r = signature === undefined ? undefined : (ctx.resolved.get(signature) as Resolved | undefined);
   let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, x, r);
@@ -78,8 +82,10 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
 /** Full validation of a call: options, tensor, windows. */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
   const bag = readOptionBag(op, opts, op.kind === 'adaptive' ? 'outputSize' : 'kernelSize');
-  const arg = readTensorArg(ctx, op.name, x, op.dims);
+  const dtype = inputDType(x);
+  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   const reduce = op.reduce!;
+  const bytes = byteOps(ctx, op, dtype);
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
   let lpScale = 1;
@@ -98,35 +104,39 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     }
     lpScale = spec.kernel.reduce((a, b) => a * b, 1);
   }
+  const quant = bytes && dtype !== 'float32' && op.kind === 'pool' && reduce === 'avg' ? bytes.readQuant(op.name, bag, dtype) : undefined;
+  // (Quantization options on anything else: rejected here; simdpool/core does not know them.)
+  if (!quant) ctx.bytes?.rejectQuant(op.name, bag, QUANT_OPTIONS, dtype);
   const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
   const settings: Settings = {
     reduce,
     divisor,
     returnIndices,
-    indexFormat: reduce === 'max' ? readIndexFormat(op.name, bag, returnIndices) : { kind: 'plane' },
+    indexFormat: reduce === 'max' ? (ctx.indexFormats?.read ?? readPlaneIndexFormat)(op.name, bag, returnIndices) : { kind: 'plane' },
     nanMode: reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate',
     normType: reduce === 'lp' ? readNormType(op.name, bag.normType) : 2,
     lpScale,
+    quant,
   };
   const size = arg.shape.reduce((a, b) => a * b, 1);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
-  return { r: { g: arg.g, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
+  return { r: { g: arg.g, dtype, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
 function sameTensorArg(ctx: Context, op: string, x: unknown, r: Resolved): TensorArg | undefined {
   if (x instanceof Tensor) {
-    if (x.dtype !== 'float32' || x.disposed) return undefined;
+    if (x.dtype !== r.dtype || x.disposed) return undefined;
     tensorAddress(x, ctx.memory, `${op}: x`); // a foreign tensor throws
-    return { g: r.g, shape: x.shape, tensor: x as Tensor<'float32'> };
+    return { g: r.g, dtype: r.dtype, shape: x.shape, tensor: x };
   }
   const { data, shape } = x as { data?: unknown; shape: number[] };
-  if (!(data instanceof Float32Array) || data.length !== r.size) return undefined;
-  return { g: r.g, shape, data };
+  if (dtypeOf(data) !== r.dtype || (data as Float32Array).length !== r.size) return undefined;
+  return { g: r.g, dtype: r.dtype, shape, data: data as Float32Array };
 }
 
 /** The plan's address; a resolved call keeps it while no plan has been freed since. */
-function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: Divisor, cached?: PlanRef): number {
+export function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: Divisor, cached?: PlanRef): number {
   if (!cached) return ctx.plans.get(shape, axes, divisor);
   if (cached.planGeneration !== ctx.plans.generation) {
     cached.plan = ctx.plans.get(shape, axes, divisor, cached.planKey);
@@ -136,7 +146,7 @@ function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], divisor: 
 }
 
 /** The divisor a plan is built with (max pooling ignores it). */
-function planDivisor(s: Settings): Divisor {
+export function planDivisor(s: Settings): Divisor {
   return s.reduce === 'max' ? { countPadding: false } : s.divisor;
 }
 
@@ -151,6 +161,7 @@ export function runPool(
   ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
   cached?: PlanRef,
 ): unknown {
+  if (arg.dtype !== 'float32') return ctx.bytes!.runPool(ctx, op, arg, axes, s, bag, cached);
   const g = arg.g;
   const outSizes = axes.map((a) => a.out);
   const outShape = shapeWith(g, outSizes);
@@ -183,7 +194,7 @@ export function runPool(
         k.powElements_f32(out.ptr, out.ptr, g.batch * g.channels * outPlane, s.lpScale, 1 / s.normType);
       } else if (idx) {
         poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr, scratch);
-        remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
+        ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
       } else {
         poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr, scratch);
       }
@@ -230,20 +241,14 @@ export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
   return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroupsIndices_f32'];
 }
 
-/** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
-function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, format: IndexFormat): void {
-  if (format.kind === 'plane') return;
-  const spatial = g.spatial.reduce((a, b) => a * b, 1);
-  const C = g.channels;
-  if (format.kind === 'tf') {
-    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, format.includeBatchInIndex ? spatial * C : 0, 1, C);
-  } else if (format.storageOrder === 0 || g.spatial.length === 1) {
-    k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1);
-  } else {
-    // Split p into row-major coordinates, weigh them column-major (see assembly/indices.ts).
-    const [m1, m2, w0, w1, w2] = g.spatial.length === 2
-      ? [0x7fffffff, g.spatial[1], 0, 1, g.spatial[0]]
-      : [g.spatial[1], g.spatial[2], 1, g.spatial[0], g.spatial[0] * g.spatial[1]];
-    k.remapIndicesColumnMajor_i32(ptr, g.batch, C, outPlane, +g.channelsLast, C * spatial, spatial, 1, m1, m2, w0, w1, w2);
-  }
+
+/**
+ * The int8/uint8 operations for a byte input, undefined for float32; a TypeError where there are
+ * none (Lp pooling, or simdpool/core, which pools float32 only).
+ */
+export function byteOps(ctx: Context, op: OperatorSpec, dtype: DType): ByteOps | undefined {
+  if (dtype === 'float32') return undefined;
+  const why = op.reduce === 'lp' ? `Lp pooling of ${dtype} is not supported` : !ctx.bytes ? `int8/uint8 pooling needs the full simdpool, not simdpool/core` : '';
+  if (why) throw new TypeError(`${op.name}: x must be a float32 tensor (${why}), got ${dtype}`);
+  return ctx.bytes;
 }

@@ -28,12 +28,15 @@ const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
 /** Options of every max-style operator that can return indices. */
 const INDICES = ['returnIndices', 'outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex', 'nanMode'] as const;
 const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
-const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride'] as const;
+/** Quantization parameters of int8/uint8 averages (src/ops/bytes.ts); float32 inputs reject them. */
+export const QUANT_OPTIONS = ['scale', 'zeroPoint', 'outScale', 'outZeroPoint'] as const;
+const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride', ...QUANT_OPTIONS] as const;
 const LP_OPTIONS = ['normType', 'kernelSize', 'stride', 'ceilMode', 'out'] as const;
 const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
 const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
 const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'out'] as const;
 const OUT_ONLY = ['out'] as const;
+const GLOBAL_LP_OPTIONS = ['out', 'normType'] as const;
 // Backward passes take the forward options plus the forward input's shape (inputShape) or the
 // forward input itself (input: max pooling without indices, Lp pooling).
 const MAX_BACKWARD_OPTIONS = ['inputShape', 'input', ...WINDOW, 'dilation', 'nanMode'] as const;
@@ -52,20 +55,25 @@ type Suffix = (typeof DIMS)[number];
   ) as { [K in `${B}${Suffix}${E}`]: S & { name: K; dims: number } };
 }
 
-/** The forward operators (simdpool/core takes its sub-list from these alone). */
-export const FORWARD_OPERATORS = {
+/** Max and average pooling of every kind, and layout conversions (simdpool/core's sub-list comes from these alone). */
+export const MAX_AVG_OPERATORS = {
   ...family('maxPool', { kind: 'pool', reduce: 'max', options: MAX_OPTIONS }),
   ...family('avgPool', { kind: 'pool', reduce: 'avg', options: AVG_OPTIONS }),
-  ...family('lpPool', { kind: 'pool', reduce: 'lp', options: LP_OPTIONS }),
   ...family('adaptiveMaxPool', { kind: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_OPTIONS }),
   ...family('adaptiveAvgPool', { kind: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_OPTIONS }),
   ...family('globalMaxPool', { kind: 'global', reduce: 'max', options: [...OUT_ONLY, 'nanMode'] }),
   ...family('globalAvgPool', { kind: 'global', reduce: 'avg', options: OUT_ONLY }),
-  ...family('globalLpPool', { kind: 'global', reduce: 'lp', options: [...OUT_ONLY, 'normType'] }),
-  ...family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
   toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
   toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
 } as const satisfies Record<string, OperatorSpec>;
+
+/** Lp pooling and max unpooling. Pure, so that bundles without them drop this table. */
+export const LP_UNPOOL_OPERATORS = (/* @__PURE__ */ Object.assign(
+  {},
+  family('lpPool', { kind: 'pool', reduce: 'lp', options: LP_OPTIONS }),
+  family('globalLpPool', { kind: 'global', reduce: 'lp', options: GLOBAL_LP_OPTIONS }),
+  family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
+)) satisfies Record<string, OperatorSpec>;
 
 /** The backward passes (ops/backward.ts). Pure, so that bundles without them drop this table. */
 export const BACKWARD_OPERATORS = (/* @__PURE__ */ Object.assign(
@@ -78,6 +86,6 @@ export const BACKWARD_OPERATORS = (/* @__PURE__ */ Object.assign(
 )) satisfies Record<string, OperatorSpec>;
 
 /** Every operator. */
-export const OPERATORS = /* @__PURE__ */ Object.assign({}, FORWARD_OPERATORS, BACKWARD_OPERATORS);
+export const OPERATORS = /* @__PURE__ */ Object.assign({}, MAX_AVG_OPERATORS, LP_UNPOOL_OPERATORS, BACKWARD_OPERATORS);
 
 export type OperatorName = keyof typeof OPERATORS;

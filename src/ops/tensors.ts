@@ -6,17 +6,29 @@ import type { Context } from '../context';
 import { describe } from '../describe';
 import { MAX_MEMORY_BYTES } from '../memory';
 import { readGeometry, shapeWith, LAYOUTS, type Geometry } from '../shape';
-import { Tensor, tensorAddress, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
+import { ARRAY_OF, Tensor, dtypeOf, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
 
 export interface TensorArg {
   g: Geometry;
+  dtype: DType;
   shape: readonly number[];
   /** Set for resident tensors. */
   tensor?: Tensor<DType>;
   /** Set for plain tensors. */
-  data?: Float32Array | Int32Array;
+  data?: AnyTypedArray;
+}
+
+/** Bytes per element of each dtype. */
+export function bytesPer(dtype: DType): number {
+  return ARRAY_OF[dtype].BYTES_PER_ELEMENT;
+}
+
+/** The dtype of a pooling input: int8/uint8 for byte tensors (plain or resident), else float32. */
+export function inputDType(x: unknown): 'float32' | 'int8' | 'uint8' {
+  const dtype = x instanceof Tensor ? x.dtype : dtypeOf((x as { data?: unknown } | null)?.data);
+  return dtype === 'int8' || dtype === 'uint8' ? dtype : 'float32';
 }
 
 /**
@@ -29,11 +41,11 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
     tensorAddress(x, ctx.memory, `${op}: ${name}`); // throws for a disposed or foreign tensor
     const g = readGeometry(op, x.shape, x.layout, dims, name);
     checkExtents(op, name, g);
-    return { g, shape: x.shape, tensor: x };
+    return { g, dtype, shape: x.shape, tensor: x };
   }
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
-  const { data, shape, layout } = x as Partial<TensorLike<Float32Array | Int32Array>>;
-  const Ctor = dtype === 'float32' ? Float32Array : Int32Array;
+  const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
+  const Ctor = ARRAY_OF[dtype];
   if (!(data instanceof Ctor)) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
   const dims0 = readShape(op, name, shape);
   const size = dims0.reduce((a, b) => a * b, 1);
@@ -42,7 +54,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   }
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
-  return { g, shape: dims0, data };
+  return { g, dtype, shape: dims0, data };
 }
 
 export function readShape(op: string, name: string, shape: unknown): number[] {
@@ -73,7 +85,7 @@ function checkExtents(op: string, name: string, g: Geometry): void {
 /** One operator call's memory: scratch blocks to free and plain results to copy out. */
 export class CallMemory {
   private readonly scratch: number[] = [];
-  private readonly copies: Array<{ ptr: number; result: PlainTensor<Float32Array | Int32Array> }> = [];
+  private readonly copies: Array<{ ptr: number; result: PlainTensor<AnyTypedArray> }> = [];
   /** New resident results: handed to the caller on success, freed if the call fails. */
   private readonly fresh: Tensor<DType>[] = [];
   private finished = false;
@@ -102,7 +114,7 @@ export class CallMemory {
   output<D extends DType>(
     op: string, name: string, dtype: D, shape: readonly number[], layout: Layout,
     resident: boolean, out: unknown, inputs: readonly TensorArg[],
-  ): { ptr: number; result: Tensor<D> | PlainTensor<Float32Array | Int32Array> } {
+  ): { ptr: number; result: Tensor<D> | PlainTensor<AnyTypedArray> } {
     const size = shape.reduce((a, b) => a * b, 1);
     if (out !== undefined && out !== null) {
       if (!(out instanceof Tensor)) {
@@ -119,7 +131,7 @@ export class CallMemory {
       if (inputs.some((a) => a.tensor === (out as unknown))) throw new RangeError(`${op}: ${name} must not be an input tensor`);
       return { ptr, result: out as Tensor<D> };
     }
-    const bytes = size * 4;
+    const bytes = size * bytesPer(dtype);
     if (resident) {
       const ptr = this.ctx.memory.alloc(bytes, `${op}: ${name}`);
       const tensor = new Tensor(this.ctx.memory, ptr, shape, layout, dtype);
@@ -127,8 +139,7 @@ export class CallMemory {
       return { ptr, result: tensor };
     }
     const ptr = this.alloc(bytes, name);
-    const Ctor = dtype === 'float32' ? Float32Array : Int32Array;
-    const result: PlainTensor<Float32Array | Int32Array> = { data: new Ctor(0), shape: [...shape], layout };
+    const result: PlainTensor<AnyTypedArray> = { data: new ARRAY_OF[dtype](0), shape: [...shape], layout };
     this.copies.push({ ptr, result });
     return { ptr, result };
   }
@@ -143,7 +154,7 @@ export class CallMemory {
     const buffer = this.ctx.memory.memory.buffer;
     for (const { ptr, result } of this.copies) {
       const size = result.shape.reduce((a, b) => a * b, 1);
-      const Ctor = result.data instanceof Float32Array ? Float32Array : Int32Array;
+      const Ctor = result.data.constructor as typeof Float32Array;
       result.data = new Ctor(buffer, ptr, size).slice();
     }
   }

@@ -4,7 +4,7 @@
 // memory is one shared WebAssembly.Memory; only this thread allocates in it.
 import type { Defer } from '../context';
 import { describe } from '../describe';
-import { Engine, type AvgPoolOptions, type IndicesOutput, type Input, type MaxPoolOptions, type OutOptions, type Output } from '../engine';
+import { Engine, type DTypeOfArray, type AvgPoolOptions, type IndicesOutput, type Input, type MaxPoolOptions, type OutOptions, type Output } from '../engine';
 import type { Kernels } from '../kernels';
 import type { MemoryStats } from '../memory';
 import { OPERATORS } from '../ops/registry';
@@ -203,7 +203,7 @@ export class ParallelEngine {
     return this.#inner.tensor(shape, opts);
   }
 
-  fromArray<A extends Float32Array | Int32Array>(data: A, shape: readonly number[], layout?: Layout): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(data: A, shape: readonly number[], layout?: Layout): Tensor<DTypeOfArray<A>> {
     this.#assertOpen('fromArray');
     return this.#inner.fromArray(data, shape, layout);
   }

@@ -1,0 +1,547 @@
+// Pooling of int8 / uint8 tensors, sixteen lanes per v128, from the same window plans as the
+// float kernels (rows flattened, columns last, padding already clipped away), for planar and
+// channels-last layouts alike: a planar plane is a channels-last plane with C = 1.
+//
+// One kernel body serves both dtypes: every byte is read as a signed code, uint8 ones with
+// their top bit flipped (`bias` 128: x ^ 0x80 = x - 128 as int8), which keeps order and shifts
+// sums by 128 per cell (src/ops/bytes.ts folds that into the requantization offsets); results
+// are flipped back on the way out. int8 takes bias 0.
+//
+// Integer max and integer sums are exact in any order, so a window is reduced in two passes:
+//   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
+//               scratch row, max as bytes or sums as i16/i32 lanes;
+//   horizontal: each output column's taps along that row: a vector of output columns at a
+//               time for planar interiors with stride 1 or 2, a vector of channels at a time
+//               for channels-last, one at a time elsewhere (borders, other strides).
+// Planar k2 max pooling skips the scratch row (directMaxRow).
+// Averages then requantize each sum with a per-position table that TypeScript writes:
+// q = clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint)), in f32 with
+// round-half-to-even, as PyTorch's quantized kernels do. The first largest value's index
+// (returnIndices) comes from a direct scan in PyTorch's order (maxPoolBytesIndices).
+import { Plan } from './plan';
+
+/** The code at p as a signed value (uint8: biased by -128). */
+@inline function loadCode(p: usize, bias: i32): i32 {
+  return <i32><i8>(<i32>load<u8>(p) ^ bias);
+}
+
+/** A signed value back to its byte (uint8: unbiased). */
+@inline function storeCode(p: usize, v: i32, bias: i32): void {
+  store<u8>(p, v ^ bias);
+}
+
+/** Sixteen codes at p as signed bytes; `flip` is the bias in every byte. */
+@inline function loadCodes(p: usize, flip: v128): v128 {
+  return v128.xor(v128.load(p), flip);
+}
+
+@inline function storeCodes(p: usize, v: v128, flip: v128): void {
+  v128.store(p, v128.xor(v, flip));
+}
+
+/** The even bytes of a then b: the taps of sixteen output columns with stride 2. */
+@inline function evenBytes(a: v128, b: v128): v128 {
+  return v128.shuffle<u8>(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+
+// ---- max ----------------------------------------------------------------------------------
+
+/** Max over the rows rowList[t0..t1) of a plane, `width` bytes each, into `row` (signed). */
+@inline function verticalMax(plane: usize, rowList: usize, t0: i32, t1: i32, C: i32, width: i32, row: usize, bias: i32): void {
+  if (t1 == t0) {
+    memory.fill(row, 0x80, width); // -128: a window with no in-bounds tap
+    return;
+  }
+  const first = plane + <usize>load<i32>(rowList + (<usize>t0 << 2)) * <usize>C;
+  if (ASC_FEATURE_SIMD) {
+    const flip = i8x16.splat(<i8>bias);
+    // The last group may read up to 15 bytes past the row (within the allocator's guard) and
+    // writes them to the scratch row's slack; nothing uses them.
+    for (let k = 0; k < width; k += 16) {
+      let acc = loadCodes(first + k, flip);
+      for (let t = t0 + 1; t < t1; t++) {
+        acc = i8x16.max_s(acc, loadCodes(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k, flip));
+      }
+      v128.store(row + k, acc);
+    }
+    return;
+  }
+  for (let k = 0; k < width; k++) {
+    let best = -128;
+    for (let t = t0; t < t1; t++) best = max(best, loadCode(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k, bias));
+    store<i8>(row + k, <i8>best);
+  }
+}
+
+/** One output element's taps along a row of codes, one at a time. */
+@inline function columnMax(row: usize, col: i32, n: i32, dilation: i32, C: i32, c: i32, bias: i32): i32 {
+  let best = -128;
+  for (let j = 0; j < n; j++) best = max(best, loadCode(row + <usize>((col + j * dilation) * C + c), bias));
+  return best;
+}
+
+/** The output row `dst` (outW*C codes) from the row of window maxima over the rows (signed). */
+@inline function horizontalMax(plan: Plan, row: usize, dst: usize, bias: i32): void {
+  const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
+  const colFirst = plan.colFirst, colCount = plan.colCount;
+  const lo = plan.vecLo, hi = plan.vecHi;
+  if (C == 1) {
+    let scalarFrom = 0; // columns [scalarFrom, outW) still to do one by one
+    if (ASC_FEATURE_SIMD && hi - lo >= 16 && (stride == 1 || stride == 2)) {
+      const flip = i8x16.splat(<i8>bias);
+      // Interior: sixteen output columns per group, the last group moved back to end at hi.
+      for (let g = lo; g < hi; g += 16) {
+        const o = min(g, hi - 16);
+        const base = row + <usize>(plan.colOrigin + o * stride);
+        let acc = i8x16.splat(-128);
+        for (let j = 0; j < kw; j++) {
+          const at = base + <usize>(j * dilation);
+          acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
+        }
+        storeCodes(dst + <usize>o, acc, flip);
+      }
+      for (let o = 0; o < lo; o++) {
+        storeCode(dst + <usize>o, columnMax(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0, 0), bias);
+      }
+      scalarFrom = hi;
+    }
+    for (let o = scalarFrom; o < outW; o++) {
+      storeCode(dst + <usize>o, columnMax(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0, 0), bias);
+    }
+    return;
+  }
+  for (let o = 0; o < outW; o++) {
+    const col = load<i32>(colFirst + (<usize>o << 2)), n = load<i32>(colCount + (<usize>o << 2));
+    const out = dst + <usize>o * <usize>C;
+    if (ASC_FEATURE_SIMD && C >= 16) {
+      const flip = i8x16.splat(<i8>bias);
+      // Sixteen channels at a time, the last group moved back to end at C.
+      for (let g = 0; g < C; g += 16) {
+        const c = min(g, C - 16);
+        let acc = i8x16.splat(-128);
+        for (let j = 0; j < n; j++) acc = i8x16.max_s(acc, v128.load(row + <usize>((col + j * dilation) * C + c)));
+        storeCodes(out + <usize>c, acc, flip);
+      }
+      continue;
+    }
+    for (let c = 0; c < C; c++) storeCode(out + <usize>c, columnMax(row, col, n, dilation, C, c, 0), bias);
+  }
+}
+
+/** The even and the odd bytes of a then b, each sixteen: both taps of k2 s2 windows. */
+@inline function oddBytes(a: v128, b: v128): v128 {
+  return v128.shuffle<u8>(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+/**
+ * One planar k2 output row straight from the window's input rows (see maxPoolBytes). U (u8 or
+ * i8) picks the byte order of the max, so the raw bytes need no flipping here.
+ */
+@inline function directMaxRow<U>(plan: Plan, plane: usize, t0: i32, t1: i32, dst: usize, bias: i32): void {
+  const stride = plan.stride, dilation = plan.dilation, kw = plan.kw, lo = plan.vecLo, hi = plan.vecHi;
+  const rowList = plan.rowList;
+  const pairs = stride == 2 && kw == 2 && dilation == 1; // both taps from one 32-byte load
+  for (let g = lo; g < hi; g += 16) {
+    const o = min(g, hi - 16);
+    const base = plane + <usize>(plan.colOrigin + o * stride);
+    let acc = i8x16.splat(isSigned<U>() ? -128 : 0);
+    for (let t = t0; t < t1; t++) {
+      const row = base + <usize>load<i32>(rowList + (<usize>t << 2));
+      if (pairs) {
+        const a = v128.load(row), b = v128.load(row, 16);
+        acc = maxOf<U>(acc, maxOf<U>(evenBytes(a, b), oddBytes(a, b)));
+        continue;
+      }
+      for (let j = 0; j < kw; j++) {
+        const at = row + <usize>(j * dilation);
+        acc = maxOf<U>(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
+      }
+    }
+    v128.store(dst + <usize>o, acc);
+  }
+  for (let o = 0; o < plan.outW; o++) {
+    if (o == lo) o = hi;
+    if (o >= plan.outW) break;
+    const col = load<i32>(plan.colFirst + (<usize>o << 2)), n = load<i32>(plan.colCount + (<usize>o << 2));
+    let best = -128;
+    for (let t = t0; t < t1; t++) best = max(best, columnMax(plane + <usize>load<i32>(rowList + (<usize>t << 2)), col, n, dilation, 1, 0, bias));
+    storeCode(dst + <usize>o, best, bias);
+  }
+}
+
+@inline function maxOf<U>(a: v128, b: v128): v128 {
+  return isSigned<U>() ? i8x16.max_s(a, b) : i8x16.max_u(a, b);
+}
+
+/**
+ * Max pooling of every plane (planar: one channel plane; channels-last: one sample).
+ * `scratch`: inW*C + 64 bytes.
+ */
+export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratch: usize, bias: i32): void {
+  const plan = changetype<Plan>(planPtr);
+  const C = plan.channels, width = plan.inW * C, outRowBytes = <usize>plan.outW * <usize>C;
+  // Planar rows with a wide interior, stride 1 or 2 and at most four taps per window (k2) read
+  // the window's rows directly (no scratch row): sixteen output columns per group, every tap
+  // of every row. Larger windows share work better through the separable passes.
+  const direct = ASC_FEATURE_SIMD && C == 1 && plan.vecHi - plan.vecLo >= 16 && (plan.stride == 1 || plan.stride == 2);
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = input + <usize>p * <usize>plan.inPlane;
+    for (let r = 0; r < plan.outRows; r++) {
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      const dst = output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes;
+      if (direct && (t1 - t0) * plan.kw <= 4) {
+        if (bias == 0) directMaxRow<i8>(plan, plane, t0, t1, dst, 0);
+        else directMaxRow<u8>(plan, plane, t0, t1, dst, bias);
+        continue;
+      }
+      verticalMax(plane, plan.rowList, t0, t1, C, width, scratch, bias);
+      horizontalMax(plan, scratch, dst, bias);
+    }
+  }
+}
+
+/**
+ * Max pooling with PyTorch's per-plane index of the first largest value, scanning each window
+ * in order (rows, then columns): a tap replaces the best only when strictly larger.
+ */
+export function maxPoolBytesIndices(planPtr: usize, input: usize, output: usize, indices: usize, bias: i32): void {
+  const plan = changetype<Plan>(planPtr);
+  const C = plan.channels, outW = plan.outW, dilation = plan.dilation;
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = input + <usize>p * <usize>plan.inPlane;
+    for (let r = 0; r < plan.outRows; r++) {
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      const firstRow = load<i32>(plan.rowInit + (<usize>r << 2));
+      for (let o = 0; o < outW; o++) {
+        const col = load<i32>(plan.colFirst + (<usize>o << 2)), n = load<i32>(plan.colCount + (<usize>o << 2));
+        const at = <usize>p * <usize>plan.outPlane + (<usize>r * <usize>outW + <usize>o) * <usize>C;
+        for (let c = 0; c < C; c++) {
+          let best = -128, bestIndex = firstRow + col;
+          for (let t = t0; t < t1; t++) {
+            const rowIndex = load<i32>(plan.rowList + (<usize>t << 2)) + col;
+            for (let j = 0; j < n; j++) {
+              const index = rowIndex + j * dilation;
+              const v = loadCode(plane + <usize>(index * C + c), bias);
+              if (v > best) {
+                best = v;
+                bestIndex = index;
+              }
+            }
+          }
+          storeCode(output + at + <usize>c, best, bias);
+          store<i32>(indices + ((at + <usize>c) << 2), bestIndex);
+        }
+      }
+    }
+  }
+}
+
+/** Global max of contiguous planes of `length` codes. */
+export function globalMaxBytes(input: usize, output: usize, planes: i32, length: i32, bias: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const plane = input + <usize>p * <usize>length;
+    let best = -128;
+    let i = 0;
+    if (ASC_FEATURE_SIMD && length >= 16) {
+      const flip = i8x16.splat(<i8>bias);
+      let acc = loadCodes(plane + <usize>(length - 16), flip); // the ragged tail, overlapping
+      for (; i + 16 <= length; i += 16) acc = i8x16.max_s(acc, loadCodes(plane + <usize>i, flip));
+      acc = i8x16.max_s(acc, v128.shuffle<u8>(acc, acc, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+      acc = i8x16.max_s(acc, v128.shuffle<u8>(acc, acc, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+      acc = i8x16.max_s(acc, v128.shuffle<u8>(acc, acc, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+      acc = i8x16.max_s(acc, v128.shuffle<u8>(acc, acc, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+      best = i8x16.extract_lane_s(acc, 0);
+      i = length;
+    }
+    for (; i < length; i++) best = max(best, loadCode(plane + <usize>i, bias));
+    storeCode(output + <usize>p, best, bias);
+  }
+}
+
+// ---- averages: sums in lanes of W (i16 when a window has at most 128 cells, else i32) -----
+
+/** Lanes of W per v128. */
+@inline function lanes<W>(): i32 {
+  return 16 / sizeof<W>();
+}
+
+@inline function addLanes<W>(a: v128, b: v128): v128 {
+  return sizeof<W>() == 2 ? i16x8.add(a, b) : i32x4.add(a, b);
+}
+
+/** The even lanes of a then b: the taps of one vector of output columns with stride 2. */
+@inline function evenLanes<W>(a: v128, b: v128): v128 {
+  return sizeof<W>() == 2 ? v128.shuffle<i16>(a, b, 0, 2, 4, 6, 8, 10, 12, 14) : v128.shuffle<i32>(a, b, 0, 2, 4, 6);
+}
+
+/** Part `part` (0 .. 16/lanes) of sixteen signed bytes, widened to W lanes. */
+@inline function widen<W>(v: v128, part: i32): v128 {
+  const half = part < (sizeof<W>() == 2 ? 1 : 2) ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_high_i8x16_s(v);
+  if (sizeof<W>() == 2) return half;
+  return (part & 1) == 0 ? i32x4.extend_low_i16x8_s(half) : i32x4.extend_high_i16x8_s(half);
+}
+
+/**
+ * Sums over the rows rowList[t0..t1) of a plane, `width` bytes each, into the W row `row`:
+ * sixteen columns at a time, the accumulators held in registers across the rows. The last
+ * group may read past the row (within the allocator's guard) into the row's slack.
+ */
+@inline function verticalSum<W>(plane: usize, rowList: usize, t0: i32, t1: i32, C: i32, width: i32, row: usize, bias: i32): void {
+  if (t1 == t0) {
+    memory.fill(row, 0, <usize>(width + 16) * sizeof<W>());
+    return;
+  }
+  const first = plane + <usize>load<i32>(rowList + (<usize>t0 << 2)) * <usize>C;
+  if (ASC_FEATURE_SIMD) {
+    const flip = i8x16.splat(<i8>bias);
+    for (let k = 0; k < width; k += 16) {
+      const v = loadCodes(first + k, flip);
+      let a0 = widen<W>(v, 0), a1 = widen<W>(v, 1), a2 = widen<W>(v, 2), a3 = widen<W>(v, 3);
+      for (let t = t0 + 1; t < t1; t++) {
+        const u = loadCodes(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k, flip);
+        a0 = addLanes<W>(a0, widen<W>(u, 0));
+        a1 = addLanes<W>(a1, widen<W>(u, 1));
+        if (sizeof<W>() == 4) {
+          a2 = addLanes<W>(a2, widen<W>(u, 2));
+          a3 = addLanes<W>(a3, widen<W>(u, 3));
+        }
+      }
+      const at = row + <usize>k * sizeof<W>();
+      v128.store(at, a0);
+      v128.store(at, a1, 16);
+      if (sizeof<W>() == 4) {
+        v128.store(at, a2, 32);
+        v128.store(at, a3, 48);
+      }
+    }
+    return;
+  }
+  for (let k = 0; k < width; k++) {
+    let sum = 0;
+    for (let t = t0; t < t1; t++) sum += loadCode(plane + <usize>load<i32>(rowList + (<usize>t << 2)) * <usize>C + k, bias);
+    store<W>(row + <usize>k * sizeof<W>(), <W>sum);
+  }
+}
+
+/** One output element's taps along a row of W sums, one at a time. */
+@inline function columnSum<W>(row: usize, col: i32, n: i32, dilation: i32, C: i32, c: i32): i32 {
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += <i32>load<W>(row + <usize>((col + j * dilation) * C + c) * sizeof<W>());
+  return sum;
+}
+
+/** The window sums `sums` (outW*C, lanes of W) from the row of sums over the rows. */
+@inline function horizontalSum<W>(plan: Plan, row: usize, sums: usize): void {
+  const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
+  const colFirst = plan.colFirst, colCount = plan.colCount;
+  const lo = plan.vecLo, hi = plan.vecHi, L = lanes<W>(), size = <usize>sizeof<W>();
+  if (C == 1) {
+    let scalarFrom = 0;
+    if (ASC_FEATURE_SIMD && hi - lo >= L && (stride == 1 || stride == 2)) {
+      // Interior: L output columns per group, the last group moved back to end at hi.
+      for (let g = lo; g < hi; g += L) {
+        const o = min(g, hi - L);
+        const base = row + <usize>(plan.colOrigin + o * stride) * size;
+        let acc = i32x4.splat(0);
+        for (let j = 0; j < kw; j++) {
+          const at = base + <usize>(j * dilation) * size;
+          acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
+        }
+        v128.store(sums + <usize>o * size, acc);
+      }
+      for (let o = 0; o < lo; o++) {
+        store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
+      }
+      scalarFrom = hi;
+    }
+    for (let o = scalarFrom; o < outW; o++) {
+      store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
+    }
+    return;
+  }
+  for (let o = 0; o < outW; o++) {
+    const col = load<i32>(colFirst + (<usize>o << 2)), n = load<i32>(colCount + (<usize>o << 2));
+    const out = sums + <usize>o * <usize>C * size;
+    if (ASC_FEATURE_SIMD && C >= L) {
+      // L channels at a time, the last group moved back to end at C.
+      for (let g = 0; g < C; g += L) {
+        const c = min(g, C - L);
+        let acc = i32x4.splat(0);
+        for (let j = 0; j < n; j++) acc = addLanes<W>(acc, v128.load(row + <usize>((col + j * dilation) * C + c) * size));
+        v128.store(out + <usize>c * size, acc);
+      }
+      continue;
+    }
+    for (let c = 0; c < C; c++) store<W>(out + <usize>c * size, <W>columnSum<W>(row, col, n, dilation, C, c));
+  }
+}
+
+// ---- requantization -----------------------------------------------------------------------
+
+/** One sum requantized to a signed code: clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint) - bias). */
+@inline function requantize(sum: i32, offset: i32, multiplier: f32, zeroPoint: f32, bias: i32): i32 {
+  // (clamped before the bias is taken off: a huge multiplier saturates the conversion to i32)
+  const q = min(max(<i32>nearest<f32>(<f32>(sum - offset) * multiplier + zeroPoint), -1024), 1024) - bias;
+  return min(max(q, -128), 127);
+}
+
+/** 1.5 * 2^23: adding it rounds a float32 below 2^22 in magnitude to an integer, half to even. */
+const ROUNDER: f32 = 12582912;
+
+/**
+ * Four i32 sums requantized to i32 lanes: nearbyint(f32(sum - offset) * multiplier + zeroPoint)
+ * - bias, with the float32 steps of the scalar formula. Rounding adds 1.5 * 2^23 (one addps,
+ * where nearest + trunc_sat cost several instructions on x86) after clamping to +-2^22, beyond
+ * which the result saturates anyway; the integer is then the float's bits minus ROUNDER's.
+ */
+@inline function requantize4(sums: v128, offsets: v128, multipliers: v128, zeroPoint: v128, rounderBits: v128): v128 {
+  let x = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(sums, offsets)), multipliers), zeroPoint);
+  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(4194304)), f32x4.splat(-4194304));
+  return i32x4.sub(f32x4.add(x, f32x4.splat(ROUNDER)), rounderBits);
+}
+
+/** i32 lanes a then b saturated to signed codes and flipped back, in the low bytes. */
+@inline function saturate(a: v128, b: v128, flip: v128): v128 {
+  const words = i16x8.narrow_i32x4_s(a, b);
+  return v128.xor(i8x16.narrow_i16x8_s(words, words), flip);
+}
+
+/** The L = lanes<W>() sums at `sums` requantized into L codes at `dst`; offsets/multipliers loaded, or splat. */
+@inline function requantizeLanes<W>(
+  sums: usize, dst: usize, offsets: usize, multipliers: usize, perLane: bool, offset: i32, multiplier: f32,
+  zp: v128, rounderBits: v128, flip: v128,
+): void {
+  const s = v128.load(sums);
+  const off0 = perLane ? v128.load(offsets) : i32x4.splat(offset);
+  const mul0 = perLane ? v128.load(multipliers) : f32x4.splat(multiplier);
+  if (sizeof<W>() == 2) {
+    const off1 = perLane ? v128.load(offsets, 16) : off0;
+    const mul1 = perLane ? v128.load(multipliers, 16) : mul0;
+    const q0 = requantize4(i32x4.extend_low_i16x8_s(s), off0, mul0, zp, rounderBits);
+    const q1 = requantize4(i32x4.extend_high_i16x8_s(s), off1, mul1, zp, rounderBits);
+    v128.store64_lane(dst, saturate(q0, q1, flip), 0);
+  } else {
+    const q = requantize4(s, off0, mul0, zp, rounderBits);
+    v128.store32_lane(dst, saturate(q, q, flip), 0);
+  }
+}
+
+/**
+ * Output row `dst` (outW*C codes) from its window sums (lanes of W); `offsets` (i32) and
+ * `multipliers` (f32) hold one entry per output column of this row (shared by a pixel's channels).
+ */
+@inline function requantizeRow<W>(sums: usize, dst: usize, outW: i32, C: i32, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+  const L = lanes<W>(), size = <usize>sizeof<W>();
+  if (ASC_FEATURE_SIMD && (C == 1 ? outW >= L : C >= L)) {
+    const zp = f32x4.splat(zeroPoint), rounderBits = i32x4.splat(0x4b400000 + bias), flip = i8x16.splat(<i8>bias);
+    if (C == 1) {
+      for (let g = 0; g < outW; g += L) {
+        const o = <usize>min(g, outW - L);
+        requantizeLanes<W>(sums + o * size, dst + o, offsets + (o << 2), multipliers + (o << 2), true, 0, 0, zp, rounderBits, flip);
+      }
+      return;
+    }
+    for (let o = 0; o < outW; o++) {
+      const offset = load<i32>(offsets + (<usize>o << 2)), multiplier = load<f32>(multipliers + (<usize>o << 2));
+      const pixel = <usize>o * <usize>C;
+      for (let g = 0; g < C; g += L) {
+        const c = <usize>min(g, C - L);
+        requantizeLanes<W>(sums + (pixel + c) * size, dst + pixel + c, 0, 0, false, offset, multiplier, zp, rounderBits, flip);
+      }
+    }
+    return;
+  }
+  for (let o: usize = 0; o < <usize>outW; o++) {
+    const offset = load<i32>(offsets + (o << 2)), multiplier = load<f32>(multipliers + (o << 2));
+    for (let c: usize = 0; c < <usize>C; c++) {
+      const at = o * <usize>C + c;
+      storeCode(dst + at, requantize(<i32>load<W>(sums + at * size), offset, multiplier, zeroPoint, bias), bias);
+    }
+  }
+}
+
+// ---- average kernels ----------------------------------------------------------------------
+
+/**
+ * Average pooling: window sums requantized with the tables `offsets` (i32) and `multipliers`
+ * (f32), one entry per output position of a plane (outRows*outW), the output zero point and
+ * the bias. Sums run in i16 lanes (eight per v128) when no window has more than 128 cells
+ * (|sum| <= 128 * 128 fits), else in i32 lanes. `scratch`: (inW*C + 16 + outW*C + 16) * 4 bytes.
+ */
+export function avgPoolBytes(planPtr: usize, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+  const plan = changetype<Plan>(planPtr);
+  let rows = 0;
+  for (let r = 0; r < plan.outRows; r++) {
+    rows = max(rows, load<i32>(plan.rowStarts + (<usize>r << 2), 4) - load<i32>(plan.rowStarts + (<usize>r << 2)));
+  }
+  if (<i64>rows * <i64>plan.kw <= 128) avgPoolLanes<i16>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias);
+  else avgPoolLanes<i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias);
+}
+
+@inline function avgPoolLanes<W>(plan: Plan, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+  const C = plan.channels, width = plan.inW * C, outW = plan.outW, outRowBytes = <usize>outW * <usize>C;
+  const sums = scratch + <usize>(width + 16) * sizeof<W>();
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = input + <usize>p * <usize>plan.inPlane;
+    for (let r = 0; r < plan.outRows; r++) {
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      verticalSum<W>(plane, plan.rowList, t0, t1, C, width, scratch, bias);
+      horizontalSum<W>(plan, scratch, sums);
+      const table = (<usize>r * <usize>outW) << 2;
+      requantizeRow<W>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint, bias);
+    }
+  }
+}
+
+/** The i32 sum of sixteen signed bytes' pairwise sums, folded into acc. */
+@inline function addBytes(acc: v128, v: v128): v128 {
+  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(v)));
+}
+
+/** The sum of the codes [from, length) of a plane, one at a time. */
+@inline function tailSum(plane: usize, from: i32, length: i32, bias: i32): i32 {
+  let sum = 0;
+  for (let i = from; i < length; i++) sum += loadCode(plane + <usize>i, bias);
+  return sum;
+}
+
+/**
+ * Global average of contiguous planes: sums requantized with one offset and multiplier.
+ * Planes go four at a time (short planes such as 7x7 would otherwise pay a horizontal sum and
+ * a scalar requantization each): four accumulators, folded by a transpose into one vector of
+ * four sums, requantized together.
+ */
+export function globalAvgBytes(input: usize, output: usize, planes: i32, length: i32, offset: i32, multiplier: f32, zeroPoint: f32, bias: i32): void {
+  let p = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vecLength = length & ~15;
+    const off = i32x4.splat(offset), mul = f32x4.splat(multiplier), zp = f32x4.splat(zeroPoint);
+    const rounderBits = i32x4.splat(0x4b400000 + bias), flip = i8x16.splat(<i8>bias);
+    for (; p + 4 <= planes; p += 4) {
+      const b0 = input + <usize>p * <usize>length, b1 = b0 + <usize>length, b2 = b1 + <usize>length, b3 = b2 + <usize>length;
+      let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (let i = 0; i < vecLength; i += 16) {
+        a0 = addBytes(a0, loadCodes(b0 + <usize>i, flip));
+        a1 = addBytes(a1, loadCodes(b1 + <usize>i, flip));
+        a2 = addBytes(a2, loadCodes(b2 + <usize>i, flip));
+        a3 = addBytes(a3, loadCodes(b3 + <usize>i, flip));
+      }
+      const t0 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
+      const t1 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
+      let sums = i32x4.add(v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
+      if (vecLength < length) {
+        let tails = i32x4.splat(tailSum(b0, vecLength, length, bias));
+        tails = i32x4.replace_lane(tails, 1, tailSum(b1, vecLength, length, bias));
+        tails = i32x4.replace_lane(tails, 2, tailSum(b2, vecLength, length, bias));
+        tails = i32x4.replace_lane(tails, 3, tailSum(b3, vecLength, length, bias));
+        sums = i32x4.add(sums, tails);
+      }
+      const q = requantize4(sums, off, mul, zp, rounderBits);
+      v128.store32_lane(output + <usize>p, saturate(q, q, flip), 0);
+    }
+  }
+  for (; p < planes; p++) {
+    const sum = tailSum(input + <usize>p * <usize>length, 0, length, bias);
+    storeCode(output + <usize>p, requantize(sum, offset, multiplier, zeroPoint, bias), bias);
+  }
+}

@@ -1,0 +1,238 @@
+// Pooling of int8/uint8 tensors (kernels in assembly/bytes.ts): max pooling is exact and needs
+// no quantization parameters; averages requantize integer window sums the way PyTorch's
+// quantized CPU kernels (1.13) do, with one table entry per output position:
+//   windowed (avg_pool1d/2d/3d, PyTorch's contiguous kernel avg_pool2d_out_frame):
+//     q = clamp(nearbyint(f32(sum - count * zeroPoint) * m + outZeroPoint)),
+//     m = f32(scale / outScale / divisor), count = in-bounds cells, divisor as for float32;
+//   adaptive and global (adaptive_avg_pool*, whose output keeps the input's scale and zero point):
+//     q = nearbyint(f32(sum) * m), m = f32(...f32(f32(1 / k0) / k1)... / kLast) over the window's
+//     per-axis sizes,
+// all in float32 with round-half-to-even.
+import type { Context } from '../context';
+import { BoundedMap } from '../bounded-map';
+import { describe } from '../describe';
+import { shapeWith, axisWindows, type Axis } from '../shape';
+import { planKey, divisorFactor, type Divisor } from './plan';
+import { planBytesBound, planDivisor, planOf, planShapeOf, type PlanRef, type Settings } from './pool';
+import type { OperatorSpec } from './registry';
+import { CallMemory, checkFits, type TensorArg } from './tensors';
+
+/** Quantization parameters of an int8/uint8 average: real value = scale * (q - zeroPoint). */
+export interface Quant {
+  scale: number;
+  zeroPoint: number;
+  outScale: number;
+  outZeroPoint: number;
+}
+
+type ByteDType = 'int8' | 'uint8';
+const RANGE: Record<ByteDType, [number, number]> = { int8: [-128, 127], uint8: [0, 255] };
+/**
+ * The kernels read every byte as a signed code; uint8 ones biased by -128 (their top bit
+ * flipped), which shifts a window's sum by -128 per cell: the offsets below add it back.
+ */
+const BIAS: Record<ByteDType, number> = { int8: 0, uint8: 128 };
+
+/** `scale` and `zeroPoint` (required) and `outScale`/`outZeroPoint` (default: the input's). */
+export function readQuant(op: string, bag: Record<string, unknown>, dtype: ByteDType): Quant {
+  const scale = readScale(op, 'scale', bag.scale, dtype, undefined);
+  const zeroPoint = readZeroPoint(op, 'zeroPoint', bag.zeroPoint, dtype, undefined);
+  const outScale = readScale(op, 'outScale', bag.outScale, dtype, scale);
+  const outZeroPoint = readZeroPoint(op, 'outZeroPoint', bag.outZeroPoint, dtype, zeroPoint);
+  const ratio = Math.fround(scale / outScale);
+  if (!(ratio > 0 && Number.isFinite(ratio))) {
+    throw new RangeError(`${op}: scale / outScale must be a positive float32, got ${scale} / ${outScale}`);
+  }
+  return { scale, zeroPoint, outScale, outZeroPoint };
+}
+
+function readScale(op: string, name: string, value: unknown, dtype: ByteDType, fallback: number | undefined): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const what = `${op}: ${name} must be a positive finite number`;
+  if (typeof value !== 'number') {
+    throw new TypeError(`${what} (the ${dtype} average needs the input's quantization scale), got ${describe(value)}`);
+  }
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${what}, got ${describe(value)}`);
+  return value;
+}
+
+function readZeroPoint(op: string, name: string, value: unknown, dtype: ByteDType, fallback: number | undefined): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const [lo, hi] = RANGE[dtype];
+  const what = `${op}: ${name} must be an integer in [${lo}, ${hi}]`;
+  if (typeof value !== 'number') {
+    throw new TypeError(`${what} (the ${dtype} average needs the input's zero point), got ${describe(value)}`);
+  }
+  if (!Number.isInteger(value) || value < lo || value > hi) throw new RangeError(`${what}, got ${describe(value)}`);
+  return value;
+}
+
+/** The per-position tables of an average: i32 offsets then f32 multipliers, and the zero point added. */
+interface Tables {
+  offsets: Int32Array;
+  multipliers: Float32Array;
+  zeroPoint: number;
+}
+
+const tableCaches = new WeakMap<Context, BoundedMap<string, Tables>>();
+
+function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
+  let cache = tableCaches.get(ctx);
+  if (!cache) tableCaches.set(ctx, (cache = new BoundedMap(64)));
+  const fullKey = `${key}|${bias}|${quant ? `${quant.scale},${quant.zeroPoint},${quant.outScale},${quant.outZeroPoint}` : 'adaptive'}`;
+  let t = cache.get(fullKey);
+  if (!t) {
+    t = quant ? windowTables(axes, divisor, quant, bias) : adaptiveTables(axes, bias);
+    cache.set(fullKey, t);
+  }
+  return t;
+}
+
+/** Every output position's per-axis windows, row-major: calls visit(index, window of each axis). */
+function eachPosition(axes: readonly Axis[], visit: (i: number, cells: number[], divisors: number[]) => void, divisor: Divisor): void {
+  const windows = axes.map(axisWindows);
+  const total = axes.reduce((n, a) => n * a.out, 1);
+  const at = new Array<number>(axes.length).fill(0);
+  for (let i = 0; i < total; i++) {
+    visit(i, windows.map((w, d) => w.count[at[d]]), windows.map((w, d) => divisorFactor(w, at[d], divisor)));
+    for (let d = axes.length - 1; d >= 0 && ++at[d] === axes[d].out; d--) at[d] = 0;
+  }
+}
+
+function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
+  const total = axes.reduce((n, a) => n * a.out, 1);
+  const offsets = new Int32Array(total);
+  const multipliers = new Float32Array(total);
+  const ratio = q.scale / q.outScale; // double, as PyTorch's scale_factor
+  eachPosition(axes, (i, cells, divisors) => {
+    const count = cells.reduce((a, b) => a * b, 1);
+    const div = divisor.override ?? divisors.reduce((a, b) => a * b, 1);
+    offsets[i] = count * (q.zeroPoint - bias); // sum - count*zeroPoint, from the biased sum
+    multipliers[i] = Math.fround(ratio / div);
+  }, divisor);
+  return { offsets, multipliers, zeroPoint: q.outZeroPoint };
+}
+
+function adaptiveTables(axes: readonly Axis[], bias: number): Tables {
+  const total = axes.reduce((n, a) => n * a.out, 1);
+  const multipliers = new Float32Array(total);
+  const offsets = new Int32Array(total);
+  eachPosition(axes, (i, cells) => {
+    // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
+    multipliers[i] = cells.reduce((m, k) => Math.fround(m / k), 1);
+    offsets[i] = -bias * cells.reduce((a, b) => a * b, 1); // the plain sum, from the biased sum
+  }, { countPadding: false });
+  return { offsets, multipliers, zeroPoint: 0 };
+}
+
+/** runPool for int8/uint8 inputs: same plans, byte kernels, results in the input's dtype. */
+export function runPoolBytes(
+  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
+  cached?: PlanRef,
+): unknown {
+  const dtype = arg.dtype as ByteDType;
+  const g = arg.g;
+  const outSizes = axes.map((a) => a.out);
+  const outShape = shapeWith(g, outSizes);
+  const resident = arg.tensor !== undefined;
+  const outPlane = outSizes.reduce((a, b) => a * b, 1);
+  const inElements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+  const shape = planShapeOf(g);
+  const rowElements = axes[axes.length - 1].size * shape.channels;
+  const outRowElements = axes[axes.length - 1].out * shape.channels;
+  // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables.
+  const scratchBytes = s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
+  const tableBytes = s.reduce === 'avg' ? outPlane * 8 : 0;
+  const work = g.batch > 0 && outPlane > 0;
+  checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
+    (work ? scratchBytes + tableBytes + planBytesBound(axes) : 0));
+  const call = new CallMemory(ctx, op.name);
+  try {
+    const input = call.input(arg);
+    const out = call.output(op.name, 'out', dtype, outShape, g.layout, resident, bag.out, [arg]);
+    const idx = s.returnIndices
+      ? call.output(op.name, 'outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
+      : undefined;
+    if (work) {
+      const divisor = planDivisor(s);
+      const plan = planOf(ctx, shape, axes, divisor, cached);
+      const k = ctx.kernels;
+      const bias = BIAS[dtype];
+      if (idx) {
+        k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
+        ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
+      } else if (s.reduce === 'max') {
+        k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
+      } else {
+        const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
+        const tablePtr = writeTables(ctx, call, tables);
+        const scratch = call.block(scratchBytes, 'row scratch');
+        k.avgPoolBytes(plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint, bias);
+      }
+    }
+    call.finish();
+    return idx ? { output: out.result, indices: idx.result } : out.result;
+  } finally {
+    call.release();
+  }
+}
+
+/** Copy an average's tables into a scratch block: offsets, then multipliers. */
+function writeTables(ctx: Context, call: CallMemory, t: Tables): number {
+  const bytes = t.offsets.byteLength + t.multipliers.byteLength;
+  const ptr = call.block(bytes, 'requantization tables');
+  const buffer = ctx.memory.memory.buffer;
+  new Int32Array(buffer, ptr, t.offsets.length).set(t.offsets);
+  new Float32Array(buffer, ptr + t.offsets.byteLength, t.multipliers.length).set(t.multipliers);
+  return ptr;
+}
+
+/** Global max/avg pooling of an int8/uint8 tensor (no options but `out`, `nanMode`). */
+export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, bag: Record<string, unknown>): unknown {
+  const dtype = arg.dtype as ByteDType;
+  const g = arg.g;
+  const shape = planShapeOf(g);
+  const axes = g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+  if (shape.channelsLast) {
+    // Channels-last: one window over every pixel, through the plan kernels (channel lanes).
+    const settings = { reduce: op.reduce, divisor: { countPadding: false }, returnIndices: false, indexFormat: { kind: 'plane' } };
+    return runPoolBytes(ctx, op, arg, axes, settings as Settings, bag);
+  }
+  const outShape = shapeWith(g, g.spatial.map(() => 1));
+  const call = new CallMemory(ctx, op.name);
+  try {
+    const input = call.input(arg);
+    const out = call.output(op.name, 'out', dtype, outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
+    if (g.batch > 0) {
+      // Planar: each plane is one contiguous run.
+      const length = g.spatial.reduce((a, b) => a * b, 1);
+      const k = ctx.kernels;
+      const bias = BIAS[dtype];
+      if (op.reduce === 'max') k.globalMaxBytes(input, out.ptr, shape.planes, length, bias);
+      else {
+        const t = adaptiveTables(axes, bias);
+        k.globalAvgBytes(input, out.ptr, shape.planes, length, t.offsets[0], t.multipliers[0], 0, bias);
+      }
+    }
+    call.finish();
+    return out.result;
+  } finally {
+    call.release();
+  }
+}
+
+/**
+ * What the full engine hands its operators for int8/uint8 inputs (Context.bytes); simdpool/core
+ * leaves it out, so its bundle carries none of this file.
+ */
+export const BYTE_OPS = { readQuant, rejectQuant, runPool: runPoolBytes, globalPool: globalPoolBytes };
+
+/** TypeError for quantization options where they do not apply (float32 inputs, max, adaptive). */
+function rejectQuant(op: string, bag: Record<string, unknown>, names: readonly string[], dtype: string): void {
+  for (const name of names) {
+    if (bag[name] !== undefined) {
+      throw new TypeError(`${op}: ${name} applies to int8/uint8 inputs of windowed averages only (x is ${dtype})`);
+    }
+  }
+}
+export type ByteOps = typeof BYTE_OPS;

@@ -1,0 +1,77 @@
+// int8/uint8 inputs: what is rejected, with which message, and that nothing leaks or breaks.
+import { describe, expect, it } from 'vitest';
+import { getEngine } from './support/engine';
+
+describe('int8/uint8 errors', async () => {
+  const sp = await getEngine();
+  const x8 = { data: Int8Array.from({ length: 2 * 4 * 4 }, (_, i) => i - 16), shape: [1, 2, 4, 4] };
+  const u8 = { data: Uint8Array.from({ length: 2 * 4 * 4 }, (_, i) => i * 7), shape: [1, 2, 4, 4] };
+  const residentU8 = sp.fromArray(u8.data, u8.shape);
+  const outI8 = sp.tensor([1, 2, 2, 2], { dtype: 'int8' });
+  const outF32 = sp.tensor([1, 2, 1, 1]);
+  const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
+    ['avg of int8 without scale', () => sp.avgPool2d(x8, { kernelSize: 2, zeroPoint: 0 }), TypeError, /^avgPool2d: scale must be a positive finite number \(the int8 average needs the input's quantization scale\), got undefined/],
+    ['avg of uint8 without zeroPoint', () => sp.avgPool2d(u8, { kernelSize: 2, scale: 0.1 }), TypeError, /^avgPool2d: zeroPoint must be an integer in \[0, 255\] \(the uint8 average needs the input's zero point\), got undefined/],
+    ['zeroPoint outside the dtype', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 0.1, zeroPoint: 200 }), RangeError, /^avgPool2d: zeroPoint must be an integer in \[-128, 127\], got 200/],
+    ['fractional outZeroPoint', () => sp.avgPool1d({ data: new Uint8Array(4), shape: [1, 1, 4] }, { kernelSize: 2, scale: 1, zeroPoint: 0, outZeroPoint: 1.5 }), RangeError, /^avgPool1d: outZeroPoint must be an integer in \[0, 255\], got 1\.5/],
+    ['zero scale', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 0, zeroPoint: 0 }), RangeError, /^avgPool2d: scale must be a positive finite number, got 0/],
+    ['NaN outScale', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 1, zeroPoint: 0, outScale: NaN }), RangeError, /^avgPool2d: outScale must be a positive finite number, got NaN/],
+    ['scale ratio beyond float32', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 1e30, zeroPoint: 0, outScale: 1e-30 }), RangeError, /^avgPool2d: scale \/ outScale must be a positive float32/],
+    ['scale with a float32 input', () => sp.avgPool2d({ data: new Float32Array(32), shape: [1, 2, 4, 4] }, { kernelSize: 2, scale: 0.1 }), TypeError, /^avgPool2d: scale applies to int8\/uint8 inputs of windowed averages only \(x is float32\)/],
+    ['scale on an adaptive average', () => sp.adaptiveAvgPool2d(x8, { outputSize: 2, scale: 0.1 } as never), TypeError, /^adaptiveAvgPool2d: unknown option "scale"/],
+    ['Lp pooling of int8', () => sp.lpPool2d(x8 as never, { kernelSize: 2 }), TypeError, /^lpPool2d: x must be a float32 tensor \(Lp pooling of int8 is not supported\), got int8/],
+    ['global Lp pooling of uint8', () => sp.globalLpPool2d(u8 as never), TypeError, /^globalLpPool2d: x must be a float32 tensor \(Lp pooling of uint8 is not supported\)/],
+    ['Uint8ClampedArray data', () => sp.maxPool2d({ data: new Uint8ClampedArray(32), shape: [1, 2, 4, 4] } as never, { kernelSize: 2 }), TypeError, /^maxPool2d: x\.data must be a Float32Array, got Uint8ClampedArray/],
+    ['an int8 out for a uint8 input', () => sp.maxPool2d(residentU8, { kernelSize: 2, out: outI8 as never }), TypeError, /^maxPool2d: out must be a uint8 tensor, got int8/],
+    ['a float32 out for an int8 input', () => sp.globalMaxPool2d(x8, { out: outF32 }), TypeError, /^globalMaxPool2d: out must be a int8 tensor, got float32/],
+    ['int8 data of the wrong length', () => sp.maxPool2d({ data: new Int8Array(31), shape: [1, 2, 4, 4] }, { kernelSize: 2 }), RangeError, /^maxPool2d: x\.data has 31 elements but x\.shape \[1, 2, 4, 4\] needs 32/],
+    ['unknown dtype for sp.tensor', () => sp.tensor([2], { dtype: 'int16' as never }), TypeError, /^tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got "int16"/],
+  ];
+  for (const [what, fn, Kind, message] of cases) {
+    it(what, () => {
+      const before = sp.memoryStats().bytesInUse;
+      let error: unknown;
+      try {
+        fn();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(Kind);
+      expect((error as Error).message).toMatch(message);
+      expect(sp.memoryStats().bytesInUse).toBe(before);
+    });
+  }
+
+  it('the engine still pools bytes correctly afterwards', () => {
+    expect(Array.from(sp.maxPool2d(x8, { kernelSize: 2 }).data)).toEqual([-11, -9, -3, -1, 5, 7, 13, 15]);
+    // 840 / 16 = 52.5 and 2632 / 16 = 164.5: halves round to even
+    expect(Array.from(sp.avgPool2d(u8, { kernelSize: 4, scale: 1, zeroPoint: 0 }).data)).toEqual([52, 164]);
+    for (const t of [residentU8, outI8, outF32]) t.dispose();
+  });
+
+  it('a huge scale ratio saturates (no integer overflow in the scalar tail or the vector lanes)', () => {
+    for (const n of [5, 40]) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 53) % 256);
+      const out = sp.avgPool1d({ data, shape: [1, 1, n] }, { kernelSize: 1, scale: 3, zeroPoint: 120, outScale: 1e-30 }).data;
+      expect(Array.from(out)).toEqual(Array.from(data, (v) => (v > 120 ? 255 : v < 120 ? 0 : 120)));
+    }
+  });
+
+  it('resident int8/uint8 tensors: zero-filled, typed views, results keep the dtype and residency', () => {
+    const t = sp.tensor([1, 1, 2, 2], { dtype: 'uint8' });
+    expect(t.dtype).toBe('uint8');
+    expect(t.data).toBeInstanceOf(Uint8Array);
+    expect(Array.from(t.data)).toEqual([0, 0, 0, 0]);
+    t.dispose();
+    const r = sp.fromArray(Int8Array.from([-5, 3, -128, 127]), [1, 2, 2, 1], 'NHWC');
+    expect(r.dtype).toBe('int8');
+    const y = sp.globalMaxPool2d(r);
+    expect(y.dtype).toBe('int8');
+    expect(y.data).toBeInstanceOf(Int8Array);
+    expect(Array.from(y.data)).toEqual([127]);
+    const avg = sp.avgPool2d(r, { kernelSize: 2, scale: 0.5, zeroPoint: -1, outScale: 0.25, outZeroPoint: 10 });
+    // (-5+3-128+127 - 4*(-1)) = 1; 1 * (0.5/0.25/4) + 10 = 10.5 -> 10 (half to even)
+    expect(Array.from(avg.data)).toEqual([10]);
+    for (const u of [r, y, avg]) u.dispose();
+  });
+});

@@ -1,0 +1,170 @@
+// int8/uint8 pooling: PyTorch golden cases (test/golden/generate_quant.py, torch 1.13's quantized
+// CPU kernels) and property tests against the reference (test/reference/quant.ts), in both
+// layouts with plain and resident tensors. Runs in Node (SIMD and scalar builds) and in Chromium.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import goldenJson from './golden/quant.json';
+import * as q from './reference/quant';
+import { LAYOUTS } from './reference/poolnd';
+import { getEngine } from './support/engine';
+import type { Engine } from '../dist/index.js';
+
+type Bytes = Int8Array | Uint8Array;
+type Dtype = 'int8' | 'uint8';
+const ARRAY = { int8: Int8Array, uint8: Uint8Array };
+const dimsOf = (op: string) => Number(/(\d)d$/.exec(op)![1]);
+
+interface Result {
+  output: { data: Bytes; shape: number[] };
+  indices?: { data: Int32Array; shape: number[] };
+}
+
+/** One engine call on channels-first data in the given layout; results back in channels-first form. */
+function call(sp: Engine, op: string, dims: number, data: Bytes, shape: number[], opts: Record<string, unknown>, last: boolean, resident: boolean): Result {
+  const x = last ? q.transposeAny(data, shape, dims, true) : { data, shape };
+  const layout = LAYOUTS[dims][last ? 1 : 0];
+  const input = resident ? sp.fromArray(x.data, x.shape, layout) : { data: x.data, shape: x.shape, layout };
+  try {
+    const r = (sp as unknown as Record<string, (x: unknown, o?: unknown) => any>)[op](input, opts);
+    const output = 'output' in r ? r.output : r;
+    const indices = 'indices' in r ? r.indices : undefined;
+    expect(output.data.constructor).toBe(data.constructor);
+    const back = (t: { data: any; shape: number[] }) => (last ? q.transposeAny(t.data.slice(), t.shape, dims, false) : { data: t.data.slice(), shape: [...t.shape] });
+    const result = { output: back(output), indices: indices && back(indices) };
+    output.dispose?.();
+    indices?.dispose?.();
+    return result;
+  } finally {
+    if (resident) (input as { dispose(): void }).dispose();
+  }
+}
+
+describe('int8/uint8 golden cases from PyTorch 1.13 quantized kernels', async () => {
+  const sp = await getEngine();
+  const cases = (goldenJson as { cases: any[] }).cases;
+  it('has cases for every operator family and both dtypes', () => {
+    const ops = new Set(cases.map((c) => `${c.op}:${c.dtype}`));
+    for (const base of ['maxPool', 'avgPool', 'adaptiveMaxPool', 'adaptiveAvgPool', 'globalMaxPool', 'globalAvgPool']) {
+      for (const d of [1, 2, 3]) for (const t of ['int8', 'uint8']) expect(ops.has(`${base}${d}d:${t}`), `${base}${d}d ${t}`).toBe(true);
+    }
+  });
+  for (const [i, c] of cases.entries()) {
+    for (const last of [false, true]) {
+      for (const resident of [false, true]) {
+        it(`#${i} ${c.op} ${c.dtype} ${JSON.stringify(c.shape)} ${last ? 'channels-last' : 'channels-first'}${resident ? ' resident' : ''}`, () => {
+          const dims = dimsOf(c.op);
+          const data = ARRAY[c.dtype as Dtype].from(c.input);
+          const r = call(sp, c.op, dims, data, c.shape, c.options, last, resident);
+          expect(r.output.shape).toEqual(c.outShape);
+          expect(Array.from(r.output.data)).toEqual(c.output);
+          if (c.indices) expect(Array.from(r.indices!.data)).toEqual(c.indices);
+          // the reference agrees with torch too
+          const want = reference(c.op, dims, { data, shape: c.shape }, c.options);
+          expect(Array.from(want.output.data)).toEqual(c.output);
+          if (c.indices) expect(Array.from(want.indices!.data)).toEqual(c.indices);
+        });
+      }
+    }
+  }
+});
+
+function reference(op: string, dims: number, x: q.Q, o: any): Result {
+  const base = op.replace(/\dd$/, '');
+  switch (base) {
+    case 'maxPool': return q.qMaxPoolRef(dims, x, o);
+    case 'adaptiveMaxPool': return q.qAdaptiveMaxPoolRef(dims, x, o);
+    case 'globalMaxPool': return { output: q.qGlobalMaxPoolRef(dims, x) };
+    case 'avgPool': return { output: q.qAvgPoolRef(dims, x, o) };
+    case 'adaptiveAvgPool': return { output: q.qAdaptiveAvgPoolRef(dims, x, o) };
+    case 'globalAvgPool': return { output: q.qGlobalAvgPoolRef(dims, x) };
+  }
+  throw new Error(op);
+}
+
+// ---- properties ---------------------------------------------------------------------------
+
+const MAX_SIDE: Record<number, number> = { 1: 70, 2: 40, 3: 9 };
+
+/** Random shapes (wide rows reach the 16-lane paths; C >= 16 the channel lanes), values with ties. */
+const tensorCase = (dims: number) =>
+  fc.record({
+    dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
+    last: fc.boolean(),
+    resident: fc.boolean(),
+    n: fc.integer({ min: 0, max: 2 }),
+    c: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 15, max: 20 })),
+    spatial: fc.array(fc.integer({ min: 1, max: MAX_SIDE[dims] }), { minLength: dims, maxLength: dims }),
+    seed: fc.integer(),
+    few: fc.boolean(),
+  }).map((r) => {
+    const shape = [r.n, r.c, ...r.spatial];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new ARRAY[r.dtype](size);
+    let s = r.seed | 0;
+    for (let i = 0; i < size; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) | 0;
+      data[i] = r.few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+    }
+    return { ...r, shape, data: data as Bytes };
+  });
+
+const windowOpts = (dims: number) =>
+  fc.record({
+    k: fc.integer({ min: 1, max: 4 }),
+    s: fc.integer({ min: 1, max: 3 }),
+    pad: fc.integer({ min: 0, max: 2 }),
+    d: fc.integer({ min: 1, max: 2 }),
+    ceilMode: fc.boolean(),
+  }).map((w) => ({ kernelSize: w.k, stride: w.s, padding: Math.min(w.pad, w.k >> 1), dilation: w.d, ceilMode: w.ceilMode, dims }));
+
+function check(sp: Engine, op: string, dims: number, t: { dtype: Dtype; last: boolean; resident: boolean; shape: number[]; data: Bytes }, opts: Record<string, unknown>) {
+  const x = { data: t.data, shape: t.shape };
+  let want: Result;
+  try {
+    want = reference(op, dims, x, opts);
+  } catch (e) {
+    expect(() => call(sp, op, dims, t.data, t.shape, opts, t.last, t.resident)).toThrow(RangeError);
+    return;
+  }
+  const got = call(sp, op, dims, t.data, t.shape, opts, t.last, t.resident);
+  expect(got.output.shape).toEqual(want.output.shape);
+  expect(Array.from(got.output.data)).toEqual(Array.from(want.output.data));
+  if (want.indices && opts.returnIndices) expect(Array.from(got.indices!.data)).toEqual(Array.from(want.indices.data));
+}
+
+describe('int8/uint8 properties against the reference', async () => {
+  const sp = await getEngine();
+  for (const dims of [1, 2, 3]) {
+    it(`maxPool${dims}d (values and indices, every index format)`, () => {
+      fc.assert(fc.property(tensorCase(dims), windowOpts(dims), fc.boolean(), fc.constantFrom('plane', 'onnx', 'tf'), (t, w, idx, fmt) => {
+        const { dims: _, ...o } = w;
+        check(sp, `maxPool${dims}d`, dims, t, idx ? { ...o, returnIndices: true, indexFormat: fmt } : o);
+      }), { numRuns: 60 });
+    });
+    it(`avgPool${dims}d (any scale, zero points, output params, divisors)`, () => {
+      fc.assert(fc.property(
+        tensorCase(dims), windowOpts(dims), fc.boolean(), fc.option(fc.integer({ min: -9, max: 9 }).filter((v) => v !== 0)),
+        fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }),
+        fc.option(fc.double({ min: 0.001, max: 10, noNaN: true })), fc.option(fc.integer({ min: 0, max: 255 })),
+        (t, w, countIncludePad, divisorOverride, scale, zp, outScale, outZp) => {
+          const shift = t.dtype === 'int8' ? 128 : 0;
+          const o: Record<string, unknown> = {
+            kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift,
+          };
+          if (divisorOverride !== null) o.divisorOverride = divisorOverride;
+          if (outScale !== null) o.outScale = outScale;
+          if (outZp !== null) o.outZeroPoint = outZp - shift;
+          check(sp, `avgPool${dims}d`, dims, t, o);
+        }), { numRuns: 60 });
+    });
+    it(`adaptive and global max/avg ${dims}d`, () => {
+      fc.assert(fc.property(tensorCase(dims), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: dims, maxLength: dims }), fc.boolean(), (t, outs, idx) => {
+        const outputSize = outs.map((o, i) => Math.min(o, t.shape[2 + i]));
+        check(sp, `adaptiveMaxPool${dims}d`, dims, t, idx ? { outputSize, returnIndices: true } : { outputSize });
+        check(sp, `adaptiveAvgPool${dims}d`, dims, t, { outputSize });
+        check(sp, `globalMaxPool${dims}d`, dims, t, {});
+        check(sp, `globalAvgPool${dims}d`, dims, t, {});
+      }), { numRuns: 50 });
+    });
+  }
+});
