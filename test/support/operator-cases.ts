@@ -134,13 +134,15 @@ export function backwardReferenceFor(
   const d = op.dims;
   const o = referenceOptions(opts) as never;
   try {
-    if (op.forward !== 'adaptive' && (!indices || opts.kernelSize !== undefined)) {
-      // The forward output for these options must be gradOutput's shape (with indices, window
-      // options only check it).
-      const forward = op.reduce === 'max' ? ref.maxPoolRef(d, x, o).output : op.reduce === 'avg' ? ref.avgPoolRef(d, x, o) : ref.lpPoolRef(d, x, o);
+    // gradOutput has the forward output's shape: the references check its spatial sizes against
+    // their windows, except the scatter of the indices form (whose window options only check it).
+    const [g, i] = [ref.split(grad.shape, d), ref.split(x.shape, d)];
+    if (g.batched !== i.batched || g.N !== i.N || g.C !== i.C) return new RangeError('gradOutput batch or channels');
+    if (indices && op.forward !== 'adaptive' && opts.kernelSize !== undefined) {
+      const forward = ref.maxPoolRef(d, x, o).output;
       if (forward.shape.join() !== grad.shape.join()) return new RangeError('gradOutput shape');
     }
-    if (indices) return bref.scatterRef(d, grad, indices, ref.split(x.shape, d).spatial, true);
+    if (indices) return bref.scatterRef(d, grad, indices, i.spatial, true);
     if (op.forward === 'adaptive') {
       return op.reduce === 'max' ? bref.adaptiveMaxPoolBackwardRef(d, grad, x, { nanMode: opts.nanMode as never }) : bref.adaptiveAvgPoolBackwardRef(d, grad, x.shape);
     }
