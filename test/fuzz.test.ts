@@ -7,10 +7,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
-import * as bref from './reference/backward';
 import * as q from './reference/quant';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
-import { optionValue, referenceFor } from './support/operator-cases';
+import { backwardIndices, backwardReferenceFor, forwardOf, gradValues, optionValue, referenceFor } from './support/operator-cases';
 import type { Engine, Tensor } from '../dist/index.js';
 
 const OPS = Object.values(OPERATORS) as OperatorSpec[];
@@ -277,23 +276,11 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
   const withIndices = op.reduce === 'max' && c.seed % 3 !== 0;
   const needsInput = op.reduce === 'lp' || (op.reduce === 'max' && !withIndices);
   const spatial = cf ? ref.split(cf.shape, dims).spatial : new Array(dims).fill(3);
-  const adaptiveOut = spatial.map((_, i) => 1 + ((c.seed >> i) % 4));
-  const plain = (o: Record<string, unknown>) => ({ ...o, stride: Array.isArray(o.stride) && o.stride.length === 0 ? undefined : o.stride ?? undefined, out: undefined, input: undefined, inputShape: undefined });
 
   // The forward output (shape and per-plane indices) by the reference, when it can tell.
-  let forward: { output: ref.T; indices?: ref.T<Int32Array> } | undefined;
-  if (valid && cf && bag && c.opts.sane && !huge) {
-    try {
-      const o = plain(bag) as never;
-      if (op.forward === 'adaptive') forward = op.reduce === 'max' ? ref.adaptiveMaxPoolRef(dims, cf, { outputSize: adaptiveOut }) : { output: ref.adaptiveAvgPoolRef(dims, cf, { outputSize: adaptiveOut }) };
-      else if (op.reduce === 'max') forward = ref.maxPoolRef(dims, cf, { ...(o as object), indexFormat: 'plane' } as never);
-      else forward = { output: (op.reduce === 'avg' ? ref.avgPoolRef : ref.lpPoolRef)(dims, cf, o) };
-    } catch {
-      forward = undefined;
-    }
-  }
+  const forward = valid && cf && bag && c.opts.sane && !huge ? forwardOf(op, cf, bag, c.seed) : undefined;
   let gShape = forward?.output.shape ?? cf?.shape ?? [1, 2, ...spatial];
-  let gCf: ref.T = { data: Float32Array.from({ length: prod(gShape) }, (_, i) => ((i * 31 + c.seed) % 13) - 6.25), shape: gShape };
+  let gCf: ref.T = { data: gradValues(prod(gShape), c.seed), shape: gShape };
   let gradOutput: unknown = c.x.kind === 'resident' ? own(sp.fromArray(toCallLayout(gCf).data, toCallLayout(gCf).shape, layout)) : toCallLayout(gCf);
   const input: unknown = x;
   // A junk x stands for gradOutput (then also the forward input's shape) or for the forward input.
@@ -307,11 +294,9 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
   if (withIndices) {
     const n = prod(gShape);
     const inN = prod(spatial);
-    const pooled = c.indices === 'pooled' && forward?.indices;
-    const data = pooled
-      ? forward!.indices!.data.map((i) => (i >= 0 && i < inN ? i : -1))
-      // Duplicates and -1 (no input); one call in four also holds an index outside [-1, inN).
-      : Int32Array.from({ length: n }, (_, i) => ((i * 13 + c.seed) % (inN + (c.seed % 4 === 0 ? 3 : 1))) - (c.seed % 4 === 0 ? 2 : 1));
+    // One call in four also holds an index outside [-1, inN).
+    const pooled = c.indices === 'pooled' ? forward?.indices?.data : undefined;
+    const data = backwardIndices(n, inN, c.seed, pooled, c.seed % 4 === 0);
     indicesCf = { data, shape: gShape };
     const t = toCallLayout(indicesCf);
     switch (c.indices) {
@@ -344,26 +329,8 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
     opts = bag;
   }
 
-  const reference = (): ref.T | Error | undefined => {
-    if (!valid || !cf || !bag || huge) return undefined;
-    try {
-      const o = plain(bag) as never;
-      if (op.forward !== 'adaptive' && (!withIndices || bag.kernelSize !== undefined)) {
-        // The forward output for these options must be gradOutput's shape.
-        const fwd = op.reduce === 'max' ? ref.maxPoolRef(dims, cf, o).output : op.reduce === 'avg' ? ref.avgPoolRef(dims, cf, o) : ref.lpPoolRef(dims, cf, o);
-        if (fwd.shape.join() !== gShape.join()) return new RangeError('gradOutput shape');
-      }
-      if (withIndices) return bref.scatterRef(dims, gCf, indicesCf!, spatial, true);
-      if (op.forward === 'adaptive') {
-        return op.reduce === 'max' ? bref.adaptiveMaxPoolBackwardRef(dims, gCf, cf, { nanMode: bag.nanMode as never }) : bref.adaptiveAvgPoolBackwardRef(dims, gCf, cf.shape);
-      }
-      if (op.reduce === 'max') return bref.maxPoolBackwardRef(dims, gCf, cf, o);
-      if (op.reduce === 'avg') return bref.avgPoolBackwardRef(dims, gCf, cf.shape, o);
-      return bref.lpPoolBackwardRef(dims, gCf, cf, o);
-    } catch (e) {
-      return e as Error;
-    }
-  };
+  const reference = (): ref.T | Error | undefined =>
+    (!valid || !cf || !bag || huge ? undefined : backwardReferenceFor(op, cf, gCf, bag, withIndices ? indicesCf : undefined));
 
   const before = sp.memoryStats().bytesInUse;
   const label = `${op.name}(${describeArg(gradOutput)}, ${withIndices ? `${describeArg(indicesArg)}, ` : ''}${describeArg(opts)})`;

@@ -1,5 +1,5 @@
 // simdpool/parallel under abuse: many concurrent callers (Promise.all over 20-60 calls) with
-// random operators of the registry, random shapes (many large enough to go to the workers),
+// random operators of the registry (the backward passes in each of their call forms), random shapes (many large enough to go to the workers),
 // random options, plain and resident inputs, `out` tensors, and invalid calls mixed in. Each
 // call resolves to what the reference (test/reference/poolnd.ts) computes, or rejects with a
 // TypeError/RangeError that starts with the operator and names the argument; a resident canary
@@ -13,36 +13,40 @@ import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
 import { getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
-import { engineError, expectReferenceResult, inCallLayout, namesArgument, optionValue, referenceFor, resultLayout, unpoolIndices, values } from './support/operator-cases';
+import {
+  backwardIndices, callArgs, engineError, expectReferenceResult, forwardOf, gradValues, inCallLayout, namesArgument,
+  optionValue, referenceFor, resultLayout, unpoolIndices, values,
+} from './support/operator-cases';
 
-// Forward operators; the backward passes take (gradOutput, indices | options) and are fuzzed by
-// test/fuzz.test.ts and run on the parallel engine by test/parallel-breadth.test.ts.
-const OPS = (Object.values(OPERATORS) as OperatorSpec[]).filter((op) => op.kind !== 'backward');
+const OPS = Object.values(OPERATORS) as OperatorSpec[];
 /** Low, so that calls of a few thousand elements already go to the workers (tests stay fast). */
 const INLINE_BELOW = 4000;
 const PLAN_CACHE = 64;
 
 const INVALID = ['data-length', 'data-type', 'layout', 'unknown-option', 'disposed', 'out-junk', 'bad-indices'] as const;
 type Invalid = (typeof INVALID)[number];
-/** What each injected fault's message must name. */
-const FAULT_MESSAGE: Record<Invalid, (op: string) => RegExp> = {
-  'data-length': (op) => new RegExp(`^${op}: x\\.data has \\d+ elements but x\\.shape`),
-  'data-type': (op) => new RegExp(`^${op}: x\\.data must be a Float32Array, got Float64Array`),
-  layout: (op) => new RegExp(`^${op}: x\\.layout must be`),
+/** What each injected fault's message must name (`x`: the first argument, gradOutput for backward passes). */
+const FAULT_MESSAGE: Record<Invalid, (op: string, x: string) => RegExp> = {
+  'data-length': (op, x) => new RegExp(`^${op}: ${x}\\.data has \\d+ elements but ${x}\\.shape`),
+  'data-type': (op, x) => new RegExp(`^${op}: ${x}\\.data must be a Float32Array, got Float64Array`),
+  layout: (op, x) => new RegExp(`^${op}: ${x}\\.layout must be`),
   'unknown-option': (op) => new RegExp(`^${op}: unknown option "bogus"`),
-  disposed: (op) => new RegExp(`^${op}: x: tensor .* was disposed`),
+  disposed: (op, x) => new RegExp(`^${op}: ${x}: tensor .* was disposed`),
   'out-junk': (op) => new RegExp(`^${op}: out must be a resident tensor`),
-  'bad-indices': (op) => new RegExp(`^${op}: indices holds -?\\d+ at flat position \\d+, outside the output plane`),
+  // Unpooling indices point into the output plane, a backward pass's into the input plane.
+  'bad-indices': (op) => new RegExp(`^${op}: indices holds -?\\d+ at flat position \\d+, outside the (output|input) plane`),
 };
 
 interface Call {
   op: OperatorSpec;
-  /** Channels-first copy for the reference, and whether the call passes it channels-last. */
+  /** Channels-first copy for the reference (backward passes: the forward input), and whether the call passes it channels-last. */
   cf: ref.T;
   last: boolean;
   opts: Record<string, unknown>;
-  /** maxUnpool*: channels-first indices (within the default output size). */
+  /** maxUnpool*: channels-first indices (within the default output size); backward passes' indices form: the forward's. */
   indices?: ref.T<Int32Array>;
+  /** Backward passes: gradOutput (channels-first), and the forward input as `inputShape` (spatial or full) or as `input`. */
+  backward?: { grad: ref.T; inputShape?: 'spatial' | 'full' };
   input: 'plain' | 'resident' | 'resident-out';
   fault?: Invalid;
 }
@@ -52,16 +56,26 @@ const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
 /** Spatial sizes per rank: small ones, and large ones whose calls go to the workers. */
 const SPATIAL: Record<number, [number, number]> = { 1: [6, 300], 2: [5, 28], 3: [3, 9] };
 
+/** The options a random call of `op` passes (backward passes: the forward's; input and inputShape are added per call form). */
+const optionsOf = (op: OperatorSpec, withIndices: boolean): fc.Arbitrary<Record<string, unknown>> => {
+  if (op.kind === 'unpool') return fc.record({ kernelSize: fc.integer({ min: 1, max: 3 }) });
+  // nanMode is only accepted without indices.
+  const names = op.options.filter((n) => !['out', 'outIndices', 'input', 'inputShape'].includes(n) && !(withIndices && n === 'nanMode'));
+  return fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), {
+    requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize'),
+  });
+};
+
+/** Backward passes: the max ones take the forward's indices or the forward input; Lp the input; averages its shape. */
+const backwardForm = (op: OperatorSpec): fc.Arbitrary<'indices' | 'input' | 'inputShape'> =>
+  op.reduce === 'max' ? fc.constantFrom('indices', 'input') : fc.constant(op.reduce === 'lp' ? 'input' : 'inputShape');
+
 const callOf = (op: OperatorSpec, allowFaults: boolean): fc.Arbitrary<Call> => {
-  const names = op.options.filter((n) => n !== 'out' && n !== 'outIndices');
-  const opts = op.kind === 'unpool'
-    ? fc.record({ kernelSize: fc.integer({ min: 1, max: 3 }) })
-    : fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), {
-      requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize'),
-    });
   const [small, large] = SPATIAL[op.dims];
-  return fc.record({
-    opts,
+  const form = op.kind === 'backward' ? backwardForm(op) : fc.constant(undefined);
+  return form.chain((f) => fc.record({
+    opts: optionsOf(op, f === 'indices'),
+    form: fc.constant(f),
     last: fc.boolean(),
     batched: fc.boolean(),
     n: fc.integer({ min: 0, max: 3 }),
@@ -71,14 +85,26 @@ const callOf = (op: OperatorSpec, allowFaults: boolean): fc.Arbitrary<Call> => {
       fc.array(fc.integer({ min: small, max: large }), { minLength: op.dims, maxLength: op.dims }),
     ),
     seed: fc.integer(),
+    fullShape: fc.boolean(),
     input: fc.constantFrom('plain', 'plain', 'resident', 'resident-out'),
     fault: allowFaults ? fc.option(fc.constantFrom(...INVALID), { freq: 4 }) : fc.constant(null),
-  }).map((r): Call => {
+  })).map((r): Call => {
     const shape = r.batched ? [r.n, r.c, ...r.spatial] : [r.c, ...r.spatial];
     const cf = { data: values(prod(shape), r.seed), shape };
-    let indices: ref.T<Int32Array> | undefined;
-    if (op.kind === 'unpool') indices = unpoolIndices(cf, op.dims, r.opts.kernelSize as number, r.seed);
-    return { op, cf, last: r.last, opts: r.opts, indices, input: r.input as Call['input'], fault: r.fault ?? undefined };
+    const call: Call = { op, cf, last: r.last, opts: r.opts, input: r.input as Call['input'], fault: r.fault ?? undefined };
+    if (op.kind === 'unpool') call.indices = unpoolIndices(cf, op.dims, r.opts.kernelSize as number, r.seed);
+    if (op.kind === 'backward') {
+      // gradOutput has the forward output's shape (x's when the options are invalid: the call fails).
+      const forward = forwardOf(op, cf, r.opts, r.seed);
+      const gShape = forward?.output.shape ?? shape;
+      const grad = { data: gradValues(prod(gShape), r.seed), shape: gShape };
+      call.backward = { grad, inputShape: r.form === 'input' ? undefined : r.fullShape ? 'full' : 'spatial' };
+      if (r.form === 'indices') {
+        const inPlane = prod(r.spatial);
+        call.indices = { data: backwardIndices(prod(gShape), inPlane, r.seed, forward?.indices?.data), shape: gShape };
+      }
+    }
+    return call;
   });
 };
 
@@ -87,7 +113,7 @@ const anyCall = (allowFaults: boolean) => fc.constantFrom(...OPS).chain((op) => 
 /** The reference result of a call, computed once per Call object (the long calls reuse one). */
 const references = new WeakMap<Call, ReturnType<typeof referenceFor>>();
 function referenceOf(c: Call): ReturnType<typeof referenceFor> {
-  if (!references.has(c)) references.set(c, referenceFor(c.op, c.cf, c.opts, c.indices));
+  if (!references.has(c)) references.set(c, referenceFor(c.op, c.cf, c.opts, c.indices, c.backward?.grad));
   return references.get(c)!;
 }
 
@@ -99,20 +125,28 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
   const { op, cf, last } = c;
   const dims = op.dims;
   const owned: Tensor<'float32' | 'int32'>[] = [];
-  const x = inCallLayout(cf, dims, last);
+  // The first argument: x, or gradOutput for backward passes.
+  const x = inCallLayout(c.backward?.grad ?? cf, dims, last);
+  const first = c.backward ? 'gradOutput' : 'x';
   const indicesArg = c.indices ? inCallLayout(c.indices, dims, last) : undefined;
+  // Backward passes get the forward input as its shape or itself (the call's layout either way).
+  const forwardInput = c.backward ? inCallLayout(cf, dims, last) : undefined;
+  const backwardOpts = !c.backward ? {}
+    : c.backward.inputShape === 'full' ? { inputShape: forwardInput!.shape }
+    : c.backward.inputShape === 'spatial' ? { inputShape: ref.split(cf.shape, dims).spatial }
+    : { input: forwardInput };
   // Which calls are valid is the single-threaded engine's verdict (it may be stricter than the
   // reference, e.g. indexFormat without returnIndices); the parallel engine must agree with it
   // message for message. What a valid call returns is the reference's.
-  const spError = engineError(sp, op, x, indicesArg, c.opts);
+  const spError = engineError(sp, op, callArgs(op, x, indicesArg, { ...c.opts, ...backwardOpts }));
   const want = spError ? undefined : referenceOf(c);
   const wantOk = want instanceof Error ? undefined : want;
   // Faults go only into calls that are otherwise valid, so the one expected message is unambiguous.
   const fault = spError || (c.fault === 'bad-indices' && !indicesArg?.data.length) ? undefined : c.fault;
   if (fault === 'bad-indices' && indicesArg) {
-    // One index past the output plane, or negative (checked after the call's other arguments).
+    // One index past the plane, or below -1 (checked after the call's other arguments).
     indicesArg.data = indicesArg.data.slice();
-    indicesArg.data[c.cf.data.length >> 1] = c.cf.data.length % 2 ? -1 : 1 << 30;
+    indicesArg.data[indicesArg.data.length >> 1] = indicesArg.data.length % 2 ? -2 : 1 << 30;
   }
   const outLayout = resultLayout(op, last);
 
@@ -125,7 +159,8 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
     t.dispose();
     xArg = t;
   } else if (c.input !== 'plain') xArg = owned[owned.push(p.fromArray(x.data, x.shape, x.layout)) - 1];
-  const opts: Record<string, unknown> = { ...c.opts };
+  const opts: Record<string, unknown> = { ...c.opts, ...backwardOpts };
+  if (forwardInput && opts.input !== undefined && c.input !== 'plain') opts.input = owned[owned.push(p.fromArray(forwardInput.data, forwardInput.shape, forwardInput.layout)) - 1];
   if (fault === 'unknown-option') opts.bogus = 1;
   if (fault === 'out-junk') opts.out = 42;
   let out: Tensor<'float32'> | undefined;
@@ -135,9 +170,10 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
     owned.push(out);
     opts.out = out;
   }
-  const promise = op.kind === 'unpool' ? p.run(op.name, xArg, indicesArg, opts) : p.run(op.name, xArg, opts);
+  const promise = p.run(op.name, ...(callArgs(op, xArg, indicesArg, opts) as [unknown, ...unknown[]]));
 
-  const label = `${op.name} x ${JSON.stringify(x.shape)} ${x.layout} ${c.input} ${JSON.stringify(c.opts)}${fault ? ` fault ${fault}` : ''}`;
+  const form = !c.backward ? '' : c.indices ? ' (indices form)' : c.backward.inputShape ? ` inputShape ${c.backward.inputShape}` : ' input';
+  const label = `${op.name} ${first} ${JSON.stringify(x.shape)} ${x.layout}${form} ${c.input} ${JSON.stringify(c.opts)}${fault ? ` fault ${fault}` : ''}`;
   const check = (s: PromiseSettledResult<unknown>, killed = false): 'ok' | 'killed' => {
     try {
       if (s.status === 'rejected') {
@@ -147,7 +183,7 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
           return 'killed';
         }
         if (!(e instanceof TypeError || e instanceof RangeError)) expect.fail(`${label}: rejected with ${e?.constructor?.name}: ${e?.message}`);
-        if (fault) expect(e.message, label).toMatch(FAULT_MESSAGE[fault](op.name));
+        if (fault) expect(e.message, label).toMatch(FAULT_MESSAGE[fault](op.name, first));
         else if (!spError) expect.fail(`${label}: rejected a call the single-threaded engine accepts: ${e.message}`);
         else {
           expect(e.constructor, label).toBe(spError.constructor);
@@ -274,27 +310,25 @@ describe('parallel engine: a worker killed under load', () => {
   it('an item sent to a worker that is terminated before it begins runs on another worker', async () => {
     const p = await initParallel({ threads: 2, inlineBelow: 0 });
     try {
-      // 64 planes split into two items, one per worker; worker 0 is terminated right after
-      // the call posted its item (synchronously: before its thread can have woken up to read
-      // it, in practice). A worker that had begun its item fails the call with the clear error;
-      // one that had not has its item run by another worker, and the call succeeds.
-      let requeuedCalls = 0;
-      for (let round = 0; round < 10; round++) {
+      // 64 planes split into two items, one per worker; the workers are held before they begin
+      // an item, so worker 0 is terminated having been sent its item but not having begun it,
+      // whatever the thread timing. Its item must run on another worker, and the call succeed
+      // (before the pool requeued such items, the call failed as if the item had run). Being
+      // deterministic, a few rounds suffice (each waits for a replacement worker to start).
+      const ROUNDS = 3;
+      for (let round = 0; round < ROUNDS; round++) {
         await workersReady(p);
         const c: Call = { op: OPERATORS.avgPool2d as OperatorSpec, cf: { data: values(4 * 16 * 32 * 32, round), shape: [4, 16, 32, 32] }, last: false, opts: { kernelSize: 3, stride: 2 }, input: 'plain' };
         const requeued = p.stats().itemsRequeued;
+        p.holdWorkers('begin');
         const s = start(p, c);
+        expect(p.stats().busyWorkers).toBe(2);
         await p.workers[0].terminate();
-        const outcome = s.check((await Promise.allSettled([s.promise]))[0], true);
-        const now = p.stats().itemsRequeued;
-        if (now > requeued) {
-          expect(outcome, 'a requeued item never ran on the dead worker: its call succeeds').toBe('ok');
-          requeuedCalls++;
-        }
+        p.holdWorkers(false);
+        expect(s.check((await Promise.allSettled([s.promise]))[0], true), 'a requeued item never ran on the dead worker: its call succeeds').toBe('ok');
+        expect(p.stats().itemsRequeued).toBe(requeued + 1);
       }
-      expect(p.stats().workersReplaced).toBe(10);
-      // Had the pool failed every item sent to a dying worker (as it did), none would be requeued.
-      expect(requeuedCalls).toBeGreaterThan(0);
+      expect(p.stats().workersReplaced).toBe(ROUNDS);
     } finally {
       await p.close();
     }

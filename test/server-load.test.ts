@@ -1,5 +1,6 @@
 // examples/server under a bounded load test: a few hundred random requests, 16 in flight at a
-// time, valid ones for every operator of the registry (binary and JSON bodies, options in the
+// time, valid ones for every operator of the registry (backward passes in each call form:
+// indices or the forward input in the JSON body, inputShape in the options; binary and JSON bodies, options in the
 // query, an X-Options header or the JSON) mixed with invalid ones (bad JSON, wrong shapes, huge
 // sizes and results, wrong content types, oversized, truncated and stalled bodies, garbage HTTP).
 // Every answer is a correct result (checked against the reference) or a 4xx with a clear JSON
@@ -13,13 +14,14 @@ import type { Engine } from '../dist/index.js';
 import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
 import { getEngine } from './support/engine';
-import { engineError, expectReferenceResult, inCallLayout, optionValue, referenceFor, unpoolIndices, values } from './support/operator-cases';
+import {
+  backwardIndices, callArgs, engineError, expectReferenceResult, forwardOf, gradValues, inCallLayout, optionValue,
+  referenceFor, unpoolIndices, values,
+} from './support/operator-cases';
 // @ts-expect-error plain JavaScript example
 import { createPoolServer } from '../examples/server/server.mjs';
 
-// Forward operators; the backward passes take (gradOutput, indices | options) and are fuzzed by
-// test/fuzz.test.ts and run on the parallel engine by test/parallel-breadth.test.ts.
-const OPS = (Object.values(OPERATORS) as OperatorSpec[]).filter((op) => op.kind !== 'backward');
+const OPS = Object.values(OPERATORS) as OperatorSpec[];
 const MAX_BODY = 256 << 10;
 const MAX_RESULT = 256 << 10;
 const MAX_MEMORY = 64 << 20;
@@ -59,13 +61,29 @@ interface Req {
 const enc = (v: number) => (Object.is(v, -0) || !Number.isFinite(v) ? String(Object.is(v, -0) ? '-0' : v) : v);
 const qs = (opts: Record<string, unknown>) =>
   Object.entries(opts).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v))}`).join('&');
-/** Whether options survive the query-string form (numbers, booleans, strings, arrays of numbers). */
+/**
+ * Whether options survive the query-string form (numbers, booleans, strings, arrays of 2 or more
+ * numbers: a one-element array comes back as a number, which inputShape does not accept).
+ */
 const queryable = (opts: Record<string, unknown>) =>
-  Object.values(opts).every((v) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) || (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'number')));
+  Object.values(opts).every((v) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) || (Array.isArray(v) && v.length > 1 && v.every((e) => typeof e === 'number')));
+
+/**
+ * Backward passes: which form a request takes (max: the forward's indices or the forward input;
+ * Lp: the input; averages: inputShape), and whether it must be JSON (indices and input are).
+ */
+const backwardForm = (op: OperatorSpec): fc.Arbitrary<'indices' | 'input' | 'inputShape'> =>
+  op.reduce === 'max' ? fc.constantFrom('indices', 'input') : fc.constant(op.reduce === 'lp' ? 'input' : 'inputShape');
 
 /** A random valid-looking request for `op` (what the engine makes of it decides the answer). */
 const validRequest = (op: OperatorSpec): fc.Arbitrary<Req> => {
-  const names = op.options.filter((n) => n !== 'out' && n !== 'outIndices');
+  const form = op.kind === 'backward' ? backwardForm(op) : fc.constant(undefined);
+  return form.chain((f) => requestOf(op, f));
+};
+
+const requestOf = (op: OperatorSpec, form: 'indices' | 'input' | 'inputShape' | undefined): fc.Arbitrary<Req> => {
+  // Backward passes: the forward's options (input and inputShape come with the form; nanMode only without indices).
+  const names = op.options.filter((n) => !['out', 'outIndices', 'input', 'inputShape'].includes(n) && !(form === 'indices' && n === 'nanMode'));
   const opts = op.kind === 'unpool'
     ? fc.record({ kernelSize: fc.integer({ min: 1, max: 3 }) })
     : fc.record(Object.fromEntries(names.map((n) => [n, optionValue(n, op.dims)])), { requiredKeys: names.filter((n) => n === 'kernelSize' || n === 'outputSize') });
@@ -78,27 +96,45 @@ const validRequest = (op: OperatorSpec): fc.Arbitrary<Req> => {
     c: fc.integer({ min: 1, max: 4 }),
     spatial: fc.array(fc.integer({ min: 1, max: maxSide }), { minLength: op.dims, maxLength: op.dims }),
     seed: fc.integer(),
-    json: op.kind === 'unpool' ? fc.constant(true) : fc.boolean(),
+    fullShape: fc.boolean(),
+    json: op.kind === 'unpool' || form === 'indices' || form === 'input' ? fc.constant(true) : fc.boolean(),
     where: fc.constantFrom('query', 'header'),
   }).map((r): Req => {
     const cf = { data: values(r.n * r.c * r.spatial.reduce((a, b) => a * b, 1), r.seed), shape: [r.n, r.c, ...r.spatial] };
-    const x = inCallLayout(cf, op.dims, r.last);
-    const layout = r.layoutGiven || r.last ? x.layout : undefined;
     const o = { ...r.opts } as Record<string, unknown>;
-    const indices = op.kind === 'unpool' ? unpoolIndices(cf, op.dims, o.kernelSize as number, r.seed) : undefined;
+    // The body's tensor: x, or gradOutput (the forward output's shape) for backward passes.
+    let body: ref.T = cf;
+    let indices: ref.T<Int32Array> | undefined;
+    if (op.kind === 'unpool') indices = unpoolIndices(cf, op.dims, o.kernelSize as number, r.seed);
+    if (op.kind === 'backward') {
+      const forward = forwardOf(op, cf, o, r.seed);
+      const gShape = forward?.output.shape ?? cf.shape;
+      body = { data: gradValues(gShape.reduce((a, b) => a * b, 1), r.seed), shape: gShape };
+      if (form === 'indices') indices = { data: backwardIndices(body.data.length, r.spatial.reduce((a, b) => a * b, 1), r.seed, forward?.indices?.data), shape: gShape };
+    }
+    const x = inCallLayout(body, op.dims, r.last);
+    const layout = r.layoutGiven || r.last ? x.layout : undefined;
     const indicesArg = indices ? inCallLayout(indices, op.dims, r.last) : undefined;
-    // What the server hands the engine: options as sent; {} for operators without required options is "no options".
-    const sent = op.kind !== 'pool' && Object.keys(o).length === 0 ? undefined : o;
-    const error = engineError(sp, op, { data: x.data, shape: x.shape, layout }, indicesArg, sent);
-    const want = error ? undefined : referenceFor(op, cf, o, indices);
-    const name = `${op.name} ${r.json ? 'json' : `binary/${r.where}`} ${JSON.stringify(x.shape)} ${layout ?? ''} ${JSON.stringify(o)}`;
+    // Backward passes: the forward input as inputShape (spatial or full) in the options, or as "input" in the body.
+    const forwardInput = form === 'input' ? inCallLayout(cf, op.dims, r.last) : undefined;
+    if (form === 'indices' || form === 'inputShape') o.inputShape = r.fullShape ? inCallLayout(cf, op.dims, r.last).shape : r.spatial;
+    // What the server hands the engine: options as sent, the input among them; {} for operators
+    // without required options is "no options".
+    const withInput = forwardInput ? { ...o, input: { data: forwardInput.data, shape: forwardInput.shape, layout } } : o;
+    const sent = op.kind !== 'pool' && Object.keys(withInput).length === 0 ? undefined : withInput;
+    const error = engineError(sp, op, callArgs(op, { data: x.data, shape: x.shape, layout }, indicesArg, sent));
+    const want = error ? undefined : referenceFor(op, cf, o, indices, body);
+    const name = `${op.name}${form ? ` ${form}` : ''} ${r.json ? 'json' : `binary/${r.where}`} ${JSON.stringify(x.shape)} ${layout ?? ''} ${JSON.stringify(o)}`;
     // The server refuses indices over binary before the engine sees the call.
     const expected: Req['expect'] = !r.json && o.returnIndices === true ? { status: 400, error: /returnIndices needs the JSON format/ }
       : error ? { status: 400, error: new RegExp(`^${escape(error.message)}$`) }
       : want instanceof Error ? { status: 0, error: new RegExp(`the reference rejects it: ${escape(want.message)}`) } // cannot happen if the engine is right
       : { ok: { op, last: r.last, want: want!, json: r.json } };
     if (r.json) {
-      const doc = { data: Array.from(x.data, enc), shape: x.shape, layout, options: o, indices: indicesArg ? Array.from(indicesArg.data) : undefined };
+      const doc = {
+        data: Array.from(x.data, enc), shape: x.shape, layout, options: o, indices: indicesArg ? Array.from(indicesArg.data) : undefined,
+        input: forwardInput ? { data: Array.from(forwardInput.data, enc), shape: forwardInput.shape, layout } : undefined,
+      };
       return { name, path: `/v1/${op.name}`, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(doc)), expect: expected };
     }
     const inQuery = r.where === 'query' && queryable(o);
@@ -142,6 +178,16 @@ const INVALID: Req[] = [
   { name: 'unpool over binary', path: '/v1/maxUnpool2d?shape=1,1,2,2&kernelSize=2', headers: BINARY, body: f32(4), expect: { status: 400, error: /maxUnpool2d needs the JSON format/ } },
   { name: 'unpool without indices', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /maxUnpool1d needs "indices"/ } },
   { name: 'unpool index out of range', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 99], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /^maxUnpool1d: indices/ } },
+  { name: 'max backward over binary', path: '/v1/maxPool2dBackward?shape=1,1,1,1&inputShape=2,2', headers: BINARY, body: f32(1), expect: { status: 400, error: /maxPool2dBackward needs the JSON format, with "indices" \(and options\.inputShape\) or the forward input as "input"/ } },
+  { name: 'Lp backward over binary', path: '/v1/lpPool1dBackward?shape=1,1,1&kernelSize=2', headers: BINARY, body: f32(1), expect: { status: 400, error: /lpPool1dBackward needs the JSON format, with the forward input as "input"/ } },
+  { name: 'backward indices not int32', path: '/v1/maxPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1.5], "options": {"inputShape": [4]}}'), expect: { status: 400, error: /"indices" must be an array of int32 values \(the shape of gradOutput\)/ } },
+  { name: 'backward index out of range', path: '/v1/maxPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 9], "options": {"inputShape": [4]}}'), expect: { status: 400, error: /^maxPool1dBackward: indices holds 9 at flat position 1, outside the input plane of 4 elements/ } },
+  { name: 'indices for an average backward', path: '/v1/avgPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1], "options": {"inputShape": [4], "kernelSize": 2}}'), expect: { status: 400, error: /avgPool1dBackward takes no "indices"/ } },
+  { name: 'backward input not an object', path: '/v1/lpPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "input": [1, 2, 3, 4], "options": {"kernelSize": 2}}'), expect: { status: 400, error: /"input" must be an object/ } },
+  { name: 'backward input with a bad number', path: '/v1/lpPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "input": {"data": [1, 2, "x", 4], "shape": [1,1,4]}, "options": {"kernelSize": 2}}'), expect: { status: 400, error: /input\.data\[2\] must be a number/ } },
+  { name: 'backward input of other channels', path: '/v1/maxPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "input": {"data": [1, 2, 3, 4, 5, 6, 7, 8], "shape": [1,2,4]}, "options": {"kernelSize": 2}}'), expect: { status: 400, error: /^maxPool1dBackward: input must have gradOutput's layout, batch and channels/ } },
+  { name: 'max backward without indices or input', path: '/v1/maxPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "options": {"kernelSize": 2, "inputShape": [4]}}'), expect: { status: 400, error: /^maxPool1dBackward: input \(the forward input\) is required without indices/ } },
+  { name: 'gradOutput not the forward output', path: '/v1/avgPool1dBackward?shape=1,1,3&kernelSize=2&inputShape=1,1,4', headers: BINARY, body: f32(3), expect: { status: 400, error: /^avgPool1dBackward: gradOutput's spatial sizes \[3\] are not the forward output's \[2\]/ } },
   // A result of 320 MB: more than the whole engine memory (64 MiB) can ever hold.
   { name: 'result over the memory limit', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1], "options": {"kernelSize": 40000000}}'), expect: { status: 413, error: /^maxUnpool1d: out needs 320000000 bytes, but wasm memory cannot grow beyond \d+ bytes \(\d+ in use; the limit is 67108864 bytes\)$/ } },
   // A result of 4 GiB and more: refused before any allocation.

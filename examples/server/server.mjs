@@ -5,7 +5,7 @@
 //   [--max-body BYTES] [--max-result BYTES] [--max-memory BYTES] [--request-timeout MS]
 //
 // POST /v1/<op> where <op> is any operator of the registry (maxPool2d, avgPool2d, adaptiveAvgPool1d,
-// globalMaxPool3d, toNHWC, maxUnpool2d, ...). Two body formats:
+// globalMaxPool3d, toNHWC, maxUnpool2d, maxPool2dBackward, ...). Two body formats:
 //   * Content-Type: application/octet-stream — little-endian float32 values; the shape in the
 //     query (?shape=1,3,224,224) or an X-Shape header; layout in ?layout= / X-Layout; options
 //     as query parameters (?kernelSize=3&stride=2&padding=1&ceilMode=true, pairs as "3,2") or
@@ -15,6 +15,11 @@
 //     {"data", "shape", "layout"} (plus "indices" with returnIndices), same encoding, and -0 as
 //     "-0" (JSON.stringify would write 0: results keep the sign of zero, as PyTorch's do).
 //     maxUnpool* takes the indices as "indices": [...] (int32, the shape of x); JSON only.
+//   * Backward passes: the body's tensor is gradOutput. avg/adaptiveAvg*Backward take
+//     options.inputShape, in either format. max/adaptiveMax*Backward and lpPool*Backward are JSON
+//     only: max with "indices": [...] (int32, gradOutput's shape) and options.inputShape, or
+//     without indices; then, as Lp always, the forward input as "input": {"data", "shape",
+//     "layout"?} (it becomes options.input).
 // Errors are JSON {"error": message} with 400 (bad request, tensor or options; a result over
 // --max-result bytes), 404, 405, 408 (body not received within --request-timeout), 411, 413
 // (body over the limit; a call that cannot fit in --max-memory even alone), 415 (other content
@@ -110,7 +115,13 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
     throw new HttpError(415, `Content-Type must be application/octet-stream (float32 values) or application/json, got ${JSON.stringify(type || '(none)')}`);
   }
   const spec = OPERATORS[op];
-  if (spec.kind === 'unpool' && !isJson) throw new HttpError(400, `${op} needs the JSON format, with the indices as "indices"`);
+  if (!isJson) {
+    if (spec.kind === 'unpool') throw new HttpError(400, `${op} needs the JSON format, with the indices as "indices"`);
+    if (spec.kind === 'backward' && spec.reduce === 'max') {
+      throw new HttpError(400, `${op} needs the JSON format, with "indices" (and options.inputShape) or the forward input as "input"`);
+    }
+    if (spec.kind === 'backward' && spec.reduce === 'lp') throw new HttpError(400, `${op} needs the JSON format, with the forward input as "input"`);
+  }
   const limit = isJson ? maxBodyBytes * JSON_LIMIT_FACTOR : maxBodyBytes;
   const body = await readBody(req, limit);
 
@@ -123,19 +134,25 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
       throw new HttpError(400, `body is not valid JSON: ${e.message}`);
     }
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new HttpError(400, 'JSON body must be an object {"data", "shape", "layout"?, "options"?}');
-    if (!Array.isArray(doc.data)) throw new HttpError(400, 'JSON body: "data" must be an array of numbers');
-    const data = new Float32Array(doc.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = decodeNumber(doc.data[i], i);
-    x = { data, shape: doc.shape, layout: doc.layout };
+    x = { data: decodeData(doc.data, 'data'), shape: doc.shape, layout: doc.layout };
     options = doc.options;
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       throw new HttpError(400, `JSON body: "options" must be an object, got ${JSON.stringify(options)}`);
     }
-    if (spec.kind === 'unpool') {
+    // Unpooling needs indices; a max backward pass takes them or not (then it needs "input").
+    if (spec.kind === 'unpool' || (spec.kind === 'backward' && spec.reduce === 'max' && doc.indices !== undefined)) {
       if (!Array.isArray(doc.indices) || !doc.indices.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
-        throw new HttpError(400, `JSON body: ${op} needs "indices", an array of int32 values (the shape of x)`);
+        throw new HttpError(400, spec.kind === 'unpool'
+          ? `JSON body: ${op} needs "indices", an array of int32 values (the shape of x)`
+          : `JSON body: "indices" must be an array of int32 values (the shape of gradOutput)`);
       }
       indices = { data: Int32Array.from(doc.indices), shape: doc.shape, layout: doc.layout };
+    } else if (doc.indices !== undefined) throw new HttpError(400, `JSON body: ${op} takes no "indices"`);
+    if (doc.input !== undefined) {
+      if (spec.kind !== 'backward' || spec.reduce === 'avg') throw new HttpError(400, `JSON body: ${op} takes no "input"`);
+      const t = doc.input;
+      if (typeof t !== 'object' || t === null || Array.isArray(t)) throw new HttpError(400, 'JSON body: "input" must be an object {"data", "shape", "layout"?}');
+      options = { ...options, input: { data: decodeData(t.data, 'input.data'), shape: t.shape, layout: t.layout } };
     }
   } else {
     if (body.length % 4 !== 0) throw new HttpError(400, `binary body must be float32 values (a multiple of 4 bytes), got ${body.length} bytes`);
@@ -150,7 +167,7 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
   }
   if (spec.kind !== 'pool' && options !== undefined && Object.keys(options).length === 0) options = undefined;
   if (!isJson && options?.returnIndices === true) throw new HttpError(400, 'returnIndices needs the JSON format');
-  const result = await (spec.kind === 'unpool' ? engine.run(op, x, indices, options) : engine.run(op, x, options));
+  const result = await (indices ? engine.run(op, x, indices, options) : engine.run(op, x, options));
   const output = result.output ?? result;
   const resultBytes = output.data.byteLength + (result.indices?.data.byteLength ?? 0);
   if (resultBytes > maxResultBytes) {
@@ -228,13 +245,21 @@ function readQueryOptions(params, header) {
   return options;
 }
 
-function decodeNumber(v, i) {
+/** A JSON array of numbers (NaN, ±Infinity and -0 as strings) as float32; `name` for messages. */
+function decodeData(values, name) {
+  if (!Array.isArray(values)) throw new HttpError(400, `JSON body: "${name}" must be an array of numbers`);
+  const data = new Float32Array(values.length);
+  for (let i = 0; i < data.length; i++) data[i] = decodeNumber(values[i], `${name}[${i}]`);
+  return data;
+}
+
+function decodeNumber(v, where) {
   if (typeof v === 'number') return v;
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === '-0') return -0;
-  throw new HttpError(400, `JSON body: data[${i}] must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
+  throw new HttpError(400, `JSON body: ${where} must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
 }
 
 function encodeNumber(v) {

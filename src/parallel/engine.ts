@@ -11,7 +11,7 @@ import { OPERATORS } from '../ops/registry';
 import type { DType, Layout, Tensor } from '../tensor';
 import { PinnedMemory } from './memory';
 import { HEADER_BYTES, canSplit, split, workOf } from './split';
-import { WorkerPool } from './workers';
+import { WorkerPool, type HoldPoint } from './workers';
 
 export interface ParallelOptions {
   /** Worker threads (default: available cores, os.availableParallelism()). */
@@ -231,6 +231,14 @@ export class ParallelEngine {
   /** The worker threads (for diagnostics; terminating one fails only the call it is running). */
   get workers(): readonly import('node:worker_threads').Worker[] {
     return this.#pool.workers;
+  }
+
+  /**
+   * For tests of worker death: every worker waits at `at` in each item ('begin': before
+   * beginning it; 'run': having begun it) until holdWorkers(false). Not for production use.
+   */
+  holdWorkers(at: HoldPoint): void {
+    this.#pool.holdWorkers(at);
   }
 
   /** The shared memory every thread runs in. */

@@ -9,10 +9,12 @@ import { Worker } from 'node:worker_threads';
 /** Runs in each worker (CommonJS, eval'd, so the bundle needs no second file). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, begun } = workerData;
+const { module, memory, begun, hold } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
 parentPort.on('message', (m) => {
+  while (Atomics.load(hold, 0) === 1) Atomics.wait(hold, 0, 1); // test hook: held before beginning
   Atomics.add(begun, 0, 1); // before the kernel writes anything: the main thread reads it if this thread dies
+  while (Atomics.load(hold, 1) === 1) Atomics.wait(hold, 1, 1); // test hook: held having begun
   try {
     k[m.fn](...m.args);
     parentPort.postMessage({ ok: true });
@@ -22,6 +24,9 @@ parentPort.on('message', (m) => {
 });
 parentPort.postMessage({ ready: true });
 `;
+
+/** Where holdWorkers() stops every worker in each item it is sent (tests only). */
+export type HoldPoint = 'begin' | 'run' | false;
 
 export interface Item {
   fn: string;
@@ -58,6 +63,8 @@ export class WorkerPool {
   replaced = 0;
   /** Items a dying worker had been sent but had not begun, run again by another worker. */
   requeued = 0;
+  /** Shared with every worker: [held before beginning an item, held having begun it] (holdWorkers). */
+  private readonly hold = new Int32Array(new SharedArrayBuffer(8));
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -94,6 +101,19 @@ export class WorkerPool {
     return this.slots.filter((s) => s.item && Atomics.load(s.begun, 0) === s.sent).length;
   }
 
+  /**
+   * Test hook: from now on every worker, replacements included, waits at `at` in each item it
+   * is sent ('begin': before beginning it, so a worker terminated then has its item requeued;
+   * 'run': having begun it, so a worker terminated then fails it), until holdWorkers(false).
+   * Makes tests of worker death independent of thread timing.
+   */
+  holdWorkers(at: HoldPoint): void {
+    Atomics.store(this.hold, 0, +(at === 'begin'));
+    Atomics.store(this.hold, 1, +(at === 'run'));
+    Atomics.notify(this.hold, 0);
+    Atomics.notify(this.hold, 1);
+  }
+
   enqueue(item: Item): void {
     if (this.broken) {
       item.settle(this.broken);
@@ -119,7 +139,7 @@ export class WorkerPool {
     const begun = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: this.module, memory: this.memory, begun },
+      workerData: { module: this.module, memory: this.memory, begun, hold: this.hold },
       name: `simdpool-${id}`,
     });
     const slot: Slot = { id, worker, ready: false, sent: 0, begun };

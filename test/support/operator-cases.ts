@@ -1,11 +1,13 @@
 // Shared by the fuzz tests of both engines and the server's load test: plausible option values
 // for any operator of the registry, input values and unpooling indices from a seed, the
-// reference result of a call (test/reference/poolnd.ts) picked by the operator's kind and
-// reduction, and the comparison of a result with it.
+// reference result of a call (test/reference/poolnd.ts, test/reference/backward.ts) picked by
+// the operator's kind and reduction, the pieces of a backward call (forward output, gradient,
+// indices), and the comparison of a result with it.
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { OperatorSpec } from '../../src/ops/registry';
 import * as ref from '../reference/poolnd';
+import * as bref from '../reference/backward';
 import { expectCloseFloats, expectSameFloats, expectSameInts } from './engine';
 
 export const sizes = (dims: number, min: number, max: number) =>
@@ -39,12 +41,12 @@ export function optionValue(name: string, dims: number): fc.Arbitrary<unknown> {
  * What the reference computes for `op` on channels-first `x` with option bag `opts` (output
  * tensors ignored; stride null or [] means kernelSize, as in PyTorch), or the Error it throws
  * for options it rejects. Only call it with plausible option values: junk may loop for ever.
+ * Backward passes: `x` is the forward input, `grad` gradOutput, `indices` given in the indices form.
  */
 export function referenceFor(
-  op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>,
+  op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>, grad?: ref.T,
 ): { output: ref.T; indices?: ref.T<Int32Array> } | Error {
-  const stride = Array.isArray(opts.stride) && opts.stride.length === 0 ? undefined : opts.stride ?? undefined;
-  const o = { ...opts, stride, out: undefined, outIndices: undefined } as never;
+  const o = referenceOptions(opts) as never;
   const d = op.dims;
   try {
     switch (op.kind) {
@@ -62,7 +64,91 @@ export function referenceFor(
         return { output: ref.maxUnpoolRef(d, x, indices!, o) };
       case 'layout':
         return { output: x };
+      case 'backward': {
+        const g = backwardReferenceFor(op, x, grad!, opts, indices);
+        return g instanceof Error ? g : { output: g };
+      }
     }
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/** Options as the references take them: stride null or [] means kernelSize; tensors and shapes dropped. */
+export function referenceOptions(opts: Record<string, unknown>): Record<string, unknown> {
+  const stride = Array.isArray(opts.stride) && opts.stride.length === 0 ? undefined : opts.stride ?? undefined;
+  return { ...opts, stride, out: undefined, outIndices: undefined, input: undefined, inputShape: undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+// backward passes: `x` is the forward input (channels-first), gradOutput has the forward
+// output's shape. Max passes take the forward's per-plane indices (indices form) or x itself.
+
+/** The output size of the forward pass an adaptive backward case differentiates: 1-4 per axis, from a seed. */
+export const adaptiveOutputSize = (dims: number, seed: number): number[] =>
+  Array.from({ length: dims }, (_, i) => 1 + ((seed >>> 0 >>> i) % 4));
+
+/**
+ * The forward pass that backward operator `op` differentiates, on channels-first `x` (max: with
+ * per-plane indices), or undefined when the reference rejects the options.
+ */
+export function forwardOf(op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, seed: number): { output: ref.T; indices?: ref.T<Int32Array> } | undefined {
+  const d = op.dims;
+  const o = referenceOptions(opts) as never;
+  try {
+    if (op.forward === 'adaptive') {
+      const outputSize = adaptiveOutputSize(d, seed);
+      return op.reduce === 'max' ? ref.adaptiveMaxPoolRef(d, x, { outputSize }) : { output: ref.adaptiveAvgPoolRef(d, x, { outputSize }) };
+    }
+    if (op.reduce === 'max') return ref.maxPoolRef(d, x, { ...(o as object), indexFormat: 'plane' } as never);
+    return { output: (op.reduce === 'avg' ? ref.avgPoolRef : ref.lpPoolRef)(d, x, o) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gradient values from a seed: multiples of a quarter, so that sums of a few stay exact. */
+export const gradValues = (n: number, seed: number): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => ((i * 31 + (seed >>> 0)) % 13) - 6.25);
+
+/**
+ * Indices for a max backward pass (per plane, `n` of them, in a plane of `inPlane` inputs): the
+ * forward's when `pooled` is given (a window with no input is -1), otherwise from a seed, with
+ * duplicates and -1 (no input) and, when `outOfRange`, also indices outside [-1, inPlane).
+ */
+export function backwardIndices(n: number, inPlane: number, seed: number, pooled?: Int32Array, outOfRange = false): Int32Array {
+  if (pooled) return pooled.map((i) => (i >= 0 && i < inPlane ? i : -1));
+  const s = seed >>> 0;
+  return Int32Array.from({ length: n }, (_, i) => ((i * 13 + s) % (inPlane + (outOfRange ? 3 : 1))) - (outOfRange ? 2 : 1));
+}
+
+/**
+ * The gradient backward operator `op` computes (channels-first, x's shape) for forward input `x`,
+ * gradient `grad` and options `opts` (input and inputShape ignored: `x` is both), with
+ * per-plane `indices` for the indices form; or the Error the reference throws (gradOutput not
+ * the forward output's shape, an invalid index or option).
+ */
+export function backwardReferenceFor(
+  op: OperatorSpec, x: ref.T, grad: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>,
+): ref.T | Error {
+  const d = op.dims;
+  const o = referenceOptions(opts) as never;
+  try {
+    // gradOutput has the forward output's shape: the references check its spatial sizes against
+    // their windows, except the scatter of the indices form (whose window options only check it).
+    const [g, i] = [ref.split(grad.shape, d), ref.split(x.shape, d)];
+    if (g.batched !== i.batched || g.N !== i.N || g.C !== i.C) return new RangeError('gradOutput batch or channels');
+    if (indices && op.forward !== 'adaptive' && opts.kernelSize !== undefined) {
+      const forward = ref.maxPoolRef(d, x, o).output;
+      if (forward.shape.join() !== grad.shape.join()) return new RangeError('gradOutput shape');
+    }
+    if (indices) return bref.scatterRef(d, grad, indices, i.spatial, true);
+    if (op.forward === 'adaptive') {
+      return op.reduce === 'max' ? bref.adaptiveMaxPoolBackwardRef(d, grad, x, { nanMode: opts.nanMode as never }) : bref.adaptiveAvgPoolBackwardRef(d, grad, x.shape);
+    }
+    if (op.reduce === 'max') return bref.maxPoolBackwardRef(d, grad, x, o);
+    if (op.reduce === 'avg') return bref.avgPoolBackwardRef(d, grad, x.shape, o);
+    return bref.lpPoolBackwardRef(d, grad, x, o);
   } catch (e) {
     return e as Error;
   }
@@ -119,15 +205,21 @@ export function expectReferenceResult(
 
 /** Whether an error message names an argument or option of `op`, as the engine's do. */
 export function namesArgument(op: OperatorSpec, message: string): boolean {
-  return ['x', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options].some((n) => new RegExp(`\\b${n}\\b`).test(message));
+  return ['x', 'gradOutput', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options].some((n) => new RegExp(`\\b${n}\\b`).test(message));
 }
 
-/** The error `engine` (the single-threaded one) throws for a call of `op`, if any. */
-export function engineError(engine: object, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): Error | undefined {
+/**
+ * The positional arguments of a call of `op`: (x, indices, options) for unpooling and the
+ * backward passes' indices form, (x, options) otherwise (x is gradOutput for backward passes).
+ */
+export const callArgs = (op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown[] =>
+  op.kind === 'unpool' || (op.kind === 'backward' && indices !== undefined) ? [x, indices, opts] : [x, opts];
+
+/** The error `engine` (the single-threaded one) throws for a call of `op` with `args` (callArgs), if any. */
+export function engineError(engine: object, op: OperatorSpec, args: unknown[]): Error | undefined {
   const method = (engine as Record<string, (...a: unknown[]) => unknown>)[op.name].bind(engine);
   try {
-    if (op.kind === 'unpool') method(x, indices, opts);
-    else method(x, opts);
+    method(...args);
     return undefined;
   } catch (e) {
     return e as Error;
