@@ -95,10 +95,9 @@ import {
 @inline function interiorRun<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32): bool {
   const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
   const strideBytes = <usize>stride << 2, dilationBytes = <usize>plan.dilation << 2;
-  const groupBytes = strideBytes << 2;
   const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
   const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-  const base = inPlanePtr + (<usize>(plan.colOrigin + lo * stride) << 2);
+  const base = inPlanePtr + (<usize>plan.colOrigin << 2);
   const rowDiv = f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2)));
   const neutral = f32x4.splat(initial(OP));
   // rowList holds each input row's element offset in the plane
@@ -107,42 +106,27 @@ import {
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
   let check = f32x4.splat(0);
-  let dst = outRow + (<usize>lo << 2);
-  let divs = plan.colDiv + (<usize>lo << 2); // averages only
-  let groups = (hi - lo + 3) >> 2;
-  // Before the last group of a ragged width, everything steps back to end at hi.
-  const back = (groups << 2) - (hi - lo);
-  const backBytes = <usize>back * strideBytes;
-  // Few live values per loop, so nothing spills: pointers advance, nothing is recomputed.
+  // One induction variable, the group's first output column, clamped so the last group of a
+  // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
+  // the loop carries one counter and no ragged-end test.
+  const last = hi - 4;
+  let o = lo;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
-    let a = row0, b = row1;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        a -= backBytes;
-        b -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
+    for (;;) {
+      const at = inputBytes<S>(o, strideBytes);
+      const a = row0 + at, b = row1 + at;
       const acc = foldRow<K, S>(OP, firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
       // one add per group on the running check, the rest off its dependency chain
       if (OP == MAX) check = f32x4.add(check, f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)));
-      storeResult(OP, dst, acc, rowDiv, divs);
-      a += groupBytes;
-      b += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   } else if (sizeof<K>() != 4 && rows == 3) {
-    let a = row0, b = row1, c = row2;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        a -= backBytes;
-        b -= backBytes;
-        c -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
+    for (;;) {
+      const at = inputBytes<S>(o, strideBytes);
+      const a = row0 + at, b = row1 + at, c = row2 + at;
       let acc = firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
@@ -150,34 +134,32 @@ import {
         const sum = f32x4.add(f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)), rowSum<K, S>(c, kw, strideBytes, dilationBytes));
         check = f32x4.add(check, sum);
       }
-      storeResult(OP, dst, acc, rowDiv, divs);
-      a += groupBytes;
-      b += groupBytes;
-      c += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   } else {
-    let at = base;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        at -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
+    for (;;) {
+      const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
       for (let t = t0; t < t1; t++) {
         const p = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
         acc = foldRow<K, S>(OP, acc, p, kw, strideBytes, dilationBytes);
         if (OP == MAX) check = f32x4.add(check, rowSum<K, S>(p, kw, strideBytes, dilationBytes));
       }
-      storeResult(OP, dst, acc, rowDiv, divs);
-      at += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
+}
+
+/** Byte offset of output column o's first tap from column origin's: o * stride floats. */
+@inline function inputBytes<S>(o: i32, strideBytes: usize): usize {
+  if (sizeof<S>() == 1) return <usize>o << 2;
+  if (sizeof<S>() == 2) return <usize>o << 3;
+  return <usize>o * strideBytes;
 }
 
 /**
