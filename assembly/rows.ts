@@ -34,6 +34,13 @@ import {
   const edgesSafe = edges && left >= -GUARD_FLOATS && right + reach <= inW + GUARD_FLOATS;
   const l0 = tapMask(left, stride, 0, inW), l1 = tapMask(left, stride, 1, inW), l2 = tapMask(left, stride, 2, inW);
   const r0 = tapMask(right, stride, 0, inW), r1 = tapMask(right, stride, 1, inW), r2 = tapMask(right, stride, 2, inW);
+  // The run leaves out the columns the masked border groups write anyway (0..3, outW-4..outW-1),
+  // so a row of 28 with one padded column each side is 7 groups, not 7 + 2.
+  let runLo = edgesSafe && vecLo != 0 ? 4 : vecLo, runHi = edgesSafe && vecHi != outW ? outW - 4 : vecHi;
+  if (runHi - runLo < 4) {
+    runLo = vecLo;
+    runHi = vecHi;
+  }
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -45,8 +52,8 @@ import {
         continue;
       }
       if (useRun) {
-        if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, vecLo, vecHi)) {
-          for (let g = vecLo; g < vecHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, vecHi - 4));
+        if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, runLo, runHi)) {
+          for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
         }
         if (edgesSafe) {
           for (let e = 0; e < 2; e++) {
@@ -88,10 +95,9 @@ import {
 @inline function interiorRun<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32): bool {
   const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
   const strideBytes = <usize>stride << 2, dilationBytes = <usize>plan.dilation << 2;
-  const groupBytes = strideBytes << 2;
   const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
   const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-  const base = inPlanePtr + (<usize>(plan.colOrigin + lo * stride) << 2);
+  const base = inPlanePtr + (<usize>plan.colOrigin << 2);
   const rowDiv = f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2)));
   const neutral = f32x4.splat(initial(OP));
   // rowList holds each input row's element offset in the plane
@@ -100,77 +106,80 @@ import {
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
   let check = f32x4.splat(0);
-  let dst = outRow + (<usize>lo << 2);
-  let divs = plan.colDiv + (<usize>lo << 2); // averages only
-  let groups = (hi - lo + 3) >> 2;
-  // Before the last group of a ragged width, everything steps back to end at hi.
-  const back = (groups << 2) - (hi - lo);
-  const backBytes = <usize>back * strideBytes;
-  // Few live values per loop, so nothing spills: pointers advance, nothing is recomputed.
+  // One induction variable, the group's first output column, clamped so the last group of a
+  // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
+  // the loop carries one counter and no ragged-end test.
+  const last = hi - 4;
+  let o = lo;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
-    let a = row0, b = row1;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        a -= backBytes;
-        b -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
-      const acc = foldRow<K, S>(OP, foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
-      if (OP == MAX) check = checkRow<K, S>(checkRow<K, S>(check, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
-      storeResult(OP, dst, acc, rowDiv, divs);
-      a += groupBytes;
-      b += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+    for (;;) {
+      const at = inputBytes<S>(o, strideBytes);
+      const a = row0 + at, b = row1 + at;
+      const acc = foldRow<K, S>(OP, firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
+      // one add per group on the running check, the rest off its dependency chain
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)));
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   } else if (sizeof<K>() != 4 && rows == 3) {
-    let a = row0, b = row1, c = row2;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        a -= backBytes;
-        b -= backBytes;
-        c -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
-      let acc = foldRow<K, S>(OP, neutral, a, kw, strideBytes, dilationBytes);
+    for (;;) {
+      const at = inputBytes<S>(o, strideBytes);
+      const a = row0 + at, b = row1 + at, c = row2 + at;
+      let acc = firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
       if (OP == MAX) {
-        check = checkRow<K, S>(check, a, kw, strideBytes, dilationBytes);
-        check = checkRow<K, S>(check, b, kw, strideBytes, dilationBytes);
-        check = checkRow<K, S>(check, c, kw, strideBytes, dilationBytes);
+        const sum = f32x4.add(f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)), rowSum<K, S>(c, kw, strideBytes, dilationBytes));
+        check = f32x4.add(check, sum);
       }
-      storeResult(OP, dst, acc, rowDiv, divs);
-      a += groupBytes;
-      b += groupBytes;
-      c += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   } else {
-    let at = base;
-    for (; groups > 0; groups--) {
-      if (groups == 1 && back != 0) {
-        at -= backBytes;
-        dst -= <usize>back << 2;
-        if (OP == AVG) divs -= <usize>back << 2;
-      }
+    for (;;) {
+      const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
       for (let t = t0; t < t1; t++) {
         const p = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
         acc = foldRow<K, S>(OP, acc, p, kw, strideBytes, dilationBytes);
-        if (OP == MAX) check = checkRow<K, S>(check, p, kw, strideBytes, dilationBytes);
+        if (OP == MAX) check = f32x4.add(check, rowSum<K, S>(p, kw, strideBytes, dilationBytes));
       }
-      storeResult(OP, dst, acc, rowDiv, divs);
-      at += groupBytes;
-      dst += 16;
-      if (OP == AVG) divs += 16;
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (o == last) break;
+      o = min(o + 4, last);
     }
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
+}
+
+/** Byte offset of output column o's first tap from column origin's: o * stride floats. */
+@inline function inputBytes<S>(o: i32, strideBytes: usize): usize {
+  if (sizeof<S>() == 1) return <usize>o << 2;
+  if (sizeof<S>() == 2) return <usize>o << 3;
+  return <usize>o * strideBytes;
+}
+
+/**
+ * foldRow of the first input row, started from its first tap rather than the neutral value:
+ * the same result (a sum of 0 + x differs from x only in a zero's sign, which positiveZero
+ * settles; a NaN that max keeps here is one the NaN check sees anyway), one operation fewer.
+ * MAX_NO_NAN keeps the neutral start: its first tap must not be a NaN that wins.
+ */
+@inline function firstRow<K, S>(OP: i32, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
+  if (sizeof<K>() == 4 || OP == MAX_NO_NAN) return foldRow<K, S>(OP, f32x4.splat(initial(OP)), at, kw, strideBytes, dilationBytes);
+  if (sizeof<S>() == 2) {
+    const a = v128.load(at), b = v128.load(at, 16);
+    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    const two = OP == AVG ? f32x4.add(even, odd) : f32x4.pmax(even, odd);
+    if (sizeof<K>() == 1) return two;
+    const next = v128.shuffle<f32>(even, v128.load(at, 32), 1, 2, 3, 4);
+    return OP == AVG ? f32x4.add(two, next) : f32x4.pmax(two, next);
+  }
+  const a = v128.load(at), b = v128.load(at, 4), c = v128.load(at, 8);
+  return OP == AVG ? f32x4.add(f32x4.add(a, b), c) : f32x4.pmax(f32x4.pmax(a, b), c);
 }
 
 /** The taps of one input row for four interior output columns, folded into `acc`. */
@@ -210,17 +219,16 @@ import {
 }
 
 /** The sum of what foldRow loads (a NaN among the taps shows in it). */
-@inline function checkRow<K, S>(check: v128, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
-  if (sizeof<K>() == 1 && sizeof<S>() == 2) return f32x4.add(check, f32x4.add(v128.load(at), v128.load(at, 16)));
-  if (sizeof<K>() == 2 && sizeof<S>() == 2) {
-    return f32x4.add(check, f32x4.add(f32x4.add(v128.load(at), v128.load(at, 16)), v128.load(at, 32)));
-  }
-  if (sizeof<K>() == 2 && sizeof<S>() == 1) return f32x4.add(check, f32x4.add(v128.load(at), v128.load(at, 8)));
-  for (let j = 0; j < kw; j++) {
-    check = f32x4.add(check, loadStrided<S>(at, strideBytes));
+@inline function rowSum<K, S>(at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
+  if (sizeof<K>() == 1 && sizeof<S>() == 2) return f32x4.add(v128.load(at), v128.load(at, 16));
+  if (sizeof<K>() == 2 && sizeof<S>() == 2) return f32x4.add(f32x4.add(v128.load(at), v128.load(at, 16)), v128.load(at, 32));
+  if (sizeof<K>() == 2 && sizeof<S>() == 1) return f32x4.add(v128.load(at), v128.load(at, 8));
+  let sum = loadStrided<S>(at, strideBytes);
+  for (let j = 1; j < kw; j++) {
     at += dilationBytes;
+    sum = f32x4.add(sum, loadStrided<S>(at, strideBytes));
   }
-  return check;
+  return sum;
 }
 
 /** Lanes of a group whose tap j (column first + lane*stride + j) lies inside the row. */
