@@ -169,15 +169,7 @@ function runCase(op: OperatorSpec, c: Case): void {
       data = Int32Array.from({ length: n }, (_, i) => ((i * 13 + c.seed) % 40) - 2);
     }
     indicesCf = { data, shape };
-    const t = toCallLayout(indicesCf, last);
-    switch (c.indices) {
-      case 'wrong-dtype': indicesArg = { data: new Float32Array(n), shape: t.shape, layout: t.layout }; break;
-      case 'wrong-shape': indicesArg = { data: new Int32Array(n + 1), shape: [...t.shape.slice(0, -1), t.shape[t.shape.length - 1] + 1], layout: t.layout }; break;
-      case 'wrong-layout': indicesArg = { data: t.data, shape: t.shape, layout: ref.LAYOUTS[dims][last ? 0 : 1] }; break;
-      case 'junk': indicesArg = c.seed % 2 ? null : canary; break;
-      case 'resident': indicesArg = own(sp.fromArray(t.data, t.shape, t.layout)); break;
-      default: indicesArg = t;
-    }
+    indicesArg = indicesArgument(c.indices, toCallLayout(indicesCf, last), ref.LAYOUTS[dims][last ? 0 : 1], c.seed, own);
   }
   // The reference loops over every tap and output: with huge sizes it is skipped and a success is
   // only checked for its shape's rank and layout.
@@ -221,14 +213,7 @@ function runCase(op: OperatorSpec, c: Case): void {
   try {
     expectCanaryIntact(label);
     if (error !== undefined) {
-      if (!(error instanceof TypeError || error instanceof RangeError)) {
-        expect.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
-      }
-      const message = (error as Error).message;
-      expect(message, label).toMatch(new RegExp(`^${op.name}: `));
-      const names = ['x', 'gradOutput', 'indices', 'options', 'out', 'outIndices', 'output', ...op.options, 'kernel_size', 'option'];
-      expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
-      expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
+      expectCleanRejection(op, error, before, label, ['x', 'gradOutput', 'indices', 'options', 'out', 'outIndices', 'output']);
       return;
     }
     // Success: the reference must agree.
@@ -298,15 +283,7 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
     const pooled = c.indices === 'pooled' ? forward?.indices?.data : undefined;
     const data = backwardIndices(n, inN, c.seed, pooled, c.seed % 4 === 0);
     indicesCf = { data, shape: gShape };
-    const t = toCallLayout(indicesCf);
-    switch (c.indices) {
-      case 'wrong-dtype': indicesArg = { data: new Float32Array(n), shape: t.shape, layout: t.layout }; break;
-      case 'wrong-shape': indicesArg = { data: new Int32Array(n + 1), shape: [...t.shape.slice(0, -1), t.shape[t.shape.length - 1] + 1], layout: t.layout }; break;
-      case 'wrong-layout': indicesArg = { data: t.data, shape: t.shape, layout: ref.LAYOUTS[dims][last ? 0 : 1] }; break;
-      case 'junk': indicesArg = c.seed % 2 ? null : canary; break;
-      case 'resident': indicesArg = own(sp.fromArray(t.data, t.shape, t.layout)); break;
-      default: indicesArg = t;
-    }
+    indicesArg = indicesArgument(c.indices, toCallLayout(indicesCf), ref.LAYOUTS[dims][last ? 0 : 1], c.seed, own);
   }
   const inCallShape = cf ? toCallLayout(cf).shape : [1, 2, ...spatial];
   let opts: unknown = c.opts.o;
@@ -344,14 +321,7 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
   try {
     expectCanaryIntact(label);
     if (error !== undefined) {
-      if (!(error instanceof TypeError || error instanceof RangeError)) {
-        expect.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
-      }
-      const message = (error as Error).message;
-      expect(message, label).toMatch(new RegExp(`^${op.name}: `));
-      const names = ['gradOutput', 'indices', 'options', 'out', 'output', ...op.options, 'kernel_size', 'option'];
-      expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
-      expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
+      expectCleanRejection(op, error, before, label, ['gradOutput', 'indices', 'options', 'out', 'output']);
       return;
     }
     if (!valid || !cf) expect.fail(`${label}: accepted an invalid x`);
@@ -371,6 +341,36 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
   } finally {
     for (const t of owned) if (!t.disposed) t.dispose();
   }
+}
+
+/** The indices argument of a case: `t` (in the call's layout) as it is, resident, or spoilt. */
+function indicesArgument(
+  kind: string, t: ref.T<Int32Array>, otherLayout: ref.Layout, seed: number, own: <T extends Tensor<'float32' | 'int32'>>(t: T) => T,
+): unknown {
+  const n = t.data.length;
+  switch (kind) {
+    case 'wrong-dtype': return { data: new Float32Array(n), shape: t.shape, layout: t.layout };
+    case 'wrong-shape': return { data: new Int32Array(n + 1), shape: [...t.shape.slice(0, -1), t.shape[t.shape.length - 1] + 1], layout: t.layout };
+    case 'wrong-layout': return { data: t.data, shape: t.shape, layout: otherLayout };
+    case 'junk': return seed % 2 ? null : canary;
+    case 'resident': return own(sp.fromArray(t.data, t.shape, t.layout));
+    default: return t;
+  }
+}
+
+/**
+ * A failed call failed cleanly: a TypeError/RangeError starting with the operator's name and
+ * naming one of `args` or an option, and no memory kept.
+ */
+function expectCleanRejection(op: OperatorSpec, error: unknown, before: number, label: string, args: readonly string[]): void {
+  if (!(error instanceof TypeError || error instanceof RangeError)) {
+    expect.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`);
+  }
+  const message = error.message;
+  expect(message, label).toMatch(new RegExp(`^${op.name}: `));
+  const names = [...args, ...op.options, 'kernel_size', 'option'];
+  expect(names.some((n) => new RegExp(`\\b${n}\\b`).test(message)), `${label}: message names no argument: ${message}`).toBe(true);
+  expect(sp.memoryStats().bytesInUse, `${label}: bytesInUse after the failed call`).toBe(before);
 }
 
 /** Options with sizes too large for the reference's loops (their calls are checked for shape only). */

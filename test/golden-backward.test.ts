@@ -10,6 +10,7 @@ import * as ref from './reference/poolnd';
 import * as bref from './reference/backward';
 import { expectCloseFloats, expectSameFloats, getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
+import { decodeBytes } from './reference/golden-decode';
 
 interface Case {
   name: string;
@@ -23,12 +24,7 @@ interface Case {
 }
 
 const PATH = fileURLToPath(new URL('./golden/backward.json', import.meta.url));
-const bytes = (b64: string) => {
-  const buf = Buffer.from(b64, 'base64');
-  const ab = new ArrayBuffer(buf.length);
-  new Uint8Array(ab).set(buf);
-  return ab;
-};
+const bytes = (b64: string) => decodeBytes(b64, 'backward golden case');
 const raw = JSON.parse(readFileSync(PATH, 'utf8'));
 const cases: Case[] = raw.cases.map((c: any) => ({
   ...c,

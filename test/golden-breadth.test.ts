@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as ref from './reference/poolnd';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
+import { decodeBytes } from './reference/golden-decode';
 
 interface Case {
   name: string;
@@ -21,12 +22,7 @@ interface Case {
 }
 
 const PATH = fileURLToPath(new URL('./golden/breadth.json', import.meta.url));
-const bytes = (b64: string) => {
-  const buf = Buffer.from(b64, 'base64');
-  const ab = new ArrayBuffer(buf.length);
-  new Uint8Array(ab).set(buf);
-  return ab;
-};
+const bytes = (b64: string) => decodeBytes(b64, 'breadth golden case');
 const raw = JSON.parse(readFileSync(PATH, 'utf8'));
 const cases: Case[] = raw.cases.map((c: any) => ({
   ...c,

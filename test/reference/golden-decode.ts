@@ -42,7 +42,7 @@ export interface RawCase {
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** base64 -> bytes copied into a fresh (hence aligned) ArrayBuffer. */
-function decodeBytes(b64: string, what: string): ArrayBuffer {
+export function decodeBytes(b64: string, what: string): ArrayBuffer {
   if (!littleEndian) throw new Error('golden loader assumes a little-endian host');
   const buf = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
   if (buf.length % 4 !== 0) throw new Error(`${what}: ${buf.length} bytes is not a multiple of 4`);
