@@ -9,7 +9,10 @@ import { OPERATORS, type OperatorSpec } from '../src/ops/registry';
 import * as ref from './reference/poolnd';
 import * as q from './reference/quant';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
-import { backwardIndices, backwardReferenceFor, forwardOf, gradValues, optionValue, referenceFor } from './support/operator-cases';
+import {
+  acceptsBytes, backwardIndices, backwardReferenceFor, byteReferenceFor, expectByteResult, forwardOf, gradValues, optionValue,
+  QUANT_OPTION_VALUES, referenceFor,
+} from './support/operator-cases';
 import type { Engine, Tensor } from '../dist/index.js';
 
 const OPS = Object.values(OPERATORS) as OperatorSpec[];
@@ -447,26 +450,14 @@ describe('the call-signature cache never skips validation', () => {
 // the right or a wrong dtype. Each call matches test/reference/quant.ts or throws a named
 // TypeError/RangeError, leaving no memory behind and the canary intact.
 
-const BYTE_OPS = OPS.filter((op) => (op.kind === 'pool' || op.kind === 'adaptive' || op.kind === 'global') && op.reduce !== 'lp');
+const BYTE_OPS = OPS.filter(acceptsBytes);
 const mostly = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...JUNK) });
 const QUANT_VALUES: Record<string, fc.Arbitrary<unknown>> = {
-  scale: mostly(fc.constantFrom(0.1, 1, 0.037, 3)),
-  zeroPoint: mostly(fc.integer({ min: -128, max: 255 })),
-  outScale: mostly(fc.constantFrom(undefined, undefined, 0.2, 0.05, 1e-30)),
-  outZeroPoint: fc.oneof(fc.constant(undefined), fc.integer({ min: -130, max: 260 })),
+  scale: mostly(QUANT_OPTION_VALUES.scale),
+  zeroPoint: mostly(QUANT_OPTION_VALUES.zeroPoint),
+  outScale: mostly(QUANT_OPTION_VALUES.outScale),
+  outZeroPoint: QUANT_OPTION_VALUES.outZeroPoint,
 };
-
-function byteExpected(op: OperatorSpec, x: q.Q, o: Record<string, unknown>) {
-  const d = op.dims;
-  if (op.reduce === 'lp') return new TypeError('lp');
-  try {
-    if (op.kind === 'pool') return op.reduce === 'max' ? q.qMaxPoolRef(d, x, o as never) : { output: q.qAvgPoolRef(d, x, o as never) };
-    if (op.kind === 'adaptive') return op.reduce === 'max' ? q.qAdaptiveMaxPoolRef(d, x, o as never) : { output: q.qAdaptiveAvgPoolRef(d, x, o as never) };
-    return { output: op.reduce === 'max' ? q.qGlobalMaxPoolRef(d, x) : q.qGlobalAvgPoolRef(d, x) };
-  } catch (e) {
-    return e as Error;
-  }
-}
 
 describe('int8/uint8 inputs under random valid and invalid arguments', () => {
   it.each(BYTE_OPS.map((op) => [op.name, op] as const))('%s', (_name, op) => {
@@ -499,7 +490,7 @@ describe('int8/uint8 inputs under random valid and invalid arguments', () => {
       const arg = t.resident ? sp.fromArray(x.data, x.shape, layout) : { data: x.data, shape: x.shape, layout };
       if (t.resident) owned.push(arg as never);
       const bag: Record<string, unknown> = { ...o };
-      const want = byteExpected(op, cf, { ...bag, stride: bag.stride ?? undefined });
+      const want = byteReferenceFor(op, cf, bag);
       if (t.out !== 'none' && !(want instanceof Error)) {
         const outShape = t.last ? q.transposeAny(want.output.data, want.output.shape, dims, true).shape : want.output.shape;
         const dtype = t.out === 'right' ? t.dtype : t.out === 'float32' ? 'float32' : t.dtype === 'int8' ? 'uint8' : 'int8';
@@ -524,15 +515,8 @@ describe('int8/uint8 inputs under random valid and invalid arguments', () => {
         succeeded++;
         if (want instanceof Error) expect.fail(`${label}: accepted a call the reference rejects (${want.message})`);
         expect(t.out === 'none' || t.out === 'right', `${label}: accepted an out tensor of another dtype`).toBe(true);
+        expectByteResult(op, t.last, result, want, label);
         const output = 'output' in result ? result.output : result;
-        expect(output.data.constructor, label).toBe(Ctor);
-        const got = t.last ? q.transposeAny(output.data.slice(), output.shape, dims, false) : { data: output.data.slice(), shape: [...output.shape] };
-        expect(got.shape, label).toEqual(want.output.shape);
-        expect(Array.from(got.data), label).toEqual(Array.from(want.output.data));
-        if ('indices' in result) {
-          const idx = t.last ? q.transposeAny(result.indices.data.slice(), result.indices.shape, dims, false) : result.indices;
-          expect(Array.from(idx.data as Int32Array), label).toEqual(Array.from((want as { indices: ref.T<Int32Array> }).indices.data));
-        }
         for (const r of [output, result.indices]) if (r && typeof r.dispose === 'function' && !owned.includes(r)) r.dispose();
       } finally {
         for (const r of owned) if (!r.disposed) r.dispose();

@@ -2,12 +2,15 @@
 // for any operator of the registry, input values and unpooling indices from a seed, the
 // reference result of a call (test/reference/poolnd.ts, test/reference/backward.ts) picked by
 // the operator's kind and reduction, the pieces of a backward call (forward output, gradient,
-// indices), and the comparison of a result with it.
+// indices), and the comparison of a result with it; for int8/uint8 inputs, the operators that
+// take them, plausible quantization parameters, the reference result (test/reference/quant.ts)
+// and the exact comparison with it.
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { OperatorSpec } from '../../src/ops/registry';
 import * as ref from '../reference/poolnd';
 import * as bref from '../reference/backward';
+import * as q from '../reference/quant';
 import { expectCloseFloats, expectSameFloats, expectSameInts } from './engine';
 
 export const sizes = (dims: number, min: number, max: number) =>
@@ -224,4 +227,59 @@ export function engineError(engine: object, op: OperatorSpec, args: unknown[]): 
   } catch (e) {
     return e as Error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// int8/uint8 inputs: every max and average operator (windowed, adaptive, global) pools them;
+// windowed averages need the input's quantization parameters.
+
+/** Whether `op` takes int8/uint8 tensors. */
+export const acceptsBytes = (op: OperatorSpec): boolean =>
+  (op.kind === 'pool' || op.kind === 'adaptive' || op.kind === 'global') && op.reduce !== 'lp';
+
+/** Plausible quantization parameters (some outside a dtype's range, or a tiny outScale that saturates: the engine decides). */
+export const QUANT_OPTION_VALUES: Record<'scale' | 'zeroPoint' | 'outScale' | 'outZeroPoint', fc.Arbitrary<unknown>> = {
+  scale: fc.constantFrom(0.1, 1, 0.037, 3),
+  zeroPoint: fc.integer({ min: -128, max: 255 }),
+  outScale: fc.constantFrom(undefined, undefined, 0.2, 0.05, 1e-30),
+  outZeroPoint: fc.oneof(fc.constant(undefined), fc.integer({ min: -130, max: 260 })),
+};
+
+/**
+ * What test/reference/quant.ts computes for byte operator `op` on channels-first `x` with option
+ * bag `opts` (output tensors ignored, stride null or [] means kernelSize), or the Error it throws
+ * (also for an operator that takes no bytes).
+ */
+export function byteReferenceFor(op: OperatorSpec, x: q.Q, opts: Record<string, unknown>): { output: q.Q; indices?: ref.T<Int32Array> } | Error {
+  if (!acceptsBytes(op)) return new TypeError(`${op.name} takes no int8/uint8 tensors`);
+  const d = op.dims;
+  const o = referenceOptions(opts) as never;
+  try {
+    if (op.kind === 'pool') return op.reduce === 'max' ? q.qMaxPoolRef(d, x, o) : { output: q.qAvgPoolRef(d, x, o) };
+    if (op.kind === 'adaptive') return op.reduce === 'max' ? q.qAdaptiveMaxPoolRef(d, x, o) : { output: q.qAdaptiveAvgPoolRef(d, x, o) };
+    return { output: op.reduce === 'max' ? q.qGlobalMaxPoolRef(d, x) : q.qGlobalAvgPoolRef(d, x) };
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/**
+ * A byte result (in the call's layout, `{ output, indices }` or one tensor) equals the
+ * reference's exactly: dtype, layout, shape, values and indices.
+ */
+export function expectByteResult(
+  op: OperatorSpec, last: boolean, result: unknown, want: { output: q.Q; indices?: ref.T<Int32Array> }, label: string,
+): void {
+  type Got<A extends q.ByteArray | Int32Array> = { data: A; shape: readonly number[]; layout: string };
+  const r = result as { output?: Got<q.ByteArray>; indices?: Got<Int32Array> } & Got<q.ByteArray>;
+  const back = <A extends q.ByteArray | Int32Array>(t: Got<A>) => {
+    expect(t.layout, `${label}: layout`).toBe(resultLayout(op, last));
+    return last ? q.transposeAny(t.data.slice() as A, t.shape, op.dims, false) : { data: t.data.slice() as A, shape: [...t.shape] };
+  };
+  const output = r.output ?? r;
+  expect(output.data.constructor, `${label}: dtype`).toBe(want.output.data.constructor);
+  const got = back(output);
+  expect(got.shape, `${label}: shape`).toEqual(want.output.shape);
+  expect(Array.from(got.data), label).toEqual(Array.from(want.output.data));
+  if (r.indices) expectSameInts(back(r.indices).data, want.indices!.data, label);
 }
