@@ -88,9 +88,9 @@ import {
  * Interior columns [lo, hi) (at least four) of output row r as groups back to back, the last
  * one moved back to end at hi when the width is ragged, with plain loads specialised on
  * kernel width, stride and (2 or 3) input rows. Max pooling is one pmax per tap, which keeps
- * the earlier value on ties but drops a NaN, so a running sum of everything loaded watches
- * for NaN: on one (or on +Inf meeting -Inf) this returns false and the caller redoes the run
- * exactly. Averages add every tap in scan order, as PyTorch does, so sums round the same way.
+ * the earlier value on ties but drops a NaN, so a running sum of every tap watches for NaN:
+ * on one (or on +Inf meeting -Inf) this returns false and the caller redoes the run exactly.
+ * Averages add every tap in scan order, as PyTorch does, so sums round the same way.
  */
 @inline function interiorRun<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32): bool {
   const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
@@ -105,6 +105,7 @@ import {
   const row1 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 4) << 2);
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
+  const colDiv = plan.colDiv;
   let check = f32x4.splat(0);
   // One induction variable, the group's first output column, clamped so the last group of a
   // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
@@ -118,10 +119,14 @@ import {
       const a = row0 + at, b = row1 + at;
       const acc = foldRow<K, S>(OP, firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
       // one add per group on the running check, the rest off its dependency chain
-      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)));
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
       o = min(o + 4, last);
+    }
+    if (OP == MAX) {
+      const at = inputBytes<S>(last, strideBytes);
+      check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
   } else if (sizeof<K>() != 4 && rows == 3) {
     for (;;) {
@@ -130,13 +135,14 @@ import {
       let acc = firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
       acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
-      if (OP == MAX) {
-        const sum = f32x4.add(f32x4.add(rowSum<K, S>(a, kw, strideBytes, dilationBytes), rowSum<K, S>(b, kw, strideBytes, dilationBytes)), rowSum<K, S>(c, kw, strideBytes, dilationBytes));
-        check = f32x4.add(check, sum);
-      }
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
       o = min(o + 4, last);
+    }
+    if (OP == MAX) {
+      const at = inputBytes<S>(last, strideBytes);
+      check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
   } else {
     for (;;) {
@@ -147,7 +153,7 @@ import {
         acc = foldRow<K, S>(OP, acc, p, kw, strideBytes, dilationBytes);
         if (OP == MAX) check = f32x4.add(check, rowSum<K, S>(p, kw, strideBytes, dilationBytes));
       }
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, plan.colDiv + (<usize>o << 2));
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
       o = min(o + 4, last);
     }
@@ -216,6 +222,24 @@ import {
     at += dilationBytes;
   }
   return acc;
+}
+
+/**
+ * For the runs of interiorRun: the sum of a group's taps in one row that the next group, four
+ * columns on, does not load again (a NaN among them shows in it). Each group starts at or
+ * before the end of this part of the one before (the last, ragged group overlaps), so these
+ * parts cover the run's taps up to the last group's, whose rest rowTail adds once.
+ */
+@inline function rowHead<K, S>(at: usize): v128 {
+  if (sizeof<S>() == 2) return f32x4.add(v128.load(at), v128.load(at, 16)); // floats 0-7 of 0-8 (kernel 3) or 0-7 (kernel 2)
+  return v128.load(at); // kernel 3, stride 1: floats 0-3 of 0-5
+}
+
+/** The taps of the last group in one row that rowHead leaves to a next group. */
+@inline function rowTail<K, S>(at: usize): v128 {
+  if (sizeof<K>() == 2 && sizeof<S>() == 2) return v128.load32_zero(at, 32); // float 8
+  if (sizeof<K>() == 2 && sizeof<S>() == 1) return v128.load64_zero(at, 16); // floats 4, 5
+  return f32x4.splat(0); // kernel 2, stride 2: rowHead loads every tap
 }
 
 /** The sum of what foldRow loads (a NaN among the taps shows in it). */

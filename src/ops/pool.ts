@@ -59,6 +59,8 @@ export interface PlanRef {
   planKey: string;
   plan: number;
   planGeneration: number;
+  /** What runPool derived from the call's shapes and settings, kept for the next call. */
+  sizes?: CallSizes;
 }
 
 /** Operators of kind 'pool' and 'adaptive'. */
@@ -163,18 +165,12 @@ export function runPool(
 ): unknown {
   if (arg.dtype !== 'float32') return ctx.bytes!.runPool(ctx, op, arg, axes, s, bag, cached);
   const g = arg.g;
-  const outSizes = axes.map((a) => a.out);
-  const outShape = shapeWith(g, outSizes);
   const resident = arg.tensor !== undefined;
-  const outPlane = outSizes.reduce((a, b) => a * b, 1);
-  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
-  const inElements = g.batch * g.channels * inPlane;
-  const shape = planShapeOf(g);
-  const path = pathOf(shape, axes);
-  const groupBytes = groupBytesOf(inPlane, outPlane);
-  const work = g.batch > 0 && outPlane > 0;
-  checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
-    (work ? (s.reduce === 'lp' ? inElements * 4 : 0) + (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0));
+  // (A cached call has the same shapes, settings and residency: its signature holds them.)
+  const sizes = cached?.sizes ?? callSizes(g, axes, s, resident);
+  if (cached) cached.sizes = sizes;
+  const { outShape, outPlane, inElements, shape, path, groupBytes, work } = sizes;
+  checkFits(op.name, outShape, sizes.bytes);
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
@@ -206,6 +202,32 @@ export function runPool(
   }
 }
 
+/** The sizes and kernel path of a float32 pooling call, and the wasm memory it needs in all. */
+interface CallSizes {
+  outShape: number[];
+  outPlane: number;
+  inElements: number;
+  shape: PlanShape;
+  path: Path;
+  groupBytes: number;
+  work: boolean;
+  bytes: number;
+}
+
+function callSizes(g: Geometry, axes: readonly Axis[], s: Settings, resident: boolean): CallSizes {
+  const outSizes = axes.map((a) => a.out);
+  const outPlane = outSizes.reduce((a, b) => a * b, 1);
+  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const inElements = g.batch * g.channels * inPlane;
+  const shape = planShapeOf(g);
+  const path = pathOf(shape, axes);
+  const groupBytes = groupBytesOf(inPlane, outPlane);
+  const work = g.batch > 0 && outPlane > 0;
+  const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
+    (work ? (s.reduce === 'lp' ? inElements * 4 : 0) + (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0);
+  return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes };
+}
+
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 
 /** Which kernel family runs a plan: channel lanes, column lanes, or interleaved planes for irregular columns. */
@@ -233,12 +255,22 @@ export function planBytesBound(axes: readonly Axis[]): number {
  * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
  * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
  */
+// Kernel export names spelled out once: building them per call showed in profiles of small calls.
+const PATHS: readonly Path[] = ['Rows', 'Channels', 'PlaneGroups'];
+const names = (f: (path: Path, nan: string) => string) =>
+  Object.fromEntries(PATHS.map((path) => [path, [f(path, ''), f(path, 'NoNaN')]])) as Record<Path, [string, string]>;
+const POOL_KERNELS = {
+  max: names((path, nan) => `maxPool${path}${nan}_f32`),
+  avg: names((path, nan) => `avgPool${path}${nan}_f32`),
+};
+const POOL_INDICES_KERNELS = names((path, nan) => `maxPool${path}Indices${nan}_f32`);
+
 export function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
-  return k[`${reduce}Pool${path}${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroups_f32'];
+  return k[POOL_KERNELS[reduce][path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroups_f32'];
 }
 
 export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
-  return k[`maxPool${path}Indices${ignoreNaN ? 'NoNaN' : ''}_f32` as 'maxPoolPlaneGroupsIndices_f32'];
+  return k[POOL_INDICES_KERNELS[path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroupsIndices_f32'];
 }
 
 
