@@ -1,7 +1,8 @@
 // `npm start`: pool the seed example and a few realistic shapes with simdpool, printing the
 // output shapes and a side-by-side timing against straightforward JavaScript loops
 // (medians of interleaved rounds, in this process, on this machine).
-import { init } from '../dist/index.js';
+// The package by its own name: Node picks the entry its users get (dist/node, package.json exports).
+import { init } from 'simdpool';
 import { CASES } from '../bench/cases.mjs';
 import { poolJS } from '../bench/impl/js-loops.mjs';
 import { calibrate, median, warmUp } from '../bench/timing.mjs';

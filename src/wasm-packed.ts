@@ -22,8 +22,18 @@ export async function unpackWasm(text: string): Promise<Uint8Array[]> {
 /** Undefined where DecompressionStream or its 'deflate-raw' format is missing (or it fails). */
 async function inflateNative(bytes: Uint8Array): Promise<Uint8Array | undefined> {
   try {
-    const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+    // Read by hand, not with `new Response(stream)`: in Node that global loads the whole fetch
+    // implementation (about 40 ms) the first time.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      chunks.push(r.value);
+      size += r.value.length;
+    }
+    const out = new Uint8Array(size);
+    for (let i = 0, at = 0; i < chunks.length; at += chunks[i++].length) out.set(chunks[i], at);
+    return out;
   } catch {
     return undefined;
   }
