@@ -231,9 +231,19 @@ function callSizes(g: Geometry, axes: readonly Axis[], s: Settings, resident: bo
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 
 /** Which kernel family runs a plan: channel lanes, column lanes, or interleaved planes for irregular columns. */
+/**
+ * Channels-last: lanes along channels. Planar: lanes along output columns (Rows), except for
+ * irregular (adaptive) windows and rows too narrow for column lanes to pay — at most 16 input
+ * columns with at least 16 planes, where interleaving sixteen planes into channel lanes
+ * (PlaneGroups) measured 1.1–7.7x faster (7–14 wide planes, k2/k3 windows) and Rows wins from
+ * about 20 columns on.
+ */
 export function pathOf(shape: PlanShape, axes: readonly Axis[]): Path {
-  return shape.channelsLast ? 'Channels' : axes[axes.length - 1].adaptive ? 'PlaneGroups' : 'Rows';
+  if (shape.channelsLast) return 'Channels';
+  const columns = axes[axes.length - 1];
+  return columns.adaptive || (columns.size <= NARROW_COLUMNS && shape.planes >= 16) ? 'PlaneGroups' : 'Rows';
 }
+const NARROW_COLUMNS = 16;
 
 /**
  * Scratch of the PlaneGroups path: 16 planes interleaved into a block (assembly/planegroups.ts),
