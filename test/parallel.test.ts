@@ -8,7 +8,7 @@ import { initParallel, type ParallelEngine } from '../dist/parallel.js';
 import { getEngine } from './support/engine';
 import type { Engine, Layout } from '../dist/index.js';
 
-type Op = 'maxPool2d' | 'avgPool2d' | 'globalMaxPool2d' | 'globalAvgPool2d' | 'toNHWC' | 'toNCHW';
+type Op = 'maxPool2d' | 'avgPool2d' | 'globalMaxPool2d' | 'globalAvgPool2d' | 'toNHWC' | 'toNCHW' | 'adaptiveMaxPool2d';
 
 let pp: ParallelEngine;
 let pp3: ParallelEngine;
@@ -134,6 +134,18 @@ describe('parallel engine equals the single-threaded engine bit for bit', () => 
       await compare(sp, pp3, 'maxPool2d', x, opts, true);
     }
     await compare(sp, pp3, 'avgPool2d', x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }, false);
+  });
+
+  it('splits narrow planar calls (the PlaneGroups path) in whole groups of 16 planes, each with its own scratch (pinned example)', async () => {
+    const sp = await getEngine();
+    // 2 x 37 = 74 planes of 7 x 7: groups of 16 and a ragged last one, NaN in some windows.
+    const x = { data: Float32Array.from({ length: 2 * 37 * 7 * 7 }, (_, i) => (i % 17 === 0 ? NaN : Math.sin(i * 12.9898) * 10)), shape: [2, 37, 7, 7], layout: 'NCHW' as Layout };
+    for (const opts of [{ kernelSize: 3, stride: 1, padding: 1, returnIndices: true }, { kernelSize: [2, 3], stride: 2, dilation: [2, 1], ceilMode: true }]) {
+      await compare(sp, pp, 'maxPool2d', x, opts, false);
+      await compare(sp, pp3, 'maxPool2d', x, opts, true);
+    }
+    await compare(sp, pp3, 'avgPool2d', x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }, false);
+    await compare(sp, pp, 'adaptiveMaxPool2d', x, { outputSize: 4, returnIndices: true }, true);
   });
 });
 

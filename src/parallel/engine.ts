@@ -314,6 +314,13 @@ export class ParallelEngine {
         item.args[0] = at;
       }
     }
+    const scratch = items.filter((i) => i.scratchBytes !== undefined);
+    if (scratch.length > 0) {
+      const bytes = scratch[0].scratchBytes!;
+      const block = this.#memory.alloc(scratch.length * bytes, 'parallel plane groups');
+      job.blocks.push(block);
+      scratch.forEach((item, i) => (item.args[item.args.length - 1] = block + i * bytes));
+    }
     job.remaining += items.length;
     for (const item of items) {
       this.#pool.enqueue({

@@ -19,10 +19,15 @@
 // Each output element is computed by exactly the same instructions from the same inputs in
 // either case, so results are bit-identical to one call over everything.
 //
+// PlaneGroups kernels (narrow or adaptive planar windows) take the same plan plus a scratch
+// block they interleave sixteen planes into: items are plane ranges in whole groups of 16, each
+// with a plan copy and a scratch block of its own (`scratchBytes`, allocated by the engine).
+//
 // Global planar kernels take (input, output, planes, length): items are plane ranges.
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
 import { PLAN_FIELDS } from '../ops/plan';
+import { groupBytesOf as groupScratchBytes } from '../ops/pool';
 
 type Field = (typeof PLAN_FIELDS)[number];
 const F = Object.fromEntries(PLAN_FIELDS.map((name, i) => [name, i])) as Record<Field, number>;
@@ -36,22 +41,25 @@ export interface WorkItem {
   header: number;
   /** The header copy's fields, when header >= 0. */
   fields?: Int32Array;
+  /** Bytes of scratch this item needs of its own (its last argument), when it needs any. */
+  scratchBytes?: number;
 }
 
 const PLAN_KERNELS = new Set([
   'maxPoolRows_f32', 'maxPoolRowsIndices_f32', 'avgPoolRows_f32',
   'maxPoolChannels_f32', 'maxPoolChannelsIndices_f32', 'avgPoolChannels_f32',
 ]);
+const GROUP_KERNELS = new Set(['maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32']);
 const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalAvgPlanes_f32']);
 const BATCH_KERNELS = new Set(['transpose_f32']);
 
 export function canSplit(fn: string): boolean {
-  return PLAN_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
+  return PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
 }
 
 /** Rough cost of a call: window taps plus floats read (same unit for every kernel). */
 export function workOf(heap: Int32Array, fn: string, args: readonly number[]): number {
-  if (PLAN_KERNELS.has(fn)) {
+  if (PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn)) {
     const h = args[0] >> 2;
     const planes = heap[h + F.planes], channels = heap[h + F.channels];
     const outRows = heap[h + F.outRows], outW = heap[h + F.outW];
@@ -89,6 +97,21 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
       const a = [0, args[1], args[2] + r0 * rowFloats * 4];
       if (hasIndices) a.push(args[3] + r0 * rowFloats * 4);
       return { fn, args: a, header: i, fields };
+    });
+  }
+  if (GROUP_KERNELS.has(fn)) {
+    const h = args[0] >> 2;
+    const header = heap.slice(h, h + PLAN_FIELDS.length);
+    const hasIndices = args.length > 4;
+    const scratchBytes = groupScratchBytes(header[F.inPlane], header[F.outPlane]);
+    return ranges(Math.ceil(header[F.planes] / 16), n).map(([g0, groups], i) => {
+      const p0 = g0 * 16;
+      const fields = header.slice();
+      fields[F.planes] = Math.min(groups * 16, header[F.planes] - p0);
+      const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
+      if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
+      a.push(0); // the item's own scratch
+      return { fn, args: a, header: i, fields, scratchBytes };
     });
   }
   if (PLANE_KERNELS.has(fn)) {
