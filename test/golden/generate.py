@@ -19,7 +19,6 @@ Every output here comes out of a torch op:
 Inputs are always NCHW (or CHW); tests transpose them for NHWC themselves.
 Errors: wherever torch raises, the case records "error": "RangeError" plus torch's message.
 """
-import base64
 import json
 import math
 import os
@@ -28,6 +27,8 @@ import sys
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from golden_common import b64f32, b64i32
 
 torch.set_num_threads(1)
 SEED = 20240601
@@ -42,16 +43,6 @@ INF = float("inf")
 
 cases = []
 names = set()
-
-
-def b64f32(a):
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
-
-
-def b64i32(a):
-    a = np.asarray(a)
-    assert a.size == 0 or (a.min() >= -(2**31) and a.max() < 2**31)
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<i4").tobytes()).decode("ascii")
 
 
 def pair(v):

@@ -19,13 +19,14 @@ wins), NaN and infinities in the input, Lp windows whose sum of powers is 0 (gra
 unbatched inputs, asymmetric kernels, and sizes that reach every kernel path (SIMD interiors,
 sixteen-channel blocks).
 """
-import base64
 import json
 import os
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from golden_common import b64f32, b64i32, samplers, tup
 
 torch.set_num_threads(1)
 SEED = 20241128
@@ -38,24 +39,7 @@ cases = []
 names = set()
 
 
-def b64f32(a):
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
-
-
-def b64i32(a):
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<i4").tobytes()).decode("ascii")
-
-
-def randn(*shape):
-    return rng.standard_normal(shape).astype(np.float32)
-
-
-def randint(lo, hi, *shape):
-    return rng.integers(lo, hi, shape).astype(np.float32)
-
-
-def tup(v, d):
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * d
+randn, randint = samplers(rng)
 
 
 def add_case(name, op, x, options, forward):

@@ -20,7 +20,6 @@ Inputs are channels-first (NC + spatial, or C + spatial unbatched); tests transp
 Unpooling cases carry the indices input as "indicesInput" (int32, same shape as the input).
 Errors: wherever torch raises, the case records "error": "RangeError" plus torch's message.
 """
-import base64
 import json
 import os
 import sys
@@ -28,6 +27,8 @@ import sys
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from golden_common import b64f32, b64i32, samplers, tup
 
 torch.set_num_threads(1)
 SEED = 20240602
@@ -38,16 +39,6 @@ NAN, INF, NZ = float("nan"), float("inf"), -0.0
 
 cases = []
 names = set()
-
-
-def b64f32(a):
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
-
-
-def b64i32(a):
-    a = np.asarray(a)
-    assert a.size == 0 or (a.min() >= -(2**31) and a.max() < 2**31)
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<i4").tobytes()).decode("ascii")
 
 
 def add_case(name, op, x, options, run, indices_input=None):
@@ -76,16 +67,7 @@ def add_case(name, op, x, options, run, indices_input=None):
     return case
 
 
-def randn(*shape):
-    return rng.standard_normal(shape).astype(np.float32)
-
-
-def randint(lo, hi, *shape):
-    return rng.integers(lo, hi, shape).astype(np.float32)
-
-
-def tup(v, d):
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * d
+randn, randint = samplers(rng)
 
 
 MAXF = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
