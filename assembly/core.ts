@@ -3,7 +3,7 @@
 // and the ONNX/TF index formats. Windows other than the common ones (2 / stride 2, 3 / stride 2,
 // 3 / stride 1) share one any-stride kernel: this keeps the module under 32 KB.
 import { poolRowsSpecialised } from './rows';
-import { AVG, MAX, MAX_INDEX } from './reduce';
+import { OpAvg, OpMax, OpMaxIndex } from './reduce';
 
 export { planBytes } from './plan';
 export { maxPoolChannels_f32, maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
@@ -13,13 +13,13 @@ export { transpose_f32 } from './layout';
 export { simd, heapBase } from './build';
 
 export function maxPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsSpecialised(MAX, plan, input, output, 0, false);
+  poolRowsSpecialised<OpMax>(plan, input, output, 0, false, false);
 }
 
 export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolRowsSpecialised(MAX_INDEX, plan, input, output, indices, false);
+  poolRowsSpecialised<OpMaxIndex>(plan, input, output, indices, false, false);
 }
 
 export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsSpecialised(AVG, plan, input, output, 0, false);
+  poolRowsSpecialised<OpAvg>(plan, input, output, 0, false, false);
 }

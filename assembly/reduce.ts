@@ -13,6 +13,25 @@ export const MAX_NO_NAN: i32 = 4;
 /** MAX_INDEX with MAX_NO_NAN's rule. */
 export const MAX_INDEX_NO_NAN: i32 = 5;
 
+/**
+ * The ops as type arguments, for kernels compiled as one wasm function per (op, kernel width,
+ * stride): AssemblyScript instantiates a generic function once per distinct type argument but
+ * has no constant generic parameters, so each op is a distinct primitive type (never used as
+ * data) and opOf<O>() maps it back to its constant at compile time. Separate functions let
+ * V8's lazy compilation compile only the specialisation a call uses.
+ */
+export type OpMax = i8;
+export type OpMaxIndex = i16;
+export type OpAvg = i32;
+export type OpMaxNoNaN = u8;
+export type OpMaxIndexNoNaN = u16;
+
+/** The op constant (MAX, AVG, ...) of an op type argument. */
+@inline export function opOf<O>(): i32 {
+  if (isSigned<O>()) return sizeof<O>() == 1 ? MAX : sizeof<O>() == 2 ? MAX_INDEX : AVG;
+  return sizeof<O>() == 1 ? MAX_NO_NAN : MAX_INDEX_NO_NAN;
+}
+
 /** The op keeps indices. */
 @inline export function hasIndex(op: i32): bool {
   return (op & 1) != 0;

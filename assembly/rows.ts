@@ -11,12 +11,16 @@
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, positiveZero, takes, takesLanes } from './reduce';
+import {
+  AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, hasIndex, initial, opOf, positiveZero, takes,
+  takesLanes,
+} from './reduce';
 import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
 
-@inline function poolRows<K, S>(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
+  const OP = opOf<O>();
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
   const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, origin = plan.colOrigin;
@@ -437,41 +441,61 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
 }
 
 /**
+ * poolRows as a wasm function of its own, one per (op O, kernel width K, stride S) rather than
+ * inlined into the export: V8 compiles wasm lazily, function by function on first call, so a
+ * first call compiles its export's small dispatcher and the one specialisation it uses.
+ */
+function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
+  poolRows<O, K, S>(plan, input, output, indices);
+}
+
+/** poolRows<O, K, S> as its own function (`separate`) or inlined into the caller. */
+@inline function poolRowsAs<O, K, S>(separate: bool, plan: Plan, input: usize, output: usize, indices: usize): void {
+  if (separate) poolRowsFunction<O, K, S>(plan, input, output, indices);
+  else poolRows<O, K, S>(plan, input, output, indices);
+}
+
+/**
  * Pick the specialisation for the column kernel width, stride and dilation. `everyStride` false
  * (the core build, assembly/core.ts) leaves all but the common windows (2 / stride 2, 3 / stride 2,
  * 3 / stride 1) to the any-stride kernel: 7 KB less wasm, at most 1.8x slower on the others.
+ * `separate` false keeps the specialisations inlined into the export, as the core build does:
+ * separate functions deflate less well, and its bundle has no bytes to spare.
  */
-@inline export function poolRowsSpecialised(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, everyStride: bool = true): void {
+@inline export function poolRowsSpecialised<O>(
+  planPtr: usize, input: usize, output: usize, indices: usize, everyStride: bool = true, separate: bool = true,
+): void {
+  const OP = opOf<O>();
   const plan = changetype<Plan>(planPtr);
   if (!ASC_FEATURE_SIMD) {
     poolRowsScalar(OP, plan, input, output, indices);
     return;
   }
   const kw = plan.kw, stride = plan.stride, dense = plan.dilation == 1;
-  if (!hasIndex(OP) && dense && kw == 2 && stride == 2) poolRows<Kernel2, Stride2>(OP, plan, input, output, indices);
-  else if (!hasIndex(OP) && dense && kw == 3 && stride == 2) poolRows<Kernel3, Stride2>(OP, plan, input, output, indices);
-  else if (!hasIndex(OP) && dense && kw == 3 && stride == 1) poolRows<Kernel3, Stride1>(OP, plan, input, output, indices);
-  else if (everyStride && stride == 1) poolRows<KernelAny, Stride1>(OP, plan, input, output, indices);
-  else if (everyStride && stride == 2) poolRows<KernelAny, Stride2>(OP, plan, input, output, indices);
-  else poolRows<KernelAny, StrideAny>(OP, plan, input, output, indices);
+  if (!hasIndex(OP) && dense && kw == 2 && stride == 2) poolRowsAs<O, Kernel2, Stride2>(separate, plan, input, output, indices);
+  else if (!hasIndex(OP) && dense && kw == 3 && stride == 2) poolRowsAs<O, Kernel3, Stride2>(separate, plan, input, output, indices);
+  else if (!hasIndex(OP) && dense && kw == 3 && stride == 1) poolRowsAs<O, Kernel3, Stride1>(separate, plan, input, output, indices);
+  else if (everyStride && stride == 1) poolRowsAs<O, KernelAny, Stride1>(separate, plan, input, output, indices);
+  else if (everyStride && stride == 2) poolRowsAs<O, KernelAny, Stride2>(separate, plan, input, output, indices);
+  else poolRowsAs<O, KernelAny, StrideAny>(separate, plan, input, output, indices);
 }
 
 export function maxPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsSpecialised(MAX, plan, input, output, 0);
+  poolRowsSpecialised<OpMax>(plan, input, output, 0);
 }
 
 export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolRowsSpecialised(MAX_INDEX, plan, input, output, indices);
+  poolRowsSpecialised<OpMaxIndex>(plan, input, output, indices);
 }
 
 export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsSpecialised(AVG, plan, input, output, 0);
+  poolRowsSpecialised<OpAvg>(plan, input, output, 0);
 }
 
 export function maxPoolRowsNoNaN_f32(plan: usize, input: usize, output: usize): void {
-  poolRowsSpecialised(MAX_NO_NAN, plan, input, output, 0);
+  poolRowsSpecialised<OpMaxNoNaN>(plan, input, output, 0);
 }
 
 export function maxPoolRowsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolRowsSpecialised(MAX_INDEX_NO_NAN, plan, input, output, indices);
+  poolRowsSpecialised<OpMaxIndexNoNaN>(plan, input, output, indices);
 }
