@@ -54,8 +54,8 @@ export async function loadKernels(
     const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
     // The loader's async path probes the global `Response`, which in Node loads the whole fetch
     // implementation (~40 ms). Node has no main-thread limit on synchronous instantiation.
-    const { exports } = isNode ? instantiateSync(module, {}) : await instantiate(module, {});
-    return exports as unknown as Kernels;
+    const { instance } = isNode ? instantiateSync(module, {}) : await instantiate(module, {});
+    return kernelsOf(instance);
   }
   if (source instanceof URL && source.protocol === 'data:') {
     // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
@@ -63,6 +63,15 @@ export async function loadKernels(
     return loadKernels(dataUrlBytes(source.href), simd, defaultWasm);
   }
   const response = source instanceof URL ? fetch(source) : source;
-  const { exports } = await instantiate(response as Promise<Response>, {});
-  return exports as unknown as Kernels;
+  const { instance } = await instantiate(response as Promise<Response>, {});
+  return kernelsOf(instance);
+}
+
+/**
+ * The kernels are the instance's own exports: they take and return plain numbers, so the
+ * loader's demangled wrappers (a rest-arguments call around every export) would only add a
+ * call per kernel call.
+ */
+function kernelsOf(instance: WebAssembly.Instance): Kernels {
+  return instance.exports as unknown as Kernels;
 }
