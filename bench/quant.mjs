@@ -12,6 +12,7 @@ import { INT8, UINT8, FLOAT, encodeNodeModel, onnxPoolAttributes } from './onnx-
 import { calibrate, median, sample, warmUp } from './timing.mjs';
 import { loadSimdpool, spOp } from './impl/simdpool.mjs';
 import { machineInfo } from './machine.mjs';
+import { ORT_NODE_SESSION, ORT_WEB_SESSION, loadOrtWeb } from './impl/ort-common.mjs';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -90,16 +91,13 @@ async function ortRunner(ort, options, spec, inputs, dtype) {
 const peers = [];
 try {
   const ort = await import('onnxruntime-node');
-  peers.push({ id: 'ort-node', version: ort.env.versions.node, make: (s, i, d) => ortRunner(ort, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 }, s, i, d) });
+  peers.push({ id: 'ort-node', version: ort.env.versions.node, make: (s, i, d) => ortRunner(ort, ORT_NODE_SESSION, s, i, d) });
 } catch (e) {
   console.error(`onnxruntime-node unavailable: ${e.message}`);
 }
 try {
-  const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-  peers.push({ id: 'ort-web', version: ort.env.versions.web, make: (s, i, d) => ortRunner(ort, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }, s, i, d) });
+  const ort = await loadOrtWeb();
+  peers.push({ id: 'ort-web', version: ort.env.versions.web, make: (s, i, d) => ortRunner(ort, ORT_WEB_SESSION, s, i, d) });
 } catch (e) {
   console.error(`onnxruntime-web unavailable: ${e.message}`);
 }

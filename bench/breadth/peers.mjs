@@ -5,6 +5,7 @@
 import { encodeNodeModel, FLOAT, INT64 } from '../onnx-model.mjs';
 import createOrtNode from '../impl/ort-node.mjs';
 import createOrtWeb from '../impl/ort-web.mjs';
+import { ORT_NODE_SESSION, ORT_WEB_SESSION } from '../impl/ort-common.mjs';
 import { loadTf, useBackend } from '../impl/tfjs-common.mjs';
 
 const same = (a) => a.every((v) => v === a[0]);
@@ -73,22 +74,13 @@ export function onnxPlan(g) {
   }
 }
 
-const ORT_NODE_OPTIONS = {
-  executionProviders: ['cpu'],
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-  logSeverityLevel: 3,
-};
-const ORT_WEB_OPTIONS = { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
 
 /** onnxruntime peers: [{ id, label, note, prepare(g) }]. Same settings as bench/impl/ort-*.mjs. */
 export async function ortPeers() {
   const peers = [];
   for (const [id, create, pkg, options] of [
-    ['ort-node', createOrtNode, 'onnxruntime-node', ORT_NODE_OPTIONS],
-    ['ort-web', createOrtWeb, 'onnxruntime-web', ORT_WEB_OPTIONS],
+    ['ort-node', createOrtNode, 'onnxruntime-node', ORT_NODE_SESSION],
+    ['ort-web', createOrtWeb, 'onnxruntime-web', ORT_WEB_SESSION],
   ]) {
     let made;
     try {

@@ -3,6 +3,27 @@
 // transposed outside the timing, and their output is transposed back for checking).
 import { encodePoolModel, onnxPoolAttributes } from '../onnx-model.mjs';
 
+/** Session options of every onnxruntime-node peer: native CPU provider, one thread, quiet. */
+export const ORT_NODE_SESSION = {
+  executionProviders: ['cpu'],
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+  logSeverityLevel: 3,
+};
+/** Session options of every onnxruntime-web peer (its thread count is set by loadOrtWeb). */
+export const ORT_WEB_SESSION = { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+
+/** onnxruntime-web as every benchmark runs it: one wasm thread, no worker proxy, quiet. */
+export async function loadOrtWeb() {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
 export function modelFor(spec) {
   if (spec.op === 'gap') {
     return encodePoolModel({ op: 'GlobalAveragePool', inputShape: spec.shape, outputShape: spec.outShape });

@@ -1,16 +1,8 @@
 // onnxruntime-node, native CPU execution provider, intra-op and inter-op threads = 1.
-import { ortRunner } from './ort-common.mjs';
+import { ORT_NODE_SESSION, ortRunner } from './ort-common.mjs';
 
 export default async function create() {
   const ort = await import('onnxruntime-node');
-  const options = {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-  };
   return [
     {
       id: 'ort-node',
@@ -18,7 +10,7 @@ export default async function create() {
       role: 'e2e',
       note: `onnxruntime-node ${ort.env.versions.node}; NCHW model, NHWC cases get the transposed copy`,
       describe: 'new ort.Tensor + await session.run + output data, native CPU EP, intraOpNumThreads=1',
-      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
+      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, ORT_NODE_SESSION),
     },
   ];
 }

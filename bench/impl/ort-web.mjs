@@ -1,12 +1,8 @@
 // onnxruntime-web, wasm execution provider, 1 thread (no worker proxy), in Node.
-import { ortRunner } from './ort-common.mjs';
+import { ORT_WEB_SESSION, loadOrtWeb, ortRunner } from './ort-common.mjs';
 
 export default async function create() {
-  const ort = await import('onnxruntime-web');
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.logLevel = 'error';
-  const options = { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+  const ort = await loadOrtWeb();
   return [
     {
       id: 'ort-web',
@@ -14,7 +10,7 @@ export default async function create() {
       role: 'e2e',
       note: `onnxruntime-web ${ort.env.versions.web}; NCHW model, NHWC cases get the transposed copy`,
       describe: 'new ort.Tensor + await session.run + output data, wasm EP, numThreads=1',
-      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, options),
+      prepare: (spec, inputs) => ortRunner(ort, spec, inputs, ORT_WEB_SESSION),
     },
   ];
 }
