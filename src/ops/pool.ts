@@ -230,7 +230,6 @@ function callSizes(g: Geometry, axes: readonly Axis[], s: Settings, resident: bo
 
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 
-/** Which kernel family runs a plan: channel lanes, column lanes, or interleaved planes for irregular columns. */
 /**
  * Channels-last: lanes along channels. Planar: lanes along output columns (Rows), except for
  * irregular (adaptive) windows and rows too narrow for column lanes to pay — at most 16 input
@@ -261,10 +260,6 @@ export function planBytesBound(axes: readonly Axis[]): number {
   return 4 * (3 * rows + list + 3 * axes[axes.length - 1].out) + 256;
 }
 
-/**
- * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
- * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
- */
 // Kernel export names spelled out once: building them per call showed in profiles of small calls.
 const PATHS: readonly Path[] = ['Rows', 'Channels', 'PlaneGroups'];
 const names = (f: (path: Path, nan: string) => string) =>
@@ -275,6 +270,10 @@ const POOL_KERNELS = {
 };
 const POOL_INDICES_KERNELS = names((path, nan) => `maxPool${path}Indices${nan}_f32`);
 
+/**
+ * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
+ * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
+ */
 export function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
   return k[POOL_KERNELS[reduce][path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroups_f32'];
 }

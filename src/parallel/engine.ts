@@ -267,7 +267,6 @@ export class ParallelEngine {
     return (this.#real as unknown as Record<string, (...a: number[]) => number>)[fn](...args);
   }
 
-  /** A kernel call made by an operator: run it here, or queue it for the workers. */
   /** A kernel call: run inline (returning its result, e.g. an index check's) or queued on the call's job. */
   #kernel(fn: string, args: number[]): number | undefined {
     const current = this.#current;

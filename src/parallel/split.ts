@@ -27,7 +27,7 @@
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
 import { PLAN_FIELDS } from '../ops/plan';
-import { groupBytesOf as groupScratchBytes } from '../ops/pool';
+import { groupBytesOf } from '../ops/pool';
 
 type Field = (typeof PLAN_FIELDS)[number];
 const F = Object.fromEntries(PLAN_FIELDS.map((name, i) => [name, i])) as Record<Field, number>;
@@ -79,13 +79,7 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     const planes = header[F.planes], outRows = header[F.outRows];
     const hasIndices = args.length > 3;
     if (planes >= n || outRows < 2) {
-      return ranges(planes, n).map(([p0, count], i) => {
-        const fields = header.slice();
-        fields[F.planes] = count;
-        const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
-        if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
-        return { fn, args: a, header: i, fields };
-      });
+      return ranges(planes, n).map(([p0, count], i) => planeItem(fn, args, header, hasIndices, p0, count, i));
     }
     const rowFloats = header[F.outW] * header[F.channels];
     return ranges(outRows, n).map(([r0, count], i) => {
@@ -102,16 +96,13 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
   if (GROUP_KERNELS.has(fn)) {
     const h = args[0] >> 2;
     const header = heap.slice(h, h + PLAN_FIELDS.length);
-    const hasIndices = args.length > 4;
-    const scratchBytes = groupScratchBytes(header[F.inPlane], header[F.outPlane]);
-    return ranges(Math.ceil(header[F.planes] / 16), n).map(([g0, groups], i) => {
+    const planes = header[F.planes];
+    const scratchBytes = groupBytesOf(header[F.inPlane], header[F.outPlane]);
+    return ranges(Math.ceil(planes / 16), n).map(([g0, groups], i) => {
       const p0 = g0 * 16;
-      const fields = header.slice();
-      fields[F.planes] = Math.min(groups * 16, header[F.planes] - p0);
-      const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
-      if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
-      a.push(0); // the item's own scratch
-      return { fn, args: a, header: i, fields, scratchBytes };
+      const item = planeItem(fn, args, header, args.length > 4, p0, Math.min(groups * 16, planes - p0), i);
+      item.args.push(0); // the item's own scratch (the engine allocates it)
+      return { ...item, scratchBytes };
     });
   }
   if (PLANE_KERNELS.has(fn)) {
@@ -128,6 +119,15 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     }));
   }
   return [{ fn, args: [...args], header: -1 }];
+}
+
+/** Planes [p0, p0 + count) of a plan kernel's call: a header copy, and pointers moved on. */
+function planeItem(fn: string, args: readonly number[], header: Int32Array, hasIndices: boolean, p0: number, count: number, i: number): WorkItem {
+  const fields = header.slice();
+  fields[F.planes] = count;
+  const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
+  if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
+  return { fn, args: a, header: i, fields };
 }
 
 /** `total` split into at most n contiguous, non-empty [start, count] ranges of near-equal size. */
