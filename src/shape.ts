@@ -152,6 +152,11 @@ export interface AxisWindows {
   interiorHi: number;
 }
 
+/** One window over the whole of each spatial axis (global pooling). */
+export function wholeAxes(spatial: readonly number[]): Axis[] {
+  return spatial.map((size) => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+}
+
 /** Axes of adaptive pooling from input and output sizes (windows as PyTorch's adaptive pooling). */
 export function adaptiveAxes(spatial: readonly number[], outSizes: readonly number[]): Axis[] {
   return spatial.map((size, i): Axis => {

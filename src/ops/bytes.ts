@@ -11,7 +11,7 @@
 import type { Context } from '../context';
 import { BoundedMap } from '../bounded-map';
 import { describe } from '../describe';
-import { shapeWith, axisWindows, type Axis } from '../shape';
+import { shapeWith, axisWindows, wholeAxes, type Axis } from '../shape';
 import { planKey, divisorFactor, type Divisor } from './plan';
 import { planBytesBound, planDivisor, planOf, planShapeOf, type PlanRef, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
@@ -192,7 +192,7 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const dtype = arg.dtype as ByteDType;
   const g = arg.g;
   const shape = planShapeOf(g);
-  const axes = g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+  const axes = wholeAxes(g.spatial);
   if (shape.channelsLast) {
     // Channels-last: one window over every pixel, through the plan kernels (channel lanes).
     const settings = { reduce: op.reduce, divisor: { countPadding: false }, returnIndices: false, indexFormat: { kind: 'plane' } };

@@ -1,6 +1,6 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
-import { shapeWith, type Axis } from '../shape';
+import { shapeWith, wholeAxes } from '../shape';
 import { byteOps, globalLpPool, planShapeOf } from './pool';
 import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
@@ -33,7 +33,7 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
         else k.globalAvgPlanes_f32(input, out.ptr, shape.planes, length);
       } else {
         // Channels-last: one window covering everything, channel lanes.
-        const axes = g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+        const axes = wholeAxes(g.spatial);
         const plan = ctx.plans.get(shape, axes, { countPadding: false });
         if (op.reduce === 'max') (ignoreNaN ? k.maxPoolChannelsNoNaN_f32 : k.maxPoolChannels_f32)(plan, input, out.ptr);
         else k.avgPoolChannels_f32(plan, input, out.ptr);

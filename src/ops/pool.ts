@@ -3,7 +3,7 @@
 // calls (same operator, shapes and options) reuse what validation resolved.
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
-import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
+import { adaptiveAxes, resolveAxes, shapeWith, wholeAxes, type Axis, type Geometry } from '../shape';
 import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
@@ -154,7 +154,7 @@ export function planDivisor(s: Settings): Divisor {
 
 /** Lp pooling over whole planes (globalLpPool*): one window of the full spatial extent. */
 export function globalLpPool(ctx: Context, op: OperatorSpec, arg: TensorArg, bag: Record<string, unknown>): unknown {
-  const axes = arg.g.spatial.map((size): Axis => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+  const axes = wholeAxes(arg.g.spatial);
   const lpScale = arg.g.spatial.reduce((a, b) => a * b, 1);
   return runPool(ctx, op, arg, axes, { ...PLAIN, reduce: 'lp', normType: readNormType(op.name, bag.normType), lpScale }, bag);
 }
