@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadSimdpool } from './impl/simdpool.mjs';
 import { loadTf, useBackend } from './impl/tfjs-common.mjs';
-import { warmUp, calibrate, sample, median } from './timing.mjs';
+import { warmUp, calibrate, median, sampleRounds } from './timing.mjs';
 import { compare } from './verify.mjs';
 import { machineInfo } from './machine.mjs';
 import { maxPoolBackwardJs, avgPoolBackwardJs } from './backward/js-loops.mjs';
@@ -164,15 +164,9 @@ for (const c of cases) {
     e.output = null;
     e.reps = (await calibrate(e.runner, config.sampleMs)).reps;
   }
-  for (let r = 0; r < config.rounds; r++) {
-    for (let k = 0; k < entries.length; k++) {
-      const e = entries[(k + r) % entries.length];
-      if (e.samples.length >= config.minSamples && e.spent >= config.budgetMs) continue;
-      const perCall = await sample(e.runner, e.reps);
-      e.samples.push(perCall);
-      e.spent += perCall * e.reps;
-    }
-  }
+  await sampleRounds(entries, config, (_e, err) => {
+    throw err; // a failing implementation stops this benchmark
+  });
   const rows = {};
   for (const e of entries) {
     e.runner.dispose?.();

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { BREADTH_CASES } from './breadth-cases.mjs';
 import { loadSimdpool } from './impl/simdpool.mjs';
-import { warmUp, calibrate, sample, median } from './timing.mjs';
+import { warmUp, calibrate, median, sampleRounds } from './timing.mjs';
 import { compare } from './verify.mjs';
 import { machineInfo } from './machine.mjs';
 import { prod, windowsJs, stridedWindows, adaptiveWindows, unpoolJs } from './breadth/js-loops.mjs';
@@ -265,23 +265,7 @@ for (const c of cases) {
       e.failed = err.message.split('\n')[0];
     }
   }
-  for (let r = 0; r < config.rounds; r++) {
-    for (let k = 0; k < entries.length; k++) {
-      const e = entries[(k + r) % entries.length];
-      if (e.failed || (e.samples.length >= config.minSamples && e.spent >= config.budgetMs)) continue;
-      try {
-        await e.runner.activate?.();
-        const cpu0 = process.cpuUsage();
-        const perCall = await sample(e.runner, e.reps);
-        const cpu = process.cpuUsage(cpu0);
-        e.samples.push(perCall);
-        e.spent += perCall * e.reps;
-        e.cpuMs += (cpu.user + cpu.system) / 1000;
-      } catch (err) {
-        e.failed = err.message.split('\n')[0];
-      }
-    }
-  }
+  await sampleRounds(entries, config, (e) => (e.failed = e.failed.split('\n')[0]));
   for (const e of entries) {
     try {
       await e.runner.dispose?.();

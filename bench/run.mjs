@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { readdirSync } from 'node:fs';
 import { CASES, selectCases, caseInputs, toLayout } from './cases.mjs';
-import { warmUp, calibrate, sample, median } from './timing.mjs';
+import { warmUp, calibrate, median, sampleRounds } from './timing.mjs';
 import { compare } from './verify.mjs';
 import { measureStartup, wasmSize } from './startup.mjs';
 import { machineInfo } from './machine.mjs';
@@ -154,25 +154,7 @@ for (const spec of cases) {
       log(`  ${e.impl.id}: ERROR while calibrating: ${err.message}`);
     }
   }
-  for (let r = 0; r < config.rounds; r++) {
-    for (let k = 0; k < entries.length; k++) {
-      const e = entries[(k + r) % entries.length];
-      if (e.samples.length >= config.minSamples && e.spent >= config.budgetMs) continue;
-      if (e.failed) continue;
-      try {
-        await e.runner.activate?.();
-        const cpu0 = process.cpuUsage();
-        const perCall = await sample(e.runner, e.reps);
-        const cpu = process.cpuUsage(cpu0);
-        e.samples.push(perCall);
-        e.spent += perCall * e.reps;
-        e.cpuMs = (e.cpuMs ?? 0) + (cpu.user + cpu.system) / 1000;
-      } catch (err) {
-        e.failed = err.message;
-        log(`  ${e.impl.id}: ERROR while timing: ${err.message}`);
-      }
-    }
-  }
+  await sampleRounds(entries, config, (e) => log(`  ${e.impl.id}: ERROR while timing: ${e.failed}`));
   for (const e of entries) {
     await e.runner.dispose?.();
     if (e.failed || !e.samples.length) {

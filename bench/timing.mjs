@@ -59,3 +59,31 @@ export function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * Interleaved rounds of timed samples: round r visits the entries starting from the r-th, so no
+ * implementation always runs first or last. Each entry ({ runner, reps, samples, spent }) is
+ * sampled until it has `minSamples` samples and `budgetMs` of timed work; its process CPU time
+ * adds up in `cpuMs`. An entry whose runner throws is marked `failed` (its message) and
+ * `onError(entry, error)` is called, which may rethrow.
+ */
+export async function sampleRounds(entries, { rounds, minSamples, budgetMs }, onError) {
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[(k + r) % entries.length];
+      if (e.failed || (e.samples.length >= minSamples && e.spent >= budgetMs)) continue;
+      try {
+        await e.runner.activate?.();
+        const cpu0 = process.cpuUsage();
+        const perCall = await sample(e.runner, e.reps);
+        const cpu = process.cpuUsage(cpu0);
+        e.samples.push(perCall);
+        e.spent += perCall * e.reps;
+        e.cpuMs = (e.cpuMs ?? 0) + (cpu.user + cpu.system) / 1000;
+      } catch (err) {
+        e.failed = err.message;
+        onError?.(e, err);
+      }
+    }
+  }
+}
