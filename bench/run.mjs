@@ -14,6 +14,7 @@ import { buildReport, printReport, writeReport } from './report.mjs';
 const IMPL_MODULES = [
   './impl/simdpool.mjs',
   './impl/memlimit.mjs',
+  './impl/e2e-floor.mjs',
   './impl/tfjs-wasm.mjs',
   './impl/tfjs-cpu.mjs',
   './impl/ort-web.mjs',
