@@ -43,7 +43,7 @@ export default defineConfig({
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
       { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
       { extends: true, test: { name: 'node-core', include: CORE_CONFORMANCE, provide: { bundle: 'core' } } },
-      // The Node entry (dist/node/index.js: plain builds, minified).
+      // The Node entry (dist/node/index.js: plain builds, minified, start-up functions compiled eagerly).
       { extends: true, test: { name: 'node-entry', include: [...CONFORMANCE, 'test/errors.test.ts'], provide: { bundle: 'node' } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
         { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },

@@ -1,6 +1,7 @@
 // Bundle src/ for every way simdpool is loaded, and emit type declarations:
 //   dist/index.js           ESM, both .wasm builds packed in (bundlers, browsers, <script type="module">)
-//   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init(); minified
+//   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init();
+//                           minified, its start-up functions compiled with the script
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
 //   dist/core.js            simdpool/core: ESM, the core operators with their own .wasm builds packed in
@@ -9,6 +10,7 @@ import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileEagerly, startupFunctions } from './compile-hints.mjs';
 import { packWasm } from './pack-wasm.mjs';
 
 const common = {
@@ -37,10 +39,13 @@ const nodeSource = wasmSource('wasm-source-node.ts'); // Node: plain bytes
 
 // The Node entry is minified: Node compiles it at every import and V8 parses each function again
 // at its first call, so fewer characters are less start-up time (names kept: error messages
-// name the class of a wrong argument, "got a Tensor"). build/node-bundle.js keeps it as built.
+// name the class of a wrong argument, "got a Tensor"). The functions every first call runs are
+// compiled with the script (scripts/compile-hints.mjs). build/node-bundle.js keeps the bundle as
+// built (scripts/trace-startup.mjs reads it).
 async function buildNodeEntry() {
   await build({ ...common, format: 'esm', platform: 'node', target: 'node20', outfile: 'build/node-bundle.js', plugins: [nodeSource] });
-  const { code } = await transform(readFileSync('build/node-bundle.js', 'utf8'), {
+  const hinted = compileEagerly(readFileSync('build/node-bundle.js', 'utf8'), startupFunctions());
+  const { code } = await transform(hinted, {
     format: 'esm', target: 'node20', minify: true, keepNames: true, legalComments: 'none',
   });
   mkdirSync('dist/node', { recursive: true });

@@ -3,7 +3,8 @@
 //   bundle 'inline' (dist/index.js, default), 'url' (dist/url/index.js, fetches the .wasm next to
 //   it: browsers only), 'iife' (dist/simdpool.iife.js through a <script> tag: browsers only) or
 //   'core' (dist/core.js, simdpool/core: only the suites' operators are there) or 'node'
-//   (dist/node/index.js, what Node resolves `simdpool` to: plain builds, minified);
+//   (dist/node/index.js, what Node resolves `simdpool` to: plain builds, minified, start-up
+//   functions compiled with the script);
 //   simd: undefined picks the build by feature detection, false forces the scalar build.
 import { expect, inject } from 'vitest';
 import type { Engine } from '../../dist/index.js';
