@@ -1,8 +1,8 @@
 // Eager compilation of the functions every first call runs, for the Node bundle.
 // V8 compiles a function lazily: the script's compile only pre-parses it, and its first call
-// parses it again and generates its bytecode. A first simdpool call runs about 50 such
-// functions (init(), the loader, option validation, the plan, call memory), and compiling them
-// one by one was most of its time. A function expression in parentheses, `(function f() {})`,
+// parses it again and generates its bytecode. init() and a first simdpool call run about 50
+// top-level functions (init() itself, the loader, option validation, sizes, the window plan)
+// and as many methods and callbacks, and compiling them one by one was most of their time. A function expression in parentheses, `(function f() {})`,
 // is V8's hint to compile it with the script instead (once, no pre-parse), so these functions
 // cost at import what they cost at the first call before, minus the pre-parse.
 // scripts/startup-functions.json names them (scripts/trace-startup.mjs writes it).
