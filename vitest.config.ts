@@ -1,8 +1,9 @@
 // Test projects. The conformance suites (golden PyTorch cases, property tests, build checks) run
-// against every way simdpool is loaded: in Node on the SIMD and the scalar build and on
-// simdpool/core, and in headless Chromium (Debian's /usr/bin/chromium, driven by playwright) on
-// the inlined ESM bundle (SIMD and scalar), the streaming ESM bundle (dist/url/), the IIFE bundle
-// and simdpool/core (SIMD and scalar). The engine tests import the built package (dist/), which
+// against every way simdpool is loaded: in Node on the SIMD and the scalar build, on
+// simdpool/core and on the Node entry (dist/node/index.js, what Node resolves `simdpool` to),
+// and in headless Chromium (Debian's /usr/bin/chromium, driven by playwright) on the inlined ESM
+// bundle (SIMD and scalar), the streaming ESM bundle (dist/url/), the IIFE bundle and
+// simdpool/core (SIMD and scalar). The engine tests import the built package (dist/), which
 // `npm test` builds first.
 // The Node projects run first, alone (group 0): timing-sensitive tests (simdpool/parallel's worker
 // threads) should not share the 2 cores with Chromium; the browser projects and e2e follow (group 1).
@@ -42,6 +43,8 @@ export default defineConfig({
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
       { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
       { extends: true, test: { name: 'node-core', include: CORE_CONFORMANCE, provide: { bundle: 'core' } } },
+      // The Node entry (dist/node/index.js: plain builds, minified, start-up functions compiled eagerly).
+      { extends: true, test: { name: 'node-entry', include: [...CONFORMANCE, 'test/errors.test.ts'], provide: { bundle: 'node' } } },
       ...(process.env.SIMDPOOL_BROWSER === '0' ? [] : [
         { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, sequence: { groupOrder: 1 } } },
         browser('chromium-inline', { bundle: 'inline' }),

@@ -1,14 +1,16 @@
 // Bundle src/ for every way simdpool is loaded, and emit type declarations:
 //   dist/index.js           ESM, both .wasm builds packed in (bundlers, browsers, <script type="module">)
-//   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init()
+//   dist/node/index.js      the same for Node (the "node" export condition): both builds plain, no inflation at init();
+//                           minified, its start-up functions compiled with the script
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
 //   dist/core.js            simdpool/core: ESM, the core operators with their own .wasm builds packed in
 // The .wasm builds (asc targets `release`, `scalar`, `core`, `core-scalar`) must be in build/ first.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileEagerly, startupFunctions } from './compile-hints.mjs';
 import { packWasm } from './pack-wasm.mjs';
 
 const common = {
@@ -35,6 +37,21 @@ const wasmSource = (file) => ({
 const urlSource = wasmSource('wasm-source-url.ts'); // streaming: URLs next to the bundle
 const nodeSource = wasmSource('wasm-source-node.ts'); // Node: plain bytes
 
+// The Node entry is minified: Node compiles it at every import and V8 parses each function again
+// at its first call, so fewer characters are less start-up time (names kept: error messages
+// name the class of a wrong argument, "got a Tensor"). The functions every first call runs are
+// compiled with the script (scripts/compile-hints.mjs). build/node-bundle.js keeps the bundle as
+// built (scripts/trace-startup.mjs reads it).
+async function buildNodeEntry() {
+  await build({ ...common, format: 'esm', platform: 'node', target: 'node20', outfile: 'build/node-bundle.js', plugins: [nodeSource] });
+  const hinted = compileEagerly(readFileSync('build/node-bundle.js', 'utf8'), startupFunctions());
+  const { code } = await transform(hinted, {
+    format: 'esm', target: 'node20', minify: true, keepNames: true, legalComments: 'none',
+  });
+  mkdirSync('dist/node', { recursive: true });
+  writeFileSync('dist/node/index.js', code);
+}
+
 rmSync('dist', { recursive: true, force: true });
 // The inlined bundles carry both builds compressed (raw DEFLATE, base85 text: about a third of
 // their size as plain base64), unpacked at init() by src/wasm-packed.ts on any engine.
@@ -44,7 +61,7 @@ writeFileSync('build/core.b85', await packWasm([wasm('core-scalar'), wasm('core'
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
-  build({ ...common, format: 'esm', platform: 'node', target: 'node20', outfile: 'dist/node/index.js', plugins: [nodeSource] }),
+  buildNodeEntry(),
   build({ ...common, format: 'iife', globalName: 'simdpool', platform: 'browser', minify: true, outfile: 'dist/simdpool.iife.js' }),
   build({ ...common, entryPoints: ['src/core.ts'], format: 'esm', platform: 'neutral', outfile: 'dist/core.js' }),
 ]);

@@ -2,12 +2,14 @@
 // The vitest project picks the bundle and the build (vitest.config.ts `provide`):
 //   bundle 'inline' (dist/index.js, default), 'url' (dist/url/index.js, fetches the .wasm next to
 //   it: browsers only), 'iife' (dist/simdpool.iife.js through a <script> tag: browsers only) or
-//   'core' (dist/core.js, simdpool/core: only the suites' operators are there);
+//   'core' (dist/core.js, simdpool/core: only the suites' operators are there) or 'node'
+//   (dist/node/index.js, what Node resolves `simdpool` to: plain builds, minified, start-up
+//   functions compiled with the script);
 //   simd: undefined picks the build by feature detection, false forces the scalar build.
 import { expect, inject } from 'vitest';
 import type { Engine } from '../../dist/index.js';
 
-export type Bundle = 'inline' | 'url' | 'iife' | 'core';
+export type Bundle = 'inline' | 'url' | 'iife' | 'core' | 'node';
 type Api = typeof import('../../dist/index.js');
 
 declare module 'vitest' {
@@ -35,6 +37,7 @@ async function loadApi(bundle: Bundle): Promise<Api> {
     return (globalThis as unknown as { simdpool: Api }).simdpool;
   }
   if (bundle === 'core') return import('../../dist/core.js') as unknown as Promise<Api>;
+  if (bundle === 'node') return import('../../dist/node/index.js');
   return import('../../dist/index.js');
 }
 
