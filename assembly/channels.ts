@@ -53,7 +53,9 @@ import {
           seeded = false;
         }
       }
-      for (let o = 0; o < outW; o++) {
+      // Columns done row-wise in all their channels are skipped: after lo - 1 comes `next`.
+      const next = wide == channels ? hi : lo;
+      for (let o = 0; o < outW; o = rowsFirst && o + 1 == lo ? next : o + 1) {
         const col = load<i32>(colFirst + (<usize>o << 2));
         const cols = load<i32>(colCount + (<usize>o << 2));
         const divisor = divRow * load<f32>(colDiv + (<usize>o << 2));
