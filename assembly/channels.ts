@@ -7,9 +7,15 @@
 // flags a NaN; a block that meets one is redone with PyTorch's exact rule. With nanMode
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
 import { Plan } from './plan';
-import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, positiveZero, takes, takesLanes } from './reduce';
+import {
+  AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, hasIndex, initial, opOf, positiveZero, takes, takesLanes,
+} from './reduce';
 
-@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+/**
+ * `rowWise` (a constant) allows maxRowInterior; simdpool/core and the plane-group kernels leave
+ * it out (its code would not fit core's size budget).
+ */
+@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, rowWise: bool): void {
   const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const channels = plan.channels, outRows = plan.outRows, outW = plan.outW;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowInit = plan.rowInit, rowDiv = plan.rowDiv;
@@ -17,15 +23,39 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, p
   const pixelBytes = <usize>channels << 2;
   const tapBytes = <usize>plan.dilation * pixelBytes;
   const dilation = plan.dilation;
+  const rowBytes = <usize>outW * pixelBytes;
+  // Max pooling with 3 / stride 2 column windows does the interior columns' channels, eight at a
+  // time, row by row (maxRowInterior); the loop over pixels below does the rest.
+  const rowsFirst = rowWise && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && plan.kw == 3 && plan.stride == 2 &&
+    dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
+  const wide = channels & ~7;
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
+    const outSample = output + ((<usize>b * <usize>outPlane) << 2);
+    let seeded = false;
     for (let r = 0; r < outRows; r++) {
       const t0 = load<i32>(rowStarts + (<usize>r << 2));
       const rows = rowList + (<usize>t0 << 2);
       const rowCount = load<i32>(rowStarts + (<usize>r << 2), 4) - t0;
       const firstRow = load<i32>(rowInit + (<usize>r << 2));
       const divRow = load<f32>(rowDiv + (<usize>r << 2));
-      for (let o = 0; o < outW; o++) {
+      // Output columns [lo, hi) of this row whose first `wide` channels are done row-wise.
+      let lo = outW, hi = outW;
+      if (ASC_FEATURE_SIMD) {
+        if (rowsFirst && rowCount > 0) {
+          const at = outSample + <usize>r * rowBytes;
+          seeded = OP == MAX
+            ? maxRowInterior<OpMax>(plan, sample, at, rowBytes, r, rows, rowCount, seeded, pixelBytes)
+            : maxRowInterior<OpMaxNoNaN>(plan, sample, at, rowBytes, r, rows, rowCount, seeded, pixelBytes);
+          lo = plan.vecLo;
+          hi = plan.vecHi;
+        } else {
+          seeded = false;
+        }
+      }
+      // Columns done row-wise in all their channels are skipped: after lo - 1 comes `next`.
+      const next = wide == channels ? hi : lo;
+      for (let o = 0; o < outW; o = rowsFirst && o + 1 == lo ? next : o + 1) {
         const col = load<i32>(colFirst + (<usize>o << 2));
         const cols = load<i32>(colCount + (<usize>o << 2));
         const divisor = divRow * load<f32>(colDiv + (<usize>o << 2));
@@ -33,7 +63,8 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, p
         const dst = output + pixel;
         const idx = indices + pixel;
         // The window's taps: rows `rows[0..rowCount)` (element offsets), columns col + j*dilation.
-        let c = 0; // the scalar build (no SIMD) skips the vector blocks: every channel goes one by one
+        // (the scalar build has no vector blocks: every channel goes one by one)
+        let c = rowsFirst && o >= lo && o < hi ? wide : 0;
         if (ASC_FEATURE_SIMD && !hasIndex(OP)) {
           for (; c + 16 <= channels; c += 16) {
             if (!block16(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), rows, rowCount, col, cols, divisor, pixelBytes, tapBytes)) {
@@ -52,6 +83,114 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, hasIndex, initial, p
       }
     }
   }
+}
+
+/**
+ * Max pooling of output row r's interior columns [vecLo, vecHi), sixteen channels at a time,
+ * one pass per input row of the window: each pass takes that row's max over every window's
+ * columns (scan order, so ties keep the earlier column) and folds it into the output row, which
+ * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
+ * as PyTorch. When row r's last input row is also row r+1's first (3 / stride 2: rows 2r-1..2r+1)
+ * that pass also writes its maxima into output row r+1 as its starting values ("seeded", true
+ * returned), so such a row is read once. With MAX every input element the passes read is watched
+ * for NaN once; a row that meets a NaN is redone with PyTorch's exact rule and seeds nothing.
+ */
+function maxRowInterior<O>(
+  plan: Plan, sample: usize, dst: usize, rowBytes: usize, r: i32, rows: usize, rowCount: i32,
+  seeded: bool, pixelBytes: usize,
+): bool {
+  const OP = opOf<O>();
+  const lo = plan.vecLo, hi = plan.vecHi, wide = plan.channels & ~7;
+  const lastRow = load<i32>(rows + (<usize>(rowCount - 1) << 2));
+  const next = plan.rowStarts + (<usize>(r + 1) << 2);
+  // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
+  const seedNext = r + 1 < plan.outRows && load<i32>(next, 4) > load<i32>(next) &&
+    load<i32>(plan.rowList + (<usize>load<i32>(next) << 2)) == lastRow;
+  const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
+  const to = dst + <usize>lo * pixelBytes;
+  let nan = false;
+  // Rows two at a time (an odd last one paired with itself).
+  for (let t = seeded ? 1 : 0; t < rowCount; t += 2) {
+    const u = min(t + 1, rowCount - 1);
+    const seedBytes = seedNext && u == rowCount - 1 ? rowBytes : 0;
+    const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
+    const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
+    nan |= maxRowPass<O>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes);
+  }
+  if (OP == MAX && nan) {
+    const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
+    for (let o = lo; o < hi; o++) {
+      const col = load<i32>(plan.colFirst + (<usize>o << 2));
+      for (let c = 0; c < wide; c += 4) {
+        const k = <usize>c << 2;
+        exact4(OP, sample + k, dst + <usize>o * pixelBytes + k, 0, rows, rowCount, col, plan.kw, firstIndex + col, 1, pixelBytes, 1);
+      }
+    }
+    return false;
+  }
+  return seedNext;
+}
+
+/**
+ * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
+ * twice for an odd one out, which max does not mind) over `count` interior 3 / stride 2
+ * windows, eight channels at a time: their maxima start (`first`) or are folded into the
+ * output pixels at `to`; rowB's alone are also stored `seedBytes` further on when that is not 0.
+ * With MAX, returns whether a NaN was read: a window's first tap is its predecessor's last, so
+ * only the second and third are watched (and the first window's first, before the loop).
+ * Straight-line code on purpose: branches and short loops here cost more than the arithmetic.
+ */
+@inline function maxRowPass<O>(
+  from: usize, rowA: usize, rowB: usize, to: usize, count: i32, wideBytes: usize, pixelBytes: usize,
+  first: bool, seedBytes: usize,
+): bool {
+  const OP = opOf<O>();
+  const neutral = f32x4.splat(initial(OP));
+  const twoPixels = pixelBytes << 1;
+  let nan = i32x4.splat(0);
+  if (OP == MAX) {
+    for (let c: usize = 0; c < wideBytes; c += 16) {
+      const s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
+      nan = v128.or(nan, f32x4.ne(s, s));
+    }
+  }
+  for (let o = 0; o < count; o++) {
+    for (let c: usize = 0; c < wideBytes; c += 32) {
+      const pa = from + rowA + c, pb = from + rowB + c, q = to + c;
+      let xa0 = v128.load(pa), xa1 = v128.load(pa, 16);
+      let xb0 = v128.load(pb), xb1 = v128.load(pb, 16);
+      if (OP == MAX_NO_NAN) {
+        // -inf first, so that a NaN in the first tap is dropped like any other.
+        xa0 = f32x4.pmax(neutral, xa0); xa1 = f32x4.pmax(neutral, xa1);
+        xb0 = f32x4.pmax(neutral, xb0); xb1 = f32x4.pmax(neutral, xb1);
+      }
+      const ya0 = v128.load(pa + pixelBytes), ya1 = v128.load(pa + pixelBytes, 16);
+      const za0 = v128.load(pa + twoPixels), za1 = v128.load(pa + twoPixels, 16);
+      const yb0 = v128.load(pb + pixelBytes), yb1 = v128.load(pb + pixelBytes, 16);
+      const zb0 = v128.load(pb + twoPixels), zb1 = v128.load(pb + twoPixels, 16);
+      // pmax keeps its first operand on ties (the earlier tap) and when that is NaN.
+      const ha0 = f32x4.pmax(f32x4.pmax(xa0, ya0), za0), ha1 = f32x4.pmax(f32x4.pmax(xa1, ya1), za1);
+      const hb0 = f32x4.pmax(f32x4.pmax(xb0, yb0), zb0), hb1 = f32x4.pmax(f32x4.pmax(xb1, yb1), zb1);
+      if (OP == MAX) {
+        const s = f32x4.add(f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
+        nan = v128.or(nan, f32x4.ne(s, s));
+      }
+      let a0 = f32x4.pmax(ha0, hb0), a1 = f32x4.pmax(ha1, hb1);
+      if (!first) {
+        a0 = f32x4.pmax(f32x4.pmax(v128.load(q), ha0), hb0);
+        a1 = f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
+      }
+      if (seedBytes != 0) {
+        v128.store(q + seedBytes, hb0);
+        v128.store(q + seedBytes, hb1, 16);
+      }
+      v128.store(q, a0);
+      v128.store(q, a1, 16);
+    }
+    from += twoPixels;
+    to += pixelBytes;
+  }
+  return OP == MAX && v128.any_true(nan);
 }
 
 /** Sixteen channels of one pixel, fast. False when max pooling met a NaN (nothing is final then). */
@@ -151,21 +290,21 @@ function exact1(
 }
 
 export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): void {
-  poolChannels(MAX, changetype<Plan>(plan), input, output, 0);
+  poolChannels(MAX, changetype<Plan>(plan), input, output, 0, true);
 }
 
 export function maxPoolChannelsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices);
+  poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices, false);
 }
 
 export function avgPoolChannels_f32(plan: usize, input: usize, output: usize): void {
-  poolChannels(AVG, changetype<Plan>(plan), input, output, 0);
+  poolChannels(AVG, changetype<Plan>(plan), input, output, 0, false);
 }
 
 export function maxPoolChannelsNoNaN_f32(plan: usize, input: usize, output: usize): void {
-  poolChannels(MAX_NO_NAN, changetype<Plan>(plan), input, output, 0);
+  poolChannels(MAX_NO_NAN, changetype<Plan>(plan), input, output, 0, true);
 }
 
 export function maxPoolChannelsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolChannels(MAX_INDEX_NO_NAN, changetype<Plan>(plan), input, output, indices);
+  poolChannels(MAX_INDEX_NO_NAN, changetype<Plan>(plan), input, output, indices, false);
 }

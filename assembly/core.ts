@@ -3,10 +3,12 @@
 // and the ONNX/TF index formats. Windows other than the common ones (2 / stride 2, 3 / stride 2,
 // 3 / stride 1) share one any-stride kernel: this keeps the module under 32 KB.
 import { poolRowsSpecialised } from './rows';
-import { OpAvg, OpMax, OpMaxIndex } from './reduce';
+import { MAX, OpAvg, OpMax, OpMaxIndex } from './reduce';
+import { poolChannels } from './channels';
+import { Plan } from './plan';
 
 export { planBytes } from './plan';
-export { maxPoolChannels_f32, maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
+export { maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
 export { maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, avgPoolPlaneGroups_f32 } from './planegroups';
 export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
 export { transpose_f32 } from './layout';
@@ -22,4 +24,9 @@ export function maxPoolRowsIndices_f32(plan: usize, input: usize, output: usize,
 
 export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void {
   poolRowsSpecialised<OpAvg>(plan, input, output, 0, false, false);
+}
+
+/** Channels-last max pooling without the row-wise 3 / stride 2 path (channels.ts maxRowInterior). */
+export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): void {
+  poolChannels(MAX, changetype<Plan>(plan), input, output, 0, false);
 }

@@ -91,7 +91,7 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
     // Fewer than 16 planes left: the last one fills the spare lanes (read, never written back).
     const count = min(16, planes - p);
     interleave(input + <usize>p * inBytes, inBytes, count, inPlane, pixels);
-    poolChannels(OP, local, pixels, results, resultIndices);
+    poolChannels(OP, local, pixels, results, resultIndices, false);
     deinterleave(results, outPlane, output + <usize>p * outBytes, outBytes, count);
     if (OP == MAX_INDEX || OP == MAX_INDEX_NO_NAN) {
       deinterleave(resultIndices, outPlane, indices + <usize>p * outBytes, outBytes, count);

@@ -3,9 +3,13 @@
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
 // not load again, plus the rest of the last group's: a tap left out of that watch shows here
 // as a NaN that max drops. Random property tests rarely place a lone NaN on such a tap.
+// The channel-lane kernel's row-wise path (3 / stride 2 in NHWC) watches each input element
+// once and carries a row's maxima to the next output row: the second block checks it the same
+// way, in both NaN modes, and with signed zeros that only scan order tells apart.
 import { describe, expect, it } from 'vitest';
 import { maxPool2dRef } from './reference/pool2d';
-import { expectSameFloats, getEngine } from './support/engine';
+import { expectSameFloats, getEngine, target } from './support/engine';
+import type { Layout } from '../dist/index.js';
 
 const WINDOWS = [
   { kernelSize: 2, stride: 2 },
@@ -40,4 +44,61 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
       });
     }
   }
+});
+
+describe('channels-last 3 / stride 2 max pooling: lone NaNs and scan order', () => {
+  // Heights give chained and unchained output rows; channels give eight-channel blocks and tails.
+  const SHAPES = [
+    [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8],
+  ];
+  const nhwc = (data: Float32Array, [h, w, c]: number[]) => ({ data, shape: [1, h, w, c], layout: 'NHWC' as Layout });
+  // simdpool/core has no nanMode option (and keeps the per-pixel kernel).
+  const ignoreMode = target().bundle !== 'core';
+
+  for (const padding of [0, 1]) {
+    it(`a lone NaN anywhere, padding ${padding}, both NaN modes`, async () => {
+      const sp = await getEngine();
+      const opts = { kernelSize: 3, stride: 2, padding };
+      let reaching = 0;
+      let placements = 0;
+      for (const shape of SHAPES) {
+        const values = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, (_, i) => Math.sin(i * 1.3));
+        for (let at = 0; at < values.length; at++) {
+          const data = values.slice();
+          data[at] = NaN;
+          const want = maxPool2dRef(nhwc(data, shape), opts).output.data;
+          expectSameFloats(sp.maxPool2d(nhwc(data, shape), opts).data, want, `shape ${shape}, NaN at ${at}`);
+          if (ignoreMode) {
+            // 'ignore': the NaN is as if it were -Infinity.
+            const dropped = data.slice();
+            dropped[at] = -Infinity;
+            const wantIgnored = maxPool2dRef(nhwc(dropped, shape), opts).output.data;
+            expectSameFloats(sp.maxPool2d(nhwc(data, shape), { ...opts, nanMode: 'ignore' }).data, wantIgnored, `ignore: shape ${shape}, NaN at ${at}`);
+          }
+          placements++;
+          if (want.some(Number.isNaN)) reaching++;
+        }
+      }
+      expect(reaching).toBeGreaterThan(placements * 0.7);
+    });
+  }
+
+  it('signed zeros: the first largest value in scan order wins', async () => {
+    const sp = await getEngine();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const shape of SHAPES) {
+      for (let trial = 0; trial < 20; trial++) {
+        const data = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => [0, -0, -1][Math.floor(next() * 3)]);
+        for (const padding of [0, 1]) {
+          const opts = { kernelSize: 3, stride: 2, padding };
+          const want = maxPool2dRef(nhwc(data, shape), opts).output.data;
+          expectSameFloats(sp.maxPool2d(nhwc(data, shape), opts).data, want, `shape ${shape}, trial ${trial}`);
+          if (ignoreMode) {
+            expectSameFloats(sp.maxPool2d(nhwc(data, shape), { ...opts, nanMode: 'ignore' }).data, want, `ignore: shape ${shape}, trial ${trial}`);
+          }
+        }
+      }
+    }
+  });
 });

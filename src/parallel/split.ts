@@ -16,8 +16,10 @@
 //    call would have written it. The input pointer and the index tables are untouched, so
 //    returned indices are the same per-plane flat indices.
 //
-// Each output element is computed by exactly the same instructions from the same inputs in
-// either case, so results are bit-identical to one call over everything.
+// Each output element is computed from the same inputs by the same rule in either case, so
+// results are bit-identical to one call over everything. (The channel-lane max kernel reads an
+// item's first output row without the previous row's shared maxima, assembly/channels.ts
+// maxRowInterior: a max is the same whichever way its rows are grouped.)
 //
 // PlaneGroups kernels (narrow or adaptive planar windows) take the same plan plus a scratch
 // block they interleave sixteen planes into: items are plane ranges in whole groups of 16, each
