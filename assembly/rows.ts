@@ -109,11 +109,7 @@ import {
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
   const colDiv = plan.colDiv, right = plan.outW - 4;
-  // The border groups' lane masks, loaded per row: made from column numbers here, V8 would
-  // sink the arithmetic into the row loop and redo it every row.
-  const masks = plan.colMasks;
-  const l0 = v128.load(masks), l1 = v128.load(masks, 16), l2 = v128.load(masks, 32);
-  const q0 = v128.load(masks, 48), q1 = v128.load(masks, 64), q2 = v128.load(masks, 80);
+  let edgesDone = false;
   let check = f32x4.splat(0);
   // One induction variable, the group's first output column, clamped so the last group of a
   // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
@@ -125,10 +121,10 @@ import {
     for (;;) {
       const at = inputBytes<S>(o, strideBytes);
       const a = row0 + at, b = row1 + at;
-      const acc = foldTaps<K, S>(OP, neutral, true, a, false, l0, l1, l2);
+      const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
       // one add per group on the running check, the rest off its dependency chain
       if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
-      storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, l0, l1, l2), rowDiv, colDiv + (<usize>o << 2));
+      storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
       o = min(o + 4, last);
     }
@@ -136,15 +132,19 @@ import {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
-    if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, l0, l1, l2, outRow, rowDiv, colDiv));
-    if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, q0, q1, q2, outRow, rowDiv, colDiv));
+    if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
+      const masks = plan.colMasks;
+      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      edgesDone = true;
+    }
   } else if (sizeof<K>() != 4 && rows == 3) {
     for (;;) {
       const at = inputBytes<S>(o, strideBytes);
       const a = row0 + at, b = row1 + at, c = row2 + at;
-      let acc = foldTaps<K, S>(OP, neutral, true, a, false, l0, l1, l2);
-      acc = foldTaps<K, S>(OP, acc, false, b, false, l0, l1, l2);
-      acc = foldTaps<K, S>(OP, acc, false, c, false, l0, l1, l2);
+      let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
+      acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
+      acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
       if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
       storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
@@ -154,8 +154,16 @@ import {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
-    if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, l0, l1, l2, outRow, rowDiv, colDiv));
-    if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, q0, q1, q2, outRow, rowDiv, colDiv));
+    // Windows 3 wide (max and average) have their border groups inlined here and in the
+    // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call to
+    // maskedGroup costs more than a group. Lane masks from the plan (made from column
+    // numbers here, V8 sank that arithmetic into the row loop).
+    if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
+      const masks = plan.colMasks;
+      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      edgesDone = true;
+    }
   } else {
     for (;;) {
       const at = base + inputBytes<S>(o, strideBytes);
@@ -169,10 +177,12 @@ import {
       if (o == last) break;
       o = min(o + 4, last);
     }
-    if (sizeof<K>() != 4) {
-      if (edgeL) check = f32x4.add(check, edgeGroupRows<K, S>(OP, base, rowList, t0, t1, 0, strideBytes, l0, l1, l2, outRow, rowDiv, colDiv));
-      if (edgeR) check = f32x4.add(check, edgeGroupRows<K, S>(OP, base, rowList, t0, t1, right, strideBytes, q0, q1, q2, outRow, rowDiv, colDiv));
-    }
+  }
+  // Other windows' border groups call maskedGroup, which returns false on a NaN as this
+  // function does.
+  if (!edgesDone) {
+    if (edgeL && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, 0)) return false;
+    if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
 }
@@ -275,39 +285,24 @@ import {
 }
 
 /**
- * A border group of a specialised kernel (width 2 or 3) at output column o over the input
- * rows of interiorRun: foldTaps with the taps outside the row masked, stored. Returns, for
- * max pooling's NaN watch, the sum of its taps inside the row (zero lanes outside).
+ * A border group of a window of 2 or 3 (`three`) rows at output column o over the input rows
+ * of interiorRun: foldTaps with the taps outside the row masked (lane masks of taps 0..2 at
+ * `masks`), stored. Returns, for max pooling's NaN watch, the sum of its taps inside the row
+ * (+0 outside).
  */
 @inline function edgeGroup<K, S>(
-  OP: i32, row0: usize, row1: usize, row2: usize, three: bool, o: i32, strideBytes: usize,
-  m0: v128, m1: v128, m2: v128, outRow: usize, rowDiv: v128, colDiv: usize,
+  OP: i32, row0: usize, row1: usize, row2: usize, three: bool, o: i32, strideBytes: usize, masks: usize,
+  outRow: usize, rowDiv: v128, colDiv: usize,
 ): v128 {
+  const m0 = v128.load(masks), m1 = v128.load(masks, 16), m2 = v128.load(masks, 32);
   const at = inputBytes<S>(o, strideBytes);
   let acc = foldTaps<K, S>(OP, m0, true, row0 + at, true, m0, m1, m2);
   acc = foldTaps<K, S>(OP, acc, false, row1 + at, true, m0, m1, m2);
   if (three) acc = foldTaps<K, S>(OP, acc, false, row2 + at, true, m0, m1, m2);
   storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
   if (OP != MAX) return f32x4.splat(0);
-  let sum = f32x4.add(tapsInside<K, S>(row0 + at, m0, m1, m2), tapsInside<K, S>(row1 + at, m0, m1, m2));
-  if (three) sum = f32x4.add(sum, tapsInside<K, S>(row2 + at, m0, m1, m2));
-  return sum;
-}
-
-/** edgeGroup for windows of any number of input rows (rowList[t0..t1)), looping over them. */
-@inline function edgeGroupRows<K, S>(
-  OP: i32, base: usize, rowList: usize, t0: i32, t1: i32, o: i32, strideBytes: usize,
-  m0: v128, m1: v128, m2: v128, outRow: usize, rowDiv: v128, colDiv: usize,
-): v128 {
-  const at = base + inputBytes<S>(o, strideBytes);
-  let acc = f32x4.splat(initial(OP)), sum = f32x4.splat(0);
-  for (let t = t0; t < t1; t++) {
-    const row = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
-    acc = foldTaps<K, S>(OP, acc, false, row, true, m0, m1, m2);
-    if (OP == MAX) sum = f32x4.add(sum, tapsInside<K, S>(row, m0, m1, m2));
-  }
-  storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
-  return sum;
+  const sum = f32x4.add(tapsInside<K, S>(row0 + at, m0, m1, m2), tapsInside<K, S>(row1 + at, m0, m1, m2));
+  return three ? f32x4.add(sum, tapsInside<K, S>(row2 + at, m0, m1, m2)) : sum;
 }
 
 /** The sum of one row's taps of a border group, those outside the row as +0. */
