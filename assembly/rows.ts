@@ -132,7 +132,7 @@ import {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
-    if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
+    if (OP != MAX_NO_NAN) {
       const masks = plan.colMasks;
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
@@ -154,10 +154,11 @@ import {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
-    // Windows 3 wide (max and average) have their border groups inlined here and in the
+    // Border groups inlined (max and average) for windows 3 wide here, 2 or 3 wide in the
     // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call to
-    // maskedGroup costs more than a group. Lane masks from the plan (made from column
-    // numbers here, V8 sank that arithmetic into the row loop).
+    // maskedGroup costs more than a group (3x2 windows and nanMode 'ignore' call it: each
+    // inlined copy is ~200 bytes of wasm). Lane masks from the plan (made from column numbers
+    // here, V8 sank that arithmetic into the row loop).
     if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
       const masks = plan.colMasks;
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
