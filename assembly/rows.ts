@@ -111,11 +111,11 @@ import {
   const colDiv = plan.colDiv, right = plan.outW - 4;
   let edgesDone = false;
   let check = f32x4.splat(0);
-  // One induction variable, the group's first output column, clamped so the last group of a
-  // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
-  // the loop carries one counter and no ragged-end test.
+  // One induction variable, the group's first output column: every address derives from it.
+  // A ragged width takes its short step first (the second group overlaps the first,
+  // recomputing a few outputs), so the loop adds `step` and needs no ragged-end test.
   const last = hi - 4;
-  let o = lo;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
     for (;;) {
@@ -126,7 +126,8 @@ import {
       if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
       storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
     if (OP == MAX) {
       const at = inputBytes<S>(last, strideBytes);
@@ -148,7 +149,8 @@ import {
       if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
       storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
     if (OP == MAX) {
       const at = inputBytes<S>(last, strideBytes);
@@ -176,7 +178,8 @@ import {
       }
       storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
   }
   // Other windows' border groups call maskedGroup, which returns false on a NaN as this
