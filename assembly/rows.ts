@@ -44,6 +44,10 @@ import {
     runHi = vecHi;
   }
   const edgeL = edgesSafe && vecLo != 0, edgeR = edgesSafe && vecHi != outW;
+  // Plan fields the row loop reads, once per call: read in the loop they are loaded again for
+  // every row (the output stores might alias the plan, for all Binaryen and V8 know).
+  const rowStarts = plan.rowStarts, rowList = plan.rowList, rowDivs = plan.rowDiv, colDivs = plan.colDiv;
+  const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -55,7 +59,10 @@ import {
         continue;
       }
       if (useRun) {
-        if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR)) {
+        if (!interiorRun<K, S>(
+          OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR,
+          rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes, outW - 4,
+        )) {
           for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
           if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
           if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
@@ -86,29 +93,27 @@ import {
  * Interior columns [lo, hi) (at least four) of output row r as groups back to back, the last
  * one moved back to end at hi when the width is ragged, with plain loads specialised on
  * kernel width, stride and (2 or 3) input rows; then, when edgeL / edgeR, the masked border
- * group at column 0 / outW-4 over the same row pointers (masks: plan.colMasks).
+ * group at column 0 / `right` (outW-4) over the same row pointers (lane masks: plan.colMasks).
+ * The tables and byte counts are the plan's, read once by poolRows.
  * Max pooling is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so
  * a running sum of every tap watches for NaN: on one (or on +Inf meeting -Inf) this returns
  * false and the caller redoes the row exactly.
  * Averages add every tap in scan order, as PyTorch does, so sums round the same way.
  */
 @inline function interiorRun<K, S>(
-  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32,
-  edgeL: bool, edgeR: bool,
+  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32, edgeL: bool, edgeR: bool,
+  rowStarts: usize, rowList: usize, rowDivs: usize, colDiv: usize, masks: usize, originBytes: usize, strideBytes: usize, right: i32,
 ): bool {
-  const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
-  const strideBytes = <usize>stride << 2, dilationBytes = <usize>plan.dilation << 2;
-  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
-  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-  const base = inPlanePtr + (<usize>plan.colOrigin << 2);
-  const rowDiv = f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2)));
+  const t0 = load<i32>(rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(rowStarts + (<usize>r << 2), 4);
+  const base = inPlanePtr + originBytes;
+  const rowDiv = f32x4.splat(load<f32>(rowDivs + (<usize>r << 2)));
   const neutral = f32x4.splat(initial(OP));
   // rowList holds each input row's element offset in the plane
   const row0 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2)) << 2);
   const row1 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 4) << 2);
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
-  const colDiv = plan.colDiv, right = plan.outW - 4;
   let edgesDone = false;
   let check = f32x4.splat(0);
   // One induction variable, the group's first output column: every address derives from it.
@@ -134,7 +139,6 @@ import {
       check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
     if (OP != MAX_NO_NAN) {
-      const masks = plan.colMasks;
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       edgesDone = true;
@@ -162,12 +166,12 @@ import {
     // inlined copy is ~200 bytes of wasm). Lane masks from the plan (made from column numbers
     // here, V8 sank that arithmetic into the row loop).
     if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
-      const masks = plan.colMasks;
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       edgesDone = true;
     }
   } else {
+    const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
     for (;;) {
       const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
