@@ -19,7 +19,7 @@ import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
 
-@inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize, inlineBorders: bool): void {
   const OP = opOf<O>();
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
@@ -60,7 +60,7 @@ import {
       }
       if (useRun) {
         if (!interiorRun<K, S>(
-          OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR,
+          OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR, inlineBorders,
           rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes, outW - 4,
         )) {
           for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
@@ -101,7 +101,7 @@ import {
  * Averages add every tap in scan order, as PyTorch does, so sums round the same way.
  */
 @inline function interiorRun<K, S>(
-  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32, edgeL: bool, edgeR: bool,
+  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32, edgeL: bool, edgeR: bool, inlineBorders: bool,
   rowStarts: usize, rowList: usize, rowDivs: usize, colDiv: usize, masks: usize, originBytes: usize, strideBytes: usize, right: i32,
 ): bool {
   const t0 = load<i32>(rowStarts + (<usize>r << 2));
@@ -138,7 +138,7 @@ import {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
-    if (OP != MAX_NO_NAN) {
+    if (inlineBorders && OP != MAX_NO_NAN) {
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       edgesDone = true;
@@ -161,11 +161,12 @@ import {
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
     // Border groups inlined (max and average) for windows 3 wide here, 2 or 3 wide in the
-    // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call to
-    // maskedGroup costs more than a group (3x2 windows and nanMode 'ignore' call it: each
-    // inlined copy is ~200 bytes of wasm). Lane masks from the plan (made from column numbers
-    // here, V8 sank that arithmetic into the row loop).
-    if (sizeof<K>() == 2 && OP != MAX_NO_NAN) {
+    // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call
+    // to maskedGroup costs more than a group (3x2 windows, nanMode 'ignore' and the core
+    // build, `inlineBorders` false, call it: each inlined copy is ~200 bytes of wasm). Lane
+    // masks from the plan (made from column numbers here, V8 sank that arithmetic into the
+    // row loop).
+    if (inlineBorders && sizeof<K>() == 2 && OP != MAX_NO_NAN) {
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       edgesDone = true;
@@ -450,13 +451,16 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
  * first call compiles its export's small dispatcher and the one specialisation it uses.
  */
 function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
-  poolRows<O, K, S>(plan, input, output, indices);
+  poolRows<O, K, S>(plan, input, output, indices, true);
 }
 
-/** poolRows<O, K, S> as its own function (`separate`) or inlined into the caller. */
+/**
+ * poolRows<O, K, S> as its own function (`separate`) or inlined into the caller; inlined (the
+ * core build) it also leaves the border groups to maskedGroup, to stay under 32 KB of wasm.
+ */
 @inline function poolRowsAs<O, K, S>(separate: bool, plan: Plan, input: usize, output: usize, indices: usize): void {
   if (separate) poolRowsFunction<O, K, S>(plan, input, output, indices);
-  else poolRows<O, K, S>(plan, input, output, indices);
+  else poolRows<O, K, S>(plan, input, output, indices, false);
 }
 
 /**
@@ -464,7 +468,8 @@ function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indi
  * (the core build, assembly/core.ts) leaves all but the common windows (2 / stride 2, 3 / stride 2,
  * 3 / stride 1) to the any-stride kernel: 7 KB less wasm, at most 1.8x slower on the others.
  * `separate` false keeps the specialisations inlined into the export, as the core build does:
- * separate functions deflate less well, and its bundle has no bytes to spare.
+ * separate functions deflate less well, and its bundle has no bytes to spare (nor its border
+ * groups inlined: poolRowsAs).
  */
 @inline export function poolRowsSpecialised<O>(
   planPtr: usize, input: usize, output: usize, indices: usize, everyStride: bool = true, separate: bool = true,
