@@ -254,7 +254,7 @@ export function renderMarkdown(report) {
   L.push('');
   L.push('## Ratios');
   L.push('');
-  L.push('Time of the named implementation ÷ time of simdpool (above 1 = simdpool faster), except res/memlimit = simdpool resident ÷ memory-limit reference (1 = at the memory limit) and res/arithfloor = simdpool resident ÷ the arithmetic floor of PyTorch's summation order (E only: 1 = no work beyond the adds, divides and stores that order forces).');
+  L.push('Time of the named implementation ÷ time of simdpool (above 1 = simdpool faster), except res/memlimit = simdpool resident ÷ memory-limit reference (1 = at the memory limit) and res/arithfloor = simdpool resident ÷ the arithmetic floor of PyTorch’s summation order (E only: 1 = no work beyond the adds, divides and stores that order forces).');
   L.push('');
   const rr = ratioRows(report);
   L.push(mdTable(rr.header, rr.rows, ['l']));
