@@ -2,12 +2,15 @@
 // (NCW, NCHW, NCDHW, and channels-last with one channel). Output columns go four at a time.
 //   Interior columns (every tap in bounds) run as groups back to back along the row,
 //   specialised on kernel width, stride and number of input rows, with plain loads; a ragged
-//   last group overlaps the one before it (recomputing identical outputs). Max pooling there
-//   is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so a running
-//   sum of the inputs watches for NaN; a run that meets one is redone exactly.
-//   The few border columns around the interior go one at a time.
-//   When the interior is narrower than a group, groups load their taps masked: a lane whose
-//   tap lies outside the row gets the reduction's neutral value (-Infinity or 0).
+//   width's first step is short, so the second group overlaps the first (recomputing
+//   identical outputs). Max pooling there is one pmax per tap, which keeps the earlier value
+//   on ties but drops a NaN, so a running sum of the inputs watches for NaN; a row that meets
+//   one is redone exactly.
+//   The border columns on each side (a group's worth at most) run as one group whose taps are
+//   masked: a lane whose tap lies outside the row gets the reduction's neutral value
+//   (-Infinity, or 0: exact, as PyTorch's sum starts at +0 and adding +0 changes nothing else),
+//   with lane masks the plan carries (colMasks); wider borders go one column at a time.
+//   When the interior is narrower than a group, every group loads its taps masked.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
