@@ -192,9 +192,10 @@ import {
   }
   // Other windows' border groups call maskedGroup, which returns false on a NaN as this
   // function does.
-  if (!edgesDone && inlineBorders && OP == MAX_NO_NAN && sizeof<K>() != 4) {
-    // nanMode 'ignore' (no NaN watch): one copy of the border group, looping over the sides
-    // and the input rows (through maskedGroup, E with it ran 1.7x slower).
+  if (!edgesDone && inlineBorders && OP == MAX_NO_NAN && sizeof<K>() == 2) {
+    // nanMode 'ignore' (no NaN watch), windows 3 wide: one copy of the border group, looping
+    // over the sides and the input rows (through maskedGroup, E with it ran 1.7x slower;
+    // 2-wide windows still call it, which keeps the module under test/wasm.test.ts's 72 KB).
     for (let side = 0; side < 2; side++) {
       if (side == 0 ? !edgeL : !edgeR) continue;
       const o = side == 0 ? 0 : right, m = masks + (<usize>side * 48);
