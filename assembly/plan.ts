@@ -11,7 +11,8 @@
 //   colFirst[o], colCount[o]: first in-bounds input column of output column o, and how many.
 // Columns [vecLo, vecHi) are interior: all kw taps in bounds and colFirst advancing by stride.
 // Output column o's taps sit at colOrigin + o*stride + j*dilation; planar kernels use that to
-// run border columns four at a time, masking the lanes of taps outside [0, inW).
+// run border columns four at a time, masking the lanes of taps outside [0, inW); colMasks holds
+// those masks for the first and the last group of a row.
 // Kernels never see padding, ceil mode or divisor rules: those are all in these tables.
 @unmanaged export class Plan {
   planes: i32;      // batches for channels-last kernels, batches*channels for planar ones
@@ -34,6 +35,7 @@
   vecLo: i32;
   vecHi: i32;
   colOrigin: i32;   // input column of output column 0's first tap (-padding before); may be < 0
+  colMasks: usize;  // lane masks (-1: tap inside the row) of taps 0..2 of columns 0..3, then of outW-4..outW-1
 }
 
 export function planBytes(): i32 {

@@ -2,12 +2,15 @@
 // (NCW, NCHW, NCDHW, and channels-last with one channel). Output columns go four at a time.
 //   Interior columns (every tap in bounds) run as groups back to back along the row,
 //   specialised on kernel width, stride and number of input rows, with plain loads; a ragged
-//   last group overlaps the one before it (recomputing identical outputs). Max pooling there
-//   is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so a running
-//   sum of the inputs watches for NaN; a run that meets one is redone exactly.
-//   The few border columns around the interior go one at a time.
-//   When the interior is narrower than a group, groups load their taps masked: a lane whose
-//   tap lies outside the row gets the reduction's neutral value (-Infinity or 0).
+//   width's first step is short, so the second group overlaps the first (recomputing
+//   identical outputs). Max pooling there is one pmax per tap, which keeps the earlier value
+//   on ties but drops a NaN, so a running sum of the inputs watches for NaN; a row that meets
+//   one is redone exactly.
+//   The border columns on each side (a group's worth at most) run as one group whose taps are
+//   masked: a lane whose tap lies outside the row gets the reduction's neutral value
+//   (-Infinity, or 0: exact, as PyTorch's sum starts at +0 and adding +0 changes nothing else),
+//   with lane masks the plan carries (colMasks); wider borders go one column at a time.
+//   When the interior is narrower than a group, every group loads its taps masked.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
@@ -19,7 +22,7 @@ import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
 
-@inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
+@inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize, inlineBorders: bool): void {
   const OP = opOf<O>();
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
@@ -32,12 +35,10 @@ import {
   // one before when the width is ragged; the few border columns around them go one by one.
   const useRun = !hasIndex(OP) && vecHi - vecLo >= 4;
   // With a specialised kernel width, the border columns on each side (at most a group's worth)
-  // run as one masked group; the masks depend only on columns, so they are made once here.
+  // run as one masked group, with the lane masks of plan.colMasks.
   const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4 && outW >= 4;
   const left = origin, right = origin + (outW - 4) * stride;
   const edgesSafe = edges && left >= -GUARD_FLOATS && right + reach <= inW + GUARD_FLOATS;
-  const l0 = tapMask(left, stride, 0, inW), l1 = tapMask(left, stride, 1, inW), l2 = tapMask(left, stride, 2, inW);
-  const r0 = tapMask(right, stride, 0, inW), r1 = tapMask(right, stride, 1, inW), r2 = tapMask(right, stride, 2, inW);
   // The run leaves out the columns the masked border groups write anyway (0..3, outW-4..outW-1),
   // so a row of 28 with one padded column each side is 7 groups, not 7 + 2.
   let runLo = edgesSafe && vecLo != 0 ? 4 : vecLo, runHi = edgesSafe && vecHi != outW ? outW - 4 : vecHi;
@@ -45,6 +46,11 @@ import {
     runLo = vecLo;
     runHi = vecHi;
   }
+  const edgeL = edgesSafe && vecLo != 0, edgeR = edgesSafe && vecHi != outW;
+  // Plan fields the row loop reads, once per call: read in the loop they are loaded again for
+  // every row (the output stores might alias the plan, for all Binaryen and V8 know).
+  const rowStarts = plan.rowStarts, rowList = plan.rowList, rowDivs = plan.rowDiv, colDivs = plan.colDiv;
+  const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -56,17 +62,15 @@ import {
         continue;
       }
       if (useRun) {
-        if (!interiorRun<K, S>(OP, plan, inPlanePtr, outRow, r, runLo, runHi)) {
+        if (!interiorRun<K, S>(
+          OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR, inlineBorders,
+          rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes, outW - 4,
+        )) {
           for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
+          if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
+          if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
         }
-        if (edgesSafe) {
-          for (let e = 0; e < 2; e++) {
-            const o = e == 0 ? 0 : outW - 4;
-            if (e == 0 ? vecLo == 0 : vecHi == outW) continue;
-            const ok = edgeGroup<K, S>(OP, plan, inPlanePtr, outRow, r, o, e == 0 ? l0 : r0, e == 0 ? l1 : r1, e == 0 ? l2 : r2);
-            if (!ok) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
-          }
-        } else {
+        if (!edgesSafe) {
           for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
           for (let o = vecHi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
         }
@@ -91,64 +95,87 @@ import {
 /**
  * Interior columns [lo, hi) (at least four) of output row r as groups back to back, the last
  * one moved back to end at hi when the width is ragged, with plain loads specialised on
- * kernel width, stride and (2 or 3) input rows. Max pooling is one pmax per tap, which keeps
- * the earlier value on ties but drops a NaN, so a running sum of every tap watches for NaN:
- * on one (or on +Inf meeting -Inf) this returns false and the caller redoes the run exactly.
+ * kernel width, stride and (2 or 3) input rows; then, when edgeL / edgeR, the masked border
+ * group at column 0 / `right` (outW-4) over the same row pointers (lane masks: plan.colMasks).
+ * The tables and byte counts are the plan's, read once by poolRows.
+ * Max pooling is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so
+ * a running sum of every tap watches for NaN: on one (or on +Inf meeting -Inf) this returns
+ * false and the caller redoes the row exactly.
  * Averages add every tap in scan order, as PyTorch does, so sums round the same way.
  */
-@inline function interiorRun<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32): bool {
-  const rowList = plan.rowList, kw = plan.kw, stride = plan.stride;
-  const strideBytes = <usize>stride << 2, dilationBytes = <usize>plan.dilation << 2;
-  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
-  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-  const base = inPlanePtr + (<usize>plan.colOrigin << 2);
-  const rowDiv = f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2)));
+@inline function interiorRun<K, S>(
+  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32, edgeL: bool, edgeR: bool, inlineBorders: bool,
+  rowStarts: usize, rowList: usize, rowDivs: usize, colDiv: usize, masks: usize, originBytes: usize, strideBytes: usize, right: i32,
+): bool {
+  const t0 = load<i32>(rowStarts + (<usize>r << 2));
+  const t1 = load<i32>(rowStarts + (<usize>r << 2), 4);
+  const base = inPlanePtr + originBytes;
+  const rowDiv = f32x4.splat(load<f32>(rowDivs + (<usize>r << 2)));
   const neutral = f32x4.splat(initial(OP));
   // rowList holds each input row's element offset in the plane
   const row0 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2)) << 2);
   const row1 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 4) << 2);
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
-  const colDiv = plan.colDiv;
+  let edgesDone = false;
   let check = f32x4.splat(0);
-  // One induction variable, the group's first output column, clamped so the last group of a
-  // ragged width ends at hi (recomputing a few outputs): every address derives from it, so
-  // the loop carries one counter and no ragged-end test.
+  // One induction variable, the group's first output column: every address derives from it.
+  // A ragged width takes its short step first (the second group overlaps the first,
+  // recomputing a few outputs), so the loop adds `step` and needs no ragged-end test.
   const last = hi - 4;
-  let o = lo;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
     for (;;) {
       const at = inputBytes<S>(o, strideBytes);
       const a = row0 + at, b = row1 + at;
-      const acc = foldRow<K, S>(OP, firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes), b, kw, strideBytes, dilationBytes);
+      const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
       // one add per group on the running check, the rest off its dependency chain
       if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+      storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
     if (OP == MAX) {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
     }
+    if (inlineBorders && OP != MAX_NO_NAN) {
+      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      edgesDone = true;
+    }
   } else if (sizeof<K>() != 4 && rows == 3) {
     for (;;) {
       const at = inputBytes<S>(o, strideBytes);
       const a = row0 + at, b = row1 + at, c = row2 + at;
-      let acc = firstRow<K, S>(OP, a, kw, strideBytes, dilationBytes);
-      acc = foldRow<K, S>(OP, acc, b, kw, strideBytes, dilationBytes);
-      acc = foldRow<K, S>(OP, acc, c, kw, strideBytes, dilationBytes);
+      let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
+      acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
+      acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
       if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
       storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
     if (OP == MAX) {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
+    // Border groups inlined (max and average) for windows 3 wide here, 2 or 3 wide in the
+    // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call
+    // to maskedGroup costs more than a group (3x2 windows and the core build,
+    // `inlineBorders` false, call it; nanMode 'ignore' has one looping copy below: each
+    // inlined copy is ~200 bytes of wasm). Lane masks from the plan (made from column
+    // numbers here, V8 sank that arithmetic into the row loop).
+    if (inlineBorders && sizeof<K>() == 2 && OP != MAX_NO_NAN) {
+      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      edgesDone = true;
+    }
   } else {
+    const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
     for (;;) {
       const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
@@ -159,8 +186,32 @@ import {
       }
       storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
       if (o == last) break;
-      o = min(o + 4, last);
+      o += step;
+      step = 4;
     }
+  }
+  // Other windows' border groups call maskedGroup, which returns false on a NaN as this
+  // function does.
+  if (!edgesDone && inlineBorders && OP == MAX_NO_NAN && sizeof<K>() == 2) {
+    // nanMode 'ignore' (no NaN watch), windows 3 wide: one copy of the border group, looping
+    // over the sides and the input rows (through maskedGroup, E with it ran 1.7x slower;
+    // 2-wide windows still call it, which keeps the module under test/wasm.test.ts's 72 KB).
+    for (let side = 0; side < 2; side++) {
+      if (side == 0 ? !edgeL : !edgeR) continue;
+      const o = side == 0 ? 0 : right, m = masks + (<usize>side * 48);
+      const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32);
+      const at = base + inputBytes<S>(o, strideBytes);
+      let acc = neutral;
+      for (let t = t0; t < t1; t++) {
+        acc = foldTaps<K, S>(OP, acc, false, at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2), true, m0, m1, m2);
+      }
+      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+    }
+    edgesDone = true;
+  }
+  if (!edgesDone) {
+    if (edgeL && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, 0)) return false;
+    if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
 }
@@ -173,53 +224,56 @@ import {
 }
 
 /**
- * foldRow of the first input row, started from its first tap rather than the neutral value:
- * the same result (a sum of 0 + x differs from x only in a zero's sign, which positiveZero
- * settles; a NaN that max keeps here is one the NaN check sees anyway), one operation fewer.
+ * The taps of one input row for four output columns at `at`, for the specialised widths
+ * (kernel 2 stride 2: the even and the odd floats of eight; kernel 3 stride 2: those and the
+ * evens moved on by one; kernel 3 stride 1: three overlapping loads), folded into `acc`.
+ * `masked`: tap j's lanes outside the row (mask mj false) read the neutral value, which never
+ * wins a max, and adds +0 to a sum (exact: PyTorch's sum starts at +0, so it is never -0).
+ * `first` (the window's first row) starts from the first tap rather than from `acc`: the same
+ * result (a sum of 0 + x differs from x only in a zero's sign, which positiveZero settles; a
+ * NaN that max keeps here is one the NaN check sees anyway), one operation fewer.
  * MAX_NO_NAN keeps the neutral start: its first tap must not be a NaN that wins.
  */
-@inline function firstRow<K, S>(OP: i32, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
-  if (sizeof<K>() == 4 || OP == MAX_NO_NAN) return foldRow<K, S>(OP, f32x4.splat(initial(OP)), at, kw, strideBytes, dilationBytes);
+@inline function foldTaps<K, S>(OP: i32, acc: v128, first: bool, at: usize, masked: bool, m0: v128, m1: v128, m2: v128): v128 {
+  const three = sizeof<K>() == 2;
+  let v0: v128, v1: v128, v2 = f32x4.splat(0);
   if (sizeof<S>() == 2) {
     const a = v128.load(at), b = v128.load(at, 16);
-    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-    const two = OP == AVG ? f32x4.add(even, odd) : f32x4.pmax(even, odd);
-    if (sizeof<K>() == 1) return two;
-    const next = v128.shuffle<f32>(even, v128.load(at, 32), 1, 2, 3, 4);
-    return OP == AVG ? f32x4.add(two, next) : f32x4.pmax(two, next);
+    v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+    v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+    if (three) v2 = v128.shuffle<f32>(v0, v128.load(at, 32), 1, 2, 3, 4);
+  } else {
+    v0 = v128.load(at);
+    v1 = v128.load(at, 4);
+    if (three) v2 = v128.load(at, 8);
   }
-  const a = v128.load(at), b = v128.load(at, 4), c = v128.load(at, 8);
-  return OP == AVG ? f32x4.add(f32x4.add(a, b), c) : f32x4.pmax(f32x4.pmax(a, b), c);
+  if (masked) {
+    v0 = neutralOutside(OP, v0, m0);
+    v1 = neutralOutside(OP, v1, m1);
+    if (three) v2 = neutralOutside(OP, v2, m2);
+  }
+  if (OP == AVG) {
+    let sum = first ? f32x4.add(v0, v1) : f32x4.add(f32x4.add(acc, v0), v1);
+    return three ? f32x4.add(sum, v2) : sum;
+  }
+  if (OP == MAX_NO_NAN) {
+    // pmax drops a NaN only as its second operand: MAX_NO_NAN takes the taps one by one.
+    const m = f32x4.pmax(f32x4.pmax(first ? f32x4.splat(initial(OP)) : acc, v0), v1);
+    return three ? f32x4.pmax(m, v2) : m;
+  }
+  let m = f32x4.pmax(v0, v1);
+  if (three) m = f32x4.pmax(m, v2);
+  return first ? m : f32x4.pmax(acc, m);
+}
+
+/** v where mask is set, else the op's neutral value (-Infinity or 0). */
+@inline function neutralOutside(OP: i32, v: v128, mask: v128): v128 {
+  return OP == AVG ? v128.and(v, mask) : v128.bitselect(v, f32x4.splat(initial(OP)), mask);
 }
 
 /** The taps of one input row for four interior output columns, folded into `acc`. */
 @inline function foldRow<K, S>(OP: i32, acc: v128, at: usize, kw: i32, strideBytes: usize, dilationBytes: usize): v128 {
-  if (sizeof<K>() == 1 && sizeof<S>() == 2) {
-    // kernel 2, stride 2: the taps are the even and the odd floats of eight
-    const a = v128.load(at), b = v128.load(at, 16);
-    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-    if (OP == AVG) return f32x4.add(f32x4.add(acc, even), odd);
-    // pmax drops a NaN only as its second operand: MAX_NO_NAN takes the taps one by one.
-    return OP == MAX_NO_NAN ? f32x4.pmax(f32x4.pmax(acc, even), odd) : f32x4.pmax(acc, f32x4.pmax(even, odd));
-  }
-  if (sizeof<K>() == 2 && sizeof<S>() == 2) {
-    // kernel 3, stride 2: even, odd, and the evens moved on by one
-    const a = v128.load(at), b = v128.load(at, 16), c = v128.load(at, 32);
-    const even = v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-    const next = v128.shuffle<f32>(even, c, 1, 2, 3, 4);
-    if (OP == AVG) return f32x4.add(f32x4.add(f32x4.add(acc, even), odd), next);
-    return OP == MAX_NO_NAN
-      ? f32x4.pmax(f32x4.pmax(f32x4.pmax(acc, even), odd), next)
-      : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(even, odd), next));
-  }
-  if (sizeof<K>() == 2 && sizeof<S>() == 1) {
-    // kernel 3, stride 1: three overlapping loads
-    const a = v128.load(at), b = v128.load(at, 4), c = v128.load(at, 8);
-    if (OP == AVG) return f32x4.add(f32x4.add(f32x4.add(acc, a), b), c);
-    return OP == MAX_NO_NAN
-      ? f32x4.pmax(f32x4.pmax(f32x4.pmax(acc, a), b), c)
-      : f32x4.pmax(acc, f32x4.pmax(f32x4.pmax(a, b), c));
-  }
+  if (sizeof<K>() != 4) return foldTaps<K, S>(OP, acc, false, at, false, acc, acc, acc);
   for (let j = 0; j < kw; j++) {
     const v = loadStrided<S>(at, strideBytes);
     acc = OP == AVG ? f32x4.add(acc, v) : f32x4.pmax(acc, v);
@@ -259,59 +313,30 @@ import {
   return sum;
 }
 
-/** Lanes of a group whose tap j (column first + lane*stride + j) lies inside the row. */
-@inline function tapMask(first: i32, stride: i32, j: i32, inW: i32): v128 {
-  const cols = i32x4.add(i32x4.splat(first + j), laneOffsets(stride));
-  return v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, i32x4.splat(inW)));
+/**
+ * A border group of a window of 2 or 3 (`three`) rows at output column o over the input rows
+ * of interiorRun: foldTaps with the taps outside the row masked (lane masks of taps 0..2 at
+ * `masks`), stored. Returns, for max pooling's NaN watch, the sum of its taps inside the row
+ * (+0 outside).
+ */
+@inline function edgeGroup<K, S>(
+  OP: i32, row0: usize, row1: usize, row2: usize, three: bool, o: i32, strideBytes: usize, masks: usize,
+  outRow: usize, rowDiv: v128, colDiv: usize,
+): v128 {
+  const m0 = v128.load(masks), m1 = v128.load(masks, 16), m2 = v128.load(masks, 32);
+  const at = inputBytes<S>(o, strideBytes);
+  let acc = foldTaps<K, S>(OP, m0, true, row0 + at, true, m0, m1, m2);
+  acc = foldTaps<K, S>(OP, acc, false, row1 + at, true, m0, m1, m2);
+  if (three) acc = foldTaps<K, S>(OP, acc, false, row2 + at, true, m0, m1, m2);
+  storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+  if (OP != MAX) return f32x4.splat(0);
+  const sum = f32x4.add(tapsInside<K, S>(row0 + at, m0, m1, m2), tapsInside<K, S>(row1 + at, m0, m1, m2));
+  return three ? f32x4.add(sum, tapsInside<K, S>(row2 + at, m0, m1, m2)) : sum;
 }
 
-/**
- * A border group of a specialised kernel (width 2 or 3): the interior code with each tap
- * masked to the neutral value where it falls outside the row. False when max meets a NaN.
- */
-@inline function edgeGroup<K, S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, o: i32, m0: v128, m1: v128, m2: v128): bool {
-  const strideBytes = <usize>plan.stride << 2, kw = plan.kw;
-  const neutral = f32x4.splat(initial(OP));
-  const f0 = v128.andnot(neutral, m0), f1 = v128.andnot(neutral, m1), f2 = v128.andnot(neutral, m2);
-  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2));
-  const t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-  const base = inPlanePtr + (<usize>(plan.colOrigin + o * plan.stride) << 2);
-  let acc = neutral;
-  let check = f32x4.splat(0);
-  for (let t = t0; t < t1; t++) {
-    const at = base + (<usize>load<i32>(plan.rowList + (<usize>t << 2)) << 2);
-    let v0: v128, v1: v128, v2: v128;
-    if (sizeof<S>() == 2) {
-      const a = v128.load(at), b = v128.load(at, 16);
-      v0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
-      v1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-      v2 = v128.shuffle<f32>(v0, v128.load(at, 32), 1, 2, 3, 4);
-    } else {
-      v0 = loadStrided<S>(at, strideBytes);
-      v1 = loadStrided<S>(at + 4, strideBytes);
-      v2 = loadStrided<S>(at + 8, strideBytes);
-    }
-    v0 = v128.or(v128.and(v0, m0), f0);
-    v1 = v128.or(v128.and(v1, m1), f1);
-    if (OP == AVG) {
-      acc = f32x4.add(f32x4.add(acc, v0), v1);
-    } else {
-      // pmax drops a NaN only as its second operand: MAX_NO_NAN takes the taps one by one.
-      acc = OP == MAX_NO_NAN ? f32x4.pmax(f32x4.pmax(acc, v0), v1) : f32x4.pmax(acc, f32x4.pmax(v0, v1));
-      if (OP == MAX) check = f32x4.add(check, f32x4.add(v0, v1));
-    }
-    if (sizeof<K>() == 2) {
-      v2 = v128.or(v128.and(v2, m2), f2);
-      if (OP == AVG) acc = f32x4.add(acc, v2);
-      else {
-        acc = f32x4.pmax(acc, v2);
-        if (OP == MAX) check = f32x4.add(check, v2);
-      }
-    }
-  }
-  if (OP == MAX && v128.any_true(f32x4.ne(check, check))) return false;
-  storeResult(OP, outRow + (<usize>o << 2), acc, f32x4.splat(load<f32>(plan.rowDiv + (<usize>r << 2))), plan.colDiv + (<usize>o << 2));
-  return true;
+/** The sum of one row's taps of a border group, those outside the row as +0. */
+@inline function tapsInside<K, S>(at: usize, m0: v128, m1: v128, m2: v128): v128 {
+  return foldTaps<K, S>(AVG, m0, true, at, true, m0, m1, m2);
 }
 
 @inline function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
@@ -446,13 +471,16 @@ function rowsColumn(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRo
  * first call compiles its export's small dispatcher and the one specialisation it uses.
  */
 function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize): void {
-  poolRows<O, K, S>(plan, input, output, indices);
+  poolRows<O, K, S>(plan, input, output, indices, true);
 }
 
-/** poolRows<O, K, S> as its own function (`separate`) or inlined into the caller. */
+/**
+ * poolRows<O, K, S> as its own function (`separate`) or inlined into the caller; inlined (the
+ * core build) it also leaves the border groups to maskedGroup, to stay under 32 KB of wasm.
+ */
 @inline function poolRowsAs<O, K, S>(separate: bool, plan: Plan, input: usize, output: usize, indices: usize): void {
   if (separate) poolRowsFunction<O, K, S>(plan, input, output, indices);
-  else poolRows<O, K, S>(plan, input, output, indices);
+  else poolRows<O, K, S>(plan, input, output, indices, false);
 }
 
 /**
@@ -460,7 +488,8 @@ function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indi
  * (the core build, assembly/core.ts) leaves all but the common windows (2 / stride 2, 3 / stride 2,
  * 3 / stride 1) to the any-stride kernel: 7 KB less wasm, at most 1.8x slower on the others.
  * `separate` false keeps the specialisations inlined into the export, as the core build does:
- * separate functions deflate less well, and its bundle has no bytes to spare.
+ * separate functions deflate less well, and its bundle has no bytes to spare (nor its border
+ * groups inlined: poolRowsAs).
  */
 @inline export function poolRowsSpecialised<O>(
   planPtr: usize, input: usize, output: usize, indices: usize, everyStride: bool = true, separate: bool = true,

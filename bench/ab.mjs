@@ -1,5 +1,6 @@
 // A/B harness for kernel work: simdpool resident with two .wasm builds (A = --a file,
-// B = build/simdpool.wasm) plus tfjs-wasm and memlimit, samples interleaved round-robin.
+// B = build/simdpool.wasm) plus tfjs-wasm, memlimit and (3x3/1 averages) arithfloor, samples
+// interleaved round-robin.
 // usage: node ab.mjs --a /path/old.wasm [--b new.wasm] [--cases B,C] [--rounds 15] [--peers]
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -19,8 +20,9 @@ if (args.includes('--peers')) {
     const m = await import(`./impl/${name}.mjs`);
     const impls = await m.default();
     const list = Array.isArray(impls) ? impls : [];
-    const res = list.find((x) => x.role === 'resident' || x.role === 'reference') ?? list[0];
-    if (res) peers.push(res);
+    // tfjs: its resident row; memlimit.mjs: both references (memlimit, arithfloor)
+    const picked = list.filter((x) => x.role === 'resident' || x.role === 'reference');
+    peers.push(...(picked.length ? picked : list.slice(0, 1)));
   }
 }
 const rounds = +opt('--rounds', 15);
@@ -35,7 +37,10 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,G-max,H'))) {
     const w = { ...opts, out: o };
     runners.push({ id: k, run: () => fn(t, w), out: o });
   }
-  for (const p of peers) { const r = await p.prepare(spec, inputs); r.id = p.id; if (r.activate) await r.activate(); runners.push(r); }
+  for (const p of peers) {
+    if (p.supports && p.supports(spec) !== true) continue;
+    const r = await p.prepare(spec, inputs); r.id = p.id; if (r.activate) await r.activate(); runners.push(r);
+  }
   const a = runners[0].out.data, b = runners[1].out.data;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) { console.log(`${spec.id}: A/B outputs differ at ${i}: ${a[i]} vs ${b[i]}`); break; }
   const cal = [];

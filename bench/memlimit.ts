@@ -50,3 +50,36 @@ export function stream(src: usize, inVecs: i32, dst: usize, outVecs: i32): void 
     }
   }
 }
+
+// Arithmetic-floor reference for 3x3 stride-1 averages (case E).
+//
+// The least SIMD work PyTorch's summation order leaves a kernel that keeps it bit for bit:
+// per four outputs, nine taps summed in one dependent chain of eight adds (row-major scan
+// order; sum = 0; sum += x, with the leading 0 + x folded away) and one true division, the
+// result stored. The taps come from a three-row window kept in L1 (the row of groups is
+// walked over and over), the divisor stays in a register, and the stores go to an
+// output-sized buffer (every output byte written once). No input streaming from memory, no
+// borders, divisor loads, -0 fix or row/plane bookkeeping: its time bounds from below any
+// kernel with PyTorch's order and division, on this machine, from wasm SIMD (4 lanes).
+export function avgFloor3x3(window: usize, rowBytes: i32, groupsPerRow: i32, dst: usize, outVecs: i32): void {
+  const divisor = f32x4.splat(9);
+  const r1 = <usize>rowBytes, r2 = <usize>rowBytes * 2;
+  const end = dst + (<usize>outVecs << 4);
+  let o = dst;
+  while (o < end) {
+    let a = window;
+    for (let g = 0; g < groupsPerRow && o < end; g++) {
+      let s = f32x4.add(v128.load(a), v128.load(a, 4));
+      s = f32x4.add(s, v128.load(a, 8));
+      s = f32x4.add(s, v128.load(a + r1));
+      s = f32x4.add(s, v128.load(a + r1, 4));
+      s = f32x4.add(s, v128.load(a + r1, 8));
+      s = f32x4.add(s, v128.load(a + r2));
+      s = f32x4.add(s, v128.load(a + r2, 4));
+      s = f32x4.add(s, v128.load(a + r2, 8));
+      v128.store(o, f32x4.div(s, divisor));
+      o += 16;
+      a += 16;
+    }
+  }
+}

@@ -33,6 +33,7 @@ function caseRatios({ spec, results }) {
   const spE2e = med(R.simdpool);
   const ratios = {
     spResVsMem: div(spRes, med(R.memlimit)),
+    spResVsFloor: div(spRes, med(R.arithfloor)),
     tfjsResOverSpRes: div(med(R['tfjs-wasm-resident']), spRes),
     jsOverSpE2e: div(med(R.js), spE2e),
     jsOverSpRes: div(med(R.js), spRes),
@@ -178,10 +179,10 @@ function matrix(report, pick) {
 }
 
 function ratioRows(report) {
-  const header = ['case', 'res/memlimit', 'tfjs-wasm res ÷ res', 'tfjs-wasm e2e ÷ e2e', 'tfjs-cpu ÷ e2e', 'ort-web ÷ e2e', 'ort-node ÷ e2e', 'JS ÷ e2e', 'JS ÷ res'];
+  const header = ['case', 'res/memlimit', 'res/arithfloor', 'tfjs-wasm res ÷ res', 'tfjs-wasm e2e ÷ e2e', 'tfjs-cpu ÷ e2e', 'ort-web ÷ e2e', 'ort-node ÷ e2e', 'JS ÷ e2e', 'JS ÷ res'];
   const rows = report.cases.map((c) => {
     const r = c.ratios;
-    return [c.id, fmtX(r.spResVsMem), fmtX(r.tfjsResOverSpRes), fmtX(r.e2e['tfjs-wasm']), fmtX(r.e2e['tfjs-cpu']), fmtX(r.e2e['ort-web']), fmtX(r.e2e['ort-node']), fmtX(r.jsOverSpE2e), fmtX(r.jsOverSpRes)];
+    return [c.id, fmtX(r.spResVsMem), fmtX(r.spResVsFloor), fmtX(r.tfjsResOverSpRes), fmtX(r.e2e['tfjs-wasm']), fmtX(r.e2e['tfjs-cpu']), fmtX(r.e2e['ort-web']), fmtX(r.e2e['ort-node']), fmtX(r.jsOverSpE2e), fmtX(r.jsOverSpRes)];
   });
   return { header, rows };
 }
@@ -209,7 +210,7 @@ export function printReport(report) {
   out.push('\n== GB/s (input + output bytes / median time) ==');
   const g = matrix(report, (r) => fmtG(r.gbps));
   out.push(table(g.header, g.rows, ['l']));
-  out.push('\n== ratios (time of X ÷ time of simdpool; res = resident, e2e = end-to-end; res/memlimit is simdpool ÷ memlimit) ==');
+  out.push('\n== ratios (time of X ÷ time of simdpool; res = resident, e2e = end-to-end; res/memlimit, res/arithfloor: simdpool ÷ that reference) ==');
   const rr = ratioRows(report);
   out.push(table(rr.header, rr.rows, ['l']));
   out.push('\n== targets ==');
@@ -265,7 +266,7 @@ export function renderMarkdown(report) {
   L.push('');
   L.push('## Ratios');
   L.push('');
-  L.push('Time of the named implementation ÷ time of simdpool (above 1 = simdpool faster), except res/memlimit = simdpool resident ÷ memory-limit reference (1 = at the memory limit).');
+  L.push('Time of the named implementation ÷ time of simdpool (above 1 = simdpool faster), except res/memlimit = simdpool resident ÷ memory-limit reference (1 = at the memory limit) and res/arithfloor = simdpool resident ÷ the arithmetic floor of PyTorch’s summation order (E only: 1 = no work beyond the adds, divides and stores that order forces).');
   L.push('');
   const rr = ratioRows(report);
   L.push(mdTable(rr.header, rr.rows, ['l']));
@@ -279,7 +280,7 @@ export function renderMarkdown(report) {
   for (const i of report.impls) L.push(`- **${i.id}** — ${i.label}: ${i.describe}${i.note ? ` (${i.note})` : ''}`);
   for (const s of report.skipped) L.push(`- skipped ${s.module}: ${s.reason}`);
   L.push('');
-  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run, and simdpool's own outputs (resident and end-to-end) with the plain JS loops (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit reference computes no pooling and is not checked.`);
+  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run, and simdpool's own outputs (resident and end-to-end) with the plain JS loops (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit and arithmetic-floor references compute no pooling and are not checked.`);
   L.push('');
   L.push('## Method');
   L.push('');

@@ -1,5 +1,5 @@
 // One NaN at every input position, for the planar kernels' specialised windows (2/2, 3/2, 3/1,
-// with and without padding) and row widths that give whole, ragged and single interior runs.
+// over 1 to 4 input rows, with and without padding) and row widths that give whole, ragged and single interior runs.
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
 // not load again, plus the rest of the last group's: a tap left out of that watch shows here
 // as a NaN that max drops. Random property tests rarely place a lone NaN on such a tap.
@@ -15,6 +15,9 @@ const WINDOWS = [
   { kernelSize: 2, stride: 2 },
   { kernelSize: 3, stride: 2 },
   { kernelSize: 3, stride: 1 },
+  // windows of 1 and 4 rows: interior runs and masked border groups that loop over input rows
+  { kernelSize: [2, 3] as [number, number], stride: 1 },
+  { kernelSize: [4, 2] as [number, number], stride: [1, 2] as [number, number] },
 ];
 const WIDTHS = [9, 13, 16, 17, 19, 22, 28, 33];
 const HEIGHT = 5;

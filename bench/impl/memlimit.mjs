@@ -1,4 +1,4 @@
-// Memory-limit reference: bench/memlimit.ts compiled with the root's asc
+// Memory-limit and arithmetic-floor references: bench/memlimit.ts compiled with the root's asc
 // (--enable simd -O3 --runtime stub) at bench time, instantiated in this process.
 // Input and output live in its wasm memory (like simdpool's resident tensors).
 import { execFileSync } from 'node:child_process';
@@ -33,7 +33,7 @@ export default async function create() {
       },
     },
   });
-  const { alloc, stream, memory } = instance.exports;
+  const { alloc, stream, avgFloor3x3, memory } = instance.exports;
   return [
     {
       id: 'memlimit',
@@ -51,6 +51,32 @@ export default async function create() {
           layout: spec.layout,
           run: () => stream(src, inVecs, dst, outVecs),
           output: null, // computes no pooling result: not verified
+          dispose() {},
+        };
+      },
+    },
+    {
+      id: 'arithfloor',
+      label: "arithmetic floor of PyTorch's 3×3 stride-1 average (wasm SIMD)",
+      role: 'reference',
+      describe: 'per 4 outputs: 9 unaligned loads from a 3-row window kept in L1, the 8 dependent adds of PyTorch\'s row-major sum, one divps, one store into an output-sized buffer (bench/memlimit.ts avgFloor3x3). Leaves out what a real kernel adds: streaming the input from memory, borders, divisor loads, the -0 fix, row/plane bookkeeping; computes no pooling result',
+      supports: (spec) =>
+        spec.op === 'avg' && spec.layout === 'NCHW' && spec.kernel.every((k) => k === 3) && spec.stride.every((s) => s === 1)
+          ? true
+          : '3×3 stride-1 NCHW averages only',
+      prepare(spec) {
+        const outW = spec.outShape[3];
+        const groupsPerRow = Math.ceil(outW / 4);
+        const rowFloats = groupsPerRow * 4 + 4;
+        const window = alloc(3 * rowFloats * 4);
+        new Float32Array(memory.buffer, window, 3 * rowFloats).fill(0.25);
+        const outVecs = Math.ceil(spec.outElems / 4);
+        const dst = alloc(outVecs * 16);
+        new Float32Array(memory.buffer, dst, outVecs * 4).fill(0); // touch the pages
+        return {
+          layout: spec.layout,
+          run: () => avgFloor3x3(window, rowFloats * 4, groupsPerRow, dst, outVecs),
+          output: null,
           dispose() {},
         };
       },

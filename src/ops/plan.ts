@@ -8,7 +8,7 @@ import type { LinearMemory } from '../memory';
 export const PLAN_FIELDS = [
   'planes', 'inPlane', 'outPlane', 'inW', 'channels', 'outRows', 'outW',
   'rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv',
-  'kw', 'stride', 'dilation', 'vecLo', 'vecHi', 'colOrigin',
+  'kw', 'stride', 'dilation', 'vecLo', 'vecHi', 'colOrigin', 'colMasks',
 ] as const;
 
 /** How an average's divisor is formed. Max pooling ignores it. */
@@ -50,6 +50,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
     ['colFirst', col.first],
     ['colCount', col.count],
     ['colDiv', columnDivisors(col, divisor)],
+    ['colMasks', columnMasks(colAxis)],
   ];
   let offset = align16(PLAN_FIELDS.length * 4);
   const offsets: Record<string, number> = {};
@@ -85,6 +86,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
     vecLo: col.interiorLo,
     vecHi: col.interiorHi,
     colOrigin: -colAxis.padBefore,
+    colMasks: ptr + offsets.colMasks,
   };
   const header = new Int32Array(bytes, 0, PLAN_FIELDS.length);
   PLAN_FIELDS.forEach((name, i) => (header[i] = fields[name]));
@@ -133,6 +135,25 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
 function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
   if (divisor.override !== undefined) return new Float32Array(w.count.length).fill(1);
   return Float32Array.from(w.count, (_, o) => divisorFactor(w, o, divisor));
+}
+
+/**
+ * Lane masks of the first and the last group of four output columns (planar kernels' masked
+ * border groups): for tap j = 0, 1, 2 of each, -1 in the lanes whose tap lies inside the input
+ * row, else 0 (six vectors, first group's three then last group's). Columns past a row
+ * narrower than four are outside.
+ */
+export function columnMasks(a: Axis): Int32Array {
+  const masks = new Int32Array(24);
+  [0, a.out - 4].forEach((o, side) => {
+    for (let j = 0; j < 3; j++) {
+      for (let lane = 0; lane < 4; lane++) {
+        const col = (o + lane) * a.stride - a.padBefore + j * a.dilation;
+        masks[side * 12 + j * 4 + lane] = col >= 0 && col < a.size ? -1 : 0;
+      }
+    }
+  });
+  return masks;
 }
 
 /** One axis' part of an average's divisor. A window with no cell to count sums to 0 and stays 0. */

@@ -252,12 +252,15 @@ export function groupBytesOf(inPlane: number, outPlane: number): number {
   return Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
 }
 
-/** An upper bound on a window plan's bytes (plan.ts): per output row its input rows, per column three entries. */
+/**
+ * An upper bound on a window plan's bytes (plan.ts): per output row its input rows, per column
+ * three entries; the header, the column masks (96 bytes) and alignment in the constant.
+ */
 export function planBytesBound(axes: readonly Axis[]): number {
   const lead = axes.slice(0, -1);
   const rows = lead.reduce((n, a) => n * a.out, 1);
   const list = lead.reduce((n, a) => n * a.out * Math.min(a.kernel, a.size), 1);
-  return 4 * (3 * rows + list + 3 * axes[axes.length - 1].out) + 256;
+  return 4 * (3 * rows + list + 3 * axes[axes.length - 1].out) + 512;
 }
 
 // Kernel export names spelled out once: building them per call showed in profiles of small calls.
