@@ -13,6 +13,7 @@ import {
 } from './options';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { callSignature } from './signature';
+import { streamPlanes, chunksOf, type ChunkKernel, type Chunks } from './stream';
 import { CallMemory, checkFits, inputDType, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
@@ -167,12 +168,15 @@ export function runPool(
   const g = arg.g;
   const resident = arg.tensor !== undefined;
   // (A cached call has the same shapes, settings and residency: its signature holds them.)
-  const sizes = cached?.sizes ?? callSizes(g, axes, s, resident);
+  const sizes = cached?.sizes ?? callSizes(ctx, g, axes, s, resident);
   if (cached) cached.sizes = sizes;
   const { outShape, outPlane, inElements, shape, path, groupBytes, work } = sizes;
-  checkFits(op.name, outShape, sizes.bytes);
+  // Plain results only: `out` tensors (not part of the call's signature) take the whole-call path.
+  const chunks = bag.out == null && bag.outIndices == null ? sizes.chunks : undefined;
+  checkFits(op.name, outShape, chunks ? chunks.bytes : sizes.bytes);
   const call = new CallMemory(ctx, op.name);
   try {
+    if (chunks) return streamPool(ctx, call, arg, axes, s, sizes, chunks, cached);
     const input = call.input(arg);
     const out = call.output(op.name, 'out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
@@ -202,6 +206,33 @@ export function runPool(
   }
 }
 
+/**
+ * A plain float32 call streamed through wasm memory in chunks of planes (./stream.ts): the plan,
+ * the PlaneGroups scratch and the chunk buffers are all it allocates there.
+ */
+function streamPool(
+  ctx: Context, call: CallMemory, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, chunks: Chunks,
+  cached?: PlanRef,
+): unknown {
+  const { outShape, shape, path, groupBytes } = sizes;
+  const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
+  const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
+  const ignoreNaN = s.nanMode === 'ignore';
+  const k = ctx.kernels;
+  let kernel: ChunkKernel;
+  if (s.returnIndices) {
+    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
+    kernel = (p, input, output, indices) => withIndices(p, input, output, indices, scratch);
+  } else {
+    const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
+    kernel = (p, input, output) => plain(p, input, output, scratch);
+  }
+  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
+  const layout = arg.g.layout;
+  const result = { data: output, shape: [...outShape], layout };
+  return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;
+}
+
 /** The sizes and kernel path of a float32 pooling call, and the wasm memory it needs in all. */
 interface CallSizes {
   outShape: number[];
@@ -212,9 +243,11 @@ interface CallSizes {
   groupBytes: number;
   work: boolean;
   bytes: number;
+  /** Set when a call with plain results streams in chunks; its bytes are then all it needs. */
+  chunks?: Chunks;
 }
 
-function callSizes(g: Geometry, axes: readonly Axis[], s: Settings, resident: boolean): CallSizes {
+function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings, resident: boolean): CallSizes {
   const outSizes = axes.map((a) => a.out);
   const outPlane = outSizes.reduce((a, b) => a * b, 1);
   const inPlane = g.spatial.reduce((a, b) => a * b, 1);
@@ -223,9 +256,17 @@ function callSizes(g: Geometry, axes: readonly Axis[], s: Settings, resident: bo
   const path = pathOf(shape, axes);
   const groupBytes = groupBytesOf(inPlane, outPlane);
   const work = g.batch > 0 && outPlane > 0;
+  const kernelBytes = work ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0;
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
-    (work ? (s.reduce === 'lp' ? inElements * 4 : 0) + (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0);
-  return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes };
+    (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
+  // Streams: plain inputs, on the calling thread (simdpool/parallel defers kernels), max and avg
+  // with PyTorch's per-plane indices (ONNX and TF numberings are remapped over the whole tensor).
+  const streams = !resident && work && ctx.defer === undefined && s.reduce !== 'lp' && s.indexFormat.kind === 'plane';
+  const chunked = streams
+    ? chunksOf(shape.planes, inElements / shape.planes, (g.batch * g.channels * outPlane) / shape.planes, s.returnIndices, path === 'PlaneGroups')
+    : undefined;
+  const chunks = chunked && { planes: chunked.planes, bytes: chunked.bytes + kernelBytes };
+  return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes, chunks };
 }
 
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';

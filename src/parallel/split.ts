@@ -7,7 +7,8 @@
 //  * planes [p0, p1): planes = p1 - p0; input += p0*inPlane floats; output (and indices)
 //    += p0*outPlane. Every table is per plane, and indices are flat indices *within* a plane
 //    (rowInit/rowList/colFirst are plane-relative), so nothing else changes. Planar kernels
-//    have planes = batch*channels, channels-last kernels planes = batch.
+//    have planes = batch*channels, channels-last kernels planes = batch. (../ops/plane-range.ts
+//    makes this header; end-to-end calls stream in the same ranges, ../ops/stream.ts.)
 //  * output rows [r0, r1) of every plane: rowStarts, rowInit, rowDiv += r0 entries (rowStarts
 //    holds absolute positions in rowList, so rowList itself is shared unchanged); outRows =
 //    r1 - r0; output (and indices) += r0*outW*channels floats. The kernels compute a pixel's
@@ -29,12 +30,10 @@
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
 import { PLAN_FIELDS } from '../ops/plan';
+import { FIELD as F, planeRange } from '../ops/plane-range';
 import { groupBytesOf } from '../ops/pool';
 
-type Field = (typeof PLAN_FIELDS)[number];
-const F = Object.fromEntries(PLAN_FIELDS.map((name, i) => [name, i])) as Record<Field, number>;
-/** Bytes of one plan header copy (16-byte aligned). */
-export const HEADER_BYTES = Math.ceil((PLAN_FIELDS.length * 4) / 16) * 16;
+export { HEADER_BYTES } from '../ops/plane-range';
 
 export interface WorkItem {
   fn: string;
@@ -123,12 +122,11 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
   return [{ fn, args: [...args], header: -1 }];
 }
 
-/** Planes [p0, p0 + count) of a plan kernel's call: a header copy, and pointers moved on. */
+/** Planes [p0, p0 + count) of a plan kernel's call: a header copy, and pointers moved on (../ops/plane-range.ts). */
 function planeItem(fn: string, args: readonly number[], header: Int32Array, hasIndices: boolean, p0: number, count: number, i: number): WorkItem {
-  const fields = header.slice();
-  fields[F.planes] = count;
-  const a = [0, args[1] + p0 * header[F.inPlane] * 4, args[2] + p0 * header[F.outPlane] * 4];
-  if (hasIndices) a.push(args[3] + p0 * header[F.outPlane] * 4);
+  const { fields, inputOffset, outputOffset } = planeRange(header, p0, count);
+  const a = [0, args[1] + inputOffset, args[2] + outputOffset];
+  if (hasIndices) a.push(args[3] + outputOffset);
   return { fn, args: a, header: i, fields };
 }
 

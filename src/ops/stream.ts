@@ -1,0 +1,79 @@
+// End-to-end float32 pooling (plain Float32Array in, fresh Float32Array out) streamed through
+// wasm memory in chunks of whole planes. Copying the whole input in, pooling it, then copying the
+// whole output out moves a large tensor through DRAM three times; a chunk small enough to stay in
+// L2 is copied in, pooled while still cached, and its output copied straight into the result.
+// Each chunk is a plane range of the call (./plane-range.ts), so results are bit-identical to
+// one kernel call over everything. Only the single-thread engine streams: simdpool/parallel
+// defers kernels to its workers and splits them itself.
+import type { Context } from '../context';
+import type { CallMemory } from './tensors';
+import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
+
+/**
+ * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
+ * chunk boundaries into small tensors). Measured on case G (8x64x128x128, k2 s2) and B–D: see
+ * README, Performance.
+ */
+export const streaming = {
+  /** Input bytes per chunk (at least one plane; whole groups of 16 planes on the PlaneGroups path). */
+  chunkBytes: 128 * 1024,
+  /** Inputs smaller than this run whole: they stay in cache anyway, and chunking only adds calls. */
+  minBytes: 512 * 1024,
+};
+
+/** How a streamed call is cut: planes per chunk, and the wasm memory its chunk buffers take. */
+export interface Chunks {
+  planes: number;
+  bytes: number;
+}
+
+/**
+ * The chunks of a call of `planes` planes of `inPlane` input and `outPlane` output floats, or
+ * undefined when it should run whole (small, or a single chunk). `groups`: the PlaneGroups path.
+ */
+export function chunksOf(planes: number, inPlane: number, outPlane: number, withIndices: boolean, groups: boolean): Chunks | undefined {
+  if (planes * inPlane * 4 < streaming.minBytes) return undefined;
+  let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
+  if (groups) per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
+  if (per >= planes) return undefined;
+  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (withIndices ? 2 : 1)) * 4 };
+}
+
+/** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
+export type ChunkKernel = (plan: number, input: number, output: number, indices: number) => void;
+
+/**
+ * Pool `data` (`planes` planes) chunk by chunk with the plan at `plan`; the chunk buffers are
+ * scratch blocks of `call`. Returns the whole output (and indices), allocated once up front.
+ */
+export function streamPlanes(
+  ctx: Context, call: CallMemory, plan: number, kernel: ChunkKernel, data: Float32Array, planes: number,
+  chunks: Chunks, withIndices: boolean,
+): { output: Float32Array; indices?: Int32Array } {
+  const header = readHeader(ctx.memory.memory, plan);
+  const inPlane = header[FIELD.inPlane], outPlane = header[FIELD.outPlane];
+  const per = chunks.planes;
+  const headerPtr = call.block(HEADER_BYTES, 'plan header');
+  const inPtr = call.block(per * inPlane * 4, 'x chunk');
+  const outPtr = call.block(per * outPlane * 4, 'out chunk');
+  const indicesPtr = withIndices ? call.block(per * outPlane * 4, 'outIndices chunk') : 0;
+  const output = new Float32Array(planes * outPlane);
+  const indices = withIndices ? new Int32Array(planes * outPlane) : undefined;
+  // Views once every block is allocated (growing memory detaches earlier ones); kernels never grow it.
+  const buffer = ctx.memory.memory.buffer;
+  const headerView = new Int32Array(buffer, headerPtr, header.length);
+  const inView = new Float32Array(buffer, inPtr, per * inPlane);
+  const outView = new Float32Array(buffer, outPtr, per * outPlane);
+  const indicesView = new Int32Array(buffer, indicesPtr, withIndices ? per * outPlane : 0);
+  for (let p0 = 0; p0 < planes; p0 += per) {
+    const count = Math.min(per, planes - p0);
+    const { fields, inputOffset, outputOffset } = planeRange(header, p0, count);
+    headerView.set(fields);
+    const from = inputOffset / 4, to = outputOffset / 4, outFloats = count * outPlane;
+    inView.set(data.subarray(from, from + count * inPlane));
+    kernel(headerPtr, inPtr, outPtr, indicesPtr);
+    output.set(count === per ? outView : outView.subarray(0, outFloats), to);
+    if (indices) indices.set(count === per ? indicesView : indicesView.subarray(0, outFloats), to);
+  }
+  return { output, indices };
+}

@@ -1,0 +1,143 @@
+// End-to-end float32 calls streamed in chunks of planes (src/ops/stream.ts) give bit-identical
+// results to one kernel call over the whole tensor, across chunk boundaries: planes not a
+// multiple of the chunk, PlaneGroups chunks of whole 16s with a partial last group, indices,
+// NaNs (both NaN modes), both layouts. The chunk size is an engine-internal knob lowered here
+// (the engines are built from src/ so that they share the knob's module), and every kernel
+// call is counted to check that the calls really were chunked.
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Engine } from '../src/engine';
+import type { Kernels } from '../src/kernels';
+import { loadKernels } from '../src/wasm';
+import { streaming } from '../src/ops/stream';
+
+const DEFAULTS = { ...streaming };
+afterEach(() => Object.assign(streaming, DEFAULTS));
+
+/** An engine on `build`, counting calls of each kernel export. */
+const modules = new Map<string, WebAssembly.Module>();
+async function countingEngine(build: string): Promise<{ sp: Engine; calls: Map<string, number> }> {
+  if (!modules.has(build)) modules.set(build, new WebAssembly.Module(readFileSync(new URL(`../build/${build}`, import.meta.url))));
+  const module = modules.get(build)!;
+  const kernels = await loadKernels(module, undefined, () => module);
+  const calls = new Map<string, number>();
+  const counted: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(kernels)) {
+    counted[name] = typeof value === 'function'
+      ? (...args: number[]) => (calls.set(name, (calls.get(name) ?? 0) + 1), (value as (...a: number[]) => unknown)(...args))
+      : value;
+  }
+  return { sp: new Engine(counted as unknown as Kernels), calls };
+}
+
+type Call = (sp: Engine) => unknown;
+const bits = (a: Float32Array | Int32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+function resultBits(r: unknown): unknown {
+  const t = r as { data?: Float32Array; output?: { data: Float32Array }; indices?: { data: Int32Array } };
+  return t.data ? bits(t.data) : { output: bits(t.output!.data), indices: bits(t.indices!.data) };
+}
+
+/** Deterministic values with NaNs and ties sprinkled in. */
+function values(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => {
+    const h = Math.sin((i + 1) * 12.9898 + seed) * 43758.5453;
+    const f = h - Math.floor(h);
+    return f < 0.03 ? NaN : f < 0.1 ? 0.5 : f * 8 - 4;
+  });
+}
+
+/** Run `call` whole and streamed with chunks of `chunkBytes`; expect the same bits, and `chunks` kernel calls. */
+async function expectSameStreamed(build: string, call: Call, chunkBytes: number, chunks: number): Promise<void> {
+  const whole = await countingEngine(build);
+  const streamed = await countingEngine(build);
+  streaming.minBytes = Infinity;
+  const expected = resultBits(call(whole.sp));
+  streaming.minBytes = 0;
+  streaming.chunkBytes = chunkBytes;
+  const actual = resultBits(call(streamed.sp));
+  expect(actual).toEqual(expected);
+  const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|Channels|PlaneGroups)/.test(name));
+  expect(kernelCalls(whole.calls).map(([, n]) => n)).toEqual([1]);
+  expect(kernelCalls(streamed.calls)).toEqual([[kernelCalls(whole.calls)[0][0], chunks]]);
+  // Scratch is freed after the call, streamed or not.
+  expect(streamed.sp.memoryStats().blocks).toBe(whole.sp.memoryStats().blocks);
+}
+
+const x = (shape: number[], layout: string, seed = 1) => ({ data: values(shape.reduce((a, b) => a * b, 1), seed), shape, layout }) as never;
+
+describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed end-to-end calls (%s)', (build) => {
+  it('Rows: 15 planes in chunks of 4 (last 3), max with indices and NaNs', async () => {
+    // 9x11 planes: 396 bytes each.
+    const input = x([3, 5, 9, 11], 'NCHW');
+    for (const nanMode of ['propagate', 'ignore'] as const) {
+      await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true, nanMode }), 4 * 396, 4);
+    }
+  });
+
+  it('Rows: avg, ceil mode, padding not counted; and max without indices', async () => {
+    const input = x([2, 7, 10, 23], 'NCHW', 2);
+    await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: [3, 2], stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), 3 * 920, 5);
+    await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 2, dilation: 2 }), 920, 14);
+  });
+
+  it('Channels (NHWC): 5 samples in chunks of 2, max with indices, avg', async () => {
+    const input = x([5, 7, 9, 6], 'NHWC', 3); // a sample: 7*9*6 floats
+    const sample = 7 * 9 * 6 * 4;
+    await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true }), 2 * sample, 3);
+    await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: 2, stride: 1 }), 2 * sample + 4, 3);
+  });
+
+  it('PlaneGroups: 39 narrow planes in whole groups of 16 (last 7), indices, adaptive', async () => {
+    const input = x([3, 13, 7, 9], 'NCHW', 4); // 9 columns: the PlaneGroups path
+    // A chunk below 16 planes still takes one whole group.
+    await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 2, stride: 1, returnIndices: true, nanMode: 'ignore' }), 4, 3);
+    await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: 3, stride: 2, padding: 1 }), 20 * 7 * 9 * 4, 3);
+    await expectSameStreamed(build, (sp) => sp.adaptiveMaxPool2d(input, { outputSize: [3, 4], returnIndices: true }), 4, 3);
+  });
+
+  it('1d and 3d calls', async () => {
+    await expectSameStreamed(build, (sp) => sp.maxPool1d(x([4, 5, 40], 'NCW', 5), { kernelSize: 3, stride: 2, returnIndices: true }), 3 * 160, 7);
+    await expectSameStreamed(build, (sp) => sp.avgPool3d(x([2, 3, 4, 5, 18], 'NCDHW', 6), { kernelSize: 2, stride: [1, 2, 2] }), 2 * 360 * 4, 3);
+  });
+
+  it('any shape and chunk size (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 24 }),
+        fc.boolean(), fc.integer({ min: 1, max: 8 }), fc.constantFrom('max', 'avg'),
+        async (n, c, h, w, nhwc, chunkPlanes, op) => {
+          const planes = nhwc && c > 1 ? n : n * c;
+          const plane = (nhwc && c > 1 ? c : 1) * h * w * 4;
+          const groups = !(nhwc && c > 1) && w <= 16 && planes >= 16;
+          const per = groups ? Math.max(16, chunkPlanes - (chunkPlanes % 16)) : chunkPlanes;
+          fc.pre(per < planes);
+          const input = x(nhwc ? [n, h, w, c] : [n, c, h, w], nhwc ? 'NHWC' : 'NCHW', n + c + h + w);
+          const call: Call = op === 'max'
+            ? (sp) => sp.maxPool2d(input, { kernelSize: 2, stride: 2, padding: 1, returnIndices: true })
+            : (sp) => sp.avgPool2d(input, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true });
+          await expectSameStreamed(build, call, chunkPlanes * plane, Math.ceil(planes / per));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('what does not stream', () => {
+  it('resident inputs, out tensors, small inputs and Lp pooling run whole', async () => {
+    streaming.minBytes = 0;
+    streaming.chunkBytes = 4;
+    const { sp, calls } = await countingEngine('simdpool.wasm');
+    const input = x([2, 8, 12, 20], 'NCHW');
+    const t = sp.fromArray((input as { data: Float32Array }).data, [2, 8, 12, 20]);
+    sp.maxPool2d(t, { kernelSize: 2 });
+    sp.maxPool2d(input, { kernelSize: 2, out: sp.tensor([2, 8, 6, 10]) });
+    sp.lpPool2d(input, { kernelSize: 2 });
+    expect(calls.get('maxPoolRows_f32')).toBe(2);
+    expect(calls.get('avgPoolRows_f32')).toBe(1);
+    streaming.minBytes = Infinity;
+    sp.maxPool2d(x([2, 8, 12, 21], 'NCHW'), { kernelSize: 2 });
+    expect(calls.get('maxPoolRows_f32')).toBe(3);
+  });
+});
