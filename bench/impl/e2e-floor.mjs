@@ -39,17 +39,21 @@ export default async function create() {
         new Float32Array(memory.buffer, dst, outVecs * 4).fill(0); // touch the pages once, as resident tensors are
         const inView = new Float32Array(memory.buffer, src, per * inPlane);
         const outView = new Float32Array(memory.buffer, dst, per * outPlane);
+        // Kept until the next call, as the end-to-end implementations keep their last result
+        // (a caller holds it): the next result is then allocated while this one is still live.
+        let last = null;
         return {
           layout: spec.layout,
           run: () => {
             const output = new Float32Array(spec.outElems);
+            last = output;
             for (let p0 = 0; p0 < planes; p0 += per) {
               const count = Math.min(per, planes - p0);
               inView.set(input.subarray(p0 * inPlane, (p0 + count) * inPlane));
               stream(src, Math.ceil((count * inPlane) / 4), dst, Math.ceil((count * outPlane) / 4));
               output.set(count === per ? outView : outView.subarray(0, count * outPlane), p0 * outPlane);
             }
-            return output;
+            return last;
           },
           output: null,
           dispose() {},
