@@ -5,6 +5,7 @@ import type { PlanCache } from './ops/plan';
 import type { BoundedMap } from './bounded-map';
 import type { ByteOps } from './ops/bytes';
 import type { IndexFormats } from './ops/index-formats';
+import type { StreamOps } from './ops/stream';
 
 export interface Context {
   readonly kernels: Kernels;
@@ -23,6 +24,11 @@ export interface Context {
   readonly bytes?: ByteOps;
   /** ONNX and TF index numberings (ops/index-formats.ts): the full engine's; simdpool/core has none. */
   readonly indexFormats?: IndexFormats;
+  /**
+   * End-to-end calls streamed in chunks of planes (ops/stream.ts): the full engine's; simdpool/core
+   * (held to a 48 KiB bundle) copies whole inputs in and whole results out.
+   */
+  readonly stream?: StreamOps;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
@@ -31,6 +37,7 @@ export interface EngineHooks {
   defer?: Defer;
   bytes?: ByteOps;
   indexFormats?: IndexFormats;
+  stream?: StreamOps;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

@@ -4,15 +4,16 @@
 //   kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
-//   JavaScript alone is about 57 KB. Its budget is its measured size (86.0 KB) plus a small
-//   margin, so that growth is a decision.
+//   JavaScript alone is about 57 KB. Its budget is its measured size plus a small margin, so
+//   that growth is a decision: 86 KiB, then 88 KiB for streaming end-to-end calls in chunks
+//   (src/ops/stream.ts, ~2 KB minified: 1.4-2x faster end to end on large tensors; 87.2 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48 * 1024;
-const FULL_BUDGET = 86 * 1024;
+const FULL_BUDGET = 88 * 1024;
 const WASM_BUDGET = 32 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));

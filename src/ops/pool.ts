@@ -13,7 +13,7 @@ import {
 } from './options';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { callSignature } from './signature';
-import { streamPlanes, chunksOf, type ChunkKernel, type Chunks } from './stream';
+import type { Chunks } from './stream';
 import { CallMemory, checkFits, inputDType, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
@@ -176,7 +176,7 @@ export function runPool(
   checkFits(op.name, outShape, chunks ? chunks.bytes : sizes.bytes);
   const call = new CallMemory(ctx, op.name);
   try {
-    if (chunks) return streamPool(ctx, call, arg, axes, s, sizes, chunks, cached);
+    if (chunks) return ctx.stream!.run(ctx, call, arg, axes, s, sizes, chunks, cached);
     const input = call.input(arg);
     const out = call.output(op.name, 'out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
@@ -206,35 +206,8 @@ export function runPool(
   }
 }
 
-/**
- * A plain float32 call streamed through wasm memory in chunks of planes (./stream.ts): the plan,
- * the PlaneGroups scratch and the chunk buffers are all it allocates there.
- */
-function streamPool(
-  ctx: Context, call: CallMemory, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, chunks: Chunks,
-  cached?: PlanRef,
-): unknown {
-  const { outShape, shape, path, groupBytes } = sizes;
-  const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-  const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
-  const ignoreNaN = s.nanMode === 'ignore';
-  const k = ctx.kernels;
-  let kernel: ChunkKernel;
-  if (s.returnIndices) {
-    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
-    kernel = (p, input, output, indices) => withIndices(p, input, output, indices, scratch);
-  } else {
-    const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
-    kernel = (p, input, output) => plain(p, input, output, scratch);
-  }
-  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
-  const layout = arg.g.layout;
-  const result = { data: output, shape: [...outShape], layout };
-  return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;
-}
-
 /** The sizes and kernel path of a float32 pooling call, and the wasm memory it needs in all. */
-interface CallSizes {
+export interface CallSizes {
   outShape: number[];
   outPlane: number;
   inElements: number;
@@ -261,9 +234,9 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
     (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
   // Streams: plain inputs, on the calling thread (simdpool/parallel defers kernels), max and avg
   // with PyTorch's per-plane indices (ONNX and TF numberings are remapped over the whole tensor).
-  const streams = !resident && work && ctx.defer === undefined && s.reduce !== 'lp' && s.indexFormat.kind === 'plane';
+  const streams = ctx.stream && !resident && work && ctx.defer === undefined && s.reduce !== 'lp' && s.indexFormat.kind === 'plane';
   const chunked = streams
-    ? chunksOf(shape.planes, inElements / shape.planes, (g.batch * g.channels * outPlane) / shape.planes, s.returnIndices, path === 'PlaneGroups')
+    ? ctx.stream!.chunksOf(shape.planes, inElements / shape.planes, (g.batch * g.channels * outPlane) / shape.planes, s.returnIndices, path === 'PlaneGroups')
     : undefined;
   const chunks = chunked && { planes: chunked.planes, bytes: chunked.bytes + kernelBytes };
   return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes, chunks };

@@ -3,11 +3,14 @@
 // whole output out moves a large tensor through DRAM three times; a chunk small enough to stay in
 // L2 is copied in, pooled while still cached, and its output copied straight into the result.
 // Each chunk is a plane range of the call (./plane-range.ts), so results are bit-identical to
-// one kernel call over everything. Only the single-thread engine streams: simdpool/parallel
-// defers kernels to its workers and splits them itself.
+// one kernel call over everything. Only the full single-thread engine streams: simdpool/parallel
+// defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KiB
+// bundle, does without (Context.stream).
 import type { Context } from '../context';
-import type { CallMemory } from './tensors';
+import type { Axis } from '../shape';
+import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
+import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -46,7 +49,7 @@ export type ChunkKernel = (plan: number, input: number, output: number, indices:
  * Pool `data` (`planes` planes) chunk by chunk with the plan at `plan`; the chunk buffers are
  * scratch blocks of `call`. Returns the whole output (and indices), allocated once up front.
  */
-export function streamPlanes(
+function streamPlanes(
   ctx: Context, call: CallMemory, plan: number, kernel: ChunkKernel, data: Float32Array, planes: number,
   chunks: Chunks, withIndices: boolean,
 ): { output: Float32Array; indices?: Int32Array } {
@@ -77,3 +80,34 @@ export function streamPlanes(
   }
   return { output, indices };
 }
+
+/**
+ * A float32 pooling call with plain results (ops/pool.ts runPool), streamed: the plan, the
+ * PlaneGroups scratch and the chunk buffers are all it allocates in wasm memory.
+ */
+function run(
+  ctx: Context, call: CallMemory, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, chunks: Chunks,
+  cached?: PlanRef,
+): unknown {
+  const { outShape, shape, path, groupBytes } = sizes;
+  const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
+  const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
+  const ignoreNaN = s.nanMode === 'ignore';
+  const k = ctx.kernels;
+  let kernel: ChunkKernel;
+  if (s.returnIndices) {
+    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
+    kernel = (p, input, output, indices) => withIndices(p, input, output, indices, scratch);
+  } else {
+    const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
+    kernel = (p, input, output) => plain(p, input, output, scratch);
+  }
+  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
+  const layout = arg.g.layout;
+  const result = { data: output, shape: [...outShape], layout };
+  return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;
+}
+
+/** What the full engine hands its operators (Context.stream). */
+export const STREAM_OPS = { chunksOf, run };
+export type StreamOps = typeof STREAM_OPS;
