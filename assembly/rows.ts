@@ -51,6 +51,10 @@ import {
   // every row (the output stores might alias the plan, for all Binaryen and V8 know).
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowDivs = plan.rowDiv, colDivs = plan.colDiv;
   const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
+  if (sizeof<K>() == 1 && useRun && vecLo == 0 && vecHi == outW && everyRowReadsTwo(rowStarts, outRows)) {
+    twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -66,9 +70,7 @@ import {
           OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR, inlineBorders,
           rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes, outW - 4,
         )) {
-          for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
-          if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
-          if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
+          rowExact<S>(OP, plan, inPlanePtr, outRow, idxRow, r, runLo, runHi, edgeL, edgeR, outW);
         }
         if (!edgesSafe) {
           for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
@@ -126,21 +128,7 @@ import {
   let o = lo, step = ((hi - lo - 1) & 3) + 1;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
-    for (;;) {
-      const at = inputBytes<S>(o, strideBytes);
-      const a = row0 + at, b = row1 + at;
-      const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
-      // one add per group on the running check, the rest off its dependency chain
-      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
-      storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
-      if (o == last) break;
-      o += step;
-      step = 4;
-    }
-    if (OP == MAX) {
-      const at = inputBytes<S>(last, strideBytes);
-      check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
-    }
+    check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
     if (inlineBorders && OP != MAX_NO_NAN) {
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
@@ -214,6 +202,84 @@ import {
     if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
+}
+
+/** Whether every output row reads two input rows (rowStarts[r] == 2r). */
+@inline function everyRowReadsTwo(rowStarts: usize, outRows: i32): bool {
+  for (let r = 1; r <= outRows; r++) if (load<i32>(rowStarts + (<usize>r << 2)) != r << 1) return false;
+  return true;
+}
+
+/**
+ * Every row of every plane when each output row reads two input rows and every column is
+ * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
+ * group loop of twoRowGroups, from two row offsets at rowList + 8r, with no border groups
+ * and one NaN test per plane instead of per row (that per-row work cost about a group per
+ * row; rows are 4 to 16 groups wide in C, D and G). A plane that meets a NaN is redone
+ * exactly, row by row.
+ */
+function twoRowPlanes<O, K, S>(
+  plan: Plan, input: usize, output: usize, rowList: usize, rowDivs: usize, colDiv: usize, originBytes: usize, strideBytes: usize,
+): void {
+  const OP = opOf<O>();
+  const planes = plan.planes, outRows = plan.outRows, outW = plan.outW;
+  const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
+  let inPlanePtr = input, outPlanePtr = output;
+  for (let p = 0; p < planes; p++) {
+    const base = inPlanePtr + originBytes;
+    let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
+    for (let r = 0; r < outRows; r++) {
+      const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
+      const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
+      check = twoRowGroups<K, S>(OP, row0, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+      outRow += outRowBytes;
+      rows += 8;
+    }
+    if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
+      for (let r = 0; r < outRows; r++) {
+        rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
+      }
+    }
+    inPlanePtr += inPlaneBytes;
+    outPlanePtr += outPlaneBytes;
+  }
+}
+
+/**
+ * Interior columns [lo, hi) (at least four) of one output row over two input rows, as groups
+ * back to back (see interiorRun); returns `check` with the row's taps added (max pooling).
+ */
+@inline function twoRowGroups<K, S>(
+  OP: i32, row0: usize, row1: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize, rowDiv: v128, colDiv: usize, check: v128,
+): v128 {
+  const neutral = f32x4.splat(initial(OP));
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const at = inputBytes<S>(o, strideBytes);
+    const a = row0 + at, b = row1 + at;
+    const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
+    // one add per group on the running check, the rest off its dependency chain
+    if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
+    storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  if (OP == MAX) {
+    const at = inputBytes<S>(last, strideBytes);
+    check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
+  }
+  return check;
+}
+
+/** A row whose run met a NaN, redone exactly (PyTorch's rule lane by lane). */
+function rowExact<S>(
+  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, runLo: i32, runHi: i32, edgeL: bool, edgeR: bool, outW: i32,
+): void {
+  for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
+  if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
+  if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
 }
 
 /** Byte offset of output column o's first tap from column origin's: o * stride floats. */
