@@ -36,7 +36,7 @@ import {
   const useRun = !hasIndex(OP) && vecHi - vecLo >= 4;
   // With a specialised kernel width, the border columns on each side (at most a group's worth)
   // run as one masked group, with the lane masks of plan.colMasks.
-  const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4 && outW >= 4;
+  const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4; // (useRun: outW >= 4)
   const left = origin, right = origin + (outW - 4) * stride;
   const edgesSafe = edges && left >= -GUARD_FLOATS && right + reach <= inW + GUARD_FLOATS;
   // The run leaves out the columns the masked border groups write anyway (0..3, outW-4..outW-1),
@@ -51,7 +51,9 @@ import {
   // every row (the output stores might alias the plan, for all Binaryen and V8 know).
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowDivs = plan.rowDiv, colDivs = plan.colDiv;
   const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
-  if (sizeof<K>() == 1 && useRun && vecLo == 0 && vecHi == outW && everyRowReadsTwo(rowStarts, outRows)) {
+  // Unpadded 2x2 stride-2 windows (most max pooling): every plane in one tight row loop. Like
+  // the inlined border groups, the full build only (`inlineBorders`): the core bundle is at its budget.
+  if (sizeof<K>() == 1 && OP == MAX && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
     twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
     return;
   }
@@ -147,7 +149,7 @@ import {
       o += step;
       step = 4;
     }
-    if (OP == MAX) {
+    if (OP == MAX && sizeof<K>() != 1) {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
@@ -236,9 +238,7 @@ function twoRowPlanes<O, K, S>(
       rows += 8;
     }
     if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
-      for (let r = 0; r < outRows; r++) {
-        rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
-      }
+      for (let r = 0; r < outRows; r++) rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
     }
     inPlanePtr += inPlaneBytes;
     outPlanePtr += outPlaneBytes;
@@ -266,7 +266,7 @@ function twoRowPlanes<O, K, S>(
     o += step;
     step = 4;
   }
-  if (OP == MAX) {
+  if (OP == MAX && sizeof<K>() != 1) { // (kernel 2, stride 2: rowHead loads every tap)
     const at = inputBytes<S>(last, strideBytes);
     check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
   }
