@@ -11,6 +11,8 @@
 //   (-Infinity, or 0: exact, as PyTorch's sum starts at +0 and adding +0 changes nothing else),
 //   with lane masks the plan carries (colMasks); wider borders go one column at a time.
 //   When the interior is narrower than a group, every group loads its taps masked.
+//   Unpadded 2x2 stride-2 max pooling runs whole planes in one tight row loop (twoRowPlanes)
+//   with one NaN test per plane: the general row's bookkeeping cost as much as its groups.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
