@@ -11,6 +11,8 @@
 //   (-Infinity, or 0: exact, as PyTorch's sum starts at +0 and adding +0 changes nothing else),
 //   with lane masks the plan carries (colMasks); wider borders go one column at a time.
 //   When the interior is narrower than a group, every group loads its taps masked.
+//   Unpadded 2x2 stride-2 max pooling runs whole planes in one tight row loop (twoRowPlanes)
+//   with one NaN test per plane: the general row's bookkeeping cost as much as its groups.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
@@ -36,7 +38,7 @@ import {
   const useRun = !hasIndex(OP) && vecHi - vecLo >= 4;
   // With a specialised kernel width, the border columns on each side (at most a group's worth)
   // run as one masked group, with the lane masks of plan.colMasks.
-  const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4 && outW >= 4;
+  const edges = useRun && sizeof<K>() != 4 && vecLo <= 4 && outW - vecHi <= 4; // (useRun: outW >= 4)
   const left = origin, right = origin + (outW - 4) * stride;
   const edgesSafe = edges && left >= -GUARD_FLOATS && right + reach <= inW + GUARD_FLOATS;
   // The run leaves out the columns the masked border groups write anyway (0..3, outW-4..outW-1),
@@ -51,6 +53,12 @@ import {
   // every row (the output stores might alias the plan, for all Binaryen and V8 know).
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowDivs = plan.rowDiv, colDivs = plan.colDiv;
   const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
+  // Unpadded 2x2 stride-2 windows (most max pooling): every plane in one tight row loop. Like
+  // the inlined border groups, the full build only (`inlineBorders`): the core bundle is at its budget.
+  if (sizeof<K>() == 1 && OP == MAX && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
+    twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -66,9 +74,7 @@ import {
           OP, plan, inPlanePtr, outRow, r, runLo, runHi, edgeL, edgeR, inlineBorders,
           rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes, outW - 4,
         )) {
-          for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
-          if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
-          if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
+          rowExact<S>(OP, plan, inPlanePtr, outRow, idxRow, r, runLo, runHi, edgeL, edgeR, outW);
         }
         if (!edgesSafe) {
           for (let o = 0; o < vecLo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
@@ -126,21 +132,7 @@ import {
   let o = lo, step = ((hi - lo - 1) & 3) + 1;
   // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
   if (sizeof<K>() != 4 && rows == 2) {
-    for (;;) {
-      const at = inputBytes<S>(o, strideBytes);
-      const a = row0 + at, b = row1 + at;
-      const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
-      // one add per group on the running check, the rest off its dependency chain
-      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
-      storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
-      if (o == last) break;
-      o += step;
-      step = 4;
-    }
-    if (OP == MAX) {
-      const at = inputBytes<S>(last, strideBytes);
-      check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
-    }
+    check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
     if (inlineBorders && OP != MAX_NO_NAN) {
       if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
       if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
@@ -159,7 +151,7 @@ import {
       o += step;
       step = 4;
     }
-    if (OP == MAX) {
+    if (OP == MAX && sizeof<K>() != 1) {
       const at = inputBytes<S>(last, strideBytes);
       check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
     }
@@ -214,6 +206,82 @@ import {
     if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   }
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
+}
+
+/** Whether every output row reads two input rows (rowStarts[r] == 2r). */
+@inline function everyRowReadsTwo(rowStarts: usize, outRows: i32): bool {
+  for (let r = 1; r <= outRows; r++) if (load<i32>(rowStarts + (<usize>r << 2)) != r << 1) return false;
+  return true;
+}
+
+/**
+ * Every row of every plane when each output row reads two input rows and every column is
+ * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
+ * group loop of twoRowGroups, from two row offsets at rowList + 8r, with no border groups
+ * and one NaN test per plane instead of per row (that per-row work cost about a group per
+ * row; rows are 4 to 16 groups wide in C, D and G). A plane that meets a NaN is redone
+ * exactly, row by row.
+ */
+function twoRowPlanes<O, K, S>(
+  plan: Plan, input: usize, output: usize, rowList: usize, rowDivs: usize, colDiv: usize, originBytes: usize, strideBytes: usize,
+): void {
+  const OP = opOf<O>();
+  const planes = plan.planes, outRows = plan.outRows, outW = plan.outW;
+  const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
+  let inPlanePtr = input, outPlanePtr = output;
+  for (let p = 0; p < planes; p++) {
+    const base = inPlanePtr + originBytes;
+    let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
+    for (let r = 0; r < outRows; r++) {
+      const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
+      const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
+      check = twoRowGroups<K, S>(OP, row0, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+      outRow += outRowBytes;
+      rows += 8;
+    }
+    if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
+      for (let r = 0; r < outRows; r++) rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
+    }
+    inPlanePtr += inPlaneBytes;
+    outPlanePtr += outPlaneBytes;
+  }
+}
+
+/**
+ * Interior columns [lo, hi) (at least four) of one output row over two input rows, as groups
+ * back to back (see interiorRun); returns `check` with the row's taps added (max pooling).
+ */
+@inline function twoRowGroups<K, S>(
+  OP: i32, row0: usize, row1: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize, rowDiv: v128, colDiv: usize, check: v128,
+): v128 {
+  const neutral = f32x4.splat(initial(OP));
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const at = inputBytes<S>(o, strideBytes);
+    const a = row0 + at, b = row1 + at;
+    const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
+    // one add per group on the running check, the rest off its dependency chain
+    if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
+    storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  if (OP == MAX && sizeof<K>() != 1) { // (kernel 2, stride 2: rowHead loads every tap)
+    const at = inputBytes<S>(last, strideBytes);
+    check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
+  }
+  return check;
+}
+
+/** A row whose run met a NaN, redone exactly (PyTorch's rule lane by lane). */
+function rowExact<S>(
+  OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, runLo: i32, runHi: i32, edgeL: bool, edgeR: bool, outW: i32,
+): void {
+  for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
+  if (edgeL) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, 0);
+  if (edgeR) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, outW - 4);
 }
 
 /** Byte offset of output column o's first tap from column origin's: o * stride floats. */

@@ -49,6 +49,28 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
   }
 });
 
+describe('2 / stride 2 over several planes: a NaN redoes its own plane only', () => {
+  // Unpadded 2x2 stride-2 windows run every plane with one NaN test per plane (rows.ts
+  // twoRowPlanes): a lone NaN in the middle plane must reach its outputs, and the planes before
+  // and after (other NaN-test runs) must come out as the reference's.
+  for (const w of [8, 16, 22, 28]) {
+    it(`width ${w}, NaN at every position of plane 1 of 3`, async () => {
+      const sp = await getEngine();
+      const plane = 6 * w;
+      const values = Float32Array.from({ length: 3 * plane }, (_, i) => Math.sin(i * 1.3));
+      for (let at = plane; at < 2 * plane; at++) {
+        const data = values.slice();
+        data[at] = NaN;
+        const x = { data, shape: [1, 3, 6, w], layout: 'NCHW' as const };
+        const opts = { kernelSize: 2, stride: 2 };
+        const want = maxPool2dRef(x, opts).output.data;
+        expect(want.some(Number.isNaN)).toBe(true);
+        expectSameFloats(sp.maxPool2d(x, opts).data, want, `NaN at ${at}`);
+      }
+    });
+  }
+});
+
 describe('channels-last 3 / stride 2 max pooling: lone NaNs and scan order', () => {
   // Heights give chained and unchained output rows; channels give eight-channel blocks and tails.
   const SHAPES = [
