@@ -6,14 +6,16 @@
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
 //   JavaScript alone is about 57 KB. Its budget is its measured size plus a small margin, so
 //   that growth is a decision: 86 KiB, then 88 KiB for streaming end-to-end calls in chunks
-//   (src/ops/stream.ts, ~2 KB minified: 1.4-2x faster end to end on large tensors; 87.2 KB).
+//   (src/ops/stream.ts, ~2 KB minified: 1.4-2x faster end to end on large tensors; 87.2 KB),
+//   then 90.5 KiB with the plane loop of unpadded 2x2 / stride 2 max (C, D 1.34-1.57x faster
+//   resident; 90.1 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48 * 1024;
-const FULL_BUDGET = 88 * 1024;
+const FULL_BUDGET = 90 * 1024 + 512;
 const WASM_BUDGET = 32 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
