@@ -6,18 +6,14 @@
 // once); smaller ones are copied in whole, run once and copied out whole. No pooling arithmetic,
 // so no end-to-end call that moves its data this way can be faster: JS loops ÷ this time bounds
 // how much faster than the JS loops end-to-end simdpool can be (bench/report.mjs).
-import { readFileSync } from 'node:fs';
-import { buildMemlimit } from './memlimit.mjs';
+import { instantiateMemlimit } from './memlimit.mjs';
 
 /** simdpool's defaults (src/ops/stream.ts `streaming`). */
 const CHUNK_BYTES = 128 * 1024;
 const MIN_BYTES = 512 * 1024;
 
 export default async function create() {
-  const { instance } = await WebAssembly.instantiate(readFileSync(buildMemlimit()), {
-    env: { abort() { throw new Error('memlimit.wasm aborted'); } },
-  });
-  const { alloc, stream, memory } = instance.exports;
+  const { alloc, stream, memory } = await instantiateMemlimit();
   return [
     {
       id: 'e2e-floor',

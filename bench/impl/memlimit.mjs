@@ -24,16 +24,20 @@ export function buildMemlimit({ force = false } = {}) {
   return wasmFile;
 }
 
-export default async function create() {
-  buildMemlimit();
-  const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), {
+/** bench/memlimit.ts built (when stale) and instantiated: its exports, in a wasm memory of its own. */
+export async function instantiateMemlimit() {
+  const { instance } = await WebAssembly.instantiate(readFileSync(buildMemlimit()), {
     env: {
       abort() {
         throw new Error('memlimit.wasm aborted');
       },
     },
   });
-  const { alloc, stream, avgFloor3x3, memory } = instance.exports;
+  return instance.exports;
+}
+
+export default async function create() {
+  const { alloc, stream, avgFloor3x3, memory } = await instantiateMemlimit();
   return [
     {
       id: 'memlimit',
