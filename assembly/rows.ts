@@ -11,8 +11,9 @@
 //   (-Infinity, or 0: exact, as PyTorch's sum starts at +0 and adding +0 changes nothing else),
 //   with lane masks the plan carries (colMasks); wider borders go one column at a time.
 //   When the interior is narrower than a group, every group loads its taps masked.
-//   Unpadded 2x2 stride-2 max pooling runs whole planes in one tight row loop (twoRowPlanes)
-//   with one NaN test per plane: the general row's bookkeeping cost as much as its groups.
+//   In the full build the specialised widths run whole planes in one tight row loop with one
+//   NaN test per plane (rowPlanes; unpadded 2x2 stride-2 max pooling: twoRowPlanes): the
+//   general row loop's bookkeeping cost as much as a third of a row of 28 columns.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
@@ -59,6 +60,18 @@ import {
     twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
     return;
   }
+  // The other specialised widths: every plane in one tight row loop (rowPlanes), the full build
+  // only (`inlineBorders`), as it inlines the border groups: the core bundle is at its budget.
+  if (sizeof<K>() != 4 && inlineBorders) {
+    if (useRun && edgesSafe) {
+      rowPlanes<O, K, S>(plan, input, output, runLo, runHi, edgeL, edgeR, rowStarts, rowList, rowDivs, colDivs, colMasks, originBytes, strideBytes);
+    } else {
+      // Narrow rows, or borders wider than a group: their columns go one by one or in masked
+      // groups, which the any-width function does as well (one copy of that path, not three).
+      poolRowsFunction<O, KernelAny, S>(plan, input, output, indices);
+    }
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -101,8 +114,8 @@ import {
 /**
  * Interior columns [lo, hi) (at least four) of output row r as groups back to back, the last
  * one moved back to end at hi when the width is ragged, with plain loads specialised on
- * kernel width, stride and (2 or 3) input rows; then, when edgeL / edgeR, the masked border
- * group at column 0 / `right` (outW-4) over the same row pointers (lane masks: plan.colMasks).
+ * kernel width and stride (and, in the core build, on 2 or 3 input rows); then, when edgeL /
+ * edgeR, the masked border group (maskedGroup) at column 0 / `right` (outW-4).
  * The tables and byte counts are the plan's, read once by poolRows.
  * Max pooling is one pmax per tap, which keeps the earlier value on ties but drops a NaN, so
  * a running sum of every tap watches for NaN: on one (or on +Inf meeting -Inf) this returns
@@ -123,49 +136,18 @@ import {
   const row1 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 4) << 2);
   const row2 = base + (<usize>load<i32>(rowList + (<usize>t0 << 2), 8) << 2);
   const rows = t1 - t0;
-  let edgesDone = false;
   let check = f32x4.splat(0);
   // One induction variable, the group's first output column: every address derives from it.
   // A ragged width takes its short step first (the second group overlaps the first,
   // recomputing a few outputs), so the loop adds `step` and needs no ragged-end test.
   const last = hi - 4;
   let o = lo, step = ((hi - lo - 1) & 3) + 1;
-  // (Unrolled over rows only for the specialised widths; other widths loop over taps anyway.)
-  if (sizeof<K>() != 4 && rows == 2) {
+  // Unrolled over rows for the specialised widths in the core build; the full build runs those
+  // rows in rowPlanes, and here only rows rowPlanes does not take (a loop over rows serves).
+  if (sizeof<K>() != 4 && !inlineBorders && rows == 2) {
     check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
-    if (inlineBorders && OP != MAX_NO_NAN) {
-      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
-      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
-      edgesDone = true;
-    }
-  } else if (sizeof<K>() != 4 && rows == 3) {
-    for (;;) {
-      const at = inputBytes<S>(o, strideBytes);
-      const a = row0 + at, b = row1 + at, c = row2 + at;
-      let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
-      acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
-      acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
-      if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
-      if (o == last) break;
-      o += step;
-      step = 4;
-    }
-    if (OP == MAX && sizeof<K>() != 1) {
-      const at = inputBytes<S>(last, strideBytes);
-      check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
-    }
-    // Border groups inlined (max and average) for windows 3 wide here, 2 or 3 wide in the
-    // 2-row branch: with rows of 28 or 56 columns they are 2 of 7 or 14 groups, and a call
-    // to maskedGroup costs more than a group (3x2 windows and the core build,
-    // `inlineBorders` false, call it; nanMode 'ignore' has one looping copy below: each
-    // inlined copy is ~200 bytes of wasm). Lane masks from the plan (made from column
-    // numbers here, V8 sank that arithmetic into the row loop).
-    if (inlineBorders && sizeof<K>() == 2 && OP != MAX_NO_NAN) {
-      if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
-      if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
-      edgesDone = true;
-    }
+  } else if (sizeof<K>() != 4 && !inlineBorders && rows == 3) {
+    check = threeRowGroups<K, S>(OP, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
   } else {
     const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
     for (;;) {
@@ -182,29 +164,9 @@ import {
       step = 4;
     }
   }
-  // Other windows' border groups call maskedGroup, which returns false on a NaN as this
-  // function does.
-  if (!edgesDone && inlineBorders && OP == MAX_NO_NAN && sizeof<K>() == 2) {
-    // nanMode 'ignore' (no NaN watch), windows 3 wide: one copy of the border group, looping
-    // over the sides and the input rows (through maskedGroup, E with it ran 1.7x slower;
-    // 2-wide windows still call it, which keeps the module under test/wasm.test.ts's 72 KB).
-    for (let side = 0; side < 2; side++) {
-      if (side == 0 ? !edgeL : !edgeR) continue;
-      const o = side == 0 ? 0 : right, m = masks + (<usize>side * 48);
-      const m0 = v128.load(m), m1 = v128.load(m, 16), m2 = v128.load(m, 32);
-      const at = base + inputBytes<S>(o, strideBytes);
-      let acc = neutral;
-      for (let t = t0; t < t1; t++) {
-        acc = foldTaps<K, S>(OP, acc, false, at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2), true, m0, m1, m2);
-      }
-      storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
-    }
-    edgesDone = true;
-  }
-  if (!edgesDone) {
-    if (edgeL && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, 0)) return false;
-    if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
-  }
+  // Border groups: maskedGroup, which returns false on a NaN as this function does.
+  if (edgeL && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, 0)) return false;
+  if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
 }
 
@@ -245,6 +207,106 @@ function twoRowPlanes<O, K, S>(
     inPlanePtr += inPlaneBytes;
     outPlanePtr += outPlaneBytes;
   }
+}
+
+/**
+ * Every row of every plane for the specialised widths (runs of at least four interior
+ * columns, border columns one masked group each side): rows that read two input rows, or
+ * three (windows 3 wide), go through twoRowGroups / threeRowGroups and the inlined border
+ * groups, with one NaN test per plane (max pooling) instead of per row; a plane that meets a
+ * NaN is redone exactly, row by row. Other rows (one input row, or more) call otherRow.
+ * A function of its own with little else in its row loop: inside poolRows, whose other
+ * paths call functions, V8 kept the row loop's values on the stack, and that per-row work
+ * cost as much as a third of a row of 28 columns (here E, 3x3 stride 1, ran 1.14-1.19x and
+ * G-avg, 2x2 stride 2, 1.19x faster).
+ */
+function rowPlanes<O, K, S>(
+  plan: Plan, input: usize, output: usize, lo: i32, hi: i32, edgeL: bool, edgeR: bool,
+  rowStarts: usize, rowList: usize, rowDivs: usize, colDiv: usize, masks: usize, originBytes: usize, strideBytes: usize,
+): void {
+  const OP = opOf<O>();
+  const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, right = outW - 4;
+  const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
+  let inPlanePtr = input, outPlanePtr = output;
+  for (let p = 0; p < planes; p++) {
+    const base = inPlanePtr + originBytes;
+    let check = f32x4.splat(0), outRow = outPlanePtr;
+    for (let r = 0; r < outRows; r++) {
+      const at = <usize>r << 2;
+      const t0 = load<i32>(rowStarts + at), rows = load<i32>(rowStarts + at, 4) - t0;
+      // rowList holds each input row's element offset in the plane
+      const list = rowList + (<usize>t0 << 2);
+      const row0 = base + (<usize>load<i32>(list) << 2), row1 = base + (<usize>load<i32>(list, 4) << 2);
+      const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + at)) : check; // (max: unused)
+      if (rows == 2) {
+        check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
+        if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+        if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      } else if (sizeof<K>() == 2 && rows == 3) {
+        const row2 = base + (<usize>load<i32>(list, 8) << 2);
+        check = threeRowGroups<K, S>(OP, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
+        if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
+        if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+      } else {
+        otherRow<O, K, S>(plan, inPlanePtr, outRow, r, lo, hi, edgeL, edgeR, rowStarts, rowList, rowDivs, colDiv, masks, originBytes, strideBytes);
+      }
+      outRow += outRowBytes;
+    }
+    if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
+      for (let r = 0; r < outRows; r++) {
+        rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, lo, hi, edgeL, edgeR, outW);
+      }
+    }
+    inPlanePtr += inPlaneBytes;
+    outPlanePtr += outPlaneBytes;
+  }
+}
+
+/**
+ * A row rowPlanes does not unroll (one input row, more than three, or three under a 2-wide
+ * window), through interiorRun's loop over its input rows; redone exactly on a NaN.
+ */
+function otherRow<O, K, S>(
+  plan: Plan, inPlanePtr: usize, outRow: usize, r: i32, lo: i32, hi: i32, edgeL: bool, edgeR: bool,
+  rowStarts: usize, rowList: usize, rowDivs: usize, colDiv: usize, masks: usize, originBytes: usize, strideBytes: usize,
+): void {
+  const OP = opOf<O>();
+  if (!interiorRun<K, S>(
+    OP, plan, inPlanePtr, outRow, r, lo, hi, edgeL, edgeR, true,
+    rowStarts, rowList, rowDivs, colDiv, masks, originBytes, strideBytes, plan.outW - 4,
+  )) {
+    rowExact<S>(OP, plan, inPlanePtr, outRow, 0, r, lo, hi, edgeL, edgeR, plan.outW);
+  }
+}
+
+/**
+ * Interior columns [lo, hi) (at least four) of one output row over three input rows, as groups
+ * back to back (see interiorRun); returns `check` with the row's taps added (max pooling).
+ */
+@inline function threeRowGroups<K, S>(
+  OP: i32, row0: usize, row1: usize, row2: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize, rowDiv: v128,
+  colDiv: usize, check: v128,
+): v128 {
+  const neutral = f32x4.splat(initial(OP));
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const at = inputBytes<S>(o, strideBytes);
+    const a = row0 + at, b = row1 + at, c = row2 + at;
+    let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
+    acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
+    acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
+    if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
+    storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  if (OP == MAX && sizeof<K>() != 1) {
+    const at = inputBytes<S>(last, strideBytes);
+    check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
+  }
+  return check;
 }
 
 /**
