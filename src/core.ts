@@ -15,7 +15,7 @@ import type { InitOptions } from './index';
 import { globalPool } from './ops/global';
 import { convertLayout } from './ops/layout';
 import { pool } from './ops/pool';
-import { MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
+import { INDEX_FORMAT_OPTIONS, MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
 import { loadKernels } from './wasm';
 import { unpackWasm } from './wasm-packed';
 
@@ -30,7 +30,7 @@ export type CoreOperatorName = (typeof CORE_NAMES)[number];
  * Options for other frameworks' conventions, and int8/uint8 quantization, whose kernels the
  * core build leaves out.
  */
-const INTEROP_OPTIONS: readonly string[] = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex', ...QUANT_OPTIONS];
+const INTEROP_OPTIONS: readonly string[] = ['nanMode', ...INDEX_FORMAT_OPTIONS, ...QUANT_OPTIONS];
 
 /** The core operators: the registry's entries, without the interop options. */
 export const CORE_OPERATORS = Object.fromEntries(

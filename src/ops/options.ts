@@ -2,7 +2,7 @@
 // unknown name) or a RangeError (wrong value) that names the option and the value.
 import { describe } from '../describe';
 import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
-import type { OperatorSpec } from './registry';
+import { INDEX_OPTIONS, type OperatorSpec } from './registry';
 
 export type Size = number | readonly number[];
 export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
@@ -138,9 +138,6 @@ export type IndexFormat =
   | { kind: 'plane' }
   | { kind: 'onnx'; storageOrder: 0 | 1 }
   | { kind: 'tf'; includeBatchInIndex: boolean };
-
-/** The options that only go with returnIndices: true. */
-const INDEX_OPTIONS = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
 
 /**
  * Without returnIndices, any index option is a TypeError; with it, PyTorch's per-plane numbering
