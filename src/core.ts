@@ -19,12 +19,8 @@ import { INDEX_FORMAT_OPTIONS, MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSp
 import { loadKernels } from './wasm';
 import { unpackWasm } from './wasm-packed';
 
-const CORE_NAMES = [
-  'maxPool1d', 'avgPool1d', 'adaptiveMaxPool1d', 'adaptiveAvgPool1d', 'globalMaxPool1d', 'globalAvgPool1d',
-  'maxPool2d', 'avgPool2d', 'adaptiveMaxPool2d', 'adaptiveAvgPool2d', 'globalMaxPool2d', 'globalAvgPool2d',
-  'toNHWC', 'toNCHW',
-] as const;
-export type CoreOperatorName = (typeof CORE_NAMES)[number];
+/** The core operators' names: the max/average family's and the layout conversions', 1D and 2D. */
+export type CoreOperatorName = Exclude<keyof typeof MAX_AVG_OPERATORS, `${string}3d`>;
 
 /**
  * Options for other frameworks' conventions, and int8/uint8 quantization, whose kernels the
@@ -32,12 +28,15 @@ export type CoreOperatorName = (typeof CORE_NAMES)[number];
  */
 const INTEROP_OPTIONS: readonly string[] = ['nanMode', ...INDEX_FORMAT_OPTIONS, ...QUANT_OPTIONS];
 
-/** The core operators: the registry's entries, without the interop options. */
+/**
+ * The core operators: the registry's max/average and layout entries without 3D (1D ones first,
+ * then 2D, each in registry order), without the interop options.
+ */
 export const CORE_OPERATORS = Object.fromEntries(
-  CORE_NAMES.map((name): [string, OperatorSpec] => {
-    const spec: OperatorSpec = MAX_AVG_OPERATORS[name];
-    return [name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }];
-  }),
+  Object.values(MAX_AVG_OPERATORS as Record<string, OperatorSpec>)
+    .filter((spec) => spec.dims <= 2)
+    .sort((a, b) => a.dims - b.dims)
+    .map((spec): [string, OperatorSpec] => [spec.name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }]),
 ) as { [K in CoreOperatorName]: OperatorSpec };
 
 /** How each kind of operator runs (the full engine's code; unpooling is not in core). */
