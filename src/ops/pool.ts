@@ -213,13 +213,10 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const kernelBytes = work ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0;
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
     (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
-  // Streams: plain inputs, on the calling thread (simdpool/parallel defers kernels), max and avg
-  // with PyTorch's per-plane indices (ONNX and TF numberings are remapped over the whole tensor).
-  const streams = ctx.stream && !resident && work && ctx.defer === undefined && s.reduce !== 'lp' && s.indexFormat.kind === 'plane';
-  const chunked = streams
-    ? ctx.stream!.chunksOf(shape.planes, inElements / shape.planes, (g.batch * g.channels * outPlane) / shape.planes, s.returnIndices, path === 'PlaneGroups')
+  // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
+  const chunks = !resident && work
+    ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes)
     : undefined;
-  const chunks = chunked && { planes: chunked.planes, bytes: chunked.bytes + kernelBytes };
   return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes, chunks };
 }
 

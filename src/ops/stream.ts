@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
-import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type PlanRef, type Settings } from './pool';
+import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -40,6 +40,21 @@ export function chunksOf(planes: number, inPlane: number, outPlane: number, with
   if (groups) per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
   if (per >= planes) return undefined;
   return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (withIndices ? 2 : 1)) * 4 };
+}
+
+/**
+ * The chunks of a float32 pooling call with plain input (ops/pool.ts callSizes: `inElements` and
+ * `outElements` over `planes` planes on `path`), or undefined when it runs whole. Streams: calls
+ * on the calling thread (simdpool/parallel defers kernels), max and avg with PyTorch's per-plane
+ * indices (ONNX and TF numberings are remapped over the whole tensor). `kernelBytes`: the plan
+ * and PlaneGroups scratch, which a streamed call needs besides its chunk buffers.
+ */
+function callChunks(
+  ctx: Context, s: Settings, planes: number, inElements: number, outElements: number, path: Path, kernelBytes: number,
+): Chunks | undefined {
+  if (ctx.defer !== undefined || s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
+  const chunks = chunksOf(planes, inElements / planes, outElements / planes, s.returnIndices, path === 'PlaneGroups');
+  return chunks && { planes: chunks.planes, bytes: chunks.bytes + kernelBytes };
 }
 
 /** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
@@ -109,5 +124,5 @@ function run(
 }
 
 /** What the full engine hands its operators (Context.stream). */
-export const STREAM_OPS = { chunksOf, run };
+export const STREAM_OPS = { callChunks, run };
 export type StreamOps = typeof STREAM_OPS;
