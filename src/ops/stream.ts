@@ -31,30 +31,22 @@ export interface Chunks {
 }
 
 /**
- * The chunks of a call of `planes` planes of `inPlane` input and `outPlane` output floats, or
- * undefined when it should run whole (small, or a single chunk). `groups`: the PlaneGroups path.
- */
-export function chunksOf(planes: number, inPlane: number, outPlane: number, withIndices: boolean, groups: boolean): Chunks | undefined {
-  if (planes * inPlane * 4 < streaming.minBytes) return undefined;
-  let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
-  if (groups) per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
-  if (per >= planes) return undefined;
-  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (withIndices ? 2 : 1)) * 4 };
-}
-
-/**
- * The chunks of a float32 pooling call with plain input (ops/pool.ts callSizes: `inElements` and
+ * How a float32 pooling call with plain input is cut (ops/pool.ts callSizes: `inElements` and
  * `outElements` over `planes` planes on `path`), or undefined when it runs whole. Streams: calls
  * on the calling thread (simdpool/parallel defers kernels), max and avg with PyTorch's per-plane
- * indices (ONNX and TF numberings are remapped over the whole tensor). `kernelBytes`: the plan
- * and PlaneGroups scratch, which a streamed call needs besides its chunk buffers.
+ * indices (ONNX and TF numberings are remapped over the whole tensor), large enough for more than
+ * one chunk. `kernelBytes`: the plan and PlaneGroups scratch, needed besides the chunk buffers.
  */
 function callChunks(
   ctx: Context, s: Settings, planes: number, inElements: number, outElements: number, path: Path, kernelBytes: number,
 ): Chunks | undefined {
   if (ctx.defer !== undefined || s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
-  const chunks = chunksOf(planes, inElements / planes, outElements / planes, s.returnIndices, path === 'PlaneGroups');
-  return chunks && { planes: chunks.planes, bytes: chunks.bytes + kernelBytes };
+  if (inElements * 4 < streaming.minBytes) return undefined;
+  const inPlane = inElements / planes, outPlane = outElements / planes;
+  let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
+  if (path === 'PlaneGroups') per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
+  if (per >= planes) return undefined;
+  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (s.returnIndices ? 2 : 1)) * 4 + kernelBytes };
 }
 
 /** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
