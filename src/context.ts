@@ -27,7 +27,7 @@ export interface Context {
   readonly indexFormats?: IndexFormats;
   /**
    * End-to-end calls streamed in chunks of planes (ops/stream.ts): the full engine's; simdpool/core
-   * (held to a 48 KiB bundle) copies whole inputs in and whole results out.
+   * (held to a 48 KB bundle) copies whole inputs in and whole results out.
    */
   readonly stream?: StreamOps;
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */

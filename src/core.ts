@@ -1,4 +1,4 @@
-// simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KiB (the full `simdpool`
+// simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KB (the full `simdpool`
 // bundle is about 90 KB). Its engine's operators are a sub-list of the one registry, run by the
 // same operator code as the full engine's; its own .wasm (assembly/core.ts, under 32 KB) holds
 // only their kernels.

@@ -4,7 +4,7 @@
 // L2 is copied in, pooled while still cached, and its output copied straight into the result.
 // Each chunk is a plane range of the call (./plane-range.ts), so results are bit-identical to
 // one kernel call over everything. Only the full single-thread engine streams: simdpool/parallel
-// defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KiB
+// defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KB
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
 import type { Axis } from '../shape';
