@@ -5,6 +5,7 @@ import type { PlanCache } from './ops/plan';
 import type { BoundedMap } from './bounded-map';
 import type { ByteOps } from './ops/bytes';
 import type { IndexFormats } from './ops/index-formats';
+import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
 
 export interface Context {
@@ -26,9 +27,11 @@ export interface Context {
   readonly indexFormats?: IndexFormats;
   /**
    * End-to-end calls streamed in chunks of planes (ops/stream.ts): the full engine's; simdpool/core
-   * (held to a 48 KiB bundle) copies whole inputs in and whole results out.
+   * (held to a 48 KB bundle) copies whole inputs in and whole results out.
    */
   readonly stream?: StreamOps;
+  /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
+  readonly lp?: LpOps;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
@@ -38,6 +41,7 @@ export interface EngineHooks {
   bytes?: ByteOps;
   indexFormats?: IndexFormats;
   stream?: StreamOps;
+  lp?: LpOps;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

@@ -1,4 +1,4 @@
-// simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KiB (the full `simdpool`
+// simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KB (the full `simdpool`
 // bundle is about 90 KB). Its engine's operators are a sub-list of the one registry, run by the
 // same operator code as the full engine's; its own .wasm (assembly/core.ts, under 32 KB) holds
 // only their kernels.
@@ -15,29 +15,28 @@ import type { InitOptions } from './index';
 import { globalPool } from './ops/global';
 import { convertLayout } from './ops/layout';
 import { pool } from './ops/pool';
-import { MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
+import { INDEX_FORMAT_OPTIONS, MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
 import { loadKernels } from './wasm';
 import { unpackWasm } from './wasm-packed';
 
-const CORE_NAMES = [
-  'maxPool1d', 'avgPool1d', 'adaptiveMaxPool1d', 'adaptiveAvgPool1d', 'globalMaxPool1d', 'globalAvgPool1d',
-  'maxPool2d', 'avgPool2d', 'adaptiveMaxPool2d', 'adaptiveAvgPool2d', 'globalMaxPool2d', 'globalAvgPool2d',
-  'toNHWC', 'toNCHW',
-] as const;
-export type CoreOperatorName = (typeof CORE_NAMES)[number];
+/** The core operators' names: the max/average family's and the layout conversions', 1D and 2D. */
+export type CoreOperatorName = Exclude<keyof typeof MAX_AVG_OPERATORS, `${string}3d`>;
 
 /**
  * Options for other frameworks' conventions, and int8/uint8 quantization, whose kernels the
  * core build leaves out.
  */
-const INTEROP_OPTIONS: readonly string[] = ['nanMode', 'indexFormat', 'storageOrder', 'includeBatchInIndex', ...QUANT_OPTIONS];
+const INTEROP_OPTIONS: readonly string[] = ['nanMode', ...INDEX_FORMAT_OPTIONS, ...QUANT_OPTIONS];
 
-/** The core operators: the registry's entries, without the interop options. */
+/**
+ * The core operators: the registry's max/average and layout entries without 3D (1D ones first,
+ * then 2D, each in registry order), without the interop options.
+ */
 export const CORE_OPERATORS = Object.fromEntries(
-  CORE_NAMES.map((name): [string, OperatorSpec] => {
-    const spec: OperatorSpec = MAX_AVG_OPERATORS[name];
-    return [name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }];
-  }),
+  Object.values(MAX_AVG_OPERATORS as Record<string, OperatorSpec>)
+    .filter((spec) => spec.dims <= 2)
+    .sort((a, b) => a.dims - b.dims)
+    .map((spec): [string, OperatorSpec] => [spec.name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }]),
 ) as { [K in CoreOperatorName]: OperatorSpec };
 
 /** How each kind of operator runs (the full engine's code; unpooling is not in core). */

@@ -3,6 +3,7 @@ import type { Context, EngineHooks } from './context';
 import type { Kernels } from './kernels';
 import { BYTE_OPS } from './ops/bytes';
 import { INDEX_FORMATS } from './ops/index-formats';
+import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
 import { EngineBase, contextOf } from './engine-base';
 import { convertLayout } from './ops/layout';
@@ -115,7 +116,7 @@ export class Engine extends EngineBase {
 
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS });
   }
 
   maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;

@@ -11,6 +11,8 @@ const SLACK = GUARD_BYTES;
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; engines cap a memory at 65536 pages. */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;
+/** The end of every message about a request that no wasm32 memory can hold. */
+export const BEYOND_WASM_MEMORY = 'more than wasm memory can hold (4 GiB)';
 
 interface Block {
   ptr: number;
@@ -62,7 +64,7 @@ export class LinearMemory {
     if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`cannot allocate ${describe(bytes)} bytes for ${what}`);
     const size = roundUp(bytes + SLACK, ALIGN);
     if (size > MAX_MEMORY_BYTES) {
-      throw new RangeError(`${what} needs ${bytes} bytes, more than wasm memory can hold (4 GiB)`);
+      throw new RangeError(`${what} needs ${bytes} bytes, ${BEYOND_WASM_MEMORY}`);
     }
     let index = this.freeList.findIndex((b) => b.size >= size);
     if (index < 0) index = this.grow(size, bytes, what);

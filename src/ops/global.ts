@@ -1,7 +1,7 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
 import { shapeWith, wholeAxes } from '../shape';
-import { byteOps, globalLpPool, planShapeOf } from './pool';
+import { byteOps, planShapeOf } from './pool';
 import { readNanMode, readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, inputDType, readTensorArg } from './tensors';
@@ -11,7 +11,7 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
   const dtype = inputDType(x);
   const bytes = byteOps(ctx, op, dtype);
   const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
-  if (op.reduce === 'lp') return globalLpPool(ctx, op, arg, bag);
+  if (op.reduce === 'lp') return ctx.lp!.globalPool(ctx, op, arg, bag);
   if (bytes) {
     readNanMode(op.name, bag.nanMode); // validated; integers have no NaN
     return bytes.globalPool(ctx, op, arg, bag);

@@ -5,7 +5,7 @@
 import type { Kernels } from '../kernels';
 import { describe } from '../describe';
 import type { Geometry } from '../shape';
-import { readBool, readPlaneIndexFormat, type IndexFormat } from './options';
+import { readBool, readNumber, readPlaneIndexFormat, type IndexFormat } from './options';
 
 /** indexFormat with its companions storageOrder ('onnx') and includeBatchInIndex ('tf'). */
 function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
@@ -23,10 +23,8 @@ function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices
     throw new TypeError(`${op}: includeBatchInIndex is only accepted with indexFormat: 'tf'`);
   }
   if (format === 'onnx') {
-    const order = bag.storageOrder ?? 0;
-    if (typeof order !== 'number') throw new TypeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
-    if (order !== 0 && order !== 1) throw new RangeError(`${op}: storageOrder must be 0 or 1, got ${describe(order)}`);
-    return { kind: 'onnx', storageOrder: order };
+    const order = readNumber(op, 'storageOrder must be 0 or 1', bag.storageOrder ?? 0, (n) => n === 0 || n === 1);
+    return { kind: 'onnx', storageOrder: order as 0 | 1 };
   }
   if (format === 'tf') return { kind: 'tf', includeBatchInIndex: readBool(op, 'includeBatchInIndex', bag.includeBatchInIndex, false) };
   return plane;

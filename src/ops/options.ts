@@ -2,7 +2,7 @@
 // unknown name) or a RangeError (wrong value) that names the option and the value.
 import { describe } from '../describe';
 import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
-import type { OperatorSpec } from './registry';
+import { INDEX_OPTIONS, type OperatorSpec } from './registry';
 
 export type Size = number | readonly number[];
 export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
@@ -38,6 +38,18 @@ export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string
     }
   }
   return bag;
+}
+
+/**
+ * A number option: a TypeError if `value` is not a number, a RangeError if `valid` rejects it.
+ * `rule` is what the message says the option must be ("padding.top must be a non-negative integer").
+ */
+export function readNumber(op: string, rule: string, value: unknown, valid: (n: number) => boolean): number {
+  if (typeof value !== 'number' || !valid(value)) {
+    const E = typeof value === 'number' ? RangeError : TypeError;
+    throw new E(`${op}: ${rule}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 export function readBool(op: string, name: string, value: unknown, fallback: boolean): boolean {
@@ -81,12 +93,8 @@ function readPadding(op: string, value: unknown, dims: number): PaddingSpec {
         throw new TypeError(`${op}: padding side ${describe(key)} is not one of ${names.join(', ')}`);
       }
     }
-    const side = (name: string): number => {
-      const v = bag[name] ?? 0;
-      if (typeof v !== 'number') throw new TypeError(`${op}: padding.${name} must be a non-negative integer, got ${describe(v)}`);
-      if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${op}: padding.${name} must be a non-negative integer, got ${describe(v)}`);
-      return v;
-    };
+    const side = (name: string) =>
+      readNumber(op, `padding.${name} must be a non-negative integer`, bag[name] ?? 0, (n) => Number.isSafeInteger(n) && n >= 0);
     return { kind: 'explicit', before: sides.map(([b]) => side(b)), after: sides.map(([, a]) => side(a)) };
   }
   return { kind: 'symmetric', pad: readSizes(op, 'padding', value, dims, 0) };
@@ -114,11 +122,7 @@ export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): 
 /** divisorOverride: a non-zero integer (negative allowed, as PyTorch), or absent. */
 export function readDivisorOverride(op: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number') throw new TypeError(`${op}: divisorOverride must be a non-zero integer, got ${describe(value)}`);
-  if (!Number.isSafeInteger(value) || value === 0) {
-    throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${describe(value)}`);
-  }
-  return value;
+  return readNumber(op, 'divisorOverride must be a non-zero integer', value, (n) => Number.isSafeInteger(n) && n !== 0);
 }
 
 export type NanMode = 'propagate' | 'ignore';
@@ -139,9 +143,6 @@ export type IndexFormat =
   | { kind: 'onnx'; storageOrder: 0 | 1 }
   | { kind: 'tf'; includeBatchInIndex: boolean };
 
-/** The options that only go with returnIndices: true. */
-const INDEX_OPTIONS = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'];
-
 /**
  * Without returnIndices, any index option is a TypeError; with it, PyTorch's per-plane numbering
  * (the other formats are ops/index-formats.ts's, which only the full engine has).
@@ -158,9 +159,7 @@ export function readPlaneIndexFormat(op: string, bag: Record<string, unknown>, r
 /** normType of Lp pooling: a positive finite number (default 2). */
 export function readNormType(op: string, value: unknown): number {
   if (value === undefined) return 2;
-  if (typeof value !== 'number') throw new TypeError(`${op}: normType must be a positive number, got ${describe(value)}`);
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${op}: normType must be a positive number, got ${describe(value)}`);
-  return value;
+  return readNumber(op, 'normType must be a positive number', value, (n) => Number.isFinite(n) && n > 0);
 }
 
 /**

@@ -1,14 +1,15 @@
 // Windowed pooling (max, average, Lp) and adaptive pooling for any number of spatial dims and
-// both layout families: validate options -> resolve axes -> plan -> run one kernel. Repeated
+// both layout families: validate options -> resolve axes -> plan -> run one kernel (Lp: three,
+// ./lp.ts). Repeated
 // calls (same operator, shapes and options) reuse what validation resolved.
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
-import { adaptiveAxes, resolveAxes, shapeWith, wholeAxes, type Axis, type Geometry } from '../shape';
+import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
-  readBool, readDivisorOverride, readNanMode, readPlaneIndexFormat, readNormType, readOptionBag, readOutputSize,
+  readBool, readDivisorOverride, readNanMode, readPlaneIndexFormat, readOptionBag, readOutputSize,
   readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
@@ -36,15 +37,6 @@ export interface Settings {
   /** int8/uint8 windowed averages: the quantization parameters (src/ops/bytes.ts). */
   quant?: Quant;
 }
-
-const PLAIN: Omit<Settings, 'reduce'> = {
-  divisor: { countPadding: false },
-  returnIndices: false,
-  indexFormat: { kind: 'plane' },
-  nanMode: 'propagate',
-  normType: 2,
-  lpScale: 1,
-};
 
 /** What a call's shapes and options resolve to (cached by call signature). */
 interface Resolved extends PlanRef {
@@ -117,7 +109,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     returnIndices,
     indexFormat: reduce === 'max' ? (ctx.indexFormats?.read ?? readPlaneIndexFormat)(op.name, bag, returnIndices) : { kind: 'plane' },
     nanMode: reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate',
-    normType: reduce === 'lp' ? readNormType(op.name, bag.normType) : 2,
+    normType: reduce === 'lp' ? ctx.lp!.readNormType(op.name, bag.normType) : 2,
     lpScale,
     quant,
   };
@@ -153,13 +145,6 @@ export function planDivisor(s: Settings): Divisor {
   return s.reduce === 'max' ? { countPadding: false } : s.divisor;
 }
 
-/** Lp pooling over whole planes (globalLpPool*): one window of the full spatial extent. */
-export function globalLpPool(ctx: Context, op: OperatorSpec, arg: TensorArg, bag: Record<string, unknown>): unknown {
-  const axes = wholeAxes(arg.g.spatial);
-  const lpScale = arg.g.spatial.reduce((a, b) => a * b, 1);
-  return runPool(ctx, op, arg, axes, { ...PLAIN, reduce: 'lp', normType: readNormType(op.name, bag.normType), lpScale }, bag);
-}
-
 export function runPool(
   ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
   cached?: PlanRef,
@@ -187,11 +172,7 @@ export function runPool(
       const k = ctx.kernels;
       const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
       if (s.reduce === 'lp') {
-        // PyTorch: avg_pool(x.pow(p)) * prod(kernel), then .pow(1/p).
-        const powered = call.block(inElements * 4, 'powers');
-        k.powElements_f32(input, powered, inElements, 1, s.normType);
-        poolKernel(k, path, 'avg', false)(plan, powered, out.ptr, scratch);
-        k.powElements_f32(out.ptr, out.ptr, g.batch * g.channels * outPlane, s.lpScale, 1 / s.normType);
+        ctx.lp!.runKernels(k, call, path, plan, input, out.ptr, scratch, inElements, g.batch * g.channels * outPlane, s);
       } else if (idx) {
         poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr, scratch);
         ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
@@ -232,13 +213,10 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const kernelBytes = work ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0;
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
     (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
-  // Streams: plain inputs, on the calling thread (simdpool/parallel defers kernels), max and avg
-  // with PyTorch's per-plane indices (ONNX and TF numberings are remapped over the whole tensor).
-  const streams = ctx.stream && !resident && work && ctx.defer === undefined && s.reduce !== 'lp' && s.indexFormat.kind === 'plane';
-  const chunked = streams
-    ? ctx.stream!.chunksOf(shape.planes, inElements / shape.planes, (g.batch * g.channels * outPlane) / shape.planes, s.returnIndices, path === 'PlaneGroups')
+  // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
+  const chunks = !resident && work
+    ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes)
     : undefined;
-  const chunks = chunked && { planes: chunked.planes, bytes: chunked.bytes + kernelBytes };
   return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes, chunks };
 }
 

@@ -25,8 +25,12 @@ export interface OperatorSpec {
 }
 
 const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
+/** TensorFlow's and ONNX's numberings of max pooling's indices (src/ops/index-formats.ts). */
+export const INDEX_FORMAT_OPTIONS = ['indexFormat', 'storageOrder', 'includeBatchInIndex'] as const;
+/** The options that only go with returnIndices: true. */
+export const INDEX_OPTIONS = ['outIndices', ...INDEX_FORMAT_OPTIONS] as const;
 /** Options of every max-style operator that can return indices. */
-const INDICES = ['returnIndices', 'outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex', 'nanMode'] as const;
+const INDICES = ['returnIndices', ...INDEX_OPTIONS, 'nanMode'] as const;
 const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
 /** Quantization parameters of int8/uint8 averages (src/ops/bytes.ts); float32 inputs reject them. */
 export const QUANT_OPTIONS = ['scale', 'zeroPoint', 'outScale', 'outZeroPoint'] as const;
@@ -37,13 +41,6 @@ const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
 const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'out'] as const;
 const OUT_ONLY = ['out'] as const;
 const GLOBAL_LP_OPTIONS = ['out', 'normType'] as const;
-// Backward passes take the forward options plus the forward input's shape (inputShape) or the
-// forward input itself (input: max pooling without indices, Lp pooling).
-const MAX_BACKWARD_OPTIONS = ['inputShape', 'input', ...WINDOW, 'dilation', 'nanMode'] as const;
-const AVG_BACKWARD_OPTIONS = ['inputShape', ...AVG_OPTIONS] as const;
-const LP_BACKWARD_OPTIONS = ['input', ...LP_OPTIONS] as const;
-const ADAPTIVE_MAX_BACKWARD_OPTIONS = ['inputShape', 'input', 'nanMode', 'out'] as const;
-const ADAPTIVE_AVG_BACKWARD_OPTIONS = ['inputShape', 'out'] as const;
 
 const DIMS = ['1d', '2d', '3d'] as const;
 type Suffix = (typeof DIMS)[number];
@@ -75,15 +72,28 @@ export const LP_UNPOOL_OPERATORS = (/* @__PURE__ */ Object.assign(
   family('maxUnpool', { kind: 'unpool', options: UNPOOL_OPTIONS }),
 )) satisfies Record<string, OperatorSpec>;
 
-/** The backward passes (ops/backward.ts). Pure, so that bundles without them drop this table. */
-export const BACKWARD_OPERATORS = (/* @__PURE__ */ Object.assign(
-  {},
-  family('maxPool', { kind: 'backward', forward: 'pool', reduce: 'max', options: MAX_BACKWARD_OPTIONS }, 'Backward'),
-  family('avgPool', { kind: 'backward', forward: 'pool', reduce: 'avg', options: AVG_BACKWARD_OPTIONS }, 'Backward'),
-  family('lpPool', { kind: 'backward', forward: 'pool', reduce: 'lp', options: LP_BACKWARD_OPTIONS }, 'Backward'),
-  family('adaptiveMaxPool', { kind: 'backward', forward: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_BACKWARD_OPTIONS }, 'Backward'),
-  family('adaptiveAvgPool', { kind: 'backward', forward: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_BACKWARD_OPTIONS }, 'Backward'),
-)) satisfies Record<string, OperatorSpec>;
+/**
+ * The backward passes (ops/backward.ts). Built by a function, called pure: bundles without them
+ * drop the table and its option lists (array spreads at the top level would stay).
+ */
+function backwardOperators() {
+  // Backward passes take the forward options plus the forward input's shape (inputShape) or the
+  // forward input itself (input: max pooling without indices, Lp pooling).
+  const MAX_BACKWARD_OPTIONS = ['inputShape', 'input', ...WINDOW, 'dilation', 'nanMode'] as const;
+  const AVG_BACKWARD_OPTIONS = ['inputShape', ...AVG_OPTIONS] as const;
+  const LP_BACKWARD_OPTIONS = ['input', ...LP_OPTIONS] as const;
+  const ADAPTIVE_MAX_BACKWARD_OPTIONS = ['inputShape', 'input', 'nanMode', 'out'] as const;
+  const ADAPTIVE_AVG_BACKWARD_OPTIONS = ['inputShape', 'out'] as const;
+  return Object.assign(
+    {},
+    family('maxPool', { kind: 'backward', forward: 'pool', reduce: 'max', options: MAX_BACKWARD_OPTIONS }, 'Backward'),
+    family('avgPool', { kind: 'backward', forward: 'pool', reduce: 'avg', options: AVG_BACKWARD_OPTIONS }, 'Backward'),
+    family('lpPool', { kind: 'backward', forward: 'pool', reduce: 'lp', options: LP_BACKWARD_OPTIONS }, 'Backward'),
+    family('adaptiveMaxPool', { kind: 'backward', forward: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_BACKWARD_OPTIONS }, 'Backward'),
+    family('adaptiveAvgPool', { kind: 'backward', forward: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_BACKWARD_OPTIONS }, 'Backward'),
+  ) satisfies Record<string, OperatorSpec>;
+}
+export const BACKWARD_OPERATORS = /* @__PURE__ */ backwardOperators();
 
 /** Every operator. */
 export const OPERATORS = /* @__PURE__ */ Object.assign({}, MAX_AVG_OPERATORS, LP_UNPOOL_OPERATORS, BACKWARD_OPERATORS);

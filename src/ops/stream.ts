@@ -4,13 +4,13 @@
 // L2 is copied in, pooled while still cached, and its output copied straight into the result.
 // Each chunk is a plane range of the call (./plane-range.ts), so results are bit-identical to
 // one kernel call over everything. Only the full single-thread engine streams: simdpool/parallel
-// defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KiB
+// defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KB
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
-import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type PlanRef, type Settings } from './pool';
+import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -31,15 +31,22 @@ export interface Chunks {
 }
 
 /**
- * The chunks of a call of `planes` planes of `inPlane` input and `outPlane` output floats, or
- * undefined when it should run whole (small, or a single chunk). `groups`: the PlaneGroups path.
+ * How a float32 pooling call with plain input is cut (ops/pool.ts callSizes: `inElements` and
+ * `outElements` over `planes` planes on `path`), or undefined when it runs whole. Streams: calls
+ * on the calling thread (simdpool/parallel defers kernels), max and avg with PyTorch's per-plane
+ * indices (ONNX and TF numberings are remapped over the whole tensor), large enough for more than
+ * one chunk. `kernelBytes`: the plan and PlaneGroups scratch, needed besides the chunk buffers.
  */
-export function chunksOf(planes: number, inPlane: number, outPlane: number, withIndices: boolean, groups: boolean): Chunks | undefined {
-  if (planes * inPlane * 4 < streaming.minBytes) return undefined;
+function callChunks(
+  ctx: Context, s: Settings, planes: number, inElements: number, outElements: number, path: Path, kernelBytes: number,
+): Chunks | undefined {
+  if (ctx.defer !== undefined || s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
+  if (inElements * 4 < streaming.minBytes) return undefined;
+  const inPlane = inElements / planes, outPlane = outElements / planes;
   let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
-  if (groups) per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
+  if (path === 'PlaneGroups') per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
   if (per >= planes) return undefined;
-  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (withIndices ? 2 : 1)) * 4 };
+  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (s.returnIndices ? 2 : 1)) * 4 + kernelBytes };
 }
 
 /** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
@@ -109,5 +116,5 @@ function run(
 }
 
 /** What the full engine hands its operators (Context.stream). */
-export const STREAM_OPS = { chunksOf, run };
+export const STREAM_OPS = { callChunks, run };
 export type StreamOps = typeof STREAM_OPS;

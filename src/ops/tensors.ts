@@ -4,7 +4,7 @@
 // its scratch memory whether it succeeds or throws.
 import type { Context } from '../context';
 import { describe } from '../describe';
-import { MAX_MEMORY_BYTES } from '../memory';
+import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { readGeometry, shapeWith, LAYOUTS, type Geometry } from '../shape';
 import { ARRAY_OF, Tensor, dtypeOf, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
@@ -59,9 +59,10 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
 
 export function readShape(op: string, name: string, shape: unknown): number[] {
   const what = name === 'shape' ? name : `${name}.shape`;
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
+  const notSizes = () => new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
+  if (!Array.isArray(shape)) throw notSizes();
   for (const n of shape) {
-    if (typeof n !== 'number') throw new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
+    if (typeof n !== 'number') throw notSizes();
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`${op}: ${what} must hold non-negative integers, got ${describe(shape)}`);
     }
@@ -78,7 +79,7 @@ function checkExtents(op: string, name: string, g: Geometry): void {
   }
   const elements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
   if (elements * 4 > MAX_MEMORY_BYTES) {
-    throw new RangeError(`${op}: ${name} has ${elements} elements, more than wasm memory can hold (4 GiB)`);
+    throw new RangeError(`${op}: ${name} has ${elements} elements, ${BEYOND_WASM_MEMORY}`);
   }
 }
 
@@ -186,7 +187,7 @@ export function checkFits(op: string, outShape: readonly number[], bytes: number
   if (bytes > MAX_MEMORY_BYTES) {
     throw new RangeError(
       `${op}: the output (shape ${describe([...outShape])}) needs about ${bytes} bytes of wasm memory with its ` +
-        `scratch and window plan, more than wasm memory can hold (4 GiB)`,
+        `scratch and window plan, ${BEYOND_WASM_MEMORY}`,
     );
   }
 }
