@@ -173,11 +173,9 @@ export function runPool(
       const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
       if (s.reduce === 'lp') {
         ctx.lp!.runKernels(k, call, path, plan, input, out.ptr, scratch, inElements, g.batch * g.channels * outPlane, s);
-      } else if (idx) {
-        poolIndicesKernel(k, path, s.nanMode === 'ignore')(plan, input, out.ptr, idx.ptr, scratch);
-        ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
       } else {
-        poolKernel(k, path, s.reduce, s.nanMode === 'ignore')(plan, input, out.ptr, scratch);
+        callKernel(k, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0);
+        if (idx) ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
       }
     }
     call.finish();
@@ -275,6 +273,23 @@ export function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignore
 
 export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
   return k[POOL_INDICES_KERNELS[path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroupsIndices_f32'];
+}
+
+/** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
+export type CallKernel = (plan: number, input: number, output: number, indices: number) => void;
+
+/**
+ * The max/average kernel of a float32 call (the indices one when it returns them) for its
+ * path and NaN mode, with its PlaneGroups scratch bound: what whole and streamed calls run.
+ */
+export function callKernel(k: Kernels, path: Path, s: Settings, scratch: number): CallKernel {
+  const ignoreNaN = s.nanMode === 'ignore';
+  if (s.returnIndices) {
+    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
+    return (plan, input, output, indices) => withIndices(plan, input, output, indices, scratch);
+  }
+  const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
+  return (plan, input, output) => plain(plan, input, output, scratch);
 }
 
 

@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
-import { planDivisor, planOf, poolIndicesKernel, poolKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
+import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -49,15 +49,12 @@ function callChunks(
   return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (s.returnIndices ? 2 : 1)) * 4 + kernelBytes };
 }
 
-/** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
-export type ChunkKernel = (plan: number, input: number, output: number, indices: number) => void;
-
 /**
  * Pool `data` (`planes` planes) chunk by chunk with the plan at `plan`; the chunk buffers are
  * scratch blocks of `call`. Returns the whole output (and indices), allocated once up front.
  */
 function streamPlanes(
-  ctx: Context, call: CallMemory, plan: number, kernel: ChunkKernel, data: Float32Array, planes: number,
+  ctx: Context, call: CallMemory, plan: number, kernel: CallKernel, data: Float32Array, planes: number,
   chunks: Chunks, withIndices: boolean,
 ): { output: Float32Array; indices?: Int32Array } {
   const header = readHeader(ctx.memory.memory, plan);
@@ -99,16 +96,7 @@ function run(
   const { outShape, shape, path, groupBytes } = sizes;
   const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
   const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
-  const ignoreNaN = s.nanMode === 'ignore';
-  const k = ctx.kernels;
-  let kernel: ChunkKernel;
-  if (s.returnIndices) {
-    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
-    kernel = (p, input, output, indices) => withIndices(p, input, output, indices, scratch);
-  } else {
-    const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
-    kernel = (p, input, output) => plain(p, input, output, scratch);
-  }
+  const kernel = callKernel(ctx.kernels, path, s, scratch);
   const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
   const layout = arg.g.layout;
   const result = { data: output, shape: [...outShape], layout };
