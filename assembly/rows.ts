@@ -244,9 +244,25 @@ function rowPlanes<O, K, S>(
         if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       } else if (sizeof<K>() == 2 && rows == 3) {
         const row2 = base + (<usize>load<i32>(list, 8) << 2);
-        check = threeRowGroups<K, S>(OP, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
-        if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, outRow, rowDiv, colDiv));
-        if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
+        // 3x3 stride 1: when the next output row reads this one's last two input rows and one
+        // more, both rows go in one pass, the shared rows loaded once (E: 1.2x faster).
+        const next = rowList + (<usize>load<i32>(rowStarts + at, 4) << 2), thisRow = outRow, thisDiv = rowDiv;
+        if (
+          sizeof<S>() == 1 && r + 1 < outRows && load<i32>(rowStarts + at, 8) - load<i32>(rowStarts + at, 4) == 3 &&
+          load<i32>(next) == load<i32>(list, 4) && load<i32>(next, 4) == load<i32>(list, 8)
+        ) {
+          const row3 = base + (<usize>load<i32>(next, 8) << 2);
+          const nextDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + at, 4)) : check;
+          outRow += outRowBytes;
+          r++;
+          check = rowPairGroups(OP, row0, row1, row2, row3, thisRow, outRow, lo, hi, thisDiv, nextDiv, colDiv, check);
+          if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, 0, strideBytes, masks, outRow, nextDiv, colDiv));
+          if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, right, strideBytes, masks + 48, outRow, nextDiv, colDiv));
+        } else {
+          check = threeRowGroups<K, S>(OP, row0, row1, row2, thisRow, lo, hi, strideBytes, thisDiv, colDiv, check);
+        }
+        if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, thisRow, thisDiv, colDiv));
+        if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, thisRow, thisDiv, colDiv));
       } else {
         otherRow<O, K, S>(plan, inPlanePtr, outRow, r, lo, hi, edgeL, edgeR, rowStarts, rowList, rowDivs, colDiv, masks, originBytes, strideBytes);
       }
@@ -277,6 +293,47 @@ function otherRow<O, K, S>(
   )) {
     rowExact<S>(OP, plan, inPlanePtr, outRow, 0, r, lo, hi, edgeL, edgeR, plan.outW);
   }
+}
+
+/**
+ * Interior columns [lo, hi) of two output rows of 3x3 stride-1 windows, over input rows 0-2
+ * and 1-3, as groups back to back (see interiorRun): each input row's taps loaded once per
+ * group, each output's taps folded in its own scan order. Returns `check` with the four
+ * rows' taps added (max pooling).
+ */
+@inline function rowPairGroups(
+  OP: i32, row0: usize, row1: usize, row2: usize, row3: usize, outRow: usize, nextRow: usize, lo: i32, hi: i32,
+  rowDiv: v128, nextDiv: v128, colDiv: usize, check: v128,
+): v128 {
+  const neutral = f32x4.splat(initial(OP));
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const at = <usize>o << 2;
+    const a = row0 + at, b = row1 + at, c = row2 + at, d = row3 + at;
+    const a0 = v128.load(a), b0 = v128.load(b), b1 = v128.load(b, 4), b2 = v128.load(b, 8);
+    const c0 = v128.load(c), c1 = v128.load(c, 4), c2 = v128.load(c, 8), d0 = v128.load(d);
+    let acc = foldVectors(OP, neutral, true, true, a0, v128.load(a, 4), v128.load(a, 8));
+    acc = foldVectors(OP, foldVectors(OP, acc, false, true, b0, b1, b2), false, true, c0, c1, c2);
+    let next = foldVectors(OP, foldVectors(OP, neutral, true, true, b0, b1, b2), false, true, c0, c1, c2);
+    next = foldVectors(OP, next, false, true, d0, v128.load(d, 4), v128.load(d, 8));
+    // floats 0-3 of each row (rowHead); the last group's floats 4-5 below (rowTail)
+    if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(a0, b0), f32x4.add(c0, d0)));
+    storeResult(OP, outRow + at, acc, rowDiv, colDiv + at);
+    storeResult(OP, nextRow + at, next, nextDiv, colDiv + at);
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  if (OP == MAX) {
+    const at = <usize>last << 2;
+    const tails = f32x4.add(
+      f32x4.add(rowTail<Kernel3, Stride1>(row0 + at), rowTail<Kernel3, Stride1>(row1 + at)),
+      f32x4.add(rowTail<Kernel3, Stride1>(row2 + at), rowTail<Kernel3, Stride1>(row3 + at)),
+    );
+    check = f32x4.add(check, tails);
+  }
+  return check;
 }
 
 /**
@@ -382,6 +439,11 @@ function rowExact<S>(
     v1 = neutralOutside(OP, v1, m1);
     if (three) v2 = neutralOutside(OP, v2, m2);
   }
+  return foldVectors(OP, acc, first, three, v0, v1, v2);
+}
+
+/** The fold of foldTaps over taps already loaded: v0, v1 and (`three`) v2, in scan order. */
+@inline function foldVectors(OP: i32, acc: v128, first: bool, three: bool, v0: v128, v1: v128, v2: v128): v128 {
   if (OP == AVG) {
     let sum = first ? f32x4.add(v0, v1) : f32x4.add(f32x4.add(acc, v0), v1);
     return three ? f32x4.add(sum, v2) : sum;

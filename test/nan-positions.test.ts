@@ -1,5 +1,7 @@
 // One NaN at every input position, for the planar kernels' specialised windows (2/2, 3/2, 3/1,
-// over 1 to 4 input rows, with and without padding) and row widths that give whole, ragged and single interior runs.
+// over 1 to 4 input rows, with and without padding), row widths that give whole, ragged and
+// single interior runs, and heights whose 3/1 output rows end with a row pair (rows.ts
+// rowPairGroups) or a single row.
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
 // not load again, plus the rest of the last group's: a tap left out of that watch shows here
 // as a NaN that max drops. Random property tests rarely place a lone NaN on such a tap.
@@ -20,7 +22,7 @@ const WINDOWS = [
   { kernelSize: [4, 2] as [number, number], stride: [1, 2] as [number, number] },
 ];
 const WIDTHS = [9, 13, 16, 17, 19, 22, 28, 33];
-const HEIGHT = 5;
+const HEIGHTS = [5, 6];
 
 describe('a lone NaN anywhere reaches the max pooling output', () => {
   for (const window of WINDOWS) {
@@ -29,17 +31,19 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
         const sp = await getEngine();
         let placements = 0;
         let reaching = 0;
-        for (const w of WIDTHS) {
-          const values = Float32Array.from({ length: HEIGHT * w }, (_, i) => Math.sin(i * 1.7));
-          for (let at = 0; at < values.length; at++) {
-            const data = values.slice();
-            data[at] = NaN;
-            const x = { data, shape: [1, HEIGHT, w], layout: 'NCHW' as const };
-            const opts = { ...window, padding };
-            const want = maxPool2dRef(x, opts).output.data;
-            expectSameFloats(sp.maxPool2d(x, opts).data, want, `width ${w}, NaN at ${at}`);
-            placements++;
-            if (want.some(Number.isNaN)) reaching++;
+        for (const h of HEIGHTS) {
+          for (const w of WIDTHS) {
+            const values = Float32Array.from({ length: h * w }, (_, i) => Math.sin(i * 1.7));
+            for (let at = 0; at < values.length; at++) {
+              const data = values.slice();
+              data[at] = NaN;
+              const x = { data, shape: [1, h, w], layout: 'NCHW' as const };
+              const opts = { ...window, padding };
+              const want = maxPool2dRef(x, opts).output.data;
+              expectSameFloats(sp.maxPool2d(x, opts).data, want, `height ${h}, width ${w}, NaN at ${at}`);
+              placements++;
+              if (want.some(Number.isNaN)) reaching++;
+            }
           }
         }
         // all but the odd last row or column of a 2/2 window lie in some window

@@ -86,11 +86,12 @@ describe('built wasm', () => {
   // roughly doubles the kernel count (main's 2D kernels alone build to about 39 KB; the float
   // family about 59 KB); the int8/uint8 kernels (assembly/bytes.ts) add about 7.5 KB; the planar
   // border groups inlined into the interior runs (E 1.6x faster) and the row-wise NHWC 3 / stride 2
-  // max (H 1.6x faster) about 6 KB more.
-  it('imports nothing (no env.abort) and is under 76 KB', () => {
+  // max (H 1.6x faster) about 6 KB more (76 KB); the whole-plane row loop (rowPlanes: E, G-avg
+  // 1.2x, B 1.07x faster) 2 KB and its row pairs for 3 / stride 1 (max 1.12-1.3x, E 1.07x) 3.3 KB.
+  it('imports nothing (no env.abort) and is under 80 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(76 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(80 * 1024);
   });
 
   it('checks every exported kernel', () => {
