@@ -99,7 +99,7 @@ export class CallMemory {
     if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
     const data = arg.data!;
     const ptr = this.alloc(data.byteLength, 'x');
-    new Uint8Array(this.ctx.memory.memory.buffer, ptr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.ctx.memory.view(ARRAY_OF[arg.dtype] as typeof Float32Array).set(data as Float32Array, ptr / data.BYTES_PER_ELEMENT);
     return ptr;
   }
 
@@ -152,11 +152,11 @@ export class CallMemory {
 
   private finishNow(): void {
     this.finished = true;
-    const buffer = this.ctx.memory.memory.buffer;
     for (const { ptr, result } of this.copies) {
       const size = result.shape.reduce((a, b) => a * b, 1);
-      const Ctor = result.data.constructor as typeof Float32Array;
-      result.data = new Ctor(buffer, ptr, size).slice();
+      const view = this.ctx.memory.view(result.data.constructor as typeof Float32Array);
+      const start = ptr / view.BYTES_PER_ELEMENT;
+      result.data = view.slice(start, start + size);
     }
   }
 
