@@ -34,7 +34,7 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, signature: hooks.signature };
     contexts.set(this, this.#ctx);
   }
 

@@ -5,6 +5,7 @@ import { BYTE_OPS } from './ops/bytes';
 import { INDEX_FORMATS } from './ops/index-formats';
 import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
+import { lastCallSignature } from './ops/last-call';
 import { EngineBase, contextOf } from './engine-base';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
@@ -116,7 +117,7 @@ export class Engine extends EngineBase {
 
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS, signature: lastCallSignature });
   }
 
   maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;

@@ -442,6 +442,53 @@ describe('the call-signature cache never skips validation', () => {
     expect(() => sp.maxPool1d({ ...x, shape: [1, 1, '4'] as never }, { kernelSize: 2 })).toThrow(TypeError);
     expect(() => sp.maxPool1d({ ...x, layout: 'undefined' as never }, { kernelSize: 2 })).toThrow(/x\.layout must be 'NCW' or 'NWC', got "undefined"/);
   });
+
+  // The full engine reuses the last call's signature (ops/last-call.ts) when the shapes and option values
+  // compare equal: objects changed in place between calls must still be read afresh.
+  it('options, arrays, padding objects and shapes changed in place are seen on the next call', () => {
+    const x = { data: Float32Array.from([1, 5, 2, 4, 3, 0, 6, 7, 9, 8, 1, 2, 3, 4, 5, 6]), shape: [1, 1, 4, 4] };
+    const opts: Record<string, unknown> = { kernelSize: [2, 2] };
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 2, 2]);
+    (opts.kernelSize as number[])[1] = 1;
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 2, 4]);
+    opts.kernelSize = 4;
+    expect(Array.from(sp.maxPool2d(x, opts).data)).toEqual([9]);
+    opts.stride = 1;
+    opts.kernelSize = 3;
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 2, 2]);
+    opts.padding = { top: 1, bottom: 1, left: 1, right: 1 };
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 4, 4]);
+    (opts.padding as Record<string, number>).left = 0;
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 4, 3]);
+    delete opts.padding;
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 2, 2]);
+    opts.kernelSize = 2;
+    expect(sp.maxPool2d(x, opts).shape).toEqual([1, 1, 3, 3]);
+    x.shape[2] = 2;
+    x.shape[3] = 8;
+    expect(Array.from(sp.maxPool2d(x, opts).data)).toEqual([9, 8, 4, 4, 4, 6, 7]);
+  });
+
+  it('a value that compares unequal to itself, or of another type, takes the validating path', () => {
+    const x = { data: Float32Array.from([1, 5, 2, 4]), shape: [1, 1, 4] };
+    const opts: Record<string, unknown> = { kernelSize: 2 };
+    expect(Array.from(sp.maxPool1d(x, opts).data)).toEqual([5, 4]);
+    opts.kernelSize = '2';
+    expect(() => sp.maxPool1d(x, opts)).toThrow(TypeError);
+    opts.kernelSize = NaN;
+    expect(() => sp.maxPool1d(x, opts)).toThrow(/kernelSize/);
+    opts.kernelSize = 2;
+    expect(Array.from(sp.maxPool1d(x, opts).data)).toEqual([5, 4]);
+    const resident = sp.fromArray(x.data, x.shape, 'NCW');
+    try {
+      const r = sp.maxPool1d(resident, opts) as unknown as { data: Float32Array; dispose(): void };
+      expect(typeof r.dispose).toBe('function');
+      expect(Array.from(r.data)).toEqual([5, 4]);
+      r.dispose();
+    } finally {
+      resident.dispose();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ export interface PlanRef {
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
   // tensor itself (and its dtype, which the signature does not hold) is checked every time.
-  const signature = callSignature(op.name, x, opts);
+  const signature = (ctx.signature ?? callSignature)(op.name, x, opts);
   let r = signature === undefined ? undefined : (ctx.resolved.get(signature) as Resolved | undefined);
   let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, x, r);
   if (r === undefined || arg === undefined) {

@@ -5,7 +5,8 @@
 // signature and takes the full validation path, which explains what is wrong.
 import { Tensor } from '../tensor';
 
-const OUTPUTS = new Set(['out', 'outIndices']);
+/** Options that are output tensors: not part of a signature. */
+export const OUTPUTS = new Set(['out', 'outIndices']);
 
 export function callSignature(op: string, x: unknown, opts: unknown): string | undefined {
   if (typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return undefined;
