@@ -145,9 +145,9 @@ import {
   // Unrolled over rows for the specialised widths in the core build; the full build runs those
   // rows in rowPlanes, and here only rows rowPlanes does not take (a loop over rows serves).
   if (sizeof<K>() != 4 && !inlineBorders && rows == 2) {
-    check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
+    check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
   } else if (sizeof<K>() != 4 && !inlineBorders && rows == 3) {
-    check = threeRowGroups<K, S>(OP, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
+    check = rowGroups<K, S>(OP, true, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
   } else {
     const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
     for (;;) {
@@ -179,7 +179,7 @@ import {
 /**
  * Every row of every plane when each output row reads two input rows and every column is
  * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
- * group loop of twoRowGroups, from two row offsets at rowList + 8r, with no border groups
+ * group loop of rowGroups, from two row offsets at rowList + 8r, with no border groups
  * and one NaN test per plane instead of per row (that per-row work cost about a group per
  * row; rows are 4 to 16 groups wide in C, D and G). A plane that meets a NaN is redone
  * exactly, row by row.
@@ -197,7 +197,7 @@ function twoRowPlanes<O, K, S>(
     for (let r = 0; r < outRows; r++) {
       const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
       const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
-      check = twoRowGroups<K, S>(OP, row0, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+      check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
       outRow += outRowBytes;
       rows += 8;
     }
@@ -212,7 +212,7 @@ function twoRowPlanes<O, K, S>(
 /**
  * Every row of every plane for the specialised widths (runs of at least four interior
  * columns, border columns one masked group each side): rows that read two input rows, or
- * three (windows 3 wide), go through twoRowGroups / threeRowGroups and the inlined border
+ * three (windows 3 wide), go through rowGroups and the inlined border
  * groups, with one NaN test per plane (max pooling) instead of per row; a plane that meets a
  * NaN is redone exactly, row by row. Other rows (one input row, or more) call otherRow.
  * A function of its own with little else in its row loop: inside poolRows, whose other
@@ -239,14 +239,16 @@ function rowPlanes<O, K, S>(
       const row0 = base + (<usize>load<i32>(list) << 2), row1 = base + (<usize>load<i32>(list, 4) << 2);
       const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + at)) : check; // (max: unused)
       if (rows == 2) {
-        check = twoRowGroups<K, S>(OP, row0, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
+        check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
         if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, 0, strideBytes, masks, outRow, rowDiv, colDiv));
         if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row1, false, right, strideBytes, masks + 48, outRow, rowDiv, colDiv));
       } else if (sizeof<K>() == 2 && rows == 3) {
         const row2 = base + (<usize>load<i32>(list, 8) << 2);
         // 3x3 stride 1: when the next output row reads this one's last two input rows and one
         // more, both rows go in one pass, the shared rows loaded once (E: 1.2x faster).
-        const next = rowList + (<usize>load<i32>(rowStarts + at, 4) << 2), thisRow = outRow, thisDiv = rowDiv;
+        // (stride 1 only: the next row's input rows, read for the pair test)
+        const next = sizeof<S>() == 1 ? rowList + (<usize>load<i32>(rowStarts + at, 4) << 2) : 0;
+        const thisRow = outRow, thisDiv = rowDiv;
         if (
           sizeof<S>() == 1 && r + 1 < outRows && load<i32>(rowStarts + at, 8) - load<i32>(rowStarts + at, 4) == 3 &&
           load<i32>(next) == load<i32>(list, 4) && load<i32>(next, 4) == load<i32>(list, 8)
@@ -259,7 +261,7 @@ function rowPlanes<O, K, S>(
           if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, 0, strideBytes, masks, outRow, nextDiv, colDiv));
           if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, right, strideBytes, masks + 48, outRow, nextDiv, colDiv));
         } else {
-          check = threeRowGroups<K, S>(OP, row0, row1, row2, thisRow, lo, hi, strideBytes, thisDiv, colDiv, check);
+          check = rowGroups<K, S>(OP, true, row0, row1, row2, thisRow, lo, hi, strideBytes, thisDiv, colDiv, check);
         }
         if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, thisRow, thisDiv, colDiv));
         if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, thisRow, thisDiv, colDiv));
@@ -337,12 +339,13 @@ function otherRow<O, K, S>(
 }
 
 /**
- * Interior columns [lo, hi) (at least four) of one output row over three input rows, as groups
- * back to back (see interiorRun); returns `check` with the row's taps added (max pooling).
+ * Interior columns [lo, hi) (at least four) of one output row over two input rows, or three
+ * (`three`: row2 too), as groups back to back (see interiorRun); returns `check` with the
+ * row's taps added (max pooling).
  */
-@inline function threeRowGroups<K, S>(
-  OP: i32, row0: usize, row1: usize, row2: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize, rowDiv: v128,
-  colDiv: usize, check: v128,
+@inline function rowGroups<K, S>(
+  OP: i32, three: bool, row0: usize, row1: usize, row2: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize,
+  rowDiv: v128, colDiv: usize, check: v128,
 ): v128 {
   const neutral = f32x4.splat(initial(OP));
   const last = hi - 4;
@@ -352,44 +355,21 @@ function otherRow<O, K, S>(
     const a = row0 + at, b = row1 + at, c = row2 + at;
     let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
     acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
-    acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
-    if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)), rowHead<K, S>(c)));
+    if (three) acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
+    if (OP == MAX) {
+      // one add per group on the running check, the rest off its dependency chain
+      const heads = f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b));
+      check = f32x4.add(check, three ? f32x4.add(heads, rowHead<K, S>(c)) : heads);
+    }
     storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
-    if (o == last) break;
-    o += step;
-    step = 4;
-  }
-  if (OP == MAX && sizeof<K>() != 1) {
-    const at = inputBytes<S>(last, strideBytes);
-    check = f32x4.add(check, f32x4.add(f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)), rowTail<K, S>(row2 + at)));
-  }
-  return check;
-}
-
-/**
- * Interior columns [lo, hi) (at least four) of one output row over two input rows, as groups
- * back to back (see interiorRun); returns `check` with the row's taps added (max pooling).
- */
-@inline function twoRowGroups<K, S>(
-  OP: i32, row0: usize, row1: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize, rowDiv: v128, colDiv: usize, check: v128,
-): v128 {
-  const neutral = f32x4.splat(initial(OP));
-  const last = hi - 4;
-  let o = lo, step = ((hi - lo - 1) & 3) + 1;
-  for (;;) {
-    const at = inputBytes<S>(o, strideBytes);
-    const a = row0 + at, b = row1 + at;
-    const acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
-    // one add per group on the running check, the rest off its dependency chain
-    if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b)));
-    storeResult(OP, outRow + (<usize>o << 2), foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral), rowDiv, colDiv + (<usize>o << 2));
     if (o == last) break;
     o += step;
     step = 4;
   }
   if (OP == MAX && sizeof<K>() != 1) { // (kernel 2, stride 2: rowHead loads every tap)
     const at = inputBytes<S>(last, strideBytes);
-    check = f32x4.add(check, f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at)));
+    const tails = f32x4.add(rowTail<K, S>(row0 + at), rowTail<K, S>(row1 + at));
+    check = f32x4.add(check, three ? f32x4.add(tails, rowTail<K, S>(row2 + at)) : tails);
   }
   return check;
 }
