@@ -12,14 +12,15 @@
 //   then 90.5 KiB with the plane loop of unpadded 2x2 / stride 2 max (C, D 1.34-1.57x faster
 //   resident; 90.1 KB; 89.6 KB once core's savings reached it, 90.5 KB with the whole-plane
 //   row loops of the other specialised windows, E 1.27x faster; 91.7 KB with the last call's
-//   signature reused, small calls 1.12-1.27x faster).
+//   signature reused, small calls 1.12-1.27x faster); 85.5 KiB since the scalar build is
+//   optimised for size too (asc shrinkLevel 1: its .wasm 18.5 -> 13.4 KB, as fast; 86.7 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 90 * 1024 + 512;
+const FULL_BUDGET = 85 * 1024 + 512;
 const WASM_BUDGET = 32 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
