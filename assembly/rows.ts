@@ -56,7 +56,7 @@ import {
   const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
   // Unpadded 2x2 stride-2 windows (most max pooling): every plane in one tight row loop. Like
   // the inlined border groups, the full build only (`inlineBorders`): the core bundle is at its budget.
-  if (sizeof<K>() == 1 && OP == MAX && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
+  if (sizeof<K>() == 1 && (OP == MAX || OP == AVG) && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
     twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
     return;
   }
@@ -183,7 +183,8 @@ import {
  * and one NaN test per plane instead of per row (that per-row work cost about a group per
  * row; rows are 4 to 16 groups wide in C, D and G). Rows of whole groups over input row
  * pairs 2r, 2r+1 (the common case) go through flatPlane instead, with no table reads at all.
- * A plane that meets a NaN is redone exactly, row by row.
+ * A plane that meets a NaN is redone exactly, row by row. Averages come here too (their
+ * divisors from the plan's tables, per row and per column, as in rowPlanes).
  */
 function twoRowPlanes<O, K, S>(
   plan: Plan, input: usize, output: usize, rowList: usize, rowDivs: usize, colDiv: usize, originBytes: usize, strideBytes: usize,
@@ -198,8 +199,8 @@ function twoRowPlanes<O, K, S>(
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
     if (flat) {
-      check = flatPlane(inPlanePtr, outPlanePtr, outRows, outW, <usize>plan.inW << 2);
-      if (v128.any_true(f32x4.ne(check, check))) {
+      check = flatPlane(OP, inPlanePtr, outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv);
+      if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
         for (let r = 0; r < outRows; r++) rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
       }
       inPlanePtr += inPlaneBytes;
@@ -230,26 +231,35 @@ function twoRowPlanes<O, K, S>(
 }
 
 /**
- * One plane of unpadded 2x2 stride-2 max pooling whose rows are whole groups (outW a multiple
- * of four) over input row pairs: pointers step through the plane with no per-row table reads
- * or ragged-group logic (C and D 1.06-1.26x, rows of 7 and 4 groups). The same folds as
- * rowGroups (each row's pair maximum, then the second row's), so the same bits; returns the
- * sum of every tap, which shows a NaN.
+ * One plane of unpadded 2x2 stride-2 max or average pooling whose rows are whole groups (outW
+ * a multiple of four) over input row pairs: pointers step through the plane with no per-row
+ * table reads or ragged-group logic (max: C and D 1.06-1.1x, rows of 7 and 4 groups; averages
+ * 1.15-1.35x on planes in cache). The same folds as rowGroups, so the same bits; returns, for
+ * max pooling, the sum of every tap, which shows a NaN.
  */
-@inline function flatPlane(input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize): v128 {
+@inline function flatPlane(
+  OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize,
+): v128 {
   let src = input, dst = output, check = f32x4.splat(0);
   for (let r = 0; r < outRows; r++) {
     const end = dst + (<usize>outW << 2);
-    let at = src;
+    const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check; // (max: unused)
+    let at = src, divs = colDiv;
     do {
       const a0 = v128.load(at), a1 = v128.load(at, 16);
       const b0 = v128.load(at + inRowBytes), b1 = v128.load(at + inRowBytes, 16);
-      const top = f32x4.pmax(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
-      const bottom = f32x4.pmax(v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), v128.shuffle<f32>(b0, b1, 1, 3, 5, 7));
-      v128.store(dst, f32x4.pmax(top, bottom));
-      check = f32x4.add(check, f32x4.add(f32x4.add(a0, a1), f32x4.add(b0, b1)));
+      const a = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), a2 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+      const b = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), b2 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      if (OP == AVG) {
+        // PyTorch's row-major sum, as foldTaps adds it
+        storeResult(OP, dst, f32x4.add(f32x4.add(f32x4.add(a, a2), b), b2), rowDiv, divs);
+      } else {
+        v128.store(dst, f32x4.pmax(f32x4.pmax(a, a2), f32x4.pmax(b, b2)));
+        check = f32x4.add(check, f32x4.add(f32x4.add(a0, a1), f32x4.add(b0, b1)));
+      }
       at += 32;
       dst += 16;
+      divs += 16;
     } while (dst < end);
     src += inRowBytes << 1;
   }

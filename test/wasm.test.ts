@@ -87,11 +87,13 @@ describe('built wasm', () => {
   // family about 59 KB); the int8/uint8 kernels (assembly/bytes.ts) add about 7.5 KB; the planar
   // border groups inlined into the interior runs (E 1.6x faster) and the row-wise NHWC 3 / stride 2
   // max (H 1.6x faster) about 6 KB more (76 KB); the whole-plane row loop (rowPlanes: E, G-avg
-  // 1.2x, B 1.07x faster) 2 KB and its row pairs for 3 / stride 1 (max 1.12-1.3x, E 1.07x) 3.3 KB.
-  it('imports nothing (no env.abort) and is under 80 KB', () => {
+  // 1.2x, B 1.07x faster) 2 KB and its row pairs for 3 / stride 1 (max 1.12-1.3x, E 1.07x) 3.3 KB;
+  // the flat plane walk of unpadded 2x2 stride-2 windows (max 0.4 KB: C, D 1.06-1.1x; averages
+  // 1 KB: 1.15-1.35x on planes in cache) took it to 80.4 KiB.
+  it('imports nothing (no env.abort) and is under 81 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(80 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(81 * 1024);
   });
 
   it('checks every exported kernel', () => {
