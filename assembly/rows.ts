@@ -200,19 +200,14 @@ function twoRowPlanes<O, K, S>(
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
     if (flat) {
       check = flatPlane(OP, inPlanePtr, outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv);
-      if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
-        for (let r = 0; r < outRows; r++) rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
+    } else {
+      for (let r = 0; r < outRows; r++) {
+        const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
+        const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
+        check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+        outRow += outRowBytes;
+        rows += 8;
       }
-      inPlanePtr += inPlaneBytes;
-      outPlanePtr += outPlaneBytes;
-      continue;
-    }
-    for (let r = 0; r < outRows; r++) {
-      const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
-      const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
-      check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
-      outRow += outRowBytes;
-      rows += 8;
     }
     if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
       for (let r = 0; r < outRows; r++) rowExact<S>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
@@ -240,23 +235,19 @@ function twoRowPlanes<O, K, S>(
 @inline function flatPlane(
   OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize,
 ): v128 {
+  const neutral = f32x4.splat(initial(OP));
   let src = input, dst = output, check = f32x4.splat(0);
   for (let r = 0; r < outRows; r++) {
     const end = dst + (<usize>outW << 2);
     const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check; // (max: unused)
     let at = src, divs = colDiv;
     do {
-      const a0 = v128.load(at), a1 = v128.load(at, 16);
-      const b0 = v128.load(at + inRowBytes), b1 = v128.load(at + inRowBytes, 16);
-      const a = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), a2 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
-      const b = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), b2 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
-      if (OP == AVG) {
-        // PyTorch's row-major sum, as foldTaps adds it
-        storeResult(OP, dst, f32x4.add(f32x4.add(f32x4.add(a, a2), b), b2), rowDiv, divs);
-      } else {
-        v128.store(dst, f32x4.pmax(f32x4.pmax(a, a2), f32x4.pmax(b, b2)));
-        check = f32x4.add(check, f32x4.add(f32x4.add(a0, a1), f32x4.add(b0, b1)));
-      }
+      // rowGroups' group, at pointers instead of column offsets
+      const below = at + inRowBytes;
+      let acc = foldTaps<Kernel2, Stride2>(OP, neutral, true, at, false, neutral, neutral, neutral);
+      acc = foldTaps<Kernel2, Stride2>(OP, acc, false, below, false, neutral, neutral, neutral);
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(rowHead<Kernel2, Stride2>(at), rowHead<Kernel2, Stride2>(below)));
+      storeResult(OP, dst, acc, rowDiv, divs);
       at += 32;
       dst += 16;
       divs += 16;
