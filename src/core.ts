@@ -10,7 +10,7 @@
 //   2 / stride 2, 3 / stride 2 and 3 / stride 1 run a generic SIMD kernel (up to 1.8x slower).
 import packed from '../build/core.b85';
 import type { Engine } from './engine';
-import { EngineBase, contextOf } from './engine-base';
+import { EngineBase, installOperators } from './engine-base';
 import type { InitOptions } from './index';
 import { globalPool } from './ops/global';
 import { convertLayout } from './ops/layout';
@@ -39,23 +39,14 @@ export const CORE_OPERATORS = Object.fromEntries(
     .map((spec): [string, OperatorSpec] => [spec.name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }]),
 ) as { [K in CoreOperatorName]: OperatorSpec };
 
-/** How each kind of operator runs (the full engine's code; unpooling is not in core). */
-const RUN: Partial<Record<OperatorSpec['kind'], (ctx: ReturnType<typeof contextOf>, op: OperatorSpec, x: unknown, opts: unknown) => unknown>> = {
-  pool, adaptive: pool, global: globalPool, layout: convertLayout,
-};
-
 /**
  * An engine with the core operators: the same methods, results and errors as the full Engine's
  * (an interop option is an unknown-option TypeError here).
  */
 export interface CoreEngine extends Pick<Engine, CoreOperatorName> {}
 export class CoreEngine extends EngineBase {}
-for (const op of Object.values(CORE_OPERATORS)) {
-  const run = RUN[op.kind]!;
-  (CoreEngine.prototype as unknown as Record<string, unknown>)[op.name] = function (this: CoreEngine, x: unknown, opts?: unknown) {
-    return run(contextOf(this), op, x, opts);
-  };
-}
+// The full engine's code for each kind (unpooling and backward passes are not in core).
+installOperators(CoreEngine, CORE_OPERATORS, { pool, adaptive: pool, global: globalPool, layout: convertLayout });
 
 /** The core build's kernels, packed into this bundle (scalar first; scripts/build.mjs). */
 async function coreWasm(simd: boolean): Promise<Uint8Array> {

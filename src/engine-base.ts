@@ -10,6 +10,7 @@ import { LAYOUTS } from './shape';
 import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
+import type { OperatorSpec } from './ops/registry';
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
@@ -20,6 +21,25 @@ const contexts = new WeakMap<EngineBase, Context>();
 /** @internal The context of an engine (its kernels, memory and plan cache). */
 export function contextOf(engine: EngineBase): Context {
   return contexts.get(engine)!;
+}
+
+/** How each kind of operator runs: the engine's context, the operator, then the method's arguments. */
+export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context, op: OperatorSpec, a: never, b: never, c: never) => unknown>>;
+
+/**
+ * One method per operator on `engine.prototype`, named as the operator, that runs it with its
+ * kind's runner (Engine: every kind; simdpool/core's engine: a sub-list). A method passes on
+ * three arguments at most, the most any operator takes (tensor, indices, options).
+ */
+export function installOperators(engine: { prototype: EngineBase }, operators: Record<string, OperatorSpec>, runners: OperatorRunners): void {
+  for (const op of Object.values(operators)) {
+    const run = runners[op.kind] as (ctx: Context, op: OperatorSpec, a: unknown, b: unknown, c: unknown) => unknown;
+    const method = function (this: EngineBase, a: unknown, b: unknown, c: unknown) {
+      return run(contextOf(this), op, a, b, c);
+    };
+    Object.defineProperty(method, 'name', { value: op.name });
+    Object.defineProperty(engine.prototype, op.name, { value: method, writable: true, configurable: true });
+  }
 }
 
 export class EngineBase {

@@ -1,12 +1,12 @@
 // One engine per wasm instance: the operators users call (resident tensors: ./engine-base.ts).
-import type { Context, EngineHooks } from './context';
+import type { EngineHooks } from './context';
 import type { Kernels } from './kernels';
 import { BYTE_OPS } from './ops/bytes';
 import { INDEX_FORMATS } from './ops/index-formats';
 import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
 import { lastCallSignature } from './ops/last-call';
-import { EngineBase, contextOf } from './engine-base';
+import { EngineBase, installOperators } from './engine-base';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
 import type { PoolOptions, Size } from './ops/options';
@@ -112,223 +112,66 @@ export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
 export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array ? 'uint8' : 'float32';
 
-export class Engine extends EngineBase {
-  readonly #ctx: Context = contextOf(this);
+/** Max pooling and adaptive max pooling: with `returnIndices: true`, the output and its indices. */
+export interface MaxPoolMethod<O> {
+  <X extends Input>(x: X, opts: O & { returnIndices: true }): WithIndices<X>;
+  <X extends Input>(x: X, opts: O): Output<X>;
+}
+/** An operator of one tensor and its options. */
+export type PoolMethod<O> = <X extends Input>(x: X, opts: O) => Output<X>;
+/** An operator of one tensor whose options may be left out (global pooling, layout conversion). */
+export type OptionalOptionsMethod<O> = <X extends Input>(x: X, opts?: O) => Output<X>;
+/** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool1d/2d/3d). */
+export type UnpoolMethod = <X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions) => Output<X>;
+/** A backward pass without indices: gradOutput and the forward's options. */
+export type BackwardMethod<O> = <X extends Input>(gradOutput: X, opts: O) => Output<X>;
+/** Max backward: scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
+export interface MaxBackwardMethod<WithIndicesOptions, FromInputOptions> {
+  <X extends Input>(gradOutput: X, indices: IndicesInput, opts: WithIndicesOptions): Output<X>;
+  <X extends Input>(gradOutput: X, opts: FromInputOptions): Output<X>;
+}
 
+/** `${family}1d`, `${family}2d` and `${family}3d` (and the suffix: 'Backward'), each a Method. */
+type PerDim<Family extends string, Method, Suffix extends string = ''> = {
+  [D in '1d' | '2d' | '3d' as `${Family}${D}${Suffix}`]: Method;
+};
+
+/**
+ * Every operator's method, typed: one entry per family of the registry (src/ops/registry.ts),
+ * which installs the methods themselves. Backward passes give the gradient with respect to the
+ * forward input, as torch.autograd does: the forward input's shape, gradOutput's layout, and a
+ * resident result for a resident gradOutput.
+ */
+export type EngineOperators =
+  & PerDim<'maxPool', MaxPoolMethod<MaxPoolOptions>>
+  & PerDim<'avgPool', PoolMethod<AvgPoolOptions>>
+  & PerDim<'lpPool', PoolMethod<LpPoolOptions>>
+  & PerDim<'adaptiveMaxPool', MaxPoolMethod<AdaptiveMaxPoolOptions>>
+  & PerDim<'adaptiveAvgPool', PoolMethod<AdaptiveAvgPoolOptions>>
+  & PerDim<'globalMaxPool', OptionalOptionsMethod<GlobalMaxPoolOptions>>
+  & PerDim<'globalAvgPool', OptionalOptionsMethod<OutOptions>>
+  & PerDim<'globalLpPool', OptionalOptionsMethod<GlobalLpPoolOptions>>
+  & PerDim<'maxUnpool', UnpoolMethod>
+  & PerDim<'maxPool', MaxBackwardMethod<MaxPoolBackwardIndicesOptions, MaxPoolBackwardInputOptions<Input>>, 'Backward'>
+  & PerDim<'avgPool', BackwardMethod<AvgPoolBackwardOptions>, 'Backward'>
+  & PerDim<'lpPool', BackwardMethod<LpPoolBackwardOptions<Input>>, 'Backward'>
+  & PerDim<'adaptiveMaxPool', MaxBackwardMethod<AdaptiveMaxPoolBackwardIndicesOptions, AdaptiveMaxPoolBackwardInputOptions<Input>>, 'Backward'>
+  & PerDim<'adaptiveAvgPool', BackwardMethod<AdaptiveAvgPoolBackwardOptions>, 'Backward'>
+  & {
+    /** NCHW (or NHWC, copied) to NHWC. */
+    toNHWC: OptionalOptionsMethod<OutOptions>;
+    /** NHWC (or NCHW, copied) to NCHW. */
+    toNCHW: OptionalOptionsMethod<OutOptions>;
+  };
+
+export interface Engine extends EngineOperators {}
+/** Every operator of the registry, on the kernels of one wasm instance. */
+export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
     super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS, signature: lastCallSignature });
   }
-
-  maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  maxPool1d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
-  maxPool1d(x: Input, opts: MaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.maxPool1d, x, opts);
-  }
-
-  avgPool1d<X extends Input>(x: X, opts: AvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.avgPool1d, x, opts) as Output<X>;
-  }
-
-  lpPool1d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.lpPool1d, x, opts) as Output<X>;
-  }
-
-  adaptiveMaxPool1d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  adaptiveMaxPool1d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
-  adaptiveMaxPool1d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.adaptiveMaxPool1d, x, opts);
-  }
-
-  adaptiveAvgPool1d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.adaptiveAvgPool1d, x, opts) as Output<X>;
-  }
-
-  globalMaxPool1d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalMaxPool1d, x, opts) as Output<X>;
-  }
-
-  globalAvgPool1d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalAvgPool1d, x, opts) as Output<X>;
-  }
-
-  globalLpPool1d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalLpPool1d, x, opts) as Output<X>;
-  }
-
-  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool1d). */
-  maxUnpool1d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
-    return maxUnpool(this.#ctx, OPERATORS.maxUnpool1d, x, indices, opts) as Output<X>;
-  }
-
-  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
-  maxPool2d(x: Input, opts: MaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.maxPool2d, x, opts);
-  }
-
-  avgPool2d<X extends Input>(x: X, opts: AvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.avgPool2d, x, opts) as Output<X>;
-  }
-
-  lpPool2d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.lpPool2d, x, opts) as Output<X>;
-  }
-
-  adaptiveMaxPool2d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  adaptiveMaxPool2d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
-  adaptiveMaxPool2d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.adaptiveMaxPool2d, x, opts);
-  }
-
-  adaptiveAvgPool2d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.adaptiveAvgPool2d, x, opts) as Output<X>;
-  }
-
-  globalMaxPool2d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalMaxPool2d, x, opts) as Output<X>;
-  }
-
-  globalAvgPool2d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalAvgPool2d, x, opts) as Output<X>;
-  }
-
-  globalLpPool2d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalLpPool2d, x, opts) as Output<X>;
-  }
-
-  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool2d). */
-  maxUnpool2d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
-    return maxUnpool(this.#ctx, OPERATORS.maxUnpool2d, x, indices, opts) as Output<X>;
-  }
-
-  maxPool3d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  maxPool3d<X extends Input>(x: X, opts: MaxPoolOptions): Output<X>;
-  maxPool3d(x: Input, opts: MaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.maxPool3d, x, opts);
-  }
-
-  avgPool3d<X extends Input>(x: X, opts: AvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.avgPool3d, x, opts) as Output<X>;
-  }
-
-  lpPool3d<X extends Input>(x: X, opts: LpPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.lpPool3d, x, opts) as Output<X>;
-  }
-
-  adaptiveMaxPool3d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions & { returnIndices: true }): WithIndices<X>;
-  adaptiveMaxPool3d<X extends Input>(x: X, opts: AdaptiveMaxPoolOptions): Output<X>;
-  adaptiveMaxPool3d(x: Input, opts: AdaptiveMaxPoolOptions): unknown {
-    return pool(this.#ctx, OPERATORS.adaptiveMaxPool3d, x, opts);
-  }
-
-  adaptiveAvgPool3d<X extends Input>(x: X, opts: AdaptiveAvgPoolOptions): Output<X> {
-    return pool(this.#ctx, OPERATORS.adaptiveAvgPool3d, x, opts) as Output<X>;
-  }
-
-  globalMaxPool3d<X extends Input>(x: X, opts?: GlobalMaxPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalMaxPool3d, x, opts) as Output<X>;
-  }
-
-  globalAvgPool3d<X extends Input>(x: X, opts?: OutOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalAvgPool3d, x, opts) as Output<X>;
-  }
-
-  globalLpPool3d<X extends Input>(x: X, opts?: GlobalLpPoolOptions): Output<X> {
-    return globalPool(this.#ctx, OPERATORS.globalLpPool3d, x, opts) as Output<X>;
-  }
-
-  /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool3d). */
-  maxUnpool3d<X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions): Output<X> {
-    return maxUnpool(this.#ctx, OPERATORS.maxUnpool3d, x, indices, opts) as Output<X>;
-  }
-
-  // Backward passes (src/ops/backward.ts): the gradient with respect to the forward input, as
-  // torch.autograd gives it. The result has the forward input's shape and gradOutput's layout;
-  // a resident gradOutput gives a resident result.
-
-  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
-  maxPool1dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
-  maxPool1dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
-  maxPool1dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.maxPool1dBackward, gradOutput, second, third);
-  }
-
-  avgPool1dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.avgPool1dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  lpPool1dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.lpPool1dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  adaptiveMaxPool1dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
-  adaptiveMaxPool1dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
-  adaptiveMaxPool1dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool1dBackward, gradOutput, second, third);
-  }
-
-  adaptiveAvgPool1dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool1dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
-  maxPool2dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
-  maxPool2dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
-  maxPool2dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.maxPool2dBackward, gradOutput, second, third);
-  }
-
-  avgPool2dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.avgPool2dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  lpPool2dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.lpPool2dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  adaptiveMaxPool2dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
-  adaptiveMaxPool2dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
-  adaptiveMaxPool2dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool2dBackward, gradOutput, second, third);
-  }
-
-  adaptiveAvgPool2dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool2dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  /** Scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
-  maxPool3dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: MaxPoolBackwardIndicesOptions): Output<X>;
-  maxPool3dBackward<X extends Input>(gradOutput: X, opts: MaxPoolBackwardInputOptions<Input>): Output<X>;
-  maxPool3dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.maxPool3dBackward, gradOutput, second, third);
-  }
-
-  avgPool3dBackward<X extends Input>(gradOutput: X, opts: AvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.avgPool3dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  lpPool3dBackward<X extends Input>(gradOutput: X, opts: LpPoolBackwardOptions<Input>): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.lpPool3dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  adaptiveMaxPool3dBackward<X extends Input>(gradOutput: X, indices: IndicesInput, opts: AdaptiveMaxPoolBackwardIndicesOptions): Output<X>;
-  adaptiveMaxPool3dBackward<X extends Input>(gradOutput: X, opts: AdaptiveMaxPoolBackwardInputOptions<Input>): Output<X>;
-  adaptiveMaxPool3dBackward(gradOutput: Input, second: unknown, third?: unknown): unknown {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveMaxPool3dBackward, gradOutput, second, third);
-  }
-
-  adaptiveAvgPool3dBackward<X extends Input>(gradOutput: X, opts: AdaptiveAvgPoolBackwardOptions): Output<X> {
-    return poolBackward(this.#ctx, OPERATORS.adaptiveAvgPool3dBackward, gradOutput, opts, undefined) as Output<X>;
-  }
-
-  /** NCHW (or NHWC, copied) to NHWC. */
-  toNHWC<X extends Input>(x: X, opts?: OutOptions): Output<X> {
-    return convertLayout(this.#ctx, OPERATORS.toNHWC, x, opts) as Output<X>;
-  }
-
-  /** NHWC (or NCHW, copied) to NCHW. */
-  toNCHW<X extends Input>(x: X, opts?: OutOptions): Output<X> {
-    return convertLayout(this.#ctx, OPERATORS.toNCHW, x, opts) as Output<X>;
-  }
 }
+installOperators(Engine, OPERATORS, {
+  pool, adaptive: pool, global: globalPool, layout: convertLayout, unpool: maxUnpool, backward: poolBackward,
+});
