@@ -8,7 +8,7 @@
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
 import { Plan } from './plan';
 import {
-  AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, hasIndex, initial, opOf, positiveZero, takes, takesLanes,
+  AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, foldTap, hasIndex, initial, opOf, positiveZero, takes, takesLanes,
 } from './reduce';
 
 /**
@@ -205,18 +205,11 @@ function maxRowInterior<O>(
     let at = start + <usize>(load<i32>(rowList + (<usize>t << 2)) + col) * pixelBytes;
     for (let j = 0; j < cols; j++) {
       const v0 = v128.load(at), v1 = v128.load(at, 16), v2 = v128.load(at, 32), v3 = v128.load(at, 48);
-      if (OP == AVG) {
-        a0 = f32x4.add(a0, v0);
-        a1 = f32x4.add(a1, v1);
-        a2 = f32x4.add(a2, v2);
-        a3 = f32x4.add(a3, v3);
-      } else {
-        a0 = f32x4.pmax(a0, v0);
-        a1 = f32x4.pmax(a1, v1);
-        a2 = f32x4.pmax(a2, v2);
-        a3 = f32x4.pmax(a3, v3);
-        if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
-      }
+      a0 = foldTap(OP, a0, v0);
+      a1 = foldTap(OP, a1, v1);
+      a2 = foldTap(OP, a2, v2);
+      a3 = foldTap(OP, a3, v3);
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
       at += tapBytes;
     }
   }

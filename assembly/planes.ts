@@ -3,7 +3,7 @@
 // vector of four results), which keeps short planes (7x7) from paying a horizontal
 // reduction each; the rest go one at a time. With nanMode 'ignore' (MAX_NO_NAN) pmax is the
 // exact rule, so no NaN watch.
-import { AVG, MAX, MAX_NO_NAN, positiveZero, takes } from './reduce';
+import { AVG, MAX, MAX_NO_NAN, foldTap, positiveZero, takes } from './reduce';
 
 /** Fold each of a, b, c, d (four partial results of one plane each) into one lane. */
 @inline function foldLanes(OP: i32, a: v128, b: v128, c: v128, d: v128): v128 {
@@ -32,18 +32,11 @@ import { AVG, MAX, MAX_NO_NAN, positiveZero, takes } from './reduce';
     for (; i < vecLength; i += 4) {
       const off = <usize>i << 2;
       const v0 = v128.load(b0 + off), v1 = v128.load(b1 + off), v2 = v128.load(b2 + off), v3 = v128.load(b3 + off);
-      if (OP == AVG) {
-        a0 = f32x4.add(a0, v0);
-        a1 = f32x4.add(a1, v1);
-        a2 = f32x4.add(a2, v2);
-        a3 = f32x4.add(a3, v3);
-      } else {
-        a0 = f32x4.pmax(a0, v0);
-        a1 = f32x4.pmax(a1, v1);
-        a2 = f32x4.pmax(a2, v2);
-        a3 = f32x4.pmax(a3, v3);
-        if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
-      }
+      a0 = foldTap(OP, a0, v0);
+      a1 = foldTap(OP, a1, v1);
+      a2 = foldTap(OP, a2, v2);
+      a3 = foldTap(OP, a3, v3);
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
     }
     let folded = foldLanes(OP, a0, a1, a2, a3);
     // Ragged tails, one float per plane at a time, as a vector across the four planes.
@@ -83,12 +76,8 @@ function reduceOne(OP: i32, base: usize, dst: usize, length: i32): void {
   let i = 0;
   for (; i < vecLength; i += 4) {
     const v = v128.load(base + (<usize>i << 2));
-    if (OP != AVG) {
-      acc = f32x4.pmax(acc, v);
-      if (OP == MAX) nan = v128.or(nan, f32x4.ne(v, v));
-    } else {
-      acc = f32x4.add(acc, v);
-    }
+    acc = foldTap(OP, acc, v);
+    if (OP == MAX) nan = v128.or(nan, f32x4.ne(v, v));
   }
   let result: f32;
   if (OP != AVG) {

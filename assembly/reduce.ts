@@ -60,6 +60,15 @@ export type OpMaxIndexNoNaN = u16;
   return ignoresNaN(op) ? f32x4.gt(v, best) : v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
 }
 
+/**
+ * A window's running value after one more tap: the sum (AVG), or pmax, which keeps the earlier
+ * value on ties (PyTorch's order) and a NaN already held, but drops a NaN in `v`: that is
+ * MAX_NO_NAN's rule as it stands, and MAX's kernels watch for NaN on their own.
+ */
+@inline export function foldTap(op: i32, acc: v128, v: v128): v128 {
+  return op == AVG ? f32x4.add(acc, v) : f32x4.pmax(acc, v);
+}
+
 /** x + 0: PyTorch's averages never return -0 (a zero sum over a negative divisor gives +0). */
 @inline export function positiveZero(x: v128): v128 {
   return f32x4.add(x, f32x4.splat(0));

@@ -19,7 +19,7 @@
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
 import {
-  AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, hasIndex, initial, opOf, positiveZero, takes,
+  AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, foldTap, hasIndex, initial, opOf, positiveZero, takes,
   takesLanes,
 } from './reduce';
 import {
@@ -500,7 +500,7 @@ function rowExact<S>(
   if (sizeof<K>() != 4) return foldTaps<K, S>(OP, acc, false, at, false, acc, acc, acc);
   for (let j = 0; j < kw; j++) {
     const v = loadStrided<S>(at, strideBytes);
-    acc = OP == AVG ? f32x4.add(acc, v) : f32x4.pmax(acc, v);
+    acc = foldTap(OP, acc, v);
     at += dilationBytes;
   }
   return acc;
@@ -601,12 +601,8 @@ function maskedGroup<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, r
     for (let j = 0; j < kw; j++) {
       const inside = v128.and(i32x4.ge_s(cols, i32x4.splat(0)), i32x4.lt_s(cols, width));
       const v = v128.or(v128.and(loadStrided<S>(at, strideBytes), inside), v128.andnot(neutral, inside));
-      if (OP == AVG) {
-        acc = f32x4.add(acc, v);
-      } else {
-        acc = f32x4.pmax(acc, v);
-        if (OP == MAX) check = f32x4.add(check, v);
-      }
+      acc = foldTap(OP, acc, v);
+      if (OP == MAX) check = f32x4.add(check, v);
       at += dilationBytes;
       cols = i32x4.add(cols, i32x4.splat(dilation));
     }
