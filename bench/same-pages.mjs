@@ -1,0 +1,89 @@
+// simdpool resident against the memory-limit loop run over the very same tensors (the same wasm
+// pages), the two calls alternating: what the kernel costs beyond moving its bytes, with the
+// pages' placement and cache state shared. (bench/run.mjs's memlimit row has a memory of its
+// own, and with data too big for L2 which of two memories the shared L3 holds moved case G by
+// up to 2x: docs/performance.md, sixth round.) It reaches the engine's WebAssembly.Memory,
+// which simdpool does not expose, by wrapping WebAssembly.Instance while init() runs.
+// Writes bench/same-pages.md (not with --no-write); part of `npm run bench` (all.mjs).
+// usage: node same-pages.mjs [--cases B,C,D,E,F,G,H] [--rounds 21] [--no-write]
+import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { caseInputs, selectCases } from './cases.mjs';
+import { DIST, spOp, spShape } from './impl/simdpool.mjs';
+import { buildMemlimit } from './impl/memlimit.mjs';
+import { calibrate, median, sample, warmUp } from './timing.mjs';
+import { TARGETS, fmtTime } from './report.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (k, d) => { const i = args.indexOf(k); return i < 0 ? d : args[i + 1]; };
+
+// memlimit.ts again, importing its memory (bench/build/memlimit-shared.wasm).
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shared = path.join(path.dirname(buildMemlimit()), 'memlimit-shared.wasm');
+execFileSync(path.join(here, '..', 'node_modules', '.bin', 'asc'), [
+  path.join(here, 'memlimit.ts'), '--enable', 'simd', '-O3', '--runtime', 'stub', '--importMemory', '--outFile', shared,
+], { stdio: 'inherit' });
+
+const memories = [];
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  const instance = new Instance(module, imports);
+  if (instance.exports.memory instanceof WebAssembly.Memory) memories.push(instance.exports.memory);
+  return instance;
+};
+const sp = await (await import(pathToFileURL(DIST).href)).init();
+WebAssembly.Instance = Instance;
+const { instance } = await WebAssembly.instantiate(readFileSync(shared), { env: { memory: memories.at(-1), abort() {} } });
+const { stream } = instance.exports;
+
+const rounds = +opt('--rounds', 21);
+const rows = [];
+for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G,H'))) {
+  const layout = spec.layout;
+  const x = sp.fromArray(caseInputs(spec).of(layout), spShape(spec.shape, layout), layout);
+  const out = sp.tensor(spShape(spec.outShape, layout), { layout });
+  const { fn, opts } = spOp(sp, spec);
+  const w = { ...opts, out };
+  const inVecs = Math.floor((spec.inElems * 4) / 16), outVecs = Math.floor((spec.outElems * 4) / 16);
+  const runners = [
+    { run: () => fn(x, w) },
+    { run: () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs) },
+  ];
+  const reps = [];
+  for (const r of runners) { await warmUp(r); reps.push((await calibrate(r, 20)).reps); }
+  // Both in each sample the same number of calls, so neither warms the caches more than the other.
+  const n = Math.min(...reps);
+  const times = [[], []];
+  for (let k = 0; k < rounds; k++) for (let i = 0; i < 2; i++) times[i].push(await sample(runners[i], n));
+  const [a, b] = times.map(median);
+  rows.push({ id: spec.id, a, b, n });
+  console.log(`${spec.id.padEnd(6)} simdpool ${fmtTime(a)}  limit on the same pages ${fmtTime(b)}  ${(a / b).toFixed(2)}x`);
+  x.dispose();
+  out.dispose();
+}
+
+// the speed issue's memory-limit targets, as bench/report.mjs checks them
+const target = (id) => TARGETS.find((t) => t.metric === 'spResVsMem' && t.cases.includes(id)).goal;
+const table = [
+  '| case | simdpool resident | memory limit, same pages | ratio | target | calls per sample |',
+  '| :-- | --: | --: | --: | --: | --: |',
+  ...rows.map(({ id, a, b, n }) => `| ${id} | ${fmtTime(a)} | ${fmtTime(b)} | ${(a / b).toFixed(2)}× | ${target(id)}× | ${n} |`),
+];
+const md = [
+  '# simdpool against the memory limit on the same pages',
+  '',
+  `\`node bench/same-pages.mjs\`, ${new Date().toISOString().slice(0, 10)}: resident float32 calls and bench/memlimit.ts's loop over`,
+  `the same input and output tensors (the same wasm pages), alternating, the same number of calls in each sample, median of`,
+  `${rounds} rounds; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores. bench/run.mjs measures its memory-limit row in a`,
+  'memory of its own, interleaved with every peer: with data too big for L2, which memory the shared L3 holds then moves',
+  'a ratio by up to 2x (docs/performance.md, sixth round). Here the page placement and cache state are shared, so the',
+  'ratio is what the kernel costs beyond moving its bytes.',
+  '',
+  ...table,
+  '',
+].join('\n');
+console.log(`\n${table.join('\n')}`);
+if (!args.includes('--no-write')) writeFileSync(new URL('./same-pages.md', import.meta.url), md);
