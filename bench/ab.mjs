@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { selectCases, caseInputs } from './cases.mjs';
-import { calibrate, sample, warmUp, median } from './timing.mjs';
+import { interleaved, median } from './timing.mjs';
 import { DIST, spOp, spShape, WASM } from './impl/simdpool.mjs';
 
 const args = process.argv.slice(2);
@@ -53,10 +53,7 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,G-max,H'))) {
   const ofBuild = (k) => runners.filter((r) => r.id === k);
   const a = ofBuild('A')[0].out.data, b = ofBuild('B')[0].out.data;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) { console.log(`${spec.id}: A/B outputs differ at ${i}: ${a[i]} vs ${b[i]}`); break; }
-  const cal = [];
-  for (const r of runners) { await warmUp(r); cal.push((await calibrate(r, 40)).reps); }
-  const times = runners.map(() => []);
-  for (let k = 0; k < rounds; k++) for (let i = 0; i < runners.length; i++) times[i].push(await sample(runners[i], cal[i]));
+  const { times } = await interleaved(runners, { rounds, sampleMs: 40 });
   // Per build: the median over every sample of its engines; per peer, its own.
   const ids = [...new Set(runners.map((r) => r.id))];
   const med = Object.fromEntries(ids.map((id) => [id, median(runners.flatMap((r, i) => (r.id === id ? times[i] : [])))]));

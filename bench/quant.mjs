@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { CASES as BASE, caseInputs, dimsIn, nhwcToNchw, outputShape } from './cases.mjs';
 import { INT8, UINT8, FLOAT, encodeNodeModel, onnxPoolAttributes } from './onnx-model.mjs';
-import { calibrate, median, sample, warmUp } from './timing.mjs';
+import { interleaved } from './timing.mjs';
 import { loadSimdpool, spOp } from './impl/simdpool.mjs';
 import { machineInfo } from './machine.mjs';
 import { ORT_NODE_SESSION, ORT_WEB_SESSION, loadOrtWeb } from './impl/ort-common.mjs';
@@ -147,14 +147,10 @@ for (const spec of CASES) {
   }
   // interleaved rounds of calibrated samples
   const live = rows.filter((r) => !r.skipped);
-  for (const r of live) {
-    await warmUp(r.runner);
-    r.reps = (await calibrate(r.runner, SAMPLE_MS)).reps;
-    r.samples = [];
-  }
-  for (let round = 0; round < ROUNDS; round++) for (const r of live) r.samples.push(await sample(r.runner, r.reps));
-  for (const r of live) {
-    r.ms = median(r.samples);
+  const { medians, reps } = await interleaved(live.map((r) => r.runner), { rounds: ROUNDS, sampleMs: SAMPLE_MS });
+  for (const [i, r] of live.entries()) {
+    r.ms = medians[i];
+    r.reps = reps[i];
     await r.runner.dispose();
   }
   const base = rows[0].ms;

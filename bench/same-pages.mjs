@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { caseInputs, selectCases } from './cases.mjs';
 import { DIST, spOp, spShape } from './impl/simdpool.mjs';
 import { buildMemlimit } from './impl/memlimit.mjs';
-import { calibrate, median, sample, warmUp } from './timing.mjs';
+import { interleaved } from './timing.mjs';
 import { TARGETS, fmtTime } from './report.mjs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -52,13 +52,8 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G,H'))) {
     { run: () => fn(x, w) },
     { run: () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs) },
   ];
-  const reps = [];
-  for (const r of runners) { await warmUp(r); reps.push((await calibrate(r, 20)).reps); }
-  // Both in each sample the same number of calls, so neither warms the caches more than the other.
-  const n = Math.min(...reps);
-  const times = [[], []];
-  for (let k = 0; k < rounds; k++) for (let i = 0; i < 2; i++) times[i].push(await sample(runners[i], n));
-  const [a, b] = times.map(median);
+  // Both the same number of calls in each sample, so neither warms the caches more than the other.
+  const { medians: [a, b], reps: [n] } = await interleaved(runners, { rounds, sampleMs: 20, sameReps: true });
   rows.push({ id: spec.id, a, b, n });
   console.log(`${spec.id.padEnd(6)} simdpool ${fmtTime(a)}  limit on the same pages ${fmtTime(b)}  ${(a / b).toFixed(2)}x`);
   x.dispose();

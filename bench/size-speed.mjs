@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
 import { caseInputs, selectCases } from './cases.mjs';
-import { calibrate, median, sample, warmUp } from './timing.mjs';
+import { interleaved } from './timing.mjs';
 import { DIST, spOp, spShape } from './impl/simdpool.mjs';
 import createMemlimit from './impl/memlimit.mjs';
 import { TARGETS, fmtTime } from './report.mjs';
@@ -48,14 +48,7 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G-max,G-avg,H'))) {
   for (let i = 0; i < a.length; i++) {
     if (!Object.is(a[i], b[i])) throw new Error(`${spec.id}: the builds differ at output ${i}: ${a[i]} vs ${b[i]}`);
   }
-  const reps = [];
-  for (const r of runners) {
-    await warmUp(r);
-    reps.push((await calibrate(r, 12)).reps);
-  }
-  const times = runners.map(() => []);
-  for (let k = 0; k < rounds; k++) for (let i = 0; i < runners.length; i++) times[i].push(await sample(runners[i], reps[i]));
-  const [full, core, limit] = times.map(median);
+  const { medians: [full, core, limit] } = await interleaved(runners, { rounds, sampleMs: 12 });
   rows.push({ id: spec.id, full, core, limit });
   console.log(`${spec.id.padEnd(6)} full ${fmtTime(full)}  core ${fmtTime(core)}  memlimit ${fmtTime(limit)}  core/full ${(core / full).toFixed(2)}x`);
 }

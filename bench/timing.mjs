@@ -54,6 +54,25 @@ export async function calibrate(runner, targetMs) {
   }
 }
 
+/**
+ * The sampling of the one-process comparisons (ab.mjs, size-speed.mjs, same-pages.mjs,
+ * quant.mjs): each runner warmed up and its calls per sample calibrated to about `sampleMs`,
+ * then `rounds` rounds sampling every runner in turn. `sameReps`: every runner makes the fewest
+ * calls any of them was calibrated to, so no sample warms the caches more than another.
+ * Returns each runner's samples (ms per call), their medians, and the calls per sample.
+ */
+export async function interleaved(runners, { rounds, sampleMs, sameReps = false }) {
+  let reps = [];
+  for (const r of runners) {
+    await warmUp(r);
+    reps.push((await calibrate(r, sampleMs)).reps);
+  }
+  if (sameReps) reps = reps.map(() => Math.min(...reps));
+  const times = runners.map(() => []);
+  for (let k = 0; k < rounds; k++) for (let i = 0; i < runners.length; i++) times[i].push(await sample(runners[i], reps[i]));
+  return { times, medians: times.map(median), reps };
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
