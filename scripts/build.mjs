@@ -5,7 +5,9 @@
 //   dist/url/index.js       ESM, fetches dist/url/simdpool{,-scalar}.wasm next to it (streaming compile)
 //   dist/simdpool.iife.js   classic script defining the global `simdpool`, .wasm inlined, minified
 //   dist/core.js            simdpool/core: ESM, the core operators with their own .wasm builds packed in
-// The .wasm builds (asc targets `release`, `scalar`, `core`, `core-scalar`) must be in build/ first.
+//   dist/parallel.browser.js simdpool/parallel for browsers (Web Workers; all three builds packed in)
+//   dist/parallel.js        simdpool/parallel for Node (worker_threads), and dist/cli.js: below
+// The .wasm builds (asc targets `release`, `scalar`, `threads`, `core`, `core-scalar`) must be in build/ first.
 import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,12 +60,16 @@ rmSync('dist', { recursive: true, force: true });
 const wasm = (name) => readFileSync(`build/${name}.wasm`);
 writeFileSync('build/simdpool.b85', await packWasm([wasm('simdpool-scalar'), wasm('simdpool')]));
 writeFileSync('build/core.b85', await packWasm([wasm('core-scalar'), wasm('core')]));
+writeFileSync('build/simdpool-threads.b85', await packWasm([wasm('simdpool-threads')]));
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.js' }),
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/url/index.js', plugins: [urlSource] }),
   buildNodeEntry(),
   build({ ...common, format: 'iife', globalName: 'simdpool', platform: 'browser', minify: true, outfile: 'dist/simdpool.iife.js' }),
   build({ ...common, entryPoints: ['src/core.ts'], format: 'esm', platform: 'neutral', outfile: 'dist/core.js' }),
+  // simdpool/parallel for browsers: Web Workers; the threads build packed in, and both
+  // single-threaded builds for pages without cross-origin isolation.
+  build({ ...common, entryPoints: ['src/parallel-browser.ts'], format: 'esm', platform: 'browser', outfile: 'dist/parallel.browser.js' }),
 ]);
 mkdirSync('dist/url', { recursive: true });
 copyFileSync('build/simdpool.wasm', 'dist/url/simdpool.wasm');

@@ -262,6 +262,10 @@ describe('entries', () => {
     const main = readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8');
     expect(main).not.toMatch(/from ["']node:|require\(["']node:|import\(["']node:/);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    expect(pkg.exports['./parallel'].default).toBe('./dist/parallel.js');
+    expect(pkg.exports['./parallel'].node).toBe('./dist/parallel.js');
+    // Browsers and bundlers: Web Workers, with no node: imports either.
+    expect(pkg.exports['./parallel'].default).toBe('./dist/parallel.browser.js');
+    const browser = readFileSync(new URL('../dist/parallel.browser.js', import.meta.url), 'utf8');
+    expect(browser).not.toMatch(/from ["']node:|require\(["']node:|import\(["']node:/);
   });
 });

@@ -11,10 +11,13 @@ import { OPERATORS } from '../ops/registry';
 import type { DType, Layout, Tensor } from '../tensor';
 import { PinnedMemory } from './memory';
 import { HEADER_BYTES, canSplit, split, workOf } from './split';
-import { WorkerPool, type HoldPoint } from './workers';
+import { WorkerPool, type HoldPoint, type PoolWorker } from './workers';
 
 export interface ParallelOptions {
-  /** Worker threads (default: available cores, os.availableParallelism()). */
+  /**
+   * Worker threads (default: available cores, os.availableParallelism() in Node,
+   * navigator.hardwareConcurrency in browsers).
+   */
   threads?: number;
   /**
    * Calls whose work estimate (window taps + input floats) is below this run on the calling
@@ -93,8 +96,9 @@ class Job {
 }
 
 export class ParallelEngine {
-  readonly simd = true;
-  /** Number of worker threads. */
+  /** True when the SIMD build of the kernels runs (always, with workers). */
+  readonly simd: boolean;
+  /** Number of worker threads; 0: every call runs on the calling thread (src/parallel/start.ts onCallingThread). */
   readonly threads: number;
   readonly #inner: Engine;
   readonly #memory: PinnedMemory;
@@ -114,6 +118,7 @@ export class ParallelEngine {
     this.#memory = memory;
     this.#pool = pool;
     this.threads = pool.size;
+    this.simd = real.simd() !== 0;
     this.#inlineBelow = opts.inlineBelow;
     this.#maxPending = opts.maxPending;
     const recorder: Record<string, unknown> = { memory: real.memory };
@@ -229,7 +234,7 @@ export class ParallelEngine {
   }
 
   /** The worker threads (for diagnostics; terminating one fails only the call it is running). */
-  get workers(): readonly import('node:worker_threads').Worker[] {
+  get workers(): readonly PoolWorker[] {
     return this.#pool.workers;
   }
 

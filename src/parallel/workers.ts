@@ -4,25 +4,48 @@
 // is replaced. An item sent to a worker that died before beginning it (terminate() lands while
 // the message is in flight) goes back to the head of the queue: it never ran, so nothing of it
 // was written.
-import { Worker } from 'node:worker_threads';
+/**
+ * What the pool needs of one worker thread: Node's worker_threads.Worker as it is
+ * (./node-workers.ts), or a Web Worker behind an adapter (./web-workers.ts). Each runs
+ * WORKER_PROTOCOL over the data it is started with.
+ */
+export interface PoolWorker {
+  on(event: 'message', listener: (m: { ready?: true; ok?: true; error?: string }) => void): unknown;
+  on(event: 'error', listener: (e: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  postMessage(m: { fn: string; args: number[] }): void;
+  terminate(): Promise<unknown>;
+  /** Node: whether an idle worker keeps the process alive (no-ops in browsers). */
+  ref(): void;
+  unref(): void;
+}
 
-/** Runs in each worker (CommonJS, eval'd, so the bundle needs no second file). */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, begun, hold } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
-parentPort.on('message', (m) => {
+/** What every worker is started with: the kernels, the one memory, and its shared counters. */
+export interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Items this worker has begun (written by it before it runs one). */
+  begun: Int32Array;
+  /** [held before beginning an item, held having begun it] (holdWorkers). */
+  hold: Int32Array;
+}
+
+export type SpawnWorker = (data: WorkerData, name: string) => PoolWorker;
+
+/**
+ * What a worker does with each item it is sent: the body of both hosts' worker scripts (`k` the
+ * kernels' exports, `begun`/`hold` from its WorkerData, `reply` its way to post a message).
+ */
+export const WORKER_PROTOCOL = `
   while (Atomics.load(hold, 0) === 1) Atomics.wait(hold, 0, 1); // test hook: held before beginning
   Atomics.add(begun, 0, 1); // before the kernel writes anything: the main thread reads it if this thread dies
   while (Atomics.load(hold, 1) === 1) Atomics.wait(hold, 1, 1); // test hook: held having begun
   try {
     k[m.fn](...m.args);
-    parentPort.postMessage({ ok: true });
+    reply({ ok: true });
   } catch (e) {
-    parentPort.postMessage({ error: String((e && e.message) || e) });
+    reply({ error: String((e && e.message) || e) });
   }
-});
-parentPort.postMessage({ ready: true });
 `;
 
 /** Where holdWorkers() stops every worker in each item it is sent (tests only). */
@@ -41,7 +64,7 @@ export interface Item {
 
 interface Slot {
   id: number;
-  worker: Worker;
+  worker: PoolWorker;
   ready: boolean;
   item?: Item;
   lastError?: string;
@@ -64,13 +87,19 @@ export class WorkerPool {
   /** Items a dying worker had been sent but had not begun, run again by another worker. */
   requeued = 0;
   /** Shared with every worker: [held before beginning an item, held having begun it] (holdWorkers). */
-  private readonly hold = new Int32Array(new SharedArrayBuffer(8));
+  private readonly hold: Int32Array;
 
+  /**
+   * `size` workers, each started by `startWorker` with its counters (none: the engine runs every
+   * call on the calling thread).
+   */
   constructor(
-    private readonly module: WebAssembly.Module,
-    private readonly memory: WebAssembly.Memory,
+    private readonly startWorker: (counters: Pick<WorkerData, 'begun' | 'hold'>, name: string) => PoolWorker,
     readonly size: number,
-  ) {}
+  ) {
+    // (no workers: a page without SharedArrayBuffer may have none to share it with)
+    this.hold = new Int32Array(size > 0 ? new SharedArrayBuffer(8) : new ArrayBuffer(8));
+  }
 
   /** Start every worker; resolves when all have instantiated the kernels. */
   async start(): Promise<void> {
@@ -80,7 +109,7 @@ export class WorkerPool {
   }
 
   /** Workers, for tests and diagnostics (terminate one to see the engine replace it). */
-  get workers(): readonly Worker[] {
+  get workers(): readonly PoolWorker[] {
     return this.slots.map((s) => s.worker);
   }
 
@@ -137,15 +166,11 @@ export class WorkerPool {
 
   private spawn(id: number): Promise<void> {
     const begun = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module: this.module, memory: this.memory, begun, hold: this.hold },
-      name: `simdpool-${id}`,
-    });
+    const worker = this.startWorker({ begun, hold: this.hold }, `simdpool-${id}`);
     const slot: Slot = { id, worker, ready: false, sent: 0, begun };
     this.slots[id] = slot;
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { ready?: true; ok?: true; error?: string }) => {
+      worker.on('message', (m) => {
         // After close() began, results no longer count: close() settles every call it found
         // pending (rejecting it) once the workers have stopped.
         if (slot.worker !== worker || this.closed) return;

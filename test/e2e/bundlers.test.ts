@@ -127,6 +127,54 @@ describe('the packed package in Chromium', () => {
     }
   });
 
+  it('esbuild app: simdpool/parallel on Web Workers in a cross-origin isolated page, on the calling thread in another', async () => {
+    const app = path.join(work, 'app');
+    // Every call to the workers (inlineBelow 0) where there are any; results against init()'s.
+    writeFileSync(path.join(app, 'parallel-main.js'), `import { init } from 'simdpool';
+import { initParallel, threadsAvailable } from 'simdpool/parallel';
+async function main() {
+  const x = { data: Float32Array.from({ length: 3 * 37 * 64 }, (_, i) => Math.sin(i * 1.7) * 10), shape: [1, 3, 37, 64] };
+  const sp = await initParallel({ threads: 2, inlineBelow: 0 });
+  const one = await init();
+  const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  const m = await sp.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+  const m1 = one.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+  const a = await sp.avgPool2d(x, { kernelSize: 2, ceilMode: true });
+  const a1 = one.avgPool2d(x, { kernelSize: 2, ceilMode: true });
+  const t = sp.fromArray(x.data, x.shape);
+  const r = await sp.maxPool2d(t, { kernelSize: 2 });
+  window.__result = {
+    isolated: threadsAvailable(), threads: sp.threads, simd: sp.simd, workerCalls: sp.stats().workerCalls,
+    same: same(m.output.data, m1.output.data) && same(m.indices.data, m1.indices.data) && same(a.data, a1.data) && same(r.data, one.maxPool2d(x, { kernelSize: 2 }).data),
+  };
+  await sp.close();
+}
+main().catch((e) => { window.__result = { error: String(e) }; console.error(e); });
+`);
+    const out = path.join(work, 'out-parallel');
+    await esbuild({ entryPoints: [path.join(app, 'parallel-main.js')], bundle: true, format: 'esm', platform: 'browser', outfile: path.join(out, 'main.js'), logLevel: 'warning', absWorkingDir: app });
+    writeFileSync(path.join(out, 'index.html'), HTML('./main.js'));
+    // The docs' CSP for the threaded engine: workers come from a blob: URL.
+    const csp = `${STRICT_HEADERS['Content-Security-Policy']}; worker-src blob:`;
+    const isolated = { ...STRICT_HEADERS, 'Content-Security-Policy': csp };
+    const threaded = (await run(out, '', isolated)) as { workerCalls: number };
+    expect(threaded).toMatchObject({ isolated: true, threads: 2, simd: true, same: true });
+    expect(threaded.workerCalls).toBeGreaterThan(0);
+    // No COOP/COEP: no shared memory, so no workers; the same results on the calling thread.
+    expect(await run(out, '', { 'Content-Security-Policy': csp })).toEqual({ isolated: false, threads: 0, simd: true, workerCalls: 0, same: true });
+    // Isolated, but a CSP that allows no blob: workers: initParallel() rejects, saying so.
+    const server = await serve({ root: out, headers: STRICT_HEADERS });
+    try {
+      const { page } = await openPage(browser, server.url);
+      await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
+      const result = (await page.evaluate(() => (window as { __result?: { error?: string } }).__result))!;
+      expect(result.error).toMatch(/worker thread 0 exited .*worker-src blob:.*before it was ready/);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('plain HTML: <script src=".../simdpool.iife.js"> global, and the streaming ESM bundle', async () => {
     const site = path.join(work, 'site');
     cpSync(path.join(work, 'app', 'node_modules', 'simdpool', 'dist'), path.join(site, 'simdpool'), { recursive: true });
