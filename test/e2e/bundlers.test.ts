@@ -143,9 +143,42 @@ async function main() {
   const a1 = one.avgPool2d(x, { kernelSize: 2, ceilMode: true });
   const t = sp.fromArray(x.data, x.shape);
   const r = await sp.maxPool2d(t, { kernelSize: 2 });
+  // The operator family, layouts and dtypes: every result as init()'s, bit for bit.
+  const rand = (n, f = (i) => Math.sin(i * 0.91) * 7) => Float32Array.from({ length: n }, (_, i) => f(i));
+  const x4 = { data: rand(2 * 5 * 33 * 40), shape: [2, 5, 33, 40] };
+  const nhwc = { data: rand(2 * 33 * 40 * 5), shape: [2, 33, 40, 5], layout: 'NHWC' };
+  const x3 = { data: rand(2 * 3 * 7 * 9 * 11), shape: [2, 3, 7, 9, 11] };
+  const x1 = { data: rand(2 * 6 * 50), shape: [2, 6, 50] };
+  const q = { data: Int8Array.from({ length: 4 * 20 * 20 }, (_, i) => ((i * 37) % 256) - 128), shape: [1, 4, 20, 20] };
+  const fwd = one.maxPool2d(x4, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true });
+  const calls = [
+    ['maxPool2d', x4, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true }],
+    ['maxPool2d', nhwc, { kernelSize: 2, ceilMode: true }],
+    ['maxPool2d', x4, { kernelSize: 3, dilation: 2, nanMode: 'ignore' }],
+    ['avgPool2d', x4, { kernelSize: [3, 2], stride: [2, 1], padding: 1, countIncludePad: false, ceilMode: true }],
+    ['avgPool2d', nhwc, { kernelSize: 3, stride: 1, padding: 1 }],
+    ['maxPool3d', x3, { kernelSize: 2, returnIndices: true }],
+    ['avgPool1d', x1, { kernelSize: 4, stride: 3 }],
+    ['adaptiveAvgPool2d', x4, { outputSize: [5, 7] }],
+    ['adaptiveMaxPool2d', x4, { outputSize: 6, returnIndices: true }],
+    ['globalAvgPool2d', x4],
+    ['lpPool2d', x4, { normType: 2, kernelSize: 2 }],
+    ['maxPool2d', q, { kernelSize: 2 }],
+    ['avgPool2d', q, { kernelSize: 3, padding: 1, scale: 0.05, zeroPoint: 3 }],
+    ['maxUnpool2d', fwd.output, fwd.indices, { kernelSize: 3, stride: 2, padding: 1, outputSize: [33, 40] }],
+    ['maxPool2dBackward', fwd.output, fwd.indices, { inputShape: x4.shape, kernelSize: 3, stride: 2, padding: 1 }],
+    ['avgPool2dBackward', fwd.output, { inputShape: x4.shape, kernelSize: 3, stride: 2, padding: 1 }],
+  ];
+  const flat = (v) => (v.data ? [v.data] : [v.output.data, v.indices.data]);
+  const differ = [];
+  for (const [op, ...args] of calls) {
+    const got = flat(await sp[op](...args)), want = flat(one[op](...args));
+    if (got.length !== want.length || !got.every((g, i) => same(g, want[i]))) differ.push(op);
+  }
   window.__result = {
     isolated: threadsAvailable(), threads: sp.threads, simd: sp.simd, workerCalls: sp.stats().workerCalls,
     same: same(m.output.data, m1.output.data) && same(m.indices.data, m1.indices.data) && same(a.data, a1.data) && same(r.data, one.maxPool2d(x, { kernelSize: 2 }).data),
+    calls: calls.length, differ,
   };
   await sp.close();
 }
@@ -158,10 +191,10 @@ main().catch((e) => { window.__result = { error: String(e) }; console.error(e); 
     const csp = `${STRICT_HEADERS['Content-Security-Policy']}; worker-src blob:`;
     const isolated = { ...STRICT_HEADERS, 'Content-Security-Policy': csp };
     const threaded = (await run(out, '', isolated)) as { workerCalls: number };
-    expect(threaded).toMatchObject({ isolated: true, threads: 2, simd: true, same: true });
+    expect(threaded).toMatchObject({ isolated: true, threads: 2, simd: true, same: true, calls: 16, differ: [] });
     expect(threaded.workerCalls).toBeGreaterThan(0);
     // No COOP/COEP: no shared memory, so no workers; the same results on the calling thread.
-    expect(await run(out, '', { 'Content-Security-Policy': csp })).toEqual({ isolated: false, threads: 0, simd: true, workerCalls: 0, same: true });
+    expect(await run(out, '', { 'Content-Security-Policy': csp })).toEqual({ isolated: false, threads: 0, simd: true, workerCalls: 0, same: true, calls: 16, differ: [] });
     // Isolated, but a CSP that allows no blob: workers: initParallel() rejects, saying so.
     const server = await serve({ root: out, headers: STRICT_HEADERS });
     try {
