@@ -25,6 +25,7 @@ import { expect, it } from 'vitest';
 const CORE_BUDGET = 48_000;
 const FULL_BUDGET = 83 * 1024;
 const WASM_BUDGET = 32 * 1024;
+const PARALLEL_BUDGET = 121 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;
@@ -39,13 +40,18 @@ it('the bundles stay within their budgets (sizes are printed)', async () => {
   const full = await sizes('dist/index.js');
   const url = await sizes('dist/url/index.js');
   const iife = file('dist/simdpool.iife.js');
+  const parallel = await sizes('dist/parallel.browser.js');
   const wasm = (name: string) => `${name}.wasm ${file(`build/${name}.wasm`).length} / ${gzip(file(`build/${name}.wasm`))}`;
   console.log(
     `bundle sizes (bytes, minified / gzip): simdpool/core ${core.min} / ${core.gzip}; simdpool ${full.min} / ${full.gzip}; ` +
-    `streaming ESM ${url.min} / ${url.gzip} (+ .wasm files); IIFE ${iife.length} / ${gzip(iife)}\n` +
+    `streaming ESM ${url.min} / ${url.gzip} (+ .wasm files); IIFE ${iife.length} / ${gzip(iife)}; ` +
+    `simdpool/parallel for browsers ${parallel.min} / ${parallel.gzip}\n` +
     `.wasm (bytes, raw / gzip): ${['core', 'core-scalar', 'simdpool', 'simdpool-scalar'].map(wasm).join('; ')}`,
   );
   expect(core.min).toBeLessThan(CORE_BUDGET);
   expect(full.min).toBeLessThan(FULL_BUDGET);
+  // The threads build and both single-threaded builds (the fallback), packed: guarded at its
+  // measured size (122.5 KB) plus a small margin, as the full bundle is.
+  expect(parallel.min).toBeLessThan(PARALLEL_BUDGET);
   expect(file('build/core.wasm').length).toBeLessThan(WASM_BUDGET);
 });
