@@ -1,17 +1,20 @@
 // simdpool demo page. Loads the streaming ESM bundle (dist/url/: the .wasm files are fetched
-// and compiled while they download) and makes both builds: SIMD and the scalar fallback.
+// and compiled while they download) and makes both builds: SIMD and the scalar fallback; and
+// simdpool/parallel's browser bundle, whose Web Workers run where the page is cross-origin isolated.
 import { init } from '../dist/url/index.js';
+import { initParallel } from '../dist/parallel.browser.js';
 import * as js from './baseline.js';
 
 const $ = (id) => document.getElementById(id);
 const QUICK = new URLSearchParams(location.search).has('quick'); // shorter benchmarks (tests)
 const DISPLAY = 256;
 
-const [simd, scalar] = await Promise.all([init(), init({ simd: false })]);
+const [simd, scalar, parallel] = await Promise.all([init(), init({ simd: false }), initParallel()]);
 const engines = { simd, scalar };
 $('status').textContent =
   `engine.simd = ${simd.simd} (${simd.simd ? 'SIMD build' : 'no WebAssembly SIMD here: scalar build'}); ` +
-  `scalar fallback loaded too; crossOriginIsolated = ${globalThis.crossOriginIsolated === true}`;
+  `scalar fallback loaded too; crossOriginIsolated = ${globalThis.crossOriginIsolated === true}; ` +
+  `simdpool/parallel: ${parallel.threads ? `${parallel.threads} Web Workers` : 'no workers (not isolated)'}`;
 
 /** The current image as an H×W×3 float tensor in [0, 1]. */
 let image;
@@ -29,7 +32,7 @@ async function loadImage(blob) {
   image = { data, h, w };
   drawInput();
   render();
-  features();
+  await features();
 }
 
 /** The image as a [1, 3, H, W] (NCHW) or [1, H, W, 3] (NHWC) tensor. */
@@ -177,7 +180,7 @@ function drawPlane(canvas, data, offset, h, w) {
   ctx.putImageData(img, 0, 0);
 }
 
-function features() {
+async function features() {
   const x = featureMaps();
   const opts = { kernelSize: 3, stride: 2, padding: 1 };
   const y = simd.maxPool2d(x, opts);
@@ -200,9 +203,9 @@ function features() {
   const resident = simd.fromArray(x.data, x.shape, 'NCHW');
   const residentScalar = scalar.fromArray(x.data, x.shape, 'NCHW');
   const times = [
-    ['simdpool SIMD', time(() => simd.maxPool2d(resident, opts).dispose(), 60)],
-    ['simdpool scalar', time(() => scalar.maxPool2d(residentScalar, opts).dispose(), 60)],
-    ['plain JS', time(() => js.maxPoolNCHW(x.data, x.shape, 3, 2, 1), 60)],
+    ['simdpool SIMD', await time(() => simd.maxPool2d(resident, opts).dispose(), 60)],
+    ['simdpool scalar', await time(() => scalar.maxPool2d(residentScalar, opts).dispose(), 60)],
+    ['plain JS', await time(() => js.maxPoolNCHW(x.data, x.shape, 3, 2, 1), 60)],
   ];
   resident.dispose();
   residentScalar.dispose();
@@ -211,25 +214,38 @@ function features() {
 
 // ---- benchmarks ----
 
-/** Median milliseconds per call of `fn`, sampling in batches of at least ~1 ms for about `budget` ms. */
-function time(fn, budget = QUICK ? 100 : 300) {
-  fn();
+/**
+ * Median milliseconds per call: batches doubled until one takes 1 ms, then batches of that size
+ * for about `budget` ms. `batch(reps)` makes `reps` calls and returns their milliseconds (or a
+ * promise of them: the parallel engine's calls are awaited one by one).
+ */
+async function sampleBatches(batch, budget = QUICK ? 100 : 300) {
+  await batch(1);
   let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    if (performance.now() - t0 >= 1 || reps >= 1 << 16) break;
-    reps *= 2;
-  }
+  while ((await batch(reps)) < 1 && reps < 1 << 16) reps *= 2;
   const samples = [];
   const end = performance.now() + budget;
-  while (samples.length < 3 || (performance.now() < end && samples.length < 200)) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push((performance.now() - t0) / reps);
-  }
+  while (samples.length < 3 || (performance.now() < end && samples.length < 200)) samples.push((await batch(reps)) / reps);
   samples.sort((a, b) => a - b);
   return samples[samples.length >> 1];
+}
+
+/** sampleBatches over a synchronous `fn`: its calls back to back. */
+function time(fn, budget) {
+  return sampleBatches((reps) => {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    return performance.now() - t0;
+  }, budget);
+}
+
+/** sampleBatches over an async `fn`, each call awaited. */
+function timeAsync(fn, budget) {
+  return sampleBatches(async (reps) => {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    return performance.now() - t0;
+  }, budget);
 }
 
 const CASES = [
@@ -239,21 +255,25 @@ const CASES = [
   { name: 'globalAvgPool2d · [1, 2048, 7, 7] NCHW', op: 'gap', shape: [1, 2048, 7, 7], layout: 'NCHW' },
 ];
 
+const PLAIN = 2; // IMPLS index of the baseline the speed-ups are against
 const IMPLS = [
   { name: 'simdpool (SIMD)', color: '#1b7f3b' },
   { name: 'simdpool (scalar fallback)', color: '#7cb342' },
   { name: 'plain JavaScript', color: '#9e9e9e' },
+  // only in a cross-origin isolated page: simdpool/parallel without workers is the SIMD row again
+  ...(parallel.threads ? [{ name: `simdpool (${parallel.threads} Web Workers)`, color: '#0d47a1' }] : []),
 ];
 
-function benchCase(c) {
+async function benchCase(c) {
   const rand = mulberry32(1);
   const data = Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1);
   const opts = c.op === 'gap' ? {} : { kernelSize: c.k, stride: c.s, padding: c.p };
-  const run = (engine) => {
+  // (the parallel engine's calls return promises: timed awaited)
+  const run = async (engine) => {
     const x = engine.fromArray(data, c.shape, c.layout);
     const call = c.op === 'max' ? (o) => engine.maxPool2d(x, o) : c.op === 'avg' ? (o) => engine.avgPool2d(x, o) : (o) => engine.globalAvgPool2d(x, o);
-    const out = call(opts);
-    const ms = time(() => call({ ...opts, out }));
+    const out = await call(opts);
+    const ms = await (engine === parallel ? timeAsync : time)(() => call({ ...opts, out }));
     out.dispose();
     x.dispose();
     return ms;
@@ -263,7 +283,9 @@ function benchCase(c) {
       : c.op === 'avg' ? () => js.avgPoolNCHW(data, c.shape, c.k, c.s, c.p)
         : c.layout === 'NHWC' ? () => js.maxPoolNHWC(data, c.shape, c.k, c.s, c.p)
           : () => js.maxPoolNCHW(data, c.shape, c.k, c.s, c.p);
-  return [run(simd), run(scalar), time(plain)];
+  const ms = [await run(simd), await run(scalar), await time(plain)];
+  if (parallel.threads) ms.push(await run(parallel));
+  return ms;
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -294,7 +316,7 @@ function drawChart(results) {
       bar.append(el('title', {}, `${IMPLS[i].name}: ${v.toFixed(4)} ms`));
       svg.append(bar);
       svg.append(el('text', { x: left - 6, y: y + 12, 'text-anchor': 'end', fill: '#444' }, IMPLS[i].name));
-      const speedup = i < 2 ? ` · ${(ms[2] / v).toFixed(1)}× plain JS` : '';
+      const speedup = i !== PLAIN ? ` · ${(ms[PLAIN] / v).toFixed(1)}× plain JS` : '';
       svg.append(el('text', { x: left + len + 6, y: y + 12 }, `${v < 0.1 ? v.toFixed(4) : v.toFixed(2)} ms${speedup}`));
       y += barH + gap;
     });
@@ -309,7 +331,7 @@ async function bench() {
   for (const c of CASES) {
     $('bench-status').textContent = `running: ${c.name}…`;
     await new Promise((r) => setTimeout(r, 0)); // let the page paint between cases
-    results.push({ c, ms: benchCase(c) });
+    results.push({ c, ms: await benchCase(c) });
     drawChart(results);
   }
   $('bench-status').textContent = `done (${QUICK ? 'quick run' : 'about 0.3 s per bar'}; median of batched calls)`;

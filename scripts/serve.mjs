@@ -3,7 +3,8 @@
 //   node scripts/serve.mjs [--demo] [--port N]   serves the package root; --demo prints the demo's address
 // .wasm goes out as application/wasm (needed by WebAssembly.instantiateStreaming). The demo is
 // served with the headers simdpool needs in a strict page: a Content-Security-Policy that allows
-// WebAssembly ('wasm-unsafe-eval') and no other eval, and COOP/COEP for cross-origin isolation.
+// WebAssembly ('wasm-unsafe-eval') and no other eval, and blob: workers (simdpool/parallel), and
+// COOP/COEP for cross-origin isolation.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -22,9 +23,10 @@ const TYPES = {
   '.map': 'application/json',
 };
 
+// worker-src blob: lets simdpool/parallel start its Web Workers (the demo's workers bar).
 export const STRICT_HEADERS = {
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'",
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src blob:",
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };

@@ -187,16 +187,17 @@ main().catch((e) => { window.__result = { error: String(e) }; console.error(e); 
     const out = path.join(work, 'out-parallel');
     await esbuild({ entryPoints: [path.join(app, 'parallel-main.js')], bundle: true, format: 'esm', platform: 'browser', outfile: path.join(out, 'main.js'), logLevel: 'warning', absWorkingDir: app });
     writeFileSync(path.join(out, 'index.html'), HTML('./main.js'));
-    // The docs' CSP for the threaded engine: workers come from a blob: URL.
-    const csp = `${STRICT_HEADERS['Content-Security-Policy']}; worker-src blob:`;
-    const isolated = { ...STRICT_HEADERS, 'Content-Security-Policy': csp };
-    const threaded = (await run(out, '', isolated)) as { workerCalls: number };
+    // The docs' CSP for the threaded engine (workers come from a blob: URL) and COOP/COEP.
+    const csp = STRICT_HEADERS['Content-Security-Policy'];
+    expect(csp).toContain('worker-src blob:');
+    const threaded = (await run(out, '', STRICT_HEADERS)) as { workerCalls: number };
     expect(threaded).toMatchObject({ isolated: true, threads: 2, simd: true, same: true, calls: 16, differ: [] });
     expect(threaded.workerCalls).toBeGreaterThan(0);
     // No COOP/COEP: no shared memory, so no workers; the same results on the calling thread.
     expect(await run(out, '', { 'Content-Security-Policy': csp })).toEqual({ isolated: false, threads: 0, simd: true, workerCalls: 0, same: true, calls: 16, differ: [] });
     // Isolated, but a CSP that allows no blob: workers: initParallel() rejects, saying so.
-    const server = await serve({ root: out, headers: STRICT_HEADERS });
+    const noBlobWorkers = { ...STRICT_HEADERS, 'Content-Security-Policy': csp.replace('; worker-src blob:', '') };
+    const server = await serve({ root: out, headers: noBlobWorkers });
     try {
       const { page } = await openPage(browser, server.url);
       await page.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });

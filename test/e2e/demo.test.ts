@@ -95,7 +95,8 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
 
   await page.click('#bench');
   await page.waitForSelector('#chart[data-done="true"]', { state: 'attached', timeout: 60_000 });
-  expect(await page.locator('#chart rect.bar').count()).toBe(12);
+  expect(await page.locator('#chart rect.bar').count()).toBe(16); // 4 cases x (SIMD, scalar, JS loops, Web Workers)
+  expect(await text(page, '#status')).toMatch(/simdpool\/parallel: \d+ Web Workers/);
 
   mkdirSync(new URL('../../demo/screenshots/', import.meta.url), { recursive: true });
   const shot = process.env.UPDATE_SCREENSHOT === '1' ? 'demo.png' : 'latest.png';
