@@ -6,11 +6,11 @@
 // once); smaller ones are copied in whole, run once and copied out whole. No pooling arithmetic,
 // so no end-to-end call that moves its data this way can be faster: JS loops ÷ this time bounds
 // how much faster than the JS loops end-to-end simdpool can be (bench/report.mjs).
+import { readFileSync } from 'node:fs';
 import { instantiateMemlimit } from './memlimit.mjs';
 
-/** simdpool's defaults (src/ops/stream.ts `streaming`). */
-const CHUNK_BYTES = 128 * 1024;
-const MIN_BYTES = 512 * 1024;
+/** simdpool's defaults (src/ops/streaming.json, read by src/ops/stream.ts). */
+const { chunkBytes: CHUNK_BYTES, minBytes: MIN_BYTES } = JSON.parse(readFileSync(new URL('../../src/ops/streaming.json', import.meta.url), 'utf8'));
 
 export default async function create() {
   const { alloc, stream, memory } = await instantiateMemlimit();

@@ -7,6 +7,7 @@
 // defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KB
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
+import defaults from './streaming.json';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
@@ -15,14 +16,15 @@ import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
  * chunk boundaries into small tensors). Measured on case G (8x64x128x128, k2 s2) and B–D: see
- * README, Performance.
+ * README, Performance. The defaults live in streaming.json, which the benchmark's end-to-end
+ * floor (bench/impl/e2e-floor.mjs) reads too.
  */
-export const streaming = {
+export const streaming: {
   /** Input bytes per chunk (at least one plane; whole groups of 16 planes on the PlaneGroups path). */
-  chunkBytes: 128 * 1024,
+  chunkBytes: number;
   /** Inputs smaller than this run whole: they stay in cache anyway, and chunking only adds calls. */
-  minBytes: 512 * 1024,
-};
+  minBytes: number;
+} = { ...defaults };
 
 /** How a streamed call is cut: planes per chunk, and the wasm memory its chunk buffers take. */
 export interface Chunks {
