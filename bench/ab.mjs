@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { selectCases, caseInputs } from './cases.mjs';
 import { interleaved, median } from './timing.mjs';
-import { DIST, spOp, spShape, WASM } from './impl/simdpool.mjs';
+import { DIST, residentRunner, WASM } from './impl/simdpool.mjs';
 
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i < 0 ? d : args[i + 1]; };
@@ -38,14 +38,7 @@ const rounds = +opt('--rounds', 15);
 for (const spec of selectCases(opt('--cases', 'B,C,D,E,G-max,H'))) {
   const inputs = caseInputs(spec);
   const runners = [];
-  for (const [k, sp] of engines) {
-    const layout = spec.layout;
-    const { fn, opts } = spOp(sp, spec);
-    const t = sp.fromArray(inputs.of(layout), spShape(spec.shape, layout), layout);
-    const o = sp.tensor(spShape(spec.outShape, layout), { layout });
-    const w = { ...opts, out: o };
-    runners.push({ id: k, run: () => fn(t, w), out: o });
-  }
+  for (const [k, sp] of engines) runners.push({ ...residentRunner(sp, spec, inputs), id: k });
   for (const p of peers) {
     if (p.supports && p.supports(spec) !== true) continue;
     const r = await p.prepare(spec, inputs); r.id = p.id; if (r.activate) await r.activate(); runners.push(r);

@@ -18,6 +18,11 @@ export const TARGETS = [
   { id: 'e2e-peers', text: 'end-to-end simdpool faster than every peer end-to-end (A also vs JS loops)', cases: ['A', 'B', 'C', 'D', 'E', 'F', ...G, 'H'], metric: 'e2eVsSlowestBeaten', bound: 'fastestPeerOverFloor', cmp: '>', goal: 1, unit: '× faster than the fastest peer' },
   { id: 'e2e-js-20', text: 'end-to-end simdpool ≥20× faster than JS loops', cases: ['B', 'C', 'D', 'E', ...G, 'H'], metric: 'jsOverSpE2e', bound: 'jsOverE2eFloor', cmp: '>=', goal: 20, unit: '× faster' },
 ];
+
+/** The memory-limit bound a case is held to (1.3 or 2), as the targets above check it. */
+export function memLimitGoal(id) {
+  return TARGETS.find((t) => t.metric === 'spResVsMem' && t.cases.includes(id)).goal;
+}
 // A target's `bound` is the best value of its metric that this run's references allow: no
 // resident kernel beats the memory-limit loop (nor, on E, the arithmetic floor of PyTorch's
 // summation order), and no end-to-end call beats the end-to-end floor (copy in, that loop, copy

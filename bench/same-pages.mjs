@@ -8,24 +8,18 @@
 // usage: node same-pages.mjs [--cases B,C,D,E,F,G,H] [--rounds 21] [--no-write]
 import os from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { caseInputs, selectCases } from './cases.mjs';
-import { DIST, spOp, spShape } from './impl/simdpool.mjs';
+import { DIST, residentRunner } from './impl/simdpool.mjs';
 import { buildMemlimit } from './impl/memlimit.mjs';
 import { interleaved } from './timing.mjs';
-import { TARGETS, fmtTime } from './report.mjs';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import { fmtTime, memLimitGoal } from './report.mjs';
 
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i < 0 ? d : args[i + 1]; };
 
 // memlimit.ts again, importing its memory (bench/build/memlimit-shared.wasm).
-const here = path.dirname(fileURLToPath(import.meta.url));
-const shared = path.join(path.dirname(buildMemlimit()), 'memlimit-shared.wasm');
-execFileSync(path.join(here, '..', 'node_modules', '.bin', 'asc'), [
-  path.join(here, 'memlimit.ts'), '--enable', 'simd', '-O3', '--runtime', 'stub', '--importMemory', '--outFile', shared,
-], { stdio: 'inherit' });
+const shared = buildMemlimit({ importMemory: true });
 
 const memories = [];
 const Instance = WebAssembly.Instance;
@@ -42,30 +36,21 @@ const { stream } = instance.exports;
 const rounds = +opt('--rounds', 21);
 const rows = [];
 for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G,H'))) {
-  const layout = spec.layout;
-  const x = sp.fromArray(caseInputs(spec).of(layout), spShape(spec.shape, layout), layout);
-  const out = sp.tensor(spShape(spec.outShape, layout), { layout });
-  const { fn, opts } = spOp(sp, spec);
-  const w = { ...opts, out };
+  const pool = residentRunner(sp, spec, caseInputs(spec));
+  const { x, out } = pool;
   const inVecs = Math.floor((spec.inElems * 4) / 16), outVecs = Math.floor((spec.outElems * 4) / 16);
-  const runners = [
-    { run: () => fn(x, w) },
-    { run: () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs) },
-  ];
+  const runners = [pool, { run: () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs) }];
   // Both the same number of calls in each sample, so neither warms the caches more than the other.
   const { medians: [a, b], reps: [n] } = await interleaved(runners, { rounds, sampleMs: 20, sameReps: true });
   rows.push({ id: spec.id, a, b, n });
   console.log(`${spec.id.padEnd(6)} simdpool ${fmtTime(a)}  limit on the same pages ${fmtTime(b)}  ${(a / b).toFixed(2)}x`);
-  x.dispose();
-  out.dispose();
+  pool.dispose();
 }
 
-// the speed issue's memory-limit targets, as bench/report.mjs checks them
-const target = (id) => TARGETS.find((t) => t.metric === 'spResVsMem' && t.cases.includes(id)).goal;
 const table = [
   '| case | simdpool resident | memory limit, same pages | ratio | target | calls per sample |',
   '| :-- | --: | --: | --: | --: | --: |',
-  ...rows.map(({ id, a, b, n }) => `| ${id} | ${fmtTime(a)} | ${fmtTime(b)} | ${(a / b).toFixed(2)}× | ${target(id)}× | ${n} |`),
+  ...rows.map(({ id, a, b, n }) => `| ${id} | ${fmtTime(a)} | ${fmtTime(b)} | ${(a / b).toFixed(2)}× | ${memLimitGoal(id)}× | ${n} |`),
 ];
 const md = [
   '# simdpool against the memory limit on the same pages',

@@ -10,9 +10,9 @@ import path from 'node:path';
 import os from 'node:os';
 import { caseInputs, selectCases } from './cases.mjs';
 import { interleaved } from './timing.mjs';
-import { DIST, spOp, spShape } from './impl/simdpool.mjs';
+import { DIST, residentRunner } from './impl/simdpool.mjs';
 import createMemlimit from './impl/memlimit.mjs';
-import { TARGETS, fmtTime } from './report.mjs';
+import { fmtTime, memLimitGoal } from './report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -34,13 +34,7 @@ const rows = [];
 for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G-max,G-avg,H'))) {
   if (spec.id === 'A') continue; // call overhead, not kernels: the two builds share the JavaScript
   const inputs = caseInputs(spec);
-  const runners = builds.map(({ sp }) => {
-    const { fn, opts } = spOp(sp, spec);
-    const t = sp.fromArray(inputs.of(spec.layout), spShape(spec.shape, spec.layout), spec.layout);
-    const out = sp.tensor(spShape(spec.outShape, spec.layout), { layout: spec.layout });
-    const withOut = { ...opts, out };
-    return { run: () => fn(t, withOut), out };
-  });
+  const runners = builds.map(({ sp }) => residentRunner(sp, spec, inputs));
   runners.push(memlimit.prepare(spec, inputs));
   const [a, b] = runners.map((r) => r.out?.data);
   runners[0].run();
@@ -53,13 +47,11 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G-max,G-avg,H'))) {
   console.log(`${spec.id.padEnd(6)} full ${fmtTime(full)}  core ${fmtTime(core)}  memlimit ${fmtTime(limit)}  core/full ${(core / full).toFixed(2)}x`);
 }
 
-// the speed issue's memory-limit targets, as bench/report.mjs checks them
-const target = (id) => TARGETS.find((t) => t.metric === 'spResVsMem' && t.cases.includes(id)).goal;
 const table = [
   `| case | ${builds[0].label} | ÷ memory limit | ${builds[1].label} | ÷ memory limit | core ÷ full | target |`,
   '| :-- | --: | --: | --: | --: | --: | --: |',
   ...rows.map(({ id, full, core, limit }) =>
-    `| ${id} | ${fmtTime(full)} | ${(full / limit).toFixed(2)}× | ${fmtTime(core)} | ${(core / limit).toFixed(2)}× | ${(core / full).toFixed(2)}× | ${target(id)}× |`),
+    `| ${id} | ${fmtTime(full)} | ${(full / limit).toFixed(2)}× | ${fmtTime(core)} | ${(core / limit).toFixed(2)}× | ${(core / full).toFixed(2)}× | ${memLimitGoal(id)}× |`),
 ];
 const md = [
   '# The `.wasm` size and the speed targets',

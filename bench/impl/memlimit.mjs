@@ -9,15 +9,20 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
 const source = path.join(benchDir, 'memlimit.ts');
-const wasmFile = path.join(benchDir, 'build', 'memlimit.wasm');
 const asc = path.resolve(benchDir, '..', 'node_modules', '.bin', 'asc');
 
-export function buildMemlimit({ force = false } = {}) {
+/**
+ * bench/build/memlimit.wasm, built when stale; `importMemory`: memlimit-shared.wasm, which runs
+ * in a memory it is given (same-pages.mjs: simdpool's own).
+ */
+export function buildMemlimit({ force = false, importMemory = false } = {}) {
+  const wasmFile = path.join(benchDir, 'build', importMemory ? 'memlimit-shared.wasm' : 'memlimit.wasm');
   const stale = !existsSync(wasmFile) || statSync(wasmFile).mtimeMs < statSync(source).mtimeMs;
   if (!force && !stale) return wasmFile;
   if (!existsSync(asc)) throw new Error(`AssemblyScript compiler not found at ${asc} (run npm install in the repo root)`);
   mkdirSync(path.dirname(wasmFile), { recursive: true });
-  execFileSync(asc, [source, '--enable', 'simd', '-O3', '--runtime', 'stub', '--outFile', wasmFile], {
+  const flags = importMemory ? ['--importMemory'] : [];
+  execFileSync(asc, [source, '--enable', 'simd', '-O3', '--runtime', 'stub', ...flags, '--outFile', wasmFile], {
     cwd: benchDir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

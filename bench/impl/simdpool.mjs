@@ -60,6 +60,30 @@ export function spOp(sp, spec) {
   return { fn: (spec.op === 'max' ? sp.maxPool2d : sp.avgPool2d).bind(sp), opts };
 }
 
+/**
+ * An engine's resident call for a case: the input tensor already in wasm memory
+ * (sp.fromArray), the output preallocated (sp.tensor), `run` writing into it. run.mjs's
+ * simdpool-resident row, and the one-process comparisons (ab.mjs, size-speed.mjs,
+ * same-pages.mjs) with engines of their own.
+ */
+export function residentRunner(sp, spec, inputs) {
+  const layout = spec.layout;
+  const { fn, opts } = spOp(sp, spec);
+  const x = sp.fromArray(inputs.of(layout), spShape(spec.shape, layout), layout);
+  const out = sp.tensor(spShape(spec.outShape, layout), { layout });
+  const withOut = { ...opts, out };
+  return {
+    layout,
+    x,
+    out,
+    run: () => fn(x, withOut),
+    dispose() {
+      x.dispose();
+      out.dispose();
+    },
+  };
+}
+
 export async function loadSimdpool() {
   if (!existsSync(DIST)) {
     return { skip: `simdpool not built: ${path.relative(process.cwd(), DIST)} is missing (run \`npm run build\` in the repo root)` };
@@ -84,24 +108,9 @@ export default async function create() {
       note,
       describe: 'input tensor already in wasm memory (sp.fromArray), output preallocated (sp.tensor); times the op call writing into `out`',
       prepare(spec, inputs) {
-        const layout = spec.layout;
-        const { fn, opts } = spOp(sp, spec);
-        const t = sp.fromArray(inputs.of(layout), spShape(spec.shape, layout), layout);
-        const o = sp.tensor(spShape(spec.outShape, layout), { layout });
-        const withOut = { ...opts, out: o };
-        const r = fn(t, withOut);
-        if (r !== o) {
-          throw new Error(`${fn.name ?? 'op'}(t, { out }) did not return the \`out\` tensor`);
-        }
-        return {
-          layout,
-          run: () => fn(t, withOut),
-          output: () => o.data.slice(),
-          dispose() {
-            t.dispose();
-            o.dispose();
-          },
-        };
+        const r = residentRunner(sp, spec, inputs);
+        if (r.run() !== r.out) throw new Error(`${spec.id}: the op called with { out } did not return the \`out\` tensor`);
+        return { ...r, output: () => r.out.data.slice() };
       },
     },
     {
