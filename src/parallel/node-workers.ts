@@ -1,12 +1,12 @@
 // Worker threads in Node: worker_threads.Worker running an eval'd CommonJS script (so the
 // bundle needs no second file), started with its WorkerData.
 import { Worker } from 'node:worker_threads';
-import { WORKER_PROTOCOL, type SpawnWorker } from './workers';
+import { WORKER_KERNELS, WORKER_PROTOCOL, type SpawnWorker } from './workers';
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, begun, hold } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
+${WORKER_KERNELS}
 const reply = (m) => parentPort.postMessage(m);
 parentPort.on('message', (m) => {${WORKER_PROTOCOL}});
 reply({ ready: true });

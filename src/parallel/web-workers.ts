@@ -1,19 +1,17 @@
 // Worker threads in browsers: Web Workers from a blob: URL of a classic script (so the bundle
 // needs no second file; a Content-Security-Policy must allow `worker-src blob:`), behind the
 // pool's PoolWorker interface. A worker's first message is its WorkerData.
-import { WORKER_PROTOCOL, type PoolWorker, type SpawnWorker } from './workers';
+import { WORKER_KERNELS, WORKER_PROTOCOL, type PoolWorker, type SpawnWorker } from './workers';
 
 const SOURCE = `
-let k, begun, hold;
 const reply = (m) => postMessage(m);
-onmessage = (e) => {
-  const m = e.data;
-  if (m.module) {
-    ({ begun, hold } = m);
-    k = new WebAssembly.Instance(m.module, { env: { memory: m.memory, abort() { throw new Error('wasm abort'); } } }).exports;
-    reply({ ready: true });
-    return;
-  }${WORKER_PROTOCOL}};
+onmessage = (first) => {
+  const { module, memory, begun, hold } = first.data;
+  ${WORKER_KERNELS}
+  onmessage = (e) => {
+    const m = e.data;${WORKER_PROTOCOL}};
+  reply({ ready: true });
+};
 `;
 
 let scriptUrl: string | undefined;

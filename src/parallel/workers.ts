@@ -32,6 +32,9 @@ export interface WorkerData {
 
 export type SpawnWorker = (data: WorkerData, name: string) => PoolWorker;
 
+/** How a worker script makes its kernels `k` from its WorkerData's `module` and `memory`. */
+export const WORKER_KERNELS = `const k = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;`;
+
 /**
  * What a worker does with each item it is sent: the body of both hosts' worker scripts (`k` the
  * kernels' exports, `begun`/`hold` from its WorkerData, `reply` its way to post a message).
