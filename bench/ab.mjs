@@ -29,8 +29,9 @@ if (args.includes('--peers')) {
     const m = await import(`./impl/${name}.mjs`);
     const impls = await m.default();
     const list = Array.isArray(impls) ? impls : [];
-    // tfjs: its resident row; memlimit.mjs: both references (memlimit, arithfloor)
-    const picked = list.filter((x) => x.role === 'resident' || x.role === 'reference');
+    // tfjs: its resident row; memlimit.mjs: the references in memories of their own (memlimit-own,
+    // arithfloor), not run.mjs's memlimit row, which borrows one engine's tensors
+    const picked = list.filter((x) => (x.role === 'resident' || x.role === 'reference') && !x.sameRepsAs);
     peers.push(...(picked.length ? picked : list.slice(0, 1)));
   }
 }

@@ -116,7 +116,8 @@ for (const spec of cases) {
       continue;
     }
     try {
-      const runner = await impl.prepare(spec, inputs);
+      // runnerOf: a row prepared before it in this case (memlimit runs on simdpool-resident's tensors)
+      const runner = await impl.prepare(spec, inputs, { runnerOf: (id) => entries.find((e) => e.impl.id === id)?.runner });
       await runner.activate?.();
       await warmUp(runner, { minMs: config.warmMs });
       const raw = runner.output ? await runner.output() : null;
@@ -154,6 +155,12 @@ for (const spec of cases) {
       e.failed = err.message;
       log(`  ${e.impl.id}: ERROR while calibrating: ${err.message}`);
     }
+  }
+  // A row paired with another (memlimit with simdpool-resident) and that row make the same number
+  // of calls per sample, the fewer of the two: neither warms the caches more within a sample.
+  for (const e of entries) {
+    const partner = e.impl.sameRepsAs && entries.find((p) => p.impl.id === e.impl.sameRepsAs);
+    if (partner?.reps && e.reps) e.reps = partner.reps = Math.min(e.reps, partner.reps);
   }
   await sampleRounds(entries, config, (e) => log(`  ${e.impl.id}: ERROR while timing: ${e.failed}`));
   for (const e of entries) {

@@ -1,45 +1,31 @@
 // simdpool resident against the memory-limit loop run over the very same tensors (the same wasm
 // pages), the two calls alternating: what the kernel costs beyond moving its bytes, with the
-// pages' placement and cache state shared. (bench/run.mjs's memlimit row has a memory of its
+// pages' placement and cache state shared. (bench/run.mjs's memlimit-own row has a memory of its
 // own, and with data too big for L2 which of two memories the shared L3 holds moved case G by
-// up to 2x: docs/performance.md, sixth round.) It reaches the engine's WebAssembly.Memory,
-// which simdpool does not expose, by wrapping WebAssembly.Instance while init() runs.
+// up to 2x: docs/performance.md, sixth round.) run.mjs's memlimit row is this pairing too, with
+// every peer loaded beside it; here only simdpool is.
 // Writes bench/same-pages.md (not with --no-write); part of `npm run bench` (all.mjs).
 // usage: node same-pages.mjs [--cases B,C,D,E,F,G,H] [--rounds 21] [--no-write]
 import os from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { caseInputs, selectCases } from './cases.mjs';
-import { DIST, residentRunner } from './impl/simdpool.mjs';
-import { buildMemlimit } from './impl/memlimit.mjs';
+import { DIST, initWithMemory, residentRunner } from './impl/simdpool.mjs';
+import { streamOver } from './impl/memlimit.mjs';
 import { interleaved } from './timing.mjs';
 import { fmtTime, memLimitGoal } from './report.mjs';
 
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i < 0 ? d : args[i + 1]; };
 
-// memlimit.ts again, importing its memory (bench/build/memlimit-shared.wasm).
-const shared = buildMemlimit({ importMemory: true });
-
-const memories = [];
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  const instance = new Instance(module, imports);
-  if (instance.exports.memory instanceof WebAssembly.Memory) memories.push(instance.exports.memory);
-  return instance;
-};
-const sp = await (await import(pathToFileURL(DIST).href)).init();
-WebAssembly.Instance = Instance;
-const { instance } = await WebAssembly.instantiate(readFileSync(shared), { env: { memory: memories.at(-1), abort() {} } });
-const { stream } = instance.exports;
+const mod = await import(pathToFileURL(DIST).href);
+const { sp, memory } = await initWithMemory(mod);
 
 const rounds = +opt('--rounds', 21);
 const rows = [];
 for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G,H'))) {
   const pool = residentRunner(sp, spec, caseInputs(spec));
-  const { x, out } = pool;
-  const inVecs = Math.floor((spec.inElems * 4) / 16), outVecs = Math.floor((spec.outElems * 4) / 16);
-  const runners = [pool, { run: () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs) }];
+  const runners = [pool, { run: await streamOver({ ...pool, memory }, spec) }];
   // Both the same number of calls in each sample, so neither warms the caches more than the other.
   const { medians: [a, b], reps: [n] } = await interleaved(runners, { rounds, sampleMs: 20, sameReps: true });
   rows.push({ id: spec.id, a, b, n });

@@ -28,7 +28,7 @@ const builds = [
   { id: 'full', label: `simdpool (${wasmBytes('simdpool')} B .wasm)`, sp: await (await import(pathToFileURL(DIST).href)).init() },
   { id: 'core', label: `simdpool/core (${wasmBytes('core')} B .wasm)`, sp: await (await import(pathToFileURL(path.join(root, 'dist', 'core.js')).href)).init() },
 ];
-const memlimit = (await createMemlimit()).find((x) => x.id === 'memlimit');
+const memlimit = (await createMemlimit()).find((x) => x.id === 'memlimit-own');
 
 const rows = [];
 for (const spec of selectCases(opt('--cases', 'B,C,D,E,F,G-max,G-avg,H'))) {

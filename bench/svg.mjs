@@ -4,6 +4,7 @@ const COLORS = {
   'simdpool-resident': '#1b5e20',
   simdpool: '#4caf50',
   memlimit: '#757575',
+  'memlimit-own': '#9e9e9e',
   arithfloor: '#bdbdbd',
   'tfjs-wasm-resident': '#e65100',
   'tfjs-wasm': '#ffa726',

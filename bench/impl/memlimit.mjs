@@ -1,6 +1,13 @@
 // Memory-limit and arithmetic-floor references: bench/memlimit.ts compiled with the root's asc
 // (--enable simd -O3 --runtime stub) at bench time, instantiated in this process.
-// Input and output live in its wasm memory (like simdpool's resident tensors).
+//   memlimit:     the loop over simdpool-resident's own input and output tensors (the same wasm
+//                 pages), making as many calls per sample as simdpool-resident does: the reference
+//                 of the memory-limit targets. Which pages, and how warm the caches start a sample,
+//                 moved the ratio by up to 2x when the loop had a memory of its own (with data too
+//                 big for L2 the host's shared L3 decides: docs/performance.md, sixth round).
+//   memlimit-own: the same loop in a wasm memory of its own (kept beside it to show that effect;
+//                 ab.mjs and size-speed.mjs, whose engines are many, use it).
+//   arithfloor:   E's arithmetic floor, from L1.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,20 +16,23 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
 const source = path.join(benchDir, 'memlimit.ts');
+const pagesSource = path.join(benchDir, 'memlimit-pages.ts');
 const asc = path.resolve(benchDir, '..', 'node_modules', '.bin', 'asc');
 
 /**
- * bench/build/memlimit.wasm, built when stale; `importMemory`: memlimit-shared.wasm, which runs
- * in a memory it is given (same-pages.mjs: simdpool's own).
+ * bench/build/memlimit.wasm, built when stale; `importMemory`: memlimit-pages.wasm, its `stream`
+ * alone, which runs in a memory it is given (simdpool's own) and writes nothing into it at
+ * instantiation.
  */
 export function buildMemlimit({ force = false, importMemory = false } = {}) {
-  const wasmFile = path.join(benchDir, 'build', importMemory ? 'memlimit-shared.wasm' : 'memlimit.wasm');
-  const stale = !existsSync(wasmFile) || statSync(wasmFile).mtimeMs < statSync(source).mtimeMs;
+  const entry = importMemory ? pagesSource : source;
+  const wasmFile = path.join(benchDir, 'build', importMemory ? 'memlimit-pages.wasm' : 'memlimit.wasm');
+  const stale = !existsSync(wasmFile) || [source, entry].some((f) => statSync(wasmFile).mtimeMs < statSync(f).mtimeMs);
   if (!force && !stale) return wasmFile;
   if (!existsSync(asc)) throw new Error(`AssemblyScript compiler not found at ${asc} (run npm install in the repo root)`);
   mkdirSync(path.dirname(wasmFile), { recursive: true });
   const flags = importMemory ? ['--importMemory'] : [];
-  execFileSync(asc, [source, '--enable', 'simd', '-O3', '--runtime', 'stub', ...flags, '--outFile', wasmFile], {
+  execFileSync(asc, [entry, '--enable', 'simd', '-O3', '--runtime', 'stub', ...flags, '--outFile', wasmFile], {
     cwd: benchDir,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -41,14 +51,47 @@ export async function instantiateMemlimit() {
   return instance.exports;
 }
 
+/** bench/memlimit.ts's exports running in `memory` (memlimit-pages.wasm), one instance per memory. */
+const inMemory = new WeakMap();
+export async function memlimitIn(memory) {
+  if (!inMemory.has(memory)) {
+    const { instance } = await WebAssembly.instantiate(readFileSync(buildMemlimit({ importMemory: true })), { env: { memory } });
+    inMemory.set(memory, instance.exports);
+  }
+  return inMemory.get(memory);
+}
+
+/** The loop over a resident runner's own tensors ({ x, out, memory }): whole vectors inside both. */
+export async function streamOver({ x, out, memory }, spec) {
+  const { stream } = await memlimitIn(memory);
+  const inVecs = Math.floor((spec.inElems * 4) / 16);
+  const outVecs = Math.floor((spec.outElems * 4) / 16);
+  return () => stream(x.data.byteOffset, inVecs, out.data.byteOffset, outVecs);
+}
+
+const LOOP = 'wasm SIMD loop that streams through the input once (OR-reduce, 4 accumulators) and writes an output-sized buffer once, in 1 KiB output blocks; no pooling arithmetic (bench/memlimit.ts)';
+
 export default async function create() {
   const { alloc, stream, avgFloor3x3, memory } = await instantiateMemlimit();
   return [
     {
       id: 'memlimit',
-      label: 'memory limit (wasm SIMD read+write)',
+      label: "memory limit (wasm SIMD read+write) on simdpool's pages",
       role: 'reference',
-      describe: 'wasm SIMD loop that streams through the input once (OR-reduce, 4 accumulators) and writes an output-sized buffer once, in 1 KiB output blocks; no pooling arithmetic (bench/memlimit.ts); data resident in its wasm memory',
+      // run.mjs gives both rows the fewer calls per sample of the two
+      sameRepsAs: 'simdpool-resident',
+      describe: `${LOOP}; run over simdpool-resident's own input and output tensors (the same wasm pages), with as many calls per sample`,
+      async prepare(spec, inputs, { runnerOf } = {}) {
+        const resident = runnerOf?.('simdpool-resident');
+        if (!resident?.memory) throw new Error('runs on the simdpool-resident row\'s tensors: run it with that row');
+        return { layout: spec.layout, run: await streamOver(resident, spec), output: null, dispose() {} };
+      },
+    },
+    {
+      id: 'memlimit-own',
+      label: 'memory limit (wasm SIMD read+write), memory of its own',
+      role: 'reference',
+      describe: `${LOOP}; data resident in a wasm memory of its own`,
       prepare(spec, inputs) {
         const inVecs = Math.ceil((spec.inElems * 4) / 16);
         const outVecs = Math.ceil((spec.outElems * 4) / 16);

@@ -84,20 +84,42 @@ export function residentRunner(sp, spec, inputs) {
   };
 }
 
+/**
+ * `mod.init(options)` with the engine's WebAssembly.Memory caught on the way (simdpool does not
+ * expose it; its instances are made with `new WebAssembly.Instance`): the memory-limit loop runs
+ * over the engine's own tensors in it (impl/memlimit.mjs, same-pages.mjs).
+ */
+export async function initWithMemory(mod, options) {
+  const memories = [];
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (module, imports) {
+    const instance = new Instance(module, imports);
+    if (instance.exports.memory instanceof WebAssembly.Memory) memories.push(instance.exports.memory);
+    return instance;
+  };
+  try {
+    const sp = await mod.init(options);
+    if (!memories.length) throw new Error('init() made no WebAssembly.Instance with a memory of its own');
+    return { sp, memory: memories.at(-1) };
+  } finally {
+    WebAssembly.Instance = Instance;
+  }
+}
+
 export async function loadSimdpool() {
   if (!existsSync(DIST)) {
     return { skip: `simdpool not built: ${path.relative(process.cwd(), DIST)} is missing (run \`npm run build\` in the repo root)` };
   }
   const mod = await import(pathToFileURL(DIST).href);
   if (typeof mod.init !== 'function') return { skip: `${DIST} exports no init()` };
-  const sp = await mod.init();
-  return { mod, sp };
+  const { sp, memory } = await initWithMemory(mod);
+  return { mod, sp, memory };
 }
 
 export default async function create() {
   const loaded = await loadSimdpool();
   if (loaded.skip) return loaded;
-  const { sp } = loaded;
+  const { sp, memory } = loaded;
   const entry = path.relative(root, DIST);
   const note = `${entry}; kernels: ${sp.simd === false ? 'SCALAR build (no SIMD!)' : sp.simd === true ? 'SIMD build' : 'build unknown'}`;
   return [
@@ -110,7 +132,8 @@ export default async function create() {
       prepare(spec, inputs) {
         const r = residentRunner(sp, spec, inputs);
         if (r.run() !== r.out) throw new Error(`${spec.id}: the op called with { out } did not return the \`out\` tensor`);
-        return { ...r, output: () => r.out.data.slice() };
+        // memory: the engine's, for the memory-limit loop over the same tensors (impl/memlimit.mjs)
+        return { ...r, memory, output: () => r.out.data.slice() };
       },
     },
     {
