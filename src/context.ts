@@ -7,7 +7,7 @@ import type { ByteOps } from './ops/bytes';
 import type { IndexFormats } from './ops/index-formats';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
-import type { callSignature } from './ops/signature';
+import type { readCall } from './ops/signature';
 
 export interface Context {
   readonly kernels: Kernels;
@@ -33,8 +33,8 @@ export interface Context {
   readonly stream?: StreamOps;
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
   readonly lp?: LpOps;
-  /** Call signatures with the last call remembered (ops/last-call.ts): the full engine's. */
-  readonly signature?: typeof callSignature;
+  /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
+  readonly readCall?: typeof readCall;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
@@ -45,7 +45,7 @@ export interface EngineHooks {
   indexFormats?: IndexFormats;
   stream?: StreamOps;
   lp?: LpOps;
-  signature?: typeof callSignature;
+  readCall?: typeof readCall;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

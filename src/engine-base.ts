@@ -5,9 +5,9 @@ import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
-import { bytesPer, readShape } from './ops/tensors';
+import { bytesPer, outsideMemory, readShape } from './ops/tensors';
 import { LAYOUTS } from './shape';
-import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
+import { ARRAY_OF, Tensor, dtypeOf, elementCount, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
 import type { OperatorSpec } from './ops/registry';
@@ -54,7 +54,7 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, signature: hooks.signature };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, readCall: hooks.readCall };
     contexts.set(this, this.#ctx);
   }
 
@@ -86,11 +86,14 @@ export class EngineBase {
     }
     const dims = readShape('fromArray', 'shape', shape);
     const size = dims.reduce((a, b) => a * b, 1);
-    if (size !== data.length) {
-      throw new RangeError(`fromArray: data has ${data.length} elements but shape ${describe(dims)} needs ${size}`);
+    const length = elementCount(data);
+    if (size !== length) {
+      throw new RangeError(`fromArray: data has ${length} elements but shape ${describe(dims)} needs ${size}`);
     }
+    // (Copied out first if it is a view into this memory, which making the tensor may grow.)
+    const source = outsideMemory(this.#ctx, data);
     const t = this.tensor(dims, { layout, dtype });
-    (t.data as TypedArrayOf<DType>).set(data);
+    (t.data as TypedArrayOf<DType>).set(source);
     return t as never;
   }
 

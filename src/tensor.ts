@@ -12,13 +12,25 @@ export type AnyTypedArray = Float32Array | Int32Array | Int8Array | Uint8Array;
 /** The typed-array constructor of each dtype. */
 export const ARRAY_OF = { float32: Float32Array, int32: Int32Array, int8: Int8Array, uint8: Uint8Array } as const;
 
-/** The dtype of a typed array simdpool accepts, or undefined. */
+// A typed array's own kind, length and buffer, read with %TypedArray%'s getters: a subclass or a
+// Proxy cannot report other values than those TypedArray.prototype.set will copy.
+const [kindOf, lengthOf, bufferOf] = [Symbol.toStringTag, 'length', 'buffer'].map(
+  (name) => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), name)!.get!,
+) as [(this: unknown) => string, (this: unknown) => number, (this: unknown) => ArrayBufferLike];
+
+/** The dtype of a typed array simdpool accepts (subclasses included, Proxies not), or undefined. */
 export function dtypeOf(data: unknown): DType | undefined {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof Int8Array) return 'int8';
-  if (data instanceof Uint8Array) return 'uint8';
-  return undefined;
+  return ({ Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8' } as Record<string, DType>)[kindOf.call(data)];
+}
+
+/** A typed array's element count (0 once its buffer is detached). */
+export function elementCount(data: AnyTypedArray): number {
+  return lengthOf.call(data);
+}
+
+/** A typed array's buffer. */
+export function bufferOfArray(data: AnyTypedArray): ArrayBufferLike {
+  return bufferOf.call(data);
 }
 
 /** A tensor passed by value: simdpool copies it in and returns plain results. */
@@ -46,6 +58,9 @@ const finalizer: { register(t: object, held: unknown, token: object): void; unre
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry<{ memory: LinearMemory; ptr: number }>(({ memory, ptr }) => memory.freeFinalized(ptr))
     : undefined;
+
+/** The property by which a `.data` view holds its tensor. */
+const VIEW_OWNER = Symbol('simdpool.tensor');
 
 let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
 
@@ -77,6 +92,9 @@ export class Tensor<D extends DType = 'float32'> {
     const buffer = this.#memory.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) {
       this.#view = new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size) as TypedArrayOf<D>;
+      // The view keeps its tensor alive: code that holds only `.data` (const y = sp.maxPool2d(t, o).data)
+      // must not see the block freed by the finalizer and handed to another tensor.
+      (this.#view as unknown as Record<symbol, unknown>)[VIEW_OWNER] = this;
     }
     return this.#view;
   }

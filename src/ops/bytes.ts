@@ -13,7 +13,7 @@ import { BoundedMap } from '../bounded-map';
 import { describe } from '../describe';
 import { shapeWith, axisWindows, wholeAxes, type Axis } from '../shape';
 import { planKey, divisorFactor, type Divisor } from './plan';
-import { planBytesBound, planDivisor, planOf, planShapeOf, type PlanRef, type Settings } from './pool';
+import { planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 
@@ -127,8 +127,7 @@ function adaptiveTables(axes: readonly Axis[], bias: number): Tables {
 
 /** runPool for int8/uint8 inputs: same plans, byte kernels, results in the input's dtype. */
 export function runPoolBytes(
-  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
-  cached?: PlanRef,
+  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Outputs, cached?: PlanRef,
 ): unknown {
   const dtype = arg.dtype as ByteDType;
   const g = arg.g;

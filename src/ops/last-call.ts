@@ -1,67 +1,41 @@
-// The full engine's call signatures (Context.signature): ops/signature.ts's callSignature, with
-// the last call remembered. A call whose shapes and option values compare equal to the last
-// one's gets the same string back without building it again and hashing it for the cache
-// lookup: that was about a sixth of a 28×28 call (1.2-1.3x faster small calls). simdpool/core,
-// held to its 48 KB bundle, builds every signature.
+// The full engine's call reads (Context.readCall): ops/signature.ts's readCall, with the last
+// call remembered. A call whose shapes and option values compare equal to the last one's gets
+// the last read back without copying its options and building its signature again and hashing
+// it for the cache lookup: that was about a sixth of a 28×28 call (1.2-1.3x faster small calls).
+// simdpool/core, held to its 48 KB bundle, reads every call afresh.
 import { Tensor } from '../tensor';
-import { OUTPUTS, callSignature } from './signature';
+import { OUTPUTS, readCall, type CallRead } from './signature';
 
-/** callSignature, with the last call's signature reused when the call compares equal to it. */
-export function lastCallSignature(op: string, x: unknown, opts: unknown): string | undefined {
-  if (last !== undefined && sameAsLast(last, op, x, opts)) return last.key;
-  const key = callSignature(op, x, opts);
-  if (key !== undefined) last = snapshot(op, x as Shaped, opts as Record<string, unknown>, key);
-  return key;
+/** The last read with a signature, its operator, and its option names but the outputs, in order. */
+let last: { op: string; read: CallRead; names: string[] } | undefined;
+
+/** readCall, with the last call's read reused when the call compares equal to it. */
+export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
+  if (last !== undefined && last.op === op && sameAsLast(last.read, last.names, x, opts)) return last.read;
+  const read = readCall(op, x, opts);
+  if (read.key !== undefined) last = { op, read, names: Object.keys(read.opts as object).filter((n) => !OUTPUTS.has(n)) };
+  return read;
 }
 
 /**
- * The last signature built and copies of what it was built from: a call with the same values,
- * in the same objects (changed in place or not) or in new ones, compares equal. Anything that
- * compares unequal (NaN included) builds its string.
+ * Whether a call reads as the last one did: the same kind of input, shape and layout, and the
+ * same own enumerable option names in the same order with equal values (outputs aside), each
+ * read once. Anything that compares unequal (NaN included) is read afresh.
  */
-interface LastCall {
-  op: string;
-  resident: boolean;
-  layout: unknown;
-  shape: unknown[];
-  names: string[];
-  values: unknown[];
-  key: string;
-}
-type Shaped = { shape: unknown[]; layout?: unknown };
-let last: LastCall | undefined;
-
-function snapshot(op: string, x: Shaped, opts: Record<string, unknown>, key: string): LastCall {
-  const names: string[] = [];
-  const values: unknown[] = [];
-  for (const name in opts) {
-    if (OUTPUTS.has(name)) continue;
-    names.push(name);
-    values.push(copyOf(opts[name]));
-  }
-  return { op, resident: x instanceof Tensor, layout: x.layout, shape: [...x.shape], names, values, key };
-}
-
-/** Arrays and padding objects copied (the caller may change them), key order kept. */
-function copyOf(v: unknown): unknown {
-  if (Array.isArray(v)) return [...v];
-  if (typeof v !== 'object' || v === null) return v;
-  const copy: Record<string, unknown> = {};
-  for (const k in v) copy[k] = (v as Record<string, unknown>)[k];
-  return copy;
-}
-
-function sameAsLast(l: LastCall, op: string, x: unknown, opts: unknown): boolean {
-  if (op !== l.op || typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return false;
-  const { shape, layout } = x as Partial<Shaped>;
-  if ((x instanceof Tensor) !== l.resident || layout !== l.layout || !sameArray(shape, l.shape)) return false;
+function sameAsLast(l: CallRead, names: string[], x: unknown, opts: unknown): boolean {
+  if (typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return false;
+  if ((x instanceof Tensor) !== l.resident) return false;
+  const { shape, layout } = x as { shape?: unknown; layout?: unknown };
+  if (layout !== l.layout || !sameArray(shape, l.shape as unknown[])) return false;
+  const values = l.opts as Record<string, unknown>;
   let i = 0;
   for (const name in opts) {
+    if (!Object.hasOwn(opts, name)) return false;
     if (OUTPUTS.has(name)) continue;
-    if (name !== l.names[i] || !sameValue((opts as Record<string, unknown>)[name], l.values[i])) return false;
+    if (name !== names[i] || !sameValue((opts as Record<string, unknown>)[name], values[name])) return false;
     i++;
   }
-  return i === l.names.length;
+  return i === names.length;
 }
 
 function sameArray(v: unknown, s: unknown[]): boolean {
@@ -73,11 +47,11 @@ function sameArray(v: unknown, s: unknown[]): boolean {
 function sameValue(v: unknown, s: unknown): boolean {
   if (Array.isArray(s)) return sameArray(v, s);
   if (typeof s !== 'object' || s === null) return v === s;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
   const keys = Object.keys(s);
   let n = 0;
   for (const k in v) {
-    if (k !== keys[n] || (v as Record<string, unknown>)[k] !== (s as Record<string, unknown>)[k]) return false;
+    if (!Object.hasOwn(v, k) || k !== keys[n] || (v as Record<string, unknown>)[k] !== (s as Record<string, unknown>)[k]) return false;
     n++;
   }
   return n === keys.length;

@@ -2,6 +2,7 @@
 // unknown name) or a RangeError (wrong value) that names the option and the value.
 import { describe } from '../describe';
 import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
+import { optionsCopy } from './read-once';
 import { INDEX_OPTIONS, type OperatorSpec } from './registry';
 
 export type Size = number | readonly number[];
@@ -20,8 +21,9 @@ export interface PoolOptions {
 }
 
 /**
- * The option bag as an object; TypeError for anything else or for an unknown name. `required`
- * names the option that makes a bag mandatory (absent: no bag is an empty one).
+ * The option bag, copied (optionsCopy: its own enumerable properties, each read once); TypeError
+ * for anything but an object or for an unknown name. `required` names the option that makes a
+ * bag mandatory (absent: no bag is an empty one).
  */
 export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string): Record<string, unknown> {
   if (opts === undefined || opts === null) {
@@ -31,7 +33,7 @@ export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string
   if (typeof opts !== 'object' || Array.isArray(opts)) {
     throw new TypeError(`${op.name}: options must be an object, got ${describe(opts)}`);
   }
-  const bag = opts as Record<string, unknown>;
+  const bag = optionsCopy(opts) as Record<string, unknown>;
   for (const key of Object.keys(bag)) {
     if (!op.options.includes(key)) {
       throw new TypeError(`${op.name}: unknown option ${describe(key)} (accepted: ${op.options.join(', ')})`);
@@ -73,9 +75,13 @@ export function readSizes(op: string, name: string, value: unknown, dims: number
   for (const v of list) {
     if (typeof v !== 'number') throw invalid(TypeError);
     if (!Number.isSafeInteger(v) || v < min) throw invalid(RangeError);
+    if (v > MAX_SIZE) throw new RangeError(`${op}: ${name} must be at most ${MAX_SIZE}, got ${describe(value)}`);
   }
   return list as number[];
 }
+
+/** The largest kernel, stride, dilation or padding per axis: PyTorch takes them as int32. */
+export const MAX_SIZE = 2 ** 31 - 1;
 
 function readPadding(op: string, value: unknown, dims: number): PaddingSpec {
   if (value === undefined) return { kind: 'symmetric', pad: new Array(dims).fill(0) };
@@ -94,7 +100,7 @@ function readPadding(op: string, value: unknown, dims: number): PaddingSpec {
       }
     }
     const side = (name: string) =>
-      readNumber(op, `padding.${name} must be a non-negative integer`, bag[name] ?? 0, (n) => Number.isSafeInteger(n) && n >= 0);
+      readNumber(op, `padding.${name} must be a non-negative integer up to ${MAX_SIZE}`, bag[name] ?? 0, (n) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_SIZE);
     return { kind: 'explicit', before: sides.map(([b]) => side(b)), after: sides.map(([, a]) => side(a)) };
   }
   return { kind: 'symmetric', pad: readSizes(op, 'padding', value, dims, 0) };

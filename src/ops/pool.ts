@@ -5,7 +5,7 @@
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
-import { Tensor, dtypeOf, tensorAddress, type DType } from '../tensor';
+import { Tensor, dtypeOf, elementCount, tensorAddress, type DType } from '../tensor';
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
@@ -13,9 +13,9 @@ import {
   readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
-import { callSignature } from './signature';
+import { readCall, type CallRead } from './signature';
 import type { Chunks } from './stream';
-import { CallMemory, checkFits, inputDType, readTensorArg, type TensorArg } from './tensors';
+import { CallMemory, checkFits, inputDType, outsideMemory, readTensorArg, type TensorArg } from './tensors';
 
 /** Channels-last tensors with several channels take the channel-lane kernels; all else the row-lane ones. */
 export function planShapeOf(g: Geometry): PlanShape {
@@ -42,6 +42,8 @@ export interface Settings {
 interface Resolved extends PlanRef {
   g: Geometry;
   dtype: DType;
+  /** A plain input's validated shape, and its element count. */
+  shape: readonly number[];
   size: number;
   axes: Axis[];
   settings: Settings;
@@ -56,25 +58,35 @@ export interface PlanRef {
   sizes?: CallSizes;
 }
 
+/** A call's output tensors, as given (checked where they are used). */
+export interface Outputs {
+  out?: unknown;
+  outIndices?: unknown;
+}
+
 /** Operators of kind 'pool' and 'adaptive'. */
 export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
   // tensor itself (and its dtype, which the signature does not hold) is checked every time.
-  const signature = (ctx.signature ?? callSignature)(op.name, x, opts);
-  let r = signature === undefined ? undefined : (ctx.resolved.get(signature) as Resolved | undefined);
-  let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, x, r);
+  // Shapes and options are read once (CallRead): the signature and validation see the same values.
+  const read = (ctx.readCall ?? readCall)(op.name, x, opts);
+  let r = read.key === undefined ? undefined : (ctx.resolved.get(read.key) as Resolved | undefined);
+  // A plain input's data, read once (its shape and layout are the read's).
+  const input = x instanceof Tensor ? x : typeof x === 'object' && x !== null ? { data: (x as { data?: unknown }).data, shape: read.shape, layout: read.layout } : x;
+  let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, input, r);
   if (r === undefined || arg === undefined) {
-    ({ r, arg } = resolve(ctx, op, x, opts));
-    if (signature !== undefined) ctx.resolved.set(signature, r);
+    ({ r, arg } = resolve(ctx, op, input, read.opts));
+    if (read.key !== undefined) ctx.resolved.set(read.key, r);
   }
-  const bag = opts as Record<string, unknown>;
-  if (!r.settings.returnIndices && bag.outIndices !== undefined) {
+  // The output tensors are not in the signature (a reused read holds an earlier call's): read now, once.
+  const { out, outIndices } = opts as Record<string, unknown>;
+  if (!r.settings.returnIndices && outIndices !== undefined) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }
-  return runPool(ctx, op, arg, r.axes, r.settings, bag, r);
+  return runPool(ctx, op, arg, r.axes, r.settings, { out, outIndices }, r);
 }
 
-/** Full validation of a call: options, tensor, windows. */
+/** Full validation of a call: options, tensor, windows (`x` and `opts` as the call read them). */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
   const bag = readOptionBag(op, opts, op.kind === 'adaptive' ? 'outputSize' : 'kernelSize');
   const dtype = inputDType(x);
@@ -115,7 +127,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   };
   const size = arg.shape.reduce((a, b) => a * b, 1);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
-  return { r: { g: arg.g, dtype, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
+  return { r: { g: arg.g, dtype, shape: arg.shape, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
 
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
@@ -125,9 +137,9 @@ function sameTensorArg(ctx: Context, op: string, x: unknown, r: Resolved): Tenso
     tensorAddress(x, ctx.memory, `${op}: x`); // a foreign tensor throws
     return { g: r.g, dtype: r.dtype, shape: x.shape, tensor: x };
   }
-  const { data, shape } = x as { data?: unknown; shape: number[] };
-  if (dtypeOf(data) !== r.dtype || (data as Float32Array).length !== r.size) return undefined;
-  return { g: r.g, dtype: r.dtype, shape, data: data as Float32Array };
+  const { data } = x as { data?: unknown };
+  if (dtypeOf(data) !== r.dtype || elementCount(data as Float32Array) !== r.size) return undefined;
+  return { g: r.g, dtype: r.dtype, shape: r.shape, data: outsideMemory(ctx, data as Float32Array) };
 }
 
 /** The plan's address; a resolved call keeps it while no plan has been freed since. */
@@ -146,8 +158,7 @@ export function planDivisor(s: Settings): Divisor {
 }
 
 export function runPool(
-  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Record<string, unknown>,
-  cached?: PlanRef,
+  ctx: Context, op: OperatorSpec, arg: TensorArg, axes: readonly Axis[], s: Settings, bag: Outputs, cached?: PlanRef,
 ): unknown {
   if (arg.dtype !== 'float32') return ctx.bytes!.runPool(ctx, op, arg, axes, s, bag, cached);
   const g = arg.g;

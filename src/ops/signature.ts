@@ -3,20 +3,44 @@
 // and resolve to the same plan, so operators cache what they resolved under it. Anything
 // unusual (a value that is not a number, boolean, string or array of numbers, say) has no
 // signature and takes the full validation path, which explains what is wrong.
+//
+// The signature is built from a copy of what the call reads (readCall), and validation reads
+// that same copy: each value is read from the caller's objects once, so a getter, a Proxy or an
+// object changed mid-call cannot make the cached plan differ from what its key says.
 import { Tensor } from '../tensor';
+import { optionsCopy, ownCopy } from './read-once';
 
 /** Options that are output tensors: not part of a signature. */
 export const OUTPUTS = new Set(['out', 'outIndices']);
 
-export function callSignature(op: string, x: unknown, opts: unknown): string | undefined {
-  if (typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return undefined;
+/** What a call reads of its input's description and its options, each value read once. */
+export interface CallRead {
+  /** The call's signature, or undefined for anything unusual. */
+  key: string | undefined;
+  resident: boolean;
+  /** A plain input's `shape` (an array is copied) and `layout`; a resident input's own. */
+  shape: unknown;
+  layout: unknown;
+  /** The options as optionsCopy reads them (own enumerable properties, their arrays copied). */
+  opts: unknown;
+}
+
+/** The copy of a call that validation and the signature both read. */
+export function readCall(op: string, x: unknown, opts: unknown): CallRead {
   const resident = x instanceof Tensor;
-  const { shape, layout } = x as { shape?: unknown; layout?: unknown };
+  const from = (resident || (typeof x === 'object' && x !== null) ? x : {}) as { shape?: unknown; layout?: unknown };
+  const read: CallRead = { key: undefined, resident, shape: resident ? from.shape : ownCopy(from.shape), layout: from.layout, opts: optionsCopy(opts) };
+  read.key = signatureOf(op, read);
+  return read;
+}
+
+function signatureOf(op: string, { resident, shape, layout, opts }: CallRead): string | undefined {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) return undefined;
   if (!Array.isArray(shape) || (layout !== undefined && typeof layout !== 'string')) return undefined;
   // Only numeric shapes: ['4'] joins like [4] but must take the validating path (a TypeError).
   if (!shape.every((n) => typeof n === 'number')) return undefined;
   let key = `${op}|${resident ? 'R' : 'P'}|${layout === undefined ? '' : `s${layout}`}|${shape.join(',')}`;
-  for (const name in opts) {
+  for (const name of Object.keys(opts)) {
     if (OUTPUTS.has(name)) continue;
     const part = valueSignature((opts as Record<string, unknown>)[name]);
     if (part === undefined) return undefined;
@@ -38,8 +62,9 @@ function valueSignature(v: unknown): string | undefined {
     case 'object': {
       if (v === null) return 'z';
       if (Array.isArray(v)) return v.every((e) => typeof e === 'number') ? `[${v.join(',')}]` : undefined;
+      if (v instanceof Tensor || ArrayBuffer.isView(v)) return undefined;
       let s = '{';
-      for (const side in v) {
+      for (const side of Object.keys(v)) {
         const n = (v as Record<string, unknown>)[side];
         if (typeof n !== 'number') return undefined;
         s += `${side}:${n},`;

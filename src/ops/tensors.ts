@@ -5,8 +5,9 @@
 import type { Context } from '../context';
 import { describe } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
+import { ownCopy } from './read-once';
 import { readGeometry, shapeWith, LAYOUTS, type Geometry } from '../shape';
-import { ARRAY_OF, Tensor, dtypeOf, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
+import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
 
@@ -46,28 +47,40 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
   const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
   const Ctor = ARRAY_OF[dtype];
-  if (!(data instanceof Ctor)) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
+  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
   const dims0 = readShape(op, name, shape);
   const size = dims0.reduce((a, b) => a * b, 1);
-  if (size !== data.length) {
-    throw new RangeError(`${op}: ${name}.data has ${data.length} elements but ${name}.shape ${describe(shape)} needs ${size}`);
+  const length = elementCount(data!);
+  if (size !== length) {
+    throw new RangeError(`${op}: ${name}.data has ${length} elements but ${name}.shape ${describe(shape)} needs ${size}`);
   }
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
-  return { g, dtype, shape: dims0, data };
+  return { g, dtype, shape: dims0, data: outsideMemory(ctx, data!) };
+}
+
+/**
+ * A plain input's data, copied first if it is a view into the engine's own memory (a resident
+ * tensor's `.data` passed as plain data): a call may grow the memory before it copies its input
+ * in, which would detach such a view.
+ */
+export function outsideMemory<A extends AnyTypedArray>(ctx: Context, data: A): A {
+  return bufferOfArray(data) === ctx.memory.memory.buffer ? (data.slice() as A) : data;
 }
 
 export function readShape(op: string, name: string, shape: unknown): number[] {
   const what = name === 'shape' ? name : `${name}.shape`;
   const notSizes = () => new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
   if (!Array.isArray(shape)) throw notSizes();
-  for (const n of shape) {
+  // Each size read once: the copy is what is checked and what is used.
+  const dims = ownCopy(shape) as unknown[];
+  for (const n of dims) {
     if (typeof n !== 'number') throw notSizes();
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`${op}: ${what} must hold non-negative integers, got ${describe(shape)}`);
     }
   }
-  return [...shape];
+  return dims === shape ? [...(dims as number[])] : (dims as number[]);
 }
 
 function checkExtents(op: string, name: string, g: Geometry): void {
@@ -98,8 +111,9 @@ export class CallMemory {
   input(arg: TensorArg): number {
     if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
     const data = arg.data!;
-    const ptr = this.alloc(data.byteLength, 'x');
-    this.ctx.memory.view(ARRAY_OF[arg.dtype] as typeof Float32Array).set(data as Float32Array, ptr / data.BYTES_PER_ELEMENT);
+    const Ctor = ARRAY_OF[arg.dtype] as typeof Float32Array;
+    const ptr = this.alloc(elementCount(data) * Ctor.BYTES_PER_ELEMENT, 'x');
+    this.ctx.memory.view(Ctor).set(data as Float32Array, ptr / Ctor.BYTES_PER_ELEMENT);
     return ptr;
   }
 
