@@ -280,6 +280,19 @@ function expectCanaryIntact(): void {
   for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) expect.fail(`canary byte ${i} changed`);
 }
 
+describe('parallel engine: run() by name', () => {
+  it("takes operator names only, not Object.prototype's, and keeps serving", async () => {
+    const x = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
+    for (const name of ['toString', 'valueOf', 'constructor', '__defineGetter__', 'hasOwnProperty', 'nope']) {
+      await expect(pp.run(name, x, { kernelSize: 2 })).rejects.toThrow(/no operator/);
+    }
+    const got = (await pp.run('maxPool2d', x, { kernelSize: 2 })) as { data: Float32Array };
+    expect(Array.from(got.data)).toEqual([5, 7, 13, 15]);
+    expect(Array.from(((await pp.maxPool2d(x, { kernelSize: 2 })) as { data: Float32Array }).data)).toEqual([5, 7, 13, 15]);
+    expectCanaryIntact();
+  });
+});
+
 describe('parallel engine: concurrent random callers', () => {
   it('each of 20-60 concurrent calls gets its own correct result or a clear TypeError/RangeError', async () => {
     const baseline = pp.memoryStats().blocks;

@@ -175,8 +175,10 @@ export class ParallelEngine {
    */
   run(op: string, x: unknown, ...rest: unknown[]): Promise<unknown> {
     if (this.#closed) return Promise.reject(new EngineClosedError('before this call'));
-    const method = (this.#inner as unknown as Record<string, unknown>)[op];
-    if (typeof method !== 'function' || !(op in OPERATORS)) {
+    // Own names of the operator list only: `in` would also find Object.prototype's (toString, ...).
+    const known = typeof op === 'string' && Object.hasOwn(OPERATORS, op);
+    const method = known ? (this.#inner as unknown as Record<string, unknown>)[op] : undefined;
+    if (typeof method !== 'function') {
       return Promise.reject(new TypeError(`simdpool/parallel: no operator ${describe(op)}`));
     }
     const current: { op: string; job?: Job } = { op };
