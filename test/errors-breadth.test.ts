@@ -23,6 +23,8 @@ describe('breadth operators reject bad input clearly', () => {
     ['normType zero', (sp) => sp.lpPool1d(x1, { kernelSize: 2, normType: 0 }), RangeError, /normType.*0/],
     ['normType type', (sp) => sp.globalLpPool2d(x2, { normType: '2' }), TypeError, /normType.*"2"/],
     ['lpPool padding is not an option', (sp) => sp.lpPool2d(x2, { kernelSize: 2, padding: 1 }), TypeError, /unknown option "padding"/],
+    // Gradients are float32: quantization options are not options of the backward passes.
+    ['quantization options on an average backward pass', (sp) => sp.avgPool2dBackward({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { inputShape: [4, 4], kernelSize: 2, scale: 2 }), TypeError, /unknown option "scale"/],
     ['1d layout for a 3d op', (sp) => sp.maxPool3d({ ...x1, layout: 'NCW' }, { kernelSize: 1 }), RangeError, /layout.*'NCDHW' or 'NDHWC'.*"NCW"/],
     ['unpool indices dtype', (sp) => sp.maxUnpool1d(x1, { data: new Float32Array(6), shape: [1, 1, 6] }, { kernelSize: 2 }), TypeError, /indices.data must be a Int32Array/],
     ['unpool indices shape', (sp) => sp.maxUnpool1d(x1, { data: new Int32Array(3), shape: [1, 1, 3] }, { kernelSize: 2 }), RangeError, /indices must have the shape/],
@@ -38,6 +40,15 @@ describe('breadth operators reject bad input clearly', () => {
     expect(sp.memoryStats().bytesInUse).toBe(before);
     // still usable
     expect(Array.from(sp.maxPool1d(x1, { kernelSize: 2 }).data)).toEqual([5, 4, 3]);
+  });
+
+  it("accepts a backward pass's whole inputShape with batch 0, as the forward pass and PyTorch do", async () => {
+    const sp = await getEngine();
+    const dy = { data: new Float32Array(0), shape: [0, 3, 2, 2] };
+    expect(sp.avgPool2dBackward(dy, { inputShape: [0, 3, 4, 4], kernelSize: 2 }).shape).toEqual([0, 3, 4, 4]);
+    const idx = { data: new Int32Array(0), shape: [0, 3, 2, 2] };
+    expect(sp.maxPool2dBackward(dy, idx, { inputShape: [0, 3, 4, 4] }).shape).toEqual([0, 3, 4, 4]);
+    expect(() => sp.avgPool2dBackward(dy, { inputShape: [0, 3, 0, 4], kernelSize: 2 })).toThrow(/inputShape must hold positive integers/);
   });
 
   it('a bad index leaves a resident `out` untouched', async () => {

@@ -163,12 +163,20 @@ function readInputShape(op: OperatorSpec, value: unknown, g: Geometry): number[]
   if (!Array.isArray(value) || value.some((n) => typeof n !== 'number')) {
     throw new TypeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
   }
-  if (value.some((n) => !Number.isSafeInteger(n) || n < 1)) {
-    throw new RangeError(`${op.name}: inputShape must hold positive integers, got ${describe(value)}`);
+  // Spatial sizes positive; a whole shape's batch may be 0, as gradOutput's (checked below).
+  const positive = (sizes: number[]) => {
+    if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) {
+      throw new RangeError(`${op.name}: inputShape must hold positive integers (only a batch may be 0), got ${describe(value)}`);
+    }
+  };
+  if (value.some((n) => !Number.isSafeInteger(n) || n < 0)) positive(value);
+  if (value.length === dims) {
+    positive(value);
+    return [...value];
   }
-  if (value.length === dims) return [...value];
   if (value.length !== full) throw new RangeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
   const spatial = g.channelsLast ? value.slice(full - dims - 1, full - 1) : value.slice(full - dims);
+  positive(spatial);
   const expected = shapeWith(g, spatial);
   if (expected.some((n, i) => n !== value[i])) {
     throw new RangeError(`${op.name}: inputShape ${describe(value)} must have gradOutput's batch and channels (${describe(expected)})`);

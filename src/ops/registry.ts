@@ -34,7 +34,8 @@ const INDICES = ['returnIndices', ...INDEX_OPTIONS, 'nanMode'] as const;
 const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
 /** Quantization parameters of int8/uint8 averages (src/ops/bytes.ts); float32 inputs reject them. */
 export const QUANT_OPTIONS = ['scale', 'zeroPoint', 'outScale', 'outZeroPoint'] as const;
-const AVG_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride', ...QUANT_OPTIONS] as const;
+const AVG_FLOAT_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride'] as const;
+const AVG_OPTIONS = [...AVG_FLOAT_OPTIONS, ...QUANT_OPTIONS] as const;
 const LP_OPTIONS = ['normType', 'kernelSize', 'stride', 'ceilMode', 'out'] as const;
 const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
 const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
@@ -80,7 +81,8 @@ function backwardOperators() {
   // Backward passes take the forward options plus the forward input's shape (inputShape) or the
   // forward input itself (input: max pooling without indices, Lp pooling).
   const MAX_BACKWARD_OPTIONS = ['inputShape', 'input', ...WINDOW, 'dilation', 'nanMode'] as const;
-  const AVG_BACKWARD_OPTIONS = ['inputShape', ...AVG_OPTIONS] as const;
+  // (Gradients are float32: no quantization options.)
+  const AVG_BACKWARD_OPTIONS = ['inputShape', ...AVG_FLOAT_OPTIONS] as const;
   const LP_BACKWARD_OPTIONS = ['input', ...LP_OPTIONS] as const;
   const ADAPTIVE_MAX_BACKWARD_OPTIONS = ['inputShape', 'input', 'nanMode', 'out'] as const;
   const ADAPTIVE_AVG_BACKWARD_OPTIONS = ['inputShape', 'out'] as const;
