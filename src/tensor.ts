@@ -20,8 +20,9 @@ const [kindOf, lengthOf, bufferOf] = [Symbol.toStringTag, 'length', 'buffer'].ma
 
 /** The dtype of a typed array simdpool accepts (subclasses included, Proxies not), or undefined. */
 export function dtypeOf(data: unknown): DType | undefined {
-  return ({ Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8' } as Record<string, DType>)[kindOf.call(data)];
+  return DTYPE_OF_KIND[kindOf.call(data)];
 }
+const DTYPE_OF_KIND: Readonly<Record<string, DType>> = { Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8' };
 
 /** A typed array's element count (0 once its buffer is detached). */
 export function elementCount(data: AnyTypedArray): number {

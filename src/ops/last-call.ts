@@ -6,14 +6,28 @@
 import { Tensor } from '../tensor';
 import { OUTPUTS, readCall, type CallRead } from './signature';
 
-/** The last read with a signature, its operator, and its option names but the outputs, in order. */
-let last: { op: string; read: CallRead; names: string[] } | undefined;
+/** The last read with a signature, and what it was read from: its option names but the outputs, in order, with their values. */
+interface LastCall {
+  op: string;
+  resident: boolean;
+  layout: unknown;
+  shape: unknown[];
+  names: string[];
+  values: unknown[];
+  read: CallRead;
+}
+let last: LastCall | undefined;
 
 /** readCall, with the last call's read reused when the call compares equal to it. */
 export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
-  if (last !== undefined && last.op === op && sameAsLast(last.read, last.names, x, opts)) return last.read;
+  if (last !== undefined && sameAsLast(last, op, x, opts)) return last.read;
   const read = readCall(op, x, opts);
-  if (read.key !== undefined) last = { op, read, names: Object.keys(read.opts as object).filter((n) => !OUTPUTS.has(n)) };
+  if (read.key !== undefined) {
+    const bag = read.opts as Record<string, unknown>;
+    const names = Object.keys(bag).filter((n) => !OUTPUTS.has(n));
+    const { resident, layout, shape } = read;
+    last = { op, resident, layout, shape: [...(shape as unknown[])], names, values: names.map((n) => bag[n]), read };
+  }
   return read;
 }
 
@@ -22,20 +36,20 @@ export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
  * same own enumerable option names in the same order with equal values (outputs aside), each
  * read once. Anything that compares unequal (NaN included) is read afresh.
  */
-function sameAsLast(l: CallRead, names: string[], x: unknown, opts: unknown): boolean {
-  if (typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return false;
-  if ((x instanceof Tensor) !== l.resident) return false;
+function sameAsLast(l: LastCall, op: string, x: unknown, opts: unknown): boolean {
+  if (op !== l.op || typeof x !== 'object' || x === null || typeof opts !== 'object' || opts === null) return false;
   const { shape, layout } = x as { shape?: unknown; layout?: unknown };
-  if (layout !== l.layout || !sameArray(shape, l.shape as unknown[])) return false;
-  const values = l.opts as Record<string, unknown>;
+  if ((x instanceof Tensor) !== l.resident || layout !== l.layout || !sameArray(shape, l.shape)) return false;
+  // (for-in also lists inherited names, which a read ignores: a plain object's are its own.)
+  const own = Object.getPrototypeOf(opts) === Object.prototype;
   let i = 0;
   for (const name in opts) {
-    if (!Object.hasOwn(opts, name)) return false;
+    if (!own && !Object.hasOwn(opts, name)) return false;
     if (OUTPUTS.has(name)) continue;
-    if (name !== names[i] || !sameValue((opts as Record<string, unknown>)[name], values[name])) return false;
+    if (name !== l.names[i] || !sameValue((opts as Record<string, unknown>)[name], l.values[i])) return false;
     i++;
   }
-  return i === names.length;
+  return i === l.names.length;
 }
 
 function sameArray(v: unknown, s: unknown[]): boolean {

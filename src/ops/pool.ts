@@ -71,19 +71,24 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   // Shapes and options are read once (CallRead): the signature and validation see the same values.
   const read = (ctx.readCall ?? readCall)(op.name, x, opts);
   let r = read.key === undefined ? undefined : (ctx.resolved.get(read.key) as Resolved | undefined);
-  // A plain input's data, read once (its shape and layout are the read's).
-  const input = x instanceof Tensor ? x : typeof x === 'object' && x !== null ? { data: (x as { data?: unknown }).data, shape: read.shape, layout: read.layout } : x;
+  const input = x instanceof Tensor ? x : plainInput(x, read);
   let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, input, r);
   if (r === undefined || arg === undefined) {
     ({ r, arg } = resolve(ctx, op, input, read.opts));
     if (read.key !== undefined) ctx.resolved.set(read.key, r);
   }
-  // The output tensors are not in the signature (a reused read holds an earlier call's): read now, once.
-  const { out, outIndices } = opts as Record<string, unknown>;
-  if (!r.settings.returnIndices && outIndices !== undefined) {
+  // The output tensors are not in the signature (a reused read holds an earlier call's): read
+  // from the call's own options, each checked where it is used.
+  const outputs = opts as Outputs;
+  if (!r.settings.returnIndices && outputs.outIndices !== undefined) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }
-  return runPool(ctx, op, arg, r.axes, r.settings, { out, outIndices }, r);
+  return runPool(ctx, op, arg, r.axes, r.settings, outputs, r);
+}
+
+/** A plain input as the call reads it: its data, and the shape and layout of its read. */
+function plainInput(x: unknown, read: CallRead): unknown {
+  return typeof x === 'object' && x !== null ? { data: (x as { data?: unknown }).data, shape: read.shape, layout: read.layout } : x;
 }
 
 /** Full validation of a call: options, tensor, windows (`x` and `opts` as the call read them). */
