@@ -32,7 +32,10 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   const input = readInput(ctx, op, bag, grad, withIndices);
   const inSpatial = input ? input.g.spatial : readInputShape(op, bag.inputShape, g);
   const axes = readAxes(op, bag, inSpatial, g, withIndices);
-  const divisor = readDivisor(op, bag);
+  // Adaptive averages divide by one window size at a time, as PyTorch: the deltas are formed first
+  // (adaptiveDeltas) and spread with a divisor of 1.
+  const sequential = op.reduce === 'avg' && op.forward === 'adaptive' && g.spatial.some((n) => n !== 1);
+  const divisor = sequential ? { override: 1, countPadding: false } : readDivisor(op, bag);
   if (withIndices && bag.nanMode !== undefined) throw new TypeError(`${op.name}: nanMode is only accepted with input (without indices)`);
   const nanMode = op.reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate';
   const normType = op.reduce === 'lp' ? readNormType(op.name, bag.normType) : 2;
@@ -79,7 +82,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
           scatter(gradPtr, argmax);
         }
       } else if (op.reduce === 'avg') {
-        spread(gradPtr);
+        spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, axes!) : gradPtr);
       } else {
         // Lp: A = avg_pool(x^p) as the forward pass forms it, then the chain rule back to x,
         // the powers C^(1/p-1) and x^(p-1) by the forward's powElements (of |exponent|).
@@ -103,6 +106,37 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   } finally {
     call.release();
   }
+}
+
+/**
+ * PyTorch's adaptive average gradient of each output: divided by its window's size along one axis
+ * after another (grad / kH / kW, rounding each time), not by their product; except where every
+ * output size is 1, which PyTorch pools as a mean, whose gradient is divided by the product
+ * (the plan's divisor does that). Written to a scratch block: gradOutput is not changed.
+ */
+function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, axes: readonly Axis[]): number {
+  const outPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const count = g.batch * g.channels * outPlane;
+  const ptr = call.block(count * 4, 'deltas');
+  const buffer = ctx.memory.memory.buffer;
+  const grad = new Float32Array(buffer, gradPtr, count);
+  const deltas = new Float32Array(buffer, ptr, count);
+  // Per axis, the window size of each output position (torch's adaptive start/end).
+  const sizes = axes.map((a) => Float32Array.from({ length: a.out }, (_, o) => Math.ceil(((o + 1) * a.size) / a.out) - Math.floor((o * a.size) / a.out)));
+  // The channels of a position are adjacent in channels-last tensors, its planes apart otherwise.
+  const perPosition = g.channelsLast ? g.channels : 1;
+  for (let e = 0; e < count; e++) {
+    let q = Math.floor(e / perPosition) % outPlane;
+    const at = new Array<number>(axes.length);
+    for (let d = axes.length - 1; d >= 0; d--) {
+      at[d] = q % axes[d].out;
+      q = Math.floor(q / axes[d].out);
+    }
+    let v = grad[e];
+    for (let d = 0; d < axes.length; d++) v = Math.fround(v / sizes[d][at[d]]);
+    deltas[e] = v;
+  }
+  return ptr;
 }
 
 /** The indices of the indices form: int32, with gradOutput's shape and layout. */

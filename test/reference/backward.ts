@@ -80,10 +80,19 @@ export function avgPoolBackwardRef(dims: number, grad: T, inputShape: number[], 
   return spread(dims, grad, inSpatial, windows, (_, oc, taps, g) => Math.fround(g / divisor(oc, taps)));
 }
 
+/**
+ * As torch.autograd (1.13): each output's gradient divided by its window's size along one axis
+ * after another (grad / kH / kW); an all-ones output size is pooled as a mean, whose gradient is
+ * divided by the window's cell count at once.
+ */
 export function adaptiveAvgPoolBackwardRef(dims: number, grad: T, inputShape: number[]): T {
   const inSpatial = split(inputShape, dims).spatial;
-  const w = adaptive(inSpatial, readOutputSize(inSpatial, split(grad.shape, dims).spatial));
-  return spread(dims, grad, inSpatial, w, (_p, _oc, taps, g) => Math.fround(g / taps));
+  const outSpatial = split(grad.shape, dims).spatial;
+  const w = adaptive(inSpatial, readOutputSize(inSpatial, outSpatial));
+  const mean = outSpatial.every((n) => n === 1);
+  const size = (o: number, i: number) => Math.ceil(((o + 1) * inSpatial[i]) / outSpatial[i]) - Math.floor((o * inSpatial[i]) / outSpatial[i]);
+  return spread(dims, grad, inSpatial, w, (_p, oc, taps, g) =>
+    mean ? Math.fround(g / taps) : oc.reduce((v, o, i) => Math.fround(v / size(o, i)), g));
 }
 
 /** torch's pow: x*x and x*x*x for 2 and 3, else powf with the exponent rounded to float32. */
