@@ -430,10 +430,14 @@ const ROUNDER: f32 = 12582912;
  * Output row `dst` (outW*C codes) from its window sums (lanes of W); `offsets` (i32) and
  * `multipliers` (f32) hold one entry per output column of this row (shared by a pixel's channels).
  */
-@inline function requantizeRow<W>(sums: usize, dst: usize, outW: i32, C: i32, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+@inline function requantizeRow<W>(
+  sums: usize, dst: usize, outW: i32, C: i32, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32, zeroPointAfter: i32,
+): void {
   const L = lanes<W>(), size = <usize>sizeof<W>();
+  // zeroPointAfter joins after rounding, with the bias (the integer taken off the rounded value).
+  const outBias = bias - zeroPointAfter;
   if (ASC_FEATURE_SIMD && (C == 1 ? outW >= L : C >= L)) {
-    const zp = f32x4.splat(zeroPoint), rounderBits = i32x4.splat(0x4b400000 + bias), flip = i8x16.splat(<i8>bias);
+    const zp = f32x4.splat(zeroPoint), rounderBits = i32x4.splat(0x4b400000 + outBias), flip = i8x16.splat(<i8>bias);
     if (C == 1) {
       for (let g = 0; g < outW; g += L) {
         const o = <usize>min(g, outW - L);
@@ -455,7 +459,7 @@ const ROUNDER: f32 = 12582912;
     const offset = load<i32>(offsets + (o << 2)), multiplier = load<f32>(multipliers + (o << 2));
     for (let c: usize = 0; c < <usize>C; c++) {
       const at = o * <usize>C + c;
-      storeCode(dst + at, requantize(<i32>load<W>(sums + at * size), offset, multiplier, zeroPoint, bias), bias);
+      storeCode(dst + at, requantize(<i32>load<W>(sums + at * size), offset, multiplier, zeroPoint, outBias), bias);
     }
   }
 }
@@ -464,21 +468,26 @@ const ROUNDER: f32 = 12582912;
 
 /**
  * Average pooling: window sums requantized with the tables `offsets` (i32) and `multipliers`
- * (f32), one entry per output position of a plane (outRows*outW), the output zero point and
- * the bias. Sums run in i16 lanes (eight per v128) when no window has more than 128 cells
+ * (f32), one entry per output position of a plane (outRows*outW), the output zero point added
+ * before rounding (`zeroPoint`, PyTorch's avg_pool1d/2d) or after it (`zeroPointAfter`, its
+ * avg_pool3d: nearbyint(x * m) + zeroPoint, which rounds ties differently) and the bias. Sums run in i16 lanes (eight per v128) when no window has more than 128 cells
  * (|sum| <= 128 * 128 fits), else in i32 lanes. `scratch`: (inW*C + 16 + outW*C + 16) * 4 bytes.
  */
-export function avgPoolBytes(planPtr: usize, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+export function avgPoolBytes(
+  planPtr: usize, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32, zeroPointAfter: i32,
+): void {
   const plan = changetype<Plan>(planPtr);
   let rows = 0;
   for (let r = 0; r < plan.outRows; r++) {
     rows = max(rows, load<i32>(plan.rowStarts + (<usize>r << 2), 4) - load<i32>(plan.rowStarts + (<usize>r << 2)));
   }
-  if (<i64>rows * <i64>plan.kw <= 128) avgPoolLanes<i16>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias);
-  else avgPoolLanes<i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias);
+  if (<i64>rows * <i64>plan.kw <= 128) avgPoolLanes<i16>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias, zeroPointAfter);
+  else avgPoolLanes<i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias, zeroPointAfter);
 }
 
-@inline function avgPoolLanes<W>(plan: Plan, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32): void {
+@inline function avgPoolLanes<W>(
+  plan: Plan, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32, zeroPointAfter: i32,
+): void {
   const C = plan.channels, width = plan.inW * C, outW = plan.outW, outRowBytes = <usize>outW * <usize>C;
   const sums = scratch + <usize>(width + 16) * sizeof<W>();
   for (let p = 0; p < plan.planes; p++) {
@@ -488,7 +497,7 @@ export function avgPoolBytes(planPtr: usize, input: usize, output: usize, scratc
       verticalSum<W>(plane, plan.rowList, t0, t1, C, width, scratch, bias);
       horizontalSum<W>(plan, scratch, sums);
       const table = (<usize>r * <usize>outW) << 2;
-      requantizeRow<W>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint, bias);
+      requantizeRow<W>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint, bias, zeroPointAfter);
     }
   }
 }

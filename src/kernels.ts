@@ -61,6 +61,7 @@ export interface Kernels {
   maxPoolBytesIndices(plan: number, input: number, output: number, indices: number, bias: number): void;
   avgPoolBytes(
     plan: number, input: number, output: number, scratch: number, offsets: number, multipliers: number, zeroPoint: number, bias: number,
+    zeroPointAfter: number,
   ): void;
   globalMaxBytes(input: number, output: number, planes: number, length: number, bias: number): void;
   globalAvgBytes(

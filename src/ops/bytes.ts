@@ -1,8 +1,10 @@
 // Pooling of int8/uint8 tensors (kernels in assembly/bytes.ts): max pooling is exact and needs
 // no quantization parameters; averages requantize integer window sums the way PyTorch's
 // quantized CPU kernels (1.13) do, with one table entry per output position:
-//   windowed (avg_pool1d/2d/3d, PyTorch's contiguous kernel avg_pool2d_out_frame):
+//   windowed (avg_pool1d/2d, PyTorch's contiguous kernel avg_pool2d_out_frame):
 //     q = clamp(nearbyint(f32(sum - count * zeroPoint) * m + outZeroPoint)),
+//   and avg_pool3d, whose kernel (any layout) adds the output zero point after rounding:
+//     q = clamp(nearbyint(f32(sum - count * zeroPoint) * m) + outZeroPoint),
 //     m = f32(scale / outScale / divisor), count = in-bounds cells, divisor as for float32;
 //   adaptive and global (adaptive_avg_pool*, whose output keeps the input's scale and zero point):
 //     q = nearbyint(f32(sum) * m), m = f32(...f32(f32(1 / k0) / k1)... / kLast) over the window's
@@ -166,7 +168,9 @@ export function runPoolBytes(
         const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
         const scratch = call.block(scratchBytes, 'row scratch');
-        k.avgPoolBytes(plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint, bias);
+        // PyTorch's quantized avg_pool3d adds the output zero point after rounding, avg_pool1d/2d before.
+        const after = axes.length === 3 && s.quant ? tables.zeroPoint : 0;
+        k.avgPoolBytes(plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint - after, bias, after);
       }
     }
     call.finish();

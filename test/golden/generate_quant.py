@@ -36,7 +36,8 @@ def tup(v, dims):
 
 
 def formula_windowed(q, dims, k, s, p, ceil, cip, dov, scale, zp, lo, hi):
-    """avg_pool2d_out_frame: nearbyint(f32(sum - n*zp) * f32(scale/scale/div) + zp), clamped."""
+    """avg_pool2d_out_frame: nearbyint(f32(sum - n*zp) * f32(scale/scale/div) + zp), clamped;
+    avg_pool3d's qavg_pool3d kernel (any layout) adds zp after rounding: nearbyint(...) + zp."""
     k, s, p = tup(k, dims), tup(s if s is not None else k, dims), tup(p, dims)
     N, C = q.shape[:2]
     sp = q.shape[2:]
@@ -62,8 +63,11 @@ def formula_windowed(q, dims, k, s, p, ceil, cip, dov, scale, zp, lo, hi):
         for n in range(N):
             for c in range(C):
                 tot = int(q[(n, c, *sl)].sum()) - size * zp
-                v = f32(f32(tot) * mult) + f32(zp)
-                out[(n, c, *oc)] = min(max(int(np.rint(f32(v))), lo), hi)
+                if dims == 3:
+                    v = int(np.rint(f32(f32(tot) * mult))) + zp
+                else:
+                    v = int(np.rint(f32(f32(tot) * mult) + f32(zp)))
+                out[(n, c, *oc)] = min(max(v, lo), hi)
     return out
 
 
@@ -203,6 +207,23 @@ for dims in (1, 2, 3):
         add(f'adaptiveMaxPool{dims}d', dtype, q, {'outputSize': outs, 'returnIndices': True}, yf.numpy().astype(np.int64), idx.numpy())
         yf = ADAPTIVE_MAX[dims](torch.tensor(q, dtype=torch.float32), 1)
         add(f'globalMaxPool{dims}d', dtype, q, {}, yf.numpy().astype(np.int64))
+
+# 3D averages whose scaled sums are halves (kernel sizes 2 and 8 cells, small integers): where
+# adding the zero point before or after rounding differs (quantized avg_pool3d adds it after).
+ties = random.Random(3)
+for dtype in ('int8', 'uint8'):
+    for k in ([1, 1, 2], [2, 2, 2], [1, 2, 2]):
+        shape = [1, 2, 2, 3, 4]
+        lo, hi = RANGE[dtype]
+        q = np.array([ties.randint(lo, lo + 6) if dtype == 'uint8' else ties.randint(-3, 3) for _ in range(int(np.prod(shape)))], dtype=np.int64).reshape(shape)
+        zp = 1 if dtype == 'int8' else lo + 1
+        x = quantized(q, dtype, 1.0, zp)
+        got = F.avg_pool3d(x, k).int_repr().numpy().astype(np.int64)
+        want = formula_windowed(q, 3, k, None, 0, False, True, None, 1.0, zp, lo, hi)
+        if want.shape != got.shape or (want != got).any():
+            mismatches += 1
+            print('FORMULA MISMATCH avg3d tie', dtype, k)
+        add('avgPool3d', dtype, q, {'kernelSize': k, 'scale': 1.0, 'zeroPoint': zp}, got)
 
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}

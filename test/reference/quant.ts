@@ -9,7 +9,9 @@
  *   in-bounds tap gives the dtype's smallest value.
  * - Windowed average (avg_pool2d_out_frame): sum and n = the window's in-bounds cells, divisor
  *   as for float32 (divisorOverride, else padded or in-bounds cell count);
- *   q = clamp(nearbyint(f32(f32(sum - n*zeroPoint) * f32(scale/outScale/divisor)) + outZeroPoint)).
+ *   q = clamp(nearbyint(f32(f32(sum - n*zeroPoint) * f32(scale/outScale/divisor)) + outZeroPoint));
+ *   avg_pool3d's kernel (qavg_pool3d, any layout) adds the zero point after rounding:
+ *   q = clamp(nearbyint(f32(f32(sum - n*zeroPoint) * f32(scale/outScale/divisor))) + outZeroPoint).
  * - Adaptive / global average (adaptive_avg_pool): m = f32 chain 1/k0/k1/... of the window's
  *   per-axis lengths, q = nearbyint(f32(sum) * m) (no zero point: the output keeps the input's).
  * Float32 arithmetic via Math.fround; nearbyint rounds half to even.
@@ -84,8 +86,9 @@ export function qAvgPoolRef<A extends ByteArray>(
     const n = counts.data[i];
     const divisor = o.divisorOverride ?? (n === 0 ? 1 : Math.round(n / means[i]));
     const m = Math.fround(ratio / divisor);
-    const v = Math.fround(Math.fround(Math.fround(sums[i] - n * o.zeroPoint) * m) + outZeroPoint);
-    data[i] = Math.min(Math.max(nearbyint(v), lowest(x.data)), highest(x.data));
+    const scaled = Math.fround(Math.fround(sums[i] - n * o.zeroPoint) * m);
+    const q = dims === 3 ? nearbyint(scaled) + outZeroPoint : nearbyint(Math.fround(scaled + outZeroPoint));
+    data[i] = Math.min(Math.max(q, lowest(x.data)), highest(x.data));
   }
   return { data, shape: counts.shape };
 }
