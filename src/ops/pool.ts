@@ -106,6 +106,11 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   } else {
     const spec = readWindowSpec(op, bag);
     axes = resolveAxes(op.name, arg.g.spatial, spec);
+    // PyTorch's float avg_pool3d (alone of the family, and not its quantized kernel) wants every
+    // kernel size within the unpadded input.
+    if (reduce === 'avg' && op.dims === 3 && dtype === 'float32' && spec.padding.kind === 'symmetric' && arg.g.spatial.some((n, i) => n < spec.kernel[i])) {
+      throw new RangeError(`${op.name}: input size (${arg.g.spatial.join('x')}) is smaller than kernelSize (${spec.kernel.join('x')}), as PyTorch's avg_pool3d rejects`);
+    }
     if (reduce === 'avg') {
       const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
       // 'same' padding never counts padded cells, as TensorFlow does.

@@ -323,8 +323,16 @@ export function avgWindows(dims: number, spatial: number[], o: AvgOpts): { windo
   return { windows: strided(axes), divisor: (oc, taps) => o.divisorOverride ?? (countPad ? padded(oc) : taps) };
 }
 
-export function avgPoolRef(dims: number, x: T, o: AvgOpts): T {
-  const { windows, divisor } = avgWindows(dims, split(x.shape, dims).spatial, o);
+/**
+ * `kernelWithinInput`: torch's float avg_pool3d (alone of the family; not its quantized kernel)
+ * rejects a kernel larger than the unpadded input, with PyTorch's padding.
+ */
+export function avgPoolRef(dims: number, x: T, o: AvgOpts, kernelWithinInput = dims === 3): T {
+  const spatial = split(x.shape, dims).spatial;
+  const torchPadding = typeof o.padding !== 'string' && (typeof o.padding !== 'object' || Array.isArray(o.padding));
+  const k = perDim(o.kernelSize, dims);
+  if (kernelWithinInput && torchPadding && spatial.some((n, i) => n < k[i])) throw new RangeError(`input ${spatial} smaller than kernel ${k}`);
+  const { windows, divisor } = avgWindows(dims, spatial, o);
   return runAvg(x, dims, windows, divisor);
 }
 
@@ -346,7 +354,8 @@ export function lpPoolRef(dims: number, x: T, o: { normType?: number; kernelSize
   const pf = Math.fround(p);
   const pow = (v: number) => (p === 2 ? Math.fround(v * v) : p === 3 ? Math.fround(Math.fround(v * v) * v) : Math.fround(v ** pf));
   const powered = { data: x.data.map(pow), shape: x.shape };
-  const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode });
+  // (torch 1.13 has no lp_pool3d to take avg_pool3d's kernel check from)
+  const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode }, false);
   const K = prod(perDim(o.kernelSize, dims));
   const q = Math.fround(1 / p);
   return { data: avg.data.map((v) => Math.fround(Math.fround(v * K) ** q)), shape: avg.shape };

@@ -74,10 +74,11 @@ export function qAvgPoolRef<A extends ByteArray>(
   dims: number, x: Q<A>, o: WindowOpts & { countIncludePad?: boolean; divisorOverride?: number } & QuantParams,
 ): Q<A> {
   const base = { ...o, divisorOverride: 1 };
-  const sums = avgPoolRef(dims, toFloat(x), base).data;
+  // (torch's quantized avg_pool3d takes kernels larger than the input, unlike its float one)
+  const sums = avgPoolRef(dims, toFloat(x), base, false).data;
   const ones = { data: new Float32Array(x.data.length).fill(1), shape: x.shape };
-  const counts = avgPoolRef(dims, ones, base);
-  const means = avgPoolRef(dims, ones, o).data;
+  const counts = avgPoolRef(dims, ones, base, false);
+  const means = avgPoolRef(dims, ones, o, false).data;
   const outScale = o.outScale ?? o.scale;
   const outZeroPoint = o.outZeroPoint ?? o.zeroPoint;
   const ratio = o.scale / outScale;
