@@ -18,18 +18,18 @@
 //   optimised for size too (asc shrinkLevel 1: its .wasm 18.5 -> 13.4 KB, as fast; 86.7 KB;
 //   86.9 KB with the flat plane walk of 2x2 stride-2 max, C and D 1.06-1.1x faster; 87.2 KB with
 //   the same walk for averages, 1.15-1.35x on planes in cache); 83 KiB since the engine's
-//   methods are installed from the registry instead of written out one by one (84.7 KB); 85 KiB
-//   with the seventh round's fixes (reading values once, PyTorch's rounding in adaptive average
-//   gradients and int8/uint8 3D averages: 86.5 KB).
+//   methods are installed from the registry instead of written out one by one (84.7 KB); 86 KiB
+//   with the seventh round's fixes (reading values once, PyTorch's rounding in adaptive averages
+//   and their gradients and in int8/uint8 3D averages: 87.4 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48 * 1024;
-const FULL_BUDGET = 85 * 1024;
+const FULL_BUDGET = 86 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 122 * 1024;
+const PARALLEL_BUDGET = 123 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;
@@ -55,7 +55,7 @@ it('the bundles stay within their budgets (sizes are printed)', async () => {
   expect(core.min).toBeLessThan(CORE_BUDGET);
   expect(full.min).toBeLessThan(FULL_BUDGET);
   // The threads build and both single-threaded builds (the fallback), packed: guarded at its
-  // measured size (122.5 KB; 124.3 KB with the seventh round's fixes) plus a small margin, as the
+  // measured size (122.5 KB; 125.2 KB with the seventh round's fixes) plus a small margin, as the
   // full bundle is.
   expect(parallel.min).toBeLessThan(PARALLEL_BUDGET);
   expect(file('build/core.wasm').length).toBeLessThan(WASM_BUDGET);

@@ -15,6 +15,7 @@ import type { Divisor } from './plan';
 import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
+import { dividesByAxis, divideByWindowSizes } from './window-sizes';
 
 /** Operators of kind 'backward'. `second` is the indices (max, indices form) or the options. */
 export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown, second: unknown, third: unknown): unknown {
@@ -32,9 +33,9 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   const input = readInput(ctx, op, bag, grad, withIndices);
   const inSpatial = input ? input.g.spatial : readInputShape(op, bag.inputShape, g);
   const axes = readAxes(op, bag, inSpatial, g, withIndices);
-  // Adaptive averages divide by one window size at a time, as PyTorch: the deltas are formed first
-  // (adaptiveDeltas) and spread with a divisor of 1.
-  const sequential = op.reduce === 'avg' && op.forward === 'adaptive' && g.spatial.some((n) => n !== 1);
+  // Adaptive averages divide by one window size at a time, as PyTorch (./window-sizes.ts): the
+  // deltas are formed first (adaptiveDeltas) and spread with a divisor of 1.
+  const sequential = op.reduce === 'avg' && op.forward === 'adaptive' && dividesByAxis(g.spatial);
   const divisor = sequential ? { override: 1, countPadding: false } : readDivisor(op, bag);
   if (withIndices && bag.nanMode !== undefined) throw new TypeError(`${op.name}: nanMode is only accepted with input (without indices)`);
   const nanMode = op.reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate';
@@ -82,7 +83,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
           scatter(gradPtr, argmax);
         }
       } else if (op.reduce === 'avg') {
-        spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, axes!) : gradPtr);
+        spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, inSpatial) : gradPtr);
       } else {
         // Lp: A = avg_pool(x^p) as the forward pass forms it, then the chain rule back to x,
         // the powers C^(1/p-1) and x^(p-1) by the forward's powElements (of |exponent|).
@@ -108,34 +109,12 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   }
 }
 
-/**
- * PyTorch's adaptive average gradient of each output: divided by its window's size along one axis
- * after another (grad / kH / kW, rounding each time), not by their product; except where every
- * output size is 1, which PyTorch pools as a mean, whose gradient is divided by the product
- * (the plan's divisor does that). Written to a scratch block: gradOutput is not changed.
- */
-function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, axes: readonly Axis[]): number {
-  const outPlane = g.spatial.reduce((a, b) => a * b, 1);
-  const count = g.batch * g.channels * outPlane;
+/** Each gradient divided by its adaptive window's sizes one axis at a time, into a scratch block (gradOutput is not changed). */
+function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, inSpatial: readonly number[]): number {
+  const count = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
   const ptr = call.block(count * 4, 'deltas');
   const buffer = ctx.memory.memory.buffer;
-  const grad = new Float32Array(buffer, gradPtr, count);
-  const deltas = new Float32Array(buffer, ptr, count);
-  // Per axis, the window size of each output position (torch's adaptive start/end).
-  const sizes = axes.map((a) => Float32Array.from({ length: a.out }, (_, o) => Math.ceil(((o + 1) * a.size) / a.out) - Math.floor((o * a.size) / a.out)));
-  // The channels of a position are adjacent in channels-last tensors, its planes apart otherwise.
-  const perPosition = g.channelsLast ? g.channels : 1;
-  for (let e = 0; e < count; e++) {
-    let q = Math.floor(e / perPosition) % outPlane;
-    const at = new Array<number>(axes.length);
-    for (let d = axes.length - 1; d >= 0; d--) {
-      at[d] = q % axes[d].out;
-      q = Math.floor(q / axes[d].out);
-    }
-    let v = grad[e];
-    for (let d = 0; d < axes.length; d++) v = Math.fround(v / sizes[d][at[d]]);
-    deltas[e] = v;
-  }
+  divideByWindowSizes(new Float32Array(buffer, gradPtr, count), new Float32Array(buffer, ptr, count), inSpatial, g.spatial, g.channelsLast, g.channels);
   return ptr;
 }
 
