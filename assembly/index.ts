@@ -13,6 +13,7 @@ export {
 } from './planegroups';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
+export { divideBySizes_f32 } from './window-sizes';
 export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';

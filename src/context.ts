@@ -7,7 +7,6 @@ import type { ByteOps } from './ops/bytes';
 import type { IndexFormats } from './ops/index-formats';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
-import type { WindowSizeOps } from './ops/window-sizes';
 import type { readCall } from './ops/signature';
 
 export interface Context {
@@ -34,11 +33,6 @@ export interface Context {
   readonly stream?: StreamOps;
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
   readonly lp?: LpOps;
-  /**
-   * Adaptive averages divided axis by axis, as PyTorch (ops/window-sizes.ts): the full engine's;
-   * simdpool/core (held to its bundle budget) divides by the cell count at once (within an ulp).
-   */
-  readonly windowSizes?: WindowSizeOps;
   /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
   readonly readCall?: typeof readCall;
 }
@@ -51,7 +45,6 @@ export interface EngineHooks {
   indexFormats?: IndexFormats;
   stream?: StreamOps;
   lp?: LpOps;
-  windowSizes?: WindowSizeOps;
   readCall?: typeof readCall;
 }
 

@@ -54,7 +54,7 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, windowSizes: hooks.windowSizes, readCall: hooks.readCall };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, readCall: hooks.readCall };
     contexts.set(this, this.#ctx);
   }
 

@@ -56,6 +56,8 @@ export interface Kernels {
     grad: number, a: number, power: number, length: number, kernelSize: number, normType: number, invert: number,
   ): void;
   lpPoolBackwardInput_f32(gradIn: number, power: number, length: number, normType: number, invert: number): void;
+  // adaptive averages divided axis by axis (assembly/window-sizes.ts)
+  divideBySizes_f32(src: number, dst: number, count: number, positions: number, perPosition: number, sizes: number, dims: number): void;
   // int8 / uint8 pooling (assembly/bytes.ts); bias: 0 for int8, 128 for uint8
   maxPoolBytes(plan: number, input: number, output: number, scratch: number, bias: number): void;
   maxPoolBytesIndices(plan: number, input: number, output: number, indices: number, bias: number): void;

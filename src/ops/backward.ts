@@ -15,7 +15,7 @@ import type { Divisor } from './plan';
 import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
-import { dividesByAxis, divideByWindowSizes } from './window-sizes';
+import { dividesByAxis, windowSizeDivision } from './window-sizes';
 
 /** Operators of kind 'backward'. `second` is the indices (max, indices form) or the options. */
 export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown, second: unknown, third: unknown): unknown {
@@ -113,8 +113,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
 function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, inSpatial: readonly number[]): number {
   const count = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
   const ptr = call.block(count * 4, 'deltas');
-  const buffer = ctx.memory.memory.buffer;
-  divideByWindowSizes(new Float32Array(buffer, gradPtr, count), new Float32Array(buffer, ptr, count), inSpatial, g.spatial, g.channelsLast, g.channels);
+  windowSizeDivision(ctx, call, inSpatial, g.spatial, g.channelsLast, g.channels)(gradPtr, ptr, count);
   return ptr;
 }
 

@@ -36,11 +36,6 @@ export interface Settings {
   lpScale: number;
   /** int8/uint8 windowed averages: the quantization parameters (src/ops/bytes.ts). */
   quant?: Quant;
-  /**
-   * float32 adaptive averages that PyTorch divides axis by axis (./window-sizes.ts): the input's
-   * and the output's spatial sizes. Their kernels sum (a divisor of 1); divideAdaptive divides.
-   */
-  byAxis?: { inSizes: number[]; outSizes: number[] };
 }
 
 /** What a call's shapes and options resolve to (cached by call signature). */
@@ -91,12 +86,6 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   return runPool(ctx, op, arg, r.axes, r.settings, outputs, r);
 }
 
-/** An adaptive average's sums at `ptr` divided in place by their windows' sizes, axis by axis. */
-export function divideAdaptive(ctx: Context, ptr: number, count: number, g: Geometry, byAxis: NonNullable<Settings['byAxis']>): void {
-  const sums = new Float32Array(ctx.memory.memory.buffer, ptr, count);
-  ctx.windowSizes!.divideByWindowSizes(sums, sums, byAxis.inSizes, byAxis.outSizes, g.channelsLast, g.channels);
-}
-
 /** A plain input as the call reads it: its data, and the shape and layout of its read. */
 function plainInput(x: unknown, read: CallRead): unknown {
   return typeof x === 'object' && x !== null ? { data: (x as { data?: unknown }).data, shape: read.shape, layout: read.layout } : x;
@@ -112,14 +101,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
   let lpScale = 1;
-  let byAxis: Settings['byAxis'];
   if (op.kind === 'adaptive') {
     axes = adaptiveAxes(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial));
-    const outSizes = axes.map((a) => a.out);
-    if (reduce === 'avg' && dtype === 'float32' && ctx.windowSizes?.dividesByAxis(outSizes)) {
-      byAxis = { inSizes: [...arg.g.spatial], outSizes };
-      divisor = { override: 1, countPadding: false };
-    }
   } else {
     const spec = readWindowSpec(op, bag);
     axes = resolveAxes(op.name, arg.g.spatial, spec);
@@ -151,7 +134,6 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     normType: reduce === 'lp' ? ctx.lp!.readNormType(op.name, bag.normType) : 2,
     lpScale,
     quant,
-    byAxis,
   };
   const size = arg.shape.reduce((a, b) => a * b, 1);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
@@ -215,11 +197,6 @@ export function runPool(
       } else {
         callKernel(k, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0);
         if (idx) ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
-        if (s.byAxis) {
-          const count = g.batch * g.channels * outPlane;
-          const divide = () => divideAdaptive(ctx, out.ptr, count, g, s.byAxis!);
-          if (!ctx.defer?.(divide, 'finish')) divide(); // after the kernels (simdpool/parallel's run in workers)
-        }
       }
     }
     call.finish();

@@ -11,7 +11,7 @@ import defaults from './streaming.json';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
-import { callKernel, divideAdaptive, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
+import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -57,7 +57,7 @@ function callChunks(
  */
 function streamPlanes(
   ctx: Context, call: CallMemory, plan: number, kernel: CallKernel, data: Float32Array, planes: number,
-  chunks: Chunks, withIndices: boolean, divide?: (ptr: number, count: number) => void,
+  chunks: Chunks, withIndices: boolean,
 ): { output: Float32Array; indices?: Int32Array } {
   const header = readHeader(ctx.memory.memory, plan);
   const inPlane = header[FIELD.inPlane], outPlane = header[FIELD.outPlane];
@@ -81,7 +81,6 @@ function streamPlanes(
     const from = inputOffset / 4, to = outputOffset / 4, outFloats = count * outPlane;
     inView.set(data.subarray(from, from + count * inPlane));
     kernel(headerPtr, inPtr, outPtr, indicesPtr);
-    divide?.(outPtr, outFloats);
     output.set(count === per ? outView : outView.subarray(0, outFloats), to);
     if (indices) indices.set(count === per ? indicesView : indicesView.subarray(0, outFloats), to);
   }
@@ -100,9 +99,7 @@ function run(
   const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
   const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
   const kernel = callKernel(ctx.kernels, path, s, scratch);
-  // (a chunk is whole planes, or whole pixels in channels-last: its first output is a window's first)
-  const divide = s.byAxis && ((ptr: number, count: number) => divideAdaptive(ctx, ptr, count, arg.g, s.byAxis!));
-  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices, divide || undefined);
+  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
   const layout = arg.g.layout;
   const result = { data: output, shape: [...outShape], layout };
   return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;

@@ -1,6 +1,12 @@
-// PyTorch's adaptive averages divide by a window's size along one axis after another, rounding
-// each time (forward: sum / kH / kW; backward: gradient / kH / kW), where every output size is
-// not 1; those it pools as a mean, divided by the cell count at once (as the plans' divisors do).
+// PyTorch's adaptive average gradients are divided by a window's size along one axis after
+// another, rounding each time (gradient / kH / kW), where every output size is not 1; those it
+// pools as a mean, whose gradient is divided by the cell count at once (as the plans' divisors
+// do). The division itself is a kernel (assembly/window-sizes.ts), so simdpool/parallel queues
+// it with the backward kernels like any other. (Its forward adaptive averages divide the same
+// way; simdpool's forward kernels divide by the cell count, within an ulp: dividing in a second
+// pass cost up to 3x on evenly dividing sizes, see docs/performance.md.)
+import type { Context } from '../context';
+import type { CallMemory } from './tensors';
 
 /** Whether PyTorch divides an adaptive average with these output sizes axis by axis. */
 export function dividesByAxis(outSizes: readonly number[]): boolean {
@@ -8,33 +14,25 @@ export function dividesByAxis(outSizes: readonly number[]): boolean {
 }
 
 /**
- * dst[e] = src[e] / k0 / k1 / ... (float32 after each division), k the sizes of the adaptive
- * window of e's output position. Positions are `outSizes` in row-major order, one value each in
- * planes (channelsLast false), `channels` values each in channels-last tensors.
+ * A division of values laid out as the output of an adaptive pooling from `inSizes` to
+ * `outSizes` (planes, or pixels of `channels` values when `channelsLast`): each value by its
+ * window's sizes one axis after another. The sizes table is a scratch block of `call`, written
+ * now; the returned function divides `count` values from `src` into `dst` (wasm addresses).
  */
-export function divideByWindowSizes(
-  src: Float32Array, dst: Float32Array, inSizes: readonly number[], outSizes: readonly number[], channelsLast: boolean, channels: number,
-): void {
+export function windowSizeDivision(
+  ctx: Context, call: CallMemory, inSizes: readonly number[], outSizes: readonly number[], channelsLast: boolean, channels: number,
+): (src: number, dst: number, count: number) => void {
   const dims = outSizes.length;
   const positions = outSizes.reduce((a, b) => a * b, 1);
-  const perPosition = channelsLast ? channels : 1;
-  // The window sizes of every position, axis by axis (torch's start/end of adaptive windows).
-  const sizes = new Float32Array(positions * dims);
+  const table = call.block(positions * dims * 4, 'window sizes');
+  const sizes = new Float32Array(ctx.memory.memory.buffer, table, positions * dims);
   for (let q = 0; q < positions; q++) {
     for (let d = dims - 1, rest = q; d >= 0; d--) {
       const o = rest % outSizes[d];
       rest = Math.floor(rest / outSizes[d]);
-      sizes[q * dims + d] = Math.ceil(((o + 1) * inSizes[d]) / outSizes[d]) - Math.floor((o * inSizes[d]) / outSizes[d]);
+      sizes[d * positions + q] = Math.ceil(((o + 1) * inSizes[d]) / outSizes[d]) - Math.floor((o * inSizes[d]) / outSizes[d]);
     }
   }
-  for (let e = 0; e < src.length; e++) {
-    const at = (Math.floor(e / perPosition) % positions) * dims;
-    let v = src[e];
-    for (let d = 0; d < dims; d++) v = Math.fround(v / sizes[at + d]);
-    dst[e] = v;
-  }
+  const perPosition = channelsLast ? channels : 1;
+  return (src, dst, count) => ctx.kernels.divideBySizes_f32(src, dst, count, positions, perPosition, table, dims);
 }
-
-/** What the full engine hands its operators (Context.windowSizes); simdpool/core divides at once. */
-export const WINDOW_SIZE_OPS = { dividesByAxis, divideByWindowSizes };
-export type WindowSizeOps = typeof WINDOW_SIZE_OPS;

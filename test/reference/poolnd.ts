@@ -292,11 +292,6 @@ export function globalMaxPoolRef(dims: number, x: T, o: IndexOpts = {}): T {
 
 /** Sum of in-bounds taps (row-major, float32) divided by a per-window divisor, plus 0. */
 function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: number) => number): T {
-  return runSums(x, dims, w, (sum, oc, taps) => (taps === 0 ? 0 : 0 + Math.fround(sum / divisor(oc, taps))));
-}
-
-/** Every window's float32 sum in scan order (from +0), turned into its output by `finish`. */
-function runSums(x: T, dims: number, w: Windows, finish: (sum: number, oc: number[], taps: number) => number): T {
   const sp = split(x.shape, dims);
   const outN = prod(w.out);
   const out = new Float32Array(sp.N * sp.C * outN);
@@ -307,7 +302,7 @@ function runSums(x: T, dims: number, w: Windows, finish: (sum: number, oc: numbe
         const taps = w.taps(oc);
         let sum = 0;
         for (const tc of taps) sum = Math.fround(sum + x.data[(n * sp.C + c) * S + flat(tc, sp.spatial)]);
-        out[(n * sp.C + c) * outN + flat(oc, w.out)] = finish(sum, oc, taps.length);
+        out[(n * sp.C + c) * outN + flat(oc, w.out)] = taps.length === 0 ? 0 : 0 + Math.fround(sum / divisor(oc, taps.length));
       }
   return { data: out, shape: join(sp, w.out) };
 }
@@ -341,18 +336,9 @@ export function avgPoolRef(dims: number, x: T, o: AvgOpts, kernelWithinInput = d
   return runAvg(x, dims, windows, divisor);
 }
 
-/**
- * torch's adaptive_avg_pool (1.13): the window's sum divided by its size along one axis after
- * another (sum / kH / kW, which can round to -0); with every output size 1 (and in 1D, which
- * torch pools as 2D of height 1) a mean: the sum divided by the cell count, never -0.
- */
 export function adaptiveAvgPoolRef(dims: number, x: T, o: { outputSize: number | (number | null)[] }): T {
   const sp = split(x.shape, dims);
-  const outSize = readOutputSize(sp.spatial, o.outputSize);
-  const w = adaptive(sp.spatial, outSize);
-  if (dims === 1 || outSize.every((n) => n === 1)) return runAvg(x, dims, w, (_, taps) => taps);
-  const size = (q: number, i: number) => Math.ceil(((q + 1) * sp.spatial[i]) / outSize[i]) - Math.floor((q * sp.spatial[i]) / outSize[i]);
-  return runSums(x, dims, w, (sum, oc) => oc.reduce((v, q, i) => Math.fround(v / size(q, i)), sum));
+  return runAvg(x, dims, adaptive(sp.spatial, readOutputSize(sp.spatial, o.outputSize)), (_, taps) => taps);
 }
 
 export function globalAvgPoolRef(dims: number, x: T): T {
