@@ -6,6 +6,7 @@ import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { bytesPer, outsideMemory, readShape } from './ops/tensors';
+import { optionsCopy } from './ops/read-once';
 import { LAYOUTS } from './shape';
 import { ARRAY_OF, Tensor, dtypeOf, elementCount, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
@@ -61,8 +62,15 @@ export class EngineBase {
   /** A zero-filled tensor in wasm memory. */
   tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
     const dims = readShape('tensor', 'shape', shape);
-    const layout = this.#readLayout('tensor', opts.layout, dims.length);
-    const dtype = (opts.dtype ?? 'float32') as D;
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+      throw new TypeError(`tensor: options must be an object ({ layout, dtype }), got ${describe(opts)}`);
+    }
+    const o = optionsCopy(opts) as { layout?: unknown; dtype?: unknown };
+    for (const key of Object.keys(o)) {
+      if (key !== 'layout' && key !== 'dtype') throw new TypeError(`tensor: unknown option ${describe(key)} (accepted: layout, dtype)`);
+    }
+    const layout = this.#readLayout('tensor', o.layout, dims.length);
+    const dtype = (o.dtype ?? 'float32') as D;
     if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
       throw new TypeError(`tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got ${describe(dtype)}`);
     }
@@ -106,6 +114,11 @@ export class EngineBase {
     if (layout === undefined) return DEFAULT_LAYOUT_BY_RANK[rank] ?? 'NCHW';
     if (!ALL_LAYOUTS.includes(layout as Layout)) {
       throw new RangeError(`${op}: layout must be one of ${ALL_LAYOUTS.join(', ')}, got ${describe(layout)}`);
+    }
+    // A layout names the spatial dims: a batched or unbatched tensor of them has that rank + 2 or + 1.
+    const spatial = (layout as string).length - 2;
+    if (rank !== spatial + 1 && rank !== spatial + 2) {
+      throw new RangeError(`${op}: layout ${describe(layout)} needs a shape of rank ${spatial + 1} or ${spatial + 2}, got rank ${rank}`);
     }
     return layout as Layout;
   }

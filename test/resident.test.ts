@@ -88,6 +88,20 @@ describe('resident tensors', () => {
     expect(sp.memoryStats().bytesInUse).toBe(before);
   });
 
+  it("tensor() reads its options as an object of layout and dtype, and the layout must fit the shape's rank", async () => {
+    const sp = await init();
+    const before = sp.memoryStats().bytesInUse;
+    expect(() => sp.tensor([1, 2, 3, 3], 'NHWC' as never)).toThrow(/tensor: options must be an object \(\{ layout, dtype \}\), got "NHWC"/);
+    expect(() => sp.tensor([1, 2, 3, 3], null as never)).toThrow(TypeError);
+    expect(() => sp.tensor([1, 2, 3, 3], { dtpye: 'int8' } as never)).toThrow(/unknown option "dtpye"/);
+    expect(() => sp.tensor([2, 2], { layout: 'NCDHW' })).toThrow(/layout "NCDHW" needs a shape of rank 4 or 5, got rank 2/);
+    expect(() => sp.fromArray(new Float32Array(4), [1, 1, 2, 2], 'NCW')).toThrow(RangeError);
+    expect(sp.memoryStats().bytesInUse).toBe(before);
+    const t = sp.tensor([1, 3, 3, 2], { layout: 'NHWC' });
+    expect(t.layout).toBe('NHWC');
+    t.dispose();
+  });
+
   it('rejects tensors of another engine', async () => {
     const a = await init();
     const b = await init();
