@@ -6,7 +6,7 @@ import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { bytesPer, outsideMemory, readShape } from './ops/tensors';
-import { optionsCopy } from './ops/read-once';
+import { readOptionBag } from './ops/options';
 import { LAYOUTS } from './shape';
 import { ARRAY_OF, Tensor, dtypeOf, elementCount, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
@@ -14,6 +14,8 @@ import type { Kernels } from './kernels';
 import type { OperatorSpec } from './ops/registry';
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
+/** tensor()'s options, checked as an operator's are (ops/options.ts readOptionBag). */
+const TENSOR_OPTIONS = { name: 'tensor', options: ['layout', 'dtype'] } as unknown as OperatorSpec;
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
 
 /** Each engine's context, out of users' sight (operators reach it with contextOf). */
@@ -62,13 +64,7 @@ export class EngineBase {
   /** A zero-filled tensor in wasm memory. */
   tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
     const dims = readShape('tensor', 'shape', shape);
-    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-      throw new TypeError(`tensor: options must be an object ({ layout, dtype }), got ${describe(opts)}`);
-    }
-    const o = optionsCopy(opts) as { layout?: unknown; dtype?: unknown };
-    for (const key of Object.keys(o)) {
-      if (key !== 'layout' && key !== 'dtype') throw new TypeError(`tensor: unknown option ${describe(key)} (accepted: layout, dtype)`);
-    }
+    const o = readOptionBag(TENSOR_OPTIONS, opts) as { layout?: unknown; dtype?: unknown };
     const layout = this.#readLayout('tensor', o.layout, dims.length);
     const dtype = (o.dtype ?? 'float32') as D;
     if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
