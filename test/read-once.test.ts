@@ -102,6 +102,14 @@ describe('options are read once, as own enumerable properties', () => {
     }
   });
 
+  it('rejects a shape too long to copy (more than 64 dims) instead of reading it twice', async () => {
+    const sp = await getEngine();
+    const long = new Array(65).fill(1);
+    Object.defineProperty(long, 0, { get: flipping(1, -1, 1), enumerable: true });
+    expect(() => sp.tensor(long)).toThrow(/shape has 65 dims/);
+    expect(() => sp.maxPool2d({ data: new Float32Array(1), shape: new Array(70).fill(1) }, { kernelSize: 1 })).toThrow(RangeError);
+  });
+
   it("reads maxUnpool's outputSize once: no write outside the output block", async () => {
     const sp = await getEngine();
     const check = await canary();

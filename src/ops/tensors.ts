@@ -72,15 +72,16 @@ export function readShape(op: string, name: string, shape: unknown): number[] {
   const what = name === 'shape' ? name : `${name}.shape`;
   const notSizes = () => new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
   if (!Array.isArray(shape)) throw notSizes();
-  // Each size read once: the copy is what is checked and what is used.
+  // Each size read once: the copy is what is checked and what is used (ownCopy copies up to 64).
   const dims = ownCopy(shape) as unknown[];
+  if (dims === shape) throw new RangeError(`${op}: ${what} has ${shape.length} dims, got ${describe(shape)}`);
   for (const n of dims) {
     if (typeof n !== 'number') throw notSizes();
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`${op}: ${what} must hold non-negative integers, got ${describe(shape)}`);
     }
   }
-  return dims === shape ? [...(dims as number[])] : (dims as number[]);
+  return dims as number[];
 }
 
 function checkExtents(op: string, name: string, g: Geometry): void {
