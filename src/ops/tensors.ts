@@ -134,7 +134,7 @@ export class CallMemory {
     const size = shape.reduce((a, b) => a * b, 1);
     if (out !== undefined && out !== null) {
       if (!(out instanceof Tensor)) {
-        throw new TypeError(`${op}: ${name} must be a resident tensor (sp.tensor), got ${describe(out)}`);
+        throw new TypeError(`${op}: ${name} must be a resident tensor of this engine (sp.tensor), got ${describe(out)}`);
       }
       if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${out.dtype}`);
       const ptr = tensorAddress(out, this.ctx.memory, `${op}: ${name}`);
