@@ -7,6 +7,7 @@ import type { ByteOps } from './ops/bytes';
 import type { IndexFormats } from './ops/index-formats';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
+import type { kernelWithinInput } from './ops/kernel-within-input';
 import type { readCall } from './ops/signature';
 
 export interface Context {
@@ -33,6 +34,8 @@ export interface Context {
   readonly stream?: StreamOps;
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
   readonly lp?: LpOps;
+  /** avg_pool3d's kernel check (ops/kernel-within-input.ts): the full engine's; simdpool/core has no 3D operators. */
+  readonly kernelWithinInput?: typeof kernelWithinInput;
   /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
   readonly readCall?: typeof readCall;
 }
@@ -45,6 +48,7 @@ export interface EngineHooks {
   indexFormats?: IndexFormats;
   stream?: StreamOps;
   lp?: LpOps;
+  kernelWithinInput?: typeof kernelWithinInput;
   readCall?: typeof readCall;
 }
 

@@ -57,7 +57,7 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, readCall: hooks.readCall };
+    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, kernelWithinInput: hooks.kernelWithinInput, readCall: hooks.readCall };
     contexts.set(this, this.#ctx);
   }
 
@@ -96,6 +96,7 @@ export class EngineBase {
     }
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)
     const source = outsideMemory(this.#ctx, data);
+    if (layout !== undefined) this.#readLayout('fromArray', layout, dims.length);
     const t = this.tensor(dims, { layout, dtype });
     (t.data as TypedArrayOf<DType>).set(source);
     return t as never;

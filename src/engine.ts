@@ -6,6 +6,7 @@ import { INDEX_FORMATS } from './ops/index-formats';
 import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
 import { lastCallRead } from './ops/last-call';
+import { kernelWithinInput } from './ops/kernel-within-input';
 import { EngineBase, installOperators } from './engine-base';
 import { convertLayout } from './ops/layout';
 import { globalPool } from './ops/global';
@@ -169,7 +170,7 @@ export interface Engine extends EngineOperators {}
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS, readCall: lastCallRead });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead });
   }
 }
 installOperators(Engine, OPERATORS, {

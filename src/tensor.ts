@@ -14,9 +14,9 @@ export const ARRAY_OF = { float32: Float32Array, int32: Int32Array, int8: Int8Ar
 
 // A typed array's own kind, length and buffer, read with %TypedArray%'s getters: a subclass or a
 // Proxy cannot report other values than those TypedArray.prototype.set will copy.
-const [kindOf, lengthOf, bufferOf] = [Symbol.toStringTag, 'length', 'buffer'].map(
+const [kindOf, lengthOf, bufferOf, byteOffsetOf] = [Symbol.toStringTag, 'length', 'buffer', 'byteOffset'].map(
   (name) => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), name)!.get!,
-) as [(this: unknown) => string, (this: unknown) => number, (this: unknown) => ArrayBufferLike];
+) as [(this: unknown) => string, (this: unknown) => number, (this: unknown) => ArrayBufferLike, (this: unknown) => number];
 
 /** The dtype of a typed array simdpool accepts (subclasses included, Proxies not), or undefined. */
 export function dtypeOf(data: unknown): DType | undefined {
@@ -32,6 +32,14 @@ export function elementCount(data: AnyTypedArray): number {
 /** A typed array's buffer. */
 export function bufferOfArray(data: AnyTypedArray): ArrayBufferLike {
   return bufferOf.call(data);
+}
+
+/**
+ * Elements [from, from + count) of a typed array as a plain Float32Array view of its own buffer
+ * (no subclass's species or getters; a RangeError if they are no longer all there).
+ */
+export function floatsOf(data: Float32Array, from: number, count: number): Float32Array {
+  return new Float32Array(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
 }
 
 /** A tensor passed by value: simdpool copies it in and returns plain results. */
@@ -60,8 +68,8 @@ const finalizer: { register(t: object, held: unknown, token: object): void; unre
     ? new FinalizationRegistry<{ memory: LinearMemory; ptr: number }>(({ memory, ptr }) => memory.freeFinalized(ptr))
     : undefined;
 
-/** The property by which a `.data` view holds its tensor. */
-const VIEW_OWNER = Symbol('simdpool.tensor');
+/** Each `.data` view's tensor: held while the view is (an invisible reference, unlike a property). */
+const VIEW_OWNER = new WeakMap<object, object>();
 
 let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
 
@@ -95,7 +103,7 @@ export class Tensor<D extends DType = 'float32'> {
       this.#view = new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size) as TypedArrayOf<D>;
       // The view keeps its tensor alive: code that holds only `.data` (const y = sp.maxPool2d(t, o).data)
       // must not see the block freed by the finalizer and handed to another tensor.
-      (this.#view as unknown as Record<symbol, unknown>)[VIEW_OWNER] = this;
+      VIEW_OWNER.set(this.#view, this);
     }
     return this.#view;
   }

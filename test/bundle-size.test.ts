@@ -5,10 +5,10 @@
 //   47 771; read as 48 KiB (49 152 bytes) since every call reads its caller's objects once and
 //   typed arrays by their own length (src/ops/read-once.ts and src/tensor.ts: fixes for
 //   cache poisoning and writes outside a block, +1.4 KB; its kernels built with asc shrinkLevel 1
-//   took back 0.6 KB): 48 889. Its .wasm is under the kernel issue's 32 KiB.
+//   took back 0.6 KB): 48 991. Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
-//   JavaScript alone is about 57 KB. Its budget is its measured size plus a small margin, so
+//   JavaScript alone is about 58 KB. Its budget is its measured size plus a small margin, so
 //   that growth is a decision: 86 KiB, then 88 KiB for streaming end-to-end calls in chunks
 //   (src/ops/stream.ts, ~2 KB minified: 1.4-2x faster end to end on large tensors; 87.2 KB),
 //   then 90.5 KiB with the plane loop of unpadded 2x2 / stride 2 max (C, D 1.34-1.57x faster
@@ -18,18 +18,18 @@
 //   optimised for size too (asc shrinkLevel 1: its .wasm 18.5 -> 13.4 KB, as fast; 86.7 KB;
 //   86.9 KB with the flat plane walk of 2x2 stride-2 max, C and D 1.06-1.1x faster; 87.2 KB with
 //   the same walk for averages, 1.15-1.35x on planes in cache); 83 KiB since the engine's
-//   methods are installed from the registry instead of written out one by one (84.7 KB); 86 KiB
+//   methods are installed from the registry instead of written out one by one (84.7 KB); 87 KiB
 //   with the seventh round's fixes (reading values once, PyTorch's rounding in adaptive average
-//   gradients and in int8/uint8 3D averages: 87.4 KB).
+//   gradients and in int8/uint8 3D averages, avg_pool3d's kernel check: 88.0 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48 * 1024;
-const FULL_BUDGET = 86 * 1024;
+const FULL_BUDGET = 87 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 123 * 1024;
+const PARALLEL_BUDGET = 124 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;
@@ -55,7 +55,7 @@ it('the bundles stay within their budgets (sizes are printed)', async () => {
   expect(core.min).toBeLessThan(CORE_BUDGET);
   expect(full.min).toBeLessThan(FULL_BUDGET);
   // The threads build and both single-threaded builds (the fallback), packed: guarded at its
-  // measured size (122.5 KB; 125.4 KB with the seventh round's fixes) plus a small margin, as the
+  // measured size (122.5 KB; 126.0 KB with the seventh round's fixes) plus a small margin, as the
   // full bundle is.
   expect(parallel.min).toBeLessThan(PARALLEL_BUDGET);
   expect(file('build/core.wasm').length).toBeLessThan(WASM_BUDGET);

@@ -3,6 +3,8 @@
 // input's array by its own length. Getters that answer differently on every read, non-enumerable
 // or inherited options, arrays that lie about their size and views into the engine's own memory
 // must never give a wrong answer, poison the cache of resolved calls or write outside a block.
+import assert from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +104,56 @@ describe('options are read once, as own enumerable properties', () => {
     }
   });
 
+  it('copies option objects of any class, so a later change to one cannot reach a kept read', async () => {
+    const sp = await getEngine();
+    const x16 = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
+    class Pad {
+      constructor(public top: number) {}
+    }
+    const p = new Pad(0);
+    expect(sp.maxPool2d(x16, { kernelSize: 3, stride: 1, padding: p } as never).shape).toEqual([1, 1, 2, 2]);
+    p.top = 1;
+    expect(sp.maxPool2d(x16, { kernelSize: 3, stride: 1, padding: { top: 1 } } as never).shape).toEqual([1, 1, 3, 2]);
+    // A side read through a getter: one read, and no plan cached under another value.
+    const side = Object.defineProperty({}, 'top', { get: flipping(1, 0, 1), enumerable: true });
+    const y = sp.maxPool2d(x16, { kernelSize: 3, stride: 1, padding: side } as never);
+    expect([[1, 1, 2, 2], [1, 1, 3, 2]]).toContainEqual(y.shape);
+    expect(sp.maxPool2d(x16, { kernelSize: 3, stride: 1, padding: { top: 0 } } as never).shape).toEqual([1, 1, 2, 2]);
+    expect(sp.maxPool2d(x16, { kernelSize: 3, stride: 1, padding: { top: 1 } } as never).shape).toEqual([1, 1, 3, 2]);
+  });
+
+  it("never pools stale memory when an output option's getter shrinks the input's buffer", async () => {
+    const sp = await getEngine();
+    for (let at = 1; at <= 3; at++) {
+      for (let round = 0; round < 2; round++) {
+        const secret = sp.fromArray(new Float32Array(64).fill(1234.5), [1, 1, 8, 8]);
+        secret.dispose(); // stale bytes where scratch goes
+        const rab = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer & { resize(n: number): void })(256, { maxByteLength: 256 });
+        const data = new Float32Array(rab).fill(1); // tracks the buffer's length
+        let reads = 0;
+        const opts = Object.defineProperty({ kernelSize: 8 }, 'out', { enumerable: true, get: () => void (++reads === at && rab.resize(4)) });
+        try {
+          expect(Array.from(sp.avgPool2d({ data, shape: [1, 1, 8, 8] }, opts as never).data)).toEqual([1]);
+        } catch (e) {
+          expect(e).toBeInstanceOf(RangeError);
+        }
+      }
+    }
+  });
+
+  it('keeps no output tensor alive after its call (the memo holds no outputs)', () => {
+    // In a child process of its own: the test runner's module loader keeps objects of its own alive.
+    const entry = new URL('../dist/index.js', import.meta.url).href;
+    const script = `
+      const sp = await (await import(${JSON.stringify(entry)})).init();
+      const x = { data: new Float32Array(64), shape: [1, 1, 8, 8] };
+      let ref;
+      (() => { const out = sp.tensor([1, 1, 4, 4]); sp.maxPool2d(x, { kernelSize: 2, out }); ref = new WeakRef(out); })();
+      for (let i = 0; i < 20 && ref.deref(); i++) { await new Promise((r) => setTimeout(r, 10)); gc(); }
+      process.stdout.write(String(ref.deref() === undefined));`;
+    expect(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' })).toBe('true');
+  });
+
   it('rejects a shape too long to copy (more than 64 dims) instead of reading it twice', async () => {
     const sp = await getEngine();
     const long = new Array(65).fill(1);
@@ -180,6 +232,16 @@ describe("a plain input's data is read by its own length", () => {
 });
 
 describe('a .data view keeps its tensor alive', () => {
+  it('without a visible property: it still compares, prints and spreads as a plain Float32Array', async () => {
+    const sp = await getEngine();
+    const t = sp.fromArray(Float32Array.of(1, 2, 3, 4), [1, 1, 2, 2]);
+    assert.deepStrictEqual(t.data, Float32Array.of(1, 2, 3, 4));
+    expect(Object.getOwnPropertySymbols(t.data)).toEqual([]);
+    expect(Object.keys({ ...t.data })).toEqual(['0', '1', '2', '3']);
+    t.dispose();
+  });
+
+
   it('is not freed by the finalizer while only the view is held', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -13,6 +13,7 @@ import { Tensor } from '../tensor';
 import { readBool, readDivisorOverride, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
 import type { Divisor } from './plan';
 import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
+import { kernelWithinInput } from './kernel-within-input';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
 import { dividesByAxis, windowSizeDivision } from './window-sizes';
@@ -203,7 +204,11 @@ function readInputShape(op: OperatorSpec, value: unknown, g: Geometry): number[]
 function readAxes(op: OperatorSpec, bag: Record<string, unknown>, inSpatial: number[], g: Geometry, withIndices: boolean): Axis[] | undefined {
   let axes: Axis[] | undefined;
   if (op.forward === 'adaptive') axes = adaptiveAxes(inSpatial, g.spatial);
-  else if (!withIndices || bag.kernelSize !== undefined) axes = resolveAxes(op.name, inSpatial, readWindowSpec(op, bag));
+  else if (!withIndices || bag.kernelSize !== undefined) {
+    const spec = readWindowSpec(op, bag);
+    kernelWithinInput(op, inSpatial, spec);
+    axes = resolveAxes(op.name, inSpatial, spec);
+  }
   else {
     for (const name of ['stride', 'padding', 'dilation', 'ceilMode']) {
       if (bag[name] !== undefined) throw new TypeError(`${op.name}: ${name} needs kernelSize (with indices, window options only check shapes)`);

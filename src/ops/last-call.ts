@@ -26,7 +26,9 @@ export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
     const bag = read.opts as Record<string, unknown>;
     const names = Object.keys(bag).filter((n) => !OUTPUTS.has(n));
     const { resident, layout, shape } = read;
-    last = { op, resident, layout, shape: [...(shape as unknown[])], names, values: names.map((n) => bag[n]), read };
+    // Kept without the outputs: a later call reads its own (and this one's out is not held).
+    const kept: CallRead = { ...read, opts: Object.fromEntries(names.map((n) => [n, bag[n]])), outputs: undefined };
+    last = { op, resident, layout, shape: [...(shape as unknown[])], names, values: names.map((n) => bag[n]), read: kept };
   }
   return read;
 }

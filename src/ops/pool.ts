@@ -77,9 +77,9 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
     ({ r, arg } = resolve(ctx, op, input, read.opts));
     if (read.key !== undefined) ctx.resolved.set(read.key, r);
   }
-  // The output tensors are not in the signature (a reused read holds an earlier call's): read
-  // from the call's own options, each checked where it is used.
-  const outputs = opts as Outputs;
+  // The output tensors are not in the signature: the read's, or (a read kept from an earlier
+  // call) read from this call's options now, once each; checked where they are used.
+  const outputs: Outputs = read.outputs ?? { out: (opts as Outputs).out, outIndices: (opts as Outputs).outIndices };
   if (!r.settings.returnIndices && outputs.outIndices !== undefined) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }
@@ -106,11 +106,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   } else {
     const spec = readWindowSpec(op, bag);
     axes = resolveAxes(op.name, arg.g.spatial, spec);
-    // PyTorch's float avg_pool3d (alone of the family, and not its quantized kernel) wants every
-    // kernel size within the unpadded input.
-    if (reduce === 'avg' && op.dims === 3 && dtype === 'float32' && spec.padding.kind === 'symmetric' && arg.g.spatial.some((n, i) => n < spec.kernel[i])) {
-      throw new RangeError(`${op.name}: input size (${arg.g.spatial.join('x')}) is smaller than kernelSize (${spec.kernel.join('x')}), as PyTorch's avg_pool3d rejects`);
-    }
+    if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
     if (reduce === 'avg') {
       const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
       // 'same' padding never counts padded cells, as TensorFlow does.

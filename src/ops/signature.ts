@@ -4,9 +4,9 @@
 // unusual (a value that is not a number, boolean, string or array of numbers, say) has no
 // signature and takes the full validation path, which explains what is wrong.
 //
-// The signature is built from a copy of what the call reads (readCall), and validation reads
-// that same copy: each value is read from the caller's objects once, so a getter, a Proxy or an
-// object changed mid-call cannot make the cached plan differ from what its key says.
+// The signature is built from a copy of what the call reads (readCall, ./read-once.ts), and
+// validation reads that same copy: each value is read from the caller's objects once, so the
+// cached plan is the one its key describes.
 import { Tensor } from '../tensor';
 import { optionsCopy, ownCopy } from './read-once';
 
@@ -23,13 +23,23 @@ export interface CallRead {
   layout: unknown;
   /** The options as optionsCopy reads them (own enumerable properties, their arrays copied). */
   opts: unknown;
+  /**
+   * The output tensors (`out`, `outIndices`), from the copy; absent in a read kept for later calls
+   * (ops/last-call.ts), which read their own outputs.
+   */
+  outputs?: { out?: unknown; outIndices?: unknown };
 }
 
 /** The copy of a call that validation and the signature both read. */
 export function readCall(op: string, x: unknown, opts: unknown): CallRead {
   const resident = x instanceof Tensor;
   const from = (resident || (typeof x === 'object' && x !== null) ? x : {}) as { shape?: unknown; layout?: unknown };
-  const read: CallRead = { key: undefined, resident, shape: resident ? from.shape : ownCopy(from.shape), layout: from.layout, opts: optionsCopy(opts) };
+  const copy = optionsCopy(opts);
+  const bag = (typeof copy === 'object' && copy !== null ? copy : {}) as Record<string, unknown>;
+  const read: CallRead = {
+    key: undefined, resident, shape: resident ? from.shape : ownCopy(from.shape), layout: from.layout, opts: copy,
+    outputs: { out: bag.out, outIndices: bag.outIndices },
+  };
   read.key = signatureOf(op, read);
   return read;
 }

@@ -10,6 +10,7 @@ import type { Context } from '../context';
 import defaults from './streaming.json';
 import type { Axis } from '../shape';
 import type { CallMemory, TensorArg } from './tensors';
+import { floatsOf } from '../tensor';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
 import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
@@ -79,7 +80,7 @@ function streamPlanes(
     const { fields, inputOffset, outputOffset } = planeRange(header, p0, count);
     headerView.set(fields);
     const from = inputOffset / 4, to = outputOffset / 4, outFloats = count * outPlane;
-    inView.set(data.subarray(from, from + count * inPlane));
+    inView.set(floatsOf(data, from, count * inPlane));
     kernel(headerPtr, inPtr, outPtr, indicesPtr);
     output.set(count === per ? outView : outView.subarray(0, outFloats), to);
     if (indices) indices.set(count === per ? indicesView : indicesView.subarray(0, outFloats), to);

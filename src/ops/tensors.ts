@@ -65,7 +65,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
  * in, which would detach such a view.
  */
 export function outsideMemory<A extends AnyTypedArray>(ctx: Context, data: A): A {
-  return bufferOfArray(data) === ctx.memory.memory.buffer ? (data.slice() as A) : data;
+  return bufferOfArray(data) === ctx.memory.memory.buffer ? (new ARRAY_OF[dtypeOf(data)!](data) as A) : data;
 }
 
 export function readShape(op: string, name: string, shape: unknown): number[] {
@@ -74,7 +74,7 @@ export function readShape(op: string, name: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw notSizes();
   // Each size read once: the copy is what is checked and what is used (ownCopy copies up to 64).
   const dims = ownCopy(shape) as unknown[];
-  if (dims === shape) throw new RangeError(`${op}: ${what} has ${shape.length} dims, got ${describe(shape)}`);
+  if (dims === shape) throw new RangeError(`${op}: ${what} has ${shape.length} dims (at most 64)`);
   for (const n of dims) {
     if (typeof n !== 'number') throw notSizes();
     if (!Number.isSafeInteger(n) || n < 0) {
@@ -113,7 +113,12 @@ export class CallMemory {
     if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
     const data = arg.data!;
     const Ctor = ARRAY_OF[arg.dtype] as typeof Float32Array;
-    const ptr = this.alloc(elementCount(data) * Ctor.BYTES_PER_ELEMENT, 'x');
+    // As validated: a view over a resizable buffer could have shrunk since (an option's getter).
+    const count = arg.shape.reduce((a, b) => a * b, 1);
+    if (elementCount(data) !== count) {
+      throw new RangeError(`${this.op}: an input's data changed size during the call`);
+    }
+    const ptr = this.alloc(count * Ctor.BYTES_PER_ELEMENT, 'x');
     this.ctx.memory.view(Ctor).set(data as Float32Array, ptr / Ctor.BYTES_PER_ELEMENT);
     return ptr;
   }
