@@ -24,11 +24,18 @@ export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
   const read = readCall(op, x, opts);
   if (read.key !== undefined) {
     const bag = read.opts as Record<string, unknown>;
-    const names = Object.keys(bag).filter((n) => !OUTPUTS.has(n));
+    const names: string[] = [];
+    const values: unknown[] = [];
+    for (const name in bag) {
+      if (OUTPUTS.has(name)) continue;
+      names.push(name);
+      values.push(bag[name]);
+    }
+    // Kept without outputs (pool() takes read.outputs): a later call reads its own, and none is held.
+    if (bag.out !== undefined) bag.out = undefined;
+    if (bag.outIndices !== undefined) bag.outIndices = undefined;
     const { resident, layout, shape } = read;
-    // Kept without the outputs: a later call reads its own (and this one's out is not held).
-    const kept: CallRead = { ...read, opts: Object.fromEntries(names.map((n) => [n, bag[n]])), outputs: undefined };
-    last = { op, resident, layout, shape: [...(shape as unknown[])], names, values: names.map((n) => bag[n]), read: kept };
+    last = { op, resident, layout, shape: [...(shape as unknown[])], names, values, read };
   }
   return read;
 }

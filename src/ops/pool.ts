@@ -70,6 +70,10 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   // tensor itself (and its dtype, which the signature does not hold) is checked every time.
   // Shapes and options are read once (CallRead): the signature and validation see the same values.
   const read = (ctx.readCall ?? readCall)(op.name, x, opts);
+  // The output tensors are not in the signature: the read's (taken out of it), or for a read
+  // kept from an earlier call, read from this call's options now; checked where they are used.
+  const outputs: Outputs = read.outputs ?? { out: (opts as Outputs).out, outIndices: (opts as Outputs).outIndices };
+  read.outputs = undefined;
   let r = read.key === undefined ? undefined : (ctx.resolved.get(read.key) as Resolved | undefined);
   const input = x instanceof Tensor ? x : plainInput(x, read);
   let arg = r === undefined ? undefined : sameTensorArg(ctx, op.name, input, r);
@@ -77,9 +81,6 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
     ({ r, arg } = resolve(ctx, op, input, read.opts));
     if (read.key !== undefined) ctx.resolved.set(read.key, r);
   }
-  // The output tensors are not in the signature: the read's, or (a read kept from an earlier
-  // call) read from this call's options now, once each; checked where they are used.
-  const outputs: Outputs = read.outputs ?? { out: (opts as Outputs).out, outIndices: (opts as Outputs).outIndices };
   if (!r.settings.returnIndices && outputs.outIndices !== undefined) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }

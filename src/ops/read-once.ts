@@ -11,15 +11,20 @@ import { Tensor } from '../tensor';
  * or size list are left as they are: readShape rejects them, and sizes are rejected by length.
  */
 export function ownCopy(value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null || value instanceof Tensor || ArrayBuffer.isView(value)) return value;
-  let copy: Record<string, unknown>;
+  if (typeof value !== 'object' || value === null) return value;
+  // (Loops rather than Object.keys: this runs on every call, and most values are numbers.)
   if (Array.isArray(value)) {
-    if (value.length > 64) return value;
-    copy = new Array(value.length) as never;
-  } else {
-    copy = {};
+    const n = value.length;
+    if (n > 64) return value;
+    const copy = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) copy[i] = depth > 0 ? ownCopy(value[i], depth - 1) : value[i];
+    return copy;
   }
-  for (const key of Object.keys(value)) copy[key] = depth > 0 ? ownCopy((value as Record<string, unknown>)[key], depth - 1) : (value as Record<string, unknown>)[key];
+  if (value instanceof Tensor || ArrayBuffer.isView(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    if (Object.hasOwn(value, key)) copy[key] = depth > 0 ? ownCopy((value as Record<string, unknown>)[key], depth - 1) : (value as Record<string, unknown>)[key];
+  }
   return copy;
 }
 

@@ -24,8 +24,8 @@ export interface CallRead {
   /** The options as optionsCopy reads them (own enumerable properties, their arrays copied). */
   opts: unknown;
   /**
-   * The output tensors (`out`, `outIndices`), from the copy; absent in a read kept for later calls
-   * (ops/last-call.ts), which read their own outputs.
+   * The output tensors (`out`, `outIndices`), from the copy. The operator takes them out of the
+   * read, and a read kept for later calls (ops/last-call.ts) holds none: those read their own.
    */
   outputs?: { out?: unknown; outIndices?: unknown };
 }
@@ -50,7 +50,8 @@ function signatureOf(op: string, { resident, shape, layout, opts }: CallRead): s
   // Only numeric shapes: ['4'] joins like [4] but must take the validating path (a TypeError).
   if (!shape.every((n) => typeof n === 'number')) return undefined;
   let key = `${op}|${resident ? 'R' : 'P'}|${layout === undefined ? '' : `s${layout}`}|${shape.join(',')}`;
-  for (const name of Object.keys(opts)) {
+  for (const name in opts) {
+    // (a copy of own properties: nothing inherited to skip)
     if (OUTPUTS.has(name)) continue;
     const part = valueSignature((opts as Record<string, unknown>)[name]);
     if (part === undefined) return undefined;
