@@ -84,7 +84,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
           scatter(gradPtr, argmax);
         }
       } else if (op.reduce === 'avg') {
-        spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, inSpatial) : gradPtr);
+        spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, axes!) : gradPtr);
       } else {
         // Lp: A = avg_pool(x^p) as the forward pass forms it, then the chain rule back to x,
         // the powers C^(1/p-1) and x^(p-1) by the forward's powElements (of |exponent|).
@@ -111,10 +111,10 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
 }
 
 /** Each gradient divided by its adaptive window's sizes one axis at a time, into a scratch block (gradOutput is not changed). */
-function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, inSpatial: readonly number[]): number {
+function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, axes: readonly Axis[]): number {
   const count = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
   const ptr = call.block(count * 4, 'deltas');
-  windowSizeDivision(ctx, call, inSpatial, g.spatial, g.channelsLast, g.channels)(gradPtr, ptr, count);
+  windowSizeDivision(ctx, call, axes, g.channelsLast, g.channels)(gradPtr, ptr, count);
   return ptr;
 }
 

@@ -6,6 +6,7 @@
 // way; simdpool's forward kernels divide by the cell count, within an ulp: dividing in a second
 // pass cost up to 3x on evenly dividing sizes, see docs/performance.md.)
 import type { Context } from '../context';
+import { axisWindows, type Axis } from '../shape';
 import type { CallMemory } from './tensors';
 
 /** Whether PyTorch divides an adaptive average with these output sizes axis by axis. */
@@ -14,23 +15,24 @@ export function dividesByAxis(outSizes: readonly number[]): boolean {
 }
 
 /**
- * A division of values laid out as the output of an adaptive pooling from `inSizes` to
- * `outSizes` (planes, or pixels of `channels` values when `channelsLast`): each value by its
- * window's sizes one axis after another. The sizes table is a scratch block of `call`, written
- * now; the returned function divides `count` values from `src` into `dst` (wasm addresses).
+ * A division of values laid out as the output of an adaptive pooling over `axes` (planes, or
+ * pixels of `channels` values when `channelsLast`): each value by its window's sizes (the
+ * axes' window counts, shape.ts axisWindows) one axis after another. The sizes table is a
+ * scratch block of `call`, written now; the returned function divides `count` values from
+ * `src` into `dst` (wasm addresses).
  */
 export function windowSizeDivision(
-  ctx: Context, call: CallMemory, inSizes: readonly number[], outSizes: readonly number[], channelsLast: boolean, channels: number,
+  ctx: Context, call: CallMemory, axes: readonly Axis[], channelsLast: boolean, channels: number,
 ): (src: number, dst: number, count: number) => void {
-  const dims = outSizes.length;
-  const positions = outSizes.reduce((a, b) => a * b, 1);
+  const dims = axes.length;
+  const counts = axes.map((a) => axisWindows(a).count);
+  const positions = axes.reduce((n, a) => n * a.out, 1);
   const table = call.block(positions * dims * 4, 'window sizes');
   const sizes = new Float32Array(ctx.memory.memory.buffer, table, positions * dims);
   for (let q = 0; q < positions; q++) {
     for (let d = dims - 1, rest = q; d >= 0; d--) {
-      const o = rest % outSizes[d];
-      rest = Math.floor(rest / outSizes[d]);
-      sizes[d * positions + q] = Math.ceil(((o + 1) * inSizes[d]) / outSizes[d]) - Math.floor((o * inSizes[d]) / outSizes[d]);
+      sizes[d * positions + q] = counts[d][rest % axes[d].out];
+      rest = Math.floor(rest / axes[d].out);
     }
   }
   const perPosition = channelsLast ? channels : 1;
