@@ -47,19 +47,19 @@ export class OutOfMemoryError extends RangeError {
 export class LinearMemory {
   readonly memory: WebAssembly.Memory;
   /** Free blocks, sorted by address, never adjacent (coalesced on free). */
-  private readonly freeList: Block[] = [];
-  private readonly live = new Map<number, number>();
-  private inUse = 0;
-  private finalized = 0;
+  readonly #freeList: Block[] = [];
+  readonly #live = new Map<number, number>();
+  #inUse = 0;
+  #finalized = 0;
   /** Views of the whole memory by element type (see view()). */
-  private readonly views = new Map<unknown, AnyTypedArray>();
+  readonly #views = new Map<unknown, AnyTypedArray>();
 
   /** `maxBytes`: the memory's maximum size (a multiple of 64 KiB; the wasm memory's own maximum). */
   constructor(memory: WebAssembly.Memory, heapBase: number, readonly maxBytes = MAX_MEMORY_BYTES) {
     this.memory = memory;
     const start = roundUp(heapBase + GUARD_BYTES, ALIGN);
     const end = memory.buffer.byteLength;
-    if (end > start) this.freeList.push({ ptr: start, size: end - start });
+    if (end > start) this.#freeList.push({ ptr: start, size: end - start });
   }
 
   /**
@@ -69,10 +69,10 @@ export class LinearMemory {
    */
   view<A extends AnyTypedArray>(Ctor: new (buffer: ArrayBuffer) => A): A {
     const buffer = this.memory.buffer;
-    let view = this.views.get(Ctor) as A | undefined;
+    let view = this.#views.get(Ctor) as A | undefined;
     if (view === undefined || view.buffer !== buffer) {
       view = new Ctor(buffer as ArrayBuffer);
-      this.views.set(Ctor, view);
+      this.#views.set(Ctor, view);
     }
     return view;
   }
@@ -84,27 +84,27 @@ export class LinearMemory {
     if (size > MAX_MEMORY_BYTES) {
       throw new RangeError(`${what} needs ${bytes} bytes, ${BEYOND_WASM_MEMORY}`);
     }
-    let index = this.freeList.findIndex((b) => b.size >= size);
-    if (index < 0) index = this.grow(size, bytes, what);
-    const block = this.freeList[index];
+    let index = this.#freeList.findIndex((b) => b.size >= size);
+    if (index < 0) index = this.#grow(size, bytes, what);
+    const block = this.#freeList[index];
     const ptr = block.ptr;
-    if (block.size === size) this.freeList.splice(index, 1);
+    if (block.size === size) this.#freeList.splice(index, 1);
     else {
       block.ptr += size;
       block.size -= size;
     }
-    this.live.set(ptr, size);
-    this.inUse += size;
+    this.#live.set(ptr, size);
+    this.#inUse += size;
     return ptr;
   }
 
   /** Return a block from alloc(). Freeing anything else is a programming error. */
   free(ptr: number): void {
-    const size = this.live.get(ptr);
+    const size = this.#live.get(ptr);
     if (size === undefined) throw new Error(`simdpool internal error: free of unknown block ${ptr}`);
-    this.live.delete(ptr);
-    this.inUse -= size;
-    const list = this.freeList;
+    this.#live.delete(ptr);
+    this.#inUse -= size;
+    const list = this.#freeList;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -130,42 +130,42 @@ export class LinearMemory {
 
   /** Free the block of a tensor that was garbage-collected without dispose(). */
   freeFinalized(ptr: number): void {
-    if (!this.live.has(ptr)) return;
-    this.finalized++;
+    if (!this.#live.has(ptr)) return;
+    this.#finalized++;
     this.free(ptr);
   }
 
   isLive(ptr: number): boolean {
-    return this.live.has(ptr);
+    return this.#live.has(ptr);
   }
 
   stats(): MemoryStats {
-    return { bytesInUse: this.inUse, blocks: this.live.size, memoryBytes: this.memory.buffer.byteLength, finalized: this.finalized };
+    return { bytesInUse: this.#inUse, blocks: this.#live.size, memoryBytes: this.memory.buffer.byteLength, finalized: this.#finalized };
   }
 
   /** Grow memory so that a free block of `size` exists at the top; returns its index. */
-  private grow(size: number, bytes: number, what: string): number {
+  #grow(size: number, bytes: number, what: string): number {
     const end = this.memory.buffer.byteLength;
-    const last = this.freeList[this.freeList.length - 1];
+    const last = this.#freeList[this.#freeList.length - 1];
     const topFree = last && last.ptr + last.size === end ? last.size : 0;
     const needed = size - topFree;
     // Grow by at least an eighth of the current size, so many small growths stay cheap.
     const pages = Math.max(Math.ceil(needed / PAGE), Math.ceil(end / PAGE / 8));
     const minimum = Math.ceil(needed / PAGE);
-    if (!this.tryGrow(pages) && !this.tryGrow(minimum)) {
+    if (!this.#tryGrow(pages) && !this.#tryGrow(minimum)) {
       throw new OutOfMemoryError(
         `${what} needs ${bytes} bytes, but wasm memory cannot grow beyond ${end} bytes ` +
-          `(${this.inUse} in use; the limit is ${this.maxBytes === MAX_MEMORY_BYTES ? '4 GiB' : `${this.maxBytes} bytes`})`,
-        bytes, this.inUse, this.maxBytes,
+          `(${this.#inUse} in use; the limit is ${this.maxBytes === MAX_MEMORY_BYTES ? '4 GiB' : `${this.maxBytes} bytes`})`,
+        bytes, this.#inUse, this.maxBytes,
       );
     }
     const newEnd = this.memory.buffer.byteLength;
     if (topFree > 0) last.size += newEnd - end;
-    else this.freeList.push({ ptr: end, size: newEnd - end });
-    return this.freeList.length - 1;
+    else this.#freeList.push({ ptr: end, size: newEnd - end });
+    return this.#freeList.length - 1;
   }
 
-  private tryGrow(pages: number): boolean {
+  #tryGrow(pages: number): boolean {
     const current = this.memory.buffer.byteLength / PAGE;
     if (current + pages > this.maxBytes / PAGE) return false;
     try {

@@ -97,7 +97,7 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** A view of the tensor's memory; always attached, even after wasm memory has grown. */
   get data(): TypedArrayOf<D> {
-    this.assertLive('data');
+    this.#assertLive('data');
     const buffer = this.#memory.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) {
       this.#view = new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size) as TypedArrayOf<D>;
@@ -114,7 +114,7 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** Free the tensor's memory. Any later use is an error. */
   dispose(): void {
-    this.assertLive('dispose');
+    this.#assertLive('dispose');
     this.#disposed = true;
     this.#view = null;
     finalizer?.unregister(this);
@@ -130,7 +130,7 @@ export class Tensor<D extends DType = 'float32'> {
     return this.data.slice() as TypedArrayOf<D>;
   }
 
-  private assertLive(what: string): void {
+  #assertLive(what: string): void {
     if (this.#disposed) throw new TypeError(`tensor [${this.shape.join(', ')}] was disposed; cannot use ${what}`);
   }
 

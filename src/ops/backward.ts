@@ -63,7 +63,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
     if (indices) checkIndices(ctx, op, idxPtr, outElements, inPlane);
     const inputPtr = input ? call.input(input) : 0;
     const inputs = [grad, ...(indices ? [indices] : []), ...(input ? [input] : [])];
-    const out = call.output(op.name, 'out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
+    const out = call.output('out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
     if (work) {
       const k = ctx.kernels;
       const plan = axes ? ctx.plans.get(shape, axes, divisor) : 0;

@@ -150,9 +150,9 @@ export function runPoolBytes(
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
-    const out = call.output(op.name, 'out', dtype, outShape, g.layout, resident, bag.out, [arg]);
+    const out = call.output('out', dtype, outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
-      ? call.output(op.name, 'outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
+      ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
     if (work) {
       const divisor = planDivisor(s);
@@ -205,7 +205,7 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
-    const out = call.output(op.name, 'out', dtype, outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
+    const out = call.output('out', dtype, outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
     if (g.batch > 0) {
       // Planar: each plane is one contiguous run.
       const length = g.spatial.reduce((a, b) => a * b, 1);

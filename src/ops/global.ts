@@ -22,7 +22,7 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
-    const out = call.output(op.name, 'out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
+    const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
     if (g.batch > 0) {
       const shape = planShapeOf(g);
       const k = ctx.kernels;

@@ -15,7 +15,7 @@ export function convertLayout(ctx: Context, op: OperatorSpec, x: unknown, opts: 
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
-    const out = call.output(op.name, 'out', 'float32', outShape, layout, arg.tensor !== undefined, bag.out, [arg]);
+    const out = call.output('out', 'float32', outShape, layout, arg.tensor !== undefined, bag.out, [arg]);
     const spatial = g.spatial.reduce((a, b) => a * b, 1);
     const size = g.batch * g.channels * spatial;
     if (size > 0) {

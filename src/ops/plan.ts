@@ -168,31 +168,36 @@ function align16(n: number): number {
 
 /** Plans by key, least recently used first; evicted plans are freed. */
 export class PlanCache {
-  private readonly plans = new Map<string, number>();
+  readonly #plans = new Map<string, number>();
+  readonly #memory: LinearMemory;
+  readonly #capacity: number;
   /** Changes whenever a plan is freed: an address obtained in the same generation is still live. */
   generation = 0;
-  constructor(private readonly memory: LinearMemory, private readonly capacity = 64) {}
+  constructor(memory: LinearMemory, capacity = 64) {
+    this.#memory = memory;
+    this.#capacity = capacity;
+  }
 
   get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor, key = planKey(shape, axes, divisor)): number {
-    let ptr = this.plans.get(key);
+    let ptr = this.#plans.get(key);
     if (ptr !== undefined) {
-      this.plans.delete(key);
+      this.#plans.delete(key);
     } else {
-      ptr = writePlan(this.memory, shape, axes, divisor);
-      if (this.plans.size >= this.capacity) {
-        const [oldest, oldPtr] = this.plans.entries().next().value as [string, number];
-        this.plans.delete(oldest);
-        this.memory.free(oldPtr);
+      ptr = writePlan(this.#memory, shape, axes, divisor);
+      if (this.#plans.size >= this.#capacity) {
+        const [oldest, oldPtr] = this.#plans.entries().next().value as [string, number];
+        this.#plans.delete(oldest);
+        this.#memory.free(oldPtr);
         this.generation++;
       }
     }
-    this.plans.set(key, ptr);
+    this.#plans.set(key, ptr);
     return ptr;
   }
 
   clear(): void {
-    for (const ptr of this.plans.values()) this.memory.free(ptr);
-    this.plans.clear();
+    for (const ptr of this.#plans.values()) this.#memory.free(ptr);
+    this.#plans.clear();
     this.generation++;
   }
 }

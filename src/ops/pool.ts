@@ -181,9 +181,9 @@ export function runPool(
   try {
     if (chunks) return ctx.stream!.run(ctx, call, arg, axes, s, sizes, chunks, cached);
     const input = call.input(arg);
-    const out = call.output(op.name, 'out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
+    const out = call.output('out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
-      ? call.output(op.name, 'outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
+      ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
     if (work) {
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);

@@ -99,33 +99,40 @@ function checkExtents(op: string, name: string, g: Geometry): void {
 
 /** One operator call's memory: scratch blocks to free and plain results to copy out. */
 export class CallMemory {
-  private readonly scratch: number[] = [];
-  private readonly copies: Array<{ ptr: number; result: PlainTensor<AnyTypedArray> }> = [];
+  readonly #ctx: Context;
+  readonly #op: string;
+  readonly #scratch: number[] = [];
+  readonly #copies: Array<{ ptr: number; result: PlainTensor<AnyTypedArray> }> = [];
   /** New resident results: handed to the caller on success, freed if the call fails. */
-  private readonly fresh: Tensor<DType>[] = [];
-  private finished = false;
+  readonly #fresh: Tensor<DType>[] = [];
+  #finished = false;
 
-  /** `op` prefixes allocation errors (e.g. "maxUnpool2d: out needs ... bytes"). */
-  constructor(private readonly ctx: Context, private readonly op = '') {}
+  /** `op`, the operator, prefixes its errors (e.g. "maxUnpool2d: out needs ... bytes"). */
+  constructor(ctx: Context, op: string) {
+    this.#ctx = ctx;
+    this.#op = op;
+  }
 
   /** The address of an input's data, copying a plain tensor into scratch memory. */
   input(arg: TensorArg): number {
-    if (arg.tensor) return tensorAddress(arg.tensor, this.ctx.memory);
+    if (arg.tensor) return tensorAddress(arg.tensor, this.#ctx.memory);
     const data = arg.data!;
     const Ctor = ARRAY_OF[arg.dtype] as typeof Float32Array;
     // As validated: a view over a resizable buffer could have shrunk since (an option's getter).
     const count = arg.shape.reduce((a, b) => a * b, 1);
     if (elementCount(data) !== count) {
-      throw new RangeError(`${this.op}: an input's data changed size during the call`);
+      throw new RangeError(`${this.#op}: an input's data changed size during the call`);
     }
-    const ptr = this.alloc(count * Ctor.BYTES_PER_ELEMENT, 'x');
-    this.ctx.memory.view(Ctor).set(data as Float32Array, ptr / Ctor.BYTES_PER_ELEMENT);
+    const ptr = this.block(count * Ctor.BYTES_PER_ELEMENT, 'x');
+    this.#ctx.memory.view(Ctor).set(data as Float32Array, ptr / Ctor.BYTES_PER_ELEMENT);
     return ptr;
   }
 
-  /** A scratch block of `bytes`, freed by release(). */
+  /** A scratch block of `bytes` (`what`, in allocation errors), freed by release(). */
   block(bytes: number, what: string): number {
-    return this.alloc(bytes, what);
+    const ptr = this.#ctx.memory.alloc(bytes, `${this.#op}: ${what}`);
+    this.#scratch.push(ptr);
+    return ptr;
   }
 
   /**
@@ -133,16 +140,17 @@ export class CallMemory {
    * resident tensor when the input was resident, otherwise scratch copied out by finish().
    */
   output<D extends DType>(
-    op: string, name: string, dtype: D, shape: readonly number[], layout: Layout,
+    name: string, dtype: D, shape: readonly number[], layout: Layout,
     resident: boolean, out: unknown, inputs: readonly TensorArg[],
   ): { ptr: number; result: Tensor<D> | PlainTensor<AnyTypedArray> } {
+    const op = this.#op;
     const size = shape.reduce((a, b) => a * b, 1);
     if (out !== undefined && out !== null) {
       if (!(out instanceof Tensor)) {
         throw new TypeError(`${op}: ${name} must be a resident tensor of this engine (sp.tensor), got ${describe(out)}`);
       }
       if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${out.dtype}`);
-      const ptr = tensorAddress(out, this.ctx.memory, `${op}: ${name}`);
+      const ptr = tensorAddress(out, this.#ctx.memory, `${op}: ${name}`);
       if (out.layout !== layout || out.shape.length !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
         throw new RangeError(
           `${op}: ${name} must have shape ${describe([...shape])} and layout '${layout}', ` +
@@ -154,27 +162,27 @@ export class CallMemory {
     }
     const bytes = size * bytesPer(dtype);
     if (resident) {
-      const ptr = this.ctx.memory.alloc(bytes, `${op}: ${name}`);
-      const tensor = new Tensor(this.ctx.memory, ptr, shape, layout, dtype);
-      this.fresh.push(tensor);
+      const ptr = this.#ctx.memory.alloc(bytes, `${op}: ${name}`);
+      const tensor = new Tensor(this.#ctx.memory, ptr, shape, layout, dtype);
+      this.#fresh.push(tensor);
       return { ptr, result: tensor };
     }
-    const ptr = this.alloc(bytes, name);
+    const ptr = this.block(bytes, name);
     const result: PlainTensor<AnyTypedArray> = { data: new ARRAY_OF[dtype](0), shape: [...shape], layout };
-    this.copies.push({ ptr, result });
+    this.#copies.push({ ptr, result });
     return { ptr, result };
   }
 
   /** Copy plain results out of wasm memory; the call has succeeded. */
   finish(): void {
-    if (!this.ctx.defer?.(() => this.finishNow(), 'finish')) this.finishNow();
+    if (!this.#ctx.defer?.(() => this.#finishNow(), 'finish')) this.#finishNow();
   }
 
-  private finishNow(): void {
-    this.finished = true;
-    for (const { ptr, result } of this.copies) {
+  #finishNow(): void {
+    this.#finished = true;
+    for (const { ptr, result } of this.#copies) {
       const size = result.shape.reduce((a, b) => a * b, 1);
-      const view = this.ctx.memory.view(result.data.constructor as typeof Float32Array);
+      const view = this.#ctx.memory.view(result.data.constructor as typeof Float32Array);
       const start = ptr / view.BYTES_PER_ELEMENT;
       result.data = view.slice(start, start + size);
     }
@@ -182,19 +190,13 @@ export class CallMemory {
 
   /** Free scratch memory (and new resident results of a failed call); call in `finally`. */
   release(): void {
-    if (!this.ctx.defer?.(() => this.releaseNow(), 'release')) this.releaseNow();
+    if (!this.#ctx.defer?.(() => this.#releaseNow(), 'release')) this.#releaseNow();
   }
 
-  private releaseNow(): void {
-    for (const ptr of this.scratch) this.ctx.memory.free(ptr);
-    this.scratch.length = 0;
-    if (!this.finished) for (const t of this.fresh) t.dispose();
-  }
-
-  private alloc(bytes: number, what: string): number {
-    const ptr = this.ctx.memory.alloc(bytes, this.op ? `${this.op}: ${what}` : what);
-    this.scratch.push(ptr);
-    return ptr;
+  #releaseNow(): void {
+    for (const ptr of this.#scratch) this.#ctx.memory.free(ptr);
+    this.#scratch.length = 0;
+    if (!this.#finished) for (const t of this.#fresh) t.dispose();
   }
 }
 

@@ -66,7 +66,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
           `(${outSizes.join('x')})`,
       );
     }
-    const out = call.output(op.name, 'out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
+    const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
     if (g.batch > 0) {
       // Channels-last with one channel is laid out like planes.
       if (g.channelsLast && g.channels > 1) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
