@@ -10,6 +10,7 @@ export const PLAN_FIELDS = [
   'rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv',
   'kw', 'stride', 'dilation', 'vecLo', 'vecHi', 'colOrigin', 'colMasks',
 ] as const;
+type PlanField = (typeof PLAN_FIELDS)[number];
 
 /** How an average's divisor is formed. Max pooling ignores it. */
 export interface Divisor {
@@ -33,16 +34,12 @@ export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Diviso
 /** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
 export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
   const windows = axes.map(axisWindows);
-  const rowAxes = axes.slice(0, -1);
-  const rowWindows = windows.slice(0, -1);
   const col = windows[windows.length - 1];
   const colAxis = axes[axes.length - 1];
-  const rows = flattenRows(rowAxes, rowWindows, divisor, axes[axes.length - 1].size);
-  const outRows = rows.init.length;
-  const outW = colAxis.out;
+  const rows = flattenRows(axes.slice(0, -1), windows.slice(0, -1), divisor, colAxis.size);
 
   // One block: the Plan struct, then the tables, each 16-byte aligned for vector loads.
-  const parts: Array<[string, Int32Array | Float32Array]> = [
+  const parts: Array<[PlanField, Int32Array | Float32Array]> = [
     ['rowStarts', rows.starts],
     ['rowList', rows.list],
     ['rowInit', rows.init],
@@ -53,41 +50,34 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
     ['colMasks', columnMasks(colAxis)],
   ];
   let offset = align16(PLAN_FIELDS.length * 4);
-  const offsets: Record<string, number> = {};
-  for (const [name, table] of parts) {
-    offsets[name] = offset;
+  const offsets = parts.map(([, table]) => {
+    const at = offset;
     offset = align16(offset + table.length * 4);
-  }
+    return at;
+  });
   const ptr = memory.alloc(offset, 'pooling plan');
   const bytes = new ArrayBuffer(offset);
-  for (const [name, table] of parts) {
-    new (table.constructor as Int32ArrayConstructor)(bytes, offsets[name], table.length).set(table as Int32Array);
-  }
-  const inPlane = axes.reduce((n, a) => n * a.size, 1) * (shape.channelsLast ? shape.channels : 1);
-  const outPlane = axes.reduce((n, a) => n * a.out, 1) * (shape.channelsLast ? shape.channels : 1);
-  const fields: Record<(typeof PLAN_FIELDS)[number], number> = {
+  const channels = shape.channelsLast ? shape.channels : 1;
+  // The struct's table fields (rowStarts ... colMasks) are the tables' addresses, set below.
+  const fields = {
     planes: shape.planes,
-    inPlane,
-    outPlane,
+    inPlane: axes.reduce((n, a) => n * a.size, 1) * channels,
+    outPlane: axes.reduce((n, a) => n * a.out, 1) * channels,
     inW: colAxis.size,
-    channels: shape.channelsLast ? shape.channels : 1,
-    outRows,
-    outW,
-    rowStarts: ptr + offsets.rowStarts,
-    rowList: ptr + offsets.rowList,
-    rowInit: ptr + offsets.rowInit,
-    rowDiv: ptr + offsets.rowDiv,
-    colFirst: ptr + offsets.colFirst,
-    colCount: ptr + offsets.colCount,
-    colDiv: ptr + offsets.colDiv,
+    channels,
+    outRows: rows.init.length,
+    outW: colAxis.out,
     kw: colAxis.kernel,
     stride: colAxis.stride,
     dilation: colAxis.dilation,
     vecLo: col.interiorLo,
     vecHi: col.interiorHi,
     colOrigin: -colAxis.padBefore,
-    colMasks: ptr + offsets.colMasks,
-  };
+  } as Record<PlanField, number>;
+  parts.forEach(([name, table], i) => {
+    new (table.constructor as Int32ArrayConstructor)(bytes, offsets[i], table.length).set(table as Int32Array);
+    fields[name] = ptr + offsets[i];
+  });
   const header = new Int32Array(bytes, 0, PLAN_FIELDS.length);
   PLAN_FIELDS.forEach((name, i) => (header[i] = fields[name]));
   new Uint8Array(memory.memory.buffer, ptr, offset).set(new Uint8Array(bytes));
