@@ -57,7 +57,8 @@ export class EngineBase {
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
-    this.#ctx = { kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256), defer: hooks.defer, bytes: hooks.bytes, indexFormats: hooks.indexFormats, stream: hooks.stream, lp: hooks.lp, kernelWithinInput: hooks.kernelWithinInput, readCall: hooks.readCall };
+    // The hooks (the full engine's operations, simdpool/parallel's defer) as given; absent ones stay absent.
+    this.#ctx = { ...hooks, kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256) };
     contexts.set(this, this.#ctx);
   }
 
