@@ -4,7 +4,7 @@ import type { LinearMemory } from './memory';
 import type { PlanCache } from './ops/plan';
 import type { BoundedMap } from './bounded-map';
 import type { ByteOps } from './ops/bytes';
-import type { IndexFormats } from './ops/index-formats';
+import type { InteropOps } from './ops/interop';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
 import type { kernelWithinInput } from './ops/kernel-within-input';
@@ -25,8 +25,11 @@ export interface Context {
   readonly defer?: Defer;
   /** int8/uint8 pooling (ops/bytes.ts): the full engine's; simdpool/core has none. */
   readonly bytes?: ByteOps;
-  /** ONNX and TF index numberings (ops/index-formats.ts): the full engine's; simdpool/core has none. */
-  readonly indexFormats?: IndexFormats;
+  /**
+   * TensorFlow's and ONNX's conventions, nanMode and index numberings (ops/interop.ts): the full
+   * engine's; simdpool/core rejects their options as unknown.
+   */
+  readonly interop?: InteropOps;
   /**
    * End-to-end calls streamed in chunks of planes (ops/stream.ts): the full engine's; simdpool/core
    * (held to a 48 KB bundle) copies whole inputs in and whole results out.
@@ -45,7 +48,7 @@ export interface EngineHooks {
   memory?: LinearMemory;
   defer?: Defer;
   bytes?: ByteOps;
-  indexFormats?: IndexFormats;
+  interop?: InteropOps;
   stream?: StreamOps;
   lp?: LpOps;
   kernelWithinInput?: typeof kernelWithinInput;

@@ -2,7 +2,7 @@
 import type { EngineHooks } from './context';
 import type { Kernels } from './kernels';
 import { BYTE_OPS } from './ops/bytes';
-import { INDEX_FORMATS } from './ops/index-formats';
+import { INTEROP_OPS } from './ops/interop';
 import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
 import { lastCallRead } from './ops/last-call';
@@ -170,7 +170,7 @@ export interface Engine extends EngineOperators {}
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, indexFormats: INDEX_FORMATS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead });
   }
 }
 installOperators(Engine, OPERATORS, {

@@ -161,7 +161,7 @@ export function runPoolBytes(
       const bias = BIAS[dtype];
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
-        ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
+        ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       } else if (s.reduce === 'max') {
         k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
       } else {

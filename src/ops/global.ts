@@ -2,7 +2,7 @@
 import type { Context } from '../context';
 import { shapeWith, wholeAxes } from '../shape';
 import { byteOps, planShapeOf } from './pool';
-import { readNanMode, readOptionBag } from './options';
+import { readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, inputDType, readTensorArg } from './tensors';
 
@@ -12,11 +12,9 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
   const bytes = byteOps(ctx, op, dtype);
   const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   if (op.reduce === 'lp') return ctx.lp!.globalPool(ctx, op, arg, bag);
-  if (bytes) {
-    readNanMode(op.name, bag.nanMode); // validated; integers have no NaN
-    return bytes.globalPool(ctx, op, arg, bag);
-  }
-  const ignoreNaN = op.reduce === 'max' && readNanMode(op.name, bag.nanMode) === 'ignore';
+  // nanMode (the full engine's; globalMaxPool's only) is validated for every dtype, though integers have no NaN.
+  const ignoreNaN = ctx.interop?.readNanMode(op.name, bag.nanMode) === 'ignore';
+  if (bytes) return bytes.globalPool(ctx, op, arg, bag);
   const g = arg.g;
   const outShape = shapeWith(g, g.spatial.map(() => 1));
   const call = new CallMemory(ctx, op.name);

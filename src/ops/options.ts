@@ -3,7 +3,7 @@
 import { describe } from '../describe';
 import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
 import { optionsCopy } from './read-once';
-import { INDEX_OPTIONS, type OperatorSpec } from './registry';
+import type { OperatorSpec } from './registry';
 
 export type Size = number | readonly number[];
 export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
@@ -148,19 +148,6 @@ export type IndexFormat =
   | { kind: 'plane' }
   | { kind: 'onnx'; storageOrder: 0 | 1 }
   | { kind: 'tf'; includeBatchInIndex: boolean };
-
-/**
- * Without returnIndices, any index option is a TypeError; with it, PyTorch's per-plane numbering
- * (the other formats are ops/index-formats.ts's, which only the full engine has).
- */
-export function readPlaneIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
-  if (!returnIndices) {
-    for (const name of INDEX_OPTIONS) {
-      if (bag[name] !== undefined) throw new TypeError(`${op}: ${name} is only accepted with returnIndices: true`);
-    }
-  }
-  return { kind: 'plane' };
-}
 
 /** normType of Lp pooling: a positive finite number (default 2). */
 export function readNormType(op: string, value: unknown): number {

@@ -9,8 +9,7 @@ import { Tensor, dtypeOf, elementCount, tensorAddress, type DType } from '../ten
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
-  readBool, readDivisorOverride, readNanMode, readPlaneIndexFormat, readOptionBag, readOutputSize,
-  readWindowSpec, type IndexFormat, type NanMode,
+  readBool, readDivisorOverride, readOptionBag, readOutputSize, readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { readCall, type CallRead } from './signature';
@@ -126,8 +125,9 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     reduce,
     divisor,
     returnIndices,
-    indexFormat: reduce === 'max' ? (ctx.indexFormats?.read ?? readPlaneIndexFormat)(op.name, bag, returnIndices) : { kind: 'plane' },
-    nanMode: reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate',
+    // (The full engine's options: simdpool/core rejects them as unknown, and pool() checks outIndices.)
+    indexFormat: ctx.interop?.readIndexFormat(op.name, bag, returnIndices) ?? { kind: 'plane' },
+    nanMode: ctx.interop?.readNanMode(op.name, bag.nanMode) ?? 'propagate',
     normType: reduce === 'lp' ? ctx.lp!.readNormType(op.name, bag.normType) : 2,
     lpScale,
     quant,
@@ -193,7 +193,7 @@ export function runPool(
         ctx.lp!.runKernels(k, call, path, plan, input, out.ptr, scratch, inElements, g.batch * g.channels * outPlane, s);
       } else {
         callKernel(k, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0);
-        if (idx) ctx.indexFormats?.remap(k, g, outPlane, idx.ptr, s.indexFormat);
+        if (idx) ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       }
     }
     call.finish();

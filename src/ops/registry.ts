@@ -25,7 +25,7 @@ export interface OperatorSpec {
 }
 
 const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
-/** TensorFlow's and ONNX's numberings of max pooling's indices (src/ops/index-formats.ts). */
+/** TensorFlow's and ONNX's numberings of max pooling's indices (src/ops/interop.ts). */
 export const INDEX_FORMAT_OPTIONS = ['indexFormat', 'storageOrder', 'includeBatchInIndex'] as const;
 /** The options that only go with returnIndices: true. */
 export const INDEX_OPTIONS = ['outIndices', ...INDEX_FORMAT_OPTIONS] as const;

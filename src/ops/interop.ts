@@ -1,16 +1,24 @@
-// Index numberings of other frameworks for returned indices: ONNX MaxPool's (flat over the whole
-// tensor, row- or column-major) and TensorFlow's max_pool_with_argmax (spatial * C + c), made
-// in wasm from PyTorch's per-plane indices (assembly/indices.ts). The full engine hands these to
-// its operators (Context.indexFormats); simdpool/core knows only PyTorch's.
+// Other frameworks' conventions, the full engine's (Context.interop): TensorFlow's nanMode
+// 'ignore', and the index numberings of ONNX MaxPool (flat over the whole tensor, row- or
+// column-major) and TensorFlow's max_pool_with_argmax (spatial * C + c), made in wasm from
+// PyTorch's per-plane indices (assembly/indices.ts). simdpool/core knows only PyTorch's: it
+// rejects these options as unknown (and pool() itself rejects outIndices without returnIndices).
 import type { Kernels } from '../kernels';
 import { describe } from '../describe';
 import type { Geometry } from '../shape';
-import { readBool, readNumber, readPlaneIndexFormat, type IndexFormat } from './options';
+import { readBool, readNanMode, readNumber, type IndexFormat } from './options';
+import { INDEX_OPTIONS } from './registry';
+
+const PLANE: IndexFormat = { kind: 'plane' };
 
 /** indexFormat with its companions storageOrder ('onnx') and includeBatchInIndex ('tf'). */
 function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices: boolean): IndexFormat {
-  const plane = readPlaneIndexFormat(op, bag, returnIndices);
-  if (!returnIndices) return plane;
+  if (!returnIndices) {
+    for (const name of INDEX_OPTIONS) {
+      if (bag[name] !== undefined) throw new TypeError(`${op}: ${name} is only accepted with returnIndices: true`);
+    }
+    return PLANE;
+  }
   const format = bag.indexFormat ?? 'plane';
   if (format !== 'plane' && format !== 'onnx' && format !== 'tf') {
     const E = typeof format === 'string' ? RangeError : TypeError;
@@ -27,7 +35,7 @@ function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices
     return { kind: 'onnx', storageOrder: order as 0 | 1 };
   }
   if (format === 'tf') return { kind: 'tf', includeBatchInIndex: readBool(op, 'includeBatchInIndex', bag.includeBatchInIndex, false) };
-  return plane;
+  return PLANE;
 }
 
 /** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
@@ -48,5 +56,5 @@ function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, fo
   }
 }
 
-export const INDEX_FORMATS = { read: readIndexFormat, remap: remapIndices };
-export type IndexFormats = typeof INDEX_FORMATS;
+export const INTEROP_OPS = { readNanMode, readIndexFormat, remapIndices };
+export type InteropOps = typeof INTEROP_OPS;
