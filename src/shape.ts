@@ -103,31 +103,32 @@ export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpe
     const k = w.kernel[i];
     const s = w.stride[i];
     const d = w.dilation[i];
-    const extent = d * (k - 1) + 1;
     const p = w.padding;
-    if (p.kind === 'same') {
-      // TF/ONNX SAME_UPPER: out = ceil(in / s), the odd padding cell goes at the end.
-      const out = Math.ceil(size / s);
-      const total = Math.max((out - 1) * s + extent - size, 0);
-      const before = Math.floor(total / 2);
-      return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: total - before, out };
-    }
     let before: number;
     let after: number;
-    if (p.kind === 'symmetric') {
-      before = after = p.pad[i];
-      if (before > Math.floor(k / 2)) {
-        throw new RangeError(
-          `${op}: padding should be at most half of kernelSize, got padding ${before} for kernelSize ${k}`,
-        );
-      }
+    let out: number;
+    if (p.kind === 'same') {
+      // TF/ONNX SAME_UPPER: out = ceil(in / s), the odd padding cell goes at the end.
+      out = Math.ceil(size / s);
+      const total = Math.max((out - 1) * s + d * (k - 1) + 1 - size, 0);
+      before = Math.floor(total / 2);
+      after = total - before;
     } else {
-      // Explicit (possibly asymmetric) padding has no half-kernel limit, as in ONNX; a window
-      // that lies entirely in padding yields -Infinity (max) or 0 (average).
-      before = p.before[i];
-      after = p.after[i];
+      if (p.kind === 'symmetric') {
+        before = after = p.pad[i];
+        if (before > Math.floor(k / 2)) {
+          throw new RangeError(
+            `${op}: padding should be at most half of kernelSize, got padding ${before} for kernelSize ${k}`,
+          );
+        }
+      } else {
+        // Explicit (possibly asymmetric) padding has no half-kernel limit, as in ONNX; a window
+        // that lies entirely in padding yields -Infinity (max) or 0 (average).
+        before = p.before[i];
+        after = p.after[i];
+      }
+      out = pooledSize(size, k, s, d, before, after, w.ceilMode);
     }
-    const out = pooledSize(size, k, s, d, before, after, w.ceilMode);
     return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after, out };
   });
   if (axes.some((a) => a.out < 1)) {
@@ -152,9 +153,14 @@ export interface AxisWindows {
   interiorHi: number;
 }
 
+/** An axis without padding or dilation. */
+function plainAxis(size: number, kernel: number, stride: number, out: number): Axis {
+  return { size, kernel, stride, dilation: 1, padBefore: 0, padAfter: 0, out };
+}
+
 /** One window over the whole of each spatial axis (global pooling). */
 export function wholeAxes(spatial: readonly number[]): Axis[] {
-  return spatial.map((size) => ({ size, kernel: size, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out: 1 }));
+  return spatial.map((size) => plainAxis(size, size, 1, 1));
 }
 
 /** Axes of adaptive pooling from input and output sizes (windows as PyTorch's adaptive pooling). */
@@ -162,9 +168,7 @@ export function adaptiveAxes(spatial: readonly number[], outSizes: readonly numb
   return spatial.map((size, i): Axis => {
     const out = outSizes[i];
     const k = out > 0 && size % out === 0 ? size / out : 0;
-    return k > 0
-      ? { size, kernel: k, stride: k, dilation: 1, padBefore: 0, padAfter: 0, out }
-      : { size, kernel: Math.ceil(size / Math.max(out, 1)) + 1, stride: 1, dilation: 1, padBefore: 0, padAfter: 0, out, adaptive: true };
+    return k > 0 ? plainAxis(size, k, k, out) : { ...plainAxis(size, Math.ceil(size / Math.max(out, 1)) + 1, 1, out), adaptive: true };
   });
 }
 
