@@ -5,10 +5,10 @@ import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
-import { bytesPer, outsideMemory, readShape } from './ops/tensors';
+import { bytesPer, outsideMemory, readDataShape, readShape } from './ops/tensors';
 import { readOptionBag } from './ops/options';
 import { LAYOUTS } from './shape';
-import { ARRAY_OF, Tensor, dtypeOf, elementCount, type DType, type Layout, type TypedArrayOf } from './tensor';
+import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
 import type { OperatorSpec } from './ops/registry';
@@ -89,12 +89,7 @@ export class EngineBase {
     if (dtype === undefined) {
       throw new TypeError(`fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got ${describe(data)}`);
     }
-    const dims = readShape('fromArray', 'shape', shape);
-    const size = dims.reduce((a, b) => a * b, 1);
-    const length = elementCount(data);
-    if (size !== length) {
-      throw new RangeError(`fromArray: data has ${length} elements but shape ${describe(dims)} needs ${size}`);
-    }
+    const dims = readDataShape('fromArray', '', data, shape);
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)
     const source = outsideMemory(this.#ctx, data);
     if (layout !== undefined) this.#readLayout('fromArray', layout, dims.length);

@@ -48,12 +48,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
   const Ctor = ARRAY_OF[dtype];
   if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
-  const dims0 = readShape(op, name, shape);
-  const size = dims0.reduce((a, b) => a * b, 1);
-  const length = elementCount(data!);
-  if (size !== length) {
-    throw new RangeError(`${op}: ${name}.data has ${length} elements but ${name}.shape ${describe(shape)} needs ${size}`);
-  }
+  const dims0 = readDataShape(op, `${name}.`, data!, shape);
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
   return { g, dtype, shape: dims0, data: outsideMemory(ctx, data!) };
@@ -68,8 +63,8 @@ export function outsideMemory<A extends AnyTypedArray>(ctx: Context, data: A): A
   return bufferOfArray(data) === ctx.memory.memory.buffer ? (new ARRAY_OF[dtypeOf(data)!](data) as A) : data;
 }
 
-export function readShape(op: string, name: string, shape: unknown): number[] {
-  const what = name === 'shape' ? name : `${name}.shape`;
+/** A shape (`what` in messages: "shape", "x.shape"): an array of at most 64 non-negative integers, copied. */
+export function readShape(op: string, what: string, shape: unknown): number[] {
   const notSizes = () => new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
   if (!Array.isArray(shape)) throw notSizes();
   // Each size read once: the copy is what is checked and what is used (ownCopy copies up to 64).
@@ -82,6 +77,20 @@ export function readShape(op: string, name: string, shape: unknown): number[] {
     }
   }
   return dims as number[];
+}
+
+/**
+ * The shape of `data` (`prefix` names both in messages: "x." for x.data and x.shape), read as
+ * readShape reads it; a RangeError unless `data` has as many elements as it needs.
+ */
+export function readDataShape(op: string, prefix: string, data: AnyTypedArray, shape: unknown): number[] {
+  const dims = readShape(op, `${prefix}shape`, shape);
+  const size = dims.reduce((a, b) => a * b, 1);
+  const length = elementCount(data);
+  if (size !== length) {
+    throw new RangeError(`${op}: ${prefix}data has ${length} elements but ${prefix}shape ${describe(dims)} needs ${size}`);
+  }
+  return dims;
 }
 
 function checkExtents(op: string, name: string, g: Geometry): void {
