@@ -7,6 +7,7 @@ import type { ByteOps } from './ops/bytes';
 import type { InteropOps } from './ops/interop';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
+import type { WindowSizeOps } from './ops/window-sizes';
 import type { kernelWithinInput } from './ops/kernel-within-input';
 import type { readCall } from './ops/signature';
 
@@ -41,6 +42,11 @@ export interface Context {
   readonly kernelWithinInput?: typeof kernelWithinInput;
   /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
   readonly readCall?: typeof readCall;
+  /**
+   * Adaptive averages divided axis by axis, as PyTorch rounds them (ops/window-sizes.ts): the
+   * full engine's; simdpool/core divides by the cell count, within an ulp.
+   */
+  readonly windowSizes?: WindowSizeOps;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
@@ -53,6 +59,7 @@ export interface EngineHooks {
   lp?: LpOps;
   kernelWithinInput?: typeof kernelWithinInput;
   readCall?: typeof readCall;
+  windowSizes?: WindowSizeOps;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

@@ -34,7 +34,8 @@ const cases: Case[] = raw.cases.map((c: any) => ({
 
 const dimsOf = (op: string) => Number(/(\d)d$/.exec(op)![1]);
 const returnsIndices = (c: Case) => c.indices !== undefined && !c.op.startsWith('global');
-const exact = (op: string) => /max|Max|Unpool/.test(op);
+// Adaptive averages too: divided by the window's size along each axis in turn, as torch does.
+const exact = (op: string) => /max|Max|Unpool|adaptiveAvg/.test(op);
 
 /** Engine call; results copied out and resident tensors disposed. */
 function run(sp: Engine, c: Case, x: ref.T, idx: ref.T<Int32Array> | undefined, resident: boolean) {

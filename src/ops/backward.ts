@@ -36,7 +36,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   const axes = readAxes(op, bag, inSpatial, g, withIndices);
   // Adaptive averages divide by one window size at a time, as PyTorch (./window-sizes.ts): the
   // deltas are formed first (adaptiveDeltas) and spread with a divisor of 1.
-  const sequential = op.reduce === 'avg' && op.forward === 'adaptive' && dividesByAxis(g.spatial);
+  const sequential = op.reduce === 'avg' && op.forward === 'adaptive' && axes !== undefined && dividesByAxis(axes);
   const divisor = sequential ? { override: 1, countPadding: false } : readDivisor(op, bag);
   if (withIndices && bag.nanMode !== undefined) throw new TypeError(`${op.name}: nanMode is only accepted with input (without indices)`);
   const nanMode = op.reduce === 'max' ? readNanMode(op.name, bag.nanMode) : 'propagate';

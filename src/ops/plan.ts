@@ -17,6 +17,11 @@ export interface Divisor {
   override?: number;
   /** Count padded cells (countIncludePad); otherwise only cells inside the input. */
   countPadding: boolean;
+  /**
+   * Divide by the first axis's window sizes only: adaptive averages that PyTorch divides axis
+   * by axis (sum / kH / kW), the other axes divided after the kernel (./window-sizes.ts).
+   */
+  firstAxisOnly?: boolean;
 }
 
 /** What the kernel iterates over: planes of contiguous columns, or pixels of `channels` floats. */
@@ -28,7 +33,7 @@ export interface PlanShape {
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
   const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
-  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding}`;
+  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${divisor.firstAxisOnly ?? false}`;
 }
 
 /** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
@@ -107,7 +112,7 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
         for (const row of e.list) {
           for (let j = 0; j < w.count[o]; j++) list.push(row * a.size + w.first[o] + j * a.dilation);
         }
-        const factor = divisorFactor(w, o, divisor);
+        const factor = divisor.firstAxisOnly && i > 0 ? 1 : divisorFactor(w, o, divisor);
         next.push({ list, init: e.init * a.size + w.first[o], div: e.div * factor });
       }
     }
@@ -123,7 +128,8 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
 }
 
 function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
-  if (divisor.override !== undefined) return new Float32Array(w.count.length).fill(1);
+  // (Columns are never the first axis of a firstAxisOnly plan: those have two or three.)
+  if (divisor.override !== undefined || divisor.firstAxisOnly) return new Float32Array(w.count.length).fill(1);
   return Float32Array.from(w.count, (_, o) => divisorFactor(w, o, divisor));
 }
 

@@ -103,6 +103,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   let lpScale = 1;
   if (op.kind === 'adaptive') {
     axes = adaptiveAxes(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial));
+    // (Divided axis by axis where PyTorch's rounding needs it: the full engine's ./window-sizes.ts.)
+    if (reduce === 'avg') divisor = ctx.windowSizes?.adaptiveDivisor(axes) ?? divisor;
   } else {
     const spec = readWindowSpec(op, bag);
     axes = resolveAxes(op.name, arg.g.spatial, spec);
@@ -192,7 +194,7 @@ export function runPool(
       if (s.reduce === 'lp') {
         ctx.lp!.runKernels(k, call, path, plan, input, out.ptr, scratch, inElements, g.batch * g.channels * outPlane, s);
       } else {
-        callKernel(k, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0);
+        callKernel(ctx, call, g, axes, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0, shape.planes);
         if (idx) ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       }
     }
@@ -226,7 +228,9 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const path = pathOf(shape, axes);
   const groupBytes = groupBytesOf(inPlane, outPlane);
   const work = g.batch > 0 && outPlane > 0;
-  const kernelBytes = work ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) : 0;
+  const kernelBytes = work
+    ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) + (s.divisor.firstAxisOnly ? ctx.windowSizes!.tableBytes(axes) : 0)
+    : 0;
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
     (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
   // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
@@ -293,23 +297,24 @@ export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
   return k[POOL_INDICES_KERNELS[path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroupsIndices_f32'];
 }
 
-/** A plan kernel bound to its trailing arguments: (plan, input, output, indices). */
-export type CallKernel = (plan: number, input: number, output: number, indices: number) => void;
+/** A plan kernel bound to its trailing arguments, over `planes` planes of the call (a chunk or all of them). */
+export type CallKernel = (plan: number, input: number, output: number, indices: number, planes: number) => void;
 
 /**
  * The max/average kernel of a float32 call (the indices one when it returns them) for its
- * path and NaN mode, with its PlaneGroups scratch bound: what whole and streamed calls run.
+ * path and NaN mode, with its PlaneGroups scratch bound, then the division by window sizes of
+ * adaptive averages: what whole and streamed calls run.
  */
-export function callKernel(k: Kernels, path: Path, s: Settings, scratch: number): CallKernel {
+export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: readonly Axis[], path: Path, s: Settings, scratch: number): CallKernel {
   const ignoreNaN = s.nanMode === 'ignore';
   if (s.returnIndices) {
-    const withIndices = poolIndicesKernel(k, path, ignoreNaN);
+    const withIndices = poolIndicesKernel(ctx.kernels, path, ignoreNaN);
     return (plan, input, output, indices) => withIndices(plan, input, output, indices, scratch);
   }
-  const plain = poolKernel(k, path, s.reduce as 'max' | 'avg', ignoreNaN);
-  return (plan, input, output) => plain(plan, input, output, scratch);
+  const plain = poolKernel(ctx.kernels, path, s.reduce as 'max' | 'avg', ignoreNaN);
+  const run: CallKernel = (plan, input, output) => plain(plan, input, output, scratch);
+  return s.divisor.firstAxisOnly ? ctx.windowSizes!.dividedAfter(ctx, call, g, axes, run) : run;
 }
-
 
 /**
  * The int8/uint8 operations for a byte input, undefined for float32; a TypeError where there are

@@ -81,7 +81,7 @@ function streamPlanes(
     headerView.set(fields);
     const from = inputOffset / 4, to = outputOffset / 4, outFloats = count * outPlane;
     inView.set(floatsOf(data, from, count * inPlane));
-    kernel(headerPtr, inPtr, outPtr, indicesPtr);
+    kernel(headerPtr, inPtr, outPtr, indicesPtr, count);
     output.set(count === per ? outView : outView.subarray(0, outFloats), to);
     if (indices) indices.set(count === per ? indicesView : indicesView.subarray(0, outFloats), to);
   }
@@ -99,7 +99,7 @@ function run(
   const { outShape, shape, path, groupBytes } = sizes;
   const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
   const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
-  const kernel = callKernel(ctx.kernels, path, s, scratch);
+  const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
   const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
   const layout = arg.g.layout;
   const result = { data: output, shape: [...outShape], layout };

@@ -404,6 +404,13 @@ unpool_case("unpool3d k2 1x2x2x3x2", 3, v, i, kernelSize=2)
 v, i = pooled(3, randn(1, 6, 5, 5, 6), kernel_size=[2, 3, 2], stride=[2, 2, 1])
 unpool_case("unpool3d k[2,3,2] s[2,2,1] outputSize [5,5,6]", 3, v, i, kernelSize=[2, 3, 2], stride=[2, 2, 1], outputSize=[5, 5, 6])
 
+# Adaptive averages that torch divides axis by axis (sum / kH / kW) where one division by the
+# cell count would round differently: windows of 3 on two axes (dividing), and irregular ones.
+adaptive_avg_case("adaptiveAvg2d dividing 9x12 -> 3x4 windows of 3 1x6x9x12", 2, randn(1, 6, 9, 12) * 1000, [3, 4])
+adaptive_avg_case("adaptiveAvg2d 13x13 -> 6x6 1x20x13x13", 2, randn(1, 20, 13, 13), [6, 6])
+adaptive_avg_case("adaptiveAvg3d 7x5x6 -> 3x2x4 1x4x7x5x6", 3, randn(1, 4, 7, 5, 6), [3, 2, 4])
+adaptive_avg_case("adaptiveAvg3d dividing 9x3x6 -> 3x1x2 2x3x9x3x6", 3, randn(2, 3, 9, 3, 6), [3, 1, 2])
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:

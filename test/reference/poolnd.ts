@@ -291,7 +291,8 @@ export function globalMaxPoolRef(dims: number, x: T, o: IndexOpts = {}): T {
 // averages
 
 /** Sum of in-bounds taps (row-major, float32) divided by a per-window divisor, plus 0. */
-function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: number) => number): T {
+/** `divisor`: one number, or (adaptive averages as torch divides them) one per axis, divided in turn. */
+function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: number) => number | number[]): T {
   const sp = split(x.shape, dims);
   const outN = prod(w.out);
   const out = new Float32Array(sp.N * sp.C * outN);
@@ -302,7 +303,9 @@ function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: nu
         const taps = w.taps(oc);
         let sum = 0;
         for (const tc of taps) sum = Math.fround(sum + x.data[(n * sp.C + c) * S + flat(tc, sp.spatial)]);
-        out[(n * sp.C + c) * outN + flat(oc, w.out)] = taps.length === 0 ? 0 : 0 + Math.fround(sum / divisor(oc, taps.length));
+        const divisors = [divisor(oc, taps.length)].flat();
+        const mean = divisors.reduce((v, d) => Math.fround(v / d), sum);
+        out[(n * sp.C + c) * outN + flat(oc, w.out)] = taps.length === 0 ? 0 : 0 + mean;
       }
   return { data: out, shape: join(sp, w.out) };
 }
@@ -336,9 +339,17 @@ export function avgPoolRef(dims: number, x: T, o: AvgOpts, kernelWithinInput = d
   return runAvg(x, dims, windows, divisor);
 }
 
+/**
+ * torch's adaptive_avg_pool: sum / kH / kW (the window's size along each axis in turn), except
+ * in 1D and where every output size is 1, which torch computes as a mean (sum / cells).
+ */
 export function adaptiveAvgPoolRef(dims: number, x: T, o: { outputSize: number | (number | null)[] }): T {
   const sp = split(x.shape, dims);
-  return runAvg(x, dims, adaptive(sp.spatial, readOutputSize(sp.spatial, o.outputSize)), (_, taps) => taps);
+  const outSize = readOutputSize(sp.spatial, o.outputSize);
+  const w = adaptive(sp.spatial, outSize);
+  const byAxis = dims > 1 && outSize.some((n) => n !== 1);
+  const sizes = (oc: number[]) => oc.map((q, i) => Math.ceil(((q + 1) * sp.spatial[i]) / outSize[i]) - Math.floor((q * sp.spatial[i]) / outSize[i]));
+  return runAvg(x, dims, w, (oc, taps) => (byAxis ? sizes(oc) : taps));
 }
 
 export function globalAvgPoolRef(dims: number, x: T): T {
