@@ -246,8 +246,11 @@ describe.each([1, 2, 3])('%id operators equal the reference', (dims) => {
         expect(got.output.shape).toEqual(want.output.shape);
         expectSameFloats(got.output.data, want.output.data);
         if (returnIndices) expectSameInts(got.indices!.data, want.indices.data);
+        // Averages divided axis by axis as torch (and the reference) does: the same bits, but for
+        // subnormal results (docs/api-breadth.md), taken as 0 here.
         const avg = call(sp, `adaptiveAvgPool${dims}d`, x, [{ outputSize: size }], resident);
-        expectCloseFloats(avg.output.data, ref.adaptiveAvgPoolRef(dims, x.cf, { outputSize: size }).data);
+        const normal = (a: Float32Array) => a.map((v) => (Math.abs(v) < 2 ** -126 ? 0 : v));
+        expectSameFloats(normal(avg.output.data), normal(ref.adaptiveAvgPoolRef(dims, x.cf, { outputSize: size }).data));
       }),
       { numRuns: RUNS * 2 },
     );
