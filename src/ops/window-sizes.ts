@@ -20,8 +20,18 @@ import type { CallMemory } from './tensors';
  */
 export function dividesByAxis(axes: readonly Axis[]): boolean {
   if (axes.every((a) => a.out === 1)) return false;
-  const uneven = axes.filter((a) => axisWindows(a).count.some((k) => (k & (k - 1)) !== 0));
-  return uneven.length > 1;
+  return axes.filter(uneven).length > 1;
+}
+
+/**
+ * Whether an adaptive axis may have a window size that is not a power of two, from its sizes
+ * alone (no window tables: outputSize may be huge, and is checked later). An evenly dividing
+ * axis has windows of `kernel`; another has sizes floor(n/m)+1 and floor(n/m)+2 (PyTorch's
+ * floor/ceil bounds), both powers of two only when they are 1 and 2 (upsampling).
+ */
+function uneven(a: Axis): boolean {
+  const pow2 = (k: number) => (k & (k - 1)) === 0;
+  return a.adaptive ? a.size > a.out : !pow2(a.kernel);
 }
 
 /**
