@@ -275,12 +275,19 @@ describe.each([1, 2, 3])('%id operators equal the reference', (dims) => {
     const sp = await getEngine();
     const unpool = fc.record({ kernelSize: sizes(dims, 1, 3), stride: fc.option(sizes(dims, 1, 3), { nil: undefined }), padding: fc.constantFrom(undefined, 0, 1) });
     fc.assert(
-      fc.property(tensorCase(dims), unpool, fc.boolean(), fc.integer({ min: -1, max: 40 }), fc.boolean(), (x, o, pooledIndices, seed, resident) => {
-        const opts = clean(o);
+      fc.property(tensorCase(dims), unpool, fc.boolean(), fc.integer({ min: -1, max: 40 }), fc.boolean(), fc.boolean(), (x, o, pooledIndices, seed, resident, wholeShape) => {
+        let opts = clean(o);
+        let engineOpts = opts;
         let idxData: Int32Array;
         if (pooledIndices) {
           const pooled = refOrError(() => ref.maxPoolRef(dims, x.cf, { ...opts, padding: 0 }));
           if (pooled.error) return;
+          if (wholeShape) {
+            // torch's output_size=x.size(): the pooled input's whole shape, in x's layout for the engine.
+            const [n, c, ...spatial] = x.cf.shape;
+            opts = { ...opts, outputSize: [...x.cf.shape] };
+            engineOpts = { ...opts, outputSize: x.last ? [n, ...spatial, c] : [...x.cf.shape] };
+          }
           x = { ...x, cf: pooled.value!.output };
           idxData = pooled.value!.indices.data;
         } else {
@@ -290,10 +297,10 @@ describe.each([1, 2, 3])('%id operators equal the reference', (dims) => {
         const indices = { data: idxData, shape: x.cf.shape };
         const want = refOrError(() => ref.maxUnpoolRef(dims, x.cf, indices, opts as any));
         if (want.error) {
-          expect(() => call(sp, `maxUnpool${dims}d`, x, [indices, opts], resident)).toThrow(RangeError);
+          expect(() => call(sp, `maxUnpool${dims}d`, x, [indices, engineOpts], resident)).toThrow(RangeError);
           return;
         }
-        const got = call(sp, `maxUnpool${dims}d`, x, [indices, opts], resident);
+        const got = call(sp, `maxUnpool${dims}d`, x, [indices, engineOpts], resident);
         expect(got.output.shape).toEqual(want.value!.shape);
         expectSameFloats(got.output.data, want.value!.data);
       }),

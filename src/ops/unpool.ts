@@ -31,9 +31,14 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
       throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
     }
-    const sizes = given.length === dims + 2 ? given.slice(2) : given;
-    if (sizes.length !== dims) {
+    if (given.length !== dims && given.length !== dims + 2) {
       throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
+    }
+    // A whole shape (torch's output_size=x.size()) is in x's layout: batch, then channels first or last.
+    const sizes = given.length === dims ? given : g.channelsLast ? given.slice(1, dims + 1) : given.slice(2);
+    const whole = given.length === dims ? given : shapeWith({ ...g, batch: given[0], batched: true }, sizes);
+    if (whole.some((n, i) => n !== given[i])) {
+      throw new RangeError(`${op.name}: outputSize ${describe(given)} must have x's channels in layout '${g.layout}' (${describe(whole)})`);
     }
     sizes.forEach((v: number, d: number) => {
       const lo = defaults[d] - stride[d];
