@@ -63,10 +63,12 @@ const qs = (opts: Record<string, unknown>) =>
   Object.entries(opts).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v))}`).join('&');
 /**
  * Whether options survive the query-string form (numbers, booleans, strings, arrays of 2 or more
- * numbers: a one-element array comes back as a number, which inputShape does not accept).
+ * numbers, and inputShape of any length: other one-element arrays come back as a number, which
+ * outputSize in 2D and 3D reads differently: a number is every dim's size, [n] is an error).
  */
 const queryable = (opts: Record<string, unknown>) =>
-  Object.values(opts).every((v) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) || (Array.isArray(v) && v.length > 1 && v.every((e) => typeof e === 'number')));
+  Object.entries(opts).every(([k, v]) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) ||
+    (Array.isArray(v) && (v.length > 1 || k === 'inputShape') && v.every((e) => typeof e === 'number')));
 
 /**
  * Backward passes: which form a request takes (max: the forward's indices or the forward input;
