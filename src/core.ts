@@ -56,7 +56,7 @@ async function coreWasm(simd: boolean): Promise<Uint8Array> {
 
 /** Compile and instantiate the core kernels once; returns an engine with the core operators. */
 export async function init(options: InitOptions = {}): Promise<CoreEngine> {
-  return new CoreEngine(await loadKernels(options.wasm, options.simd, coreWasm));
+  return new CoreEngine(await loadKernels(options, coreWasm));
 }
 
 export type { InitOptions } from './index';

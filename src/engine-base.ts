@@ -15,7 +15,7 @@ import type { OperatorSpec } from './ops/registry';
 
 const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
 /** tensor()'s options, checked as an operator's are (ops/options.ts readOptionBag). */
-const TENSOR_OPTIONS = { name: 'tensor', options: ['layout', 'dtype'] } as unknown as OperatorSpec;
+const TENSOR_OPTIONS = { name: 'tensor', options: ['layout', 'dtype'] };
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
 
 /** Each engine's context, out of users' sight (operators reach it with contextOf). */

@@ -20,7 +20,7 @@ export interface InitOptions {
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  return new Engine(await loadKernels(options.wasm, options.simd, defaultWasm));
+  return new Engine(await loadKernels(options, defaultWasm));
 }
 
 export { Engine } from './engine';

@@ -34,7 +34,8 @@ export interface MemoryStats {
 /**
  * Wasm memory cannot grow enough for an allocation: a RangeError, with fields that tell a
  * service whether waiting may help (`bytes <= limit`: other calls may be holding the memory)
- * or not (`bytes > limit`: it can never fit).
+ * or not (`bytes > limit`: it can never fit). A request larger than any wasm32 memory (4 GiB,
+ * BEYOND_WASM_MEMORY) is not one: it is a plain RangeError about the argument, whatever the limit.
  */
 export class OutOfMemoryError extends RangeError {
   readonly code = 'ERR_SIMDPOOL_OUT_OF_MEMORY';
@@ -153,9 +154,10 @@ export class LinearMemory {
     const pages = Math.max(Math.ceil(needed / PAGE), Math.ceil(end / PAGE / 8));
     const minimum = Math.ceil(needed / PAGE);
     if (!this.#tryGrow(pages) && !this.#tryGrow(minimum)) {
+      // Over the limit, or the JavaScript engine refused to grow memory under it: the facts tell which.
       throw new OutOfMemoryError(
-        `${what} needs ${bytes} bytes, but wasm memory cannot grow beyond ${end} bytes ` +
-          `(${this.#inUse} in use; the limit is ${this.maxBytes === MAX_MEMORY_BYTES ? '4 GiB' : `${this.maxBytes} bytes`})`,
+        `${what} needs ${bytes} bytes, but wasm memory cannot grow to fit it ` +
+          `(${this.#inUse} bytes in use; the limit is ${this.maxBytes === MAX_MEMORY_BYTES ? '4 GiB' : `${this.maxBytes} bytes`})`,
         bytes, this.#inUse, this.maxBytes,
       );
     }

@@ -23,7 +23,7 @@ export async function initParallel(options: ParallelOptions = {}): Promise<Paral
     const [threads] = await unpackWasm(packedThreads);
     return startThreads(o, spawnWebWorker, threads as Uint8Array<ArrayBuffer>);
   }
-  return onCallingThread(o, await loadKernels(undefined, undefined, defaultWasm));
+  return onCallingThread(o, await loadKernels(undefined, defaultWasm));
 }
 
 export * from './parallel/api';

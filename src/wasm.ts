@@ -3,7 +3,10 @@
 // Where the default bytes come from is the entry's business (./wasm-source and its variants):
 // packed into the bundle, plain bytes (Node), or URLs next to the bundle (the streaming build).
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import type { InitOptions } from './index';
 import type { Kernels } from './kernels';
+import { readOptionBag } from './ops/options';
+import { ownCopy } from './ops/read-once';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
@@ -39,13 +42,16 @@ function isSources(source: unknown): source is WasmSources {
   return typeof source === 'object' && source !== null && 'simd' in source && 'scalar' in source;
 }
 
+/** init()'s options (simdpool's and simdpool/core's), checked as an operator's are. */
+const INIT = { name: 'init', options: ['wasm', 'simd'] satisfies (keyof InitOptions)[] };
+
 /**
- * `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD build.
- * A single source (not a WasmSources pair) is used as given, whatever `simd` says.
+ * The kernels init() asks for. `options` are init()'s, checked first (an unknown name is a
+ * TypeError). `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD
+ * build. A single `wasm` source (not a WasmSources pair) is used as given, whatever `simd` says.
  */
-export async function loadKernels(
-  source: WasmSource | WasmSources | undefined, simd: boolean | undefined, defaultWasm: DefaultWasm,
-): Promise<Kernels> {
+export async function loadKernels(options: unknown, defaultWasm: DefaultWasm): Promise<Kernels> {
+  let { wasm: source, simd } = readOptionBag(INIT, options, undefined, ownCopy) as InitOptions;
   if (source === undefined || isSources(source)) {
     const useSimd = simd ?? simdSupported();
     source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
@@ -60,7 +66,7 @@ export async function loadKernels(
   if (source instanceof URL && source.protocol === 'data:') {
     // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
     // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
-    return loadKernels(dataUrlBytes(source.href), simd, defaultWasm);
+    return loadKernels({ wasm: dataUrlBytes(source.href) }, defaultWasm);
   }
   const response = source instanceof URL ? fetch(source) : source;
   const { instance } = await instantiate(response as Promise<Response>, {});

@@ -36,5 +36,9 @@ describe('scalar fallback', () => {
     expect((await init({ wasm: simdBytes, simd: false })).simd).toBe(true);
     expect((await init({ wasm: { simd: simdBytes, scalar: scalarBytes }, simd: false })).simd).toBe(false);
     expect((await init({ wasm: { simd: simdBytes, scalar: scalarBytes } })).simd).toBe(true);
+    // Sources that are objects of their own (read from the options as they are, not copied).
+    expect((await init({ wasm: new WebAssembly.Module(scalarBytes) })).simd).toBe(false);
+    expect((await init({ wasm: new Uint8Array(simdBytes).buffer })).simd).toBe(true);
+    expect((await init({ wasm: Promise.resolve(new Response(scalarBytes, { headers: { 'content-type': 'application/wasm' } })) })).simd).toBe(false);
   });
 });

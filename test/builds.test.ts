@@ -26,6 +26,17 @@ describe('kernel builds', () => {
     expect((await init({ simd: true })).simd).toBe(true);
   });
 
+  it('init() rejects an unknown option, or options that are not an object, as operators do', async () => {
+    const { init } = await getApi();
+    const rejection = (options: unknown) => init(options as never).then(() => undefined, (e: unknown) => e);
+    const typo = await rejection({ simd: false, smid: true });
+    expect(typo).toBeInstanceOf(TypeError);
+    expect((typo as Error).message).toBe('init: unknown option "smid" (accepted: wasm, simd)');
+    const notABag = await rejection(true);
+    expect(notABag).toBeInstanceOf(TypeError);
+    expect((notABag as Error).message).toBe('init: options must be an object, got true');
+  });
+
   it('an inlined bundle unpacks its SIMD build on engines without DecompressionStream', async () => {
     const g = globalThis as { DecompressionStream?: unknown };
     const { init } = await getApi();

@@ -1,7 +1,11 @@
 // Out of memory: a tensor or a result larger than wasm memory can hold is a clear RangeError,
 // thrown before any work (no allocation, no memory growth, no window plan), and the engine keeps
-// serving afterwards.
+// serving afterwards. One that wasm memory could hold but its limit (simdpool/parallel's
+// maxMemoryBytes) or the JavaScript engine does not let it grow to is an OutOfMemoryError
+// stating the bytes requested, the bytes in use and the limit.
 import { describe, expect, it } from 'vitest';
+import { initParallel } from '../dist/parallel.js';
+import { LinearMemory, type OutOfMemoryError } from '../src/memory';
 import { maxPool2dRef } from './reference/pool2d';
 import { expectSameFloats, getEngine } from './support/engine';
 
@@ -11,6 +15,7 @@ const tiny = { data: Float32Array.from([1, 2, 3, 4]), shape: [1, 1, 4] };
 describe('shapes larger than wasm memory', () => {
   const cases: Array<[string, (sp: any) => unknown, RegExp]> = [
     ['a resident tensor of 2^32 elements', (sp) => sp.tensor([1 << 15, 1 << 15, 2, 2]), /tensor of shape \[32768, 32768, 2, 2\] needs 17179869184 bytes, more than wasm memory can hold/],
+    ['a resident tensor just over 4 GiB', (sp) => sp.tensor([1, 1, 32768, 33792]), /^tensor of shape \[1, 1, 32768, 33792\] needs 4429185024 bytes, more than wasm memory can hold \(4 GiB\)$/],
     ['an adaptive output of 2^28 columns (with its plan, over 4 GiB)', (sp) => sp.adaptiveMaxPool1d(tiny, { outputSize: 2 ** 28 }), /^adaptiveMaxPool1d: the output \(shape \[1, 1, 268435456\]\) needs about \d+ bytes .* more than wasm memory can hold/],
     ['an adaptive 3D output of 2^36 elements', (sp) => sp.adaptiveAvgPool3d({ data: new Float32Array(8), shape: [1, 1, 2, 2, 2] }, { outputSize: 4096 }), /^adaptiveAvgPool3d: the output \(shape \[1, 1, 4096, 4096, 4096\]\)/],
     ['an unpooled output of about 2^64 elements', (sp) => sp.maxUnpool2d({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { data: new Int32Array(4), shape: [1, 1, 2, 2] }, { kernelSize: 2 ** 31 - 1 }), /^maxUnpool2d: the output \(shape \[1, 1, 4294967294, 4294967294\]\)/],
@@ -22,11 +27,57 @@ describe('shapes larger than wasm memory', () => {
     const started = performance.now();
     expect(() => call(sp)).toThrow(RangeError);
     expect(() => call(sp)).toThrow(message);
+    // A request no wasm32 memory can hold is about the argument, whatever the limit: not an
+    // OutOfMemoryError (which says that the limit or other calls' memory is in the way).
+    expect(() => call(sp)).toThrow(expect.not.objectContaining({ code: 'ERR_SIMDPOOL_OUT_OF_MEMORY' }));
     expect(performance.now() - started).toBeLessThan(2000); // before any work
     const after = sp.memoryStats();
     expect(after.bytesInUse).toBe(before.bytesInUse);
     expect(after.memoryBytes).toBe(before.memoryBytes); // memory did not grow
     const got = sp.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 });
     expectSameFloats(got.data, maxPool2dRef(x, { kernelSize: 3, stride: 2, padding: 1 }).output.data);
+  });
+});
+
+describe('requests over the memory limit', () => {
+  const thrown = (call: () => unknown): OutOfMemoryError => {
+    try {
+      call();
+    } catch (e) {
+      // (The bundle's class and src/memory.ts's are two classes: checked by what they hold.)
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e).toMatchObject({ name: 'OutOfMemoryError', code: 'ERR_SIMDPOOL_OUT_OF_MEMORY' });
+      return e as OutOfMemoryError;
+    }
+    return expect.fail('no error');
+  };
+
+  it('state the bytes requested, the bytes in use and the limit (maxMemoryBytes), not the current size as a bound', async () => {
+    const limit = 64 * 1024 * 1024;
+    const p = await initParallel({ threads: 1, maxMemoryBytes: limit });
+    try {
+      let e = thrown(() => p.tensor([1, 1, 8192, 8192]));
+      let inUse = p.memoryStats().bytesInUse;
+      expect(e.message).toBe(`tensor of shape [1, 1, 8192, 8192] needs 268435456 bytes, but wasm memory cannot grow to fit it (${inUse} bytes in use; the limit is 67108864 bytes)`);
+      expect({ bytes: e.bytes, inUse: e.inUse, limit: e.limit }).toEqual({ bytes: 268435456, inUse, limit });
+      // Under the limit alone, but not beside what is in use (may fit once it is freed).
+      const held = p.tensor([1, 1, 4096, 2560]);
+      inUse = p.memoryStats().bytesInUse;
+      e = thrown(() => p.tensor([1, 1, 4096, 2048]));
+      expect(e.message).toBe(`tensor of shape [1, 1, 4096, 2048] needs 33554432 bytes, but wasm memory cannot grow to fit it (${inUse} bytes in use; the limit is 67108864 bytes)`);
+      expect(e.bytes).toBeLessThan(e.limit);
+      held.dispose();
+      p.tensor([1, 1, 4096, 2048]).dispose();
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('where the JavaScript engine refuses to grow memory under the limit, say so with the same facts', () => {
+    // A wasm memory whose own maximum (2 pages) is below the allocator's limit (4 GiB).
+    const memory = new LinearMemory(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0);
+    const e = thrown(() => memory.alloc(200_000, 'buffer'));
+    expect(e.message).toBe('buffer needs 200000 bytes, but wasm memory cannot grow to fit it (0 bytes in use; the limit is 4 GiB)');
+    expect(memory.alloc(100_000, 'buffer')).toBeGreaterThan(0);
   });
 });

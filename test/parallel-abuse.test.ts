@@ -280,6 +280,24 @@ function expectCanaryIntact(): void {
   for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) expect.fail(`canary byte ${i} changed`);
 }
 
+describe('initParallel: options', () => {
+  /** What initParallel(options) rejects with (an engine it starts after all is closed). */
+  const rejection = (options: unknown) =>
+    initParallel(options as never).then(async (p) => {
+      await p.close();
+      return undefined;
+    }, (e: unknown) => e);
+
+  it('rejects an unknown option (a typo) with a TypeError listing the accepted ones, as operators do', async () => {
+    const typo = await rejection({ threads: 1, maxpending: 4 });
+    expect(typo).toBeInstanceOf(TypeError);
+    expect((typo as Error).message).toBe('initParallel: unknown option "maxpending" (accepted: threads, inlineBelow, maxPending, maxMemoryBytes)');
+    const notABag = await rejection(2);
+    expect(notABag).toBeInstanceOf(TypeError);
+    expect((notABag as Error).message).toBe('initParallel: options must be an object, got 2');
+  });
+});
+
 describe('parallel engine: run() by name', () => {
   it("takes operator names only, not Object.prototype's, and keeps serving", async () => {
     const x = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };

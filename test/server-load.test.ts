@@ -63,10 +63,12 @@ const qs = (opts: Record<string, unknown>) =>
   Object.entries(opts).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}=${encodeURIComponent(Array.isArray(v) ? v.join(',') : String(v))}`).join('&');
 /**
  * Whether options survive the query-string form (numbers, booleans, strings, arrays of 2 or more
- * numbers: a one-element array comes back as a number, which inputShape does not accept).
+ * numbers, and inputShape of any length: other one-element arrays come back as a number, which
+ * outputSize in 2D and 3D reads differently: a number is every dim's size, [n] is an error).
  */
 const queryable = (opts: Record<string, unknown>) =>
-  Object.values(opts).every((v) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) || (Array.isArray(v) && v.length > 1 && v.every((e) => typeof e === 'number')));
+  Object.entries(opts).every(([k, v]) => v === undefined || ['number', 'boolean', 'string'].includes(typeof v) ||
+    (Array.isArray(v) && (v.length > 1 || k === 'inputShape') && v.every((e) => typeof e === 'number')));
 
 /**
  * Backward passes: which form a request takes (max: the forward's indices or the forward input;
@@ -189,7 +191,7 @@ const INVALID: Req[] = [
   { name: 'max backward without indices or input', path: '/v1/maxPool1dBackward', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "options": {"kernelSize": 2, "inputShape": [4]}}'), expect: { status: 400, error: /^maxPool1dBackward: input \(the forward input\) is required without indices/ } },
   { name: 'gradOutput not the forward output', path: '/v1/avgPool1dBackward?shape=1,1,3&kernelSize=2&inputShape=1,1,4', headers: BINARY, body: f32(3), expect: { status: 400, error: /^avgPool1dBackward: gradOutput's spatial sizes \[3\] are not the forward output's \[2\]/ } },
   // A result of 320 MB: more than the whole engine memory (64 MiB) can ever hold.
-  { name: 'result over the memory limit', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1], "options": {"kernelSize": 40000000}}'), expect: { status: 413, error: /^maxUnpool1d: out needs 320000000 bytes, but wasm memory cannot grow beyond \d+ bytes \(\d+ in use; the limit is 67108864 bytes\)$/ } },
+  { name: 'result over the memory limit', path: '/v1/maxUnpool1d', headers: JSON_TYPE, body: Buffer.from('{"data": [1, 2], "shape": [1,1,2], "indices": [0, 1], "options": {"kernelSize": 40000000}}'), expect: { status: 413, error: /^maxUnpool1d: out needs 320000000 bytes, but wasm memory cannot grow to fit it \(\d+ bytes in use; the limit is 67108864 bytes\)$/ } },
   // A result of 4 GiB and more: refused before any allocation.
   { name: 'result over 4 GiB', path: '/v1/adaptiveMaxPool2d', headers: JSON_TYPE, body: Buffer.from('{"data": [1], "shape": [1,1,1,1], "options": {"outputSize": [65536, 65536]}}'), expect: { status: 400, error: /^adaptiveMaxPool2d: the output .* more than wasm memory can hold/ } },
   // A result that fits in memory but not in a response (280 KB > 256 KiB).

@@ -59,6 +59,27 @@ describe('examples/server', () => {
     expect(JSON.parse(g.body.toString()).data).toEqual([2.5]);
   });
 
+  it('takes inputShape in the query as a list of any length (one spatial size for 1D backward passes)', async () => {
+    const sp = await getEngine();
+    const grad = Float32Array.of(1, -2, 3, 0.5, 4, -1);
+    const cases = [
+      ['/v1/avgPool1dBackward?shape=1,2,3&kernelSize=2&inputShape=6', { data: grad, shape: [1, 2, 3] }, { inputShape: [6], kernelSize: 2 }],
+      ['/v1/adaptiveAvgPool1dBackward?shape=1,2,3&inputShape=1,2,7', { data: grad, shape: [1, 2, 3] }, { inputShape: [1, 2, 7] }],
+      ['/v1/avgPool2dBackward?shape=1,1,2,3&kernelSize=2&inputShape=4,6', { data: grad, shape: [1, 1, 2, 3] }, { inputShape: [4, 6], kernelSize: 2 }],
+    ] as const;
+    for (const [path, g, options] of cases) {
+      const { res, body } = await post(path, Buffer.from(grad.buffer), { 'content-type': 'application/octet-stream' });
+      expect(res.status, `${path}: ${body}`).toBe(200);
+      const op = path.slice(4, path.indexOf('?')) as 'avgPool1dBackward';
+      const want = sp[op](g, options as never);
+      expect(res.headers.get('x-shape')).toBe(want.shape.join(','));
+      expect(new Float32Array(body.buffer, body.byteOffset, body.length / 4)).toEqual(want.data);
+    }
+    const bad = await post('/v1/avgPool1dBackward?shape=1,2,3&kernelSize=2&inputShape=6.5', Buffer.from(grad.buffer), { 'content-type': 'application/octet-stream' });
+    expect(bad.res.status).toBe(400);
+    expect(JSON.parse(bad.body.toString()).error).toBe('inputShape must be comma-separated non-negative integers, got "6.5"');
+  });
+
   it.each([
     ['/v1/maxPool2d?kernelSize=2', 'application/octet-stream', 400, /needs a shape/, Buffer.alloc(16)],
     ['/v1/maxPool2d?shape=1,1,2,3&kernelSize=2', 'application/octet-stream', 400, /x.data has 4 elements but x.shape \[1, 1, 2, 3\] needs 6/, Buffer.alloc(16)],

@@ -20,7 +20,7 @@ const modules = new Map<string, WebAssembly.Module>();
 async function countingEngine(build: string): Promise<{ sp: Engine; calls: Map<string, number> }> {
   if (!modules.has(build)) modules.set(build, new WebAssembly.Module(readFileSync(new URL(`../build/${build}`, import.meta.url))));
   const module = modules.get(build)!;
-  const kernels = await loadKernels(module, undefined, () => module);
+  const kernels = await loadKernels({ wasm: module }, () => module);
   const calls = new Map<string, number>();
   const counted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(kernels)) {

@@ -8,8 +8,9 @@
 // globalMaxPool3d, toNHWC, maxUnpool2d, maxPool2dBackward, ...). Two body formats:
 //   * Content-Type: application/octet-stream — little-endian float32 values; the shape in the
 //     query (?shape=1,3,224,224) or an X-Shape header; layout in ?layout= / X-Layout; options
-//     as query parameters (?kernelSize=3&stride=2&padding=1&ceilMode=true, pairs as "3,2") or
-//     as JSON in an X-Options header. Answer: float32 bytes, X-Shape and X-Layout headers.
+//     as query parameters (?kernelSize=3&stride=2&padding=1&ceilMode=true, pairs as "3,2";
+//     inputShape is a list as shape is, ?inputShape=8 for 1D) or as JSON in an X-Options
+//     header. Answer: float32 bytes, X-Shape and X-Layout headers.
 //   * Content-Type: application/json — {"data": [...], "shape": [...], "layout"?, "options"?};
 //     NaN and ±Infinity may be written as the strings "NaN", "Infinity", "-Infinity". Answer:
 //     {"data", "shape", "layout"} (plus "indices" with returnIndices), same encoding, and -0 as
@@ -216,8 +217,14 @@ function parseList(text, name) {
 }
 
 const BOOLEAN_OPTIONS = new Set(['ceilMode', 'returnIndices', 'countIncludePad', 'includeBatchInIndex']);
+/**
+ * Options that are shapes: a list whatever its length, read as ?shape= is. (Other single numbers
+ * stay numbers: the size options take one for every dim, and outputSize in 2D and 3D takes a
+ * number but not a one-element list.)
+ */
+const SHAPE_OPTIONS = new Set(['inputShape']);
 
-/** Options from query parameters (numbers, "a,b" pairs, true/false, 'same'/'valid') or X-Options JSON. */
+/** Options from query parameters (numbers, "a,b" pairs, shapes, true/false, 'same'/'valid') or X-Options JSON. */
 function readQueryOptions(params, header) {
   let options = {};
   if (header !== undefined) {
@@ -235,6 +242,8 @@ function readQueryOptions(params, header) {
     if (BOOLEAN_OPTIONS.has(key)) {
       if (value !== 'true' && value !== 'false') throw new HttpError(400, `${key} must be true or false, got ${JSON.stringify(value)}`);
       options[key] = value === 'true';
+    } else if (SHAPE_OPTIONS.has(key)) {
+      options[key] = parseList(value, key);
     } else if (/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?)*$/.test(value)) {
       const nums = value.split(',').map(Number);
       options[key] = nums.length === 1 ? nums[0] : nums;

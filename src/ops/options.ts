@@ -23,9 +23,14 @@ export interface PoolOptions {
 /**
  * The option bag, copied (optionsCopy: its own enumerable properties, each read once); TypeError
  * for anything but an object or for an unknown name. `required` names the option that makes a
- * bag mandatory (absent: no bag is an empty one).
+ * bag mandatory (absent: no bag is an empty one). `op` is an operator, or any function with an
+ * option bag (init, initParallel, tensor): its name for messages and the names it accepts.
+ * `copy` reads the bag: optionsCopy copies the arrays and objects among its values too, ownCopy
+ * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
  */
-export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string): Record<string, unknown> {
+export function readOptionBag(
+  op: Pick<OperatorSpec, 'name' | 'options'>, opts: unknown, required?: string, copy: (opts: object) => unknown = optionsCopy,
+): Record<string, unknown> {
   if (opts === undefined || opts === null) {
     if (required) throw new TypeError(`${op.name}: options are required (at least ${required}), got ${describe(opts)}`);
     return {};
@@ -33,7 +38,7 @@ export function readOptionBag(op: OperatorSpec, opts: unknown, required?: string
   if (typeof opts !== 'object' || Array.isArray(opts)) {
     throw new TypeError(`${op.name}: options must be an object, got ${describe(opts)}`);
   }
-  const bag = optionsCopy(opts) as Record<string, unknown>;
+  const bag = copy(opts) as Record<string, unknown>;
   for (const key of Object.keys(bag)) {
     if (!op.options.includes(key)) {
       throw new TypeError(`${op.name}: unknown option ${describe(key)} (accepted: ${op.options.join(', ')})`);

@@ -4,6 +4,7 @@
 import { describe } from '../describe';
 import type { Kernels } from '../kernels';
 import { MAX_MEMORY_BYTES } from '../memory';
+import { readOptionBag } from '../ops/options';
 import { DEFAULT_INLINE_BELOW, ParallelEngine, type ParallelOptions } from './engine';
 import { PinnedMemory } from './memory';
 import { WorkerPool, type SpawnWorker } from './workers';
@@ -12,8 +13,15 @@ const PAGE = 65536;
 
 export type StartOptions = Required<Omit<ParallelOptions, 'maxMemoryBytes'>> & { maxBytes: number };
 
+/** initParallel's options, checked as an operator's are (an unknown name is a TypeError). */
+const INIT_PARALLEL = {
+  name: 'initParallel',
+  options: ['threads', 'inlineBelow', 'maxPending', 'maxMemoryBytes'] satisfies (keyof ParallelOptions)[],
+};
+
 /** The options, checked; `threads` defaults to `defaultThreads` (the machine's cores). */
-export function readParallelOptions(options: ParallelOptions, defaultThreads: number): StartOptions {
+export function readParallelOptions(opts: unknown, defaultThreads: number): StartOptions {
+  const options = readOptionBag(INIT_PARALLEL, opts) as ParallelOptions;
   const threads = options.threads ?? defaultThreads;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     throw new RangeError(`initParallel: threads must be an integer from 1 to 256, got ${describe(options.threads)}`);
