@@ -65,18 +65,21 @@ export function outsideMemory<A extends AnyTypedArray>(ctx: Context, data: A): A
 
 /** A shape (`what` in messages: "shape", "x.shape"): an array of at most 64 non-negative integers, copied. */
 export function readShape(op: string, what: string, shape: unknown): number[] {
-  const notSizes = () => new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
-  if (!Array.isArray(shape)) throw notSizes();
+  if (!Array.isArray(shape)) throw notSizes(op, what, shape);
   // Each size read once: the copy is what is checked and what is used (ownCopy copies up to 64).
   const dims = ownCopy(shape) as unknown[];
   if (dims === shape) throw new RangeError(`${op}: ${what} has ${shape.length} dims (at most 64)`);
   for (const n of dims) {
-    if (typeof n !== 'number') throw notSizes();
+    if (typeof n !== 'number') throw notSizes(op, what, shape);
     if (!Number.isSafeInteger(n) || n < 0) {
       throw new RangeError(`${op}: ${what} must hold non-negative integers, got ${describe(shape)}`);
     }
   }
   return dims as number[];
+}
+
+function notSizes(op: string, what: string, shape: unknown): TypeError {
+  return new TypeError(`${op}: ${what} must be an array of sizes, got ${describe(shape)}`);
 }
 
 /**
