@@ -15,29 +15,18 @@ import type { InitOptions } from './index';
 import { globalPool } from './ops/global';
 import { convertLayout } from './ops/layout';
 import { pool } from './ops/pool';
-import { INDEX_FORMAT_OPTIONS, MAX_AVG_OPERATORS, QUANT_OPTIONS, type OperatorSpec } from './ops/registry';
+import { CORE_OPERATORS } from './ops/registry';
 import { loadKernels } from './wasm';
 import { unpackWasm } from './wasm-packed';
 
 /** The core operators' names: the max/average family's and the layout conversions', 1D and 2D. */
-export type CoreOperatorName = Exclude<keyof typeof MAX_AVG_OPERATORS, `${string}3d`>;
+export type CoreOperatorName = keyof typeof CORE_OPERATORS;
 
 /**
- * Options for other frameworks' conventions, and int8/uint8 quantization, whose kernels the
- * core build leaves out.
+ * The core operators (the registry's CORE_OPERATORS): the max/average and layout entries without
+ * 3D (1D ones first, then 2D), with their options but the full engine's interop and quantization ones.
  */
-const INTEROP_OPTIONS: readonly string[] = ['nanMode', ...INDEX_FORMAT_OPTIONS, ...QUANT_OPTIONS];
-
-/**
- * The core operators: the registry's max/average and layout entries without 3D (1D ones first,
- * then 2D, each in registry order), without the interop options.
- */
-export const CORE_OPERATORS = Object.fromEntries(
-  Object.values(MAX_AVG_OPERATORS as Record<string, OperatorSpec>)
-    .filter((spec) => spec.dims <= 2)
-    .sort((a, b) => a.dims - b.dims)
-    .map((spec): [string, OperatorSpec] => [spec.name, { ...spec, options: spec.options.filter((o) => !INTEROP_OPTIONS.includes(o)) }]),
-) as { [K in CoreOperatorName]: OperatorSpec };
+export { CORE_OPERATORS };
 
 /**
  * An engine with the core operators: the same methods, results and errors as the full Engine's

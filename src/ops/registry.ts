@@ -27,21 +27,36 @@ export interface OperatorSpec {
 const WINDOW = ['kernelSize', 'stride', 'padding', 'ceilMode', 'out'] as const;
 /** TensorFlow's and ONNX's numberings of max pooling's indices (src/ops/interop.ts). */
 export const INDEX_FORMAT_OPTIONS = ['indexFormat', 'storageOrder', 'includeBatchInIndex'] as const;
-/** The options that only go with returnIndices: true. */
-export const INDEX_OPTIONS = ['outIndices', ...INDEX_FORMAT_OPTIONS] as const;
-/** Options of every max-style operator that can return indices. */
-const INDICES = ['returnIndices', ...INDEX_OPTIONS, 'nanMode'] as const;
-const MAX_OPTIONS = [...WINDOW, 'dilation', ...INDICES] as const;
+/**
+ * The options that only go with returnIndices: true (outIndices and INDEX_FORMAT_OPTIONS; written
+ * out, as the other full-engine lists: an array spread would keep them in simdpool/core).
+ */
+export const INDEX_OPTIONS = ['outIndices', 'indexFormat', 'storageOrder', 'includeBatchInIndex'] as const;
 /** Quantization parameters of int8/uint8 averages (src/ops/bytes.ts); float32 inputs reject them. */
 export const QUANT_OPTIONS = ['scale', 'zeroPoint', 'outScale', 'outZeroPoint'] as const;
 const AVG_FLOAT_OPTIONS = [...WINDOW, 'countIncludePad', 'divisorOverride'] as const;
-const AVG_OPTIONS = [...AVG_FLOAT_OPTIONS, ...QUANT_OPTIONS] as const;
 const LP_OPTIONS = ['normType', 'kernelSize', 'stride', 'ceilMode', 'out'] as const;
-const ADAPTIVE_MAX_OPTIONS = ['outputSize', 'out', ...INDICES] as const;
-const ADAPTIVE_AVG_OPTIONS = ['outputSize', 'out'] as const;
 const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'out'] as const;
 const OUT_ONLY = ['out'] as const;
 const GLOBAL_LP_OPTIONS = ['out', 'normType'] as const;
+
+/**
+ * The max/average families with simdpool/core's options. The full engine's lists add, at their
+ * end, TensorFlow's and ONNX's conventions (index numberings, nanMode) to the max-style ones and
+ * int8/uint8 quantization to windowed averages (MAX_AVG_OPERATORS).
+ */
+const CORE_FAMILIES = {
+  maxPool: { kind: 'pool', reduce: 'max', options: [...WINDOW, 'dilation', 'returnIndices', 'outIndices'] },
+  avgPool: { kind: 'pool', reduce: 'avg', options: AVG_FLOAT_OPTIONS },
+  adaptiveMaxPool: { kind: 'adaptive', reduce: 'max', options: ['outputSize', 'out', 'returnIndices', 'outIndices'] },
+  adaptiveAvgPool: { kind: 'adaptive', reduce: 'avg', options: ['outputSize', 'out'] },
+  globalMaxPool: { kind: 'global', reduce: 'max', options: OUT_ONLY },
+  globalAvgPool: { kind: 'global', reduce: 'avg', options: OUT_ONLY },
+} as const satisfies Record<string, Omit<OperatorSpec, 'name' | 'dims'>>;
+const LAYOUT_OPERATORS = {
+  toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
+  toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
+} as const;
 
 const DIMS = ['1d', '2d', '3d'] as const;
 type Suffix = (typeof DIMS)[number];
@@ -53,17 +68,38 @@ type Suffix = (typeof DIMS)[number];
   ) as { [K in `${B}${Suffix}${E}`]: S & { name: K; dims: number } };
 }
 
-/** Max and average pooling of every kind, and layout conversions (simdpool/core's sub-list comes from these alone). */
-export const MAX_AVG_OPERATORS = {
-  ...family('maxPool', { kind: 'pool', reduce: 'max', options: MAX_OPTIONS }),
-  ...family('avgPool', { kind: 'pool', reduce: 'avg', options: AVG_OPTIONS }),
-  ...family('adaptiveMaxPool', { kind: 'adaptive', reduce: 'max', options: ADAPTIVE_MAX_OPTIONS }),
-  ...family('adaptiveAvgPool', { kind: 'adaptive', reduce: 'avg', options: ADAPTIVE_AVG_OPTIONS }),
-  ...family('globalMaxPool', { kind: 'global', reduce: 'max', options: [...OUT_ONLY, 'nanMode'] }),
-  ...family('globalAvgPool', { kind: 'global', reduce: 'avg', options: OUT_ONLY }),
-  toNHWC: { name: 'toNHWC', kind: 'layout', toChannelsLast: true, dims: 2, options: OUT_ONLY },
-  toNCHW: { name: 'toNCHW', kind: 'layout', toChannelsLast: false, dims: 2, options: OUT_ONLY },
-} as const satisfies Record<string, OperatorSpec>;
+/**
+ * Max and average pooling of every kind (CORE_FAMILIES with the full engine's options), and layout
+ * conversions. Built by a function, called pure: simdpool/core (CORE_OPERATORS) drops it.
+ */
+function maxAvgOperators() {
+  // What the full engine adds to each family's options (see CORE_FAMILIES).
+  const interop = [...INDEX_FORMAT_OPTIONS, 'nanMode'];
+  const added: Partial<Record<string, readonly string[]>> = {
+    maxPool: interop, avgPool: QUANT_OPTIONS, adaptiveMaxPool: interop, globalMaxPool: ['nanMode'],
+  };
+  const families = Object.entries(CORE_FAMILIES).map(([base, spec]) =>
+    family(base, { ...spec, options: [...spec.options, ...(added[base] ?? [])] }),
+  );
+  return Object.assign({}, ...families, LAYOUT_OPERATORS) as {
+    [K in `${keyof typeof CORE_FAMILIES}${Suffix}`]: OperatorSpec;
+  } & typeof LAYOUT_OPERATORS;
+}
+export const MAX_AVG_OPERATORS = /* @__PURE__ */ maxAvgOperators();
+
+/**
+ * simdpool/core's operators: the max/average families' 1D entries, then their 2D ones, then the
+ * layout conversions. Built by a function, called pure: the full bundle drops it.
+ */
+function coreOperators() {
+  const families = [1, 2].flatMap((dims) =>
+    Object.entries(CORE_FAMILIES).map(([base, spec]) => [`${base}${dims}d`, { name: `${base}${dims}d`, dims, ...spec }]),
+  );
+  return Object.fromEntries([...families, ...Object.entries(LAYOUT_OPERATORS)]) as {
+    [K in Exclude<keyof typeof MAX_AVG_OPERATORS, `${string}3d`>]: OperatorSpec;
+  };
+}
+export const CORE_OPERATORS = /* @__PURE__ */ coreOperators();
 
 /** Lp pooling and max unpooling. Pure, so that bundles without them drop this table. */
 export const LP_UNPOOL_OPERATORS = (/* @__PURE__ */ Object.assign(
