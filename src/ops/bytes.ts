@@ -14,9 +14,10 @@ import type { Context } from '../context';
 import { BoundedMap } from '../bounded-map';
 import { describe } from '../describe';
 import { shapeWith, axisWindows, wholeAxes, type Axis } from '../shape';
+import type { DType } from '../tensor';
 import { planKey, divisorFactor, type Divisor } from './plan';
 import { planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
-import type { OperatorSpec } from './registry';
+import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 
 /** Quantization parameters of an int8/uint8 average: real value = scale * (q - zeroPoint). */
@@ -228,11 +229,21 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
  * What the full engine hands its operators for int8/uint8 inputs (Context.bytes); simdpool/core
  * leaves it out, so its bundle carries none of this file.
  */
-export const BYTE_OPS = { readQuant, rejectQuant, runPool: runPoolBytes, globalPool: globalPoolBytes };
+export const BYTE_OPS = { quantOf, runPool: runPoolBytes, globalPool: globalPoolBytes };
+
+/**
+ * The quantization of a pooling call (ops/pool.ts): read for int8/uint8 windowed averages;
+ * anywhere else its options are a TypeError (rejectQuant).
+ */
+function quantOf(op: OperatorSpec, bag: Record<string, unknown>, dtype: DType): Quant | undefined {
+  if ((dtype === 'int8' || dtype === 'uint8') && op.kind === 'pool' && op.reduce === 'avg') return readQuant(op.name, bag, dtype);
+  rejectQuant(op.name, bag, dtype);
+  return undefined;
+}
 
 /** TypeError for quantization options where they do not apply (float32 inputs, max, adaptive). */
-function rejectQuant(op: string, bag: Record<string, unknown>, names: readonly string[], dtype: string): void {
-  for (const name of names) {
+function rejectQuant(op: string, bag: Record<string, unknown>, dtype: string): void {
+  for (const name of QUANT_OPTIONS) {
     if (bag[name] !== undefined) {
       throw new TypeError(`${op}: ${name} applies to int8/uint8 inputs of windowed averages only (x is ${dtype})`);
     }

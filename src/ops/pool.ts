@@ -1,7 +1,8 @@
 // Windowed pooling (max, average, Lp) and adaptive pooling for any number of spatial dims and
 // both layout families: validate options -> resolve axes -> plan -> run one kernel (Lp: three,
-// ./lp.ts). Repeated
-// calls (same operator, shapes and options) reuse what validation resolved.
+// ./lp.ts). Repeated calls (same operator, shapes and options) reuse what validation resolved.
+// What only the full engine does (Lp pooling, int8/uint8 tensors, streaming, interop options)
+// its hooks do (../context.ts): simdpool/core's bundle leaves their code out.
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
@@ -11,7 +12,7 @@ import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
   readBool, readDivisorOverride, readOptionBag, readOutputSize, readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
-import { QUANT_OPTIONS, type OperatorSpec } from './registry';
+import type { OperatorSpec } from './registry';
 import { readCall, type CallRead } from './signature';
 import type { Chunks } from './stream';
 import { CallMemory, checkFits, inputDType, outsideMemory, readTensorArg, type TensorArg } from './tensors';
@@ -30,11 +31,24 @@ export interface Settings {
   returnIndices: boolean;
   indexFormat: IndexFormat;
   nanMode: NanMode;
-  /** Lp pooling: p, and PyTorch's factor (the product of the kernel sizes). */
-  normType: number;
-  lpScale: number;
   /** int8/uint8 windowed averages: the quantization parameters (src/ops/bytes.ts). */
   quant?: Quant;
+  /** Lp pooling: p, and PyTorch's factor (the product of the kernel sizes). */
+  normType?: number;
+  lpScale?: number;
+  /**
+   * A step around the float32 pooling kernel (the full engine's): Lp pooling's powers (./lp.ts),
+   * adaptive averages divided axis by axis (./window-sizes.ts).
+   */
+  around?: AroundKernel;
+}
+
+/** What runs around a call's pooling kernel (Settings.around), and the wasm memory it takes. */
+export interface AroundKernel {
+  /** Its scratch bytes in a call over `axes` with `inElements` input values. */
+  bytes(axes: readonly Axis[], inElements: number): number;
+  /** The call's `kernel` with this step around it (its scratch taken from `call` now). */
+  kernel(ctx: Context, call: CallMemory, g: Geometry, axes: readonly Axis[], kernel: CallKernel, s: Settings): CallKernel;
 }
 
 /** What a call's shapes and options resolve to (cached by call signature). */
@@ -97,14 +111,15 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   const dtype = inputDType(x);
   const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
   const reduce = op.reduce!;
-  const bytes = byteOps(ctx, op, dtype);
+  byteOps(ctx, op, dtype); // (int8/uint8 where there are no byte kernels: a TypeError)
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
-  let lpScale = 1;
+  // The full engine's settings for Lp pooling and adaptive averages (its hooks).
+  let more: Partial<Settings> | undefined;
   if (op.kind === 'adaptive') {
     axes = adaptiveAxes(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial));
     // (Divided axis by axis where PyTorch's rounding needs it: the full engine's ./window-sizes.ts.)
-    if (reduce === 'avg') divisor = ctx.windowSizes?.adaptiveDivisor(axes) ?? divisor;
+    if (reduce === 'avg') more = ctx.windowSizes?.adaptiveSettings(axes);
   } else {
     const spec = readWindowSpec(op, bag);
     axes = resolveAxes(op.name, arg.g.spatial, spec);
@@ -117,11 +132,9 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
         countPadding: countIncludePad && spec.padding.kind !== 'same',
       };
     }
-    lpScale = spec.kernel.reduce((a, b) => a * b, 1);
+    // (Lp pooling's p and window factor: ./lp.ts; simdpool/core has no Lp operators.)
+    more = ctx.lp?.settings(op, bag, axes);
   }
-  const quant = bytes && dtype !== 'float32' && op.kind === 'pool' && reduce === 'avg' ? bytes.readQuant(op.name, bag, dtype) : undefined;
-  // (Quantization options on anything else: rejected here; simdpool/core does not know them.)
-  if (!quant) ctx.bytes?.rejectQuant(op.name, bag, QUANT_OPTIONS, dtype);
   const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
   const settings: Settings = {
     reduce,
@@ -130,9 +143,9 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     // (The full engine's options: simdpool/core rejects them as unknown, and pool() checks outIndices.)
     indexFormat: ctx.interop?.readIndexFormat(op.name, bag, returnIndices) ?? { kind: 'plane' },
     nanMode: ctx.interop?.readNanMode(op.name, bag.nanMode) ?? 'propagate',
-    normType: reduce === 'lp' ? ctx.lp!.readNormType(op.name, bag.normType) : 2,
-    lpScale,
-    quant,
+    // (int8/uint8 averages' quantization, a TypeError for its options elsewhere: ./bytes.ts.)
+    quant: ctx.bytes?.quantOf(op, bag, dtype),
+    ...more,
   };
   const size = arg.shape.reduce((a, b) => a * b, 1);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
@@ -175,13 +188,13 @@ export function runPool(
   // (A cached call has the same shapes, settings and residency: its signature holds them.)
   const sizes = cached?.sizes ?? callSizes(ctx, g, axes, s, resident);
   if (cached) cached.sizes = sizes;
-  const { outShape, outPlane, inElements, shape, path, groupBytes, work } = sizes;
-  // Plain results only: `out` tensors (not part of the call's signature) take the whole-call path.
-  const chunks = bag.out == null && bag.outIndices == null ? sizes.chunks : undefined;
-  checkFits(op.name, outShape, chunks ? chunks.bytes : sizes.bytes);
+  // Streamed (the full engine's ./stream.ts): plain results only; `out` tensors (not part of the
+  // call's signature) take the whole-call path.
+  if (sizes.chunks && bag.out == null && bag.outIndices == null) return ctx.stream!.run(ctx, op.name, arg, axes, s, sizes, cached);
+  const { outShape, outPlane, shape, path, groupBytes, work } = sizes;
+  checkFits(op.name, outShape, sizes.bytes);
   const call = new CallMemory(ctx, op.name);
   try {
-    if (chunks) return ctx.stream!.run(ctx, call, arg, axes, s, sizes, chunks, cached);
     const input = call.input(arg);
     const out = call.output('out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
@@ -189,14 +202,9 @@ export function runPool(
       : undefined;
     if (work) {
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-      const k = ctx.kernels;
       const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
-      if (s.reduce === 'lp') {
-        ctx.lp!.runKernels(k, call, path, plan, input, out.ptr, scratch, inElements, g.batch * g.channels * outPlane, s);
-      } else {
-        callKernel(ctx, call, g, axes, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0, shape.planes);
-        if (idx) ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
-      }
+      callKernel(ctx, call, g, axes, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0, shape.planes);
+      if (idx) ctx.interop?.remapIndices(ctx.kernels, g, outPlane, idx.ptr, s.indexFormat);
     }
     call.finish();
     return idx ? { output: out.result, indices: idx.result } : out.result;
@@ -209,7 +217,6 @@ export function runPool(
 export interface CallSizes {
   outShape: number[];
   outPlane: number;
-  inElements: number;
   shape: PlanShape;
   path: Path;
   groupBytes: number;
@@ -229,15 +236,14 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const groupBytes = groupBytesOf(inPlane, outPlane);
   const work = g.batch > 0 && outPlane > 0;
   const kernelBytes = work
-    ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) + (s.divisor.firstAxisOnly ? ctx.windowSizes!.tableBytes(axes) : 0)
+    ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) + (s.around?.bytes(axes, inElements) ?? 0)
     : 0;
-  const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) +
-    (work && s.reduce === 'lp' ? inElements * 4 : 0) + kernelBytes;
+  const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) + kernelBytes;
   // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
   const chunks = !resident && work
     ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes)
     : undefined;
-  return { outShape: shapeWith(g, outSizes), outPlane, inElements, shape, path, groupBytes, work, bytes, chunks };
+  return { outShape: shapeWith(g, outSizes), outPlane, shape, path, groupBytes, work, bytes, chunks };
 }
 
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
@@ -279,17 +285,16 @@ export function planBytesBound(axes: readonly Axis[]): number {
 const PATHS: readonly Path[] = ['Rows', 'Channels', 'PlaneGroups'];
 const names = (f: (path: Path, nan: string) => string) =>
   Object.fromEntries(PATHS.map((path) => [path, [f(path, ''), f(path, 'NoNaN')]])) as Record<Path, [string, string]>;
-const POOL_KERNELS = {
-  max: names((path, nan) => `maxPool${path}${nan}_f32`),
-  avg: names((path, nan) => `avgPool${path}${nan}_f32`),
-};
+const AVG_KERNELS = names((path, nan) => `avgPool${path}${nan}_f32`);
+// (Lp pooling averages powers: ./lp.ts.)
+const POOL_KERNELS = { max: names((path, nan) => `maxPool${path}${nan}_f32`), avg: AVG_KERNELS, lp: AVG_KERNELS };
 const POOL_INDICES_KERNELS = names((path, nan) => `maxPool${path}Indices${nan}_f32`);
 
 /**
  * The exported kernel for a layout path, reduction and NaN mode (names as in assembly/index.ts).
  * Only the PlaneGroups kernels take the trailing scratch argument; the others ignore it.
  */
-export function poolKernel(k: Kernels, path: Path, reduce: 'max' | 'avg', ignoreNaN: boolean) {
+export function poolKernel(k: Kernels, path: Path, reduce: Settings['reduce'], ignoreNaN: boolean) {
   return k[POOL_KERNELS[reduce][path][ignoreNaN ? 1 : 0] as 'maxPoolPlaneGroups_f32'];
 }
 
@@ -301,9 +306,9 @@ export function poolIndicesKernel(k: Kernels, path: Path, ignoreNaN: boolean) {
 export type CallKernel = (plan: number, input: number, output: number, indices: number, planes: number) => void;
 
 /**
- * The max/average kernel of a float32 call (the indices one when it returns them) for its
- * path and NaN mode, with its PlaneGroups scratch bound, then the division by window sizes of
- * adaptive averages: what whole and streamed calls run.
+ * The pooling kernel of a float32 call (the indices one when it returns them) for its path and
+ * NaN mode, with its PlaneGroups scratch bound, and the step around it if any (Settings.around):
+ * what whole and streamed calls run.
  */
 export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: readonly Axis[], path: Path, s: Settings, scratch: number): CallKernel {
   const ignoreNaN = s.nanMode === 'ignore';
@@ -311,10 +316,10 @@ export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: re
     const withIndices = poolIndicesKernel(ctx.kernels, path, ignoreNaN);
     return (plan, input, output, indices) => withIndices(plan, input, output, indices, scratch);
   }
-  const plain = poolKernel(ctx.kernels, path, s.reduce as 'max' | 'avg', ignoreNaN);
+  const plain = poolKernel(ctx.kernels, path, s.reduce, ignoreNaN);
   // (Closures left unnamed: the Node bundle keeps names, and naming one costs a call per call.)
-  if (!s.divisor.firstAxisOnly) return (plan, input, output) => plain(plan, input, output, scratch);
-  return ctx.windowSizes!.dividedAfter(ctx, call, g, axes, (plan, input, output) => plain(plan, input, output, scratch));
+  if (!s.around) return (plan, input, output) => plain(plan, input, output, scratch);
+  return s.around.kernel(ctx, call, g, axes, (plan, input, output) => plain(plan, input, output, scratch), s);
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { Context } from '../context';
 import defaults from './streaming.json';
 import type { Axis } from '../shape';
-import type { CallMemory, TensorArg } from './tensors';
+import { CallMemory, checkFits, type TensorArg } from './tensors';
 import { floatsOf } from '../tensor';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
 import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
@@ -90,20 +90,24 @@ function streamPlanes(
 
 /**
  * A float32 pooling call with plain results (ops/pool.ts runPool), streamed: the plan, the
- * PlaneGroups scratch and the chunk buffers are all it allocates in wasm memory.
+ * PlaneGroups scratch and the chunk buffers (sizes.chunks) are all it allocates in wasm memory.
  */
-function run(
-  ctx: Context, call: CallMemory, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, chunks: Chunks,
-  cached?: PlanRef,
-): unknown {
+function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, cached?: PlanRef): unknown {
   const { outShape, shape, path, groupBytes } = sizes;
-  const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-  const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
-  const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
-  const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
-  const layout = arg.g.layout;
-  const result = { data: output, shape: [...outShape], layout };
-  return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;
+  const chunks = sizes.chunks!;
+  checkFits(op, outShape, chunks.bytes);
+  const call = new CallMemory(ctx, op);
+  try {
+    const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
+    const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
+    const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
+    const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
+    const layout = arg.g.layout;
+    const result = { data: output, shape: [...outShape], layout };
+    return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;
+  } finally {
+    call.release();
+  }
 }
 
 /** What the full engine hands its operators (Context.stream). */

@@ -7,8 +7,7 @@
 // kernel (assembly/window-sizes.ts), so simdpool/parallel queues it like any other.
 import type { Context } from '../context';
 import { axisWindows, type Axis, type Geometry } from '../shape';
-import type { Divisor } from './plan';
-import { planShapeOf, type CallKernel } from './pool';
+import { planShapeOf, type AroundKernel, type CallKernel, type Settings } from './pool';
 import type { CallMemory } from './tensors';
 
 /**
@@ -59,9 +58,12 @@ export function windowSizeDivision(
   return (src, dst, count) => ctx.kernels.divideBySizes_f32(src, dst, count, positions, perPosition, table, dims);
 }
 
-/** The plan divisor of an adaptive average over `axes`: its first axis's sizes when the rest are divided after (dividedAfter). */
-function adaptiveDivisor(axes: readonly Axis[]): Divisor | undefined {
-  return dividesByAxis(axes) ? { countPadding: false, firstAxisOnly: true } : undefined;
+/**
+ * The settings of an adaptive average over `axes` that divides axis by axis (none for the
+ * others): its plan divides by the first axis's sizes, DIVIDED_AFTER by the rest's.
+ */
+function adaptiveSettings(axes: readonly Axis[]): Partial<Settings> | undefined {
+  return dividesByAxis(axes) ? { divisor: { countPadding: false, firstAxisOnly: true }, around: DIVIDED_AFTER } : undefined;
 }
 
 /** The wasm memory dividedAfter's sizes table takes. */
@@ -80,6 +82,9 @@ function dividedAfter(ctx: Context, call: CallMemory, g: Geometry, axes: readonl
   };
 }
 
+/** Around the kernel of an adaptive average that divides axis by axis. */
+const DIVIDED_AFTER: AroundKernel = { bytes: tableBytes, kernel: dividedAfter };
+
 /** What the full engine hands its operators (Context.windowSizes). */
-export const WINDOW_SIZES = { adaptiveDivisor, tableBytes, dividedAfter };
+export const WINDOW_SIZES = { adaptiveSettings };
 export type WindowSizeOps = typeof WINDOW_SIZES;
