@@ -110,11 +110,14 @@ describe.each([1, 2, 3])('%id backward passes match the reference', (dims) => {
           const got = readBack(dims, s, sp[`maxPool${dims}dBackward` as 'maxPool2dBackward'](place(g), { ...o, input: place(x) } as never), owned);
           expect(got.shape).toEqual(s.cf);
           expectSameFloats(got.data, want.data, 'from input');
-          // The indices form, with the forward's own indices (windows without an in-bounds tap
-          // have an index outside the plane, which the indices form rejects: mark them -1).
-          const inN = prod(ref.split(s.cf, dims).spatial);
+          // The indices form, with the forward's own indices: a window without an in-bounds tap
+          // reports PyTorch's start index (outside the plane, which the indices form rejects, or
+          // a cell in it), and sends nothing: mark those -1.
+          const spatial = ref.split(s.cf, dims).spatial;
+          const w = ref.poolWindows(dims, spatial, o as never);
+          const empty = [...ref.coords(w.out)].map((oc) => w.taps(oc).length === 0);
           const idx = ref.maxPoolRef(dims, x, o as never).indices;
-          idx.data = idx.data.map((i) => (i >= 0 && i < inN ? i : -1));
+          idx.data = idx.data.map((i, at) => (empty[at % empty.length] ? -1 : i));
           const viaIdx = readBack(dims, s, sp[`maxPool${dims}dBackward` as 'maxPool2dBackward'](place(g), place(idx) as never, { inputShape: ref.split(s.cf, dims).spatial }), owned);
           expectSameFloats(viaIdx.data, want.data, 'from indices');
         } finally {
@@ -122,6 +125,29 @@ describe.each([1, 2, 3])('%id backward passes match the reference', (dims) => {
         }
       },
     ), { numRuns: RUNS });
+  });
+
+  it('max pooling with explicit padding as wide as a window: windows wholly in padding send nothing', async () => {
+    const sp = await getEngine();
+    const sides = [['left', 'right'], ['top', 'bottom', 'left', 'right'], ['front', 'back', 'top', 'bottom', 'left', 'right']][dims - 1];
+    const padding = fc.tuple(...sides.map(() => fc.integer({ min: 0, max: 5 })))
+      .map((p) => Object.fromEntries(sides.map((side, i) => [side, p[i]])));
+    const opts = fc.record({ kernelSize: sizes(dims, 1, 3), stride: sizes(dims, 1, 4), dilation: sizes(dims, 1, 3), padding });
+    await fc.assert(fc.asyncProperty(shapeCase(dims), opts, fc.integer({ min: 0, max: 1e6 }), async (s, o, seed) => {
+      const outShape = forwardShape(dims, s.cf, o, true);
+      fc.pre(outShape !== undefined);
+      const x = { data: fc.sample(data(prod(s.cf), value), { seed, numRuns: 1 })[0], shape: s.cf };
+      const g = { data: fc.sample(data(prod(outShape!), finite), { seed: seed + 1, numRuns: 1 })[0], shape: outShape! };
+      const owned: { dispose(): void }[] = [];
+      const place = placer(sp, dims, s, owned);
+      try {
+        const want = bref.maxPoolBackwardRef(dims, g, x, o as never);
+        const got = readBack(dims, s, sp[`maxPool${dims}dBackward` as 'maxPool2dBackward'](place(g), { ...o, input: place(x) } as never), owned);
+        expectSameFloats(got.data, want.data, 'from input');
+      } finally {
+        for (const t of owned) t.dispose();
+      }
+    }), { numRuns: RUNS });
   });
 
   it('max pooling with arbitrary indices (duplicates, -1) accumulates in scan order; others are a RangeError', async () => {

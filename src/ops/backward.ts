@@ -66,7 +66,8 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
     const out = call.output('out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
     if (work) {
       const k = ctx.kernels;
-      const plan = axes ? ctx.plans.get(shape, axes, divisor) : 0;
+      // (A recomputed argmax of a window with no in-bounds tap is below 0, and sends nothing.)
+      const plan = axes ? ctx.plans.get(shape, axes, recompute && op.reduce === 'max' ? { ...divisor, noInputIndex: true } : divisor) : 0;
       const scratch = path === 'PlaneGroups' && recompute ? call.block(groupBytesOf(inPlane, outPlane), 'plane groups') : 0;
       const rowScratch = axes ? call.block(4 * Math.max(axes[axes.length - 1].out, g.channels) + 16, 'deltas') : 0;
       const scatter = (values: number, at: number) => {

@@ -22,6 +22,11 @@ export interface Divisor {
    * by axis (sum / kH / kW), the other axes divided after the kernel (./window-sizes.ts).
    */
   firstAxisOnly?: boolean;
+  /**
+   * (Max pooling's gradients.) A window with no in-bounds tap reports no input cell: its argmax
+   * starts below 0 (NO_INPUT), where forward indices keep PyTorch's start index.
+   */
+  noInputIndex?: boolean;
 }
 
 /** What the kernel iterates over: planes of contiguous columns, or pixels of `channels` floats. */
@@ -33,7 +38,7 @@ export interface PlanShape {
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
   const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
-  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${divisor.firstAxisOnly ?? false}`;
+  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${divisor.firstAxisOnly ?? false},${divisor.noInputIndex ?? false}`;
 }
 
 /** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
@@ -49,7 +54,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
     ['rowList', rows.list],
     ['rowInit', rows.init],
     ['rowDiv', rows.div],
-    ['colFirst', col.first],
+    ['colFirst', divisor.noInputIndex ? col.first.map((first, o) => (col.count[o] === 0 ? NO_INPUT : first)) : col.first],
     ['colCount', col.count],
     ['colDiv', columnDivisors(col, divisor)],
     ['colMasks', columnMasks(colAxis)],
@@ -122,10 +127,18 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
   entries.forEach((e, r) => (starts[r + 1] = starts[r] + e.list.length));
   // Kernels take rows as element offsets in the plane (row * width).
   const list = Int32Array.from(entries.flatMap((e) => e.list), (row) => row * width);
-  const init = Int32Array.from(entries, (e) => e.init * width);
+  const init = Int32Array.from(entries, (e) => (divisor.noInputIndex && e.list.length === 0 ? NO_INPUT : e.init * width));
   const div = Float32Array.from(entries, (e) => (divisor.override === undefined ? e.div : divisor.override));
   return { starts, list, init, div };
 }
+
+/**
+ * The first index of a window with no in-bounds tap in a noInputIndex plan (its rowInit, or its
+ * colFirst): the kernels start an argmax at rowInit + colFirst, which this keeps below 0
+ * whatever the other is (a plane has at most 2^30 cells here), where PyTorch's start index can
+ * lie in the plane (a window past a row's end starts on the next row).
+ */
+const NO_INPUT = -(2 ** 30);
 
 function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
   // (Columns are never the first axis of a firstAxisOnly plan: those have two or three.)

@@ -17,7 +17,7 @@
  *   w / count spread as an average; then times p * x^(p-1).
  */
 import {
-  adaptive, adaptiveMaxPoolRef, avgWindows, coords, flat, join, maxPoolRef, prod, readOutputSize, split,
+  adaptive, adaptiveMaxPoolRef, avgWindows, coords, flat, join, maxPoolRef, poolWindows, prod, readOutputSize, split,
   type AvgOpts, type IndexOpts, type T, type WindowOpts, type Windows,
 } from './poolnd';
 
@@ -40,10 +40,19 @@ export function scatterRef(dims: number, grad: T, indices: T<Int32Array>, inSpat
   return { data: out, shape: join(sp, inSpatial) };
 }
 
+/**
+ * The gradient of max pooling: grad at each window's argmax. A window with no in-bounds tap
+ * (explicit padding as wide as it) has a constant -Infinity output and sends nothing, whatever
+ * index the forward pass reports for it (PyTorch's start index, which can lie in the plane).
+ */
 export function maxPoolBackwardRef(dims: number, grad: T, x: T, o: WindowOpts & IndexOpts): T {
   const { indices } = maxPoolRef(dims, x, { ...o, indexFormat: 'plane' });
   if (!sameShape(indices.shape, grad.shape)) throw new RangeError('gradOutput shape');
-  return scatterRef(dims, grad, indices, split(x.shape, dims).spatial, false);
+  const spatial = split(x.shape, dims).spatial;
+  const w = poolWindows(dims, spatial, o);
+  const empty = [...coords(w.out)].map((oc) => w.taps(oc).length === 0);
+  const noInput = { ...indices, data: indices.data.map((i, at) => (empty[at % empty.length] ? -1 : i)) };
+  return scatterRef(dims, grad, noInput, spatial, false);
 }
 
 export function adaptiveMaxPoolBackwardRef(dims: number, grad: T, x: T, o: IndexOpts = {}): T {

@@ -268,9 +268,13 @@ export function adaptive(spatial: number[], outSize: number[]): Windows {
   };
 }
 
+/** The windows of kernelSize/stride/padding/dilation/ceilMode over `spatial`. */
+export function poolWindows(dims: number, spatial: number[], o: WindowOpts): Windows {
+  return strided(windowAxes(dims, spatial, o).axes);
+}
+
 export function maxPoolRef(dims: number, x: T, o: WindowOpts & IndexOpts) {
-  const sp = split(x.shape, dims);
-  return runMax(x, dims, strided(windowAxes(dims, sp.spatial, o).axes), o);
+  return runMax(x, dims, poolWindows(dims, split(x.shape, dims).spatial, o), o);
 }
 
 export function readOutputSize(spatial: number[], v: number | (number | null)[]): number[] {
@@ -290,8 +294,10 @@ export function globalMaxPoolRef(dims: number, x: T, o: IndexOpts = {}): T {
 // ---------------------------------------------------------------------------
 // averages
 
-/** Sum of in-bounds taps (row-major, float32) divided by a per-window divisor, plus 0. */
-/** `divisor`: one number, or (adaptive averages as torch divides them) one per axis, divided in turn. */
+/**
+ * Sum of in-bounds taps (row-major, float32) divided by a per-window divisor, plus 0. `divisor`:
+ * one number, or (adaptive averages as torch divides them) one per axis, divided in turn.
+ */
 function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: number) => number | number[]): T {
   const sp = split(x.shape, dims);
   const outN = prod(w.out);
