@@ -90,7 +90,7 @@ describe('built wasm', () => {
   // max (H 1.6x faster) about 6 KB more (76 KB); the whole-plane row loop (rowPlanes: E, G-avg
   // 1.2x, B 1.07x faster) 2 KB and its row pairs for 3 / stride 1 (max 1.12-1.3x, E 1.07x) 3.3 KB;
   // the flat plane walk of unpadded 2x2 stride-2 windows (max 0.4 KB: C, D 1.06-1.1x; averages
-  // 1 KB: 1.15-1.35x on planes in cache) took it to 80.4 KiB.
+  // 1 KB: 1.15-1.35x on planes in cache) took it to 80.4 KiB; the seventh and eighth rounds' adaptive divisions (assembly/window-sizes.ts) to 80.9 KiB.
   it('imports nothing (no env.abort) and is under 81 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
