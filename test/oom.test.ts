@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { initParallel } from '../dist/parallel.js';
 import { LinearMemory, type OutOfMemoryError } from '../src/memory';
 import { maxPool2dRef } from './reference/pool2d';
-import { expectSameFloats, getEngine } from './support/engine';
+import { adaptiveAvgPoolRef, adaptiveMaxPoolRef } from './reference/poolnd';
+import { expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
 
 const x = { data: Float32Array.from({ length: 2 * 3 * 6 * 7 }, (_, i) => Math.cos(i)), shape: [2, 3, 6, 7] };
 const tiny = { data: Float32Array.from([1, 2, 3, 4]), shape: [1, 1, 4] };
@@ -79,5 +80,21 @@ describe('requests over the memory limit', () => {
     const e = thrown(() => memory.alloc(200_000, 'buffer'));
     expect(e.message).toBe('buffer needs 200000 bytes, but wasm memory cannot grow to fit it (0 bytes in use; the limit is 4 GiB)');
     expect(memory.alloc(100_000, 'buffer')).toBeGreaterThan(0);
+  });
+});
+
+describe('adaptive pooling to large planes', () => {
+  it('takes no plane-group scratch past its limit: memory stays near the output, results as the reference', async () => {
+    const { init } = await getApi();
+    const sp = await init(); // a fresh engine: its memory is this call's
+    const x = { data: Float32Array.from({ length: 3 * 7 * 6 }, (_, i) => Math.sin(i) * 10), shape: [1, 3, 7, 6] };
+    // 600x700 outputs: sixteen interleaved planes of input, output and indices would be 54 MB.
+    const avg = sp.adaptiveAvgPool2d(x, { outputSize: [600, 700] });
+    const max = sp.adaptiveMaxPool2d(x, { outputSize: [600, 700], returnIndices: true }) as { output: { data: Float32Array }; indices: { data: Int32Array } };
+    expect(sp.memoryStats().memoryBytes).toBeLessThan(24 << 20);
+    expectSameFloats(avg.data, adaptiveAvgPoolRef(2, x, { outputSize: [600, 700] }).data, 'avg');
+    const want = adaptiveMaxPoolRef(2, x, { outputSize: [600, 700] });
+    expectSameFloats(max.output.data, want.output.data, 'max');
+    expectSameInts(max.indices.data, want.indices.data);
   });
 });
