@@ -68,9 +68,8 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 // (outPlane * 64).
 @inline function poolPlaneGroups(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
-  // The scalar build has no vector lanes to win back, and planes too large for a scratch block
-  // (src/ops/pool.ts groupBytesOf) get none: the plan itself, one column at a time.
-  if (!ASC_FEATURE_SIMD || scratch == 0) poolRowsScalar(OP, plan, input, output, indices);
+  // The scalar build has no vector lanes to win back: the plan itself, one column at a time.
+  if (!ASC_FEATURE_SIMD) poolRowsScalar(OP, plan, input, output, indices);
   else poolPlaneGroupsSimd(OP, plan, input, output, indices, scratch);
 }
 

@@ -12,7 +12,7 @@ import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '
 import { Tensor } from '../tensor';
 import { readBool, readDivisorOverride, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
 import type { Divisor } from './plan';
-import { groupBytesOf, groupScratch, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
+import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
 import { kernelWithinInput } from './kernel-within-input';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
@@ -68,7 +68,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
       const k = ctx.kernels;
       // (A recomputed argmax of a window with no in-bounds tap is below 0, and sends nothing.)
       const plan = axes ? ctx.plans.get(shape, axes, recompute && op.reduce === 'max' ? { ...divisor, noInputIndex: true } : divisor) : 0;
-      const scratch = groupScratch(call, path === 'PlaneGroups' && recompute ? groupBytesOf(inPlane, outPlane) : 0);
+      const scratch = path === 'PlaneGroups' && recompute ? call.block(groupBytesOf(inPlane, outPlane), 'plane groups') : 0;
       const rowScratch = axes ? call.block(4 * Math.max(axes[axes.length - 1].out, g.channels) + 16, 'deltas') : 0;
       const scatter = (values: number, at: number) => {
         if (shape.channelsLast) k.maxPoolBackwardChannels_f32(values, at, out.ptr, g.batch, outPlane, inPlane, g.channels);

@@ -202,7 +202,7 @@ export function runPool(
       : undefined;
     if (work) {
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-      const scratch = groupScratch(call, groupBytes);
+      const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
       callKernel(ctx, call, g, axes, path, s, scratch)(plan, input, out.ptr, idx ? idx.ptr : 0, shape.planes);
       if (idx) ctx.interop?.remapIndices(ctx.kernels, g, outPlane, idx.ptr, s.indexFormat);
     }
@@ -233,10 +233,10 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const inElements = g.batch * g.channels * inPlane;
   const shape = planShapeOf(g);
   const path = pathOf(shape, axes);
-  const groupBytes = path === 'PlaneGroups' ? groupBytesOf(inPlane, outPlane) : 0;
+  const groupBytes = groupBytesOf(inPlane, outPlane);
   const work = g.batch > 0 && outPlane > 0;
   const kernelBytes = work
-    ? groupBytes + planBytesBound(axes) + (s.around?.bytes(axes, inElements) ?? 0)
+    ? (path === 'PlaneGroups' ? groupBytes : 0) + planBytesBound(axes) + (s.around?.bytes(axes, inElements) ?? 0)
     : 0;
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) + kernelBytes;
   // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
@@ -258,28 +258,22 @@ export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
 export function pathOf(shape: PlanShape, axes: readonly Axis[]): Path {
   if (shape.channelsLast) return 'Channels';
   const columns = axes[axes.length - 1];
-  return columns.adaptive || (columns.size <= NARROW_COLUMNS && shape.planes >= 16) ? 'PlaneGroups' : 'Rows';
+  if (!columns.adaptive && !(columns.size <= NARROW_COLUMNS && shape.planes >= 16)) return 'Rows';
+  // Planes too large for PlaneGroups' scratch (sixteen of them as 64-byte pixels: adaptive pooling
+  // that upsamples 7x7 to 2048x2048 would take 0.5 GB): the channel-lane kernel, each plane a run
+  // of one-channel pixels, which is the same plan.
+  const inPlane = axes.reduce((n, a) => n * a.size, 1), outPlane = axes.reduce((n, a) => n * a.out, 1);
+  return groupBytesOf(inPlane, outPlane) > GROUP_SCRATCH_LIMIT ? 'Channels' : 'PlaneGroups';
 }
 const NARROW_COLUMNS = 16;
+const GROUP_SCRATCH_LIMIT = 32 << 20;
 
 /**
  * Scratch of the PlaneGroups path: 16 planes interleaved into a block (assembly/planegroups.ts),
- * a plan header, then 16 planes of input, output and indices; 0 past GROUP_SCRATCH_LIMIT, where
- * the kernel walks the plan one output column at a time instead (no scratch).
+ * a plan header, then 16 planes of input, output and indices.
  */
 export function groupBytesOf(inPlane: number, outPlane: number): number {
-  const bytes = Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
-  return bytes > GROUP_SCRATCH_LIMIT ? 0 : bytes;
-}
-/**
- * Sixteen planes of 64-byte pixels are 16x what one plane's input and output take: adaptive
- * pooling that upsamples 7x7 to 2048x2048 would have taken 0.5 GB of scratch even for one plane.
- */
-const GROUP_SCRATCH_LIMIT = 32 << 20;
-
-/** A call's PlaneGroups scratch block (`bytes` from groupBytesOf), or 0 for none. */
-export function groupScratch(call: CallMemory, bytes: number): number {
-  return bytes > 0 ? call.block(bytes, 'plane groups') : 0;
+  return Math.ceil(PLAN_FIELDS.length / 4) * 16 + (inPlane + 2 * outPlane) * 64;
 }
 
 /**

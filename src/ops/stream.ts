@@ -12,7 +12,7 @@ import type { Axis } from '../shape';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 import { floatsOf } from '../tensor';
 import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
-import { callKernel, groupScratch, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
+import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
  * @internal Chunk sizing, read when a call is first resolved (tests lower chunkBytes to put
@@ -99,7 +99,7 @@ function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s:
   const call = new CallMemory(ctx, op);
   try {
     const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-    const scratch = groupScratch(call, groupBytes);
+    const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
     const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
     const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
     const layout = arg.g.layout;

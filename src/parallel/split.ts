@@ -98,13 +98,12 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     const h = args[0] >> 2;
     const header = heap.slice(h, h + PLAN_FIELDS.length);
     const planes = header[F.planes];
-    // (0: planes too large for a scratch block; the kernel then takes none.)
     const scratchBytes = groupBytesOf(header[F.inPlane], header[F.outPlane]);
     return ranges(Math.ceil(planes / 16), n).map(([g0, groups], i) => {
       const p0 = g0 * 16;
       const item = planeItem(fn, args, header, args.length > 4, p0, Math.min(groups * 16, planes - p0), i);
       item.args.push(0); // the item's own scratch (the engine allocates it)
-      return scratchBytes > 0 ? { ...item, scratchBytes } : item;
+      return { ...item, scratchBytes };
     });
   }
   if (PLANE_KERNELS.has(fn)) {
