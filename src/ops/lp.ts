@@ -9,7 +9,10 @@ import { runPool, type AroundKernel, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
 import type { TensorArg } from './tensors';
 
-/** Around the average kernel of an Lp pooling call: x^p into scratch before, times lpScale and ^(1/p) after. */
+/**
+ * Around the average kernel of an Lp pooling call: x^p into scratch before, times lpScale and
+ * ^(1/p) after, over the whole call (Lp calls are never streamed in chunks: ./stream.ts).
+ */
 const POWERS: AroundKernel = {
   bytes: (_axes, inElements) => inElements * 4,
   kernel(ctx, call, g, axes, average, s) {
