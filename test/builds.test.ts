@@ -35,6 +35,14 @@ describe('kernel builds', () => {
     const notABag = await rejection(true);
     expect(notABag).toBeInstanceOf(TypeError);
     expect((notABag as Error).message).toBe('init: options must be an object, got true');
+    class InitOptions {
+      get simd() {
+        return false;
+      }
+    }
+    const inherited = await rejection(new InitOptions());
+    expect(inherited).toBeInstanceOf(TypeError);
+    expect((inherited as Error).message).toMatch(/^init: option "simd" comes from the options object's prototype/);
   });
 
   it('an inlined bundle unpacks its SIMD build on engines without DecompressionStream', async () => {

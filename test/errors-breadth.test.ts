@@ -33,6 +33,8 @@ describe('breadth operators reject bad input clearly', () => {
     ['unpool index out of range', (sp) => sp.maxUnpool1d(x1, { data: Int32Array.from([0, 1, 2, 3, 4, 12]), shape: [1, 1, 6] }, { kernelSize: 2 }), RangeError, /indices holds 12 at flat position 5/],
     ['unpool outputSize out of range', (sp) => sp.maxUnpool1d(x1, { data: new Int32Array(6), shape: [1, 1, 6] }, { kernelSize: 2, outputSize: [14] }), RangeError, /outputSize \[14\].*between 10 and 14/],
     ['unpool outputSize type', (sp) => sp.maxUnpool1d(x1, { data: new Int32Array(6), shape: [1, 1, 6] }, { kernelSize: 2, outputSize: 12 }), TypeError, /outputSize.*12/],
+    ['unpool whole outputSize with other channels', (sp) => sp.maxUnpool1d(x1, { data: new Int32Array(6), shape: [1, 1, 6] }, { kernelSize: 2, outputSize: [1, 3, 12] }), RangeError, /^maxUnpool1d: outputSize \[1, 3, 12\] must have x's 1 channels after the batch/],
+    ['unpool whole outputSize with a NaN size', (sp) => sp.maxUnpool1d(x1, { data: new Int32Array(6), shape: [1, 1, 6] }, { kernelSize: 2, outputSize: [1, 1, NaN] }), RangeError, /^maxUnpool1d: outputSize \[1, 1, NaN\]: dim 0 must be between 10 and 14/],
   ];
   it.each(cases)('%s', async (_name, f, E, message) => {
     const sp = await getEngine();

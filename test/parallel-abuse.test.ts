@@ -296,6 +296,12 @@ describe('initParallel: options', () => {
     expect(notABag).toBeInstanceOf(TypeError);
     expect((notABag as Error).message).toBe('initParallel: options must be an object, got 2');
   });
+
+  it('rejects an option a prototype supplies (a class\'s getter) rather than ignoring it', async () => {
+    const inherited = await rejection(Object.create({ threads: 1 }));
+    expect(inherited).toBeInstanceOf(TypeError);
+    expect((inherited as Error).message).toMatch(/^initParallel: option "threads" comes from the options object's prototype/);
+  });
 });
 
 describe('parallel engine: run() by name', () => {

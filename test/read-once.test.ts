@@ -33,16 +33,36 @@ async function canary() {
 }
 
 describe('options are read once, as own enumerable properties', () => {
-  it('ignores options a class declares as getters (not own properties), every time', async () => {
+  it('rejects options a prototype supplies (a class\'s getters), every time, rather than reading or ignoring them', async () => {
     const sp = await getEngine();
     class K3 {
       get kernelSize() {
         return 3;
       }
     }
-    expect(() => sp.maxPool2d(x, new K3() as never)).toThrow(/kernelSize is required/);
+    const inherited = /^maxPool2d: option "kernelSize" comes from the options object's prototype/;
+    expect(() => sp.maxPool2d(x, new K3() as never)).toThrow(inherited);
     expectSameFloats(sp.maxPool2d(x, { kernelSize: 2 }).data, ref(2).data);
-    expect(() => sp.maxPool2d(x, new K3() as never)).toThrow(/kernelSize is required/);
+    expect(() => sp.maxPool2d(x, new K3() as never)).toThrow(inherited);
+    // An optional one too, after a plain call with the same own options (no remembered call hides it).
+    class Stride1 {
+      kernelSize = 2;
+      get stride() {
+        return 1;
+      }
+    }
+    expectSameFloats(sp.maxPool2d(x, { kernelSize: 2 }).data, ref(2).data);
+    expect(() => sp.maxPool2d(x, new Stride1() as never)).toThrow(/option "stride" comes from the options object's prototype/);
+    expect(() => sp.maxPool2d(x, Object.assign(Object.create({ stride: 1 }), { kernelSize: 2 }))).toThrow(/option "stride" comes from/);
+    // A class's own fields are options, and its other methods are not a concern.
+    class Own {
+      kernelSize = 2;
+      stride = 1;
+      describe() {
+        return 'k2 s1';
+      }
+    }
+    expectSameFloats(sp.maxPool2d(x, new Own() as never).data, ref(2, 1).data);
   });
 
   it('ignores non-enumerable options, and a later call without them is not affected', async () => {

@@ -28,6 +28,19 @@ export interface PoolOptions {
  * `copy` reads the bag: optionsCopy copies the arrays and objects among its values too, ownCopy
  * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
  */
+/**
+ * Options are read as the bag's own properties: one that its prototype supplies (a class's
+ * getter, Object.create) is a TypeError rather than a silent default.
+ */
+export function rejectInherited(op: Pick<OperatorSpec, 'name' | 'options'>, opts: object): void {
+  if (Object.getPrototypeOf(opts) === Object.prototype) return;
+  for (const name of op.options) {
+    if (!Object.hasOwn(opts, name) && name in opts) {
+      throw new TypeError(`${op.name}: option ${describe(name)} comes from the options object's prototype; options are read as its own properties`);
+    }
+  }
+}
+
 export function readOptionBag(
   op: Pick<OperatorSpec, 'name' | 'options'>, opts: unknown, required?: string, copy: (opts: object) => unknown = optionsCopy,
 ): Record<string, unknown> {
@@ -38,6 +51,7 @@ export function readOptionBag(
   if (typeof opts !== 'object' || Array.isArray(opts)) {
     throw new TypeError(`${op.name}: options must be an object, got ${describe(opts)}`);
   }
+  rejectInherited(op, opts);
   const bag = copy(opts) as Record<string, unknown>;
   for (const key of Object.keys(bag)) {
     if (!op.options.includes(key)) {

@@ -34,11 +34,12 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     if (given.length !== dims && given.length !== dims + 2) {
       throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
     }
-    // A whole shape (torch's output_size=x.size()) is in x's layout: batch, then channels first or last.
+    // A whole shape (torch's output_size=x.size()) is in x's layout: batch (not used, as in
+    // torch), then channels first or last, which must be x's.
     const sizes = given.length === dims ? given : g.channelsLast ? given.slice(1, dims + 1) : given.slice(2);
-    const whole = given.length === dims ? given : shapeWith({ ...g, batch: given[0], batched: true }, sizes);
-    if (whole.some((n, i) => n !== given[i])) {
-      throw new RangeError(`${op.name}: outputSize ${describe(given)} must have x's channels in layout '${g.layout}' (${describe(whole)})`);
+    const channels = g.channelsLast ? given[dims + 1] : given[1];
+    if (given.length > dims && channels !== g.channels) {
+      throw new RangeError(`${op.name}: outputSize ${describe(given)} must have x's ${g.channels} channels ${g.channelsLast ? 'last' : 'after the batch'} (layout '${g.layout}')`);
     }
     sizes.forEach((v: number, d: number) => {
       const lo = defaults[d] - stride[d];
