@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { initParallel } from '../dist/parallel.js';
 import { LinearMemory, type OutOfMemoryError } from '../src/memory';
 import { maxPool2dRef } from './reference/pool2d';
+import { adaptiveMaxPoolBackwardRef } from './reference/backward';
 import { adaptiveAvgPoolRef, adaptiveMaxPoolRef } from './reference/poolnd';
 import { expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
 
@@ -96,5 +97,10 @@ describe('adaptive pooling to large planes', () => {
     const want = adaptiveMaxPoolRef(2, x, { outputSize: [600, 700] });
     expectSameFloats(max.output.data, want.output.data, 'max');
     expectSameInts(max.indices.data, want.indices.data);
+    // The max gradient recomputes the argmax on the same path, and counts no scratch it does not take.
+    const dy = { data: Float32Array.from({ length: 3 * 600 * 700 }, (_, i) => (i % 7) - 3), shape: [1, 3, 600, 700] };
+    const dx = sp.adaptiveMaxPool2dBackward(dy, { input: x });
+    expect(sp.memoryStats().memoryBytes).toBeLessThan(32 << 20);
+    expectSameFloats(dx.data, adaptiveMaxPoolBackwardRef(2, dy, x).data, 'max gradient');
   });
 });

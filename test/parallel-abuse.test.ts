@@ -300,7 +300,7 @@ describe('initParallel: options', () => {
   it('rejects an option a prototype supplies (a class\'s getter) rather than ignoring it', async () => {
     const inherited = await rejection(Object.create({ threads: 1 }));
     expect(inherited).toBeInstanceOf(TypeError);
-    expect((inherited as Error).message).toMatch(/^initParallel: option "threads" comes from the options object's prototype/);
+    expect((inherited as Error).message).toMatch(/^initParallel: option "threads" is inherited/);
   });
 });
 

@@ -51,10 +51,11 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   const shape = planShapeOf(g);
   const path = axes ? pathOf(shape, axes) : 'Rows';
   const recompute = op.reduce === 'lp' || (op.reduce === 'max' && !withIndices);
+  const groupBytes = path === 'PlaneGroups' && recompute ? groupBytesOf(inPlane, outPlane) : 0;
   const work = g.batch > 0;
   checkFits(op.name, inShape, inElements * 4 + (grad.tensor ? 0 : outElements * 4) + (input && !input.tensor ? inElements * 4 : 0) +
     (indices && !indices.tensor ? outElements * 4 : 0) +
-    (work && axes ? planBytesBound(axes) + 2 * outElements * 4 + inElements * 4 + groupBytesOf(inPlane, outPlane) : 0));
+    (work && axes ? planBytesBound(axes) + 2 * outElements * 4 + inElements * 4 + groupBytes : 0));
 
   const call = new CallMemory(ctx, op.name);
   try {
@@ -68,7 +69,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
       const k = ctx.kernels;
       // (A recomputed argmax of a window with no in-bounds tap is below 0, and sends nothing.)
       const plan = axes ? ctx.plans.get(shape, axes, recompute && op.reduce === 'max' ? { ...divisor, noInputIndex: true } : divisor) : 0;
-      const scratch = path === 'PlaneGroups' && recompute ? call.block(groupBytesOf(inPlane, outPlane), 'plane groups') : 0;
+      const scratch = groupBytes > 0 ? call.block(groupBytes, 'plane groups') : 0;
       const rowScratch = axes ? call.block(4 * Math.max(axes[axes.length - 1].out, g.channels) + 16, 'deltas') : 0;
       const scatter = (values: number, at: number) => {
         if (shape.channelsLast) k.maxPoolBackwardChannels_f32(values, at, out.ptr, g.batch, outPlane, inPlane, g.channels);

@@ -29,15 +29,23 @@ export interface PoolOptions {
  * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
  */
 /**
- * Options are read as the bag's own properties: one that its prototype supplies (a class's
- * getter, Object.create) is a TypeError rather than a silent default.
+ * Options are read as the bag's own properties (and a padding object's sides as its own): a name
+ * its prototype supplies (an enumerable one, or a class's getter of an accepted name) is a
+ * TypeError rather than a silent default. The padding object is looked at without running a
+ * getter (the call reads it once, later).
  */
-export function rejectInherited(op: Pick<OperatorSpec, 'name' | 'options'>, opts: object): void {
-  if (Object.getPrototypeOf(opts) === Object.prototype) return;
-  for (const name of op.options) {
-    if (!Object.hasOwn(opts, name) && name in opts) {
-      throw new TypeError(`${op.name}: option ${describe(name)} comes from the options object's prototype; options are read as its own properties`);
-    }
+export function rejectInherited(op: Pick<OperatorSpec, 'name' | 'options'> & { dims?: number }, opts: unknown): void {
+  if (typeof opts !== 'object' || opts === null) return;
+  rejectInheritedNames(op.name, opts, op.options, '');
+  const padding = op.dims && Object.getOwnPropertyDescriptor(opts, 'padding')?.value;
+  if (typeof padding === 'object' && padding !== null) rejectInheritedNames(op.name, padding, PADDING_SIDES[op.dims!].flat(), 'padding.');
+}
+
+function rejectInheritedNames(op: string, o: object, names: readonly string[], prefix: string): void {
+  if (Object.getPrototypeOf(o) === Object.prototype) return;
+  for (const name in o) names = [...names, name]; // (inherited enumerable names too: an unknown one)
+  for (const name of names) {
+    if (!Object.hasOwn(o, name) && name in o) throw new TypeError(`${op}: option "${prefix}${name}" is inherited, not own`);
   }
 }
 

@@ -82,7 +82,7 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   // Repeated calls (same shapes and options) skip re-validating options and re-planning; the
   // tensor itself (and its dtype, which the signature does not hold) is checked every time.
   // Shapes and options are read once (CallRead): the signature and validation see the same values.
-  if (typeof opts === 'object' && opts !== null) rejectInherited(op, opts);
+  rejectInherited(op, opts);
   const read = (ctx.readCall ?? readCall)(op.name, x, opts);
   // The output tensors are not in the signature: the read's (taken out of it), or for a read
   // kept from an earlier call, read from this call's options now; checked where they are used.
