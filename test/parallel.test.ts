@@ -158,6 +158,24 @@ describe('parallel engine equals the single-threaded engine bit for bit', () => 
     await compare(sp, pp3, 'avgPool2d', x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }, false);
     await compare(sp, pp, 'adaptiveMaxPool2d', x, { outputSize: 4, returnIndices: true }, true);
   });
+
+  it("splits nanMode 'ignore' calls over the workers too (each kernel family's NoNaN variant)", async () => {
+    const sp = await getEngine();
+    const x = { data: Float32Array.from({ length: 2 * 20 * 13 * 11 }, (_, i) => (i % 7 === 0 ? NaN : Math.sin(i * 12.9898) * 10)), shape: [2, 20, 13, 11], layout: 'NCHW' as Layout };
+    const xl = { ...x, shape: [2, 13, 11, 20], layout: 'NHWC' as Layout };
+    const calls: Array<[Op, typeof x, unknown]> = [
+      ['maxPool2d', x, { kernelSize: 3, stride: 2, padding: 1, nanMode: 'ignore' }],
+      ['maxPool2d', x, { kernelSize: 2, nanMode: 'ignore', returnIndices: true }],
+      ['maxPool2d', xl, { kernelSize: 3, stride: 1, nanMode: 'ignore', returnIndices: true }],
+      ['adaptiveMaxPool2d', x, { outputSize: [5, 4], nanMode: 'ignore', returnIndices: true }],
+      ['globalMaxPool2d', x, { nanMode: 'ignore' }],
+    ];
+    for (const [op, input, opts] of calls) {
+      const before = pp3.stats().workerCalls;
+      await compare(sp, pp3, op, input, opts, false);
+      expect(pp3.stats().workerCalls).toBe(before + 1);
+    }
+  });
 });
 
 describe('parallel engine as a service component', () => {

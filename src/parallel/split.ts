@@ -46,12 +46,17 @@ export interface WorkItem {
   scratchBytes?: number;
 }
 
+// (nanMode 'ignore' runs the NoNaN variants: the same arguments, split the same way.)
 const PLAN_KERNELS = new Set([
   'maxPoolRows_f32', 'maxPoolRowsIndices_f32', 'avgPoolRows_f32',
   'maxPoolChannels_f32', 'maxPoolChannelsIndices_f32', 'avgPoolChannels_f32',
+  'maxPoolRowsNoNaN_f32', 'maxPoolRowsIndicesNoNaN_f32', 'maxPoolChannelsNoNaN_f32', 'maxPoolChannelsIndicesNoNaN_f32',
 ]);
-const GROUP_KERNELS = new Set(['maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32']);
-const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalAvgPlanes_f32']);
+const GROUP_KERNELS = new Set([
+  'maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32',
+  'maxPoolPlaneGroupsNoNaN_f32', 'maxPoolPlaneGroupsIndicesNoNaN_f32',
+]);
+const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalMaxPlanesNoNaN_f32', 'globalAvgPlanes_f32']);
 const BATCH_KERNELS = new Set(['transpose_f32']);
 
 export function canSplit(fn: string): boolean {
