@@ -12,7 +12,10 @@ export const PLAN_FIELDS = [
 ] as const;
 type PlanField = (typeof PLAN_FIELDS)[number];
 
-/** How an average's divisor is formed. Max pooling ignores it. */
+/**
+ * How an average's divisor is formed (max pooling ignores that), and, for the argmax that max
+ * gradients recompute, how a window with no in-bounds tap starts (noInputIndex).
+ */
 export interface Divisor {
   override?: number;
   /** Count padded cells (countIncludePad); otherwise only cells inside the input. */
