@@ -21,14 +21,6 @@ export interface PoolOptions {
 }
 
 /**
- * The option bag, copied (optionsCopy: its own enumerable properties, each read once); TypeError
- * for anything but an object or for an unknown name. `required` names the option that makes a
- * bag mandatory (absent: no bag is an empty one). `op` is an operator, or any function with an
- * option bag (init, initParallel, tensor): its name for messages and the names it accepts.
- * `copy` reads the bag: optionsCopy copies the arrays and objects among its values too, ownCopy
- * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
- */
-/**
  * Options are read as the bag's own properties (and a padding object's sides as its own): a name
  * its prototype supplies (an enumerable one, or a class's getter of an accepted name) is a
  * TypeError rather than a silent default. The padding object is looked at without running a
@@ -49,6 +41,14 @@ function rejectInheritedNames(op: string, o: object, names: readonly string[], p
   }
 }
 
+/**
+ * The option bag, copied (optionsCopy: its own enumerable properties, each read once); TypeError
+ * for anything but an object or for an unknown name. `required` names the option that makes a
+ * bag mandatory (absent: no bag is an empty one). `op` is an operator, or any function with an
+ * option bag (init, initParallel, tensor): its name for messages and the names it accepts.
+ * `copy` reads the bag: optionsCopy copies the arrays and objects among its values too, ownCopy
+ * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
+ */
 export function readOptionBag(
   op: Pick<OperatorSpec, 'name' | 'options'>, opts: unknown, required?: string, copy: (opts: object) => unknown = optionsCopy,
 ): Record<string, unknown> {
