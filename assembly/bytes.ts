@@ -514,6 +514,30 @@ export function avgPoolBytes(
   return sum;
 }
 
+/** The sums of the codes of four planes of `length` (at b0, b0 + length, ...), one per lane. */
+@inline function fourPlaneSums(b0: usize, length: i32, flip: v128, bias: i32): v128 {
+  const vecLength = length & ~15;
+  const b1 = b0 + <usize>length, b2 = b1 + <usize>length, b3 = b2 + <usize>length;
+  let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  for (let i = 0; i < vecLength; i += 16) {
+    a0 = addBytes(a0, loadCodes(b0 + <usize>i, flip));
+    a1 = addBytes(a1, loadCodes(b1 + <usize>i, flip));
+    a2 = addBytes(a2, loadCodes(b2 + <usize>i, flip));
+    a3 = addBytes(a3, loadCodes(b3 + <usize>i, flip));
+  }
+  const t0 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
+  const t1 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
+  let sums = i32x4.add(v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
+  if (vecLength < length) {
+    let tails = i32x4.splat(tailSum(b0, vecLength, length, bias));
+    tails = i32x4.replace_lane(tails, 1, tailSum(b1, vecLength, length, bias));
+    tails = i32x4.replace_lane(tails, 2, tailSum(b2, vecLength, length, bias));
+    tails = i32x4.replace_lane(tails, 3, tailSum(b3, vecLength, length, bias));
+    sums = i32x4.add(sums, tails);
+  }
+  return sums;
+}
+
 /**
  * Global average of contiguous planes: sums requantized with one offset and multiplier.
  * Planes go four at a time (short planes such as 7x7 would otherwise pay a horizontal sum and
@@ -521,36 +545,112 @@ export function avgPoolBytes(
  * four sums, requantized together.
  */
 export function globalAvgBytes(input: usize, output: usize, planes: i32, length: i32, offset: i32, multiplier: f32, zeroPoint: f32, bias: i32): void {
+  globalAvgPlanes(input, output, planes, length, offset, multiplier, zeroPoint, bias, false);
+}
+
+/**
+ * globalAvgBytes, or with `mean` PyTorch's quantized mean of planes short enough for exact i32
+ * and f32 sums (meanBytes): nearbyint(f32(sum - offset) / f32(length)). One copy of the loop
+ * for both; the flag is read once per four planes.
+ */
+function globalAvgPlanes(
+  input: usize, output: usize, planes: i32, length: i32, offset: i32, multiplier: f32, zeroPoint: f32, bias: i32, mean: bool,
+): void {
+  const cells = <f32>length;
   let p = 0;
   if (ASC_FEATURE_SIMD) {
-    const vecLength = length & ~15;
     const off = i32x4.splat(offset), mul = f32x4.splat(multiplier), zp = f32x4.splat(zeroPoint);
     const rounderBits = i32x4.splat(0x4b400000 + bias), flip = i8x16.splat(<i8>bias);
     for (; p + 4 <= planes; p += 4) {
-      const b0 = input + <usize>p * <usize>length, b1 = b0 + <usize>length, b2 = b1 + <usize>length, b3 = b2 + <usize>length;
-      let a0 = i32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-      for (let i = 0; i < vecLength; i += 16) {
-        a0 = addBytes(a0, loadCodes(b0 + <usize>i, flip));
-        a1 = addBytes(a1, loadCodes(b1 + <usize>i, flip));
-        a2 = addBytes(a2, loadCodes(b2 + <usize>i, flip));
-        a3 = addBytes(a3, loadCodes(b3 + <usize>i, flip));
-      }
-      const t0 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
-      const t1 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
-      let sums = i32x4.add(v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
-      if (vecLength < length) {
-        let tails = i32x4.splat(tailSum(b0, vecLength, length, bias));
-        tails = i32x4.replace_lane(tails, 1, tailSum(b1, vecLength, length, bias));
-        tails = i32x4.replace_lane(tails, 2, tailSum(b2, vecLength, length, bias));
-        tails = i32x4.replace_lane(tails, 3, tailSum(b3, vecLength, length, bias));
-        sums = i32x4.add(sums, tails);
-      }
-      const q = requantize4(sums, off, mul, zp, rounderBits);
+      const sums = fourPlaneSums(input + <usize>p * <usize>length, length, flip, bias);
+      const q = mean
+        ? i32x4.sub(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_s(i32x4.sub(sums, off)), f32x4.splat(cells)))), i32x4.splat(bias))
+        : requantize4(sums, off, mul, zp, rounderBits);
       v128.store32_lane(output + <usize>p, saturate(q, q, flip), 0);
     }
   }
   for (; p < planes; p++) {
     const sum = tailSum(input + <usize>p * <usize>length, 0, length, bias);
-    storeCode(output + <usize>p, requantize(sum, offset, multiplier, zeroPoint, bias), bias);
+    const q = mean ? <i32>nearest<f32>(<f32>(sum - offset) / cells) - bias : requantize(sum, offset, multiplier, zeroPoint, bias);
+    storeCode(output + <usize>p, q, bias);
+  }
+}
+
+// ---- quantized mean -----------------------------------------------------------------------
+
+/** Pixels summed in i32 before moving to f64: 2^16 codes of at most 128 cannot wrap. */
+const STRIP: i32 = 1 << 16;
+
+/**
+ * PyTorch's quantized mean over the middle axis of [planes, length, C], which is what its 3D
+ * averages to 1x1x1 are (2D and 1D ones multiply, as globalAvgBytes): the int64 sum of the codes,
+ * as float32, divided by float32(length), rounded half to even: `output[p * C + c]`, with the
+ * input's scale and zero point. Sums run exact in f64 (strips of i32 lanes), so a plane of more
+ * than 2^24 codes does not wrap as the i32 window sums do (as PyTorch's do, too). Planar planes
+ * are C = 1; channels-last ones sum sixteen channels at a time into `scratch` (C * 12 + 64 bytes).
+ */
+export function meanBytes(input: usize, output: usize, planes: i32, length: i32, C: i32, bias: i32, scratch: usize): void {
+  const partial = scratch, sums = scratch + ((<usize>C * 4 + 15) & ~15);
+  const cells = <f32>length;
+  if (C == 1 && length <= STRIP) {
+    globalAvgPlanes(input, output, planes, length, -bias * length, 0, 0, bias, true);
+    return;
+  }
+  for (let p = 0; p < planes; p++) {
+    const plane = input + <usize>p * <usize>length * <usize>C;
+    // uint8 codes are read biased by -128 each: the bias comes back once per cell
+    for (let c = 0; c < C; c++) store<f64>(sums + (<usize>c << 3), <f64>bias * <f64>length);
+    for (let s = 0; s < length; s += STRIP) {
+      const n = min(STRIP, length - s);
+      if (C == 1) {
+        store<f64>(sums, load<f64>(sums) + <f64>runSum(plane + <usize>s, n, bias));
+        continue;
+      }
+      pixelSums(plane + <usize>s * <usize>C, n, C, partial, bias);
+      for (let c = 0; c < C; c++) {
+        const at = sums + (<usize>c << 3);
+        store<f64>(at, load<f64>(at) + <f64>load<i32>(partial + (<usize>c << 2)));
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      store<u8>(output + <usize>p * <usize>C + <usize>c, <i32>nearest<f32>(<f32>load<f64>(sums + (<usize>c << 3)) / cells));
+    }
+  }
+}
+
+/** The sum of n contiguous codes (a strip of a planar plane). */
+@inline function runSum(at: usize, n: i32, bias: i32): i32 {
+  let i = 0, sum = 0;
+  if (ASC_FEATURE_SIMD) {
+    const flip = i8x16.splat(<i8>bias);
+    let acc = i32x4.splat(0);
+    for (; i + 16 <= n; i += 16) acc = addBytes(acc, loadCodes(at + <usize>i, flip));
+    sum = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  }
+  return sum + tailSum(at, i, n, bias);
+}
+
+/** Each channel's sum over n pixels of C codes, into `partial` (C i32). */
+@inline function pixelSums(at: usize, n: i32, C: i32, partial: usize, bias: i32): void {
+  memory.fill(partial, 0, <usize>C << 2);
+  for (let i = 0; i < n; i++) {
+    const pixel = at + <usize>i * <usize>C;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const flip = i8x16.splat(<i8>bias);
+      for (; c + 16 <= C; c += 16) {
+        const v = loadCodes(pixel + <usize>c, flip);
+        const lo = i16x8.extend_low_i8x16_s(v), hi = i16x8.extend_high_i8x16_s(v);
+        const dst = partial + (<usize>c << 2);
+        v128.store(dst, i32x4.add(v128.load(dst), i32x4.extend_low_i16x8_s(lo)));
+        v128.store(dst, i32x4.add(v128.load(dst, 16), i32x4.extend_high_i16x8_s(lo)), 16);
+        v128.store(dst, i32x4.add(v128.load(dst, 32), i32x4.extend_low_i16x8_s(hi)), 32);
+        v128.store(dst, i32x4.add(v128.load(dst, 48), i32x4.extend_high_i16x8_s(hi)), 48);
+      }
+    }
+    for (; c < C; c++) {
+      const dst = partial + (<usize>c << 2);
+      store<i32>(dst, load<i32>(dst) + loadCode(pixel + <usize>c, bias));
+    }
   }
 }

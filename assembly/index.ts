@@ -22,7 +22,7 @@ export {
   avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32,
 } from './backward';
 export {
-  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes,
+  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes, meanBytes,
 } from './bytes';
 
 export { simd, heapBase } from './build';

@@ -69,4 +69,5 @@ export interface Kernels {
   globalAvgBytes(
     input: number, output: number, planes: number, length: number, offset: number, multiplier: number, zeroPoint: number, bias: number,
   ): void;
+  meanBytes(input: number, output: number, planes: number, length: number, channels: number, bias: number, scratch: number): void;
 }

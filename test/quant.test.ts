@@ -168,3 +168,26 @@ describe('int8/uint8 properties against the reference', async () => {
     });
   }
 });
+
+describe('int8/uint8 3D means of more than 2^24 cells', async () => {
+  const sp = await getEngine();
+  // PyTorch sums its quantized mean in int64: 2^24 and more codes near the ends of the range
+  // would wrap an i32 sum. Each channel alternates the two largest (uint8) or smallest (int8)
+  // codes, so its mean is exactly 254.5 or -127.5, which float32 holds and rounds half to even.
+  const spatial = [17, 1024, 1024];
+  const cells = spatial[0] * spatial[1] * spatial[2];
+  for (const dtype of ['uint8', 'int8'] as const) {
+    const [top, want] = dtype === 'uint8' ? [255, 254] : [-127, -128];
+    for (const layout of ['NCDHW', 'NDHWC'] as const) {
+      it(`globalAvgPool3d and adaptiveAvgPool3d to 1x1x1, ${dtype} ${layout}`, () => {
+        const C = layout === 'NCDHW' ? 1 : 2;
+        const data = new ARRAY[dtype](cells * C);
+        for (let i = 0; i < data.length; i++) data[i] = top - ((Math.floor(i / C) + i % C) & 1); // pixel i / C, channel i % C
+        const shape = layout === 'NCDHW' ? [1, C, ...spatial] : [1, ...spatial, C];
+        for (const r of [sp.globalAvgPool3d({ data, shape, layout }), sp.adaptiveAvgPool3d({ data, shape, layout }, { outputSize: 1 })]) {
+          expect(Array.from(r.data as Bytes)).toEqual(new Array(C).fill(want));
+        }
+      });
+    }
+  }
+});

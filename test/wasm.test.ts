@@ -70,6 +70,7 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   avgPoolBytes: [/i16x8\.extend_low_i8x16_s/, /i16x8\.add/, /i32x4\.add/, /f32x4\.mul/, /i8x16\.narrow_i16x8_s/],
   globalMaxBytes: [/i8x16\.max_s/],
   globalAvgBytes: [/i16x8\.extadd_pairwise_i8x16_s/, /f32x4\.mul/, /i8x16\.narrow_i16x8_s/],
+  meanBytes: [/i16x8\.extadd_pairwise_i8x16_s/, /i32x4\.extend_low_i16x8_s/, /f32\.div/],
 };
 /** Exports that are scalar loops by nature: a scatter-add has no vector form in wasm SIMD. */
 const SCALAR_KERNELS = ['maxPoolBackwardPlanes_f32', 'maxPoolBackwardChannels_f32'];
@@ -90,11 +91,12 @@ describe('built wasm', () => {
   // max (H 1.6x faster) about 6 KB more (76 KB); the whole-plane row loop (rowPlanes: E, G-avg
   // 1.2x, B 1.07x faster) 2 KB and its row pairs for 3 / stride 1 (max 1.12-1.3x, E 1.07x) 3.3 KB;
   // the flat plane walk of unpadded 2x2 stride-2 windows (max 0.4 KB: C, D 1.06-1.1x; averages
-  // 1 KB: 1.15-1.35x on planes in cache) took it to 80.4 KiB; the seventh and eighth rounds' adaptive divisions (assembly/window-sizes.ts) to 80.9 KiB.
-  it('imports nothing (no env.abort) and is under 81 KB', () => {
+  // 1 KB: 1.15-1.35x on planes in cache) took it to 80.4 KiB; the seventh and eighth rounds' adaptive divisions (assembly/window-sizes.ts) to 80.9 KiB;
+  // the ninth round's int8/uint8 3D means (PyTorch's quantized mean, meanBytes: 0.8 KB) to 81.7 KiB.
+  it('imports nothing (no env.abort) and is under 82 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(81 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(82 * 1024);
   });
 
   it('checks every exported kernel', () => {

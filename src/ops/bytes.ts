@@ -8,7 +8,8 @@
 //     m = f32(scale / outScale / divisor), count = in-bounds cells, divisor as for float32;
 //   adaptive and global (adaptive_avg_pool*, whose output keeps the input's scale and zero point):
 //     q = nearbyint(f32(sum) * m), m = f32(...f32(f32(1 / k0) / k1)... / kLast) over the window's
-//     per-axis sizes,
+//     per-axis sizes; except 3D ones to 1x1x1, which PyTorch takes as its quantized mean
+//     (one division: q = nearbyint(f32(sum) / f32(cells)), assembly/bytes.ts meanBytes),
 // all in float32 with round-half-to-even.
 import type { Context } from '../context';
 import { BoundedMap } from '../bounded-map';
@@ -146,6 +147,8 @@ export function runPoolBytes(
   const scratchBytes = s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
   const tableBytes = s.reduce === 'avg' ? outPlane * 8 : 0;
   const work = g.batch > 0 && outPlane > 0;
+  // A 3D adaptive or global average to 1x1x1: PyTorch's quantized mean.
+  const mean = s.reduce === 'avg' && !s.quant && axes.length === 3 && outPlane === 1;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
     (work ? scratchBytes + tableBytes + planBytesBound(axes) : 0));
   const call = new CallMemory(ctx, op.name);
@@ -155,7 +158,10 @@ export function runPoolBytes(
     const idx = s.returnIndices
       ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
-    if (work) {
+    if (work && mean) {
+      const length = g.spatial.reduce((a, b) => a * b, 1);
+      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, BIAS[dtype], call.block(shape.channels * 12 + 64, 'mean sums'));
+    } else if (work) {
       const divisor = planDivisor(s);
       const plan = planOf(ctx, shape, axes, divisor, cached);
       const k = ctx.kernels;
@@ -197,8 +203,9 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const g = arg.g;
   const shape = planShapeOf(g);
   const axes = wholeAxes(g.spatial);
-  if (shape.channelsLast) {
-    // Channels-last: one window over every pixel, through the plan kernels (channel lanes).
+  if (shape.channelsLast || (op.reduce === 'avg' && axes.length === 3)) {
+    // Channels-last: one window over every pixel, through the plan kernels (channel lanes);
+    // 3D averages: PyTorch's quantized mean (runPoolBytes).
     const settings = { reduce: op.reduce, divisor: { countPadding: false }, returnIndices: false, indexFormat: { kind: 'plane' } };
     return runPoolBytes(ctx, op, arg, axes, settings as Settings, bag);
   }

@@ -72,9 +72,14 @@ def formula_windowed(q, dims, k, s, p, ceil, cip, dov, scale, zp, lo, hi):
 
 
 def formula_adaptive(q, dims, outs):
-    """adaptive_avg_pool: nearbyint(f32(sum) * (f32 chain 1/kD/kH/kW))."""
+    """adaptive_avg_pool: nearbyint(f32(sum) * (f32 chain 1/kD/kH/kW)); in 3D to 1x1x1 torch
+    takes the quantized mean instead: nearbyint(f32(sum) / f32(cells)), one division."""
     N, C = q.shape[:2]
     sp = q.shape[2:]
+    if dims == 3 and all(o == 1 for o in outs):
+        cells = f32(int(np.prod(sp)))
+        means = [[int(np.rint(f32(f32(int(q[n, c].sum())) / cells))) for c in range(C)] for n in range(N)]
+        return np.array(means, dtype=np.int64).reshape(N, C, 1, 1, 1)
     out = np.zeros((N, C, *outs), dtype=np.int64)
     for oc in np.ndindex(*outs):
         sl, m = [], f32(1)
@@ -224,6 +229,29 @@ for dtype in ('int8', 'uint8'):
             mismatches += 1
             print('FORMULA MISMATCH avg3d tie', dtype, k)
         add('avgPool3d', dtype, q, {'kernelSize': k, 'scale': 1.0, 'zeroPoint': zp}, got)
+
+# 3D global averages (torch's quantized mean) whose sums are exact halves of the cell count: one
+# division rounds them to even, a multiplication by 1/kD/kH/kW can land just past the half.
+halves = random.Random(4)
+for dtype in ('int8', 'uint8'):
+    lo, hi = RANGE[dtype]
+    shape = [1, 3, 4, 7, 7]
+    cells = 4 * 7 * 7
+    q = np.zeros(shape, dtype=np.int64) + (0 if dtype == 'int8' else 128)
+    for c in range(3):
+        step = [-1, 1, -3][c]
+        picks = halves.sample(range(cells), cells // 2)
+        flat = q[0, c].reshape(-1)
+        for i in picks:
+            flat[i] += step
+        q[0, c] = flat.reshape(4, 7, 7)
+    x = quantized(q, dtype, 0.5, 0 if dtype == 'int8' else 128)
+    for op, outs in (('globalAvgPool3d', None), ('adaptiveAvgPool3d', [1, 1, 1])):
+        got = ADAPTIVE_AVG[3](x, 1).int_repr().numpy().astype(np.int64)
+        if (formula_adaptive(q, 3, [1, 1, 1]) != got).any():
+            mismatches += 1
+            print('FORMULA MISMATCH 3d mean half', dtype)
+        add(op, dtype, q, {} if outs is None else {'outputSize': outs}, got)
 
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}

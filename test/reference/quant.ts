@@ -124,7 +124,9 @@ export function qAdaptiveAvgPoolRef<A extends ByteArray>(dims: number, x: Q<A>, 
         for (let i = w[d][0]; i < w[d][1]; i++) visit(d + 1, offset * spatial[d] + i);
       };
       visit(0, 0);
-      data[p * outN + oi] = nearbyint(Math.fround(Math.fround(sum) * m));
+      // torch takes a 3D average to 1x1x1 as the quantized mean: one division by the cell count.
+      const mean = dims === 3 && outN === 1;
+      data[p * outN + oi] = nearbyint(mean ? Math.fround(Math.fround(sum) / Math.fround(prod(spatial))) : Math.fround(Math.fround(sum) * m));
     }
   }
   return { data, shape: [...x.shape.slice(0, batched ? 2 : 1), ...outs] };
