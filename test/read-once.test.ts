@@ -84,6 +84,28 @@ describe('options are read once, as own enumerable properties', () => {
     expectSameFloats(sp.maxPool2d(x, { kernelSize: 2, stride: 1 }).data, ref(2, 1).data);
   });
 
+  it('ignores a non-enumerable out or outIndices on a repeated call as on the first', async () => {
+    const sp = await getEngine();
+    const t = sp.fromArray(x.data, x.shape);
+    const out = sp.tensor([1, 1, 4, 4]);
+    const outIndices = sp.tensor([1, 1, 4, 4], { dtype: 'int32' });
+    const hidden = (o: object) => Object.defineProperties(o, { out: { value: out }, outIndices: { value: outIndices } }) as never;
+    // The second call is the first one repeated (the engine reuses the last call's read).
+    for (let call = 0; call < 3; call++) {
+      const y = sp.maxPool2d(t, hidden({ kernelSize: 2, returnIndices: true })) as unknown as { output: typeof out; indices: typeof outIndices };
+      expect(y.output).not.toBe(out);
+      expect(y.indices).not.toBe(outIndices);
+      expectSameFloats(y.output.data, ref(2).data);
+      y.output.dispose();
+      y.indices.dispose();
+    }
+    expect(out.data.every((v) => v === 0) && outIndices.data.every((v) => v === 0)).toBe(true);
+    // Enumerable ones are used, on the first call and on repeated ones.
+    for (let call = 0; call < 2; call++) expect(sp.maxPool2d(t, { kernelSize: 2, out })).toBe(out);
+    expectSameFloats(out.data, ref(2).data);
+    for (const v of [t, out, outIndices]) v.dispose();
+  });
+
   it('takes one read of an option whose getter changes, and caches nothing under other values', async () => {
     const sp = await getEngine();
     for (const [first, then] of [[3, 2], [2, 3]]) {

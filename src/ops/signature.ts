@@ -25,7 +25,7 @@ export interface CallRead {
   opts: unknown;
   /**
    * The output tensors (`out`, `outIndices`), from the copy. The operator takes them out of the
-   * read, and a read kept for later calls (ops/last-call.ts) holds none: those read their own.
+   * read; a read kept for later calls (ops/last-call.ts) is given each later call's own.
    */
   outputs?: { out?: unknown; outIndices?: unknown };
 }
