@@ -239,22 +239,27 @@ describe('options are read once, as own enumerable properties', () => {
 });
 
 describe("a resolved call's signature cannot be spelled by another call", () => {
-  it('names and strings holding its separators are validated, not taken for the call they spell', async () => {
-    const sp = await getEngine();
+  it('names and strings holding its separators are validated, not taken for the call they spell (full engine and simdpool/core)', async () => {
+    const { init: initCore } = await import('../dist/core.js');
     const x4 = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
     // Each valid call resolves and caches; the next one's text spells that call's signature.
-    const spelled: Array<[Record<string, unknown>, Record<string, unknown>, RegExp]> = [
-      [{ kernelSize: 2, nanMode: 'ignore', stride: 1 }, { kernelSize: 2, nanMode: 'ignore|stride=n1' }, /^maxPool2d: nanMode must be 'propagate' or 'ignore', got "ignore\|stride=n1"/],
+    const spelled: Array<[Record<string, unknown>, Record<string, unknown>, RegExp, boolean?]> = [
+      [{ kernelSize: 2, padding: 'valid', stride: 1 }, { kernelSize: 2, padding: 'valid|stride=n1' }, /^maxPool2d: padding must be a size, 'valid', 'same' or an object of sides, got "valid\|stride=n1"/],
       [{ kernelSize: 2, stride: 1 }, { 'kernelSize=n2|stride': 1 }, /^maxPool2d: unknown option "kernelSize=n2\|stride"/],
       [{ kernelSize: 3, padding: { top: 1, bottom: 2 } }, { kernelSize: 3, padding: { 'top:1,bottom': 2 } }, /^maxPool2d: padding side "top:1,bottom" is not one of/],
+      [{ kernelSize: 2, nanMode: 'ignore', stride: 1 }, { kernelSize: 2, nanMode: 'ignore|stride=n1' }, /^maxPool2d: nanMode must be 'propagate' or 'ignore', got "ignore\|stride=n1"/, false],
     ];
-    for (const [valid, spelling, message] of spelled) {
-      const y = sp.maxPool2d(x4, valid as never).data;
-      expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
-      // Also when the valid call is not the last one (its resolved plan is cached by signature).
-      sp.maxPool2d(x4, { kernelSize: 1 });
-      expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
-      expectSameFloats(sp.maxPool2d(x4, valid as never).data, y);
+    for (const sp of [await getEngine(), await initCore()]) {
+      const core = !('maxPool3d' in sp);
+      for (const [valid, spelling, message, inCore = true] of spelled) {
+        if (core && !inCore) continue;
+        const y = sp.maxPool2d(x4, valid as never).data;
+        expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
+        // Also when the valid call is not the last one (its resolved plan is cached by signature).
+        sp.maxPool2d(x4, { kernelSize: 1 });
+        expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
+        expectSameFloats(sp.maxPool2d(x4, valid as never).data, y);
+      }
     }
   });
 });

@@ -26,21 +26,10 @@ export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
     const bag = read.opts as Record<string, unknown>;
     const names: string[] = [];
     const values: unknown[] = [];
-    // A signature holds names and strings as they are: ones not plain words could spell another
-    // call's (nanMode 'ignore|stride=n1': nanMode 'ignore' and stride 1) and take its validated
-    // plan, skipping their own validation. Such a call takes the validating path.
-    let words = `${read.layout}`;
     for (const name in bag) {
       if (OUTPUTS.has(name)) continue;
-      const v = bag[name];
       names.push(name);
-      values.push(v);
-      words += name + (typeof v === 'string' ? v : Object.keys(v ?? 0)); // (a padding object's sides)
-    }
-    // (Commas alone cannot spell a signature's structure.)
-    if (/[^\w,]/.test(words)) {
-      read.key = undefined;
-      return read;
+      values.push(bag[name]);
     }
     // Kept without outputs (pool() takes read.outputs): a later call is given its own, and none is held.
     if (bag.out !== undefined) bag.out = undefined;
