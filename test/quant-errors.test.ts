@@ -57,6 +57,33 @@ describe('int8/uint8 errors', async () => {
     }
   });
 
+  it('averages over windows whose int32 sums could overflow are a RangeError; up to the limit they are exact', () => {
+    // Each term of a window sum (a code minus the zero point) is within +-255: 8421504 cells fit in int32.
+    const limit = Math.floor(0x7fffffff / 255);
+    const full = { data: new Uint8Array(limit).fill(255), shape: [1, 1, limit] };
+    expect(sp.globalAvgPool1d(full).data[0]).toBe(255);
+    expect(sp.adaptiveAvgPool1d(full, { outputSize: 1 }).data[0]).toBe(255);
+    expect(sp.avgPool1d(full, { kernelSize: limit, scale: 1, zeroPoint: 0 }).data[0]).toBe(255);
+    const low = { data: new Int8Array(limit).fill(127), shape: [1, 1, limit] };
+    expect(sp.avgPool1d(low, { kernelSize: limit, scale: 1, zeroPoint: -128, outZeroPoint: 127 }).data[0]).toBe(127);
+    // One cell more (3000x3000 all 255 used to average to 0, 4200x4200 to 12).
+    const over = { data: new Uint8Array(limit + 1).fill(255), shape: [1, 1, 1, limit + 1] };
+    // (A failed windowed average keeps its window plan cached, as a successful one would.)
+    expect(() => sp.avgPool2d(over, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(RangeError);
+    expect(() => sp.adaptiveAvgPool2d(over, { outputSize: 1 })).toThrow(RangeError);
+    const before = sp.memoryStats().bytesInUse;
+    const message = /^(globalAvgPool2d|adaptiveAvgPool2d|avgPool2d): a window of 8421505 cells is over the int8\/uint8 average's 8421504$/;
+    expect(() => sp.globalAvgPool2d(over)).toThrow(RangeError);
+    expect(() => sp.globalAvgPool2d(over)).toThrow(message);
+    expect(() => sp.globalAvgPool2d({ ...over, layout: 'NHWC', shape: [1, 1, limit + 1, 1] })).toThrow(message);
+    expect(() => sp.adaptiveAvgPool2d(over, { outputSize: 1 })).toThrow(message);
+    expect(() => sp.avgPool2d(over, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(message);
+    expect(sp.memoryStats().bytesInUse).toBe(before);
+    // Max pooling has no sums.
+    expect(sp.globalMaxPool2d(over).data[0]).toBe(255);
+    expect(Array.from(sp.avgPool2d(u8, { kernelSize: 4, scale: 1, zeroPoint: 0 }).data)).toEqual([52, 164]);
+  });
+
   it('resident int8/uint8 tensors: zero-filled, typed views, results keep the dtype and residency', () => {
     const t = sp.tensor([1, 1, 2, 2], { dtype: 'uint8' });
     expect(t.dtype).toBe('uint8');

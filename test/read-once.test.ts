@@ -84,6 +84,28 @@ describe('options are read once, as own enumerable properties', () => {
     expectSameFloats(sp.maxPool2d(x, { kernelSize: 2, stride: 1 }).data, ref(2, 1).data);
   });
 
+  it('ignores a non-enumerable out or outIndices on a repeated call as on the first', async () => {
+    const sp = await getEngine();
+    const t = sp.fromArray(x.data, x.shape);
+    const out = sp.tensor([1, 1, 4, 4]);
+    const outIndices = sp.tensor([1, 1, 4, 4], { dtype: 'int32' });
+    const hidden = (o: object) => Object.defineProperties(o, { out: { value: out }, outIndices: { value: outIndices } }) as never;
+    // The second call is the first one repeated (the engine reuses the last call's read).
+    for (let call = 0; call < 3; call++) {
+      const y = sp.maxPool2d(t, hidden({ kernelSize: 2, returnIndices: true })) as unknown as { output: typeof out; indices: typeof outIndices };
+      expect(y.output).not.toBe(out);
+      expect(y.indices).not.toBe(outIndices);
+      expectSameFloats(y.output.data, ref(2).data);
+      y.output.dispose();
+      y.indices.dispose();
+    }
+    expect(out.data.every((v) => v === 0) && outIndices.data.every((v) => v === 0)).toBe(true);
+    // Enumerable ones are used, on the first call and on repeated ones.
+    for (let call = 0; call < 2; call++) expect(sp.maxPool2d(t, { kernelSize: 2, out })).toBe(out);
+    expectSameFloats(out.data, ref(2).data);
+    for (const v of [t, out, outIndices]) v.dispose();
+  });
+
   it('takes one read of an option whose getter changes, and caches nothing under other values', async () => {
     const sp = await getEngine();
     for (const [first, then] of [[3, 2], [2, 3]]) {
@@ -213,6 +235,32 @@ describe('options are read once, as own enumerable properties', () => {
     expect(() => sp.maxPool1d(x1, { kernelSize: 2 ** 32 + 2, padding: 2 ** 31 + 1, stride: 1 })).toThrow(/at most 2147483647/);
     expect(() => sp.maxPool1d(x1, { kernelSize: 3, dilation: 2 ** 31 })).toThrow(/dilation must be at most 2147483647/);
     expect(sp.avgPool1d(x1, { kernelSize: 2 ** 31 - 2, stride: 2 ** 31 - 2, padding: 2 ** 30 - 1 }).data[0]).toBeCloseTo(15 / (2 ** 31 - 2), 15);
+  });
+});
+
+describe("a resolved call's signature cannot be spelled by another call", () => {
+  it('names and strings holding its separators are validated, not taken for the call they spell (full engine and simdpool/core)', async () => {
+    const { init: initCore } = await import('../dist/core.js');
+    const x4 = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
+    // Each valid call resolves and caches; the next one's text spells that call's signature.
+    const spelled: Array<[Record<string, unknown>, Record<string, unknown>, RegExp, boolean?]> = [
+      [{ kernelSize: 2, padding: 'valid', stride: 1 }, { kernelSize: 2, padding: 'valid|stride=n1' }, /^maxPool2d: padding must be a size, 'valid', 'same' or an object of sides, got "valid\|stride=n1"/],
+      [{ kernelSize: 2, stride: 1 }, { 'kernelSize=n2|stride': 1 }, /^maxPool2d: unknown option "kernelSize=n2\|stride"/],
+      [{ kernelSize: 3, padding: { top: 1, bottom: 2 } }, { kernelSize: 3, padding: { 'top:1,bottom': 2 } }, /^maxPool2d: padding side "top:1,bottom" is not one of/],
+      [{ kernelSize: 2, nanMode: 'ignore', stride: 1 }, { kernelSize: 2, nanMode: 'ignore|stride=n1' }, /^maxPool2d: nanMode must be 'propagate' or 'ignore', got "ignore\|stride=n1"/, false],
+    ];
+    for (const sp of [await getEngine(), await initCore()]) {
+      const core = !('maxPool3d' in sp);
+      for (const [valid, spelling, message, inCore = true] of spelled) {
+        if (core && !inCore) continue;
+        const y = sp.maxPool2d(x4, valid as never).data;
+        expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
+        // Also when the valid call is not the last one (its resolved plan is cached by signature).
+        sp.maxPool2d(x4, { kernelSize: 1 });
+        expect(() => sp.maxPool2d(x4, spelling as never)).toThrow(message);
+        expectSameFloats(sp.maxPool2d(x4, valid as never).data, y);
+      }
+    }
   });
 });
 

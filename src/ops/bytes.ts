@@ -80,53 +80,57 @@ interface Tables {
 
 const tableCaches = new WeakMap<Context, BoundedMap<string, Tables>>();
 
-function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
+function averageTables(ctx: Context, op: string, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
   let cache = tableCaches.get(ctx);
   if (!cache) tableCaches.set(ctx, (cache = new BoundedMap(64)));
   const fullKey = `${key}|${bias}|${quant ? `${quant.scale},${quant.zeroPoint},${quant.outScale},${quant.outZeroPoint}` : 'adaptive'}`;
   let t = cache.get(fullKey);
   if (!t) {
-    t = quant ? windowTables(axes, divisor, quant, bias) : adaptiveTables(axes, bias);
+    t = quant ? windowTables(op, axes, divisor, quant, bias) : adaptiveTables(op, axes, bias);
     cache.set(fullKey, t);
   }
   return t;
 }
 
-/** Every output position's per-axis windows, row-major: calls visit(index, window of each axis). */
-function eachPosition(axes: readonly Axis[], visit: (i: number, cells: number[], divisors: number[]) => void, divisor: Divisor): void {
+/**
+ * An average's tables: every output position's offset and multiplier, row-major, from `entry`
+ * (the window's cell count, and its cells and divisor factors per axis). Window sums are int32, as
+ * PyTorch's: a code minus a zero point is within +-255, so a window of more than 2^31 / 255 cells
+ * is a RangeError (its sum wrapped: a uint8 average of 3000x3000 cells of 255 gave 0).
+ */
+function tablesOf(
+  op: string, axes: readonly Axis[], divisor: Divisor, zeroPoint: number,
+  entry: (count: number, cells: number[], divisors: number[]) => [number, number],
+): Tables {
   const windows = axes.map(axisWindows);
   const total = axes.reduce((n, a) => n * a.out, 1);
+  const offsets = new Int32Array(total);
+  const multipliers = new Float32Array(total);
   const at = new Array<number>(axes.length).fill(0);
   for (let i = 0; i < total; i++) {
-    visit(i, windows.map((w, d) => w.count[at[d]]), windows.map((w, d) => divisorFactor(w, at[d], divisor)));
+    const cells = windows.map((w, d) => w.count[at[d]]);
+    const count = cells.reduce((a, b) => a * b, 1);
+    if (count > 8421504) throw new RangeError(`${op}: a window of ${count} cells is over the int8/uint8 average's 8421504`);
+    [offsets[i], multipliers[i]] = entry(count, cells, windows.map((w, d) => divisorFactor(w, at[d], divisor)));
     for (let d = axes.length - 1; d >= 0 && ++at[d] === axes[d].out; d--) at[d] = 0;
   }
+  return { offsets, multipliers, zeroPoint };
 }
 
-function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
-  const total = axes.reduce((n, a) => n * a.out, 1);
-  const offsets = new Int32Array(total);
-  const multipliers = new Float32Array(total);
+function windowTables(op: string, axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
   const ratio = q.scale / q.outScale; // double, as PyTorch's scale_factor
-  eachPosition(axes, (i, cells, divisors) => {
-    const count = cells.reduce((a, b) => a * b, 1);
-    const div = divisor.override ?? divisors.reduce((a, b) => a * b, 1);
-    offsets[i] = count * (q.zeroPoint - bias); // sum - count*zeroPoint, from the biased sum
-    multipliers[i] = Math.fround(ratio / div);
-  }, divisor);
-  return { offsets, multipliers, zeroPoint: q.outZeroPoint };
+  return tablesOf(op, axes, divisor, q.outZeroPoint, (count, cells, divisors) => [
+    count * (q.zeroPoint - bias), // sum - count*zeroPoint, from the biased sum
+    Math.fround(ratio / (divisor.override ?? divisors.reduce((a, b) => a * b, 1))),
+  ]);
 }
 
-function adaptiveTables(axes: readonly Axis[], bias: number): Tables {
-  const total = axes.reduce((n, a) => n * a.out, 1);
-  const multipliers = new Float32Array(total);
-  const offsets = new Int32Array(total);
-  eachPosition(axes, (i, cells) => {
+function adaptiveTables(op: string, axes: readonly Axis[], bias: number): Tables {
+  return tablesOf(op, axes, { countPadding: false }, 0, (count, cells) => [
+    -bias * count, // the plain sum, from the biased sum
     // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
-    multipliers[i] = cells.reduce((m, k) => Math.fround(m / k), 1);
-    offsets[i] = -bias * cells.reduce((a, b) => a * b, 1); // the plain sum, from the biased sum
-  }, { countPadding: false });
-  return { offsets, multipliers, zeroPoint: 0 };
+    cells.reduce((m, k) => Math.fround(m / k), 1),
+  ]);
 }
 
 /** runPool for int8/uint8 inputs: same plans, byte kernels, results in the input's dtype. */
@@ -172,7 +176,7 @@ export function runPoolBytes(
       } else if (s.reduce === 'max') {
         k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
       } else {
-        const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
+        const tables = averageTables(ctx, op.name, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
         const scratch = call.block(scratchBytes, 'row scratch');
         // PyTorch's quantized avg_pool3d adds the output zero point after rounding, avg_pool1d/2d before.
@@ -221,7 +225,7 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
       const bias = BIAS[dtype];
       if (op.reduce === 'max') k.globalMaxBytes(input, out.ptr, shape.planes, length, bias);
       else {
-        const t = adaptiveTables(axes, bias);
+        const t = adaptiveTables(op.name, axes, bias);
         k.globalAvgBytes(input, out.ptr, shape.planes, length, t.offsets[0], t.multipliers[0], 0, bias);
       }
     }

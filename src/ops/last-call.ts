@@ -31,7 +31,7 @@ export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
       names.push(name);
       values.push(bag[name]);
     }
-    // Kept without outputs (pool() takes read.outputs): a later call reads its own, and none is held.
+    // Kept without outputs (pool() takes read.outputs): a later call is given its own, and none is held.
     if (bag.out !== undefined) bag.out = undefined;
     if (bag.outIndices !== undefined) bag.outIndices = undefined;
     const { resident, layout, shape } = read;
@@ -52,13 +52,17 @@ function sameAsLast(l: LastCall, op: string, x: unknown, opts: unknown): boolean
   // (for-in also lists inherited names, which a read ignores: a plain object's are its own.)
   const own = Object.getPrototypeOf(opts) === Object.prototype;
   let i = 0;
+  // This call's outputs, as its own read would take them (own enumerable ones: a non-enumerable
+  // `out` is ignored on every call, not only on the first).
+  const outputs: Record<string, unknown> = {};
   for (const name in opts) {
     if (!own && !Object.hasOwn(opts, name)) return false;
-    if (OUTPUTS.has(name)) continue;
-    if (name !== l.names[i] || !sameValue((opts as Record<string, unknown>)[name], l.values[i])) return false;
-    i++;
+    if (OUTPUTS.has(name)) outputs[name] = (opts as Record<string, unknown>)[name];
+    else if (name !== l.names[i] || !sameValue((opts as Record<string, unknown>)[name], l.values[i++])) return false;
   }
-  return i === l.names.length;
+  if (i !== l.names.length) return false;
+  l.read.outputs = outputs;
+  return true;
 }
 
 function sameArray(v: unknown, s: unknown[]): boolean {

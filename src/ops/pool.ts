@@ -84,9 +84,9 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
   // Shapes and options are read once (CallRead): the signature and validation see the same values.
   rejectInherited(op, opts);
   const read = (ctx.readCall ?? readCall)(op.name, x, opts);
-  // The output tensors are not in the signature: the read's (taken out of it), or for a read
-  // kept from an earlier call, read from this call's options now; checked where they are used.
-  const outputs: Outputs = read.outputs ?? { out: (opts as Outputs).out, outIndices: (opts as Outputs).outIndices };
+  // The output tensors are not in the signature: this call's, as its read took them (taken out of
+  // it, so a read kept for later calls holds none); checked where they are used.
+  const outputs: Outputs = read.outputs!;
   read.outputs = undefined;
   let r = read.key === undefined ? undefined : (ctx.resolved.get(read.key) as Resolved | undefined);
   const input = x instanceof Tensor ? x : plainInput(x, read);

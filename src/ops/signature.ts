@@ -25,7 +25,7 @@ export interface CallRead {
   opts: unknown;
   /**
    * The output tensors (`out`, `outIndices`), from the copy. The operator takes them out of the
-   * read, and a read kept for later calls (ops/last-call.ts) holds none: those read their own.
+   * read; a read kept for later calls (ops/last-call.ts) is given each later call's own.
    */
   outputs?: { out?: unknown; outIndices?: unknown };
 }
@@ -50,11 +50,15 @@ function signatureOf(op: string, { resident, shape, layout, opts }: CallRead): s
   // Only numeric shapes: ['4'] joins like [4] but must take the validating path (a TypeError).
   if (!shape.every((n) => typeof n === 'number')) return undefined;
   let key = `${op}|${resident ? 'R' : 'P'}|${layout === undefined ? '' : `s${layout}`}|${shape.join(',')}`;
+  // Option names, strings and padding sides are held as they are: any but plain words (\w) could
+  // spell another call's signature (nanMode 'ignore|stride=n1' that of nanMode 'ignore' and
+  // stride 1) and take its validated plan, so such calls take the validating path. (A layout
+  // cannot: what follows it is a shape, digits, where options follow '|' with a letter.)
   for (const name in opts) {
     // (a copy of own properties: nothing inherited to skip)
     if (OUTPUTS.has(name)) continue;
     const part = valueSignature((opts as Record<string, unknown>)[name]);
-    if (part === undefined) return undefined;
+    if (part === undefined || /\W/.test(name)) return undefined;
     key += `|${name}=${part}`;
   }
   return key;
@@ -67,7 +71,7 @@ function valueSignature(v: unknown): string | undefined {
     case 'boolean':
       return `b${v}`;
     case 'string':
-      return `s${v}`;
+      return /\W/.test(v) ? undefined : `s${v}`;
     case 'undefined':
       return 'u';
     case 'object': {
@@ -77,7 +81,7 @@ function valueSignature(v: unknown): string | undefined {
       let s = '{';
       for (const side of Object.keys(v)) {
         const n = (v as Record<string, unknown>)[side];
-        if (typeof n !== 'number') return undefined;
+        if (typeof n !== 'number' || /\W/.test(side)) return undefined;
         s += `${side}:${n},`;
       }
       return `${s}}`;
