@@ -101,6 +101,31 @@ describe('examples/server', () => {
     expect(JSON.parse(answer.toString()).error).toMatch(message);
   });
 
+  it('refuses a result over the limit before computing it (outputSize, inputShape, unpooling)', async () => {
+    const json = { 'content-type': 'application/json' };
+    const before = engine.memoryStats().memoryBytes;
+    const cases = [
+      // a few bytes asking for 8192x8192 outputs and indices (512 MiB), or a 16384x16384 gradient (1 GiB)
+      ['/v1/adaptiveMaxPool2d', { data: [1], shape: [1, 1, 1, 1], options: { outputSize: [8192, 8192], returnIndices: true } }, '[1,1,8192,8192]', 536870912],
+      ['/v1/adaptiveAvgPool2d', { data: [1, 2], shape: [2, 1, 1], options: { outputSize: 8192 } }, '[2,8192,8192]', 536870912],
+      ['/v1/avgPool2dBackward', { data: [1], shape: [1, 1, 1, 1], options: { kernelSize: 16384, inputShape: [16384, 16384] } }, '[1,1,16384,16384]', 1073741824],
+      ['/v1/maxUnpool2d', { data: [1], shape: [1, 1, 1, 1], indices: [0], options: { kernelSize: 1, stride: 16384, outputSize: [16384, 16384] } }, '[1,1,16384,16384]', 1073741824],
+    ] as const;
+    for (const [path, doc, shape, bytes] of cases) {
+      const { res, body } = await post(path, JSON.stringify(doc), json);
+      expect(res.status, `${path}: ${body}`).toBe(400);
+      expect(JSON.parse(body.toString()).error).toBe(`the result (shape ${shape}, ${bytes} bytes) is over this server's limit of 1048576 bytes`);
+    }
+    expect(engine.memoryStats().memoryBytes).toBe(before); // nothing was computed
+    // within the limit the same kinds are answered (and the shapes in options are still checked)
+    const ok = await post('/v1/adaptiveAvgPool2d', JSON.stringify({ data: [1, 2, 3, 4], shape: [1, 1, 2, 2], options: { outputSize: 3 } }), json);
+    expect(ok.res.status).toBe(200);
+    expect(JSON.parse(ok.body.toString()).shape).toEqual([1, 1, 3, 3]);
+    const bad = await post('/v1/avgPool2dBackward', JSON.stringify({ data: [1], shape: [1, 1, 1, 1], options: { kernelSize: 2, inputShape: [1, 1, 9, 9] } }), json);
+    expect(bad.res.status).toBe(400);
+    expect(JSON.parse(bad.body.toString()).error).toMatch(/gradOutput/);
+  });
+
   it('rejects GET with 405 and still serves afterwards', async () => {
     const res = await fetch(`${base}/v1/maxPool2d`);
     expect(res.status).toBe(405);
