@@ -126,6 +126,28 @@ describe('examples/server', () => {
     expect(JSON.parse(bad.body.toString()).error).toMatch(/gradOutput/);
   });
 
+  it('answers 413 for a call larger than the whole engine memory, and still serves afterwards', async () => {
+    const small = await initParallel({ threads: 1, maxMemoryBytes: 64 << 20 });
+    const s = createPoolServer({ engine: small, maxBodyBytes: 1 << 20, maxResultBytes: 2 ** 40 });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/maxUnpool1d`;
+      const ask = (kernelSize: number) => fetch(url, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ data: [1, 2], shape: [1, 1, 2], indices: [0, 1], options: { kernelSize } }),
+      });
+      const res = await ask(40_000_000); // 320 MB
+      expect(res.status).toBe(413);
+      expect((await res.json()).error).toMatch(/^maxUnpool1d: out needs 320000000 bytes, but wasm memory cannot grow to fit it \(\d+ bytes in use; the limit is 67108864 bytes\)$/);
+      const ok = await ask(2);
+      expect(ok.status).toBe(200);
+      expect((await ok.json()).data).toEqual([1, 2, 0, 0]);
+    } finally {
+      await new Promise((r) => s.close(r));
+      await small.close();
+    }
+  });
+
   it('rejects GET with 405 and still serves afterwards', async () => {
     const res = await fetch(`${base}/v1/maxPool2d`);
     expect(res.status).toBe(405);
