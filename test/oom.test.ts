@@ -75,6 +75,22 @@ describe('requests over the memory limit', () => {
     }
   });
 
+  it('hold the smallest limits, whole pages (a limit below 1 MiB failed to start; one between pages is rounded down)', async () => {
+    for (const [maxMemoryBytes, limit] of [[65536, 65536], [100000, 65536], [200000, 196608]]) {
+      const p = await initParallel({ threads: 1, maxMemoryBytes, inlineBelow: 0 });
+      try {
+        const small = { data: Float32Array.from({ length: 1024 }, (_, i) => Math.sin(i)), shape: [1, 4, 16, 16] };
+        const want = maxPool2dRef(small, { kernelSize: 2 }).output;
+        expectSameFloats((await p.run('maxPool2d', small, { kernelSize: 2 })).data, want.data);
+        const e = thrown(() => p.tensor([1, 1, 256, 256]));
+        expect(e.limit).toBe(limit);
+        expectSameFloats((await p.run('maxPool2d', small, { kernelSize: 2 })).data, want.data);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
   it('where the JavaScript engine refuses to grow memory under the limit, say so with the same facts', () => {
     // A wasm memory whose own maximum (2 pages) is below the allocator's limit (4 GiB).
     const memory = new LinearMemory(new WebAssembly.Memory({ initial: 1, maximum: 2 }), 0);

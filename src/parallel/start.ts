@@ -38,13 +38,15 @@ export function readParallelOptions(opts: unknown, defaultThreads: number): Star
   if (!(typeof maxBytes === 'number' && maxBytes >= PAGE && maxBytes <= MAX_MEMORY_BYTES)) {
     throw new RangeError(`initParallel: maxMemoryBytes must be from 65536 to 4 GiB, got ${describe(options.maxMemoryBytes)}`);
   }
-  return { threads, inlineBelow, maxPending, maxBytes };
+  // whole pages: memory grows by pages, so a limit between two would be passed on a grow
+  return { threads, inlineBelow, maxPending, maxBytes: Math.floor(maxBytes / PAGE) * PAGE };
 }
 
 /** Worker threads started by `spawn`, each running the threads build over one shared memory. */
 export async function startThreads(o: StartOptions, spawn: SpawnWorker, threadsWasm: BufferSource): Promise<ParallelEngine> {
   const module = await WebAssembly.compile(threadsWasm);
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: Math.floor(o.maxBytes / PAGE), shared: true });
+  const maximum = o.maxBytes / PAGE;
+  const memory = new WebAssembly.Memory({ initial: Math.min(16, maximum), maximum, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
   const kernels = { ...(instance.exports as unknown as Kernels), memory } as Kernels;
   const pool = new WorkerPool((counters, name) => spawn({ module, memory, ...counters }, name), o.threads);
@@ -54,7 +56,7 @@ export async function startThreads(o: StartOptions, spawn: SpawnWorker, threadsW
     await pool.close(e as Error);
     throw e;
   }
-  return new ParallelEngine(kernels, new PinnedMemory(memory, kernels.heapBase(), Math.floor(o.maxBytes / PAGE) * PAGE), pool, o);
+  return new ParallelEngine(kernels, new PinnedMemory(memory, kernels.heapBase(), o.maxBytes), pool, o);
 }
 
 /**
