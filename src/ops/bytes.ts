@@ -153,8 +153,9 @@ export function runPoolBytes(
   const work = g.batch > 0 && outPlane > 0;
   // A 3D adaptive or global average to 1x1x1: PyTorch's quantized mean.
   const mean = s.reduce === 'avg' && !s.quant && axes.length === 3 && outPlane === 1;
+  const meanBytes = shape.channels * 12 + 64; // its scratch: i32 strip sums and f64 sums per channel
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
-    (work ? scratchBytes + tableBytes + planBytesBound(axes) : 0));
+    (work ? (mean ? meanBytes : scratchBytes + tableBytes + planBytesBound(axes)) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
@@ -164,7 +165,7 @@ export function runPoolBytes(
       : undefined;
     if (work && mean) {
       const length = g.spatial.reduce((a, b) => a * b, 1);
-      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, BIAS[dtype], call.block(shape.channels * 12 + 64, 'mean sums'));
+      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, BIAS[dtype], call.block(meanBytes, 'mean sums'));
     } else if (work) {
       const divisor = planDivisor(s);
       const plan = planOf(ctx, shape, axes, divisor, cached);
