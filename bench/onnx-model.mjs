@@ -6,7 +6,7 @@
 //   OperatorSetIdProto domain=1 version=2
 //   GraphProto        node=1 name=2 input=11 output=12
 //   NodeProto         input=1 output=2 name=3 op_type=4 attribute=5 domain=7
-//   AttributeProto    name=1 i=3 ints=8 type=20   (AttributeType INT=2, INTS=7)
+//   AttributeProto    name=1 i=3 s=4 ints=8 type=20   (AttributeType INT=2, STRING=3, INTS=7)
 //   ValueInfoProto    name=1 type=2
 //   TypeProto         tensor_type=1 ; TypeProto.Tensor elem_type=1 (FLOAT=1, UINT8=2, INT8=3, INT64=7) shape=2
 //   TensorShapeProto  dim=1 ; Dimension dim_value=1
@@ -43,6 +43,7 @@ class Writer {
 }
 
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
 /** TensorProto.DataType element types. */
 export const FLOAT = 1;
@@ -55,9 +56,12 @@ function valueInfo(w, { name, shape, type = FLOAT }) {
   w.message(2, (t) =>
     t.message(1, (tensor) => {
       tensor.int(1, type);
-      tensor.message(2, (shp) => {
-        for (const d of shape) shp.message(1, (dim) => dim.int(1, d));
-      });
+      // (no shape: left to the runtime, e.g. an output whose size the test does not predict)
+      if (shape) {
+        tensor.message(2, (shp) => {
+          for (const d of shape) shp.message(1, (dim) => dim.int(1, d));
+        });
+      }
     }),
   );
 }
@@ -67,6 +71,9 @@ function attribute(w, name, value) {
   if (Array.isArray(value)) {
     for (const v of value) w.int(8, v);
     w.int(20, ATTR_INTS);
+  } else if (typeof value === 'string') {
+    w.string(4, value);
+    w.int(20, ATTR_STRING);
   } else {
     w.int(3, value);
     w.int(20, ATTR_INT);
@@ -79,20 +86,21 @@ function attribute(w, name, value) {
  * @param {object} o
  * @param {string} o.op  ONNX op_type
  * @param {{name: string, shape: number[], type?: number}[]} o.inputs  type: FLOAT (default) or INT64
- * @param {{name: string, shape: number[], type?: number}} o.output
- * @param {Record<string, number|number[]>} [o.attributes]  non-negative ints only
+ * @param {{name: string, shape: number[] | null, type?: number}} o.output  shape null: undeclared
+ * @param {{name: string, shape: number[] | null, type?: number}[]} [o.outputs]  several outputs (MaxPool's Y and Indices), instead of output
+ * @param {Record<string, number|number[]|string>} [o.attributes]  non-negative ints, or strings (auto_pad)
  * @param {number} [o.opset]
  * @param {string} [o.domain]  the node's operator domain (e.g. 'com.microsoft' for QLinearAveragePool), imported at version 1
  * @returns {Uint8Array}
  */
-export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 13, domain = '' }) {
+export function encodeNodeModel({ op, inputs, output, outputs = [output], attributes = {}, opset = 13, domain = '' }) {
   const model = new Writer();
   model.int(1, 8); // ir_version 8 (ONNX 1.10+), understood by every current runtime
   model.string(2, 'simdpool-bench');
   model.message(7, (graph) => {
     graph.message(1, (node) => {
       for (const i of inputs) node.string(1, i.name);
-      node.string(2, output.name);
+      for (const o of outputs) node.string(2, o.name);
       node.string(3, 'pool');
       node.string(4, op);
       if (domain) node.string(7, domain); // NodeProto.domain
@@ -102,7 +110,7 @@ export function encodeNodeModel({ op, inputs, output, attributes = {}, opset = 1
     });
     graph.string(2, 'pool_graph');
     for (const i of inputs) graph.message(11, (vi) => valueInfo(vi, i));
-    graph.message(12, (vi) => valueInfo(vi, output));
+    for (const o of outputs) graph.message(12, (vi) => valueInfo(vi, o));
   });
   model.message(8, (os) => {
     os.string(1, '');
