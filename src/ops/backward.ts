@@ -228,11 +228,10 @@ function readAxes(op: OperatorSpec, bag: Record<string, unknown>, inSpatial: num
 /** An average's divisor as the forward pass forms it; Lp divides by the in-input cells (no padding). */
 function readDivisor(op: OperatorSpec, bag: Record<string, unknown>): Divisor {
   if (op.reduce !== 'avg' || op.forward === 'adaptive') return { countPadding: false };
-  const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
   return {
     override: readDivisorOverride(op.name, bag.divisorOverride),
-    // 'same' padding never counts padded cells, as the forward pass (and TensorFlow) does.
-    countPadding: countIncludePad && bag.padding !== 'same',
+    // as the forward pass: 'same' padding counts padded cells only when asked to
+    countPadding: readBool(op.name, 'countIncludePad', bag.countIncludePad, bag.padding !== 'same'),
   };
 }
 

@@ -126,11 +126,11 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     axes = resolveAxes(op.name, arg.g.spatial, spec);
     if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
     if (reduce === 'avg') {
-      const countIncludePad = readBool(op.name, 'countIncludePad', bag.countIncludePad, true);
-      // 'same' padding never counts padded cells, as TensorFlow does.
       divisor = {
         override: readDivisorOverride(op.name, bag.divisorOverride),
-        countPadding: countIncludePad && spec.padding.kind !== 'same',
+        // 'same' padding does not count padded cells unless asked to (TensorFlow's average; ONNX's
+        // count_include_pad=1 with SAME_UPPER counts them); other padding counts them (PyTorch's default).
+        countPadding: readBool(op.name, 'countIncludePad', bag.countIncludePad, spec.padding.kind !== 'same'),
       };
     }
     // (Lp pooling's p and window factor: ./lp.ts; simdpool/core has no Lp operators.)

@@ -143,9 +143,10 @@ def avg_case(name, x, **options):
     k = pair(options["kernelSize"])
     s = pair(options.get("stride", options["kernelSize"]))
     ceil = bool(options.get("ceilMode", False))
-    cip = bool(options.get("countIncludePad", True))
     div = options.get("divisorOverride")
     padding = options.get("padding")
+    # 'same' counts padded cells only when asked (ONNX count_include_pad=1); by default not, as TF
+    cip = bool(options.get("countIncludePad", padding != "same"))
 
     def run(t):
         H, W = t.shape[-2], t.shape[-1]
@@ -165,9 +166,9 @@ def avg_case(name, x, **options):
             raise AssertionError(f"{name}: padded torch size {tuple(sums.shape[-2:])} != spec {want}")
         if div is not None:
             divisor = torch.full_like(in_count, float(div))
-        elif kind == "explicit" and cip:
+        elif cip:
             divisor = F.avg_pool2d(F.pad(ones, pads, value=1.0), k, stride=s, padding=0, ceil_mode=ceil, divisor_override=1)
-        else:  # 'same' never counts padded cells; explicit with countIncludePad false
+        else:  # in-input cells only: countIncludePad false, or 'same' by default
             divisor = in_count
         out = sums / divisor.reshape(divisor.shape[-2:])
         # torch's avg kernel writes 0 for windows without any input cell and adds to +0
@@ -386,7 +387,7 @@ avg_case("avg padding 'same' k3 s1 padded cells never counted 1x2x5x6", randn(1,
          kernelSize=3, stride=1, padding="same")
 avg_case("avg padding 'same' k3 s2 odd total pad goes to the end 1x1x6x7", randn(1, 1, 6, 7),
          kernelSize=3, stride=2, padding="same")
-avg_case("avg padding 'same' k2 s1 countIncludePad true still excludes pads 1x1x4x5", randn(1, 1, 4, 5),
+avg_case("avg padding 'same' k2 s1 countIncludePad true counts pads as ONNX count_include_pad 1x1x4x5", randn(1, 1, 4, 5),
          kernelSize=2, stride=1, padding="same", countIncludePad=True)
 avg_case("avg padding 'same' k4 s3 divisorOverride 4 1x1x7x8", randn(1, 1, 7, 8),
          kernelSize=4, stride=3, padding="same", divisorOverride=4)

@@ -211,6 +211,21 @@ for (let n = 0; n < 16; n++) {
     x, y.dataSync(), y.shape, idx);
 }
 
+// ORT AveragePool SAME_UPPER with count_include_pad=1: simdpool's 'same' with countIncludePad: true
+// given (by default 'same' does not count padded cells, as TF). Appended, so the cases above keep their data.
+for (let n = 0; n < 6; n++) {
+  const dims = 1 + (n % 3);
+  const spatial = Array.from({ length: dims }, () => int(2, dims === 3 ? 6 : 9));
+  const kernel = spatial.map(() => int(2, 4));
+  const stride = kernel.map((k) => int(1, k));
+  const shape = [int(1, 2), int(1, 3), ...spatial];
+  const x = values(size(shape), 'plain');
+  const r = await runOrt('AveragePool', x, shape, { kernel_shape: kernel, strides: stride, count_include_pad: 1 }, { autoPad: 'SAME_UPPER', opset: 12 });
+  if (r.shape.slice(2).some((s) => s < 1)) continue;
+  push({ name: `ort AveragePool ${dims}d SAME_UPPER count_include_pad 1`, peer: 'onnxruntime-node', op: `avgPool${dims}d`, shape, layout: FIRST[dims],
+    options: { kernelSize: kernel, stride, padding: 'same', countIncludePad: true }, exact: false }, x, r.y, r.shape, r.i);
+}
+
 const out = {
   generator: 'test/golden/generate_interop.mjs',
   peers: { 'onnxruntime-node': require('onnxruntime-node/package.json').version, 'tfjs-core': tf.version_core },

@@ -17,7 +17,8 @@
  * - 'valid' = zero padding. 'same' = TF/ONNX SAME_UPPER:
  *     out = ceil(in/s), total = max((out-1)*s + d*(k-1) + 1 - in, 0),
  *     padBefore = floor(total/2), padAfter = total - padBefore.
- *   For average pooling with 'same' the padded cells are never counted.
+ *   Average pooling with 'same' counts padded cells only with countIncludePad: true given
+ *   (ONNX's count_include_pad=1 with SAME_UPPER); by default not, as TF.
  * - Max: taps of the window in row-major order, update when
  *   `v > best || isNaN(v)` starting from best = -Infinity. Ties keep the first
  *   (also -0 vs +0), a NaN always wins and the LAST NaN's index is kept,
@@ -354,8 +355,8 @@ export function maxPool2dRef(x: TensorInput, opts: MaxPool2dOptions): MaxPoolRes
 export function avgPool2dRef(x: TensorInput, opts: AvgPool2dOptions): Tensor {
   const fn = 'avgPool2d';
   const { plan: P, o } = plan(fn, x, opts, AVG_OPTIONS);
-  let countIncludePad = bool(fn, 'countIncludePad', o.countIncludePad, true);
-  if (P.padMode === 'same') countIncludePad = false; // TF/ONNX SAME never counts padded cells
+  // 'same' counts padded cells only when asked (TF never does; ONNX's count_include_pad=1 does)
+  const countIncludePad = bool(fn, 'countIncludePad', o.countIncludePad, P.padMode !== 'same');
   let divisorOverride: number | undefined;
   if (o.divisorOverride !== undefined) {
     const v = o.divisorOverride;

@@ -322,7 +322,7 @@ export type AvgOpts = WindowOpts & { countIncludePad?: boolean; divisorOverride?
 export function avgWindows(dims: number, spatial: number[], o: AvgOpts): { windows: Windows; divisor: (oc: number[], taps: number) => number } {
   if (o.divisorOverride === 0) throw new RangeError('divisorOverride 0');
   const { axes, same } = windowAxes(dims, spatial, o);
-  const countPad = (o.countIncludePad ?? true) && !same;
+  const countPad = o.countIncludePad ?? !same; // 'same': padded cells counted only when asked
   const padded = (oc: number[]) =>
     prod(oc.map((q, i) => {
       const a = axes[i];
