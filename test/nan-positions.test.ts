@@ -1,5 +1,5 @@
 // One NaN at every input position, for the planar kernels' specialised windows (2/2, 3/2, 3/1,
-// over 1 to 4 input rows, with and without padding), row widths that give whole, ragged and
+// over 1 to 4 input rows, with and without padding) and two of any width (4/4, 5/3), row widths that give whole, ragged and
 // single interior runs, and heights whose 3/1 output rows end with a row pair (rows.ts
 // rowPairGroups) or a single row.
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
@@ -20,6 +20,9 @@ const WINDOWS = [
   // windows of 1 and 4 rows: interior runs and masked border groups that loop over input rows
   { kernelSize: [2, 3] as [number, number], stride: 1 },
   { kernelSize: [4, 2] as [number, number], stride: [1, 2] as [number, number] },
+  // widths of 4 and 5: the any-width interior loop, whose watch adds each tap as it folds it
+  { kernelSize: 4, stride: 4 },
+  { kernelSize: [2, 5] as [number, number], stride: [1, 3] as [number, number] },
 ];
 const WIDTHS = [9, 13, 16, 17, 19, 22, 28, 33];
 const HEIGHTS = [5, 6];
@@ -46,8 +49,9 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
             }
           }
         }
-        // all but the odd last row or column of a 2/2 window lie in some window
-        expect(reaching).toBeGreaterThan(placements * 0.7);
+        // all but the rows and columns past the last whole window (a 2/2 window's odd last one,
+        // up to three of 4/4's) lie in some window
+        expect(reaching).toBeGreaterThan(placements * 0.5);
       });
     }
   }
