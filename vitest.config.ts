@@ -41,7 +41,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
-      { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts'], provide: { simd: false } } },
+      { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts', 'test/one-cell.test.ts'], provide: { simd: false } } },
       { extends: true, test: { name: 'node-core', include: CORE_CONFORMANCE, provide: { bundle: 'core' } } },
       // The Node entry (dist/node/index.js: plain builds, minified, start-up functions compiled eagerly).
       { extends: true, test: { name: 'node-entry', include: [...CONFORMANCE, 'test/errors.test.ts'], provide: { bundle: 'node' } } },

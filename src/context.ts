@@ -9,6 +9,7 @@ import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
 import type { WindowSizeOps } from './ops/window-sizes';
 import type { kernelWithinInput } from './ops/kernel-within-input';
+import type { oneCellKernel } from './ops/one-cell';
 import type { readCall } from './ops/signature';
 
 export interface Context {
@@ -47,6 +48,8 @@ export interface Context {
    * full engine's; simdpool/core divides by the cell count, within an ulp.
    */
   readonly windowSizes?: WindowSizeOps;
+  /** Windows of one cell, elementwise (./ops/one-cell.ts); simdpool/core runs the window kernels. */
+  readonly oneCell?: typeof oneCellKernel;
 }
 
 /** What simdpool/parallel supplies to an Engine instead of the defaults. */
@@ -60,6 +63,7 @@ export interface EngineHooks {
   kernelWithinInput?: typeof kernelWithinInput;
   readCall?: typeof readCall;
   windowSizes?: WindowSizeOps;
+  oneCell?: typeof oneCellKernel;
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;

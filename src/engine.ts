@@ -6,6 +6,7 @@ import { INTEROP_OPS } from './ops/interop';
 import { LP_OPS } from './ops/lp';
 import { STREAM_OPS } from './ops/stream';
 import { WINDOW_SIZES } from './ops/window-sizes';
+import { oneCellKernel } from './ops/one-cell';
 import { lastCallRead } from './ops/last-call';
 import { kernelWithinInput } from './ops/kernel-within-input';
 import { EngineBase, installOperators } from './engine-base';
@@ -171,7 +172,7 @@ export interface Engine extends EngineOperators {}
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead, windowSizes: WINDOW_SIZES });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead, windowSizes: WINDOW_SIZES, oneCell: oneCellKernel });
   }
 }
 installOperators(Engine, OPERATORS, {

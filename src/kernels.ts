@@ -44,6 +44,8 @@ export interface Kernels {
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
+  // windows of one cell (assembly/one-cell.ts): a copy, or (avg) the input plus +0
+  poolOneCell_f32(input: number, output: number, count: number, avg: number): void;
   // Backward passes (assembly/backward.ts).
   firstInvalidGradIndex_i32(indices: number, length: number, limit: number): number;
   maxPoolBackwardPlanes_f32(grad: number, indices: number, gradIn: number, planes: number, outPlane: number, inPlane: number): void;

@@ -38,6 +38,7 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   globalMaxPlanes_f32: [/f32x4\.pmax/],
   globalAvgPlanes_f32: [/f32x4\.add/],
   transpose_f32: [/i8x16\.shuffle/, /v128\.store/],
+  poolOneCell_f32: [/memory\.copy/, /f32x4\.add/], // windows of one cell: a copy, or + 0 four lanes at a time
   divideBySizes_f32: [/f32x4\.div/, /v128\.load/, /v128\.store/],
   // nanMode 'ignore' variants
   maxPoolRowsNoNaN_f32: [/f32x4\.pmax/, /v128\.load/, /i8x16\.shuffle/],

@@ -323,6 +323,9 @@ export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: re
     const withIndices = poolIndicesKernel(ctx.kernels, path, ignoreNaN);
     return (plan, input, output, indices) => withIndices(plan, input, output, indices, scratch);
   }
+  // (Windows of one cell run elementwise in the full engine: ./one-cell.ts.)
+  const one = ctx.oneCell?.(ctx, g, axes, s);
+  if (one) return one;
   const plain = poolKernel(ctx.kernels, path, s.reduce, ignoreNaN);
   // (Closures left unnamed: the Node bundle keeps names, and naming one costs a call per call.)
   if (!s.around) return (plan, input, output) => plain(plan, input, output, scratch);
