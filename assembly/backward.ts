@@ -271,7 +271,8 @@ export function avgPoolBackwardChannels_f32(plan: Plan, grad: usize, gradIn: usi
  * Lp pooling, the part of the chain before the average's backward. PyTorch computes
  * out = (sign(A) * relu(|A|) * k) ^ (1/p) with A = avg_pool(x^p) and k the kernel's size, so
  * (in its order of operations) the window's gradient is (grad * ((1/p) * C^(1/p - 1))) * k with
- * C = A * k, and 0 where A == 0 (relu's gradient masks the infinite power there).
+ * C = A * k, and 0 where A == 0 (relu's gradient masks the infinite power there); where A is NaN
+ * it is that times 0 (sign(NaN) is 0 in PyTorch): NaN, or 0 where the power is 1 (p = 1).
  * `a` holds A; `power` holds C^|1/p - 1| (powElements_f32), inverted here when 1/p - 1 < 0
  * (ignored when it is 0); the weights are written over `power`.
  */
@@ -289,7 +290,9 @@ export function lpPoolBackwardWeights_f32(grad: usize, a: usize, power: usize, l
       let t = exponentZero ? one : v128.load(power + at);
       if (invert) t = f32x4.div(one, t);
       const w = f32x4.mul(f32x4.mul(v128.load(grad + at), f32x4.mul(inv, t)), k);
-      v128.store(power + at, v128.bitselect(zero, w, f32x4.eq(v128.load(a + at), zero)));
+      const av = v128.load(a + at);
+      const signed = v128.bitselect(f32x4.mul(w, zero), w, f32x4.ne(av, av));
+      v128.store(power + at, v128.bitselect(zero, signed, f32x4.eq(av, zero)));
     }
   }
   for (; i < length; i++) {
@@ -297,7 +300,8 @@ export function lpPoolBackwardWeights_f32(grad: usize, a: usize, power: usize, l
     let t: f32 = exponentZero ? 1 : load<f32>(power + at);
     if (invert) t = 1 / t;
     const w = (load<f32>(grad + at) * (inverse * t)) * kernelSize;
-    store<f32>(power + at, load<f32>(a + at) == 0 ? 0 : w);
+    const av = load<f32>(a + at);
+    store<f32>(power + at, av == 0 ? 0 : av != av ? w * 0 : w);
   }
 }
 

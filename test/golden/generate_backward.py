@@ -175,6 +175,13 @@ adaptive_case("adaptive max2d NaN", "max", 2, with_specials(randn(1, 2, 6, 6)), 
 adaptive_case("adaptive max1d 11->4", "max", 1, randn(2, 2, 11), 4)
 adaptive_case("adaptive max3d 5x6x7->2x3x4", "max", 3, randn(1, 2, 5, 6, 7), [2, 3, 4])
 
+# ---- Lp windows whose sum of powers is NaN (last: the cases above keep their random draws) ----
+# torch's sign(NaN) is 0, so such a window sends no gradient where its power's gradient is finite
+# (p = 1: C^(1/p - 1) = C^0 = 1) and NaN otherwise; NaN cells in a window, and +Inf beside -Inf.
+lp_case("lp1d p1 NaN windows", 1, np.array([[[1.5, -2, 0.5, NAN, 0, -0.5, INF, -INF, 2, 0.25, NAN, 3]]], dtype=np.float32), normType=1, kernelSize=2, stride=1)
+lp_case("lp2d p1 NaN windows overlap", 2, with_specials(randn(1, 2, 6, 7)), normType=1, kernelSize=[2, 3], stride=1)
+lp_case("lp2d p2 NaN windows", 2, with_specials(randn(1, 2, 6, 6)), normType=2, kernelSize=2, stride=1)
+
 doc = {"generator": "test/golden/generate_backward.py", "torch": torch.__version__, "cases": cases}
 with open(OUT, "w") as f:
     json.dump(doc, f, indent=0)

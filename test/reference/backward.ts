@@ -136,7 +136,10 @@ export function lpPoolBackwardRef(
     if (A === 0) return 0;
     const C = Math.fround(A * K);
     const w = Math.fround(Math.fround(g * Math.fround(inv * Math.fround(C ** (1 / p - 1)))) * K);
-    return abs(Math.fround(w / divisor(oc, taps)));
+    // torch: out = (sign(A) * relu(|A|) * k)^(1/p), and sign(NaN) is 0: a NaN A's gradient is w * 0
+    // (0 where p = 1 makes w finite, NaN otherwise); otherwise sign(A)^2 = 1.
+    const sign = A > 0 ? 1 : A < 0 ? -1 : 0;
+    return abs(Math.fround(Math.fround(w * sign * sign) / divisor(oc, taps)));
   });
   const data = gin.data.map((v, i) => abs(Math.fround(v * Math.fround(p * Math.fround(x.data[i] ** (p - 1))))));
   return { data, shape: gin.shape };
