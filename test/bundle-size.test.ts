@@ -34,7 +34,7 @@ import { expect, it } from 'vitest';
 const CORE_BUDGET = 48_000;
 const FULL_BUDGET = 89 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 127 * 1024;
+const PARALLEL_BUDGET = 128 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;
@@ -60,7 +60,7 @@ it('the bundles stay within their budgets (sizes are printed)', async () => {
   expect(core.min).toBeLessThan(CORE_BUDGET);
   expect(full.min).toBeLessThan(FULL_BUDGET);
   // The threads build and both single-threaded builds (the fallback), packed: guarded at its
-  // measured size (122.5 KB; 126.0 KB with the seventh round's fixes; 127.4 KB with the eighth round's; 129.0 KB with the ninth round's int8/uint8 3D means) plus a small margin, as the
+  // measured size (122.5 KB; 126.0 KB with the seventh round's fixes; 127.4 KB with the eighth round's; 129.0 KB with the ninth round's int8/uint8 3D means; 130.0 KB with its one-cell windows and Lp gradient fix) plus a small margin, as the
   // full bundle is.
   expect(parallel.min).toBeLessThan(PARALLEL_BUDGET);
   expect(file('build/core.wasm').length).toBeLessThan(WASM_BUDGET);

@@ -25,6 +25,7 @@ describe('breadth operators reject bad input clearly', () => {
     ['lpPool padding is not an option', (sp) => sp.lpPool2d(x2, { kernelSize: 2, padding: 1 }), TypeError, /unknown option "padding"/],
     ["avgPool3d's kernel beyond the unpadded input (PyTorch's avg_pool3d)", (sp) => sp.avgPool3d({ data: new Float32Array(3), shape: [1, 1, 1, 1, 3] }, { kernelSize: [2, 1, 1], padding: [1, 0, 0] }), RangeError, /input size \(1x1x3\) is smaller than kernelSize \(2x1x1\)/],
     ["avgPool3dBackward's kernel beyond the unpadded input (PyTorch's avg_pool3d_backward)", (sp) => sp.avgPool3dBackward({ data: new Float32Array(8), shape: [1, 1, 2, 2, 2] }, { inputShape: [2, 2, 2], kernelSize: 3, stride: 1, padding: 1 }), RangeError, /input size \(2x2x2\) is smaller than kernelSize \(3x3x3\)/],
+    ["lpPool3d's kernel beyond the input (torch >= 2.2's lp_pool3d pools through avg_pool3d)", (sp) => sp.lpPool3d({ data: new Float32Array(32), shape: [1, 1, 4, 2, 4] }, { normType: 2, kernelSize: [5, 1, 2], ceilMode: true }), RangeError, /^lpPool3d: input size \(4x2x4\) is smaller than kernelSize \(5x1x2\)/],
     // Gradients are float32: quantization options are not options of the backward passes.
     ['quantization options on an average backward pass', (sp) => sp.avgPool2dBackward({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { inputShape: [4, 4], kernelSize: 2, scale: 2 }), TypeError, /unknown option "scale"/],
     ['1d layout for a 3d op', (sp) => sp.maxPool3d({ ...x1, layout: 'NCW' }, { kernelSize: 1 }), RangeError, /layout.*'NCDHW' or 'NDHWC'.*"NCW"/],

@@ -371,8 +371,8 @@ export function lpPoolRef(dims: number, x: T, o: { normType?: number; kernelSize
   const pf = Math.fround(p);
   const pow = (v: number) => (p === 2 ? Math.fround(v * v) : p === 3 ? Math.fround(Math.fround(v * v) * v) : Math.fround(v ** pf));
   const powered = { data: x.data.map(pow), shape: x.shape };
-  // (torch 1.13 has no lp_pool3d to take avg_pool3d's kernel check from)
-  const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode }, false);
+  // torch >= 2.2's lp_pool3d pools through avg_pool3d, so its kernel check applies (torch 1.13 has none)
+  const avg = avgPoolRef(dims, powered, { kernelSize: o.kernelSize, stride: o.stride, ceilMode: o.ceilMode });
   const K = prod(perDim(o.kernelSize, dims));
   const q = Math.fround(1 / p);
   return { data: avg.data.map((v) => Math.fround(Math.fround(v * K) ** q)), shape: avg.shape };
