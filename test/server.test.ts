@@ -110,6 +110,8 @@ describe('examples/server', () => {
       ['/v1/adaptiveAvgPool2d', { data: [1, 2], shape: [2, 1, 1], options: { outputSize: 8192 } }, '[2,8192,8192]', 536870912],
       ['/v1/avgPool2dBackward', { data: [1], shape: [1, 1, 1, 1], options: { kernelSize: 16384, inputShape: [16384, 16384] } }, '[1,1,16384,16384]', 1073741824],
       ['/v1/maxUnpool2d', { data: [1], shape: [1, 1, 1, 1], indices: [0], options: { kernelSize: 1, stride: 16384, outputSize: [16384, 16384] } }, '[1,1,16384,16384]', 1073741824],
+      // padding sides have no half-kernel limit
+      ['/v1/maxPool2d', { data: [1], shape: [1, 1, 1, 1], options: { kernelSize: 1, padding: { top: 4000, bottom: 4000, left: 4000, right: 4000 }, returnIndices: true } }, '[1,1,8001,8001]', 512128008],
     ] as const;
     for (const [path, doc, shape, bytes] of cases) {
       const { res, body } = await post(path, JSON.stringify(doc), json);
@@ -124,6 +126,10 @@ describe('examples/server', () => {
     const bad = await post('/v1/avgPool2dBackward', JSON.stringify({ data: [1], shape: [1, 1, 1, 1], options: { kernelSize: 2, inputShape: [1, 1, 9, 9] } }), json);
     expect(bad.res.status).toBe(400);
     expect(JSON.parse(bad.body.toString()).error).toMatch(/gradOutput/);
+    // a shape that does not match its data is answered as such, not as a result too large
+    const short = await post('/v1/adaptiveAvgPool2d', JSON.stringify({ data: [1], shape: [100000, 1, 1, 1], options: { outputSize: 2 } }), json);
+    expect(short.res.status).toBe(400);
+    expect(JSON.parse(short.body.toString()).error).toMatch(/x.data has 1 elements but x.shape \[100000, 1, 1, 1\] needs 100000/);
   });
 
   it('answers 413 for a call larger than the whole engine memory, and still serves afterwards', async () => {

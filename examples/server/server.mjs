@@ -22,8 +22,7 @@
 //     without indices; then, as Lp always, the forward input as "input": {"data", "shape",
 //     "layout"?} (it becomes options.input).
 // Errors are JSON {"error": message} with 400 (bad request, tensor or options; a result over
-// --max-result bytes, refused before it is computed where a request can ask for much more than
-// it sends), 404, 405, 408 (body not received within --request-timeout), 411, 413
+// --max-result bytes, refused before it is computed), 404, 405, 408 (body not received within --request-timeout), 411, 413
 // (body over the limit; a call that cannot fit in --max-memory even alone), 415 (other content
 // types), 503 with Retry-After: 1 (engine queue full, or memory held by other calls).
 // JSON bodies are meant for small tensors: parsing one costs far more than its binary form.
@@ -99,19 +98,18 @@ export function createPoolServer({ engine, maxBodyBytes = 64 << 20, maxResultByt
   return server;
 }
 
-// Kinds whose result can be far larger than their request: adaptive pooling (outputSize),
-// unpooling (outputSize, or kernel and stride) and backward passes (inputShape).
-const EXPANDING = new Set(['adaptive', 'unpool', 'backward']);
-
 /**
  * The shape and bytes of the result a call would make, from the same call on an empty batch
  * (options and shapes are checked, nothing is computed), so that a request of a few bytes cannot
- * make the server compute and copy out a result far over --max-result before refusing it.
- * Undefined when x has no shape of the operator's ranks (the call itself then says why).
+ * make the server compute and copy out a result far over --max-result before refusing it:
+ * adaptive pooling's outputSize, unpooling, a backward pass's inputShape, windowed pooling with
+ * wide padding sides. Undefined when x's shape is not of the operator's ranks or does not match
+ * its data (the call itself then says why).
  */
 async function plannedResult(engine, op, dims, x, indices, options) {
   const rank = Array.isArray(x.shape) ? x.shape.length : 0;
   if (rank !== dims + 1 && rank !== dims + 2) return undefined;
+  if (!x.shape.every(Number.isSafeInteger) || x.shape.reduce((a, b) => a * b, 1) !== x.data?.length) return undefined;
   // Unbatched shapes gain a batch of 0, batched ones have theirs set to 0.
   const empty = (shape) => !Array.isArray(shape) ? shape : shape.length === dims + 1 ? [0, ...shape] : shape.length === dims + 2 ? [0, ...shape.slice(1)] : shape;
   const emptyTensor = (t) => (t && typeof t === 'object' && t.data ? { ...t, data: new t.data.constructor(0), shape: empty(t.shape) } : t);
@@ -197,10 +195,8 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
   if (spec.kind !== 'pool' && options !== undefined && Object.keys(options).length === 0) options = undefined;
   if (!isJson && options?.returnIndices === true) throw new HttpError(400, 'returnIndices needs the JSON format');
   const tooLarge = (shape, bytes) => new HttpError(400, `the result (shape ${JSON.stringify(shape)}, ${bytes} bytes) is over this server's limit of ${maxResultBytes} bytes`);
-  if (EXPANDING.has(spec.kind)) {
-    const planned = await plannedResult(engine, op, spec.dims, x, indices, options);
-    if (planned && planned.bytes > maxResultBytes) throw tooLarge(planned.shape, planned.bytes);
-  }
+  const planned = await plannedResult(engine, op, spec.dims, x, indices, options);
+  if (planned && planned.bytes > maxResultBytes) throw tooLarge(planned.shape, planned.bytes);
   const result = await (indices ? engine.run(op, x, indices, options) : engine.run(op, x, options));
   const output = result.output ?? result;
   const resultBytes = output.data.byteLength + (result.indices?.data.byteLength ?? 0);
