@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { LAYOUTS, adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transposeNd } from './reference/poolnd';
 import { expectSameFloats, getEngine } from './support/engine';
+import { initParallel } from '../dist/parallel.js';
 
 /** Values with -0, +-Infinity and NaNs of two payloads. */
 function values(n: number): Float32Array {
@@ -19,7 +20,7 @@ function values(n: number): Float32Array {
 
 const SHAPES: Record<number, number[][]> = {
   1: [[2, 3, 9], [3, 17]],
-  2: [[2, 3, 5, 7], [4, 64, 32, 32]], // the second: 1 MiB, streamed in chunks when plain
+  2: [[2, 3, 5, 7], [3, 5, 7], [4, 64, 32, 32]], // unbatched; 1 MiB, streamed in chunks when plain
   3: [[1, 2, 3, 4, 5]],
 };
 
@@ -51,6 +52,10 @@ describe('windows of one cell', async () => {
             const t = sp.fromArray(input.data, input.shape, input.layout);
             const resident = sp[op](t, opts);
             expectSameFloats(resident.data, wantIn, `${what} resident`);
+            const out = sp.tensor(resident.shape, { layout: input.layout });
+            sp[op](t, { ...opts, out });
+            expectSameFloats(out.data, wantIn, `${what} into out`);
+            out.dispose();
             if (op.startsWith('max') && !opts.nanMode) {
               // the input's bits, NaN payloads included
               expect(new Uint32Array(plain.data.buffer, plain.data.byteOffset, plain.data.length)).toEqual(new Uint32Array(input.data.buffer));
@@ -63,4 +68,22 @@ describe('windows of one cell', async () => {
       }
     }
   }
+});
+
+describe('windows of one cell in simdpool/parallel', () => {
+  it('go to the workers (the elementwise shortcut would run on the calling thread) with the same bits', async () => {
+    const p = await initParallel({ threads: 1, inlineBelow: 0 });
+    try {
+      const shape = [2, 8, 16, 16];
+      const x = { data: values(shape.reduce((a, b) => a * b, 1)), shape };
+      const before = p.stats().workerCalls;
+      const max = await p.run('maxPool2d', x, { kernelSize: 1 });
+      const avg = await p.run('adaptiveAvgPool2d', x, { outputSize: [16, 16] });
+      expect(p.stats().workerCalls - before).toBe(2);
+      expect(new Uint32Array(max.data.buffer, max.data.byteOffset, max.data.length)).toEqual(new Uint32Array(x.data.buffer));
+      expectSameFloats(avg.data, adaptiveAvgPoolRef(2, x, { outputSize: [16, 16] }).data);
+    } finally {
+      await p.close();
+    }
+  });
 });
