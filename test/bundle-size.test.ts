@@ -25,7 +25,8 @@
 //   gradients and in int8/uint8 3D averages, avg_pool3d's kernel check: 88.0 KB; 86.9 KB with
 //   core's savings; 89.0 KB with the eighth round's fixes: adaptive averages rounded as PyTorch's, inherited options);
 //   88 KiB with the ninth round's int8/uint8 3D means, PyTorch's quantized mean in a kernel of its own (90.1 KB);
-//   89 KiB with its any-width max loop (1.6-1.9x faster; 0.3 KB less raw wasm but 0.16 KB more packed: 90.2 KB).
+//   89 KiB with its any-width max loop (1.6-1.9x faster; 0.3 KB less raw wasm but 0.16 KB more packed: 90.2 KB);
+//   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';

@@ -21,7 +21,8 @@ const WINDOWS = [
   { kernelSize: [2, 3] as [number, number], stride: 1 },
   { kernelSize: [4, 2] as [number, number], stride: [1, 2] as [number, number] },
   // widths of 4 and 5: the any-width interior loop, whose watch adds each tap as it folds it
-  { kernelSize: 4, stride: 4 },
+  // (4/4 leaves up to three rows and columns past its last whole window)
+  { kernelSize: 4, stride: 4, reach: 0.5 },
   { kernelSize: [2, 5] as [number, number], stride: [1, 3] as [number, number] },
 ];
 const WIDTHS = [9, 13, 16, 17, 19, 22, 28, 33];
@@ -41,7 +42,8 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
               const data = values.slice();
               data[at] = NaN;
               const x = { data, shape: [1, h, w], layout: 'NCHW' as const };
-              const opts = { ...window, padding };
+              const { reach: _, ...shape } = window as typeof window & { reach?: number };
+              const opts = { ...shape, padding };
               const want = maxPool2dRef(x, opts).output.data;
               expectSameFloats(sp.maxPool2d(x, opts).data, want, `height ${h}, width ${w}, NaN at ${at}`);
               placements++;
@@ -49,9 +51,9 @@ describe('a lone NaN anywhere reaches the max pooling output', () => {
             }
           }
         }
-        // all but the rows and columns past the last whole window (a 2/2 window's odd last one,
-        // up to three of 4/4's) lie in some window
-        expect(reaching).toBeGreaterThan(placements * 0.5);
+        // all but the rows and columns past the last whole window (a 2/2 window's odd last one)
+        // lie in some window
+        expect(reaching).toBeGreaterThan(placements * ((window as { reach?: number }).reach ?? 0.7));
       });
     }
   }

@@ -171,7 +171,9 @@ describe('int8/uint8 properties against the reference', async () => {
 
 describe('int8/uint8 3D means of more than 2^24 cells', async () => {
   const sp = await getEngine();
-  // PyTorch sums its quantized mean in int64: 2^24 and more codes near the ends of the range
+  // PyTorch sums its quantized mean in int64 (for contiguous tensors: its channels-last 3D path
+  // dequantizes and means in float, and simdpool follows the contiguous kernel in every layout):
+  // 2^24 and more codes near the ends of the range
   // would wrap an i32 sum. Each channel alternates the two largest (uint8) or smallest (int8)
   // codes, so its mean is exactly 254.5 or -127.5, which float32 holds and rounds half to even.
   const spatial = [17, 1024, 1024];
