@@ -79,6 +79,11 @@ describe('int8/uint8 errors', async () => {
     expect(() => sp.adaptiveAvgPool2d(over, { outputSize: 1 })).toThrow(message);
     expect(() => sp.avgPool2d(over, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(message);
     expect(sp.memoryStats().bytesInUse).toBe(before);
+    // channels-last with C > 1 (C = 1 pools as planar): the channel-lane kernels' tables (their
+    // window plan, as a windowed average's, stays cached)
+    const pixels = { data: new Uint8Array(2 * (limit + 1)).fill(255), shape: [1, 1, limit + 1, 2], layout: 'NHWC' as const };
+    expect(() => sp.globalAvgPool2d(pixels)).toThrow(message);
+    expect(() => sp.adaptiveAvgPool2d(pixels, { outputSize: 1 })).toThrow(message);
     // Max pooling has no sums.
     expect(sp.globalMaxPool2d(over).data[0]).toBe(255);
     expect(Array.from(sp.avgPool2d(u8, { kernelSize: 4, scale: 1, zeroPoint: 0 }).data)).toEqual([52, 164]);
