@@ -113,9 +113,10 @@ async function plannedResult(engine, op, dims, x, indices, options) {
   // Unbatched shapes gain a batch of 0, batched ones have theirs set to 0.
   const empty = (shape) => !Array.isArray(shape) ? shape : shape.length === dims + 1 ? [0, ...shape] : shape.length === dims + 2 ? [0, ...shape.slice(1)] : shape;
   const emptyTensor = (t) => (t && typeof t === 'object' && t.data ? { ...t, data: new t.data.constructor(0), shape: empty(t.shape) } : t);
-  const opts = options && { ...options, inputShape: empty(options.inputShape), input: emptyTensor(options.input) };
-  if (opts?.inputShape === undefined) delete opts?.inputShape;
-  if (opts?.input === undefined) delete opts?.input;
+  // (shapes in options, backward passes': only where given, so an absent one stays absent)
+  const opts = options && { ...options };
+  if (opts?.inputShape !== undefined) opts.inputShape = empty(opts.inputShape);
+  if (opts?.input !== undefined) opts.input = emptyTensor(opts.input);
   const dry = await (indices ? engine.run(op, emptyTensor(x), emptyTensor(indices), opts) : engine.run(op, emptyTensor(x), opts));
   const out = dry.output ?? dry;
   const batch = rank === dims + 2 ? x.shape[0] : 1;
