@@ -151,11 +151,44 @@ import {
     check = rowGroups<K, S>(OP, true, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check);
   } else {
     const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
+    // Strides of 3 or more without dilation (full build): taps loaded as 4x4 blocks, transposed.
+    const blocks = sizeof<K>() == 4 && sizeof<S>() == 4 && inlineBorders && plan.dilation == 1;
     for (;;) {
       const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
       for (let t = t0; t < t1; t++) {
         let p = at + (<usize>load<i32>(rowList + (<usize>t << 2)) << 2);
+        if (blocks) {
+          // Lane l's taps j..j+3 are the four floats at p + l*stride + j: four loads and a 4x4
+          // transpose give four taps of all four columns (a gather takes four loads and three
+          // lane inserts per tap). A last block of fewer than four taps reads up to three floats
+          // past the window, within GUARD_FLOATS, and folds only the taps it needs.
+          for (let j = 0; j < kw; j += 4) {
+            const a = v128.load(p), b = v128.load(p + strideBytes);
+            const c = v128.load(p + (strideBytes << 1)), d = v128.load(p + strideBytes * 3);
+            const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+            const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+            const v0 = v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), v1 = v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7);
+            const v2 = v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), v3 = v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7);
+            const left = kw - j;
+            acc = foldTap(OP, acc, v0);
+            if (OP == MAX) check = f32x4.add(check, v0);
+            if (left > 1) {
+              acc = foldTap(OP, acc, v1);
+              if (OP == MAX) check = f32x4.add(check, v1);
+            }
+            if (left > 2) {
+              acc = foldTap(OP, acc, v2);
+              if (OP == MAX) check = f32x4.add(check, v2);
+            }
+            if (left > 3) {
+              acc = foldTap(OP, acc, v3);
+              if (OP == MAX) check = f32x4.add(check, v3);
+            }
+            p += 16;
+          }
+          continue;
+        }
         if (sizeof<K>() == 4 && OP == MAX) {
           // Any width: each tap loaded once for the fold and the NaN watch (a strided gather
           // loaded twice made max pooling 1.8x the average's time)

@@ -26,14 +26,15 @@
 //   core's savings; 89.0 KB with the eighth round's fixes: adaptive averages rounded as PyTorch's, inherited options);
 //   88 KiB with the ninth round's int8/uint8 3D means, PyTorch's quantized mean in a kernel of its own (90.1 KB);
 //   89 KiB with its any-width max loop (1.6-1.9x faster; 0.3 KB less raw wasm but 0.16 KB more packed: 90.2 KB);
-//   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows.
+//   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows; 90 KiB
+//   with the tenth round's transposed tap blocks for planar strides >= 3 (1.1-1.5x: 91.1 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 89 * 1024;
+const FULL_BUDGET = 90 * 1024;
 const WASM_BUDGET = 32 * 1024;
 const PARALLEL_BUDGET = 128 * 1024;
 
