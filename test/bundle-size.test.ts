@@ -27,16 +27,21 @@
 //   88 KiB with the ninth round's int8/uint8 3D means, PyTorch's quantized mean in a kernel of its own (90.1 KB);
 //   89 KiB with its any-width max loop (1.6-1.9x faster; 0.3 KB less raw wasm but 0.16 KB more packed: 90.2 KB);
 //   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows; 90 KiB
-//   with the tenth round's transposed tap blocks for planar strides >= 3 (1.1-1.5x: 91.1 KB).
+//   with the tenth round's transposed tap blocks for planar strides >= 3 (1.1-1.5x: 91.1 KB);
+//   91 KiB with end-to-end calls streaming planes larger than a chunk in ranges of rows
+//   (src/ops/row-chunks.ts: H 1.06-1.2x, 3D channels-last 1.2-1.4x faster end to end: 92.3 KB).
+//   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
+//   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
+//   which it carries although it never streams (its engine is the full one).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 90 * 1024;
+const FULL_BUDGET = 91 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 128 * 1024;
+const PARALLEL_BUDGET = 130 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;

@@ -47,8 +47,11 @@ function values(n: number, seed: number): Float32Array {
   });
 }
 
-/** Run `call` whole and streamed with chunks of `chunkBytes`; expect the same bits, and `chunks` kernel calls. */
-async function expectSameStreamed(build: string, call: Call, chunkBytes: number, chunks: number): Promise<void> {
+/**
+ * Run `call` whole and streamed with chunks of `chunkBytes`; expect the same bits, and `chunks`
+ * kernel calls (or a count that `chunks` accepts).
+ */
+async function expectSameStreamed(build: string, call: Call, chunkBytes: number, chunks: number | ((n: number) => boolean)): Promise<void> {
   const whole = await countingEngine(build);
   const streamed = await countingEngine(build);
   streaming.minBytes = Infinity;
@@ -59,7 +62,10 @@ async function expectSameStreamed(build: string, call: Call, chunkBytes: number,
   expect(actual).toEqual(expected);
   const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|Channels|PlaneGroups)/.test(name));
   expect(kernelCalls(whole.calls).map(([, n]) => n)).toEqual([1]);
-  expect(kernelCalls(streamed.calls)).toEqual([[kernelCalls(whole.calls)[0][0], chunks]]);
+  const [[name, n]] = kernelCalls(streamed.calls);
+  expect(name).toBe(kernelCalls(whole.calls)[0][0]);
+  if (typeof chunks === 'number') expect(n).toBe(chunks);
+  else expect(chunks(n), `${n} kernel calls`).toBe(true);
   // Scratch is freed after the call, streamed or not.
   expect(streamed.sp.memoryStats().blocks).toBe(whole.sp.memoryStats().blocks);
 }
@@ -120,6 +126,72 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed end-to-end ca
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+// A plane larger than a chunk streams in ranges of output rows (src/ops/row-chunks.ts).
+describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed in ranges of rows (%s)', (build) => {
+  it('NHWC, 3 / stride 2 / pad 1 max with indices and NaNs: ranges grown until they copy at most 1.25x a plane', async () => {
+    // Samples of 12 rows of 8 pixels of 3 channels (96 bytes a row); output row r reads input rows
+    // 2r-1..2r+1. At 4 rows (384 bytes) a range is rows 0-1 (input 0-3), then one row each (input
+    // 3-5, 5-7, ...): 16 input rows copied of 12, over 1.25x; at 8 rows, output 0-3 (input 0-7)
+    // and 4-5 (input 7-11): 13 rows. So two ranges a sample, four kernel calls.
+    const input = x([2, 12, 8, 3], 'NHWC', 7);
+    for (const nanMode of ['propagate', 'ignore'] as const) {
+      await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 3, stride: 2, padding: 1, returnIndices: true, nanMode }), 4 * 96, 4);
+    }
+  });
+
+  it('NCHW planes larger than a chunk: averages with padding, ceil mode, divisor override; dilated max', async () => {
+    const input = x([1, 2, 21, 30], 'NCHW', 8); // planes of 21 rows of 120 bytes
+    await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), 5 * 120, (n) => n > 2);
+    await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: [4, 3], stride: [1, 2], divisorOverride: 5 }), 6 * 120, (n) => n > 2);
+    await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 2, stride: 1, dilation: 3, returnIndices: true }), 4 * 120, (n) => n > 2);
+  });
+
+  it('3D channels-last: ranges of whole output depth slices', async () => {
+    // Input depth slices of 4 rows of 3 pixels of 2 channels (96 bytes); output slice d reads
+    // input slices 2d and 2d+1, its first row 6 input rows, both rows 8 (192 bytes). A range
+    // of 200 bytes takes one output slice, no more: 4 ranges a sample, 8 kernel calls.
+    const input = x([2, 8, 4, 3, 2], 'NDHWC', 9);
+    await expectSameStreamed(build, (sp) => sp.maxPool3d(input, { kernelSize: 2, stride: 2, returnIndices: true }), 200, 8);
+    await expectSameStreamed(build, (sp) => sp.avgPool3d(input, { kernelSize: [3, 2, 2], stride: 2, ceilMode: true }), 200, (n) => n > 2);
+  });
+
+  it('calls whose kernel takes whole planes stream plane by plane instead', async () => {
+    const input = x([3, 6, 9, 4], 'NHWC', 10); // samples of 864 bytes
+    // adaptive averages divided after the kernel
+    await expectSameStreamed(build, (sp) => sp.adaptiveAvgPool2d(input, { outputSize: [4, 3] }), 64, 3);
+    // one-cell windows (an elementwise kernel)
+    const { sp, calls } = await countingEngine(build);
+    streaming.minBytes = 0;
+    streaming.chunkBytes = 64;
+    expect(bits(sp.maxPool2d(input, { kernelSize: 1 }).data)).toEqual(bits((input as { data: Float32Array }).data));
+    expect(calls.get('poolOneCell_f32')).toBe(3);
+  });
+
+  it('any window and chunk size (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 4, max: 16 }), fc.integer({ min: 4, max: 20 }),
+        fc.boolean(), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 4, max: 400 }), fc.constantFrom('max', 'avg'), fc.boolean(),
+        async (n, c, h, w, nhwc, k, s, d, chunkBytes, op, ceilMode) => {
+          const pad = Math.floor(k / 2);
+          fc.pre((h + 2 * pad - d * (k - 1) - 1) >= 0 && (w + 2 * pad - d * (k - 1) - 1) >= 0);
+          const input = x(nhwc ? [n, h, w, c] : [n, c, h, w], nhwc ? 'NHWC' : 'NCHW', n + c + h + w + k);
+          const call: Call = op === 'max'
+            ? (sp) => sp.maxPool2d(input, { kernelSize: k, stride: s, padding: pad, dilation: d, ceilMode, returnIndices: true })
+            : (sp) => sp.avgPool2d(input, { kernelSize: k, stride: s, padding: pad, ceilMode, countIncludePad: ceilMode });
+          // PlaneGroups (narrow planes, many of them) streams plane groups; one-cell windows whole planes
+          const planes = nhwc && c > 1 ? n : n * c;
+          const plane = h * w * (nhwc && c > 1 ? c : 1) * 4;
+          fc.pre(plane > chunkBytes && !(k === 1 && s === 1) && !(!(nhwc && c > 1) && w <= 16 && planes >= 16));
+          await expectSameStreamed(build, call, chunkBytes, (calls) => calls >= planes);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -13,8 +13,13 @@ export function oneCellKernel(ctx: Context, g: Geometry, axes: readonly Axis[], 
   // nor indices (callKernel has taken those); nor in simdpool/parallel (ctx.defer), which splits
   // the window kernels over its workers, where this would run on the calling thread.
   if (ctx.defer || s.around || s.nanMode === 'ignore' || (s.divisor.override ?? 1) !== 1) return undefined;
-  if (!axes.every((a) => !a.adaptive && a.kernel === 1 && a.stride === 1 && a.padBefore + a.padAfter === 0)) return undefined;
+  if (!oneCellWindows(axes)) return undefined;
   const cells = planShapeOf(g).channels * axes.reduce((n, a) => n * a.size, 1);
   const avg = +(s.reduce === 'avg');
   return (plan, input, output, indices, planes) => ctx.kernels.poolOneCell_f32(input, output, planes * cells, avg);
+}
+
+/** Whether every window is one cell: kernel 1 and stride 1 without padding, not adaptive. */
+export function oneCellWindows(axes: readonly Axis[]): boolean {
+  return axes.every((a) => !a.adaptive && a.kernel === 1 && a.stride === 1 && a.padBefore + a.padAfter === 0);
 }

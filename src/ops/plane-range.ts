@@ -6,7 +6,7 @@
 // with `planes` = count, run on pointers moved on by p0 planes: each output element is computed
 // by the same code from the same inputs, bit for bit. simdpool/parallel makes its work items
 // this way (src/parallel/split.ts), and end-to-end calls stream through wasm memory in such
-// ranges (./stream.ts).
+// ranges (./stream.ts). Both also split a call by output rows (rowRange).
 import { PLAN_FIELDS } from './plan';
 
 type Field = (typeof PLAN_FIELDS)[number];
@@ -33,4 +33,15 @@ export function planeRange(header: Int32Array, p0: number, count: number): Plane
   const fields = header.slice();
   fields[FIELD.planes] = count;
   return { fields, inputOffset: p0 * header[FIELD.inPlane] * 4, outputOffset: p0 * header[FIELD.outPlane] * 4 };
+}
+
+/**
+ * Sets `fields` (a header copy) to output rows [r0, r0 + rows) of every plane of the call whose
+ * header is `header`: its per-row tables start r0 entries on (rowStarts holds absolute positions
+ * in rowList, which stays shared). The output pointer must then move on by r0 rows.
+ */
+export function rowRange(fields: Int32Array, header: Int32Array, r0: number, rows: number): Int32Array {
+  fields[FIELD.outRows] = rows;
+  for (const table of [FIELD.rowStarts, FIELD.rowInit, FIELD.rowDiv]) fields[table] = header[table] + r0 * 4;
+  return fields;
 }

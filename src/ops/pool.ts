@@ -242,7 +242,7 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) + kernelBytes;
   // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
   const chunks = !resident && work
-    ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes)
+    ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes, axes)
     : undefined;
   return { outShape: shapeWith(g, outSizes), outPlane, shape, path, groupBytes, work, bytes, chunks };
 }

@@ -11,7 +11,9 @@ import defaults from './streaming.json';
 import type { Axis } from '../shape';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 import { floatsOf } from '../tensor';
-import { FIELD, HEADER_BYTES, planeRange, readHeader } from './plane-range';
+import { oneCellWindows } from './one-cell';
+import { rowChunks, rowSpans } from './row-chunks';
+import { FIELD, HEADER_BYTES, readHeader, rowRange } from './plane-range';
 import { callKernel, planDivisor, planOf, type CallKernel, type CallSizes, type Path, type PlanRef, type Settings } from './pool';
 
 /**
@@ -27,7 +29,7 @@ export const streaming: {
   minBytes: number;
 } = { ...defaults };
 
-/** How a streamed call is cut: planes per chunk, and the wasm memory its chunk buffers take. */
+/** How a streamed call is cut: planes per chunk (0: row ranges of one plane), and the wasm memory its chunk buffers take. */
 export interface Chunks {
   planes: number;
   bytes: number;
@@ -38,52 +40,103 @@ export interface Chunks {
  * `outElements` over `planes` planes on `path`), or undefined when it runs whole. Streams: calls
  * on the calling thread (simdpool/parallel defers kernels), max and avg with PyTorch's per-plane
  * indices (ONNX and TF numberings are remapped over the whole tensor), large enough for more than
- * one chunk. `kernelBytes`: the plan and PlaneGroups scratch, needed besides the chunk buffers.
+ * one chunk. A plane larger than a chunk (channels-last tensors are one plane per sample) streams
+ * in ranges of output rows (streamRows), except on the PlaneGroups path, which interleaves whole
+ * planes, for windows of one cell, whose elementwise kernel takes whole planes, and with a step
+ * around the kernel (adaptive averages divided after it), which takes whole planes too.
+ * `kernelBytes`: the plan and PlaneGroups scratch, needed besides the chunk buffers.
  */
 function callChunks(
   ctx: Context, s: Settings, planes: number, inElements: number, outElements: number, path: Path, kernelBytes: number,
+  axes: readonly Axis[],
 ): Chunks | undefined {
   if (ctx.defer !== undefined || s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
   if (inElements * 4 < streaming.minBytes) return undefined;
   const inPlane = inElements / planes, outPlane = outElements / planes;
+  const outFloats = outPlane * (s.returnIndices ? 2 : 1);
+  if (inPlane * 4 > streaming.chunkBytes && path !== 'PlaneGroups' && !s.around && !oneCellWindows(axes)) {
+    return { planes: 0, bytes: HEADER_BYTES + (inPlane + outFloats) * 4 + kernelBytes };
+  }
   let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
   if (path === 'PlaneGroups') per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
   if (per >= planes) return undefined;
-  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outPlane * (s.returnIndices ? 2 : 1)) * 4 + kernelBytes };
+  return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outFloats) * 4 + kernelBytes };
+}
+
+/**
+ * What one chunk pools: planes [p0, p0 + planes), their output rows [r0, r0 + rows) (every row,
+ * or one plane's range of rows), reading elements [lo, hi) counted from plane p0's start.
+ */
+interface Chunk {
+  p0: number;
+  planes: number;
+  r0: number;
+  rows: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The chunks of a call of `planes` planes whose plan header is `header`: `per` whole planes at a
+ * time, or, with `per` 0 (planes larger than a chunk), each plane in ranges of output rows
+ * (./row-chunks.ts), whose input rows are copied in as one span.
+ */
+function chunksOf(ctx: Context, header: Int32Array, planes: number, per: number): Chunk[] {
+  const inPlane = header[FIELD.inPlane], outRows = header[FIELD.outRows];
+  const chunks: Chunk[] = [];
+  if (per) {
+    for (let p0 = 0; p0 < planes; p0 += per) {
+      const count = Math.min(per, planes - p0);
+      chunks.push({ p0, planes: count, r0: 0, rows: outRows, lo: 0, hi: count * inPlane });
+    }
+    return chunks;
+  }
+  const ranges = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), header), streaming.chunkBytes / 4, inPlane);
+  for (let p0 = 0; p0 < planes; p0++) for (const range of ranges) chunks.push({ p0, planes: 1, ...range });
+  return chunks;
 }
 
 /**
  * Pool `data` (`planes` planes) chunk by chunk with the plan at `plan`; the chunk buffers are
  * scratch blocks of `call`. Returns the whole output (and indices), allocated once up front.
+ * Each chunk's kernel gets a copy of the header over its planes and rows (as simdpool/parallel
+ * splits calls, src/parallel/split.ts) and an input pointer moved back by the chunk's first
+ * element, so the plan's plane-relative row offsets land in the chunk buffer (wasm addresses
+ * wrap, as the sums do) and indices stay per plane.
  */
-function streamPlanes(
-  ctx: Context, call: CallMemory, plan: number, kernel: CallKernel, data: Float32Array, planes: number,
-  chunks: Chunks, withIndices: boolean,
+function streamChunks(
+  ctx: Context, call: CallMemory, plan: number, kernel: CallKernel, data: Float32Array, planes: number, per: number, withIndices: boolean,
 ): { output: Float32Array; indices?: Int32Array } {
   const header = readHeader(ctx.memory.memory, plan);
   const inPlane = header[FIELD.inPlane], outPlane = header[FIELD.outPlane];
-  const per = chunks.planes;
+  const rowFloats = header[FIELD.outW] * header[FIELD.channels];
+  const chunks = chunksOf(ctx, header, planes, per);
+  let inFloats = 0, outFloats = 0;
+  for (const c of chunks) {
+    inFloats = Math.max(inFloats, c.hi - c.lo);
+    outFloats = Math.max(outFloats, c.planes * c.rows * rowFloats);
+  }
   const headerPtr = call.block(HEADER_BYTES, 'plan header');
-  const inPtr = call.block(per * inPlane * 4, 'x chunk');
-  const outPtr = call.block(per * outPlane * 4, 'out chunk');
-  const indicesPtr = withIndices ? call.block(per * outPlane * 4, 'outIndices chunk') : 0;
+  const inPtr = call.block(inFloats * 4, 'x chunk');
+  const outPtr = call.block(outFloats * 4, 'out chunk');
+  const indicesPtr = withIndices ? call.block(outFloats * 4, 'outIndices chunk') : 0;
   const output = new Float32Array(planes * outPlane);
   const indices = withIndices ? new Int32Array(planes * outPlane) : undefined;
   // Views once every block is allocated (growing memory detaches earlier ones); kernels never grow it.
   const buffer = ctx.memory.memory.buffer;
   const headerView = new Int32Array(buffer, headerPtr, header.length);
-  const inView = new Float32Array(buffer, inPtr, per * inPlane);
-  const outView = new Float32Array(buffer, outPtr, per * outPlane);
-  const indicesView = new Int32Array(buffer, indicesPtr, withIndices ? per * outPlane : 0);
-  for (let p0 = 0; p0 < planes; p0 += per) {
-    const count = Math.min(per, planes - p0);
-    const { fields, inputOffset, outputOffset } = planeRange(header, p0, count);
-    headerView.set(fields);
-    const from = inputOffset / 4, to = outputOffset / 4, outFloats = count * outPlane;
-    inView.set(floatsOf(data, from, count * inPlane));
-    kernel(headerPtr, inPtr, outPtr, indicesPtr, count);
-    output.set(count === per ? outView : outView.subarray(0, outFloats), to);
-    if (indices) indices.set(count === per ? indicesView : indicesView.subarray(0, outFloats), to);
+  const inView = new Float32Array(buffer, inPtr, inFloats);
+  const outView = new Float32Array(buffer, outPtr, outFloats);
+  const indicesView = new Int32Array(buffer, indicesPtr, withIndices ? outFloats : 0);
+  const fields = header.slice();
+  for (const { p0, planes: count, r0, rows, lo, hi } of chunks) {
+    fields[FIELD.planes] = count;
+    headerView.set(rowRange(fields, header, r0, rows));
+    inView.set(floatsOf(data, p0 * inPlane + lo, hi - lo));
+    kernel(headerPtr, inPtr - lo * 4, outPtr, indicesPtr, count);
+    const at = p0 * outPlane + r0 * rowFloats, n = count * rows * rowFloats;
+    output.set(outView.subarray(0, n), at);
+    if (indices) indices.set(indicesView.subarray(0, n), at);
   }
   return { output, indices };
 }
@@ -101,7 +154,7 @@ function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s:
     const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
     const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
     const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
-    const { output, indices } = streamPlanes(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks, s.returnIndices);
+    const { output, indices } = streamChunks(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks.planes, s.returnIndices);
     const layout = arg.g.layout;
     const result = { data: output, shape: [...outShape], layout };
     return indices ? { output: result, indices: { data: indices, shape: [...outShape], layout } } : result;

@@ -30,7 +30,7 @@
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
 import { PLAN_FIELDS } from '../ops/plan';
-import { FIELD as F, planeRange } from '../ops/plane-range';
+import { FIELD as F, planeRange, rowRange } from '../ops/plane-range';
 import { groupBytesOf } from '../ops/pool';
 
 export { HEADER_BYTES } from '../ops/plane-range';
@@ -89,11 +89,7 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     }
     const rowFloats = header[F.outW] * header[F.channels];
     return ranges(outRows, n).map(([r0, count], i) => {
-      const fields = header.slice();
-      fields[F.outRows] = count;
-      fields[F.rowStarts] += r0 * 4;
-      fields[F.rowInit] += r0 * 4;
-      fields[F.rowDiv] += r0 * 4;
+      const fields = rowRange(header.slice(), header, r0, count);
       const a = [0, args[1], args[2] + r0 * rowFloats * 4];
       if (hasIndices) a.push(args[3] + r0 * rowFloats * 4);
       return { fn, args: a, header: i, fields };
