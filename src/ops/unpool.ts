@@ -22,11 +22,11 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const dims = op.dims;
   if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
   const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
-  const stride = bag.stride === undefined || bag.stride === null ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
+  const stride = bag.stride === undefined ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
   const padding = bag.padding === undefined ? new Array(dims).fill(0) : readSizes(op.name, 'padding', bag.padding, dims, 0);
   const defaults = g.spatial.map((n, d) => (n - 1) * stride[d] + kernel[d] - 2 * padding[d]);
   let outSizes = defaults;
-  if (bag.outputSize !== undefined && bag.outputSize !== null) {
+  if (bag.outputSize !== undefined) {
     const given = bag.outputSize;
     if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
       throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
