@@ -404,11 +404,12 @@ export function maxUnpoolRef(
     });
     outSize = given;
   }
-  if (outSize.some((n) => n < 1)) throw new RangeError('output size < 1');
+  if (outSize.some((n) => n < 0)) throw new RangeError('output size < 0');
   const inN = prod(sp.spatial);
   const outN = prod(outSize);
   const out = new Float32Array(sp.N * sp.C * outN);
-  for (let plane = 0; plane < sp.N * sp.C; plane++)
+  // (An output of no elements: torch looks at no index.)
+  if (outN > 0) for (let plane = 0; plane < sp.N * sp.C; plane++)
     for (let i = 0; i < inN; i++) {
       const idx = indices.data[plane * inN + i];
       if (idx < 0 || idx >= outN) throw new RangeError(`invalid index ${idx}`);
