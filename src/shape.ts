@@ -97,8 +97,11 @@ export function pooledSize(size: number, k: number, s: number, d: number, before
   return out;
 }
 
-/** Resolve padding and output sizes for every spatial axis; RangeError when impossible. */
-export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpec): Axis[] {
+/**
+ * Resolve padding and output sizes for every spatial axis; RangeError when impossible or when an
+ * output size is below `least` (0 where PyTorch gives an empty tensor).
+ */
+export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpec, least = 1): Axis[] {
   const axes = spatial.map((size, i): Axis => {
     const k = w.kernel[i];
     const s = w.stride[i];
@@ -131,7 +134,7 @@ export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpe
     }
     return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after, out };
   });
-  if (axes.some((a) => a.out < 1)) {
+  if (axes.some((a) => a.out < least)) {
     throw new RangeError(
       `${op}: output size is too small: input size (${spatial.join('x')}) gives output size ` +
         `(${axes.map((a) => a.out).join('x')})`,

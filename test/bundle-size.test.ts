@@ -6,7 +6,8 @@
 //   duplicated code written once (writePlan's table fields, axes, shape/length checks) and
 //   nanMode and the index formats a full-engine hook (Context.interop); 47 982 with the eighth
 //   round's fixes (inherited options rejected), Lp, quantization and streaming full-engine hooks
-//   and core's own option lists; 47 993 with the ninth round's (signatures of plain words only).
+//   and core's own option lists; 47 993 with the ninth round's (signatures of plain words only);
+//   47 731, then 47 778 with null options read as absent and empty int8/uint8 averages (+47).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
@@ -26,7 +27,8 @@
 //   core's savings; 89.0 KB with the eighth round's fixes: adaptive averages rounded as PyTorch's, inherited options);
 //   88 KiB with the ninth round's int8/uint8 3D means, PyTorch's quantized mean in a kernel of its own (90.1 KB);
 //   89 KiB with its any-width max loop (1.6-1.9x faster; 0.3 KB less raw wasm but 0.16 KB more packed: 90.2 KB);
-//   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows; 90 KiB
+//   90.8 KB with its one-cell windows (elementwise) and the Lp gradient's NaN windows (90 796
+//   with null options read as absent and empty unpooling and int8/uint8 averages); 90 KiB
 //   with the tenth round's transposed tap blocks for planar strides >= 3 (1.1-1.5x: 91.1 KB);
 //   91 KiB with end-to-end calls streaming planes larger than a chunk in ranges of rows
 //   (src/ops/row-chunks.ts: H 1.06-1.2x, 3D channels-last 1.2-1.4x faster end to end: 92.3 KB).

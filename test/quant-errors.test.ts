@@ -25,6 +25,11 @@ describe('int8/uint8 errors', async () => {
     ['an int8 out for a uint8 input', () => sp.maxPool2d(residentU8, { kernelSize: 2, out: outI8 as never }), TypeError, /^maxPool2d: out must be a uint8 tensor, got int8/],
     ['a float32 out for an int8 input', () => sp.globalMaxPool2d(x8, { out: outF32 }), TypeError, /^globalMaxPool2d: out must be a int8 tensor, got float32/],
     ['int8 data of the wrong length', () => sp.maxPool2d({ data: new Int8Array(31), shape: [1, 2, 4, 4] }, { kernelSize: 2 }), RangeError, /^maxPool2d: x\.data has 31 elements but x\.shape \[1, 2, 4, 4\] needs 32/],
+    // PyTorch's quantized averages give an empty tensor for an output size of 0 (test/golden/quant.json), and raise below it;
+    // its quantized max pooling, as its float pooling, raises for 0 too
+    ['an int8 average of output size -1', () => sp.avgPool2d({ data: new Int8Array(2), shape: [1, 2, 1, 1] }, { kernelSize: 3, stride: 1, scale: 1, zeroPoint: 0 }), RangeError, /^avgPool2d: output size is too small: input size \(1x1\) gives output size \(-1x-1\)/],
+    ['a uint8 average of output size -1 (without ceil mode)', () => sp.avgPool1d({ data: new Uint8Array(2), shape: [1, 2, 1] }, { kernelSize: 5, stride: 3, scale: 1, zeroPoint: 0 }), RangeError, /^avgPool1d: output size is too small: input size \(1\) gives output size \(-1\)/],
+    ['a uint8 max of output size 0', () => sp.maxPool2d({ data: new Uint8Array(2), shape: [1, 2, 1, 1] }, { kernelSize: 2, stride: 1 }), RangeError, /^maxPool2d: output size is too small: input size \(1x1\) gives output size \(0x0\)/],
     ['unknown dtype for sp.tensor', () => sp.tensor([2], { dtype: 'int16' as never }), TypeError, /^tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got "int16"/],
   ];
   for (const [what, fn, Kind, message] of cases) {

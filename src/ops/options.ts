@@ -43,9 +43,10 @@ function rejectInheritedNames(op: string, o: object, names: readonly string[], p
 
 /**
  * The option bag, copied (optionsCopy: its own enumerable properties, each read once); TypeError
- * for anything but an object or for an unknown name. `required` names the option that makes a
- * bag mandatory (absent: no bag is an empty one). `op` is an operator, or any function with an
- * option bag (init, initParallel, tensor): its name for messages and the names it accepts.
+ * for anything but an object or for an unknown name; an option given as null is taken as absent.
+ * `required` names the option that makes a bag mandatory (absent: no bag is an empty one). `op`
+ * is an operator, or any function with an option bag (init, initParallel, tensor): its name for
+ * messages and the names it accepts.
  * `copy` reads the bag: optionsCopy copies the arrays and objects among its values too, ownCopy
  * takes them as given (init()'s wasm source: a Module, a URL or a Response is used as it is).
  */
@@ -65,6 +66,9 @@ export function readOptionBag(
     if (!op.options.includes(key)) {
       throw new TypeError(`${op.name}: unknown option ${describe(key)} (accepted: ${op.options.join(', ')})`);
     }
+    // null is "not given", as undefined (JSON has no undefined): every option's default, or
+    // "required" for the required ones. One rule for all, so no reader has to know it.
+    if (bag[key] === null) bag[key] = undefined;
   }
   return bag;
 }
@@ -139,7 +143,7 @@ export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): 
   if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
   const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
   const stride =
-    bag.stride === undefined || bag.stride === null || (Array.isArray(bag.stride) && bag.stride.length === 0)
+    bag.stride === undefined || (Array.isArray(bag.stride) && bag.stride.length === 0)
       ? kernel
       : readSizes(op.name, 'stride', bag.stride, dims, 1);
   const dilation = bag.dilation === undefined ? new Array(dims).fill(1) : readSizes(op.name, 'dilation', bag.dilation, dims, 1);
@@ -154,7 +158,7 @@ export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): 
 
 /** divisorOverride: a non-zero integer (negative allowed, as PyTorch), or absent. */
 export function readDivisorOverride(op: string, value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined) return undefined;
   return readNumber(op, 'divisorOverride must be a non-zero integer', value, (n) => Number.isSafeInteger(n) && n !== 0);
 }
 

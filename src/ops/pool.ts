@@ -123,7 +123,9 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     if (reduce === 'avg') more = ctx.windowSizes?.adaptiveSettings(axes);
   } else {
     const spec = readWindowSpec(op, bag);
-    axes = resolveAxes(op.name, arg.g.spatial, spec);
+    // (int8/uint8 averages of output size 0 are empty, as PyTorch's quantized kernels; its float
+    // and quantized max pooling reject them.)
+    axes = resolveAxes(op.name, arg.g.spatial, spec, dtype !== 'float32' && reduce === 'avg' ? 0 : 1);
     if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
     if (reduce === 'avg') {
       divisor = {

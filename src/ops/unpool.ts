@@ -22,11 +22,11 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const dims = op.dims;
   if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
   const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
-  const stride = bag.stride === undefined || bag.stride === null ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
+  const stride = bag.stride === undefined ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
   const padding = bag.padding === undefined ? new Array(dims).fill(0) : readSizes(op.name, 'padding', bag.padding, dims, 0);
   const defaults = g.spatial.map((n, d) => (n - 1) * stride[d] + kernel[d] - 2 * padding[d]);
   let outSizes = defaults;
-  if (bag.outputSize !== undefined && bag.outputSize !== null) {
+  if (bag.outputSize !== undefined) {
     const given = bag.outputSize;
     if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
       throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
@@ -50,8 +50,9 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     });
     outSizes = sizes as number[];
   }
-  if (outSizes.some((n) => n < 1)) {
-    throw new RangeError(`${op.name}: output size ${describe(outSizes)} is too small (kernelSize, stride and padding give a size below 1)`);
+  // A size of 0 is an empty result, as PyTorch's; below 0, PyTorch fails to allocate.
+  if (outSizes.some((n) => n < 0)) {
+    throw new RangeError(`${op.name}: output size ${describe(outSizes)} is negative (kernelSize, stride and padding give a size below 0)`);
   }
   const outShape = shapeWith(g, outSizes);
   const outPlane = outSizes.reduce((a, b) => a * b, 1);
@@ -64,7 +65,8 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     const values = call.input(arg);
     const idx = call.input(idxArg);
     const k = ctx.kernels;
-    const bad = k.firstInvalidIndex_i32(idx, length, outPlane);
+    // (No output element, nothing written: PyTorch does not look at the indices either.)
+    const bad = outPlane > 0 ? k.firstInvalidIndex_i32(idx, length, outPlane) : -1;
     if (bad >= 0) {
       const value = new Int32Array(ctx.memory.memory.buffer, idx, length)[bad];
       throw new RangeError(
@@ -73,7 +75,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
       );
     }
     const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
-    if (g.batch > 0) {
+    if (g.batch > 0 && outPlane > 0) {
       // Channels-last with one channel is laid out like planes.
       if (g.channelsLast && g.channels > 1) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
       else k.unpoolPlanes_f32(values, idx, out.ptr, g.batch * g.channels, inPlane, outPlane);

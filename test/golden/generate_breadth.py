@@ -403,6 +403,19 @@ v, i = pooled(3, randn(1, 2, 4, 6, 4), kernel_size=2)
 unpool_case("unpool3d k2 1x2x2x3x2", 3, v, i, kernelSize=2)
 v, i = pooled(3, randn(1, 6, 5, 5, 6), kernel_size=[2, 3, 2], stride=[2, 2, 1])
 unpool_case("unpool3d k[2,3,2] s[2,2,1] outputSize [5,5,6]", 3, v, i, kernelSize=[2, 3, 2], stride=[2, 2, 1], outputSize=[5, 5, 6])
+# Output sizes of 0, (in - 1) * stride + kernel - 2 * padding or given: torch returns an empty
+# tensor without looking at the indices (5 and -7 here); below 0 it raises. (Fixed inputs: the
+# random ones of the cases after these stay as they were.)
+v = np.array([[[1.5], [-2.0]]], np.float32)
+unpool_case("unpool1d output size 0 (k2 s2 p1) 1x2x1", 1, v, np.array([[[0], [5]]]), kernelSize=2, stride=2, padding=1)
+unpool_case("unpool1d outputSize [0] (k1 s2) 1x2x1", 1, v, np.array([[[0], [-7]]]), kernelSize=1, stride=2, outputSize=[0])
+unpool_case("unpool1d error output size -1 (k1 p1) 1x2x1", 1, v, np.array([[[0], [0]]]), kernelSize=1, padding=1)
+unpool_case("unpool1d error outputSize [-1] (k2 s2 p1) 1x2x1", 1, v, np.array([[[0], [0]]]), kernelSize=2, stride=2, padding=1,
+            outputSize=[-1])
+unpool_case("unpool2d output size 0x3 (k[2,3] s[2,1] p[1,0]) 1x2x1x1", 2, v[..., None], np.array([[[[2]], [[0]]]]),
+            kernelSize=[2, 3], stride=[2, 1], padding=[1, 0])
+unpool_case("unpool3d unbatched output size 0x0x0 (k2 s2 p1) 2x1x1x1", 3, v[0, :, :, None, None], np.array([[[[0]]], [[[9]]]]),
+            kernelSize=2, stride=2, padding=1)
 
 # Adaptive averages that torch divides axis by axis (sum / kH / kW) where one division by the
 # cell count would round differently: windows of 3 on two axes (dividing), and irregular ones.

@@ -149,12 +149,8 @@ for dims in (1, 2, 3):
             except RuntimeError as e:
                 print('skip', dims, dtype, e)
                 continue
+            # (an output size of 0 is an empty tensor: see the cases of size 0 below)
             got = y.int_repr().numpy().astype(np.int64)
-            if 0 in got.shape:
-                # quantized avg_pool3d returns an empty tensor where float pooling (and simdpool)
-                # reports an output size below 1
-                print('skip empty', dims, dtype, shape, k, s, p)
-                continue
             want = formula_windowed(q, dims, k, s, p, ceil, cip, dov, scale, zp, *RANGE[dtype])
             if want.shape != got.shape or (want != got).any():
                 mismatches += 1
@@ -252,6 +248,31 @@ for dtype in ('int8', 'uint8'):
             mismatches += 1
             print('FORMULA MISMATCH 3d mean half', dtype)
         add(op, dtype, q, {} if outs is None else {'outputSize': outs}, got)
+
+# Windowed averages with an output size of 0 along some axis (all axes; one of them; by ceil
+# mode, where without it the size is -1): torch's quantized kernels return an empty tensor, where
+# its float kernels and quantized max pooling raise 'Output size is too small'. A negative size
+# raises in torch too (checked here; simdpool's RangeError: test/quant-errors.test.ts).
+empty = random.Random(6)
+for dims in (1, 2, 3):
+    for dtype in ('int8', 'uint8'):
+        lo, hi = RANGE[dtype]
+        windows = [([1] * dims, 2, 1, False), ([1] * dims, 5, 3, True)]
+        if dims > 1:
+            windows.append(([1] + [3] * (dims - 1), [2] + [1] * (dims - 1), 1, False))
+        for spatial, k, s, ceil in windows:
+            shape = [2, 3, *spatial]
+            q = np.array([empty.randint(lo, hi) for _ in range(int(np.prod(shape)))], dtype=np.int64).reshape(shape)
+            zp = empty.randint(lo, hi)
+            got = AVG[dims](quantized(q, dtype, 0.25, zp), k, s, 0, ceil).int_repr().numpy().astype(np.int64)
+            assert 0 in got.shape and got.shape == formula_windowed(q, dims, k, s, 0, ceil, True, None, 0.25, zp, lo, hi).shape
+            add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'ceilMode': ceil, 'scale': 0.25, 'zeroPoint': zp}, got)
+        for k, s in ((3, 1), (5, 3)):
+            try:
+                AVG[dims](quantized(np.zeros([1, 2] + [1] * dims, dtype=np.int64), dtype, 0.25, 0), k, s)
+                raise AssertionError('torch gave a negative output size')
+            except RuntimeError as e:
+                assert 'negative dimension' in str(e), e
 
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}

@@ -118,7 +118,7 @@ export interface WindowOpts {
   ceilMode?: boolean;
 }
 
-function windowAxes(dims: number, spatial: number[], o: WindowOpts): { axes: AxisW[]; same: boolean } {
+function windowAxes(dims: number, spatial: number[], o: WindowOpts, least = 1): { axes: AxisW[]; same: boolean } {
   const k = perDim(o.kernelSize, dims);
   const s = o.stride === undefined ? k : perDim(o.stride, dims);
   const d = o.dilation === undefined ? new Array(dims).fill(1) : perDim(o.dilation, dims);
@@ -146,7 +146,7 @@ function windowAxes(dims: number, spatial: number[], o: WindowOpts): { axes: Axi
     if (ceil && (out - 1) * s[i] >= size + before) out -= 1;
     return { size, k: k[i], s: s[i], d: d[i], before, after, out };
   });
-  if (axes.some((a) => a.out < 1)) throw new RangeError('output size < 1');
+  if (axes.some((a) => a.out < least)) throw new RangeError(`output size < ${least}`);
   return { axes, same: p === 'same' };
 }
 
@@ -318,10 +318,13 @@ function runAvg(x: T, dims: number, w: Windows, divisor: (oc: number[], taps: nu
 
 export type AvgOpts = WindowOpts & { countIncludePad?: boolean; divisorOverride?: number };
 
-/** An average's windows over `spatial` and each window's divisor (from its output coordinates and tap count). */
-export function avgWindows(dims: number, spatial: number[], o: AvgOpts): { windows: Windows; divisor: (oc: number[], taps: number) => number } {
+/**
+ * An average's windows over `spatial` and each window's divisor (from its output coordinates and
+ * tap count); output sizes below `least` are a RangeError.
+ */
+export function avgWindows(dims: number, spatial: number[], o: AvgOpts, least = 1): { windows: Windows; divisor: (oc: number[], taps: number) => number } {
   if (o.divisorOverride === 0) throw new RangeError('divisorOverride 0');
-  const { axes, same } = windowAxes(dims, spatial, o);
+  const { axes, same } = windowAxes(dims, spatial, o, least);
   const countPad = o.countIncludePad ?? !same; // 'same': padded cells counted only when asked
   const padded = (oc: number[]) =>
     prod(oc.map((q, i) => {
@@ -333,15 +336,17 @@ export function avgWindows(dims: number, spatial: number[], o: AvgOpts): { windo
 }
 
 /**
- * `kernelWithinInput`: torch's float avg_pool3d (alone of the family; not its quantized kernel)
- * rejects a kernel larger than the unpadded input, with PyTorch's padding.
+ * `kernel`: which of torch's kernels. Its float ones reject an output size of 0, and its float
+ * avg_pool3d (alone of the family) a kernel larger than the unpadded input, with PyTorch's
+ * padding; its quantized ones do neither (an output size of 0 is an empty tensor).
  */
-export function avgPoolRef(dims: number, x: T, o: AvgOpts, kernelWithinInput = dims === 3): T {
+export function avgPoolRef(dims: number, x: T, o: AvgOpts, kernel: 'float' | 'quantized' = 'float'): T {
   const spatial = split(x.shape, dims).spatial;
   const torchPadding = typeof o.padding !== 'string' && (typeof o.padding !== 'object' || Array.isArray(o.padding));
   const k = perDim(o.kernelSize, dims);
+  const kernelWithinInput = kernel === 'float' && dims === 3;
   if (kernelWithinInput && torchPadding && spatial.some((n, i) => n < k[i])) throw new RangeError(`input ${spatial} smaller than kernel ${k}`);
-  const { windows, divisor } = avgWindows(dims, spatial, o);
+  const { windows, divisor } = avgWindows(dims, spatial, o, kernel === 'float' ? 1 : 0);
   return runAvg(x, dims, windows, divisor);
 }
 
@@ -404,11 +409,12 @@ export function maxUnpoolRef(
     });
     outSize = given;
   }
-  if (outSize.some((n) => n < 1)) throw new RangeError('output size < 1');
+  if (outSize.some((n) => n < 0)) throw new RangeError('output size < 0');
   const inN = prod(sp.spatial);
   const outN = prod(outSize);
   const out = new Float32Array(sp.N * sp.C * outN);
-  for (let plane = 0; plane < sp.N * sp.C; plane++)
+  // (An output of no elements: torch looks at no index.)
+  if (outN > 0) for (let plane = 0; plane < sp.N * sp.C; plane++)
     for (let i = 0; i < inN; i++) {
       const idx = indices.data[plane * inN + i];
       if (idx < 0 || idx >= outN) throw new RangeError(`invalid index ${idx}`);

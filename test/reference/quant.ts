@@ -74,11 +74,12 @@ export function qAvgPoolRef<A extends ByteArray>(
   dims: number, x: Q<A>, o: WindowOpts & { countIncludePad?: boolean; divisorOverride?: number } & QuantParams,
 ): Q<A> {
   const base = { ...o, divisorOverride: 1 };
-  // (torch's quantized avg_pool3d takes kernels larger than the input, unlike its float one)
-  const sums = avgPoolRef(dims, toFloat(x), base, false).data;
+  // (torch's quantized avg_pool3d takes kernels larger than the input, unlike its float one, and
+  // its quantized averages give empty tensors for output sizes of 0)
+  const sums = avgPoolRef(dims, toFloat(x), base, 'quantized').data;
   const ones = { data: new Float32Array(x.data.length).fill(1), shape: x.shape };
-  const counts = avgPoolRef(dims, ones, base, false);
-  const means = avgPoolRef(dims, ones, o, false).data;
+  const counts = avgPoolRef(dims, ones, base, 'quantized');
+  const means = avgPoolRef(dims, ones, o, 'quantized').data;
   const outScale = o.outScale ?? o.scale;
   const outZeroPoint = o.outZeroPoint ?? o.zeroPoint;
   const ratio = o.scale / outScale;

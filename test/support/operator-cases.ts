@@ -77,10 +77,14 @@ export function referenceFor(
   }
 }
 
-/** Options as the references take them: stride null or [] means kernelSize; tensors and shapes dropped. */
+/**
+ * Options as the references take them: null means not given (as the engine reads every option),
+ * stride [] means kernelSize; tensors and shapes dropped.
+ */
 export function referenceOptions(opts: Record<string, unknown>): Record<string, unknown> {
-  const stride = Array.isArray(opts.stride) && opts.stride.length === 0 ? undefined : opts.stride ?? undefined;
-  return { ...opts, stride, out: undefined, outIndices: undefined, input: undefined, inputShape: undefined };
+  const given = Object.fromEntries(Object.entries(opts).map(([name, v]) => [name, v ?? undefined]));
+  const stride = Array.isArray(given.stride) && given.stride.length === 0 ? undefined : given.stride;
+  return { ...given, stride, out: undefined, outIndices: undefined, input: undefined, inputShape: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------
