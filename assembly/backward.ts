@@ -126,6 +126,8 @@ export function avgPoolBackwardRows_f32(plan: Plan, grad: usize, gradIn: usize, 
     gatherStride1(plan, delta, row);
   } else if (ASC_FEATURE_SIMD && stride == 2 && kw == 2 && plan.dilation == 1 && vecHi > vecLo) {
     spreadDisjoint2(plan, delta, row, vecLo, vecHi);
+  } else if (ASC_FEATURE_SIMD && stride == 2 && kw == 3 && plan.dilation == 1) {
+    gatherStride2Kernel3(plan, delta, row);
   } else {
     scatterColumns(plan, delta, row, 0, plan.outW);
   }
@@ -155,8 +157,8 @@ export function avgPoolBackwardRows_f32(plan: Plan, grad: usize, gradIn: usize, 
   // Columns whose windows are all interior: x - origin - (kw-1) >= vecLo and x - origin < vecHi.
   const lo = max(plan.vecLo + origin + kw - 1, 0);
   const hi = min(plan.vecHi + origin, inW);
-  let x = 0;
-  for (; x < min(lo, inW); x++) gatherColumn(delta, row, x, origin, kw, outW);
+  let x = min(lo, inW);
+  gatherColumns(delta, row, 0, x, origin, kw, outW, 0);
   if (hi > lo) {
     const vecEnd = lo + ((hi - lo) & ~3);
     for (; x < vecEnd; x += 4) {
@@ -170,17 +172,55 @@ export function avgPoolBackwardRows_f32(plan: Plan, grad: usize, gradIn: usize, 
       v128.store(cell, acc);
     }
   }
-  for (; x < inW; x++) gatherColumn(delta, row, x, origin, kw, outW);
+  gatherColumns(delta, row, x, inW, origin, kw, outW, 0);
 }
 
-@inline function gatherColumn(delta: usize, row: usize, x: i32, origin: i32, kw: i32, outW: i32): void {
-  const first = max(x - origin - kw + 1, 0);
-  const last = min(x - origin, outW - 1);
-  if (first > last) return;
-  const cell = row + (<usize>x << 2);
-  let acc = load<f32>(cell);
-  for (let o = first; o <= last; o++) acc += load<f32>(delta + (<usize>o << 2));
-  store<f32>(cell, acc);
+/**
+ * Input columns [lo, hi) one by one, for stride 2^shift (1 or 2), dilation 1: column x (c = x -
+ * origin) lies in the windows of output columns ceil((c - kw + 1) / stride) .. floor(c / stride),
+ * clipped to [0, outW), whose deltas it adds in that ascending order.
+ */
+@inline function gatherColumns(delta: usize, row: usize, lo: i32, hi: i32, origin: i32, kw: i32, outW: i32, shift: i32): void {
+  for (let x = lo; x < hi; x++) {
+    const c = x - origin;
+    const first = max((c - kw + (1 << shift)) >> shift, 0); // (arithmetic shifts floor negatives)
+    const last = min(c >> shift, outW - 1);
+    if (first > last) continue;
+    const cell = row + (<usize>x << 2);
+    let acc = load<f32>(cell);
+    for (let o = first; o <= last; o++) acc += load<f32>(delta + (<usize>o << 2));
+    store<f32>(cell, acc);
+  }
+}
+
+/**
+ * Kernel 3, stride 2, dilation 1: input column x (at c = x - origin from the first window's
+ * start) lies in the windows of output columns ceil((c-2)/2) .. floor(c/2), clipped to
+ * [0, outW). Four columns from an even c = 2m take deltas m-1, m (c), m (c+1), m, m+1 (c+2) and
+ * m+1 (c+3): two adds, the second +0 in the odd lanes (exact: a cell's sum starts at +0, so it
+ * is never -0), in ascending output column order as the scatter adds them. Columns whose
+ * windows reach past either end of the row's outputs go one by one (gatherColumns).
+ */
+@inline function gatherStride2Kernel3(plan: Plan, delta: usize, row: usize): void {
+  const inW = plan.inW, outW = plan.outW, origin = plan.colOrigin;
+  // Groups from x = origin + 2m with m - 1 >= 0 and m + 1 < outW, all four columns in the row.
+  let x = max(origin + 2, (origin & 1) == 0 ? 0 : 1);
+  const end = min(inW, origin + 2 * (outW - 1)) - 3; // the last group's first column, at most
+  bordersStride2(delta, row, 0, min(x, inW), origin, outW);
+  for (; x <= end; x += 4) {
+    const m = (x - origin) >> 1;
+    const d = v128.load(delta + (<usize>(m - 1) << 2)); // d[m-1 .. m+2] (d[m+2] unused, within the guard)
+    const cell = row + (<usize>x << 2);
+    const first = v128.shuffle<f32>(d, d, 0, 1, 1, 2);
+    const second = v128.shuffle<f32>(d, f32x4.splat(0), 1, 4, 2, 4);
+    v128.store(cell, f32x4.add(f32x4.add(v128.load(cell), first), second));
+  }
+  bordersStride2(delta, row, max(x, 0), inW, origin, outW);
+}
+
+/** gatherColumns for gatherStride2Kernel3's border columns: a function of its own, called twice. */
+function bordersStride2(delta: usize, row: usize, lo: i32, hi: i32, origin: i32, outW: i32): void {
+  gatherColumns(delta, row, lo, hi, origin, 3, outW, 1);
 }
 
 /** Kernel 2, stride 2: interior windows cover disjoint column pairs; borders scatter. */

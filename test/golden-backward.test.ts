@@ -1,8 +1,8 @@
 // Golden cases from torch.autograd for the backward passes (test/golden/generate_backward.py):
 // the reference (test/reference/backward.ts) in channels-first layout, and the engine in both
 // layouts with plain and resident tensors, max pooling in both call forms (indices, and the
-// forward input with the argmax recomputed). Max and adaptive average gradients bit for bit,
-// other sums within 1e-6 + 1e-5*|expected|.
+// forward input with the argmax recomputed). Max and average gradients (windowed and adaptive)
+// bit for bit, Lp gradients within 1e-6 + 1e-5*|expected|.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,8 +42,9 @@ const backwardOptions = (c: Case) => {
   return rest;
 };
 
-// Adaptive averages spread each gradient in PyTorch's order too (one window size after another).
-const exact = (op: string) => isMax(op) || /^adaptiveAvgPool/.test(op);
+// Averages spread each gradient in PyTorch's order too: a cell adds its deltas output by output
+// (and adaptive ones one window size after another), so their sums round as torch's.
+const exact = (op: string) => isMax(op) || /^(adaptiveAvgPool|avgPool)/.test(op);
 
 function compare(c: Case, got: Float32Array, want: Float32Array) {
   if (exact(c.op)) expectSameFloats(got, want, 'gradInput');

@@ -182,6 +182,13 @@ lp_case("lp1d p1 NaN windows", 1, np.array([[[1.5, -2, 0.5, NAN, 0, -0.5, INF, -
 lp_case("lp2d p1 NaN windows overlap", 2, with_specials(randn(1, 2, 6, 7)), normType=1, kernelSize=[2, 3], stride=1)
 lp_case("lp2d p2 NaN windows", 2, with_specials(randn(1, 2, 6, 6)), normType=2, kernelSize=2, stride=1)
 
+# ---- kernel 3 / stride 2 averages over rows wide enough for the four-column gather (last) -----
+# Every input row takes two output rows' deltas, so the order of a cell's adds shows in its bits.
+avg_case("avg2d k3s2p1 wide gather", 2, randn(1, 3, 9, 37), kernelSize=3, stride=2, padding=1)
+avg_case("avg2d k3s2 wide ceil nocip", 2, randn(1, 2, 8, 30), kernelSize=3, stride=2, ceilMode=True, countIncludePad=False)
+avg_case("avg2d k3s2p1 wide odd width divisor", 2, randn(2, 2, 7, 26), kernelSize=[3, 3], stride=2, padding=[1, 1], divisorOverride=7)
+avg_case("avg1d k3s2 wide", 1, randn(2, 2, 43), kernelSize=3, stride=2)
+
 doc = {"generator": "test/golden/generate_backward.py", "torch": torch.__version__, "cases": cases}
 with open(OUT, "w") as f:
     json.dump(doc, f, indent=0)
