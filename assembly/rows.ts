@@ -19,7 +19,7 @@
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
 import {
-  AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, foldTap, hasIndex, initial, opOf, positiveZero, takes,
+  AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, foldTap, hasIndex, ignoresNaN, initial, opOf, positiveZero, takes,
   takesLanes,
 } from './reduce';
 import {
@@ -213,6 +213,90 @@ import {
   if (edgeL && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, 0)) return false;
   if (edgeR && !maskedGroup<S>(OP, plan, inPlanePtr, outRow, r, right)) return false;
   return OP != MAX || !v128.any_true(f32x4.ne(check, check));
+}
+
+/**
+ * Max pooling with indices in the full build, both NaN rules: rows whose interior columns make
+ * a group through indexRow (stride 2, the common max pooling, with its two loads per tap; other
+ * strides gather), narrower ones column by column. (The core build runs poolRows' exact groups.)
+ */
+function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
+  const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane, outRows = plan.outRows, outW = plan.outW;
+  const run = plan.vecHi - plan.vecLo >= 4, stride2 = plan.stride == 2;
+  for (let p = 0; p < planes; p++) {
+    const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
+    for (let r = 0; r < outRows; r++) {
+      const outIndex = <usize>p * <usize>outPlane + <usize>r * <usize>outW;
+      const outRow = output + (outIndex << 2), idxRow = indices + (outIndex << 2);
+      if (!run) narrowRow(OP, plan, inPlanePtr, outRow, idxRow, r);
+      else if (stride2) indexRow<Stride2>(OP, plan, inPlanePtr, outRow, idxRow, r);
+      else indexRow<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r);
+    }
+  }
+}
+
+/**
+ * An output row with fewer than four interior columns: groups of four exact lanes (masked taps),
+ * the last one overlapping, where their reads stay within GUARD_FLOATS of the row; else, and
+ * for rows under four columns, column by column.
+ */
+function narrowRow(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32): void {
+  const outW = plan.outW, stride = plan.stride, inW = plan.inW;
+  const reach = 3 * stride + (plan.kw - 1) * plan.dilation + 8;
+  for (let g = 0; g < outW; g += 4) {
+    const o = min(g, outW - 4);
+    const first = plan.colOrigin + o * stride;
+    if (o >= 0 && first >= -GUARD_FLOATS && first + reach <= inW + GUARD_FLOATS) {
+      exactGroup<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+    } else {
+      for (let c = max(g, 0); c < min(g + 4, outW); c++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, c);
+    }
+  }
+}
+
+/**
+ * Max pooling with indices, output row r: its interior columns (vecLo..vecHi, at least four) as
+ * groups of four back to back, the last one moved back to end at vecHi, every tap in the row (no
+ * masks), each lane taking a larger value with the tap's per-plane index (ties keep the first);
+ * the border columns one by one (rowsColumn). Its own function, shared by both NaN rules.
+ */
+function indexRow<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32): void {
+  const lo = plan.vecLo, hi = plan.vecHi, outW = plan.outW;
+  for (let o = 0; o < lo; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+  for (let o = hi; o < outW; o++) rowsColumn(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+  const kw = plan.kw, stride = plan.stride, dilation = plan.dilation, rowList = plan.rowList;
+  const strideBytes = <usize>stride << 2, dilationBytes = <usize>dilation << 2;
+  const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+  const lanes = laneOffsets(stride), step = i32x4.splat(dilation);
+  const last = hi - 4;
+  let o = lo, next = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const first = plan.colOrigin + o * stride;
+    let acc = f32x4.splat(-Infinity), check = f32x4.splat(0);
+    // (an interior window's first tap is in the row: each lane starts there, as PyTorch does)
+    let best = i32x4.add(i32x4.splat(load<i32>(plan.rowInit + (<usize>r << 2)) + first), lanes);
+    for (let t = t0; t < t1; t++) {
+      const rowIndex = load<i32>(rowList + (<usize>t << 2)) + first;
+      let at = inPlanePtr + (<usize>rowIndex << 2);
+      let index = i32x4.add(i32x4.splat(rowIndex), lanes);
+      for (let j = 0; j < kw; j++) {
+        const v = loadStrided<S>(at, strideBytes);
+        best = v128.bitselect(index, best, f32x4.gt(v, acc));
+        acc = f32x4.pmax(acc, v); // (v > acc ? v : acc, the same update)
+        check = f32x4.add(check, v);
+        at += dilationBytes;
+        index = i32x4.add(index, step);
+      }
+    }
+    v128.store(outRow + (<usize>o << 2), acc);
+    v128.store(idxRow + (<usize>o << 2), best);
+    // A larger value wins, and NaN never does: nanMode 'ignore''s rule. With PyTorch's (a NaN
+    // wins, the last one), a group whose taps held a NaN (or +Inf beside -Inf) is redone exactly.
+    if (!ignoresNaN(OP) && v128.any_true(f32x4.ne(check, check))) exactGroup<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r, o);
+    if (o == last) break;
+    o += next;
+    next = 4;
+  }
 }
 
 /** Whether every output row reads two input rows (rowStarts[r] == 2r). */
@@ -774,6 +858,10 @@ function poolRowsFunction<O, K, S>(plan: Plan, input: usize, output: usize, indi
   const plan = changetype<Plan>(planPtr);
   if (!ASC_FEATURE_SIMD) {
     poolRowsScalar(OP, plan, input, output, indices);
+    return;
+  }
+  if (hasIndex(OP) && separate) {
+    poolIndices(OP, plan, input, output, indices);
     return;
   }
   const kw = plan.kw, stride = plan.stride, dense = plan.dilation == 1;
