@@ -58,7 +58,8 @@ import {
   // Unpadded 2x2 stride-2 windows (most max pooling): every plane in one tight row loop. Like
   // the inlined border groups, the full build only (`inlineBorders`): the core bundle is at its budget.
   if (sizeof<K>() == 1 && (OP == MAX || OP == AVG) && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
-    twoRowPlanes<O, K, S>(plan, input, output, rowList, rowDivs, colDivs, originBytes, strideBytes);
+    // (from the first row's input rows: a range of rows, src/ops/plane-range.ts rowRange, starts within rowList)
+    twoRowPlanes<O, K, S>(plan, input, output, rowList + (<usize>load<i32>(rowStarts) << 2), rowDivs, colDivs, originBytes, strideBytes);
     return;
   }
   // The other specialised widths: every plane in one tight row loop (rowPlanes), the full build
@@ -299,16 +300,20 @@ function indexRow<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxR
   }
 }
 
-/** Whether every output row reads two input rows (rowStarts[r] == 2r). */
+/**
+ * Whether every output row reads two input rows (rowStarts[r] == rowStarts[0] + 2r: a range of
+ * rows, src/ops/plane-range.ts rowRange, starts at rowStarts[0] > 0, 1-row windows at r0 too).
+ */
 @inline function everyRowReadsTwo(rowStarts: usize, outRows: i32): bool {
-  for (let r = 1; r <= outRows; r++) if (load<i32>(rowStarts + (<usize>r << 2)) != r << 1) return false;
+  const t0 = load<i32>(rowStarts);
+  for (let r = 1; r <= outRows; r++) if (load<i32>(rowStarts + (<usize>r << 2)) - t0 != r << 1) return false;
   return true;
 }
 
 /**
  * Every row of every plane when each output row reads two input rows and every column is
  * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
- * group loop of rowGroups, from two row offsets at rowList + 8r, with no border groups
+ * group loop of rowGroups, from two row offsets at 8r past the first row's in rowList, with no border groups
  * and one NaN test per plane instead of per row (that per-row work cost about a group per
  * row; rows are 4 to 16 groups wide in C, D and G). Rows of whole groups over input row
  * pairs 2r, 2r+1 (the common case) go through flatPlane instead, with no table reads at all.
@@ -328,7 +333,7 @@ function twoRowPlanes<O, K, S>(
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
     if (flat) {
-      check = flatPlane(OP, inPlanePtr, outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv);
+      check = flatPlane(OP, inPlanePtr + (<usize>load<i32>(rowList) << 2), outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv);
     } else {
       for (let r = 0; r < outRows; r++) {
         const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
@@ -346,10 +351,14 @@ function twoRowPlanes<O, K, S>(
   }
 }
 
-/** Output row r reads input rows 2r and 2r + 1 of the plane (unpadded 2-high, stride-2 windows in 2D). */
+/**
+ * Output row r reads input rows 2r and 2r + 1 after the first one (unpadded 2-high, stride-2
+ * windows in 2D), `rowList` the first output row's entries.
+ */
 @inline function pairedRows(rowList: usize, outRows: i32, inW: i32): bool {
+  const first = load<i32>(rowList);
   for (let r = 0; r < outRows; r++) {
-    if (load<i32>(rowList + (<usize>r << 3)) != 2 * r * inW || load<i32>(rowList + (<usize>r << 3), 4) != (2 * r + 1) * inW) return false;
+    if (load<i32>(rowList + (<usize>r << 3)) != first + 2 * r * inW || load<i32>(rowList + (<usize>r << 3), 4) != first + (2 * r + 1) * inW) return false;
   }
   return true;
 }
