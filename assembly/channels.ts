@@ -8,14 +8,16 @@
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
 import { Plan } from './plan';
 import {
-  AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, foldTap, hasIndex, initial, opOf, positiveZero, takes, takesLanes,
+  AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, foldTap, hasIndex, ignoresNaN, initial, opOf, positiveZero, takes,
+  takesLanes,
 } from './reduce';
 
 /**
- * `rowWise` (a constant) allows maxRowInterior; simdpool/core and the plane-group kernels leave
- * it out (its code would not fit core's size budget).
+ * `full` (a constant) allows the full build's extra paths, maxRowInterior and indexBlock16;
+ * simdpool/core and the plane-group kernels leave them out (their code would not fit core's
+ * size budget).
  */
-@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, rowWise: bool): void {
+@inline export function poolChannels(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, full: bool): void {
   const batches = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   const channels = plan.channels, outRows = plan.outRows, outW = plan.outW;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, rowInit = plan.rowInit, rowDiv = plan.rowDiv;
@@ -26,7 +28,7 @@ import {
   const rowBytes = <usize>outW * pixelBytes;
   // Max pooling with 3 / stride 2 column windows does the interior columns' channels, eight at a
   // time, row by row (maxRowInterior); the loop over pixels below does the rest.
-  const rowsFirst = rowWise && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && plan.kw == 3 && plan.stride == 2 &&
+  const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && plan.kw == 3 && plan.stride == 2 &&
     dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
   const wide = channels & ~7;
   for (let b = 0; b < batches; b++) {
@@ -70,6 +72,16 @@ import {
             if (!block16(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), rows, rowCount, col, cols, divisor, pixelBytes, tapBytes)) {
               for (let k = c; k < c + 16; k += 4) {
                 exact4(OP, sample + (<usize>k << 2), dst + (<usize>k << 2), idx, rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
+              }
+            }
+          }
+        }
+        if (ASC_FEATURE_SIMD && hasIndex(OP) && full) {
+          for (; c + 16 <= channels; c += 16) {
+            const at = <usize>c << 2;
+            if (!indexBlock16(OP, sample + at, dst + at, idx + at, rows, rowCount, col, cols, firstRow + col, pixelBytes, dilation)) {
+              for (let k = c; k < c + 16; k += 4) {
+                exact4(OP, sample + (<usize>k << 2), dst + (<usize>k << 2), idx + (<usize>k << 2), rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
               }
             }
           }
@@ -228,6 +240,51 @@ function maxRowInterior<O>(
   return true;
 }
 
+/**
+ * Sixteen channels of one pixel, max with indices (both NaN rules: OP is only read for that):
+ * per tap a compare for the index (ties keep the earlier tap), pmax for the value, and an add
+ * for a NaN watch. False when PyTorch's rule meets a NaN (a NaN wins there): exact4 decides.
+ * A function of its own, shared by both index kernels.
+ */
+function indexBlock16(
+  OP: i32, start: usize, dst: usize, idx: usize, rowList: usize, rows: i32, col: i32, cols: i32,
+  firstIndex: i32, pixelBytes: usize, dilation: i32,
+): bool {
+  let a0 = f32x4.splat(-Infinity), a1 = a0, a2 = a0, a3 = a0;
+  let b0 = i32x4.splat(firstIndex), b1 = b0, b2 = b0, b3 = b0;
+  let check = f32x4.splat(0);
+  const tapBytes = <usize>dilation * pixelBytes;
+  for (let t = 0; t < rows; t++) {
+    let index = load<i32>(rowList + (<usize>t << 2)) + col;
+    let at = start + <usize>index * pixelBytes;
+    for (let j = 0; j < cols; j++) {
+      const v0 = v128.load(at), v1 = v128.load(at, 16), v2 = v128.load(at, 32), v3 = v128.load(at, 48);
+      const i = i32x4.splat(index);
+      b0 = v128.bitselect(i, b0, f32x4.gt(v0, a0));
+      b1 = v128.bitselect(i, b1, f32x4.gt(v1, a1));
+      b2 = v128.bitselect(i, b2, f32x4.gt(v2, a2));
+      b3 = v128.bitselect(i, b3, f32x4.gt(v3, a3));
+      a0 = f32x4.pmax(a0, v0);
+      a1 = f32x4.pmax(a1, v1);
+      a2 = f32x4.pmax(a2, v2);
+      a3 = f32x4.pmax(a3, v3);
+      check = f32x4.add(check, f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3)));
+      at += tapBytes;
+      index += dilation;
+    }
+  }
+  if (!ignoresNaN(OP) && v128.any_true(f32x4.ne(check, check))) return false;
+  v128.store(dst, a0);
+  v128.store(dst, a1, 16);
+  v128.store(dst, a2, 32);
+  v128.store(dst, a3, 48);
+  v128.store(idx, b0);
+  v128.store(idx, b1, 16);
+  v128.store(idx, b2, 32);
+  v128.store(idx, b3, 48);
+  return true;
+}
+
 /** Four channels of one pixel, exactly: PyTorch's `v > best || isnan(v)` per lane, with indices. */
 function exact4(
   OP: i32, start: usize, dst: usize, idx: usize, rowList: usize, rows: i32, col: i32, cols: i32,
@@ -287,7 +344,7 @@ export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): v
 }
 
 export function maxPoolChannelsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices, false);
+  poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices, true);
 }
 
 export function avgPoolChannels_f32(plan: usize, input: usize, output: usize): void {
@@ -299,5 +356,5 @@ export function maxPoolChannelsNoNaN_f32(plan: usize, input: usize, output: usiz
 }
 
 export function maxPoolChannelsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize): void {
-  poolChannels(MAX_INDEX_NO_NAN, changetype<Plan>(plan), input, output, indices, false);
+  poolChannels(MAX_INDEX_NO_NAN, changetype<Plan>(plan), input, output, indices, true);
 }

@@ -3,12 +3,12 @@
 // and the ONNX/TF index formats. Windows other than the common ones (2 / stride 2, 3 / stride 2,
 // 3 / stride 1) share one any-stride kernel: this keeps the module under 32 KB.
 import { poolRowsSpecialised } from './rows';
-import { MAX, OpAvg, OpMax, OpMaxIndex } from './reduce';
+import { MAX, MAX_INDEX, OpAvg, OpMax, OpMaxIndex } from './reduce';
 import { poolChannels } from './channels';
 import { Plan } from './plan';
 
 export { planBytes } from './plan';
-export { maxPoolChannelsIndices_f32, avgPoolChannels_f32 } from './channels';
+export { avgPoolChannels_f32 } from './channels';
 export { maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, avgPoolPlaneGroups_f32 } from './planegroups';
 export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
 export { transpose_f32 } from './layout';
@@ -26,7 +26,11 @@ export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void 
   poolRowsSpecialised<OpAvg>(plan, input, output, 0, false, false);
 }
 
-/** Channels-last max pooling without the row-wise 3 / stride 2 path (channels.ts maxRowInterior). */
+/** Channels-last max pooling without the full build's paths (channels.ts maxRowInterior, indexBlock16). */
 export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): void {
   poolChannels(MAX, changetype<Plan>(plan), input, output, 0, false);
+}
+
+export function maxPoolChannelsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
+  poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices, false);
 }
