@@ -42,6 +42,11 @@ export function floatsOf(data: Float32Array, from: number, count: number): Float
   return new Float32Array(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
 }
 
+/** floatsOf for int32 elements (indices). */
+export function intsOf(data: Int32Array, from: number, count: number): Int32Array {
+  return new Int32Array(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
+}
+
 /** A tensor passed by value: simdpool copies it in and returns plain results. */
 export interface TensorLike<A extends AnyTypedArray = Float32Array> {
   data: A;

@@ -33,20 +33,21 @@
 //   91 KiB with end-to-end calls streaming planes larger than a chunk in ranges of rows
 //   (src/ops/row-chunks.ts: H 1.06-1.2x, 3D channels-last 1.2-1.4x faster end to end: 92.3 KB);
 //   92 KiB with max pooling with indices in groups (planar indexRow, channels-last indexBlock16:
-//   2x faster) and the kernel-3 stride-2 average gradients' gather (2x): 93.1 KB.
+//   2x faster) and the kernel-3 stride-2 average gradients' gather (2x): 93.1 KB; 93 KiB with
+//   unpooling streamed end to end in chunks of planes (1.2-1.3x faster: 94.1 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
-//   index kernels above (133.4 KB).
+//   index kernels above (133.4 KB), 132 KiB with streamed unpooling (134.3 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 92 * 1024;
+const FULL_BUDGET = 93 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 131 * 1024;
+const PARALLEL_BUDGET = 132 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;

@@ -196,6 +196,48 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed in ranges of 
   });
 });
 
+describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed unpooling (%s)', (build) => {
+  /** Unpool `x` (pooled with indices first) whole and streamed with chunks of `chunkBytes`: the same bits, `chunks` kernel calls. */
+  async function expectSameUnpooled(x: never, layout: string, chunkBytes: number, chunks: number): Promise<void> {
+    const pool = (sp: Engine) => sp.maxPool2d(x, { kernelSize: 2, stride: 2, returnIndices: true }) as { output: never; indices: never };
+    const kernel = layout === 'NCHW' || layout.endsWith('1') ? 'unpoolPlanes_f32' : 'unpoolChannels_f32';
+    const whole = await countingEngine(build);
+    const streamed = await countingEngine(build);
+    streaming.minBytes = Infinity;
+    const { output, indices } = pool(whole.sp);
+    const expected = bits(whole.sp.maxUnpool2d(output, indices, { kernelSize: 2 }).data);
+    streaming.minBytes = 0;
+    streaming.chunkBytes = chunkBytes;
+    const blocks = streamed.sp.memoryStats().blocks;
+    expect(bits(streamed.sp.maxUnpool2d(output, indices, { kernelSize: 2 }).data)).toEqual(expected);
+    expect(whole.calls.get(kernel)).toBe(1);
+    expect(streamed.calls.get(kernel)).toBe(chunks);
+    expect(streamed.sp.memoryStats().blocks).toBe(blocks); // its chunk buffers freed
+  }
+
+  it('planes and channels-last pixels in chunks, the last one partial', async () => {
+    // 2x7 planes of 10x12 (pooled: 5x6); a plane moves 4 * (2 * 30 + 120) = 720 bytes: 3 a chunk
+    await expectSameUnpooled(x([2, 7, 10, 12], 'NCHW', 11), 'NCHW', 3 * 720, 5);
+    // 5 samples of 6x8x3 (pooled 3x4x3): 4 * 3 * (2 * 12 + 48) = 864 bytes a sample, 2 a chunk
+    await expectSameUnpooled(x([5, 6, 8, 3], 'NHWC', 12), 'NHWC', 2 * 864, 3);
+  });
+
+  it('a bad index in a later chunk is the same RangeError as in a whole call, and frees its memory', async () => {
+    const { sp } = await countingEngine(build);
+    const values = new Float32Array(6 * 30).fill(1);
+    const indices = Int32Array.from({ length: 6 * 30 }, (_, i) => i % 30);
+    indices[4 * 30 + 7] = 120; // plane 4: outside the 10x12 output plane
+    const call = () => sp.maxUnpool2d({ data: values, shape: [1, 6, 5, 6] }, { data: indices, shape: [1, 6, 5, 6] }, { kernelSize: 2 });
+    streaming.minBytes = Infinity;
+    expect(call).toThrow('maxUnpool2d: indices holds 120 at flat position 127, outside the output plane of 120 elements (10x12)');
+    const before = sp.memoryStats();
+    streaming.minBytes = 0;
+    streaming.chunkBytes = 2 * 720;
+    expect(call).toThrow('maxUnpool2d: indices holds 120 at flat position 127, outside the output plane of 120 elements (10x12)');
+    expect(sp.memoryStats().bytesInUse).toBe(before.bytesInUse);
+  });
+});
+
 describe('what does not stream', () => {
   it('resident inputs, out tensors, small inputs and Lp pooling run whole', async () => {
     streaming.minBytes = 0;

@@ -50,17 +50,28 @@ function callChunks(
   ctx: Context, s: Settings, planes: number, inElements: number, outElements: number, path: Path, kernelBytes: number,
   axes: readonly Axis[],
 ): Chunks | undefined {
-  if (ctx.defer !== undefined || s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
-  if (inElements * 4 < streaming.minBytes) return undefined;
+  if (s.reduce === 'lp' || s.indexFormat.kind !== 'plane') return undefined;
   const inPlane = inElements / planes, outPlane = outElements / planes;
   const outFloats = outPlane * (s.returnIndices ? 2 : 1);
+  let per = planesPerChunk(ctx, planes, inPlane * 4);
+  if (!per) return undefined;
   if (inPlane * 4 > streaming.chunkBytes && path !== 'PlaneGroups' && !s.around && !oneCellWindows(axes)) {
     return { planes: 0, bytes: HEADER_BYTES + (inPlane + outFloats) * 4 + kernelBytes };
   }
-  let per = Math.max(1, Math.floor(streaming.chunkBytes / (inPlane * 4)));
   if (path === 'PlaneGroups') per = Math.max(16, per - (per % 16)); // the kernel interleaves whole groups of 16
   if (per >= planes) return undefined;
   return { planes: per, bytes: HEADER_BYTES + per * (inPlane + outFloats) * 4 + kernelBytes };
+}
+
+/**
+ * Whole planes per chunk of a plain call over `planes` planes of `planeBytes` each (about a
+ * chunk's bytes, at least one plane); 0 when the call runs whole: on another thread
+ * (simdpool/parallel defers kernels), or smaller than streaming.minBytes. (Streamed unpooling,
+ * ./unpool.ts, cuts its planes by this too.)
+ */
+function planesPerChunk(ctx: Context, planes: number, planeBytes: number): number {
+  if (ctx.defer !== undefined || planes * planeBytes < streaming.minBytes) return 0;
+  return Math.max(1, Math.floor(streaming.chunkBytes / planeBytes));
 }
 
 /**
@@ -164,5 +175,5 @@ function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s:
 }
 
 /** What the full engine hands its operators (Context.stream). */
-export const STREAM_OPS = { callChunks, run };
+export const STREAM_OPS = { callChunks, run, planesPerChunk };
 export type StreamOps = typeof STREAM_OPS;

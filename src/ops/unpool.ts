@@ -7,6 +7,7 @@ import { shapeWith } from '../shape';
 import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
+import { floatsOf, intsOf } from '../tensor';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, 'kernelSize');
@@ -60,28 +61,80 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const length = g.batch * g.channels * inPlane;
   // Before the index check, which takes the output plane as a 32-bit size.
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 + (arg.tensor ? 0 : length * 4) + (idxArg.tensor ? 0 : length * 4));
+  // Planes as the kernels count them (channels-last with one channel is laid out like planes).
+  const pixels = g.channelsLast && g.channels > 1;
+  const planes = pixels ? g.batch : g.batch * g.channels, perPlane = pixels ? g.channels : 1;
+  const per = !arg.tensor && !idxArg.tensor && bag.out == null && outPlane > 0
+    ? ctx.stream?.planesPerChunk(ctx, planes, (2 * inPlane + outPlane) * perPlane * 4) ?? 0
+    : 0;
+  if (per && per < planes) {
+    const data = arg.data as Float32Array, at = idxArg.data as Int32Array;
+    const result = unpoolStreamed(ctx, op.name, data, at, planes, per, inPlane * perPlane, outPlane * perPlane, pixels, g.channels, outSizes);
+    return { data: result, shape: [...outShape], layout: g.layout };
+  }
   const call = new CallMemory(ctx, op.name);
   try {
     const values = call.input(arg);
     const idx = call.input(idxArg);
-    const k = ctx.kernels;
     // (No output element, nothing written: PyTorch does not look at the indices either.)
-    const bad = outPlane > 0 ? k.firstInvalidIndex_i32(idx, length, outPlane) : -1;
-    if (bad >= 0) {
-      const value = new Int32Array(ctx.memory.memory.buffer, idx, length)[bad];
-      throw new RangeError(
-        `${op.name}: indices holds ${value} at flat position ${bad}, outside the output plane of ${outPlane} elements ` +
-          `(${outSizes.join('x')})`,
-      );
-    }
+    if (outPlane > 0) checkIndices(ctx, op.name, idx, length, outPlane, outSizes, 0);
     const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
-    if (g.batch > 0 && outPlane > 0) {
-      // Channels-last with one channel is laid out like planes.
-      if (g.channelsLast && g.channels > 1) k.unpoolChannels_f32(values, idx, out.ptr, g.batch, inPlane, outPlane, g.channels);
-      else k.unpoolPlanes_f32(values, idx, out.ptr, g.batch * g.channels, inPlane, outPlane);
-    }
+    if (g.batch > 0 && outPlane > 0) unpoolKernel(ctx, values, idx, out.ptr, planes, inPlane * perPlane, outPlane * perPlane, pixels, g.channels);
     call.finish();
     return out.result;
+  } finally {
+    call.release();
+  }
+}
+
+/** A RangeError naming the first index at `idx` (`length` of them) outside a plane of `outPlane` cells; `from`: the flat position of idx[0]. */
+function checkIndices(ctx: Context, name: string, idx: number, length: number, outPlane: number, outSizes: number[], from: number): void {
+  const bad = ctx.kernels.firstInvalidIndex_i32(idx, length, outPlane);
+  if (bad < 0) return;
+  const value = new Int32Array(ctx.memory.memory.buffer, idx, length)[bad];
+  throw new RangeError(
+    `${name}: indices holds ${value} at flat position ${from + bad}, outside the output plane of ${outPlane} elements ` +
+      `(${outSizes.join('x')})`,
+  );
+}
+
+/** `planes` planes of `inFloats` values into planes of `outFloats` (zeroed first); `pixels`: channels-last, `channels` a pixel. */
+function unpoolKernel(
+  ctx: Context, values: number, idx: number, out: number, planes: number, inFloats: number, outFloats: number, pixels: boolean, channels: number,
+): void {
+  if (pixels) ctx.kernels.unpoolChannels_f32(values, idx, out, planes, inFloats / channels, outFloats / channels, channels);
+  else ctx.kernels.unpoolPlanes_f32(values, idx, out, planes, inFloats, outFloats);
+}
+
+/**
+ * A plain call (Float32Array values and Int32Array indices in, a fresh result out) in chunks of
+ * `per` planes, as ./stream.ts streams pooling: each chunk's values and indices copied in and
+ * checked, unpooled into an output chunk still in L2, and copied straight into the result, so
+ * the mostly-zero output is not zeroed in wasm memory, left for DRAM and read back. A bad index
+ * throws as in a whole call (its flat position counted from the start), nothing returned.
+ */
+function unpoolStreamed(
+  ctx: Context, name: string, data: Float32Array, indices: Int32Array, planes: number, per: number, inFloats: number, outFloats: number,
+  pixels: boolean, channels: number, outSizes: number[],
+): Float32Array {
+  const call = new CallMemory(ctx, name);
+  try {
+    const values = call.block(per * inFloats * 4, 'x chunk'), idx = call.block(per * inFloats * 4, 'indices chunk');
+    const out = call.block(per * outFloats * 4, 'out chunk');
+    const result = new Float32Array(planes * outFloats);
+    const buffer = ctx.memory.memory.buffer;
+    const valuesView = new Float32Array(buffer, values, per * inFloats), idxView = new Int32Array(buffer, idx, per * inFloats);
+    const outView = new Float32Array(buffer, out, per * outFloats);
+    const outPlane = outFloats / (pixels ? channels : 1);
+    for (let p0 = 0; p0 < planes; p0 += per) {
+      const count = Math.min(per, planes - p0), n = count * inFloats;
+      valuesView.set(floatsOf(data, p0 * inFloats, n));
+      idxView.set(intsOf(indices, p0 * inFloats, n));
+      checkIndices(ctx, name, idx, n, outPlane, outSizes, p0 * inFloats);
+      unpoolKernel(ctx, values, idx, out, count, inFloats, outFloats, pixels, channels);
+      result.set(outView.subarray(0, count * outFloats), p0 * outFloats);
+    }
+    return result;
   } finally {
     call.release();
   }
