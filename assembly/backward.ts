@@ -205,7 +205,8 @@ export function avgPoolBackwardRows_f32(plan: Plan, grad: usize, gradIn: usize, 
   const inW = plan.inW, outW = plan.outW, origin = plan.colOrigin;
   // Groups from x = origin + 2m with m - 1 >= 0 and m + 1 < outW, all four columns in the row.
   let x = max(origin + 2, (origin & 1) == 0 ? 0 : 1);
-  const end = min(inW, origin + 2 * (outW - 1)) - 3; // the last group's first column, at most
+  // (x + 3 < inW: explicit right padding can start the last window at or past inW)
+  const end = min(inW - 1, origin + 2 * (outW - 1)) - 3; // the last group's first column, at most
   bordersStride2(delta, row, 0, min(x, inW), origin, outW);
   for (; x <= end; x += 4) {
     const m = (x - origin) >> 1;
