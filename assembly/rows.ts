@@ -15,7 +15,10 @@
 //   In the full build the specialised widths run whole planes in one tight row loop with one
 //   NaN test per plane (rowPlanes; unpadded 2x2 stride-2 max pooling: twoRowPlanes): the
 //   general row loop's bookkeeping cost as much as a third of a row of 28 columns.
-//   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices.
+//   Strides of 3 or more (full build) load a row's taps as 4x4 blocks and transpose them.
+//   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices. In the
+//   full build max pooling with indices runs interior groups with a compare for the index and
+//   pmax for the value, a group that meets a NaN redone exactly (poolIndices, indexRow).
 //   With nanMode 'ignore' (MAX_NO_NAN) pmax taken tap by tap is already the exact rule, so no NaN watch.
 import { Plan } from './plan';
 import {

@@ -1,4 +1,4 @@
-// Ranges of output rows for streaming a plane larger than a chunk (./stream.ts streamRows): each
+// Ranges of output rows for streaming a plane larger than a chunk (./stream.ts chunksOf): each
 // range's input rows, copied in as one span, should stay in L2 while the kernel reads them, and
 // the spans of consecutive ranges overlap where windows share input rows (3 / stride 2: one row
 // in three), so longer ranges copy less twice.

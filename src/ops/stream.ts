@@ -1,9 +1,10 @@
 // End-to-end float32 pooling (plain Float32Array in, fresh Float32Array out) streamed through
-// wasm memory in chunks of whole planes. Copying the whole input in, pooling it, then copying the
-// whole output out moves a large tensor through DRAM three times; a chunk small enough to stay in
-// L2 is copied in, pooled while still cached, and its output copied straight into the result.
-// Each chunk is a plane range of the call (./plane-range.ts), so results are bit-identical to
-// one kernel call over everything. Only the full single-thread engine streams: simdpool/parallel
+// wasm memory in chunks of whole planes, or of a plane's output rows where a plane is larger than
+// a chunk (./row-chunks.ts). Copying the whole input in, pooling it, then copying the whole output
+// out moves a large tensor through DRAM three times; a chunk small enough to stay in L2 is copied
+// in, pooled while still cached, and its output copied straight into the result. Each chunk is a
+// range of the call's planes or rows (./plane-range.ts), so results are bit-identical to one
+// kernel call over everything. Only the full single-thread engine streams: simdpool/parallel
 // defers kernels to its workers and splits them itself, and simdpool/core, held to a 48 KB
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
@@ -41,7 +42,7 @@ export interface Chunks {
  * on the calling thread (simdpool/parallel defers kernels), max and avg with PyTorch's per-plane
  * indices (ONNX and TF numberings are remapped over the whole tensor), large enough for more than
  * one chunk. A plane larger than a chunk (channels-last tensors are one plane per sample) streams
- * in ranges of output rows (streamRows), except on the PlaneGroups path, which interleaves whole
+ * in ranges of output rows (chunksOf), except on the PlaneGroups path, which interleaves whole
  * planes, for windows of one cell, whose elementwise kernel takes whole planes, and with a step
  * around the kernel (adaptive averages divided after it), which takes whole planes too.
  * `kernelBytes`: the plan and PlaneGroups scratch, needed besides the chunk buffers.
