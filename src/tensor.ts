@@ -142,6 +142,8 @@ export class Tensor<D extends DType = 'float32'> {
   static {
     addressOf = (t, memory, what) => {
       const prefix = what ? `${what}: ` : '';
+      // (a Proxy of a tensor, or an object made from its prototype, passes instanceof)
+      if (!(#memory in t)) throw new TypeError(`${prefix}must be a tensor made by simdpool, got a look-alike`);
       if (t.#memory !== memory) throw new TypeError(`${prefix}tensor belongs to another simdpool engine`);
       if (t.#disposed) throw new TypeError(`${prefix}tensor [${t.shape.join(', ')}] was disposed`);
       return t.#ptr;

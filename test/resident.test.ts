@@ -109,6 +109,19 @@ describe('resident tensors', () => {
     expect(() => b.maxPool2d(t, { kernelSize: 2 })).toThrow(/another simdpool engine/);
   });
 
+  it('rejects look-alikes of a tensor (a Proxy of one, an object from its prototype) naming the argument', async () => {
+    const sp = await init();
+    const t = sp.fromArray(random(16), [1, 1, 4, 4]);
+    const proxy = new Proxy(t, {});
+    const fake = Object.create(Object.getPrototypeOf(t));
+    const before = sp.memoryStats();
+    expect(() => sp.maxPool2d(proxy, { kernelSize: 2 })).toThrow(new TypeError('maxPool2d: x: must be a tensor made by simdpool, got a look-alike'));
+    expect(() => sp.maxPool2d(t, { kernelSize: 2, out: proxy })).toThrow(new TypeError('maxPool2d: out: must be a tensor made by simdpool, got a look-alike'));
+    expect(() => sp.avgPool2d(fake, { kernelSize: 2 })).toThrow(new TypeError('avgPool2d: x must be a float32 tensor, got undefined'));
+    expect(sp.memoryStats()).toEqual(before);
+    expect(Array.from(sp.maxPool2d(t, { kernelSize: 2 }).data)).toEqual(Array.from(sp.maxPool2d({ data: t.toArray(), shape: [1, 1, 4, 4] }, { kernelSize: 2 }).data));
+  });
+
   it('plain calls leave no memory behind', async () => {
     const sp = await init();
     sp.maxPool2d({ data: random(64), shape: [1, 1, 8, 8] }, { kernelSize: 2 }); // warm the plan cache
