@@ -191,5 +191,19 @@ describe('int8/uint8 3D means of more than 2^24 cells', async () => {
         }
       });
     }
+    // Channels-last sums sixteen channels at a time in strips of 65 536 pixels (assembly/bytes.ts
+    // pixelSums); 80 000 pixels of 18 channels cross a strip in the vector loop and its tail.
+    // The first 40 000 pixels hold one code per channel, the rest another, so every strip's sum counts.
+    it(`globalAvgPool3d ${dtype} NDHWC, 18 channels over more than one strip`, () => {
+      const C = 18, pixels = 2 * 200 * 200;
+      const inward = dtype === 'uint8' ? -1 : 1; // (from the end of the range, toward its middle)
+      const first = (c: number) => top + inward * (c % 3), second = top + inward * 5;
+      const data = new ARRAY[dtype](pixels * C);
+      for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / C) < 40000 ? first(i % C) : second;
+      const r = sp.globalAvgPool3d({ data, shape: [1, 2, 200, 200, C], layout: 'NDHWC' });
+      // (the two codes' mean, halves to even, as nearbyint rounds)
+      const mean = (c: number) => { const m = (first(c) + second) / 2, f = Math.floor(m); return m - f !== 0.5 ? Math.round(m) : f % 2 === 0 ? f : f + 1; };
+      expect(Array.from(r.data as Bytes)).toEqual(Array.from({ length: C }, (_, c) => mean(c)));
+    });
   }
 });
