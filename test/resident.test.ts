@@ -122,6 +122,33 @@ describe('resident tensors', () => {
     expect(Array.from(sp.maxPool2d(t, { kernelSize: 2 }).data)).toEqual(Array.from(sp.maxPool2d({ data: t.toArray(), shape: [1, 1, 4, 4] }, { kernelSize: 2 }).data));
   });
 
+  it('rejects look-alikes of x after a call of the same signature (the resolved-call path), and still says "disposed"', async () => {
+    const sp = await init();
+    const t = sp.fromArray(random(16), [1, 1, 4, 4]);
+    const proto = Object.getPrototypeOf(t);
+    const fakes = [
+      new Proxy(t, {}),
+      Object.assign(Object.create(proto), { shape: t.shape, layout: t.layout, dtype: t.dtype, size: t.size }),
+    ];
+    // Windowed, adaptive and Lp pooling resolve a call once per signature; later calls of it
+    // take the cached path, which must check the brand as the first call does.
+    const calls: [string, object][] = [['maxPool2d', { kernelSize: 2 }], ['avgPool2d', { kernelSize: 2 }], ['adaptiveMaxPool2d', { outputSize: 2 }], ['lpPool2d', { normType: 2, kernelSize: 2 }]];
+    for (const [op, opts] of calls) {
+      const method = (sp as unknown as Record<string, (x: unknown, o: object) => { dispose(): void }>)[op].bind(sp);
+      method(t, opts).dispose(); // the signature is now resolved
+      const before = sp.memoryStats();
+      for (const fake of fakes) {
+        expect(() => method(fake, opts)).toThrow(new TypeError(`${op}: x: must be a tensor made by simdpool, got a look-alike`));
+      }
+      expect(sp.memoryStats()).toEqual(before);
+      method(t, opts).dispose();
+    }
+    const d = sp.fromArray(random(16), [1, 1, 4, 4]);
+    d.dispose();
+    expect(() => sp.maxPool2d(d, { kernelSize: 2 })).toThrow(new TypeError('maxPool2d: x: tensor [1, 1, 4, 4] was disposed'));
+    expect(Array.from(sp.maxPool2d(t, { kernelSize: 2 }).data)).toEqual(Array.from(sp.maxPool2d({ data: t.toArray(), shape: [1, 1, 4, 4] }, { kernelSize: 2 }).data));
+  });
+
   it('plain calls leave no memory behind', async () => {
     const sp = await init();
     sp.maxPool2d({ data: random(64), shape: [1, 1, 8, 8] }, { kernelSize: 2 }); // warm the plan cache

@@ -158,8 +158,10 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
 /** The tensor argument of a call whose signature resolved before, if it is still valid as such. */
 function sameTensorArg(ctx: Context, op: string, x: unknown, r: Resolved): TensorArg | undefined {
   if (x instanceof Tensor) {
-    if (x.dtype !== r.dtype || x.disposed) return undefined;
-    tensorAddress(x, ctx.memory, `${op}: x`); // a foreign tensor throws
+    if (x.dtype !== r.dtype) return undefined;
+    // A look-alike (a Proxy of a tensor, an object from its prototype), a foreign or a disposed
+    // tensor throws, as in a first call (x.disposed would be V8's private-member error for a look-alike).
+    tensorAddress(x, ctx.memory, `${op}: x`);
     return { g: r.g, dtype: r.dtype, shape: x.shape, tensor: x };
   }
   const { data } = x as { data?: unknown };
