@@ -254,4 +254,22 @@ describe('what does not stream', () => {
     sp.maxPool2d(x([2, 8, 12, 21], 'NCHW'), { kernelSize: 2 });
     expect(calls.get('maxPoolRows_f32')).toBe(3);
   });
+
+  it('unpooling with a resident x or indices, or an out tensor, runs whole (and writes out)', async () => {
+    streaming.minBytes = 0;
+    streaming.chunkBytes = 4;
+    const { sp, calls } = await countingEngine('simdpool.wasm');
+    const { output, indices } = sp.maxPool2d(x([2, 8, 12, 20], 'NCHW'), { kernelSize: 2, returnIndices: true }) as { output: { data: Float32Array; shape: number[] }; indices: { data: Int32Array; shape: number[] } };
+    const rx = sp.fromArray(output.data, output.shape), ri = sp.fromArray(indices.data, indices.shape);
+    const expected = bits(sp.maxUnpool2d(rx, ri, { kernelSize: 2 }).data);
+    expect(bits(sp.maxUnpool2d(rx, indices, { kernelSize: 2 }).data)).toEqual(expected);
+    expect(bits(sp.maxUnpool2d(output, ri, { kernelSize: 2 }).data)).toEqual(expected);
+    const out = sp.tensor([2, 8, 12, 20]);
+    expect(sp.maxUnpool2d(output, indices, { kernelSize: 2, out })).toBe(out);
+    expect(bits(out.data)).toEqual(expected);
+    expect(calls.get('unpoolPlanes_f32')).toBe(4);
+    // (a plain call streams: one kernel call per plane here)
+    expect(bits(sp.maxUnpool2d(output, indices, { kernelSize: 2 }).data)).toEqual(expected);
+    expect(calls.get('unpoolPlanes_f32')).toBe(4 + 16);
+  });
 });
