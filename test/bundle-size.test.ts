@@ -10,7 +10,8 @@
 //   47 731, then 47 778 with null options read as absent and empty int8/uint8 averages (+47);
 //   47 819 with a brand check naming the argument for look-alikes of a tensor (tenth round);
 //   47 807 with the resolved-call path leaving that check to it (x.disposed read no more);
-//   47 826 with padding arrays left out of the inherited-sides check (+19).
+//   47 826 with padding arrays left out of the inherited-sides check (+19); 47 839 with a sides
+//   object's names flattened only when it is not a plain object (+13).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
