@@ -9,7 +9,8 @@ export {
   avgPoolChannels_f32,
 } from './channels';
 export {
-  maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, maxPoolPlaneGroupsNoNaN_f32, maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
+  maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndicesFull_f32 as maxPoolPlaneGroupsIndices_f32, maxPoolPlaneGroupsNoNaN_f32,
+  maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
 } from './planegroups';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';

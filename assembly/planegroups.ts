@@ -66,14 +66,18 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 // Scratch layout (src/ops/pool.ts sizes it): a Plan (rounded up to 16 bytes), then 16 input
 // planes as pixels (inPlane * 64 bytes), 16 output planes (outPlane * 64) and 16 index planes
 // (outPlane * 64).
-@inline function poolPlaneGroups(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
+/** Type arguments of poolPlaneGroups: the full build's channel-lane index blocks (channels.ts indexBlock16), or not (simdpool/core). */
+type Full = u8;
+type Lean = u16;
+
+@inline function poolPlaneGroups<F>(OP: i32, planPtr: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   // The scalar build has no vector lanes to win back: the plan itself, one column at a time.
   if (!ASC_FEATURE_SIMD) poolRowsScalar(OP, plan, input, output, indices);
-  else poolPlaneGroupsSimd(OP, plan, input, output, indices, scratch);
+  else poolPlaneGroupsSimd<F>(OP, plan, input, output, indices, scratch);
 }
 
-@inline function poolPlaneGroupsSimd(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, scratch: usize): void {
+@inline function poolPlaneGroupsSimd<F>(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, scratch: usize): void {
   const planPtr = changetype<usize>(plan);
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
   // The same windows over one "sample" of 4 channels.
@@ -91,7 +95,9 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
     // Fewer than 16 planes left: the last one fills the spare lanes (read, never written back).
     const count = min(16, planes - p);
     interleave(input + <usize>p * inBytes, inBytes, count, inPlane, pixels);
-    poolChannels(OP, local, pixels, results, resultIndices, false);
+    // (the full build's index blocks; not maxRowInterior: its row-wise passes do not pay on planes this narrow)
+    if (sizeof<F>() == 1) poolChannels(OP, local, pixels, results, resultIndices, true);
+    else poolChannels(OP, local, pixels, results, resultIndices, false);
     deinterleave(results, outPlane, output + <usize>p * outBytes, outBytes, count);
     if (OP == MAX_INDEX || OP == MAX_INDEX_NO_NAN) {
       deinterleave(resultIndices, outPlane, indices + <usize>p * outBytes, outBytes, count);
@@ -100,21 +106,27 @@ import { AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN } from './reduce';
 }
 
 export function maxPoolPlaneGroups_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolPlaneGroups(MAX, plan, input, output, 0, scratch);
+  poolPlaneGroups<Lean>(MAX, plan, input, output, 0, scratch);
 }
 
+/** simdpool/core's (assembly/core.ts): without the sixteen-channel index blocks. */
 export function maxPoolPlaneGroupsIndices_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
-  poolPlaneGroups(MAX_INDEX, plan, input, output, indices, scratch);
+  poolPlaneGroups<Lean>(MAX_INDEX, plan, input, output, indices, scratch);
+}
+
+/** The full build's (assembly/index.ts exports it as maxPoolPlaneGroupsIndices_f32). */
+export function maxPoolPlaneGroupsIndicesFull_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
+  poolPlaneGroups<Full>(MAX_INDEX, plan, input, output, indices, scratch);
 }
 
 export function maxPoolPlaneGroupsNoNaN_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolPlaneGroups(MAX_NO_NAN, plan, input, output, 0, scratch);
+  poolPlaneGroups<Lean>(MAX_NO_NAN, plan, input, output, 0, scratch);
 }
 
 export function maxPoolPlaneGroupsIndicesNoNaN_f32(plan: usize, input: usize, output: usize, indices: usize, scratch: usize): void {
-  poolPlaneGroups(MAX_INDEX_NO_NAN, plan, input, output, indices, scratch);
+  poolPlaneGroups<Full>(MAX_INDEX_NO_NAN, plan, input, output, indices, scratch);
 }
 
 export function avgPoolPlaneGroups_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  poolPlaneGroups(AVG, plan, input, output, 0, scratch);
+  poolPlaneGroups<Lean>(AVG, plan, input, output, 0, scratch);
 }
