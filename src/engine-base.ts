@@ -80,10 +80,10 @@ export class EngineBase {
 
   /**
    * A tensor in wasm memory holding a copy of `data` (Float32Array; Int8Array or Uint8Array for
-   * quantized values; Int32Array for indices).
+   * quantized values; Int32Array for indices). A null `layout` is the default, as a null option is.
    */
   fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(
-    data: A, shape: readonly number[], layout?: Layout,
+    data: A, shape: readonly number[], layout?: Layout | null,
   ): Tensor<DTypeOfArray<A>> {
     const dtype = dtypeOf(data);
     if (dtype === undefined) {
@@ -92,8 +92,8 @@ export class EngineBase {
     const dims = readDataShape('fromArray', '', data, shape);
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)
     const source = outsideMemory(this.#ctx, data);
-    if (layout !== undefined) this.#readLayout('fromArray', layout, dims.length);
-    const t = this.tensor(dims, { layout, dtype });
+    if (layout != null) this.#readLayout('fromArray', layout, dims.length);
+    const t = this.tensor(dims, { layout: layout ?? undefined, dtype });
     (t.data as TypedArrayOf<DType>).set(source);
     return t as never;
   }

@@ -107,4 +107,13 @@ describe('null option values', () => {
     expect([t.shape, t.layout, t.dtype]).toEqual([[1, 2, 3, 4], 'NCHW', 'float32']);
     t.dispose();
   });
+
+  it("are taken as absent for fromArray's layout", async () => {
+    const sp = await init();
+    for (const [shape, layout] of [[[2, 3], 'NCW'], [[1, 2, 3], 'NCHW'], [[2, 1, 1, 3, 1], 'NCDHW']] as const) {
+      const t = sp.fromArray(new Float32Array(6).fill(1), shape, null);
+      expect([t.shape, t.layout, [...t.data]]).toEqual([shape, layout, [1, 1, 1, 1, 1, 1]]);
+      t.dispose();
+    }
+  });
 });
