@@ -76,4 +76,18 @@ describe('parallel engine, breadth operators', () => {
       await expect((pp as any).maxPool2dBackward(g, bad, { inputShape: shape })).rejects.toThrow(/indices holds 10000/);
     }
   });
+
+  it('plane groups split over workers reuse the call\'s own scratch block for the first item', async () => {
+    // 32 planes of 400x400 (20 MB) pooled adaptively to 7x7 (plane groups: each item interleaves
+    // sixteen planes into a 10 MB scratch block): with 40 MiB of memory the input, two items'
+    // scratch and the rest fit; a third scratch block (the call's own, left unused) did not.
+    const small = await initParallel({ threads: 3, inlineBelow: 0, maxMemoryBytes: 40 * 1024 * 1024 });
+    try {
+      const input = x([1, 32, 400, 400], 'NCHW', 7);
+      const sp = await getEngine();
+      expectSameFloats((await small.adaptiveMaxPool2d(input as any, { outputSize: 7 })).data, sp.adaptiveMaxPool2d(input as any, { outputSize: 7 }).data);
+    } finally {
+      await small.close();
+    }
+  });
 });

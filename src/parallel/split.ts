@@ -24,7 +24,8 @@
 //
 // PlaneGroups kernels (narrow or adaptive planar windows) take the same plan plus a scratch
 // block they interleave sixteen planes into: items are plane ranges in whole groups of 16, each
-// with a plan copy and a scratch block of its own (`scratchBytes`, allocated by the engine).
+// with a plan copy and a scratch block of its own: the call's for the first item, the others'
+// allocated by the engine (`scratchBytes`).
 //
 // Global planar kernels take (input, output, planes, length): items are plane ranges.
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
@@ -103,7 +104,12 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     return ranges(Math.ceil(planes / 16), n).map(([g0, groups], i) => {
       const p0 = g0 * 16;
       const item = planeItem(fn, args, header, args.length > 4, p0, Math.min(groups * 16, planes - p0), i);
-      item.args.push(0); // the item's own scratch (the engine allocates it)
+      // The first item takes the call's own scratch block; the engine allocates the others'.
+      if (i === 0) {
+        item.args.push(args[args.length - 1]);
+        return item;
+      }
+      item.args.push(0);
       return { ...item, scratchBytes };
     });
   }
