@@ -20,7 +20,11 @@ let last: LastCall | undefined;
 
 /** readCall, with the last call's read reused when the call compares equal to it. */
 export function lastCallRead(op: string, x: unknown, opts: unknown): CallRead {
-  if (last !== undefined && sameAsLast(last, op, x, opts)) return last.read;
+  // The read compared, not `last` afterwards: an option getter may make a call of its own while
+  // sameAsLast reads it, which replaces `last` (its read held another call's shape and options,
+  // and the plan resolved for them was cached under that call's signature).
+  const l = last;
+  if (l !== undefined && sameAsLast(l, op, x, opts)) return l.read;
   const read = readCall(op, x, opts);
   if (read.key !== undefined) {
     const bag = read.opts as Record<string, unknown>;
