@@ -74,6 +74,20 @@ export function maxPoolBackwardChannels_f32(
 }
 
 /**
+ * The gradient of a mean (an adaptive average to one cell per spatial dim, which PyTorch pools
+ * as a mean): every input cell of a plane (planar, `channels` 1) or every pixel of a sample
+ * (channels-last, `channels` floats) is its gradient divided by `count`, written rather than
+ * added into zeros, as PyTorch's expand of grad / count: a -0 stays -0 (0 + -0 would be +0).
+ * A scalar loop: a rare path, kept small.
+ */
+export function meanBackward_f32(grad: usize, gradIn: usize, planes: i32, length: i32, channels: i32, count: f32): void {
+  const unit = length * channels;
+  for (let i = 0, n = planes * unit; i < n; i++) {
+    store<f32>(gradIn + (<usize>i << 2), load<f32>(grad + (<usize>(i / unit * channels + i % channels) << 2)) / count);
+  }
+}
+
+/**
  * Average pooling, planar layouts (lanes along columns). Per output row, the row's deltas
  * grad / divisor go to `scratch` (outW floats); each input row of the window then receives them
  * spread over columns (spreadRow), in ascending output column order for every input cell.

@@ -21,7 +21,7 @@ export { transpose_f32 } from './layout';
 export { poolOneCell_f32 } from './one-cell';
 export {
   firstInvalidGradIndex_i32, maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,
-  avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32,
+  avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32, meanBackward_f32,
 } from './backward';
 export {
   maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes, meanBytes,

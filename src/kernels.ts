@@ -58,6 +58,7 @@ export interface Kernels {
     grad: number, a: number, power: number, length: number, kernelSize: number, normType: number, invert: number,
   ): void;
   lpPoolBackwardInput_f32(gradIn: number, power: number, length: number, normType: number, invert: number): void;
+  meanBackward_f32(grad: number, gradIn: number, planes: number, length: number, channels: number, count: number): void;
   // adaptive averages divided axis by axis (assembly/window-sizes.ts)
   divideBySizes_f32(src: number, dst: number, count: number, positions: number, perPosition: number, sizes: number, dims: number): void;
   // int8 / uint8 pooling (assembly/bytes.ts); bias: 0 for int8, 128 for uint8

