@@ -70,8 +70,8 @@ export interface Axis {
    * size: a dividing size is plain pooling with kernel = stride = size/out.
    */
   adaptive?: boolean;
-  /** Adaptive window bounds in float32, floor(f32(o*size) / out): PyTorch's quantized adaptive average. */
-  f32?: boolean;
+  /** Windows computed elsewhere (int8/uint8 adaptive averages' float32 bounds: ops/bytes.ts). */
+  windows?: AxisWindows;
 }
 
 export type PaddingSpec =
@@ -159,7 +159,7 @@ export interface AxisWindows {
 }
 
 /** An axis without padding or dilation. */
-function plainAxis(size: number, kernel: number, stride: number, out: number): Axis {
+export function plainAxis(size: number, kernel: number, stride: number, out: number): Axis {
   return { size, kernel, stride, dilation: 1, padBefore: 0, padAfter: 0, out };
 }
 
@@ -169,21 +169,19 @@ export function wholeAxes(spatial: readonly number[]): Axis[] {
 }
 
 /** Axes of adaptive pooling from input and output sizes (windows as PyTorch's adaptive pooling). */
-export function adaptiveAxes(spatial: readonly number[], outSizes: readonly number[], f32 = false): Axis[] {
+export function adaptiveAxes(spatial: readonly number[], outSizes: readonly number[]): Axis[] {
   return spatial.map((size, i): Axis => {
     const out = outSizes[i];
-    // (float32 bounds are the exact ones while o*size < 2^24; each rounds by one cell at most)
-    const k = out > 0 && size % out === 0 && !(f32 && size * out > 2 ** 24) ? size / out : 0;
-    return k > 0 ? plainAxis(size, k, k, out) : { ...plainAxis(size, Math.ceil(size / Math.max(out, 1)) + (f32 ? 3 : 1), 1, out), adaptive: true, f32 };
+    const k = out > 0 && size % out === 0 ? size / out : 0;
+    return k > 0 ? plainAxis(size, k, k, out) : { ...plainAxis(size, Math.ceil(size / Math.max(out, 1)) + 1, 1, out), adaptive: true };
   });
 }
 
 export function axisWindows(a: Axis): AxisWindows {
+  if (a.windows) return a.windows;
   if (a.adaptive) {
-    const at = (o: number) => (a.f32 ? Math.fround(Math.fround(o * a.size) / a.out) : (o * a.size) / a.out);
-    const first = Int32Array.from({ length: a.out }, (_, o) => Math.floor(at(o)));
-    // (clamped: a float32 bound can round past the input, where PyTorch reads out of bounds)
-    const count = Int32Array.from({ length: a.out }, (_, o) => Math.min(Math.ceil(at(o + 1)), a.size) - first[o]);
+    const first = Int32Array.from({ length: a.out }, (_, o) => Math.floor((o * a.size) / a.out));
+    const count = Int32Array.from({ length: a.out }, (_, o) => Math.ceil(((o + 1) * a.size) / a.out) - first[o]);
     // Irregular windows: no interior for the strided column lanes.
     return { first, count, padded: count.slice(), interiorLo: 0, interiorHi: 0 };
   }

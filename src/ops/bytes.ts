@@ -14,7 +14,7 @@
 import type { Context } from '../context';
 import { BoundedMap } from '../bounded-map';
 import { describe } from '../describe';
-import { shapeWith, axisWindows, wholeAxes, type Axis } from '../shape';
+import { adaptiveAxes, axisWindows, plainAxis, shapeWith, wholeAxes, type Axis } from '../shape';
 import type { DType } from '../tensor';
 import { planKey, divisorFactor, type Divisor } from './plan';
 import { planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
@@ -241,7 +241,29 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
  * What the full engine hands its operators for int8/uint8 inputs (Context.bytes); simdpool/core
  * leaves it out, so its bundle carries none of this file.
  */
-export const BYTE_OPS = { quantOf, runPool: runPoolBytes, globalPool: globalPoolBytes };
+export const BYTE_OPS = { quantOf, runPool: runPoolBytes, globalPool: globalPoolBytes, adaptiveAxes: byteAdaptiveAxes };
+
+/**
+ * Axes of adaptive pooling (shape.ts adaptiveAxes) in the full engine. An int8/uint8 average's:
+ * PyTorch's quantized kernel bounds its windows in float32,
+ * [floor(f32(o*size) / out), ceil(f32((o+1)*size) / out)), clamped here to the input (PyTorch reads
+ * past it). An axis with size*out <= 2^24 has exactly float32 pooling's integer bounds (a quotient
+ * below an integer by k/out, k >= 1, stays below it in float32 there), so it keeps adaptiveAxes'
+ * axis; a longer one gets its windows computed here, and a kernel bound of two cells more (a window
+ * can round one cell wider at each end), which also keeps its plans apart from the exact ones.
+ */
+function byteAdaptiveAxes(spatial: readonly number[], outSizes: readonly number[], dtype: DType, reduce: string): Axis[] {
+  const exact = adaptiveAxes(spatial, outSizes);
+  return spatial.map((size, i) => {
+    const out = outSizes[i];
+    if (dtype === 'float32' || reduce !== 'avg' || size * out <= 2 ** 24) return exact[i];
+    const at = (o: number) => Math.fround(Math.fround(o * size) / out);
+    const first = Int32Array.from({ length: out }, (_, o) => Math.floor(at(o)));
+    const count = Int32Array.from({ length: out }, (_, o) => Math.min(Math.ceil(at(o + 1)), size) - first[o]);
+    const kernel = Math.ceil(size / out) + 3;
+    return { ...plainAxis(size, kernel, 1, out), adaptive: true, windows: { first, count, padded: count.slice(), interiorLo: 0, interiorHi: 0 } };
+  });
+}
 
 /**
  * The quantization of a pooling call (ops/pool.ts): read for int8/uint8 windowed averages;

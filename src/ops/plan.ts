@@ -40,7 +40,7 @@ export interface PlanShape {
 }
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
-  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? (x.f32 ? 'F' : 'A') : ''}`);
+  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
   return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${divisor.firstAxisOnly ?? false},${divisor.noInputIndex ?? false}`;
 }
 

@@ -118,7 +118,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   // The full engine's settings for Lp pooling and adaptive averages (its hooks).
   let more: Partial<Settings> | undefined;
   if (op.kind === 'adaptive') {
-    axes = adaptiveAxes(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial), dtype !== 'float32' && reduce === 'avg');
+    // (int8/uint8 averages bound their windows as PyTorch's quantized kernel: ./bytes.ts.)
+    axes = (ctx.bytes?.adaptiveAxes ?? adaptiveAxes)(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial), dtype, reduce);
     // (Divided axis by axis where PyTorch's rounding needs it: the full engine's ./window-sizes.ts.)
     if (reduce === 'avg') more = ctx.windowSizes?.adaptiveSettings(axes);
   } else {
