@@ -92,16 +92,20 @@ export function avgPoolBackwardRef(dims: number, grad: T, inputShape: number[], 
 /**
  * As torch.autograd (1.13): each output's gradient divided by its window's size along one axis
  * after another (grad / kH / kW); an all-ones output size is pooled as a mean, whose gradient is
- * divided by the window's cell count at once.
+ * grad / (cell count) written to every cell (expand, not added into zeros: a -0 stays -0).
  */
 export function adaptiveAvgPoolBackwardRef(dims: number, grad: T, inputShape: number[]): T {
   const inSpatial = split(inputShape, dims).spatial;
   const outSpatial = split(grad.shape, dims).spatial;
+  if (outSpatial.every((n) => n === 1)) {
+    const sp = split(grad.shape, dims);
+    const inN = prod(inSpatial);
+    const data = Float32Array.from({ length: sp.N * sp.C * inN }, (_, i) => Math.fround(grad.data[Math.floor(i / inN)] / inN));
+    return { data, shape: join(sp, inSpatial) };
+  }
   const w = adaptive(inSpatial, readOutputSize(inSpatial, outSpatial));
-  const mean = outSpatial.every((n) => n === 1);
   const size = (o: number, i: number) => Math.ceil(((o + 1) * inSpatial[i]) / outSpatial[i]) - Math.floor((o * inSpatial[i]) / outSpatial[i]);
-  return spread(dims, grad, inSpatial, w, (_p, oc, taps, g) =>
-    mean ? Math.fround(g / taps) : oc.reduce((v, o, i) => Math.fround(v / size(o, i)), g));
+  return spread(dims, grad, inSpatial, w, (_p, oc, _taps, g) => oc.reduce((v, o, i) => Math.fround(v / size(o, i)), g));
 }
 
 /** torch's pow: x*x and x*x*x for 2 and 3, else powf with the exponent rounded to float32. */
