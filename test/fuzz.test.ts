@@ -16,7 +16,7 @@ import {
 import type { Engine, Tensor } from '../dist/index.js';
 
 const OPS = Object.values(OPERATORS) as OperatorSpec[];
-const RUNS = 800;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 
 let sp: Engine;
 let foreign: Engine;
@@ -252,6 +252,21 @@ function runCase(op: OperatorSpec, c: Case): void {
 // reference), or x's when the options are invalid. Max passes take indices (c.indices) or, one
 // call in three, the forward input.
 
+/**
+ * `inputShape` as a channels-first shape with x's batch and channels (spatial sizes alone, or a
+ * whole shape in the call's layout); undefined unless it is an array of numbers of either length.
+ */
+function channelsFirstShape(inputShape: unknown, cf: ref.T, dims: number, last: boolean): number[] | undefined {
+  if (!Array.isArray(inputShape) || !inputShape.every((n) => typeof n === 'number')) return undefined;
+  const lead = cf.shape.slice(0, cf.shape.length - dims);
+  if (inputShape.length === dims) return [...lead, ...inputShape];
+  if (inputShape.length !== cf.shape.length) return undefined;
+  if (!last) return [...inputShape];
+  // channels-last [N, ...spatial, C] (or [...spatial, C]) to [N, C, ...spatial] ([C, ...spatial])
+  const batch = inputShape.slice(0, inputShape.length - dims - 1);
+  return [...batch, inputShape[inputShape.length - 1], ...inputShape.slice(batch.length, inputShape.length - 1)];
+}
+
 function runBackwardCase(op: OperatorSpec, c: Case): void {
   const owned: Tensor<'float32' | 'int32'>[] = [];
   const own = <T extends Tensor<'float32' | 'int32'>>(t: T) => (owned.push(t), t);
@@ -289,6 +304,9 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
     indicesArg = indicesArgument(c.indices, toCallLayout(indicesCf), ref.LAYOUTS[dims][last ? 0 : 1], c.seed, own);
   }
   const inCallShape = cf ? toCallLayout(cf).shape : [1, 2, ...spatial];
+  // A case's own inputShape (not the one set below from x) names the forward input's shape,
+  // channels-first for the references (their x stands for the shape only where inputShape is taken).
+  const ownInputShape = cf && bag && !needsInput ? channelsFirstShape(bag.inputShape, cf, dims, last) : undefined;
   let opts: unknown = c.opts.o;
   if (bag) {
     if (needsInput && bag.input === undefined) bag.input = input;
@@ -310,7 +328,8 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
   }
 
   const reference = (): ref.T | Error | undefined =>
-    (!valid || !cf || !bag || huge ? undefined : backwardReferenceFor(op, cf, gCf, bag, withIndices ? indicesCf : undefined));
+    (!valid || !cf || !bag || huge ? undefined
+      : backwardReferenceFor(op, ownInputShape ? { ...cf, shape: ownInputShape } : cf, gCf, bag, withIndices ? indicesCf : undefined));
 
   const before = sp.memoryStats().bytesInUse;
   const label = `${op.name}(${describeArg(gradOutput)}, ${withIndices ? `${describeArg(indicesArg)}, ` : ''}${describeArg(opts)})`;
