@@ -12,10 +12,12 @@ export type AnyTypedArray = Float32Array | Int32Array | Int8Array | Uint8Array;
 /** The typed-array constructor of each dtype. */
 export const ARRAY_OF = { float32: Float32Array, int32: Int32Array, int8: Int8Array, uint8: Uint8Array } as const;
 
+/** %TypedArray%.prototype. */
+const TYPED = Object.getPrototypeOf(Int8Array.prototype);
 // A typed array's own kind, length and buffer, read with %TypedArray%'s getters: a subclass or a
 // Proxy cannot report other values than those TypedArray.prototype.set will copy.
 const [kindOf, lengthOf, bufferOf, byteOffsetOf] = [Symbol.toStringTag, 'length', 'buffer', 'byteOffset'].map(
-  (name) => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), name)!.get!,
+  (name) => Object.getOwnPropertyDescriptor(TYPED, name)!.get!,
 ) as [(this: unknown) => string, (this: unknown) => number, (this: unknown) => ArrayBufferLike, (this: unknown) => number];
 
 /** The dtype of a typed array simdpool accepts (subclasses included, Proxies not), or undefined. */
@@ -73,8 +75,13 @@ const finalizer: { register(t: object, held: unknown, token: object): void; unre
     ? new FinalizationRegistry<{ memory: LinearMemory; ptr: number }>(({ memory, ptr }) => memory.freeFinalized(ptr))
     : undefined;
 
-/** Each `.data` view's tensor: held while the view is (an invisible reference, unlike a property). */
-const VIEW_OWNER = new WeakMap<object, object>();
+/**
+ * `view` (a tensor's `.data`) and its subarrays, at any depth, keep `owner` alive: their own
+ * non-enumerable `subarray` holds it (invisible, unlike a property holding the tensor), so
+ * `t.data` or `t.data.subarray(1)` held alone never sees the block finalized and reused.
+ */
+const own = (view: AnyTypedArray, owner: object): AnyTypedArray =>
+  Object.defineProperty(view, 'subarray', { value: (...a: [number?, number?]) => own(TYPED.subarray.apply(view, a), owner) });
 
 let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
 
@@ -105,10 +112,9 @@ export class Tensor<D extends DType = 'float32'> {
     this.#assertLive('data');
     const buffer = this.#memory.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) {
-      this.#view = new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size) as TypedArrayOf<D>;
       // The view keeps its tensor alive: code that holds only `.data` (const y = sp.maxPool2d(t, o).data)
-      // must not see the block freed by the finalizer and handed to another tensor.
-      VIEW_OWNER.set(this.#view, this);
+      // or a subarray of it must not see the block freed by the finalizer and handed to another tensor.
+      this.#view = own(new ARRAY_OF[this.dtype](buffer, this.#ptr, this.size), this) as TypedArrayOf<D>;
     }
     return this.#view;
   }
