@@ -1,6 +1,6 @@
 // Short, readable renderings of user values for error messages ("got -1", "got Array(4)").
 
-export function describe(value: unknown): string {
+export function describe(value: unknown, depth = 0): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
@@ -9,7 +9,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'boolean' || typeof value === 'symbol') return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) {
-    return value.length <= 8 ? `[${value.map(describe).join(', ')}]` : `Array(${value.length})`;
+    // (nested arrays only a few levels deep: a deeply nested value would overflow the stack)
+    return value.length <= 8 && depth < 4 ? `[${value.map((v) => describe(v, depth + 1)).join(', ')}]` : `Array(${value.length})`;
   }
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
   const name = (value as object).constructor?.name;

@@ -22,15 +22,27 @@
 //     without indices; then, as Lp always, the forward input as "input": {"data", "shape",
 //     "layout"?} (it becomes options.input).
 // Errors are JSON {"error": message} with 400 (bad request, tensor or options; a result over
-// --max-result bytes, refused before it is computed), 404, 405, 408 (body not received within --request-timeout), 411, 413
-// (body over the limit; a call that cannot fit in --max-memory even alone), 415 (other content
+// --max-result bytes, refused before it is computed; a JSON answer of more than 2^24 values), 404, 405,
+// 408 (body not received within --request-timeout), 411, 413 (body over the limit; a JSON body of
+// more than 2^24 values or 4096 arrays and objects; a call that cannot fit in --max-memory even
+// alone), 415 (other content
 // types), 503 with Retry-After: 1 (engine queue full, or memory held by other calls).
 // JSON bodies are meant for small tensors: parsing one costs far more than its binary form.
+import { constants as bufferConstants } from 'node:buffer';
 import { STATUS_CODES, createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { initParallel, OPERATORS } from 'simdpool/parallel';
 
 const JSON_LIMIT_FACTOR = 8; // JSON numbers take ~8x the bytes of float32
+/**
+ * JSON.parse builds the whole document on the JavaScript heap. A body within the byte limit can
+ * still hold far more values than a binary body ("0," is 2 bytes): an array of more than ~134M
+ * elements is a fatal V8 error that kills the process, and far fewer exhaust the heap. So a JSON
+ * body (and a JSON answer) holds at most this many values (numbers, strings; data and indices
+ * together), counted before parsing, and at most JSON_MAX_CONTAINERS arrays and objects.
+ */
+const JSON_MAX_VALUES = 2 ** 24;
+const JSON_MAX_CONTAINERS = 4096;
 
 export class HttpError extends Error {
   constructor(status, message, headers = {}) {
@@ -62,13 +74,20 @@ function clientErrorStatus(err) {
  * The request handler. `engine`: a ParallelEngine (or anything with the same async operators);
  * `maxBodyBytes`: largest binary body (JSON bodies may be JSON_LIMIT_FACTOR times larger);
  * `maxResultBytes`: largest result (output and indices) sent back; `requestTimeoutMs`: time to
- * receive a whole request, after which it is answered 408 and the connection closed.
+ * receive a whole request, after which it is answered 408 and the connection closed;
+ * `sendTimeoutMs` (default requestTimeoutMs): how long a connection may take no byte of its
+ * answer before it is dropped.
  */
-export function createPoolServer({ engine, maxBodyBytes = 64 << 20, maxResultBytes = maxBodyBytes, requestTimeoutMs = 30_000 }) {
+export function createPoolServer({ engine, maxBodyBytes = 64 << 20, maxResultBytes = maxBodyBytes, requestTimeoutMs = 30_000, sendTimeoutMs = requestTimeoutMs }) {
   // Node checks request timeouts every connectionsCheckingInterval (default 30 s).
   const options = { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(30_000, requestTimeoutMs / 4)) };
   const server = createServer(options, (req, res) => {
-    handle(engine, { maxBodyBytes, maxResultBytes }, req, res).catch((e) => {
+    // A client that stops reading its answer would hold the answer's buffer (up to
+    // maxResultBytes) forever: once the answer is being written, a socket idle for sendTimeoutMs
+    // (no byte taken by the client) is destroyed, as nginx's send_timeout does. After the answer,
+    // Node replaces this timeout with keepAliveTimeout.
+    const sending = () => res.setTimeout(sendTimeoutMs);
+    handle(engine, { maxBodyBytes, maxResultBytes, sending }, req, res).catch((e) => {
       const status = statusOf(e);
       const headers = { 'content-type': 'application/json', ...(e instanceof HttpError ? e.headers : {}) };
       if (status === 503) headers['retry-after'] = '1';
@@ -79,6 +98,7 @@ export function createPoolServer({ engine, maxBodyBytes = 64 << 20, maxResultByt
         return;
       }
       // An oversized body is not read further: 'connection: close' drops it after the answer.
+      sending();
       res.writeHead(status, headers).end(JSON.stringify({ error: message }));
     });
   });
@@ -125,7 +145,7 @@ async function plannedResult(engine, op, dims, x, indices, options) {
   return { shape, bytes };
 }
 
-async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
+async function handle(engine, { maxBodyBytes, maxResultBytes, sending }, req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/health') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ...engine.stats?.() }));
@@ -150,11 +170,13 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
     }
     if (spec.kind === 'backward' && spec.reduce === 'lp') throw new HttpError(400, `${op} needs the JSON format, with the forward input as "input"`);
   }
-  const limit = isJson ? maxBodyBytes * JSON_LIMIT_FACTOR : maxBodyBytes;
+  // (a JSON body is decoded to one string: never longer than V8's longest)
+  const limit = isJson ? Math.min(maxBodyBytes * JSON_LIMIT_FACTOR, bufferConstants.MAX_STRING_LENGTH) : maxBodyBytes;
   const body = await readBody(req, limit);
 
   let x, options, indices;
   if (isJson) {
+    checkJsonSize(body);
     let doc;
     try {
       doc = JSON.parse(body.toString('utf8'));
@@ -165,7 +187,7 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
     x = { data: decodeData(doc.data, 'data'), shape: doc.shape, layout: doc.layout };
     options = doc.options;
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-      throw new HttpError(400, `JSON body: "options" must be an object, got ${JSON.stringify(options)}`);
+      throw new HttpError(400, `JSON body: "options" must be an object, got ${brief(options)}`);
     }
     // Unpooling needs indices; a max backward pass takes them or not (then it needs "input").
     if (spec.kind === 'unpool' || (spec.kind === 'backward' && spec.reduce === 'max' && doc.indices !== undefined)) {
@@ -196,12 +218,28 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
   if (spec.kind !== 'pool' && options !== undefined && Object.keys(options).length === 0) options = undefined;
   if (!isJson && options?.returnIndices === true) throw new HttpError(400, 'returnIndices needs the JSON format');
   const tooLarge = (shape, bytes) => new HttpError(400, `the result (shape ${JSON.stringify(shape)}, ${bytes} bytes) is over this server's limit of ${maxResultBytes} bytes`);
+  // A JSON answer is built as one array and one string: at most JSON_MAX_VALUES values.
+  const tooManyValues = (shape, bytes) => new HttpError(400, `the result (shape ${JSON.stringify(shape)}, ${bytes / 4} values) is over this server's limit of ${JSON_MAX_VALUES} values for a JSON answer; use application/octet-stream`);
   const planned = await plannedResult(engine, op, spec.dims, x, indices, options);
   if (planned && planned.bytes > maxResultBytes) throw tooLarge(planned.shape, planned.bytes);
-  const result = await (indices ? engine.run(op, x, indices, options) : engine.run(op, x, options));
+  if (planned && isJson && planned.bytes / 4 > JSON_MAX_VALUES) throw tooManyValues(planned.shape, planned.bytes);
+  let result;
+  try {
+    result = await (indices ? engine.run(op, x, indices, options) : engine.run(op, x, options));
+  } catch (e) {
+    // Out of memory with this call's own input and result more than the whole memory: it can
+    // never fit, whatever the other calls hold (the 503 that statusOf would give asks to retry).
+    const own = tensorBytes(x) + tensorBytes(indices) + tensorBytes(options?.input) + (planned?.bytes ?? 0);
+    if (e?.code === 'ERR_SIMDPOOL_OUT_OF_MEMORY' && e.bytes <= e.limit && own > e.limit) {
+      throw new HttpError(413, `${e.message}; this call's input and result alone take ${own} bytes, over the limit`);
+    }
+    throw e;
+  }
   const output = result.output ?? result;
   const resultBytes = output.data.byteLength + (result.indices?.data.byteLength ?? 0);
   if (resultBytes > maxResultBytes) throw tooLarge(output.shape, resultBytes);
+  if (isJson && resultBytes / 4 > JSON_MAX_VALUES) throw tooManyValues(output.shape, resultBytes);
+  sending();
   if (isJson) {
     const doc = { data: Array.from(output.data, encodeNumber), shape: output.shape, layout: output.layout };
     if (result.indices) doc.indices = Array.from(result.indices.data);
@@ -213,6 +251,32 @@ async function handle(engine, { maxBodyBytes, maxResultBytes }, req, res) {
       'x-layout': output.layout,
       'content-length': output.data.byteLength,
     }).end(Buffer.from(output.data.buffer, output.data.byteOffset, output.data.byteLength));
+  }
+}
+
+/** Bytes of a tensor's data in the engine's memory (0 for anything else). */
+function tensorBytes(t) {
+  return ArrayBuffer.isView(t?.data) ? t.data.byteLength : 0;
+}
+
+/**
+ * Refuse (413) a JSON body with more values or containers than JSON.parse may build: count the
+ * bytes that precede a value (',' between elements and members) and open a container ('[', '{').
+ * Inside strings they count too, which only over-counts.
+ */
+function checkJsonSize(body) {
+  let separators = 0;
+  let containers = 0;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i];
+    if (b === 0x2c) separators++;
+    else if (b === 0x5b || b === 0x7b) containers++;
+  }
+  if (separators >= JSON_MAX_VALUES) {
+    throw new HttpError(413, `JSON body has more than ${JSON_MAX_VALUES} values, this server's limit for JSON; send large tensors as application/octet-stream`);
+  }
+  if (containers > JSON_MAX_CONTAINERS) {
+    throw new HttpError(413, `JSON body has more than ${JSON_MAX_CONTAINERS} arrays and objects, this server's limit`);
   }
 }
 
@@ -296,7 +360,15 @@ function decodeNumber(v, where) {
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === '-0') return -0;
-  throw new HttpError(400, `JSON body: ${where} must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
+  throw new HttpError(400, `JSON body: ${where} must be a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${brief(v)}`);
+}
+
+/** A short rendering of a client's value for an error message (bounded, whatever its size or depth). */
+function brief(v) {
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length <= 80 ? s : `${s.slice(0, 77)}...`;
 }
 
 function encodeNumber(v) {

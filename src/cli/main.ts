@@ -1,7 +1,7 @@
 // The simdpool command: pool NumPy .npy files (to check results against PyTorch), and a quick
 // benchmark. Built to dist/cli.js (package.json "bin").
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { init, OPERATORS, type Engine } from '../index';
 import { NpyError, formatNpy, parseNpy } from './npy';
 
@@ -80,11 +80,17 @@ interface Parsed {
 function parseArgs(args: string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  // With --out-dir, --indices takes no value (<name>.indices.npy in the directory): reading the
+  // next argument as its value would silently drop an input file.
+  const outDir = args.some((a) => a === '--out-dir' || a.startsWith('--out-dir='));
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-    if (VALUE_FLAGS.has(name)) {
+    if (outDir && name === '--indices') {
+      if (a !== name) throw new UsageError(`with --out-dir, --indices takes no value (indices go to <dir>/<name>.indices.npy), got ${JSON.stringify(a)}`);
+      flags.set(name, true);
+    } else if (VALUE_FLAGS.has(name)) {
       const value = eq > 0 && a.startsWith('--') ? a.slice(eq + 1) : args[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       flags.set(name, value);
@@ -237,6 +243,32 @@ function readInput(path: string, op: string, opts: Record<string, unknown> | und
   return { data: a.data as Float32Array, shape: a.shape };
 }
 
+/**
+ * mkdir -p, with a clear error. (Not mkdirSync's recursive option: it loops forever where a
+ * parent exists but refuses children with ENOENT, as under /proc.)
+ */
+function makeDir(dir: string): void {
+  const fail = (e: unknown): never => {
+    throw new UsageError(`cannot create --out-dir ${JSON.stringify(dir)}: ${typeof e === 'string' ? e : (e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  };
+  const make = (d: string, parentMade: boolean): void => {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        if (!statSync(d, { throwIfNoEntry: false })?.isDirectory()) fail(`${JSON.stringify(d)} exists and is not a directory`);
+        return;
+      }
+      if (code !== 'ENOENT' || parentMade || dirname(d) === d) fail(e);
+      make(dirname(d), false);
+      make(d, true);
+    }
+  };
+  if (dir === '') fail('empty path');
+  make(dir, false);
+}
+
 function write(path: string, array: { data: Values | Int32Array; shape: readonly number[] }): void {
   try {
     writeFileSync(path, formatNpy(array));
@@ -260,7 +292,7 @@ async function poolCommand(args: string[]): Promise<void> {
   let jobs: Array<{ input: string; output: string; indices?: string }>;
   if (outDir !== undefined) {
     if (files.length === 0) throw new UsageError('--out-dir needs at least one input file');
-    mkdirSync(outDir, { recursive: true });
+    makeDir(outDir);
     jobs = files.map((f) => ({
       input: f,
       output: join(outDir, basename(f)),
