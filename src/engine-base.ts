@@ -93,7 +93,7 @@ export class EngineBase {
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)
     const source = outsideMemory(this.#ctx, data);
     if (layout != null) this.#readLayout('fromArray', layout, dims.length);
-    const t = this.tensor(dims, { layout: layout ?? undefined, dtype });
+    const t = this.tensor(dims, { layout: layout as Layout, dtype }); // (a null layout: absent, as tensor() reads options)
     (t.data as TypedArrayOf<DType>).set(source);
     return t as never;
   }
