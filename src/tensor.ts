@@ -37,16 +37,13 @@ export function bufferOfArray(data: AnyTypedArray): ArrayBufferLike {
 }
 
 /**
- * Elements [from, from + count) of a typed array as a plain Float32Array view of its own buffer
- * (no subclass's species or getters; a RangeError if they are no longer all there).
+ * Elements [from, from + count) of a Float32Array or Int32Array as a plain `Ctor` view of its own
+ * buffer (no subclass's species or getters; a RangeError if they are no longer all there).
  */
-export function floatsOf(data: Float32Array, from: number, count: number): Float32Array {
-  return new Float32Array(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
-}
-
-/** floatsOf for int32 elements (indices). */
-export function intsOf(data: Int32Array, from: number, count: number): Int32Array {
-  return new Int32Array(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
+export function elementsOf<A extends Float32Array | Int32Array>(
+  Ctor: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => A, data: A, from: number, count: number,
+): A {
+  return new Ctor(bufferOf.call(data), byteOffsetOf.call(data) + from * 4, count);
 }
 
 /** A tensor passed by value: simdpool copies it in and returns plain results. */

@@ -11,7 +11,7 @@ import type { Context } from '../context';
 import defaults from './streaming.json';
 import type { Axis } from '../shape';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
-import { floatsOf } from '../tensor';
+import { elementsOf } from '../tensor';
 import { oneCellWindows } from './one-cell';
 import { rowChunks, rowSpans } from './row-chunks';
 import { FIELD, HEADER_BYTES, readHeader, rowRange } from './plane-range';
@@ -144,7 +144,7 @@ function streamChunks(
   for (const { p0, planes: count, r0, rows, lo, hi } of chunks) {
     fields[FIELD.planes] = count;
     headerView.set(rowRange(fields, header, r0, rows));
-    inView.set(floatsOf(data, p0 * inPlane + lo, hi - lo));
+    inView.set(elementsOf(Float32Array, data, p0 * inPlane + lo, hi - lo));
     kernel(headerPtr, inPtr - lo * 4, outPtr, indicesPtr, count);
     const at = p0 * outPlane + r0 * rowFloats, n = count * rows * rowFloats;
     output.set(outView.subarray(0, n), at);

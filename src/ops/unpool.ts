@@ -7,7 +7,7 @@ import { shapeWith } from '../shape';
 import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
-import { floatsOf, intsOf } from '../tensor';
+import { elementsOf } from '../tensor';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, 'kernelSize');
@@ -128,8 +128,8 @@ function unpoolStreamed(
     const outPlane = outFloats / (pixels ? channels : 1);
     for (let p0 = 0; p0 < planes; p0 += per) {
       const count = Math.min(per, planes - p0), n = count * inFloats;
-      valuesView.set(floatsOf(data, p0 * inFloats, n));
-      idxView.set(intsOf(indices, p0 * inFloats, n));
+      valuesView.set(elementsOf(Float32Array, data, p0 * inFloats, n));
+      idxView.set(elementsOf(Int32Array, indices, p0 * inFloats, n));
       checkIndices(ctx, name, idx, n, outPlane, outSizes, p0 * inFloats);
       unpoolKernel(ctx, values, idx, out, count, inFloats, outFloats, pixels, channels);
       result.set(outView.subarray(0, count * outFloats), p0 * outFloats);
