@@ -81,9 +81,10 @@ export function maxPoolBackwardChannels_f32(
  * A scalar loop: a rare path, kept small.
  */
 export function meanBackward_f32(grad: usize, gradIn: usize, planes: i32, length: i32, channels: i32, count: f32): void {
-  const unit = length * channels;
-  for (let i = 0, n = planes * unit; i < n; i++) {
-    store<f32>(gradIn + (<usize>i << 2), load<f32>(grad + (<usize>(i / unit * channels + i % channels) << 2)) / count);
+  for (let p = 0; p < planes; p++, grad += <usize>channels << 2) {
+    for (let j = 0; j < length; j++) {
+      for (let c = 0; c < channels; c++, gradIn += 4) store<f32>(gradIn, load<f32>(grad + (<usize>c << 2)) / count);
+    }
   }
 }
 
