@@ -13,24 +13,6 @@ function zero(output: usize, length: usize): void {
   memory.fill(output, 0, length << 2);
 }
 
-/** Position of the first index outside [-1, limit) (-1 is PyTorch's "no input"), or -1. */
-export function firstInvalidGradIndex_i32(indices: usize, length: i32, limit: i32): i32 {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vecLength = length & ~3;
-    const lim = i32x4.splat(limit + 1);
-    const one = i32x4.splat(1);
-    for (; i < vecLength; i += 4) {
-      // Unsigned compare of index + 1: anything below -1 wraps to a huge value.
-      if (v128.any_true(i32x4.ge_u(i32x4.add(v128.load(indices + (<usize>i << 2)), one), lim))) break;
-    }
-  }
-  for (; i < length; i++) {
-    if (<u32>(load<i32>(indices + (<usize>i << 2)) + 1) >= <u32>(limit + 1)) return i;
-  }
-  return -1;
-}
-
 /**
  * Planar layouts: plane p's gradient i is added at gradIn[p * inPlane + indices[i]]. An index
  * outside [0, inPlane) is skipped: it can only come from a window without an in-bounds tap

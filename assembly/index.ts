@@ -15,12 +15,13 @@ export {
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
 export { divideBySizes_f32 } from './window-sizes';
-export { firstInvalidIndex_i32, unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
+export { firstIndexOutside_i32 } from './index-range';
+export { unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
 export { poolOneCell_f32 } from './one-cell';
 export {
-  firstInvalidGradIndex_i32, maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,
+  maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,
   avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32, meanBackward_f32,
 } from './backward';
 export {

@@ -1,22 +1,5 @@
 // Max unpooling: scatter values into a zero-filled output by per-plane index. Indices are
-// checked in a separate pass first, so a bad index is reported before anything is written.
-
-/** Position of the first index outside [0, limit), or -1. */
-export function firstInvalidIndex_i32(indices: usize, length: i32, limit: i32): i32 {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const vecLength = length & ~3;
-    const lim = i32x4.splat(limit);
-    for (; i < vecLength; i += 4) {
-      // Unsigned compare: a negative index is a huge unsigned one.
-      if (v128.any_true(i32x4.ge_u(v128.load(indices + (<usize>i << 2)), lim))) break;
-    }
-  }
-  for (; i < length; i++) {
-    if (<u32>load<i32>(indices + (<usize>i << 2)) >= <u32>limit) return i;
-  }
-  return -1;
-}
+// checked in a separate pass first (./index-range.ts).
 
 function zero(output: usize, length: usize): void {
   memory.fill(output, 0, length << 2);

@@ -30,7 +30,8 @@ export interface Kernels {
   globalMaxPlanesNoNaN_f32: PlanesKernel;
   globalAvgPlanes_f32: PlanesKernel;
   powElements_f32(src: number, dst: number, length: number, scale: number, exponent: number): void;
-  firstInvalidIndex_i32(indices: number, length: number, limit: number): number;
+  // index checks (assembly/index-range.ts)
+  firstIndexOutside_i32(indices: number, length: number, lowest: number, end: number): number;
   unpoolPlanes_f32(values: number, indices: number, output: number, planes: number, inPlane: number, outPlane: number): void;
   unpoolChannels_f32(
     values: number, indices: number, output: number, batches: number, inPixels: number, outPixels: number, channels: number,
@@ -47,7 +48,6 @@ export interface Kernels {
   // windows of one cell (assembly/one-cell.ts): a copy, or (avg) the input plus +0
   poolOneCell_f32(input: number, output: number, count: number, avg: number): void;
   // Backward passes (assembly/backward.ts).
-  firstInvalidGradIndex_i32(indices: number, length: number, limit: number): number;
   maxPoolBackwardPlanes_f32(grad: number, indices: number, gradIn: number, planes: number, outPlane: number, inPlane: number): void;
   maxPoolBackwardChannels_f32(
     grad: number, indices: number, gradIn: number, batches: number, outPixels: number, inPixels: number, channels: number,

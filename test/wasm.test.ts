@@ -54,13 +54,12 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   avgPoolPlaneGroups_f32: [/i8x16\.shuffle/, /f32x4\.add/, /f32x4\.div/],
   // Lp powers, unpooling, index formats
   powElements_f32: [/f32x4\.mul/, /f32x4\.sqrt/, /f64x2\.div/, /f64x2\.nearest/],
-  firstInvalidIndex_i32: [/i32x4\.ge_u/, /v128\.any_true/],
+  firstIndexOutside_i32: [/i32x4\.ge_u/, /v128\.any_true/],
   unpoolPlanes_f32: [/v128\.load/, /f32x4\.extract_lane/],
   unpoolChannels_f32: [/i32x4\.mul/, /v128\.load/],
   remapIndices_i32: [/i32x4\.mul/, /v128\.store/],
   remapIndicesColumnMajor_i32: [/f64x2\.div/, /i32x4\.trunc_sat_f64x2_s_zero/],
   // backward passes (assembly/backward.ts); the max scatters are scalar (no vector scatter-add)
-  firstInvalidGradIndex_i32: [/i32x4\.ge_u/, /v128\.any_true/],
   avgPoolBackwardRows_f32: [/f32x4\.div/, /f32x4\.add/, /i8x16\.shuffle/],
   avgPoolBackwardChannels_f32: [/f32x4\.div/, /f32x4\.add/],
   lpPoolBackwardWeights_f32: [/f32x4\.mul/, /v128\.bitselect/],

@@ -16,6 +16,7 @@ import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, p
 import { kernelWithinInput } from './kernel-within-input';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
+import { checkIndices } from './check-indices';
 import { dividesByAxis, windowSizeDivision } from './window-sizes';
 
 /** Operators of kind 'backward'. `second` is the indices (max, indices form) or the options. */
@@ -61,7 +62,8 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
   try {
     const gradPtr = call.input(grad);
     const idxPtr = indices ? call.input(indices) : 0;
-    if (indices) checkIndices(ctx, op, idxPtr, outElements, inPlane);
+    // Every index in the input plane, or -1 (no input, skipped as PyTorch does).
+    if (indices) checkIndices(ctx, op.name, idxPtr, outElements, -1, inPlane, 0, `the input plane of ${inPlane} elements (or -1)`);
     const inputPtr = input ? call.input(input) : 0;
     const inputs = [grad, ...(indices ? [indices] : []), ...(input ? [input] : [])];
     const out = call.output('out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
@@ -135,16 +137,6 @@ function readIndices(ctx: Context, op: OperatorSpec, indices: unknown, grad: Ten
     );
   }
   return arg;
-}
-
-/** Every index must be in the input plane, or -1 (no input, skipped as PyTorch does); checked in wasm. */
-function checkIndices(ctx: Context, op: OperatorSpec, ptr: number, length: number, inPlane: number): void {
-  const bad = ctx.kernels.firstInvalidGradIndex_i32(ptr, length, inPlane);
-  if (bad < 0) return;
-  const value = new Int32Array(ctx.memory.memory.buffer, ptr, length)[bad];
-  throw new RangeError(
-    `${op.name}: indices holds ${value} at flat position ${bad}, outside the input plane of ${inPlane} elements (or -1)`,
-  );
 }
 
 /** The forward input (max without indices, Lp): same layout, batch and channels as gradOutput. */

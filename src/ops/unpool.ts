@@ -8,6 +8,7 @@ import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
 import { elementsOf } from '../tensor';
+import { checkIndices } from './check-indices';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts, 'kernelSize');
@@ -77,7 +78,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     const values = call.input(arg);
     const idx = call.input(idxArg);
     // (No output element, nothing written: PyTorch does not look at the indices either.)
-    if (outPlane > 0) checkIndices(ctx, op.name, idx, length, outPlane, outSizes, 0);
+    if (outPlane > 0) checkIndices(ctx, op.name, idx, length, 0, outPlane, 0, outputPlane(outPlane, outSizes));
     const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
     if (g.batch > 0 && outPlane > 0) unpoolKernel(ctx, values, idx, out.ptr, planes, inPlane * perPlane, outPlane * perPlane, pixels, g.channels);
     call.finish();
@@ -87,15 +88,9 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   }
 }
 
-/** A RangeError naming the first index at `idx` (`length` of them) outside a plane of `outPlane` cells; `from`: the flat position of idx[0]. */
-function checkIndices(ctx: Context, name: string, idx: number, length: number, outPlane: number, outSizes: number[], from: number): void {
-  const bad = ctx.kernels.firstInvalidIndex_i32(idx, length, outPlane);
-  if (bad < 0) return;
-  const value = new Int32Array(ctx.memory.memory.buffer, idx, length)[bad];
-  throw new RangeError(
-    `${name}: indices holds ${value} at flat position ${from + bad}, outside the output plane of ${outPlane} elements ` +
-      `(${outSizes.join('x')})`,
-  );
+/** What unpooling's indices address, as its errors name it. */
+function outputPlane(outPlane: number, outSizes: number[]): string {
+  return `the output plane of ${outPlane} elements (${outSizes.join('x')})`;
 }
 
 /** `planes` planes of `inFloats` values into planes of `outFloats` (zeroed first); `pixels`: channels-last, `channels` a pixel. */
@@ -130,7 +125,7 @@ function unpoolStreamed(
       const count = Math.min(per, planes - p0), n = count * inFloats;
       valuesView.set(elementsOf(Float32Array, data, p0 * inFloats, n));
       idxView.set(elementsOf(Int32Array, indices, p0 * inFloats, n));
-      checkIndices(ctx, name, idx, n, outPlane, outSizes, p0 * inFloats);
+      checkIndices(ctx, name, idx, n, 0, outPlane, p0 * inFloats, outputPlane(outPlane, outSizes));
       unpoolKernel(ctx, values, idx, out, count, inFloats, outFloats, pixels, channels);
       result.set(outView.subarray(0, count * outFloats), p0 * outFloats);
     }

@@ -48,7 +48,7 @@ export const DEFAULT_INLINE_BELOW = 2_500_000;
  * operator `undefined` (maxUnpool's index check passed every index, and the scatter then wrote
  * outside its output).
  */
-const QUERIES = new Set(['heapBase', 'planBytes', 'simd', 'firstInvalidIndex_i32', 'firstInvalidGradIndex_i32']);
+const QUERIES = new Set(['heapBase', 'planBytes', 'simd', 'firstIndexOutside_i32']);
 /** Items per worker for one large call (more would balance uneven load, but each costs a message round trip). */
 const ITEMS_PER_THREAD = 1;
 
