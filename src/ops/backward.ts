@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import { describe } from '../describe';
 import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor } from '../tensor';
-import { readBool, readDivisorOverride, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
+import { readAvgDivisor, readBool, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
 import type { Divisor } from './plan';
 import { groupBytesOf, pathOf, planBytesBound, planShapeOf, poolIndicesKernel, poolKernel } from './pool';
 import { kernelWithinInput } from './kernel-within-input';
@@ -225,11 +225,8 @@ function readAxes(op: OperatorSpec, bag: Record<string, unknown>, inSpatial: num
 /** An average's divisor as the forward pass forms it; Lp divides by the in-input cells (no padding). */
 function readDivisor(op: OperatorSpec, bag: Record<string, unknown>): Divisor {
   if (op.reduce !== 'avg' || op.forward === 'adaptive') return { countPadding: false };
-  return {
-    override: readDivisorOverride(op.name, bag.divisorOverride),
-    // as the forward pass: 'same' padding counts padded cells only when asked to
-    countPadding: readBool(op.name, 'countIncludePad', bag.countIncludePad, bag.padding !== 'same'),
-  };
+  // (as the forward pass reads them)
+  return readAvgDivisor(op.name, bag, bag.padding === 'same');
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

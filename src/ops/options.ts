@@ -2,6 +2,7 @@
 // unknown name) or a RangeError (wrong value) that names the option and the value.
 import { describe } from '../describe';
 import { PADDING_SIDES, type PaddingSpec, type WindowSpec } from '../shape';
+import type { Divisor } from './plan';
 import { optionsCopy } from './read-once';
 import type { OperatorSpec } from './registry';
 
@@ -162,10 +163,20 @@ export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): 
   };
 }
 
-/** divisorOverride: a non-zero integer (negative allowed, as PyTorch), or absent. */
-export function readDivisorOverride(op: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  return readNumber(op, 'divisorOverride must be a non-zero integer', value, (n) => Number.isSafeInteger(n) && n !== 0);
+/**
+ * An average's divisor options. divisorOverride: a non-zero integer (negative allowed, as
+ * PyTorch), or absent. countIncludePad: 'same' padding does not count padded cells unless asked
+ * to (TensorFlow's average; ONNX's count_include_pad=1 with SAME_UPPER counts them); other padding
+ * counts them (PyTorch's default).
+ */
+export function readAvgDivisor(op: string, bag: Record<string, unknown>, samePadding: boolean): Divisor {
+  const value = bag.divisorOverride;
+  return {
+    override: value === undefined
+      ? undefined
+      : readNumber(op, 'divisorOverride must be a non-zero integer', value, (n) => Number.isSafeInteger(n) && n !== 0),
+    countPadding: readBool(op, 'countIncludePad', bag.countIncludePad, !samePadding),
+  };
 }
 
 export type NanMode = 'propagate' | 'ignore';

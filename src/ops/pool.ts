@@ -10,7 +10,7 @@ import { Tensor, dtypeOf, elementCount, tensorAddress, type DType } from '../ten
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
 import {
-  readBool, readDivisorOverride, readOptionBag, rejectInherited, readOutputSize, readWindowSpec, type IndexFormat, type NanMode,
+  readAvgDivisor, readBool, readOptionBag, rejectInherited, readOutputSize, readWindowSpec, type IndexFormat, type NanMode,
 } from './options';
 import type { OperatorSpec } from './registry';
 import { readCall, type CallRead } from './signature';
@@ -128,14 +128,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     // and quantized max pooling reject them.)
     axes = resolveAxes(op.name, arg.g.spatial, spec, dtype !== 'float32' && reduce === 'avg' ? 0 : 1);
     if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
-    if (reduce === 'avg') {
-      divisor = {
-        override: readDivisorOverride(op.name, bag.divisorOverride),
-        // 'same' padding does not count padded cells unless asked to (TensorFlow's average; ONNX's
-        // count_include_pad=1 with SAME_UPPER counts them); other padding counts them (PyTorch's default).
-        countPadding: readBool(op.name, 'countIncludePad', bag.countIncludePad, spec.padding.kind !== 'same'),
-      };
-    }
+    if (reduce === 'avg') divisor = readAvgDivisor(op.name, bag, spec.padding.kind === 'same');
     // (Lp pooling's p and window factor: ./lp.ts; simdpool/core has no Lp operators.)
     more = ctx.lp?.settings(op, bag, axes);
   }
