@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileEagerly, startupFunctions } from './compile-hints.mjs';
+import { addDeclarationExtensions } from './declaration-extensions.mjs';
 import { packWasm } from './pack-wasm.mjs';
 
 const common = {
@@ -75,6 +76,7 @@ mkdirSync('dist/url', { recursive: true });
 copyFileSync('build/simdpool.wasm', 'dist/url/simdpool.wasm');
 copyFileSync('build/simdpool-scalar.wasm', 'dist/url/simdpool-scalar.wasm');
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+addDeclarationExtensions('dist');
 
 // simdpool/parallel (Node: worker threads over one shared memory) and the simdpool CLI: their
 // own bundles, so dist/index.js stays free of node: imports. The CLI loads the plain builds.
