@@ -63,7 +63,7 @@ export class EngineBase {
   }
 
   /** A zero-filled tensor in wasm memory. */
-  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
+  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout | null; dtype?: D | null } = {}): Tensor<D> {
     const dims = readShape('tensor', 'shape', shape);
     const o = readOptionBag(TENSOR_OPTIONS, opts) as { layout?: unknown; dtype?: unknown };
     const layout = this.#readLayout('tensor', o.layout, dims.length);

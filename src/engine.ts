@@ -34,69 +34,69 @@ export type OutTensor = Tensor<'float32'> | Tensor<'int8'> | Tensor<'uint8'>;
  * input's), rounding as PyTorch's quantized avg_pool2d.
  */
 export interface QuantOptions {
-  scale?: number;
-  zeroPoint?: number;
-  outScale?: number;
-  outZeroPoint?: number;
+  scale?: number | null;
+  zeroPoint?: number | null;
+  outScale?: number | null;
+  outZeroPoint?: number | null;
 }
 
 /** Options of every max-style operator that returns indices. */
 export interface IndicesOptions {
   /** Also return the index of each maximum. */
-  returnIndices?: boolean;
+  returnIndices?: boolean | null;
   /** With returnIndices: write the indices here (an int32 resident tensor). */
-  outIndices?: Tensor<'int32'>;
+  outIndices?: Tensor<'int32'> | null;
   /**
    * How indices are numbered: 'plane' (PyTorch: flat index within the sample's channel plane),
    * 'onnx' (ONNX MaxPool: flat index into the whole N,C,spatial tensor, see storageOrder) or
    * 'tf' (TensorFlow max_pool_with_argmax: (spatial index) * C + c, see includeBatchInIndex).
    */
-  indexFormat?: 'plane' | 'onnx' | 'tf';
+  indexFormat?: 'plane' | 'onnx' | 'tf' | null;
   /** indexFormat 'onnx': 0 row-major (default), 1 column-major spatial numbering. */
-  storageOrder?: 0 | 1;
+  storageOrder?: 0 | 1 | null;
   /** indexFormat 'tf': add n * (spatial size) * C, as include_batch_in_index. */
-  includeBatchInIndex?: boolean;
+  includeBatchInIndex?: boolean | null;
 }
 export interface NanOptions {
   /** 'propagate' (PyTorch, default): a NaN wins its window. 'ignore' (TensorFlow): a NaN never wins. */
-  nanMode?: 'propagate' | 'ignore';
+  nanMode?: 'propagate' | 'ignore' | null;
 }
 export interface MaxPoolOptions extends Omit<PoolOptions, 'countIncludePad' | 'divisorOverride' | 'returnIndices'>, IndicesOptions, NanOptions {
   /** Write the result here (a resident tensor of the result's shape and layout). */
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface AvgPoolOptions extends Omit<PoolOptions, 'dilation' | 'returnIndices'>, QuantOptions {
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface LpPoolOptions extends Pick<PoolOptions, 'kernelSize' | 'stride' | 'ceilMode'> {
   /** p of the power average (default 2). */
-  normType?: number;
-  out?: OutTensor;
+  normType?: number | null;
+  out?: OutTensor | null;
 }
 /** A size per spatial dim (or one for all); null keeps that dim's input size. */
 export type OutputSize = number | readonly (number | null)[];
 export interface AdaptiveMaxPoolOptions extends IndicesOptions, NanOptions {
   outputSize: OutputSize;
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface AdaptiveAvgPoolOptions {
   outputSize: OutputSize;
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface MaxUnpoolOptions {
   kernelSize: Size;
   stride?: Size | null;
-  padding?: Size;
+  padding?: Size | null;
   /** Output spatial sizes (or the full shape's N, C, spatial): each within stride of the default. */
   outputSize?: readonly number[] | null;
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface OutOptions {
-  out?: OutTensor;
+  out?: OutTensor | null;
 }
 export interface GlobalMaxPoolOptions extends OutOptions, NanOptions {}
 export interface GlobalLpPoolOptions extends OutOptions {
-  normType?: number;
+  normType?: number | null;
 }
 type WithIndices<X> = { output: Output<X>; indices: IndicesOutput<X> };
 

@@ -9,13 +9,13 @@ export interface InitOptions {
    * next to it in the streaming build). A `{ simd, scalar }` pair is chosen from like the default;
    * a single source is used as given.
    */
-  wasm?: WasmSource | WasmSources;
+  wasm?: WasmSource | WasmSources | null;
   /**
    * Which build: default (undefined) the SIMD build where WebAssembly SIMD is supported, else the
    * scalar one; `false` forces the scalar build (same results), `true` the SIMD build.
    * `engine.simd` tells which one runs.
    */
-  simd?: boolean;
+  simd?: boolean | null;
 }
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */

@@ -9,15 +9,15 @@ import type { OperatorSpec } from './registry';
 export type Size = number | readonly number[];
 export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
 
-/** Options of the windowed pooling operators (PyTorch's names). */
+/** Options of the windowed pooling operators (PyTorch's names; null, as undefined, is not given). */
 export interface PoolOptions {
   kernelSize: Size;
   stride?: Size | null;
-  padding?: Padding;
-  dilation?: Size;
-  ceilMode?: boolean;
-  returnIndices?: boolean;
-  countIncludePad?: boolean;
+  padding?: Padding | null;
+  dilation?: Size | null;
+  ceilMode?: boolean | null;
+  returnIndices?: boolean | null;
+  countIncludePad?: boolean | null;
   divisorOverride?: number | null;
 }
 

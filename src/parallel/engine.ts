@@ -18,21 +18,21 @@ export interface ParallelOptions {
    * Worker threads (default: available cores, os.availableParallelism() in Node,
    * navigator.hardwareConcurrency in browsers).
    */
-  threads?: number;
+  threads?: number | null;
   /**
    * Calls whose work estimate (window taps + input floats) is below this run on the calling
    * thread, synchronously: posting to a worker costs more than they take. Default: measured
    * by `npm run bench:threads` (see docs/services.md). 0 sends every call to the workers.
    */
-  inlineBelow?: number;
+  inlineBelow?: number | null;
   /**
    * Calls that may be waiting for or running in workers at once (default 256). One more
    * rejects at once with an error whose code is 'ERR_SIMDPOOL_QUEUE_FULL': back off and retry,
    * or answer 503. Calls run on the calling thread are not counted.
    */
-  maxPending?: number;
+  maxPending?: number | null;
   /** Largest size of the shared memory, in bytes (default and limit: 4 GiB). */
-  maxMemoryBytes?: number;
+  maxMemoryBytes?: number | null;
 }
 
 /**
@@ -113,7 +113,7 @@ export class ParallelEngine {
   #workerCalls = 0;
 
   /** @internal Use initParallel(). */
-  constructor(real: Kernels, memory: PinnedMemory, pool: WorkerPool, opts: Required<Pick<ParallelOptions, 'inlineBelow' | 'maxPending'>>) {
+  constructor(real: Kernels, memory: PinnedMemory, pool: WorkerPool, opts: { inlineBelow: number; maxPending: number }) {
     this.#real = real;
     this.#memory = memory;
     this.#pool = pool;

@@ -11,7 +11,7 @@ import { WorkerPool, type SpawnWorker } from './workers';
 
 const PAGE = 65536;
 
-export type StartOptions = Required<Omit<ParallelOptions, 'maxMemoryBytes'>> & { maxBytes: number };
+export type StartOptions = { threads: number; inlineBelow: number; maxPending: number; maxBytes: number };
 
 /** initParallel's options, checked as an operator's are (an unknown name is a TypeError). */
 const INIT_PARALLEL = {
