@@ -1,9 +1,13 @@
 // The package entry as users get it: plain Node imports `simdpool` by name after `npm ci`,
-// and the entry has no top-level Node-only imports (the same init() must work in browsers).
+// and the entry has no top-level Node-only imports (the same init() must work in browsers);
+// and the packed tarball in a fresh project: Node ESM and CommonJS, the bin, TypeScript.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installPacked } from './support/pack';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,5 +44,70 @@ describe('package entry', () => {
       const types = readFileSync(`${root}/dist/${name}.d.ts`, 'utf8');
       expect(types).toMatch(/export declare function init/);
     }
+  });
+});
+
+// The packed tarball in a fresh project outside the repository, as a user installs it.
+describe('the packed package in a fresh project', () => {
+  let work: string;
+  let app: string;
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'simdpool-consumer-'));
+    app = installPacked(work);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8' });
+
+  it('Node ESM imports every Node entry by name; simdpool/url (fetch) is for browsers and bundlers', () => {
+    const script = `
+      const x = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
+      const results = {};
+      for (const entry of ['simdpool', 'simdpool/core']) {
+        const sp = await (await import(entry)).init();
+        results[entry] = [...sp.maxPool2d(x, { kernelSize: 2 }).data];
+      }
+      const sp = await (await import('simdpool/parallel')).initParallel({ threads: 1, inlineBelow: 0 });
+      results['simdpool/parallel'] = [...(await sp.maxPool2d(x, { kernelSize: 2 })).data];
+      await sp.close();
+      results['simdpool/url'] = await (await import('simdpool/url')).init().then(() => 'resolved', (e) => e.name);
+      console.log(JSON.stringify(results));
+    `;
+    expect(JSON.parse(node(['--input-type=module', '-e', script]))).toEqual({
+      simdpool: [5, 7, 13, 15], 'simdpool/core': [5, 7, 13, 15], 'simdpool/parallel': [5, 7, 13, 15], 'simdpool/url': 'TypeError',
+    });
+  });
+
+  it('CommonJS: require() where Node loads ES modules with it (20.19+), else a clear ERR_REQUIRE_ESM', () => {
+    const script = `
+      try { const { init } = require('simdpool'); init().then((sp) => console.log(sp.maxPool2d({ data: new Float32Array([1, 2, 3, 4]), shape: [1, 1, 2, 2] }, { kernelSize: 2 }).data[0])); }
+      catch (e) { console.log(e.code); }
+    `;
+    const canRequireEsm = (process.features as { require_module?: boolean }).require_module === true;
+    expect(node(['--input-type=commonjs', '--no-warnings', '-e', script]).trim()).toBe(canRequireEsm ? '4' : 'ERR_REQUIRE_ESM');
+  });
+
+  it('the bin: npx simdpool --version', () => {
+    const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+    expect(execFileSync('npx', ['--no-install', 'simdpool', '--version'], { cwd: app, encoding: 'utf8' }).trim()).toBe(version);
+  });
+
+  // test/consumer/typed-calls.ts: the docs' calls with their types, and errors the types must catch.
+  it.each([
+    ['node16', 'node16'], ['nodenext', 'nodenext'], ['bundler', 'esnext'],
+  ])('TypeScript (strict, moduleResolution %s) type-checks the documented calls', (moduleResolution, module) => {
+    copyFileSync(path.join(root, 'test/consumer/typed-calls.ts'), path.join(app, 'typed-calls.ts'));
+    writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: [], noEmit: true, skipLibCheck: false },
+      files: ['typed-calls.ts'],
+    }));
+    const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+    let out = '';
+    try {
+      node([tsc, '-p', 'tsconfig.json']);
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout);
+    }
+    expect(out).toBe('');
   });
 });

@@ -1,18 +1,16 @@
 // The package as users get it (npm pack), used with no configuration by an esbuild app and a
 // Vite app (vite's build() API), and directly from plain HTML (the IIFE global and the streaming
 // ESM bundle) — each page served with a strict Content-Security-Policy and run in Chromium.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { createServer as viteServer, build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
 import { launch, openPage, type Browser } from './chromium';
+import { installPacked } from '../support/pack';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // 4x4 input, 2x2 max pooling with indices, and a forced-scalar engine that must agree.
 const APP = (from: string) => `import { init } from '${from}';
 async function main() {
@@ -33,11 +31,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'simdpool-apps-'));
-  // Install the package as npm would: from its packed tarball (what `files` ships).
-  const tgz = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
-  const pkg = path.join(work, 'app', 'node_modules', 'simdpool');
-  mkdirSync(pkg, { recursive: true });
-  execFileSync('tar', ['-xzf', path.join(work, tgz), '-C', pkg, '--strip-components=1']);
+  installPacked(work); // work/app: the package as npm installs it
   browser = await launch();
 });
 
