@@ -102,8 +102,8 @@ type WithIndices<X> = { output: Output<X>; indices: IndicesOutput<X> };
 
 /** The forward input's shape: its full shape (gradOutput's rank and layout) or its spatial sizes. */
 type InputShape = { inputShape: readonly number[] };
-/** Max backward with indices: the forward options are optional and only check gradOutput's shape. */
-export type MaxPoolBackwardIndicesOptions = InputShape & Partial<Omit<MaxPoolOptions, keyof IndicesOptions | 'nanMode'>>;
+/** Max backward with indices: the forward options are optional (null: not given) and only check gradOutput's shape. */
+export type MaxPoolBackwardIndicesOptions = InputShape & { [K in Exclude<keyof MaxPoolOptions, keyof IndicesOptions | 'nanMode'>]?: MaxPoolOptions[K] | null };
 /** Max backward from the forward input: the argmax is recomputed with these forward options. */
 export type MaxPoolBackwardInputOptions<X> = { input: X } & Omit<MaxPoolOptions, keyof IndicesOptions>;
 export type AvgPoolBackwardOptions = InputShape & AvgPoolOptions;

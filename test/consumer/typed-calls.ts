@@ -22,6 +22,7 @@ sp.avgPool2d(x, { kernelSize: 3, padding: { top: 1, bottom: 0, left: 1, right: 0
 sp.adaptiveMaxPool2d(x, { outputSize: [7, null], returnIndices: true }).indices.data satisfies Int32Array;
 sp.maxUnpool2d(output, indices, { kernelSize: 3, stride: 2, padding: 1, outputSize: x.shape });
 sp.maxPool2dBackward(output, indices, { inputShape: x.shape });
+sp.maxPool2dBackward(output, indices, { inputShape: x.shape, kernelSize: null, stride: null });
 sp.maxPool2dBackward(output, { input: x, kernelSize: 3, stride: 2, padding: 1 });
 sp.lpPool2dBackward(sp.lpPool2d(x, { normType: 2, kernelSize: 2 }), { input: x, kernelSize: 2 });
 
