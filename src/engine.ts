@@ -115,23 +115,31 @@ export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
 export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array ? 'uint8' : 'float32';
 
-/** Max pooling and adaptive max pooling: with `returnIndices: true`, the output and its indices. */
-export interface MaxPoolMethod<O> {
-  <X extends Input>(x: X, opts: O & { returnIndices: true }): WithIndices<X>;
-  <X extends Input>(x: X, opts: O): Output<X>;
+/** A method's result: as it is (init()'s engine), or a promise of it (simdpool/parallel's: Async true). */
+export type Returned<T, Async extends boolean> = Async extends true ? Promise<T> : T;
+
+/**
+ * Max pooling and adaptive max pooling: with `returnIndices: true`, the output and its indices;
+ * with a `returnIndices` known only at run time, either.
+ */
+export interface MaxPoolMethod<O, Async extends boolean = false> {
+  <X extends Input>(x: X, opts: O & { returnIndices: true }): Returned<WithIndices<X>, Async>;
+  <X extends Input>(x: X, opts: O & { returnIndices?: false | null }): Returned<Output<X>, Async>;
+  <X extends Input>(x: X, opts: O): Returned<Output<X> | WithIndices<X>, Async>;
 }
 /** An operator of one tensor and its options. */
-export type PoolMethod<O> = <X extends Input>(x: X, opts: O) => Output<X>;
+export type PoolMethod<O, Async extends boolean = false> = <X extends Input>(x: X, opts: O) => Returned<Output<X>, Async>;
 /** An operator of one tensor whose options may be left out (global pooling, layout conversion). */
-export type OptionalOptionsMethod<O> = <X extends Input>(x: X, opts?: O) => Output<X>;
+export type OptionalOptionsMethod<O, Async extends boolean = false> = <X extends Input>(x: X, opts?: O) => Returned<Output<X>, Async>;
 /** Values scattered into zeros at their per-plane indices (PyTorch's max_unpool1d/2d/3d). */
-export type UnpoolMethod = <X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions) => Output<X>;
+export type UnpoolMethod<Async extends boolean = false> =
+  <X extends Input>(x: X, indices: IndicesInput, opts: MaxUnpoolOptions) => Returned<Output<X>, Async>;
 /** A backward pass without indices: gradOutput and the forward's options. */
-export type BackwardMethod<O> = <X extends Input>(gradOutput: X, opts: O) => Output<X>;
+export type BackwardMethod<O, Async extends boolean = false> = <X extends Input>(gradOutput: X, opts: O) => Returned<Output<X>, Async>;
 /** Max backward: scatter-add of gradOutput at the forward indices, or at the argmax recomputed from `input`. */
-export interface MaxBackwardMethod<WithIndicesOptions, FromInputOptions> {
-  <X extends Input>(gradOutput: X, indices: IndicesInput, opts: WithIndicesOptions): Output<X>;
-  <X extends Input>(gradOutput: X, opts: FromInputOptions): Output<X>;
+export interface MaxBackwardMethod<WithIndicesOptions, FromInputOptions, Async extends boolean = false> {
+  <X extends Input>(gradOutput: X, indices: IndicesInput, opts: WithIndicesOptions): Returned<Output<X>, Async>;
+  <X extends Input>(gradOutput: X, opts: FromInputOptions): Returned<Output<X>, Async>;
 }
 
 /** `${family}1d`, `${family}2d` and `${family}3d` (and the suffix: 'Backward'), each a Method. */
@@ -143,28 +151,29 @@ type PerDim<Family extends string, Method, Suffix extends string = ''> = {
  * Every operator's method, typed: one entry per family of the registry (src/ops/registry.ts),
  * which installs the methods themselves. Backward passes give the gradient with respect to the
  * forward input, as torch.autograd does: the forward input's shape, gradOutput's layout, and a
- * resident result for a resident gradOutput.
+ * resident result for a resident gradOutput. `Async`: the same methods returning promises
+ * (simdpool/parallel's engine).
  */
-export type EngineOperators =
-  & PerDim<'maxPool', MaxPoolMethod<MaxPoolOptions>>
-  & PerDim<'avgPool', PoolMethod<AvgPoolOptions>>
-  & PerDim<'lpPool', PoolMethod<LpPoolOptions>>
-  & PerDim<'adaptiveMaxPool', MaxPoolMethod<AdaptiveMaxPoolOptions>>
-  & PerDim<'adaptiveAvgPool', PoolMethod<AdaptiveAvgPoolOptions>>
-  & PerDim<'globalMaxPool', OptionalOptionsMethod<GlobalMaxPoolOptions>>
-  & PerDim<'globalAvgPool', OptionalOptionsMethod<OutOptions>>
-  & PerDim<'globalLpPool', OptionalOptionsMethod<GlobalLpPoolOptions>>
-  & PerDim<'maxUnpool', UnpoolMethod>
-  & PerDim<'maxPool', MaxBackwardMethod<MaxPoolBackwardIndicesOptions, MaxPoolBackwardInputOptions<Input>>, 'Backward'>
-  & PerDim<'avgPool', BackwardMethod<AvgPoolBackwardOptions>, 'Backward'>
-  & PerDim<'lpPool', BackwardMethod<LpPoolBackwardOptions<Input>>, 'Backward'>
-  & PerDim<'adaptiveMaxPool', MaxBackwardMethod<AdaptiveMaxPoolBackwardIndicesOptions, AdaptiveMaxPoolBackwardInputOptions<Input>>, 'Backward'>
-  & PerDim<'adaptiveAvgPool', BackwardMethod<AdaptiveAvgPoolBackwardOptions>, 'Backward'>
+export type EngineOperators<Async extends boolean = false> =
+  & PerDim<'maxPool', MaxPoolMethod<MaxPoolOptions, Async>>
+  & PerDim<'avgPool', PoolMethod<AvgPoolOptions, Async>>
+  & PerDim<'lpPool', PoolMethod<LpPoolOptions, Async>>
+  & PerDim<'adaptiveMaxPool', MaxPoolMethod<AdaptiveMaxPoolOptions, Async>>
+  & PerDim<'adaptiveAvgPool', PoolMethod<AdaptiveAvgPoolOptions, Async>>
+  & PerDim<'globalMaxPool', OptionalOptionsMethod<GlobalMaxPoolOptions, Async>>
+  & PerDim<'globalAvgPool', OptionalOptionsMethod<OutOptions, Async>>
+  & PerDim<'globalLpPool', OptionalOptionsMethod<GlobalLpPoolOptions, Async>>
+  & PerDim<'maxUnpool', UnpoolMethod<Async>>
+  & PerDim<'maxPool', MaxBackwardMethod<MaxPoolBackwardIndicesOptions, MaxPoolBackwardInputOptions<Input>, Async>, 'Backward'>
+  & PerDim<'avgPool', BackwardMethod<AvgPoolBackwardOptions, Async>, 'Backward'>
+  & PerDim<'lpPool', BackwardMethod<LpPoolBackwardOptions<Input>, Async>, 'Backward'>
+  & PerDim<'adaptiveMaxPool', MaxBackwardMethod<AdaptiveMaxPoolBackwardIndicesOptions, AdaptiveMaxPoolBackwardInputOptions<Input>, Async>, 'Backward'>
+  & PerDim<'adaptiveAvgPool', BackwardMethod<AdaptiveAvgPoolBackwardOptions, Async>, 'Backward'>
   & {
     /** NCHW (or NHWC, copied) to NHWC. */
-    toNHWC: OptionalOptionsMethod<OutOptions>;
+    toNHWC: OptionalOptionsMethod<OutOptions, Async>;
     /** NHWC (or NCHW, copied) to NCHW. */
-    toNCHW: OptionalOptionsMethod<OutOptions>;
+    toNCHW: OptionalOptionsMethod<OutOptions, Async>;
   };
 
 export interface Engine extends EngineOperators {}

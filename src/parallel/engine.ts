@@ -4,7 +4,7 @@
 // memory is one shared WebAssembly.Memory; only this thread allocates in it.
 import type { Defer } from '../context';
 import { describe } from '../describe';
-import { Engine, type DTypeOfArray, type AvgPoolOptions, type IndicesOutput, type Input, type MaxPoolOptions, type OutOptions, type Output } from '../engine';
+import { Engine, type DTypeOfArray, type EngineOperators } from '../engine';
 import type { Kernels } from '../kernels';
 import type { MemoryStats } from '../memory';
 import { OPERATORS } from '../ops/registry';
@@ -95,6 +95,8 @@ class Job {
   constructor(readonly op: string) {}
 }
 
+/** Every operator of init()'s engine, returning a promise of its result (installed from the registry). */
+export interface ParallelEngine extends EngineOperators<true> {}
 export class ParallelEngine {
   /** True when the SIMD build of the kernels runs (always, with workers). */
   readonly simd: boolean;
@@ -133,38 +135,12 @@ export class ParallelEngine {
       return true;
     };
     this.#inner = new Engine(recorder as unknown as Kernels, { memory, defer });
-    // Operators added to the registry later get an async method too (untyped here).
+    // Every operator of the registry: an async method (typed by EngineOperators<true>).
     for (const name of Object.keys(OPERATORS)) {
       if (!(name in this) && typeof (this.#inner as unknown as Record<string, unknown>)[name] === 'function') {
         Object.defineProperty(this, name, { value: (x: unknown, ...rest: unknown[]) => this.run(name, x, ...rest) });
       }
     }
-  }
-
-  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions & { returnIndices: true }): Promise<{ output: Output<X>; indices: IndicesOutput<X> }>;
-  maxPool2d<X extends Input>(x: X, opts: MaxPoolOptions): Promise<Output<X>>;
-  maxPool2d(x: Input, opts: MaxPoolOptions): Promise<unknown> {
-    return this.run('maxPool2d', x, opts);
-  }
-
-  avgPool2d<X extends Input>(x: X, opts: AvgPoolOptions): Promise<Output<X>> {
-    return this.run('avgPool2d', x, opts) as Promise<Output<X>>;
-  }
-
-  globalMaxPool2d<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
-    return this.run('globalMaxPool2d', x, opts) as Promise<Output<X>>;
-  }
-
-  globalAvgPool2d<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
-    return this.run('globalAvgPool2d', x, opts) as Promise<Output<X>>;
-  }
-
-  toNHWC<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
-    return this.run('toNHWC', x, opts) as Promise<Output<X>>;
-  }
-
-  toNCHW<X extends Input>(x: X, opts?: OutOptions): Promise<Output<X>> {
-    return this.run('toNCHW', x, opts) as Promise<Output<X>>;
   }
 
   /**

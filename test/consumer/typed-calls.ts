@@ -47,8 +47,23 @@ const core = await initCore();
 core.adaptiveAvgPool2d(x, { outputSize: 1 });
 const par = await initParallel({ threads: 2, inlineBelow: 0 });
 const fromWorkers: number[] = (await par.maxPool2d(x, { kernelSize: 2 })).shape;
+// "Same operators as init()'s ... returning promises", backward passes included.
+const parIndices: Int32Array = (await par.maxPool2d(x, { kernelSize: 2, returnIndices: true })).indices.data;
+await par.lpPool2d(x, { normType: 2, kernelSize: 2 });
+await par.globalMaxPool2d(x, { nanMode: 'ignore' });
+await par.maxPool2dBackward(output, indices, { inputShape: x.shape });
+await par.maxUnpool2d(output, indices, { kernelSize: 3, stride: 2, padding: 1 });
+// @ts-expect-error: a promise, not a result
+par.avgPool2d(x, { kernelSize: 2 }).data;
 await par.close();
 const names: OperatorName[] = ['maxPool2d', 'toNHWC'];
+
+// A returnIndices known only at run time: either result.
+const wantIndices = Math.random() < 2;
+const either = sp.maxPool2d(x, { kernelSize: 2, returnIndices: wantIndices });
+if ('indices' in either) either.indices.data satisfies Int32Array; else either.data satisfies Float32Array;
+// @ts-expect-error: may be { output, indices }
+const notKnown: Float32Array = sp.maxPool2d(x, { kernelSize: 2, returnIndices: wantIndices }).data;
 
 // @ts-expect-error: no such operator
 sp.maxPool4d(x, { kernelSize: 2 });
@@ -60,4 +75,4 @@ core.maxPool3d(x, { kernelSize: 2 });
 const notResident: Tensor<'float32'> = sp.maxPool2d(x, { kernelSize: 2 });
 
 export const used = [simdSupported, OPERATORS, CORE_OPERATORS, OutOfMemoryError, threadsAvailable, QueueFullError, EngineClosedError,
-  DEFAULT_INLINE_BELOW, initUrl, shape, values, planeIndices, qMax, fromWorkers, names, notResident];
+  DEFAULT_INLINE_BELOW, initUrl, shape, values, planeIndices, qMax, fromWorkers, parIndices, names, notResident, notKnown];
