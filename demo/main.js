@@ -11,10 +11,16 @@ const DISPLAY = 256;
 
 const [simd, scalar, parallel] = await Promise.all([init(), init({ simd: false }), initParallel()]);
 const engines = { simd, scalar };
+// init()'s engine runs the scalar build where the browser has no WebAssembly SIMD: its timings
+// and its choice in the build menu say so rather than "SIMD".
+const DEFAULT_BUILD = simd.simd ? 'SIMD' : 'scalar (no SIMD here)';
+if (!simd.simd) $('build').options[0].textContent = 'default (scalar: no SIMD here)';
+// simdpool/parallel has workers only in a cross-origin isolated page with WebAssembly SIMD.
+const noWorkers = globalThis.crossOriginIsolated === true ? 'no WebAssembly SIMD' : 'not isolated';
 $('status').textContent =
   `engine.simd = ${simd.simd} (${simd.simd ? 'SIMD build' : 'no WebAssembly SIMD here: scalar build'}); ` +
   `scalar fallback loaded too; crossOriginIsolated = ${globalThis.crossOriginIsolated === true}; ` +
-  `simdpool/parallel: ${parallel.threads ? `${parallel.threads} Web Workers` : 'no workers (not isolated)'}`;
+  `simdpool/parallel: ${parallel.threads ? `${parallel.threads} Web Workers` : `no workers (${noWorkers})`}`;
 
 /** The current image as an H×W×3 float tensor in [0, 1]. */
 let image;
@@ -203,7 +209,7 @@ async function features() {
   const resident = simd.fromArray(x.data, x.shape, 'NCHW');
   const residentScalar = scalar.fromArray(x.data, x.shape, 'NCHW');
   const times = [
-    ['simdpool SIMD', await time(() => simd.maxPool2d(resident, opts).dispose(), 60)],
+    [`simdpool ${DEFAULT_BUILD}`, await time(() => simd.maxPool2d(resident, opts).dispose(), 60)],
     ['simdpool scalar', await time(() => scalar.maxPool2d(residentScalar, opts).dispose(), 60)],
     ['plain JS', await time(() => js.maxPoolNCHW(x.data, x.shape, 3, 2, 1), 60)],
   ];
@@ -257,7 +263,7 @@ const CASES = [
 
 const PLAIN = 2; // IMPLS index of the baseline the speed-ups are against
 const IMPLS = [
-  { name: 'simdpool (SIMD)', color: '#1b7f3b' },
+  { name: simd.simd ? 'simdpool (SIMD)' : 'simdpool (scalar: no SIMD here)', color: '#1b7f3b' },
   { name: 'simdpool (scalar fallback)', color: '#7cb342' },
   { name: 'plain JavaScript', color: '#9e9e9e' },
   // only in a cross-origin isolated page: simdpool/parallel without workers is the SIMD row again

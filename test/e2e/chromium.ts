@@ -14,12 +14,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Browser> {
+/**
+ * V8 flags that make Chromium an engine without WebAssembly SIMD, as on a CPU without SSE4.1:
+ * the SIMD probe fails to validate and SIMD modules fail to compile (no flag turns SIMD off alone).
+ */
+export const NO_WASM_SIMD = ['--js-flags=--no-enable-sse4-1'];
+
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'simdpool-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     context,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
-import { launch, openPage, type Browser } from './chromium';
+import { launch, NO_WASM_SIMD, openPage, type Browser } from './chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let browser: Browser;
@@ -103,4 +103,21 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
   await page.screenshot({ path: fileURLToPath(new URL(`../../demo/screenshots/${shot}`, import.meta.url)), fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
+});
+
+it('demo in a browser without WebAssembly SIMD: says the scalar build runs and why there are no workers', async () => {
+  const noSimd = await launch(NO_WASM_SIMD);
+  try {
+    const { page, errors } = await openPage(noSimd, `${server.url}demo/?quick`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    // Isolated, so the missing workers are SIMD's doing (simdpool/parallel needs it), not isolation's.
+    expect(await text(page, '#status')).toMatch(/engine\.simd = false .*crossOriginIsolated = true; simdpool\/parallel: no workers \(no WebAssembly SIMD\)/);
+    // The default engine's timings are the scalar build's, and labelled so.
+    expect(await text(page, '#features-timing')).toMatch(/simdpool scalar \(no SIMD here\) [\d.]+ ms/);
+    expect(await text(page, '#features-timing')).not.toMatch(/simdpool SIMD/);
+    expect(await page.locator('#build option[value="simd"]').textContent()).toBe('default (scalar: no SIMD here)');
+    expect(errors).toEqual([]);
+  } finally {
+    await noSimd.close();
+  }
 });
