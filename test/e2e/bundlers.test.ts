@@ -8,7 +8,7 @@ import { build as esbuild } from 'esbuild';
 import { createServer as viteServer, build as viteBuild } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, STRICT_HEADERS } from '../../scripts/serve.mjs';
-import { launch, openPage, type Browser } from './chromium';
+import { launch, NO_WASM_SIMD, openPage, type Browser } from './chromium';
 import { installPacked } from '../support/pack';
 
 // 4x4 input, 2x2 max pooling with indices, and a forced-scalar engine that must agree.
@@ -40,10 +40,10 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function run(dir: string, page = '', headers: Record<string, string> = STRICT_HEADERS): Promise<unknown> {
+async function run(dir: string, page = '', headers: Record<string, string> = STRICT_HEADERS, on = browser): Promise<unknown> {
   const server = await serve({ root: dir, headers });
   try {
-    const { page: p, errors } = await openPage(browser, server.url + page);
+    const { page: p, errors } = await openPage(on, server.url + page);
     await p.waitForFunction(() => (window as { __result?: unknown }).__result !== undefined, null, { timeout: 30_000 });
     const result = await p.evaluate(() => (window as { __result?: unknown }).__result);
     await p.close();
@@ -212,5 +212,21 @@ main().catch((e) => { window.__result = { error: String(e) }; console.error(e); 
     writeFileSync(path.join(site, 'esm-app.js'), APP('./simdpool/url/index.js'));
     expect(await run(site, 'iife.html')).toEqual(EXPECTED);
     expect(await run(site, 'esm.html')).toEqual(EXPECTED);
+  });
+
+  it('a browser without WebAssembly SIMD: init() picks the scalar build by itself, simdpool/parallel runs without workers', async () => {
+    // The pages the tests above built, in Chromium run as an engine without SIMD (where SIMD
+    // modules fail to validate and to compile, not a patched probe). Uses their outputs.
+    const noSimd = await launch(NO_WASM_SIMD);
+    try {
+      const scalar = { ...EXPECTED, simd: false };
+      expect(await run(path.join(work, 'out-esbuild'), '', STRICT_HEADERS, noSimd)).toEqual(scalar);
+      expect(await run(path.join(work, 'site'), 'iife.html', STRICT_HEADERS, noSimd)).toEqual(scalar);
+      expect(await run(path.join(work, 'site'), 'esm.html', STRICT_HEADERS, noSimd)).toEqual(scalar); // fetches simdpool-scalar.wasm
+      // Isolated, but no SIMD: no workers; every result as init()'s (the scalar build's).
+      expect(await run(path.join(work, 'out-parallel'), '', STRICT_HEADERS, noSimd)).toEqual({ isolated: true, threads: 0, simd: false, workerCalls: 0, same: true, calls: 16, differ: [] });
+    } finally {
+      await noSimd.close();
+    }
   });
 });
