@@ -22,8 +22,8 @@ describe('int8/uint8 errors', async () => {
     ['Lp pooling of int8', () => sp.lpPool2d(x8 as never, { kernelSize: 2 }), TypeError, /^lpPool2d: x must be a float32 tensor \(Lp pooling of int8 is not supported\), got int8/],
     ['global Lp pooling of uint8', () => sp.globalLpPool2d(u8 as never), TypeError, /^globalLpPool2d: x must be a float32 tensor \(Lp pooling of uint8 is not supported\)/],
     ['Uint8ClampedArray data', () => sp.maxPool2d({ data: new Uint8ClampedArray(32), shape: [1, 2, 4, 4] } as never, { kernelSize: 2 }), TypeError, /^maxPool2d: x\.data must be a Float32Array, got Uint8ClampedArray/],
-    ['an int8 out for a uint8 input', () => sp.maxPool2d(residentU8, { kernelSize: 2, out: outI8 as never }), TypeError, /^maxPool2d: out must be a uint8 tensor, got int8/],
-    ['a float32 out for an int8 input', () => sp.globalMaxPool2d(x8, { out: outF32 }), TypeError, /^globalMaxPool2d: out must be a int8 tensor, got float32/],
+    ['an int8 out for a uint8 input', () => sp.maxPool2d(residentU8, { kernelSize: 2, out: outI8 as never }), TypeError, /^maxPool2d: out must have dtype uint8, got int8/],
+    ['a float32 out for an int8 input', () => sp.globalMaxPool2d(x8, { out: outF32 }), TypeError, /^globalMaxPool2d: out must have dtype int8, got float32/],
     ['int8 data of the wrong length', () => sp.maxPool2d({ data: new Int8Array(31), shape: [1, 2, 4, 4] }, { kernelSize: 2 }), RangeError, /^maxPool2d: x\.data has 31 elements but x\.shape \[1, 2, 4, 4\] needs 32/],
     // PyTorch's quantized averages give an empty tensor for an output size of 0 (test/golden/quant.json), and raise below it;
     // its quantized max pooling, as its float pooling, raises for 0 too

@@ -38,7 +38,7 @@ export function inputDType(x: unknown): 'float32' | 'int8' | 'uint8' {
  */
 export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x', dtype: DType = 'float32'): TensorArg {
   if (x instanceof Tensor) {
-    if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${x.dtype}`);
+    if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${dtype}, got ${x.dtype}`);
     tensorAddress(x, ctx.memory, `${op}: ${name}`); // throws for a disposed or foreign tensor
     const g = readGeometry(op, x.shape, x.layout, dims, name);
     checkExtents(op, name, g);
@@ -161,7 +161,7 @@ export class CallMemory {
       if (!(out instanceof Tensor)) {
         throw new TypeError(`${op}: ${name} must be a resident tensor of this engine (sp.tensor), got ${describe(out)}`);
       }
-      if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must be a ${dtype} tensor, got ${out.dtype}`);
+      if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${dtype}, got ${out.dtype}`);
       const ptr = tensorAddress(out, this.#ctx.memory, `${op}: ${name}`);
       if (out.layout !== layout || out.shape.length !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
         throw new RangeError(
