@@ -21,10 +21,10 @@ export function ownCopy(value: unknown, depth = 0): unknown {
     return copy;
   }
   if (value instanceof Tensor || ArrayBuffer.isView(value)) return value;
-  const copy: Record<string, unknown> = {};
-  for (const key in value) {
-    if (Object.hasOwn(value, key)) copy[key] = depth > 0 ? ownCopy((value as Record<string, unknown>)[key], depth - 1) : (value as Record<string, unknown>)[key];
-  }
+  // A spread defines each property: an own "__proto__" (JSON.parse makes them) stays a property
+  // (an unknown option), where assigning it would set the copy's prototype (read as options).
+  const copy: Record<string, unknown> = { ...value };
+  if (depth > 0) for (const key in copy) copy[key] = ownCopy(copy[key], depth - 1);
   return copy;
 }
 

@@ -1,0 +1,29 @@
+// Arguments that run code or change while a call reads them, found by a random reentrancy fuzzer
+// (getters and Proxies that dispose tensors, grow memory, call operators, close the engine,
+// detach or shrink buffers; see README "Under abuse"). Each test failed before its fix:
+// - a resident tensor's shape, layout, dtype and size were writable properties: a tensor told
+//   it was larger than its block made a call read past it (other tensors' values in the result)
+//   and, as `out`, write past it;
+// - an own "__proto__" key (what JSON.parse makes) set the prototype of the call's copy of its
+//   options: a padding of {"__proto__": {"top": 1}} was read as { top: 1 }, and in the full
+//   engine the next call with `padding: {}` reused that copy and failed;
+// - a streamed maxUnpool (plain inputs of 512 KiB and more) whose indices' getter detached or
+//   shrank x's buffer failed with V8's own TypeError/RangeError, naming neither operator nor argument;
+// - a simdpool/parallel call whose option getter closed the engine never settled.
+import { describe, expect, it } from 'vitest';
+import { getEngine } from './support/engine';
+
+describe('an own "__proto__" key (JSON.parse)', () => {
+  it('is an unknown option or padding side, and leaves no copy behind for the next call (full engine and simdpool/core)', async () => {
+    const { init: initCore } = await import('../dist/core.js');
+    const x = { data: Float32Array.from({ length: 36 }, (_, i) => i), shape: [1, 1, 6, 6] };
+    for (const sp of [await getEngine(), await initCore()]) {
+      const padding = JSON.parse('{"__proto__": {"top": 1}}');
+      expect(() => sp.maxPool2d(x, { kernelSize: 3, stride: 1, padding })).toThrow(/^maxPool2d: padding side "__proto__" is not one of/);
+      expect(sp.maxPool2d(x, { kernelSize: 3, stride: 1, padding: {} }).shape).toEqual([1, 1, 4, 4]);
+      expect(() => sp.maxPool2d(x, JSON.parse('{"kernelSize": 3, "__proto__": 5}'))).toThrow(/^maxPool2d: unknown option "__proto__"/);
+      expect(() => sp.maxPool2d(x, JSON.parse('{"kernelSize": 3, "__proto__": {"stride": 1}}'))).toThrow(/^maxPool2d: unknown option "__proto__"/);
+      expect(sp.maxPool2d(x, { kernelSize: 3 }).shape).toEqual([1, 1, 2, 2]);
+    }
+  });
+});
