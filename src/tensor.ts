@@ -102,6 +102,8 @@ export class Tensor<D extends DType = 'float32'> {
     this.dtype = dtype;
     this.size = shape.reduce((a, b) => a * b, 1);
     finalizer?.register(this, { memory, ptr }, this);
+    // Calls trust these fields (a tensor told it is larger than its block was read and written past it).
+    Object.freeze(this);
   }
 
   /** A view of the tensor's memory; always attached, even after wasm memory has grown. */

@@ -13,6 +13,26 @@
 import { describe, expect, it } from 'vitest';
 import { getEngine } from './support/engine';
 
+describe('resident tensors', () => {
+  it("cannot be told another shape, layout, dtype or size: calls read and write only a tensor's own block", async () => {
+    const sp = await getEngine();
+    const small = sp.fromArray(new Float32Array(16).fill(1), [1, 1, 4, 4]);
+    const victim = sp.fromArray(new Float32Array(64).fill(7), [1, 1, 8, 8]);
+    const lies: Record<string, unknown> = { shape: [1, 1, 64, 64], layout: 'NHWC', dtype: 'int8', size: 4096 };
+    for (const [field, value] of Object.entries(lies)) {
+      expect(() => ((small as unknown as Record<string, unknown>)[field] = value)).toThrow(TypeError);
+      expect(() => Object.defineProperty(small, field, { get: () => value })).toThrow(TypeError);
+    }
+    expect(small.shape).toEqual([1, 1, 4, 4]);
+    expect(Array.from(sp.maxPool2d(small, { kernelSize: 2 }).data)).toEqual([1, 1, 1, 1]);
+    const out = sp.tensor([1, 1, 1, 1]);
+    expect(() => ((out as unknown as { shape: number[] }).shape = [1, 1, 4, 4])).toThrow(TypeError);
+    expect(() => sp.maxPool2d(victim, { kernelSize: 2, out })).toThrow(/^maxPool2d: out must have shape \[1, 1, 4, 4\]/);
+    expect(victim.data.every((v) => v === 7)).toBe(true);
+    for (const t of [small, victim, out]) t.dispose();
+  });
+});
+
 describe('an own "__proto__" key (JSON.parse)', () => {
   it('is an unknown option or padding side, and leaves no copy behind for the next call (full engine and simdpool/core)', async () => {
     const { init: initCore } = await import('../dist/core.js');
