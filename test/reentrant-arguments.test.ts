@@ -47,3 +47,31 @@ describe('an own "__proto__" key (JSON.parse)', () => {
     }
   });
 });
+
+describe('streamed maxUnpool', () => {
+  it("names the operator when an indices getter detaches or shrinks x's buffer", async () => {
+    const sp = await getEngine();
+    // 8 planes of 64x64 values and indices and 128x128 results: streamed in chunks.
+    const x = { data: Float32Array.from({ length: 8 * 128 * 128 }, (_, i) => i % 13), shape: [1, 8, 128, 128] };
+    const { output, indices } = sp.maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    for (const change of ['detach', 'shrink']) {
+      const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer & { resize(n: number): void })(
+        output.data.byteLength, { maxByteLength: output.data.byteLength },
+      );
+      const values = new Float32Array(buffer);
+      values.set(output.data);
+      const idx = {
+        data: indices.data,
+        get shape() {
+          if (change === 'detach') structuredClone(buffer, { transfer: [buffer] });
+          else buffer.resize(4);
+          return indices.shape;
+        },
+      };
+      expect(() => sp.maxUnpool2d({ data: values, shape: output.shape }, idx, { kernelSize: 2 }))
+        .toThrow(/^maxUnpool2d: x\.data changed size during the call/);
+    }
+    const y = sp.maxUnpool2d(output, indices, { kernelSize: 2 });
+    expect(y.shape).toEqual([1, 8, 128, 128]);
+  });
+});

@@ -7,7 +7,7 @@ import { shapeWith } from '../shape';
 import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
-import { elementsOf } from '../tensor';
+import { elementCount, elementsOf } from '../tensor';
 import { checkIndices } from './check-indices';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
@@ -70,6 +70,9 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     : 0;
   if (per && per < planes) {
     const data = arg.data as Float32Array, at = idxArg.data as Int32Array;
+    // (As CallMemory.input checks a whole call's inputs: x was validated before the indices,
+    // whose getters may have shrunk or detached its buffer since.)
+    if (elementCount(data) !== length) throw new RangeError(`${op.name}: x.data changed size during the call`);
     const result = unpoolStreamed(ctx, op.name, data, at, planes, per, inPlane * perPlane, outPlane * perPlane, pixels, g.channels, outSizes);
     return { data: result, shape: [...outShape], layout: g.layout };
   }
