@@ -11,6 +11,7 @@
 //   shrank x's buffer failed with V8's own TypeError/RangeError, naming neither operator nor argument;
 // - a simdpool/parallel call whose option getter closed the engine never settled.
 import { describe, expect, it } from 'vitest';
+import { initParallel } from '../dist/parallel.js';
 import { getEngine } from './support/engine';
 
 describe('resident tensors', () => {
@@ -73,5 +74,24 @@ describe('streamed maxUnpool', () => {
     }
     const y = sp.maxUnpool2d(output, indices, { kernelSize: 2 });
     expect(y.shape).toEqual([1, 8, 128, 128]);
+  });
+});
+
+describe('simdpool/parallel', () => {
+  it('rejects a call whose option getter closed the engine, instead of never settling it (large calls) or finishing it', async () => {
+    const psp = await initParallel({ threads: 1, inlineBelow: 0 });
+    const x = { data: new Float32Array(4 * 64 * 64).fill(1), shape: [1, 4, 64, 64] };
+    const call = psp.maxPool2d(x, {
+      get kernelSize() {
+        void psp.close();
+        return 2;
+      },
+    });
+    await expect(call).rejects.toThrow(/^simdpool\/parallel: the engine was closed during this call/);
+    expect(psp.closed).toBe(true);
+    // A call small enough for the calling thread is rejected alike.
+    const psp2 = await initParallel({ threads: 1 });
+    const small = psp2.maxPool2d({ data: new Float32Array(16), shape: [1, 1, 4, 4] }, { get kernelSize() { void psp2.close(); return 2; } });
+    await expect(small).rejects.toThrow(/^simdpool\/parallel: the engine was closed during this call/);
   });
 });

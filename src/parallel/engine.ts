@@ -255,6 +255,8 @@ export class ParallelEngine {
     const current = this.#current;
     const real = this.#real as unknown as Record<string, (...a: number[]) => number | undefined>;
     if (!current) return real[fn](...args);
+    // An option getter may have closed the engine since run() began (its workers would never run a job).
+    if (this.#closed) throw new EngineClosedError('during this call');
     let job = current.job;
     if (!job) {
       if (!canSplit(fn) || workOf(this.#heap(), fn, args) < this.#inlineBelow) {
