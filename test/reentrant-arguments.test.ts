@@ -9,7 +9,8 @@
 //   engine the next call with `padding: {}` reused that copy and failed;
 // - a streamed maxUnpool (plain inputs of 512 KiB and more) whose indices' getter detached or
 //   shrank x's buffer failed with V8's own TypeError/RangeError, naming neither operator nor argument;
-// - a simdpool/parallel call whose option getter closed the engine never settled.
+// - a simdpool/parallel call whose option getter closed the engine never settled, and one whose
+//   getter made a call of its own lost track of itself (its kernels ran unsplit on the calling thread).
 import { describe, expect, it } from 'vitest';
 import { initParallel } from '../dist/parallel.js';
 import { getEngine } from './support/engine';
@@ -93,5 +94,25 @@ describe('simdpool/parallel', () => {
     const psp2 = await initParallel({ threads: 1 });
     const small = psp2.maxPool2d({ data: new Float32Array(16), shape: [1, 1, 4, 4] }, { get kernelSize() { void psp2.close(); return 2; } });
     await expect(small).rejects.toThrow(/^simdpool\/parallel: the engine was closed during this call/);
+  });
+  it("keeps a call's own bookkeeping when an option getter makes a call of its own: both go to the workers, both right", async () => {
+    const psp = await initParallel({ threads: 1, inlineBelow: 0 });
+    const { init } = await import('../dist/node/index.js');
+    const sp = await init();
+    const x = { data: Float32Array.from({ length: 4 * 64 * 64 }, (_, i) => Math.sin(i)), shape: [1, 4, 64, 64] };
+    const before = psp.stats();
+    let inner: Promise<unknown> | undefined;
+    const outer = psp.maxPool2d(x, {
+      get kernelSize() {
+        inner = psp.avgPool2d(x, { kernelSize: 3 });
+        return 2;
+      },
+    });
+    const [o, i] = (await Promise.all([outer, inner])) as Array<{ data: Float32Array }>;
+    expect(Array.from(o.data)).toEqual(Array.from(sp.maxPool2d(x, { kernelSize: 2 }).data));
+    expect(Array.from(i.data)).toEqual(Array.from(sp.avgPool2d(x, { kernelSize: 3 }).data));
+    // (It ran on the calling thread, unsplit and uncounted, once the inner call had ended.)
+    expect(psp.stats().workerCalls - before.workerCalls).toBe(2);
+    await psp.close();
   });
 });

@@ -158,6 +158,9 @@ export class ParallelEngine {
       return Promise.reject(new TypeError(`simdpool/parallel: no operator ${describe(op)}`));
     }
     const current: { op: string; job?: Job } = { op };
+    // A call made while this one runs (from an option getter) restores this one's when it ends:
+    // left unset, this call's kernels ran unrecorded on the calling thread, unsplit and unchecked.
+    const caller = this.#current;
     this.#current = current;
     let result: unknown;
     let error: unknown;
@@ -169,7 +172,7 @@ export class ParallelEngine {
       error = e;
       threw = true;
     } finally {
-      this.#current = undefined;
+      this.#current = caller;
     }
     const job = current.job;
     if (!job) return threw ? Promise.reject(error) : Promise.resolve(result);
