@@ -9,6 +9,8 @@
 //   engine the next call with `padding: {}` reused that copy and failed;
 // - a streamed maxUnpool (plain inputs of 512 KiB and more) whose indices' getter detached or
 //   shrank x's buffer failed with V8's own TypeError/RangeError, naming neither operator nor argument;
+// - an option or shape array of length 2**32 - 1 (sparse, or a Proxy) hung the call: every() and
+//   some() visited each index before the length was checked;
 // - a simdpool/parallel call whose option getter closed the engine never settled, and one whose
 //   getter made a call of its own lost track of itself (its kernels ran unsplit on the calling thread).
 import { describe, expect, it } from 'vitest';
@@ -75,6 +77,25 @@ describe('streamed maxUnpool', () => {
     }
     const y = sp.maxUnpool2d(output, indices, { kernelSize: 2 });
     expect(y.shape).toEqual([1, 8, 128, 128]);
+  });
+});
+
+describe('arrays with a huge length', () => {
+  it('are rejected by their length, never visited index by index (a sparse array of length 2**32 - 1, a Proxy)', async () => {
+    const sp = await getEngine();
+    const sparse = () => Object.assign([2], { length: 2 ** 32 - 1 });
+    const proxy = () => new Proxy([2, 2], { get: (t, k) => (k === 'length' ? 2 ** 32 - 1 : Reflect.get(t, k)) });
+    const x = { data: new Float32Array(72), shape: [1, 2, 6, 6] };
+    const y = { data: new Float32Array(18), shape: [1, 2, 3, 3] };
+    const at = { data: new Int32Array(18), shape: [1, 2, 3, 3] };
+    for (const long of [sparse, proxy]) {
+      expect(() => sp.maxPool2d(x, { kernelSize: long() })).toThrow(/^maxPool2d: kernelSize must be a positive integer or an array of 2, got Array\(4294967295\)/);
+      expect(() => sp.maxPool2d(x, { kernelSize: 2, stride: long() })).toThrow(/^maxPool2d: stride must be/);
+      expect(() => sp.adaptiveMaxPool2d(x, { outputSize: long() })).toThrow(/^adaptiveMaxPool2d: outputSize must be/);
+      expect(() => sp.maxPool2d({ data: x.data, shape: long() }, { kernelSize: 2 })).toThrow(/^maxPool2d: x\.shape has 4294967295 dims/);
+      expect(() => sp.maxUnpool2d(y, at, { kernelSize: 2, outputSize: long() })).toThrow(/^maxUnpool2d: outputSize must be an array of 2 or 4 sizes, got Array\(4294967295\)/);
+      expect(() => sp.avgPool2dBackward(y, { kernelSize: 2, inputShape: long() })).toThrow(/^avgPool2dBackward: inputShape must be an array of 2 spatial sizes/);
+    }
   });
 });
 

@@ -172,6 +172,10 @@ function readInputShape(op: OperatorSpec, value: unknown, g: Geometry): number[]
   const full = shapeWith(g, g.spatial).length;
   const what = `an array of ${dims} spatial sizes or the forward input's shape (rank ${full}, layout '${g.layout}')`;
   if (value === undefined) throw new TypeError(`${op.name}: inputShape is required (${what})`);
+  // (The length first: some() would visit each index of a sparse array of length 2**32 - 1.)
+  if (Array.isArray(value) && value.length !== dims && value.length !== full) {
+    throw new RangeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
+  }
   if (!Array.isArray(value) || value.some((n) => typeof n !== 'number')) {
     throw new TypeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
   }
@@ -186,7 +190,6 @@ function readInputShape(op: OperatorSpec, value: unknown, g: Geometry): number[]
     positive(value);
     return [...value];
   }
-  if (value.length !== full) throw new RangeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
   const spatial = g.channelsLast ? value.slice(full - dims - 1, full - 1) : value.slice(full - dims);
   positive(spatial);
   const expected = shapeWith(g, spatial);

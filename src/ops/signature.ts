@@ -48,7 +48,7 @@ function signatureOf(op: string, { resident, shape, layout, opts }: CallRead): s
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) return undefined;
   if (!Array.isArray(shape) || (layout !== undefined && typeof layout !== 'string')) return undefined;
   // Only numeric shapes: ['4'] joins like [4] but must take the validating path (a TypeError).
-  if (!shape.every((n) => typeof n === 'number')) return undefined;
+  if (!numbers(shape)) return undefined;
   let key = `${op}|${resident ? 'R' : 'P'}|${layout === undefined ? '' : `s${layout}`}|${shape.join(',')}`;
   // Option names, strings and padding sides are held as they are: any but plain words (\w) could
   // spell another call's signature (nanMode 'ignore|stride=n1' that of nanMode 'ignore' and
@@ -64,6 +64,12 @@ function signatureOf(op: string, { resident, shape, layout, opts }: CallRead): s
   return key;
 }
 
+/**
+ * An array of at most 64 numbers (longer ones, left uncopied by ownCopy, are rejected by their
+ * length: every() would visit each index of a sparse one of length 2**32 - 1, and a Proxy's).
+ */
+const numbers = (v: unknown[]) => v.length < 65 && v.every((n) => typeof n === 'number');
+
 function valueSignature(v: unknown): string | undefined {
   switch (typeof v) {
     case 'number':
@@ -76,7 +82,7 @@ function valueSignature(v: unknown): string | undefined {
       return 'u';
     case 'object': {
       if (v === null) return 'z';
-      if (Array.isArray(v)) return v.every((e) => typeof e === 'number') ? `[${v.join(',')}]` : undefined;
+      if (Array.isArray(v)) return numbers(v) ? `[${v.join(',')}]` : undefined;
       if (v instanceof Tensor || ArrayBuffer.isView(v)) return undefined;
       let s = '{';
       for (const side of Object.keys(v)) {

@@ -30,11 +30,12 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   let outSizes = defaults;
   if (bag.outputSize !== undefined) {
     const given = bag.outputSize;
+    // (The length first: some() would visit each index of a sparse array of length 2**32 - 1.)
+    if (Array.isArray(given) && given.length !== dims && given.length !== dims + 2) {
+      throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
+    }
     if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
       throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
-    }
-    if (given.length !== dims && given.length !== dims + 2) {
-      throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
     }
     // A whole shape (torch's output_size=x.size()) is in x's layout: batch (not used, as in
     // torch), then channels first or last, which must be x's.
