@@ -5,8 +5,9 @@
 //   it was larger than its block made a call read past it (other tensors' values in the result)
 //   and, as `out`, write past it;
 // - an own "__proto__" key (what JSON.parse makes) set the prototype of the call's copy of its
-//   options: a padding of {"__proto__": {"top": 1}} was read as { top: 1 }, and in the full
-//   engine the next call with `padding: {}` reused that copy and failed;
+//   options: {"__proto__": 5} was ignored rather than an unknown option, a padding of
+//   {"__proto__": {"top": 1}} was rejected as an inherited "padding.top", and in the full engine
+//   the next call with `padding: {}` compared equal to that copy, reused it and failed alike;
 // - a streamed maxUnpool (plain inputs of 512 KiB and more) whose indices' getter detached or
 //   shrank x's buffer failed with V8's own TypeError/RangeError, naming neither operator nor argument;
 // - an option or shape array of length 2**32 - 1 (sparse, or a Proxy) hung the call: every() and
