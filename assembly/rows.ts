@@ -15,7 +15,8 @@
 //   In the full build the specialised widths run whole planes in one tight row loop with one
 //   NaN test per plane (rowPlanes; unpadded 2x2 stride-2 max pooling: twoRowPlanes): the
 //   general row loop's bookkeeping cost as much as a third of a row of 28 columns.
-//   Strides of 3 or more (full build) load a row's taps as 4x4 blocks and transpose them.
+//   Strides of 3 or more (full build) load a row's taps as 4x4 blocks and transpose them; windows
+//   four wide at stride four without column padding run whole planes in four-wide.ts.
 //   The exact path applies PyTorch's `v > best || isnan(v)` lane by lane, with indices. In the
 //   full build max pooling with indices runs interior groups with a compare for the index and
 //   pmax for the value, a group that meets a NaN redone exactly (poolIndices, indexRow).
@@ -25,6 +26,7 @@ import {
   AVG, MAX, MAX_NO_NAN, OpAvg, OpMax, OpMaxIndex, OpMaxIndexNoNaN, OpMaxNoNaN, foldTap, hasIndex, ignoresNaN, initial, opOf, positiveZero, takes,
   takesLanes,
 } from './reduce';
+import { fourWidePlanes } from './four-wide';
 import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
@@ -63,6 +65,12 @@ import {
   if (sizeof<K>() == 1 && (OP == MAX || OP == AVG) && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
     // (from the first row's input rows: a range of rows, src/ops/plane-range.ts rowRange, starts within rowList)
     twoRowPlanes<O, K, S>(plan, input, output, rowList + (<usize>load<i32>(rowStarts) << 2), rowDivs, colDivs, originBytes, strideBytes);
+    return;
+  }
+  // Windows four wide at stride four, every column interior (k4 s4, adaptive 28 -> 7): every plane
+  // in one row loop (four-wide.ts), the full build only, as above.
+  if (sizeof<K>() == 4 && sizeof<S>() == 4 && (OP == MAX || OP == AVG) && inlineBorders && kw == 4 && stride == 4 && dilation == 1 && vecLo == 0 && vecHi == outW && outW >= 4) {
+    fourWidePlanes<O>(plan, input, output, rowStarts, rowList, rowDivs, colDivs);
     return;
   }
   // The other specialised widths: every plane in one tight row loop (rowPlanes), the full build
@@ -567,7 +575,7 @@ function otherRow<O, K, S>(
 }
 
 /** A row whose run met a NaN, redone exactly (PyTorch's rule lane by lane). */
-function rowExact<S>(
+export function rowExact<S>(
   OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32, runLo: i32, runHi: i32, edgeL: bool, edgeR: bool, outW: i32,
 ): void {
   for (let g = runLo; g < runHi; g += 4) exactGroup<S>(OP, plan, inPlanePtr, outRow, idxRow, r, min(g, runHi - 4));
@@ -715,7 +723,7 @@ function rowExact<S>(
   return foldTaps<K, S>(AVG, m0, true, at, true, m0, m1, m2);
 }
 
-@inline function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
+@inline export function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
   if (OP == AVG) v128.store(dst, positiveZero(f32x4.div(acc, f32x4.mul(rowDiv, v128.load(divs)))));
   else v128.store(dst, acc);
 }
