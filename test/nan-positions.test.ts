@@ -20,8 +20,9 @@ const WINDOWS = [
   // windows of 1 and 4 rows: interior runs and masked border groups that loop over input rows
   { kernelSize: [2, 3] as [number, number], stride: 1 },
   { kernelSize: [4, 2] as [number, number], stride: [1, 2] as [number, number] },
-  // widths of 4 and 5: the any-width interior loop, whose watch adds each tap as it folds it
-  // (4/4 leaves up to three rows and columns past its last whole window)
+  // widths of 4 and 5: the any-width interior loop, whose watch adds each tap as it folds it, and
+  // (4/4 unpadded) assembly/four-wide.ts's whole planes, whose watch sums each group's sixteen
+  // taps (4/4 leaves up to three rows and columns past its last whole window)
   { kernelSize: 4, stride: 4, reach: 0.5 },
   { kernelSize: [2, 5] as [number, number], stride: [1, 3] as [number, number] },
 ];
