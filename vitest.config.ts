@@ -38,6 +38,9 @@ const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife' | 'c
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Set-up hooks pack and npm-install the package or launch Chromium: seconds alone, more on a
+    // loaded machine (vitest's default of 10 s failed there).
+    hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
       // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
