@@ -86,6 +86,9 @@ describe('resident tensors', () => {
     dispose.call(t);
     expect(t.disposed).toBe(true);
     expect(sp.memoryStats().bytesInUse).toBe(before);
+    // A `using` block may end after an explicit dispose(): the second disposal does nothing.
+    expect(() => dispose.call(t)).not.toThrow();
+    expect(sp.memoryStats().bytesInUse).toBe(before);
   });
 
   it("tensor() reads its options as an object of layout and dtype, and the layout must fit the shape's rank", async () => {
