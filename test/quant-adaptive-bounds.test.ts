@@ -56,6 +56,17 @@ describe('int8/uint8 adaptive average windows in float32 (PyTorch quantized)', a
     }
   }
 
+  it('a last window whose float32 end rounds past the input stops at the input (PyTorch reads past it)', () => {
+    // 4101 cells to 4095: f32(f32(4095 * 4101) / 4095) = 4101.0005, whose ceil is one cell beyond.
+    // A constant input averages to itself in every window; a cell from outside would show.
+    for (const value of [0, 255]) {
+      const x = { data: new Uint8Array(4101).fill(value), shape: [1, 1, 4101] };
+      const y = sp.adaptiveAvgPool1d(x as never, { outputSize: 4095 }) as unknown as { data: Uint8Array };
+      expect(y.data.length).toBe(4095);
+      expect(y.data.every((v) => v === value)).toBe(true);
+    }
+  });
+
   it('float32 adaptive averages keep the exact integer bounds', () => {
     const data = Float32Array.from({ length: 4098 }, (_, i) => (i * 37) % 256);
     const y = sp.adaptiveAvgPool1d({ data, shape: [1, 1, 4098] }, { outputSize: 4097 });
