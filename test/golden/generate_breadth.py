@@ -424,6 +424,17 @@ adaptive_avg_case("adaptiveAvg2d 13x13 -> 6x6 1x20x13x13", 2, randn(1, 20, 13, 1
 adaptive_avg_case("adaptiveAvg3d 7x5x6 -> 3x2x4 1x4x7x5x6", 3, randn(1, 4, 7, 5, 6), [3, 2, 4])
 adaptive_avg_case("adaptiveAvg3d dividing 9x3x6 -> 3x1x2 2x3x9x3x6", 3, randn(2, 3, 9, 3, 6), [3, 1, 2])
 
+# Bounds the mutation review (docs/mutation-review.md) found untested. (Appended last: the random
+# inputs of every case above stay as they were.)
+# A one-element size list is that size on every dim, as torch reads kernel_size=[3] in 2D too.
+max_case("max2d one-element lists k[3] s[2] p[1] 1x2x7x6", 2, randn(1, 2, 7, 6), kernelSize=[3], stride=[2], padding=[1])
+# Unpooling's outputSize lies strictly between default - stride and default + stride (9 and 13
+# here), whatever the indices: these all fit an output of 9.
+v, i = np.array([[[1.5, -2.0, 3.0, 0.5, 4.0]]], np.float32), np.array([[[0, 2, 4, 6, 8]]])
+unpool_case("unpool1d error outputSize 9, default - stride", 1, v, i, kernelSize=3, stride=2, outputSize=[9])
+unpool_case("unpool1d error outputSize 13, default + stride", 1, v, i, kernelSize=3, stride=2, outputSize=[13])
+unpool_case("unpool1d outputSize 10, the least allowed", 1, v, i, kernelSize=3, stride=2, outputSize=[10])
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:

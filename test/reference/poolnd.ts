@@ -108,7 +108,9 @@ const SIDES: Record<number, [string, string][]> = {
   3: [['front', 'back'], ['top', 'bottom'], ['left', 'right']],
 };
 
-const perDim = (v: unknown, dims: number): number[] => (Array.isArray(v) ? (v as number[]) : new Array(dims).fill(v as number));
+// A number, or a list of one, is that size on every dim (torch's kernel_size=[3] in 2D).
+const perDim = (v: unknown, dims: number): number[] =>
+  Array.isArray(v) && v.length !== 1 ? (v as number[]) : new Array(dims).fill(Array.isArray(v) ? v[0] : v);
 
 export interface WindowOpts {
   kernelSize: number | number[];
