@@ -441,6 +441,11 @@ x[0, 2, 2, 2] = -INF
 gavg_case("globalAvg NaN and +-Infinity 1x3x3x3", x)
 gavg_case("globalAvg all -0 gives +0 1x1x2x2", np.full((1, 1, 2, 2), NZ, np.float32))
 
+# Four planes reduced together (lanes across positions, folded out of scan order): the first zero
+# of each plane is +0 (position 1), a -0 follows at position 2; torch keeps the first of tied maxima.
+gmax_case("globalMax first zero +0 before -0, four planes 1x4x2x4",
+          np.tile(arr([-1.0, 0.0, NZ, -1.0, -1.0, -1.0, -1.0, -1.0]).reshape(1, 1, 2, 4), (1, 4, 1, 1)))
+
 doc = {
     "generator": "test/golden/generate.py",
     "torch": torch.__version__,
