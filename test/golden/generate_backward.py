@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from golden_common import b64f32, b64i32, samplers, tup
+from golden_common import AAVGF, AMAXF, AVGF, MAXF, b64f32, b64i32, samplers, tup
 
 torch.set_num_threads(1)
 SEED = 20241128
@@ -60,12 +60,6 @@ def add_case(name, op, x, options, forward):
     if idx is not None:
         case["indices"] = {"shape": list(idx.shape), "data": b64i32(idx.numpy())}
     cases.append(case)
-
-
-MAXF = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-AVGF = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
-AMAXF = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
-AAVGF = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
 
 
 def max_case(name, d, x, **o):

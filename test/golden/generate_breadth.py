@@ -28,7 +28,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from golden_common import b64f32, b64i32, samplers, tup
+from golden_common import AAVGF, AMAXF, AVGF, MAXF, b64f32, b64i32, samplers, tup
 
 torch.set_num_threads(1)
 SEED = 20240602
@@ -70,10 +70,6 @@ def add_case(name, op, x, options, run, indices_input=None):
 randn, randint = samplers(rng)
 
 
-MAXF = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-AVGF = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
-AMAXF = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
-AAVGF = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
 UNPOOLF = {1: F.max_unpool1d, 2: F.max_unpool2d, 3: F.max_unpool3d}
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from golden_common import b64f32, b64i32, samplers
+from golden_common import AAVGF, AMAXF, AVGF, MAXF, b64f32, b64i32, samplers
 
 torch.set_num_threads(1)
 SEED = 20240604
@@ -56,12 +56,6 @@ def add_case(name, op, x, options, out, idx=None):
     if idx is not None:
         case["indices"] = {"shape": list(idx.shape), "data": b64i32(idx.numpy())}
     cases.append(case)
-
-
-MAXF = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-AVGF = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
-AMAXF = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
-AAVGF = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
 
 
 def windowed(name, d, x, **options):

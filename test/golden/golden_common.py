@@ -1,9 +1,16 @@
 """Helpers shared by the golden-case generators: base64 of little-endian arrays (the JSON
 format test/reference/golden-decode.ts reads), random inputs from a generator's own seeded
-numpy Generator, and per-dim option tuples."""
+numpy Generator, per-dim option tuples, and torch's pooling functions by dims."""
 import base64
 
 import numpy as np
+import torch.nn.functional as F
+
+# torch's pooling functions by number of spatial dims
+MAXF = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+AVGF = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+AMAXF = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
+AAVGF = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
 
 
 def b64f32(a):
