@@ -53,6 +53,28 @@ describe('an own "__proto__" key (JSON.parse)', () => {
   });
 });
 
+describe('keys inherited from a polluted Object.prototype', () => {
+  // (Found by the session's final review: the "__proto__" fix copied options by spreading them and
+  // then walked the copy with for-in, which also visits inherited enumerable keys and made them own
+  // keys of the copy, rejected as unknown options.)
+  it('are not options or padding sides: calls read only what the caller passed (full engine and simdpool/core)', async () => {
+    const { init: initCore } = await import('../dist/core.js');
+    const x = { data: Float32Array.from({ length: 36 }, (_, i) => i), shape: [1, 1, 6, 6] };
+    const engines = [await getEngine(), await initCore()];
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 1;
+    try {
+      for (const sp of engines) {
+        expect(Array.from(sp.maxPool2d(x, { kernelSize: 3, stride: 3 }).data)).toEqual([14, 17, 32, 35]);
+        const padded = sp.avgPool2d(x, { kernelSize: 3, stride: 3, padding: { top: 1, bottom: 0, left: 0, right: 0 }, ceilMode: false });
+        expect(padded.shape).toEqual([1, 1, 2, 2]);
+      }
+    } finally {
+      delete proto.polluted;
+    }
+  });
+});
+
 describe('streamed maxUnpool', () => {
   it("names the operator when an indices getter detaches or shrinks x's buffer", async () => {
     const sp = await getEngine();

@@ -41,7 +41,7 @@ export interface PlanShape {
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
   const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
-  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${divisor.firstAxisOnly ?? false},${divisor.noInputIndex ?? false}`;
+  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${!!divisor.firstAxisOnly},${!!divisor.noInputIndex}`;
 }
 
 /** Write the plan for `axes` into a fresh block of `memory`; returns its address. */

@@ -11,8 +11,8 @@ import { Tensor } from '../tensor';
  * or size list are left as they are: readShape rejects them, and sizes are rejected by length.
  */
 export function ownCopy(value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  // (Loops rather than Object.keys: this runs on every call, and most values are numbers.)
+  if (typeof value !== 'object' || value === null || value instanceof Tensor || ArrayBuffer.isView(value)) return value;
+  // (A loop over an array's indices: a Proxy's iterator could report a new length at every step.)
   if (Array.isArray(value)) {
     const n = value.length;
     if (n > 64) return value;
@@ -20,11 +20,11 @@ export function ownCopy(value: unknown, depth = 0): unknown {
     for (let i = 0; i < n; i++) copy[i] = depth > 0 ? ownCopy(value[i], depth - 1) : value[i];
     return copy;
   }
-  if (value instanceof Tensor || ArrayBuffer.isView(value)) return value;
   // A spread defines each property: an own "__proto__" (JSON.parse makes them) stays a property
   // (an unknown option), where assigning it would set the copy's prototype (read as options).
   const copy: Record<string, unknown> = { ...value };
-  if (depth > 0) for (const key in copy) copy[key] = ownCopy(copy[key], depth - 1);
+  // (Its own keys only: for-in would also visit enumerable keys inherited from Object.prototype.)
+  if (depth > 0) for (const key of Object.keys(copy)) copy[key] = ownCopy(copy[key], depth - 1);
   return copy;
 }
 
