@@ -102,11 +102,13 @@ describe('the packed package in a fresh project', () => {
       files: ['typed-calls.ts'],
     }));
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+    // (A failed run shows tsc's diagnostics, or its error output when it printed none.)
     let out = '';
     try {
       node([tsc, '-p', 'tsconfig.json']);
     } catch (e) {
-      out = String((e as { stdout?: string }).stdout);
+      const { stdout, stderr, status } = e as { stdout?: string; stderr?: string; status?: number };
+      out = String(stdout || stderr || `tsc exited with status ${status}`);
     }
     expect(out).toBe('');
   });

@@ -184,12 +184,12 @@ export class ParallelEngine {
   }
 
   /** A zero-filled tensor in the shared memory (synchronous, as the single-threaded engine's). */
-  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout; dtype?: D } = {}): Tensor<D> {
+  tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout | null; dtype?: D | null } = {}): Tensor<D> {
     this.#assertOpen('tensor');
     return this.#inner.tensor(shape, opts);
   }
 
-  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(data: A, shape: readonly number[], layout?: Layout): Tensor<DTypeOfArray<A>> {
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(data: A, shape: readonly number[], layout?: Layout | null): Tensor<DTypeOfArray<A>> {
     this.#assertOpen('fromArray');
     return this.#inner.fromArray(data, shape, layout);
   }

@@ -53,6 +53,8 @@ await par.lpPool2d(x, { normType: 2, kernelSize: 2 });
 await par.globalMaxPool2d(x, { nanMode: 'ignore' });
 await par.maxPool2dBackward(output, indices, { inputShape: x.shape });
 await par.maxUnpool2d(output, indices, { kernelSize: 3, stride: 2, padding: 1 });
+par.tensor([1, 1, 2, 2], { layout: null, dtype: null }).dispose();
+par.fromArray(new Float32Array(4), [1, 1, 2, 2], null).dispose();
 // @ts-expect-error: a promise, not a result
 par.avgPool2d(x, { kernelSize: 2 }).data;
 await par.close();
