@@ -4,7 +4,7 @@
 // A group of four output columns reads sixteen contiguous floats of each input row: lane l's
 // taps are floats 4l..4l+3, so four plain loads hold a row's taps of all four columns.
 //   Max: each row's taps folded pairwise in place, (x0 x1) then (x2 x3), then the two pairs,
-//   with two shuffles per fold level: four shuffles a row where the transposed taps took eight.
+//   two shuffles per pmax, three pmax: six shuffles a row where the transposed taps took eight.
 //   Every fold keeps the earlier taps as pmax's first operand, so ties keep the first largest
 //   value in scan order (-0 / +0 as PyTorch); a NaN is dropped as a second operand, so a sum of
 //   every tap watches for NaN and a plane that meets one is redone exactly.
