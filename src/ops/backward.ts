@@ -17,6 +17,7 @@ import { kernelWithinInput } from './kernel-within-input';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg, type TensorArg } from './tensors';
 import { checkIndices } from './check-indices';
+import { readNumberList } from './number-list';
 import { dividesByAxis, windowSizeDivision } from './window-sizes';
 
 /** Operators of kind 'backward'. `second` is the indices (max, indices form) or the options. */
@@ -167,18 +168,12 @@ function readInput(ctx: Context, op: OperatorSpec, bag: Record<string, unknown>,
 }
 
 /** inputShape: the forward input's full shape (gradOutput's rank and layout) or its spatial sizes. */
-function readInputShape(op: OperatorSpec, value: unknown, g: Geometry): number[] {
+function readInputShape(op: OperatorSpec, given: unknown, g: Geometry): number[] {
   const dims = op.dims;
   const full = shapeWith(g, g.spatial).length;
   const what = `an array of ${dims} spatial sizes or the forward input's shape (rank ${full}, layout '${g.layout}')`;
-  if (value === undefined) throw new TypeError(`${op.name}: inputShape is required (${what})`);
-  // (The length first: some() would visit each index of a sparse array of length 2**32 - 1.)
-  if (Array.isArray(value) && value.length !== dims && value.length !== full) {
-    throw new RangeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
-  }
-  if (!Array.isArray(value) || value.some((n) => typeof n !== 'number')) {
-    throw new TypeError(`${op.name}: inputShape must be ${what}, got ${describe(value)}`);
-  }
+  if (given === undefined) throw new TypeError(`${op.name}: inputShape is required (${what})`);
+  const value = readNumberList(op.name, 'inputShape', given, [dims, full], what);
   // Spatial sizes positive; a whole shape's batch may be 0, as gradOutput's (checked below).
   const positive = (sizes: number[]) => {
     if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) {

@@ -8,6 +8,7 @@ import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
 import { elementCount, elementsOf } from '../tensor';
+import { readNumberList } from './number-list';
 import { checkIndices } from './check-indices';
 
 export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: unknown, opts: unknown): unknown {
@@ -29,14 +30,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const defaults = g.spatial.map((n, d) => (n - 1) * stride[d] + kernel[d] - 2 * padding[d]);
   let outSizes = defaults;
   if (bag.outputSize !== undefined) {
-    const given = bag.outputSize;
-    // (The length first: some() would visit each index of a sparse array of length 2**32 - 1.)
-    if (Array.isArray(given) && given.length !== dims && given.length !== dims + 2) {
-      throw new RangeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
-    }
-    if (!Array.isArray(given) || given.some((v) => typeof v !== 'number')) {
-      throw new TypeError(`${op.name}: outputSize must be an array of ${dims} or ${dims + 2} sizes, got ${describe(given)}`);
-    }
+    const given = readNumberList(op.name, 'outputSize', bag.outputSize, [dims, dims + 2], `an array of ${dims} or ${dims + 2} sizes`);
     // A whole shape (torch's output_size=x.size()) is in x's layout: batch (not used, as in
     // torch), then channels first or last, which must be x's.
     const sizes = given.length === dims ? given : g.channelsLast ? given.slice(1, dims + 1) : given.slice(2);
