@@ -58,12 +58,29 @@ def add_case(name, op, x, options, out, idx=None):
     cases.append(case)
 
 
-def windowed(name, d, x, **options):
-    """Max pooling of x, and average pooling of 1000 x (so that sums round)."""
-    k, s = options["kernelSize"], options.get("stride", options["kernelSize"])
-    add_case(f"max {name}", f"maxPool{d}d", x, options, *MAXF[d](torch.from_numpy(x), k, s, return_indices=True))
+def torch_window(o):
+    """torch's window arguments from simdpool's options."""
+    k = o["kernelSize"]
+    return dict(kernel_size=k, stride=o.get("stride", k), padding=o.get("padding", 0), ceil_mode=o.get("ceilMode", False))
+
+
+def max_case(name, d, x, **options):
+    out, idx = MAXF[d](torch.from_numpy(x), dilation=options.get("dilation", 1), return_indices=True, **torch_window(options))
+    add_case(f"max {name}", f"maxPool{d}d", x, options, out, idx)
+
+
+def avg_case(name, d, x, **options):
+    """Average pooling of 1000 x (so that sums round)."""
     x = x * np.float32(1000)
-    add_case(f"avg {name}", f"avgPool{d}d", x, options, AVGF[d](torch.from_numpy(x), k, s))
+    extra = {"divisor_override": options["divisorOverride"]} if "divisorOverride" in options else {}
+    out = AVGF[d](torch.from_numpy(x), count_include_pad=options.get("countIncludePad", True), **torch_window(options), **extra)
+    add_case(f"avg {name}", f"avgPool{d}d", x, options, out)
+
+
+def windowed(name, d, x, **options):
+    """Max pooling of x, and average pooling of 1000 x."""
+    max_case(name, d, x, **options)
+    avg_case(name, d, x, **options)
 
 
 def adaptive(name, d, x, size):
@@ -83,6 +100,17 @@ windowed("k4 s[2,4] 1x6x9x16", 2, planes(1, [9, 16]), kernelSize=4, stride=[2, 4
 adaptive("28x28 -> 7x7 1x6x28x28", 2, planes(1, [28, 28]), 7)
 adaptive("16x24 -> 4x6 1x6x16x24", 2, planes(1, [16, 24]), [4, 6])
 adaptive("3d 4x8x16 -> 1x2x4 1x6x4x8x16", 3, planes(1, [4, 8, 16]), [1, 2, 4])
+
+# Rows the plan shapes (the kernel takes them from its row lists; its columns stay unpadded):
+# padded rows, ceil mode's last partial row window, dilated rows, and the average's divisor
+# options. (Appended last: the cases above keep their random inputs.)
+windowed("k4 s4 rows padded [1, 0] 1x6x14x16", 2, planes(1, [14, 16]), kernelSize=4, stride=4, padding=[1, 0])
+avg_case("k4 s4 rows padded [1, 0] countIncludePad false 1x6x14x16", 2, planes(1, [14, 16]), kernelSize=4, stride=4,
+         padding=[1, 0], countIncludePad=False)
+windowed("k4 s4 ceilMode rows 1x6x14x16", 2, planes(1, [14, 16]), kernelSize=4, stride=4, ceilMode=True)
+avg_case("k4 s4 divisorOverride 3 1x6x8x16", 2, planes(1, [8, 16]), kernelSize=4, stride=4, divisorOverride=3)
+avg_case("k4 s4 divisorOverride -7 1x6x8x16", 2, planes(1, [8, 16]), kernelSize=4, stride=4, divisorOverride=-7)
+max_case("k4 s[1,4] dilation [2,1] 1x6x12x16", 2, planes(1, [12, 16]), kernelSize=4, stride=[1, 4], dilation=[2, 1])
 
 doc = {"generator": "test/golden/generate_four_wide.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
