@@ -4,31 +4,15 @@
 // folds each row's taps pairwise rather than in scan order and watches for NaN with a sum, so the
 // inputs hold planes of signed-zero ties, lone and several NaNs and infinities beside random
 // ones; the golden tests call max pooling with indices only, which four-wide.ts does not serve.
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LAYOUTS, transposeNd, type T } from './reference/poolnd';
-import { decodeBytes } from './reference/golden-decode';
+import { loadGoldenCases, type GoldenCase as Case } from './reference/golden';
 import { expectSameFloats, expectSameInts, getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
 
-interface Case {
-  name: string;
-  op: string;
-  shape: number[];
-  input: Float32Array;
-  options: Record<string, unknown>;
-  output: { shape: number[]; data: Float32Array };
-  indices?: { shape: number[]; data: Int32Array };
-}
-
-const raw = JSON.parse(readFileSync(new URL('./golden/four-wide.json', import.meta.url), 'utf8'));
-const bytes = (b64: string) => decodeBytes(b64, 'four-wide golden case');
-const cases: Case[] = raw.cases.map((c: any) => ({
-  ...c,
-  input: new Float32Array(bytes(c.input)),
-  output: { shape: c.output.shape, data: new Float32Array(bytes(c.output.data)) },
-  indices: c.indices && { shape: c.indices.shape, data: new Int32Array(bytes(c.indices.data)) },
-}));
+// (The format of pool2d.json, 1D/3D and adaptive operators included: decoded by the same loader.)
+const cases = loadGoldenCases(fileURLToPath(new URL('./golden/four-wide.json', import.meta.url)));
 
 /** The engine's result in channels-first layout: output, and indices when asked for. */
 function run(sp: Engine, c: Case, last: boolean, resident: boolean, withIndices: boolean) {
@@ -56,10 +40,10 @@ describe.each([false, true])('windows four wide at stride four against PyTorch, 
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
       const sp = await getEngine();
       const got = run(sp, c, last, resident, false);
-      expectSameFloats(got.output as Float32Array, c.output.data, 'output');
+      expectSameFloats(got.output as Float32Array, c.output!.data, 'output');
       if (c.indices) {
         const withIndices = run(sp, c, last, resident, true);
-        expectSameFloats(withIndices.output as Float32Array, c.output.data, 'output with indices');
+        expectSameFloats(withIndices.output as Float32Array, c.output!.data, 'output with indices');
         expectSameInts(withIndices.indices as Int32Array, c.indices.data);
       }
     });
@@ -70,8 +54,8 @@ it('the cases hold NaN, infinities and signed zeros in their inputs and in the m
   const max = cases.filter((c) => c.indices);
   const has = (a: Float32Array, f: (v: number) => boolean) => a.some(f);
   for (const c of max) {
-    expect(has(c.output.data, Number.isNaN), c.name).toBe(true);
-    expect(has(c.output.data, (v) => Object.is(v, -0)), c.name).toBe(true);
+    expect(has(c.output!.data, Number.isNaN), c.name).toBe(true);
+    expect(has(c.output!.data, (v) => Object.is(v, -0)), c.name).toBe(true);
     expect(has(c.input, (v) => v === -Infinity), c.name).toBe(true);
   }
 });
