@@ -118,12 +118,12 @@ function unpoolStreamed(
     const buffer = ctx.memory.memory.buffer;
     const valuesView = new Float32Array(buffer, values, per * inFloats), idxView = new Int32Array(buffer, idx, per * inFloats);
     const outView = new Float32Array(buffer, out, per * outFloats);
-    const outPlane = outFloats / (pixels ? channels : 1);
+    const outPlane = outFloats / (pixels ? channels : 1), range = outputPlane(outPlane, outSizes);
     for (let p0 = 0; p0 < planes; p0 += per) {
       const count = Math.min(per, planes - p0), n = count * inFloats;
       valuesView.set(elementsOf(Float32Array, data, p0 * inFloats, n));
       idxView.set(elementsOf(Int32Array, indices, p0 * inFloats, n));
-      checkIndices(ctx, name, idx, n, 0, outPlane, p0 * inFloats, outputPlane(outPlane, outSizes));
+      checkIndices(ctx, name, idx, n, 0, outPlane, p0 * inFloats, range);
       unpoolKernel(ctx, values, idx, out, count, inFloats, outFloats, pixels, channels);
       result.set(outView.subarray(0, count * outFloats), p0 * outFloats);
     }
