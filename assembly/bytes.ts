@@ -576,7 +576,7 @@ function globalAvgPlanes(
   }
 }
 
-// ---- quantized mean -----------------------------------------------------------------------
+// ---- exact sums: the quantized mean and adaptive averages over huge windows ----------------
 
 /** Pixels summed in i32 before moving to f64: 2^16 codes of at most 128 cannot wrap. */
 const STRIP: i32 = 1 << 16;
@@ -585,7 +585,7 @@ const STRIP: i32 = 1 << 16;
  * PyTorch's quantized mean over the middle axis of [planes, length, C], which is what its 3D
  * averages to 1x1x1 are (2D and 1D ones multiply, as globalAvgBytes): the int64 sum of the codes,
  * as float32, divided by float32(length), rounded half to even: `output[p * C + c]`, with the
- * input's scale and zero point. Sums run exact in f64 (strips of i32 lanes), so a plane of more
+ * input's scale and zero point. Sums run exact in f64 (addPixelSums), so a plane of more
  * than 2^24 codes does not wrap as the i32 window sums do (as PyTorch's do, too). Planar planes
  * are C = 1; channels-last ones sum sixteen channels at a time into `scratch` (C * 12 + 64 bytes).
  */
@@ -597,23 +597,64 @@ export function meanBytes(input: usize, output: usize, planes: i32, length: i32,
     return;
   }
   for (let p = 0; p < planes; p++) {
-    const plane = input + <usize>p * <usize>length * <usize>C;
-    // uint8 codes are read biased by -128 each: the bias comes back once per cell
-    for (let c = 0; c < C; c++) store<f64>(sums + (<usize>c << 3), <f64>bias * <f64>length);
-    for (let s = 0; s < length; s += STRIP) {
-      const n = min(STRIP, length - s);
-      if (C == 1) {
-        store<f64>(sums, load<f64>(sums) + <f64>runSum(plane + <usize>s, n, bias));
-        continue;
-      }
-      pixelSums(plane + <usize>s * <usize>C, n, C, partial, bias);
-      for (let c = 0; c < C; c++) {
-        const at = sums + (<usize>c << 3);
-        store<f64>(at, load<f64>(at) + <f64>load<i32>(partial + (<usize>c << 2)));
-      }
-    }
+    startSums(sums, C, <f64>length, bias);
+    addPixelSums(input + <usize>p * <usize>length * <usize>C, length, C, partial, sums, bias);
     for (let c = 0; c < C; c++) {
       store<u8>(output + <usize>p * <usize>C + <usize>c, <i32>nearest<f32>(<f32>load<f64>(sums + (<usize>c << 3)) / cells));
+    }
+  }
+}
+
+/**
+ * Adaptive average pooling over windows too large for avgPoolBytes' i32 sums (more than
+ * 2^31 / 255 cells), as PyTorch's contiguous quantized kernel, which sums in int64:
+ * q = nearbyint(f32(sum) * multiplier), each window's sum exact in f64 (addPixelSums), one
+ * window at a time along the plan's rows and columns (adaptive windows are runs: dilation 1);
+ * `multipliers` (f32) holds one entry per output position of a plane. A rare path (windows of
+ * millions of cells), kept simple. `scratch`: C * 12 + 64 bytes, as meanBytes'.
+ */
+export function adaptiveAvgBytesWide(planPtr: usize, input: usize, output: usize, multipliers: usize, bias: i32, scratch: usize): void {
+  const plan = changetype<Plan>(planPtr);
+  const C = plan.channels, outW = plan.outW;
+  const partial = scratch, sums = scratch + ((<usize>C * 4 + 15) & ~15);
+  for (let p = 0; p < plan.planes; p++) {
+    const plane = input + <usize>p * <usize>plan.inPlane;
+    for (let r = 0; r < plan.outRows; r++) {
+      const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
+      for (let o = 0; o < outW; o++) {
+        const col = load<i32>(plan.colFirst + (<usize>o << 2)), n = load<i32>(plan.colCount + (<usize>o << 2));
+        startSums(sums, C, <f64>(t1 - t0) * <f64>n, bias);
+        for (let t = t0; t < t1; t++) {
+          addPixelSums(plane + (<usize>load<i32>(plan.rowList + (<usize>t << 2)) + <usize>col) * <usize>C, n, C, partial, sums, bias);
+        }
+        const at = <usize>r * <usize>outW + <usize>o, multiplier = load<f32>(multipliers + (at << 2));
+        const dst = output + <usize>p * <usize>plan.outPlane + at * <usize>C;
+        for (let c = 0; c < C; c++) store<u8>(dst + <usize>c, <i32>nearest<f32>(<f32>load<f64>(sums + (<usize>c << 3)) * multiplier));
+      }
+    }
+  }
+}
+
+/** C f64 sums of `cells` codes each, started at what uint8's bias takes off them (128 per cell). */
+@inline function startSums(sums: usize, C: i32, cells: f64, bias: i32): void {
+  for (let c = 0; c < C; c++) store<f64>(sums + (<usize>c << 3), <f64>bias * cells);
+}
+
+/**
+ * Adds each channel's sum over n pixels of C codes at `at` to its f64 at `sums`: strips of STRIP
+ * pixels summed in i32 lanes (which cannot wrap there), added up exactly in f64 (below 2^53).
+ */
+function addPixelSums(at: usize, n: i32, C: i32, partial: usize, sums: usize, bias: i32): void {
+  for (let s = 0; s < n; s += STRIP) {
+    const m = min(STRIP, n - s);
+    if (C == 1) {
+      store<f64>(sums, load<f64>(sums) + <f64>runSum(at + <usize>s, m, bias));
+      continue;
+    }
+    pixelSums(at + <usize>s * <usize>C, m, C, partial, bias);
+    for (let c = 0; c < C; c++) {
+      const sum = sums + (<usize>c << 3);
+      store<f64>(sum, load<f64>(sum) + <f64>load<i32>(partial + (<usize>c << 2)));
     }
   }
 }

@@ -25,7 +25,7 @@ export {
   avgPoolBackwardChannels_f32, lpPoolBackwardWeights_f32, lpPoolBackwardInput_f32, meanBackward_f32,
 } from './backward';
 export {
-  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes, meanBytes,
+  maxPoolBytes, maxPoolBytesIndices, avgPoolBytes, globalMaxBytes, globalAvgBytes, meanBytes, adaptiveAvgBytesWide,
 } from './bytes';
 
 export { simd, heapBase } from './build';

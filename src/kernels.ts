@@ -73,4 +73,5 @@ export interface Kernels {
     input: number, output: number, planes: number, length: number, offset: number, multiplier: number, zeroPoint: number, bias: number,
   ): void;
   meanBytes(input: number, output: number, planes: number, length: number, channels: number, bias: number, scratch: number): void;
+  adaptiveAvgBytesWide(plan: number, input: number, output: number, multipliers: number, bias: number, scratch: number): void;
 }

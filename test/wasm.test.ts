@@ -71,6 +71,7 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   globalMaxBytes: [/i8x16\.max_s/],
   globalAvgBytes: [/i16x8\.extadd_pairwise_i8x16_s/, /f32x4\.mul/, /i8x16\.narrow_i16x8_s/],
   meanBytes: [/i16x8\.extadd_pairwise_i8x16_s/, /i32x4\.extend_low_i16x8_s/, /f32\.div/],
+  adaptiveAvgBytesWide: [/i16x8\.extadd_pairwise_i8x16_s/, /i32x4\.extend_low_i16x8_s/, /f32\.mul/, /f32\.demote_f64/],
 };
 /** Exports that are scalar loops by nature: a scatter-add has no vector form in wasm SIMD. */
 // (and a mean's gradient, a rare path kept small)
@@ -98,7 +99,8 @@ describe('built wasm', () => {
   // k5s3, k7s4 1.1-1.5x faster) to 82.7 KiB; the four-column gather of kernel-3 stride-2 average
   // gradients (planar; 1.6-2.2x faster) to 83.1 KiB; planar windows four wide at stride four as
   // whole planes (four-wide.ts, 1.2 KB: k4 s4 and adaptive 28 -> 7 max and average 1.2-1.5x
-  // faster) to 84.4 KiB.
+  // faster) to 84.4 KiB; int8/uint8 adaptive averages over windows too large for i32 sums, summed
+  // exactly as PyTorch's int64 (adaptiveAvgBytesWide, sharing meanBytes' strip sums: 0.4 KB) to 84.8 KiB.
   it('imports nothing (no env.abort) and is under 85 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);

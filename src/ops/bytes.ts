@@ -8,7 +8,9 @@
 //     m = f32(scale / outScale / divisor), count = in-bounds cells, divisor as for float32;
 //   adaptive and global (adaptive_avg_pool*, whose output keeps the input's scale and zero point):
 //     q = nearbyint(f32(sum) * m), m = f32(...f32(f32(1 / k0) / k1)... / kLast) over the window's
-//     per-axis sizes; except 3D ones to 1x1x1, which PyTorch takes as its quantized mean
+//     per-axis sizes, the sum exact however large the window (PyTorch's contiguous kernel sums in
+//     int64: windows of more than INT32_CELLS take assembly/bytes.ts adaptiveAvgBytesWide); except
+//     3D ones to 1x1x1, which PyTorch takes as its quantized mean
 //     (one division: q = nearbyint(f32(sum) / f32(cells)), assembly/bytes.ts meanBytes),
 // all in float32 with round-half-to-even.
 import type { Context } from '../context';
@@ -76,7 +78,17 @@ interface Tables {
   offsets: Int32Array;
   multipliers: Float32Array;
   zeroPoint: number;
+  /** The largest window's cell count. */
+  cells: number;
 }
+
+/**
+ * The most cells whose window sum fits the i32 kernels (avgPoolBytes, globalAvgBytes): a code
+ * minus a zero point is within +-255, so 2^31 / 255. PyTorch's windowed averages sum in int32
+ * too (a uint8 average of 3000x3000 cells of 255 gave 0), so theirs are a RangeError beyond it;
+ * its contiguous adaptive kernel sums in int64, and so do ours beyond it (adaptiveAvgBytesWide).
+ */
+const INT32_CELLS = 8421504;
 
 const tableCaches = new WeakMap<Context, BoundedMap<string, Tables>>();
 
@@ -94,15 +106,18 @@ function averageTables(ctx: Context, op: string, key: string, axes: readonly Axi
 
 /**
  * An average's tables: every output position's offset and multiplier, row-major, from `entry`
- * (the window's cell count, and its cells and divisor factors per axis). Window sums are int32, as
- * PyTorch's: a code minus a zero point is within +-255, so a window of more than 2^31 / 255 cells
- * is a RangeError (its sum wrapped: a uint8 average of 3000x3000 cells of 255 gave 0).
+ * (the window's cell count, and its cells and divisor factors per axis). A window of more than
+ * `maxCells` is a RangeError.
  */
 function tablesOf(
-  op: string, axes: readonly Axis[], divisor: Divisor, zeroPoint: number,
+  op: string, axes: readonly Axis[], divisor: Divisor, zeroPoint: number, maxCells: number,
   entry: (count: number, cells: number[], divisors: number[]) => [number, number],
 ): Tables {
   const windows = axes.map(axisWindows);
+  const largest = windows.reduce((n, w) => n * w.count.reduce((a, b) => Math.max(a, b), 0), 1);
+  if (largest > maxCells) {
+    throw new RangeError(`${op}: a window of ${largest} cells is over the int8/uint8 windowed average's ${maxCells} (its int32 sum could wrap, as PyTorch's does)`);
+  }
   const total = axes.reduce((n, a) => n * a.out, 1);
   const offsets = new Int32Array(total);
   const multipliers = new Float32Array(total);
@@ -110,24 +125,23 @@ function tablesOf(
   for (let i = 0; i < total; i++) {
     const cells = windows.map((w, d) => w.count[at[d]]);
     const count = cells.reduce((a, b) => a * b, 1);
-    if (count > 8421504) throw new RangeError(`${op}: a window of ${count} cells is over the int8/uint8 average's 8421504`);
     [offsets[i], multipliers[i]] = entry(count, cells, windows.map((w, d) => divisorFactor(w, at[d], divisor)));
     for (let d = axes.length - 1; d >= 0 && ++at[d] === axes[d].out; d--) at[d] = 0;
   }
-  return { offsets, multipliers, zeroPoint };
+  return { offsets, multipliers, zeroPoint, cells: largest };
 }
 
 function windowTables(op: string, axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
   const ratio = q.scale / q.outScale; // double, as PyTorch's scale_factor
-  return tablesOf(op, axes, divisor, q.outZeroPoint, (count, cells, divisors) => [
+  return tablesOf(op, axes, divisor, q.outZeroPoint, INT32_CELLS, (count, cells, divisors) => [
     count * (q.zeroPoint - bias), // sum - count*zeroPoint, from the biased sum
     Math.fround(ratio / (divisor.override ?? divisors.reduce((a, b) => a * b, 1))),
   ]);
 }
 
 function adaptiveTables(op: string, axes: readonly Axis[], bias: number): Tables {
-  return tablesOf(op, axes, { countPadding: false }, 0, (count, cells) => [
-    -bias * count, // the plain sum, from the biased sum
+  return tablesOf(op, axes, { countPadding: false }, 0, Infinity, (count, cells) => [
+    -bias * count, // the plain sum, from the biased sum (unused past INT32_CELLS: adaptiveAvgBytesWide reads the multipliers only)
     // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
     cells.reduce((m, k) => Math.fround(m / k), 1),
   ]);
@@ -147,15 +161,23 @@ export function runPoolBytes(
   const shape = planShapeOf(g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;
-  // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables.
-  const scratchBytes = s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
-  const tableBytes = s.reduce === 'avg' ? outPlane * 8 : 0;
   const work = g.batch > 0 && outPlane > 0;
+  const bias = BIAS[dtype];
+  const divisor = planDivisor(s);
   // A 3D adaptive or global average to 1x1x1: PyTorch's quantized mean.
   const mean = s.reduce === 'avg' && !s.quant && axes.length === 3 && outPlane === 1;
-  const meanBytes = shape.channels * 12 + 64; // its scratch: i32 strip sums and f64 sums per channel
+  const tables = work && s.reduce === 'avg' && !mean
+    ? averageTables(ctx, op.name, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias)
+    : undefined;
+  // An adaptive average over windows too large for i32 sums: exact sums, as PyTorch's int64.
+  const wide = tables !== undefined && tables.cells > INT32_CELLS;
+  // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
+  // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
+  const sumsBytes = shape.channels * 12 + 64;
+  const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
+  const tableBytes = tables ? outPlane * 8 : 0;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
-    (work ? (mean ? meanBytes : scratchBytes + tableBytes + planBytesBound(axes)) : 0));
+    (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes)) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
@@ -165,24 +187,24 @@ export function runPoolBytes(
       : undefined;
     if (work && mean) {
       const length = g.spatial.reduce((a, b) => a * b, 1);
-      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, BIAS[dtype], call.block(meanBytes, 'mean sums'));
+      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
-      const divisor = planDivisor(s);
       const plan = planOf(ctx, shape, axes, divisor, cached);
       const k = ctx.kernels;
-      const bias = BIAS[dtype];
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
         ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
-      } else if (s.reduce === 'max') {
+      } else if (!tables) {
         k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
       } else {
-        const tables = averageTables(ctx, op.name, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
-        const scratch = call.block(scratchBytes, 'row scratch');
-        // PyTorch's quantized avg_pool3d adds the output zero point after rounding, avg_pool1d/2d before.
-        const after = axes.length === 3 && s.quant ? tables.zeroPoint : 0;
-        k.avgPoolBytes(plan, input, out.ptr, scratch, tablePtr, tablePtr + tables.offsets.byteLength, tables.zeroPoint - after, bias, after);
+        const multipliers = tablePtr + tables.offsets.byteLength;
+        if (wide) k.adaptiveAvgBytesWide(plan, input, out.ptr, multipliers, bias, call.block(scratchBytes, 'window sums'));
+        else {
+          // PyTorch's quantized avg_pool3d adds the output zero point after rounding, avg_pool1d/2d before.
+          const after = axes.length === 3 && s.quant ? tables.zeroPoint : 0;
+          k.avgPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), tablePtr, multipliers, tables.zeroPoint - after, bias, after);
+        }
       }
     }
     call.finish();
@@ -208,9 +230,10 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const g = arg.g;
   const shape = planShapeOf(g);
   const axes = wholeAxes(g.spatial);
-  if (shape.channelsLast || (op.reduce === 'avg' && axes.length === 3)) {
+  const length = g.spatial.reduce((a, b) => a * b, 1);
+  if (shape.channelsLast || (op.reduce === 'avg' && (axes.length === 3 || length > INT32_CELLS))) {
     // Channels-last: one window over every pixel, through the plan kernels (channel lanes);
-    // 3D averages: PyTorch's quantized mean (runPoolBytes).
+    // 3D averages: PyTorch's quantized mean; planes too large for i32 sums: exact ones (runPoolBytes).
     const settings = { reduce: op.reduce, divisor: { countPadding: false }, returnIndices: false, indexFormat: { kind: 'plane' } };
     return runPoolBytes(ctx, op, arg, axes, settings as Settings, bag);
   }
@@ -221,7 +244,6 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
     const out = call.output('out', dtype, outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
     if (g.batch > 0) {
       // Planar: each plane is one contiguous run.
-      const length = g.spatial.reduce((a, b) => a * b, 1);
       const k = ctx.kernels;
       const bias = BIAS[dtype];
       if (op.reduce === 'max') k.globalMaxBytes(input, out.ptr, shape.planes, length, bias);
