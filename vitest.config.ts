@@ -43,8 +43,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
-      // The backward passes' tests (golden JSON read with node:fs) run on both Node builds.
-      { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts', 'test/one-cell.test.ts'], provide: { simd: false } } },
+      // The backward passes' tests (golden JSON read with node:fs) and the int8/uint8 averages over
+      // huge windows (inputs of 9-34 MB: Node only) run on both Node builds.
+      { extends: true, test: { name: 'node-scalar', include: [...CONFORMANCE, 'test/golden-backward.test.ts', 'test/properties-backward.test.ts', 'test/one-cell.test.ts', 'test/quant-large-windows.test.ts'], provide: { simd: false } } },
       { extends: true, test: { name: 'node-core', include: CORE_CONFORMANCE, provide: { bundle: 'core' } } },
       // The Node entry (dist/node/index.js: plain builds, minified, start-up functions compiled eagerly).
       { extends: true, test: { name: 'node-entry', include: [...CONFORMANCE, 'test/errors.test.ts'], provide: { bundle: 'node' } } },

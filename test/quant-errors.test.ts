@@ -62,7 +62,7 @@ describe('int8/uint8 errors', async () => {
     }
   });
 
-  it('averages over windows whose int32 sums could overflow are a RangeError; up to the limit they are exact', () => {
+  it('windowed averages over windows whose int32 sums could overflow are a RangeError; adaptive and global ones are exact', () => {
     // Each term of a window sum (a code minus the zero point) is within +-255: 8421504 cells fit in int32.
     const limit = Math.floor(0x7fffffff / 255);
     const full = { data: new Uint8Array(limit).fill(255), shape: [1, 1, limit] };
@@ -71,24 +71,23 @@ describe('int8/uint8 errors', async () => {
     expect(sp.avgPool1d(full, { kernelSize: limit, scale: 1, zeroPoint: 0 }).data[0]).toBe(255);
     const low = { data: new Int8Array(limit).fill(127), shape: [1, 1, limit] };
     expect(sp.avgPool1d(low, { kernelSize: limit, scale: 1, zeroPoint: -128, outZeroPoint: 127 }).data[0]).toBe(127);
-    // One cell more (3000x3000 all 255 used to average to 0, 4200x4200 to 12).
+    // One cell more: PyTorch's windowed averages sum in int32 and wrap (3000x3000 all 255 average to 0).
     const over = { data: new Uint8Array(limit + 1).fill(255), shape: [1, 1, 1, limit + 1] };
-    // (A failed windowed average keeps its window plan cached, as a successful one would.)
-    expect(() => sp.avgPool2d(over, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(RangeError);
-    expect(() => sp.adaptiveAvgPool2d(over, { outputSize: 1 })).toThrow(RangeError);
     const before = sp.memoryStats().bytesInUse;
-    const message = /^(globalAvgPool2d|adaptiveAvgPool2d|avgPool2d): a window of 8421505 cells is over the int8\/uint8 average's 8421504$/;
-    expect(() => sp.globalAvgPool2d(over)).toThrow(RangeError);
-    expect(() => sp.globalAvgPool2d(over)).toThrow(message);
-    expect(() => sp.globalAvgPool2d({ ...over, layout: 'NHWC', shape: [1, 1, limit + 1, 1] })).toThrow(message);
-    expect(() => sp.adaptiveAvgPool2d(over, { outputSize: 1 })).toThrow(message);
+    const message = /^avgPool2d: a window of 8421505 cells is over the int8\/uint8 windowed average's 8421504 \(its int32 sum could wrap, as PyTorch's does\)$/;
     expect(() => sp.avgPool2d(over, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(message);
+    expect(() => sp.avgPool2d({ ...over, layout: 'NHWC', shape: [1, 1, limit + 1, 1] }, { kernelSize: [1, limit + 1], scale: 1, zeroPoint: 0 })).toThrow(message);
+    // (a padded window counts its in-bounds cells: the middle one of three)
+    expect(() => sp.avgPool1d({ data: over.data, shape: [1, 1, limit + 1] }, { kernelSize: limit + 1, stride: 1, padding: 1, scale: 1, zeroPoint: 0 }))
+      .toThrow(/^avgPool1d: a window of 8421505 cells/);
     expect(sp.memoryStats().bytesInUse).toBe(before);
-    // channels-last with C > 1 (C = 1 pools as planar): the channel-lane kernels' tables (their
-    // window plan, as a windowed average's, stays cached)
+    // PyTorch's contiguous adaptive kernel sums in int64 (test/quant-large-windows.test.ts): planar,
+    // and channels-last with C > 1 (C = 1 pools as planar).
+    expect(sp.globalAvgPool2d(over).data[0]).toBe(255);
+    expect(sp.adaptiveAvgPool2d(over, { outputSize: 1 }).data[0]).toBe(255);
     const pixels = { data: new Uint8Array(2 * (limit + 1)).fill(255), shape: [1, 1, limit + 1, 2], layout: 'NHWC' as const };
-    expect(() => sp.globalAvgPool2d(pixels)).toThrow(message);
-    expect(() => sp.adaptiveAvgPool2d(pixels, { outputSize: 1 })).toThrow(message);
+    expect(Array.from(sp.globalAvgPool2d(pixels).data)).toEqual([255, 255]);
+    expect(Array.from(sp.adaptiveAvgPool2d(pixels, { outputSize: 1 }).data)).toEqual([255, 255]);
     // Max pooling has no sums.
     expect(sp.globalMaxPool2d(over).data[0]).toBe(255);
     expect(Array.from(sp.avgPool2d(u8, { kernelSize: 4, scale: 1, zeroPoint: 0 }).data)).toEqual([52, 164]);
