@@ -78,8 +78,6 @@ interface Tables {
   offsets: Int32Array;
   multipliers: Float32Array;
   zeroPoint: number;
-  /** The largest window's cell count. */
-  cells: number;
 }
 
 /**
@@ -92,32 +90,32 @@ const INT32_CELLS = 8421504;
 
 const tableCaches = new WeakMap<Context, BoundedMap<string, Tables>>();
 
-function averageTables(ctx: Context, op: string, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
+function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor: Divisor, quant: Quant | undefined, bias: number): Tables {
   let cache = tableCaches.get(ctx);
   if (!cache) tableCaches.set(ctx, (cache = new BoundedMap(64)));
   const fullKey = `${key}|${bias}|${quant ? `${quant.scale},${quant.zeroPoint},${quant.outScale},${quant.outZeroPoint}` : 'adaptive'}`;
   let t = cache.get(fullKey);
   if (!t) {
-    t = quant ? windowTables(op, axes, divisor, quant, bias) : adaptiveTables(op, axes, bias);
+    t = quant ? windowTables(axes, divisor, quant, bias) : adaptiveTables(axes, bias);
     cache.set(fullKey, t);
   }
   return t;
 }
 
+/** The cell count of the largest window over `axes` (windows are the product of each axis's). */
+function largestWindow(axes: readonly Axis[]): number {
+  return axes.reduce((n, a) => n * axisWindows(a).count.reduce((m, k) => Math.max(m, k), 0), 1);
+}
+
 /**
  * An average's tables: every output position's offset and multiplier, row-major, from `entry`
- * (the window's cell count, and its cells and divisor factors per axis). A window of more than
- * `maxCells` is a RangeError.
+ * (the window's cell count, and its cells and divisor factors per axis).
  */
 function tablesOf(
-  op: string, axes: readonly Axis[], divisor: Divisor, zeroPoint: number, maxCells: number,
+  axes: readonly Axis[], divisor: Divisor, zeroPoint: number,
   entry: (count: number, cells: number[], divisors: number[]) => [number, number],
 ): Tables {
   const windows = axes.map(axisWindows);
-  const largest = windows.reduce((n, w) => n * w.count.reduce((a, b) => Math.max(a, b), 0), 1);
-  if (largest > maxCells) {
-    throw new RangeError(`${op}: a window of ${largest} cells is over the int8/uint8 windowed average's ${maxCells} (its int32 sum could wrap, as PyTorch's does)`);
-  }
   const total = axes.reduce((n, a) => n * a.out, 1);
   const offsets = new Int32Array(total);
   const multipliers = new Float32Array(total);
@@ -128,19 +126,19 @@ function tablesOf(
     [offsets[i], multipliers[i]] = entry(count, cells, windows.map((w, d) => divisorFactor(w, at[d], divisor)));
     for (let d = axes.length - 1; d >= 0 && ++at[d] === axes[d].out; d--) at[d] = 0;
   }
-  return { offsets, multipliers, zeroPoint, cells: largest };
+  return { offsets, multipliers, zeroPoint };
 }
 
-function windowTables(op: string, axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
+function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant, bias: number): Tables {
   const ratio = q.scale / q.outScale; // double, as PyTorch's scale_factor
-  return tablesOf(op, axes, divisor, q.outZeroPoint, INT32_CELLS, (count, cells, divisors) => [
+  return tablesOf(axes, divisor, q.outZeroPoint, (count, cells, divisors) => [
     count * (q.zeroPoint - bias), // sum - count*zeroPoint, from the biased sum
     Math.fround(ratio / (divisor.override ?? divisors.reduce((a, b) => a * b, 1))),
   ]);
 }
 
-function adaptiveTables(op: string, axes: readonly Axis[], bias: number): Tables {
-  return tablesOf(op, axes, { countPadding: false }, 0, Infinity, (count, cells) => [
+function adaptiveTables(axes: readonly Axis[], bias: number): Tables {
+  return tablesOf(axes, { countPadding: false }, 0, (count, cells) => [
     -bias * count, // the plain sum, from the biased sum (unused past INT32_CELLS: adaptiveAvgBytesWide reads the multipliers only)
     // f32 division axis by axis (one float rounding each), as PyTorch's kDr, kDHr, kDHWr.
     cells.reduce((m, k) => Math.fround(m / k), 1),
@@ -166,16 +164,20 @@ export function runPoolBytes(
   const divisor = planDivisor(s);
   // A 3D adaptive or global average to 1x1x1: PyTorch's quantized mean.
   const mean = s.reduce === 'avg' && !s.quant && axes.length === 3 && outPlane === 1;
-  const tables = work && s.reduce === 'avg' && !mean
-    ? averageTables(ctx, op.name, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias)
-    : undefined;
-  // An adaptive average over windows too large for i32 sums: exact sums, as PyTorch's int64.
-  const wide = tables !== undefined && tables.cells > INT32_CELLS;
+  // Averages other than the mean run on per-position tables (built once the call is known to fit).
+  const tabled = work && s.reduce === 'avg' && !mean;
+  // Windows too large for i32 sums: a windowed average's would wrap, as PyTorch's int32 sums do;
+  // an adaptive one's are exact (wide), as PyTorch's int64 sums.
+  const largest = tabled ? largestWindow(axes) : 0;
+  if (s.quant && largest > INT32_CELLS) {
+    throw new RangeError(`${op.name}: a window of ${largest} cells is over the int8/uint8 windowed average's ${INT32_CELLS} (its int32 sum could wrap, as PyTorch's does)`);
+  }
+  const wide = largest > INT32_CELLS;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
   // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
   const sumsBytes = shape.channels * 12 + 64;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
-  const tableBytes = tables ? outPlane * 8 : 0;
+  const tableBytes = tabled ? outPlane * 8 : 0;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
     (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes)) : 0));
   const call = new CallMemory(ctx, op.name);
@@ -194,9 +196,10 @@ export function runPoolBytes(
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
         ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
-      } else if (!tables) {
+      } else if (!tabled) {
         k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
       } else {
+        const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
         const multipliers = tablePtr + tables.offsets.byteLength;
         if (wide) k.adaptiveAvgBytesWide(plan, input, out.ptr, multipliers, bias, call.block(scratchBytes, 'window sums'));
@@ -248,7 +251,7 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
       const bias = BIAS[dtype];
       if (op.reduce === 'max') k.globalMaxBytes(input, out.ptr, shape.planes, length, bias);
       else {
-        const t = adaptiveTables(op.name, axes, bias);
+        const t = adaptiveTables(axes, bias);
         k.globalAvgBytes(input, out.ptr, shape.planes, length, t.offsets[0], t.multipliers[0], 0, bias);
       }
     }
