@@ -13,12 +13,14 @@
 //   horizontal: each output column's taps along that row: a vector of output columns at a
 //               time for planar interiors with stride 1 or 2, a vector of channels at a time
 //               for channels-last, one at a time elsewhere (borders, other strides).
-// Planar k2 max pooling skips the scratch row (directMaxRow).
+// Max pooling of planar windows 2 or 3 wide at stride 2, and of channels-last windows up to 3
+// wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages then requantize each sum with a per-position table that TypeScript writes:
 // q = clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint)), in f32 with
 // round-half-to-even, as PyTorch's quantized kernels do. The first largest value's index
 // (returnIndices) comes from a direct scan in PyTorch's order (maxPoolBytesIndices).
 import { Plan } from './plan';
+import { evenBytes, pixelsMax, planarStride2, planarStride2Fits } from './byte-max';
 
 /** The code at p as a signed value (uint8: biased by -128). */
 @inline function loadCode(p: usize, bias: i32): i32 {
@@ -37,11 +39,6 @@ import { Plan } from './plan';
 
 @inline function storeCodes(p: usize, v: v128, flip: v128): void {
   v128.store(p, v128.xor(v, flip));
-}
-
-/** The even bytes of a then b: the taps of sixteen output columns with stride 2. */
-@inline function evenBytes(a: v128, b: v128): v128 {
-  return v128.shuffle<u8>(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
 // ---- max ----------------------------------------------------------------------------------
@@ -128,51 +125,6 @@ import { Plan } from './plan';
   }
 }
 
-/** The even and the odd bytes of a then b, each sixteen: both taps of k2 s2 windows. */
-@inline function oddBytes(a: v128, b: v128): v128 {
-  return v128.shuffle<u8>(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-}
-
-/**
- * One planar k2 output row straight from the window's input rows (see maxPoolBytes). U (u8 or
- * i8) picks the byte order of the max, so the raw bytes need no flipping here.
- */
-@inline function directMaxRow<U>(plan: Plan, plane: usize, t0: i32, t1: i32, dst: usize, bias: i32): void {
-  const stride = plan.stride, dilation = plan.dilation, kw = plan.kw, lo = plan.vecLo, hi = plan.vecHi;
-  const rowList = plan.rowList;
-  const pairs = stride == 2 && kw == 2 && dilation == 1; // both taps from one 32-byte load
-  for (let g = lo; g < hi; g += 16) {
-    const o = min(g, hi - 16);
-    const base = plane + <usize>(plan.colOrigin + o * stride);
-    let acc = i8x16.splat(isSigned<U>() ? -128 : 0);
-    for (let t = t0; t < t1; t++) {
-      const row = base + <usize>load<i32>(rowList + (<usize>t << 2));
-      if (pairs) {
-        const a = v128.load(row), b = v128.load(row, 16);
-        acc = maxOf<U>(acc, maxOf<U>(evenBytes(a, b), oddBytes(a, b)));
-        continue;
-      }
-      for (let j = 0; j < kw; j++) {
-        const at = row + <usize>(j * dilation);
-        acc = maxOf<U>(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
-      }
-    }
-    v128.store(dst + <usize>o, acc);
-  }
-  for (let o = 0; o < plan.outW; o++) {
-    if (o == lo) o = hi;
-    if (o >= plan.outW) break;
-    const col = load<i32>(plan.colFirst + (<usize>o << 2)), n = load<i32>(plan.colCount + (<usize>o << 2));
-    let best = -128;
-    for (let t = t0; t < t1; t++) best = max(best, columnMax(plane + <usize>load<i32>(rowList + (<usize>t << 2)), col, n, dilation, 1, 0, bias));
-    storeCode(dst + <usize>o, best, bias);
-  }
-}
-
-@inline function maxOf<U>(a: v128, b: v128): v128 {
-  return isSigned<U>() ? i8x16.max_s(a, b) : i8x16.max_u(a, b);
-}
-
 /**
  * Max pooling of every plane (planar: one channel plane; channels-last: one sample).
  * `scratch`: inW*C + 64 bytes.
@@ -180,20 +132,21 @@ import { Plan } from './plan';
 export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratch: usize, bias: i32): void {
   const plan = changetype<Plan>(planPtr);
   const C = plan.channels, width = plan.inW * C, outRowBytes = <usize>plan.outW * <usize>C;
-  // Planar rows with a wide interior, stride 1 or 2 and at most four taps per window (k2) read
-  // the window's rows directly (no scratch row): sixteen output columns per group, every tap
-  // of every row. Larger windows share work better through the separable passes.
-  const direct = ASC_FEATURE_SIMD && C == 1 && plan.vecHi - plan.vecLo >= 16 && (plan.stride == 1 || plan.stride == 2);
+  // The common windows straight from the input rows (byte-max.ts).
+  if (ASC_FEATURE_SIMD && planarStride2Fits(plan)) {
+    planarStride2(plan, input, output, bias);
+    return;
+  }
+  if (ASC_FEATURE_SIMD && C >= 16 && plan.kw <= 3) {
+    if (bias == 0) pixelsMax<i8>(plan, input, output, bias);
+    else pixelsMax<u8>(plan, input, output, bias);
+    return;
+  }
   for (let p = 0; p < plan.planes; p++) {
     const plane = input + <usize>p * <usize>plan.inPlane;
     for (let r = 0; r < plan.outRows; r++) {
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
       const dst = output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes;
-      if (direct && (t1 - t0) * plan.kw <= 4) {
-        if (bias == 0) directMaxRow<i8>(plan, plane, t0, t1, dst, 0);
-        else directMaxRow<u8>(plan, plane, t0, t1, dst, bias);
-        continue;
-      }
       verticalMax(plane, plan.rowList, t0, t1, C, width, scratch, bias);
       horizontalMax(plan, scratch, dst, bias);
     }

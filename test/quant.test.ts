@@ -207,3 +207,73 @@ describe('int8/uint8 3D means of more than 2^24 cells', async () => {
     });
   }
 });
+
+describe('int8/uint8 max pooling, each path of assembly/byte-max.ts', async () => {
+  const sp = await getEngine();
+  const SIDES: Record<number, string[]> = { 1: ['left', 'right'], 2: ['top', 'bottom', 'left', 'right'], 3: ['front', 'back', 'top', 'bottom', 'left', 'right'] };
+  const codes = (dtype: Dtype, size: number, seed: number, few: boolean): Bytes => {
+    const data = new ARRAY[dtype](size);
+    let s = seed | 0;
+    for (let i = 0; i < size; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) | 0;
+      data[i] = few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+    }
+    return data;
+  };
+  /** Leading axes (1 to 3 rows high, or more) with their windows: rows of 0 to 4+ input rows each. */
+  const leading = (dims: number) => fc.array(fc.record({
+    size: fc.integer({ min: 1, max: 7 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 2 }),
+  }), { minLength: dims - 1, maxLength: dims - 1 });
+  /** Padding: symmetric (at most half the kernel) or per side, up to two cells past the symmetric limit. */
+  const padding = (dims: number, k: number[]) => fc.oneof(
+    fc.array(fc.boolean(), { minLength: dims, maxLength: dims }).map((on) => on.map((p, i) => (p ? k[i] >> 1 : 0))),
+    fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2 * dims, maxLength: 2 * dims }).map((p) => Object.fromEntries(SIDES[dims].map((side, i) => [side, p[i]]))),
+  );
+  const run = (dims: number, dtype: Dtype, last: boolean, resident: boolean, shape: number[], few: boolean, seed: number, opts: Record<string, unknown>) => {
+    check(sp, `maxPool${dims}d`, dims, { dtype, last, resident, shape, data: codes(dtype, shape.reduce((a, b) => a * b, 1), seed, few) }, opts);
+  };
+
+  it('planar windows 2 or 3 columns wide at stride 2: rows of 15 to 49 outputs, borders, 1 to 5+ window rows, row pairs', () => {
+    const caseOf = fc.record({
+      dims: fc.integer({ min: 1, max: 3 }), dtype: fc.constantFrom<Dtype>('int8', 'uint8'), resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }),
+      // output widths around the sixteen-column groups; the input one cell narrower to two wider
+      outW: fc.constantFrom(15, 16, 17, 31, 32, 33, 47, 48, 49), extra: fc.integer({ min: -1, max: 2 }),
+      kw: fc.constantFrom(2, 3), ceilMode: fc.boolean(), seed: fc.integer(), few: fc.boolean(),
+    }).chain((r) => fc.tuple(fc.constant(r), leading(r.dims)))
+      .chain(([r, lead]) => fc.tuple(fc.constant(r), fc.constant(lead), padding(r.dims, [...lead.map((a) => a.k), r.kw])));
+    fc.assert(fc.property(caseOf, ([r, lead, pad]) => {
+      const shape = [r.n, r.c, ...lead.map((a) => a.size), 2 * r.outW + r.extra];
+      const opts = {
+        kernelSize: [...lead.map((a) => a.k), r.kw], stride: [...lead.map((a) => a.s), 2], dilation: [...lead.map((a) => a.d), 1], padding: pad, ceilMode: r.ceilMode,
+      };
+      run(r.dims, r.dtype, false, r.resident, shape, r.few, r.seed, opts);
+    }), { numRuns: 400 });
+  });
+
+  it('planar 2x2 stride 2 without padding: row pairs through whole planes, odd heights, one-row planes', () => {
+    fc.assert(fc.property(
+      fc.constantFrom<Dtype>('int8', 'uint8'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }),
+      fc.constantFrom(16, 17, 28, 31, 32, 33, 64), fc.integer({ min: 0, max: 1 }), fc.boolean(), fc.integer(), fc.boolean(),
+      (dtype, n, c, h, outW, odd, ceilMode, seed, few) => {
+        run(2, dtype, false, false, [n, c, h, 2 * outW + odd], few, seed, { kernelSize: 2, stride: 2, ceilMode });
+      }), { numRuns: 200 });
+  });
+
+  it('channels-last windows 1 to 3 columns wide: 16 to 49 channels, any stride and dilation, borders, 1 to 5+ window rows', () => {
+    const caseOf = fc.record({
+      dims: fc.integer({ min: 1, max: 3 }), dtype: fc.constantFrom<Dtype>('int8', 'uint8'), resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }), c: fc.constantFrom(16, 17, 31, 32, 33, 48, 49), w: fc.integer({ min: 1, max: 12 }),
+      kw: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), dw: fc.integer({ min: 1, max: 2 }),
+      ceilMode: fc.boolean(), seed: fc.integer(), few: fc.boolean(),
+    }).chain((r) => fc.tuple(fc.constant(r), leading(r.dims)))
+      .chain(([r, lead]) => fc.tuple(fc.constant(r), fc.constant(lead), padding(r.dims, [...lead.map((a) => a.k), r.kw])));
+    fc.assert(fc.property(caseOf, ([r, lead, pad]) => {
+      const shape = [r.n, r.c, ...lead.map((a) => a.size), r.w];
+      const opts = {
+        kernelSize: [...lead.map((a) => a.k), r.kw], stride: [...lead.map((a) => a.s), r.sw], dilation: [...lead.map((a) => a.d), r.dw], padding: pad, ceilMode: r.ceilMode,
+      };
+      run(r.dims, r.dtype, true, r.resident, shape, r.few, r.seed, opts);
+    }), { numRuns: 400 });
+  });
+});
