@@ -425,6 +425,9 @@ function rowPlanes<O, K, S>(
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, right = outW - 4;
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   let inPlanePtr = input, outPlanePtr = output;
+  // 3-wide stride-2 max windows with one padded column on the left (kernel 3, stride 2,
+  // padding 1): the left border group's only tap outside the row is lane 0's first (padOneGroup).
+  const padOne = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && plan.colOrigin == -1 && plan.inW >= 8;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr;
@@ -442,25 +445,35 @@ function rowPlanes<O, K, S>(
       } else if (sizeof<K>() == 2 && rows == 3) {
         const row2 = base + (<usize>load<i32>(list, 8) << 2);
         // 3x3 stride 1: when the next output row reads this one's last two input rows and one
-        // more, both rows go in one pass, the shared rows loaded once (E: 1.2x faster).
-        // (stride 1 only: the next row's input rows, read for the pair test)
-        const next = sizeof<S>() == 1 ? rowList + (<usize>load<i32>(rowStarts + at, 4) << 2) : 0;
+        // more, both rows go in one pass, the shared rows loaded once (E: 1.2x faster). Max
+        // pooling at row stride 2 likewise when the next row starts on this one's last row.
+        // (the next row's input rows, read for the pair test)
+        // (stride 2: only where the border groups are padOneGroup's or none, so the pair path
+        // inlines no masked border group of its own)
+        const pairs = sizeof<S>() == 1 || (sizeof<S>() == 2 && OP == MAX && !edgeR && (padOne || !edgeL));
+        const next = pairs ? rowList + (<usize>load<i32>(rowStarts + at, 4) << 2) : 0;
         const thisRow = outRow, thisDiv = rowDiv;
         if (
-          sizeof<S>() == 1 && r + 1 < outRows && load<i32>(rowStarts + at, 8) - load<i32>(rowStarts + at, 4) == 3 &&
-          load<i32>(next) == load<i32>(list, 4) && load<i32>(next, 4) == load<i32>(list, 8)
+          pairs && r + 1 < outRows && load<i32>(rowStarts + at, 8) - load<i32>(rowStarts + at, 4) == 3 &&
+          (sizeof<S>() == 1 ? load<i32>(next) == load<i32>(list, 4) && load<i32>(next, 4) == load<i32>(list, 8) : load<i32>(next) == load<i32>(list, 8))
         ) {
-          const row3 = base + (<usize>load<i32>(next, 8) << 2);
+          const next0 = base + (<usize>load<i32>(next) << 2), next1 = base + (<usize>load<i32>(next, 4) << 2), next2 = base + (<usize>load<i32>(next, 8) << 2);
           const nextDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + at, 4)) : check;
           outRow += outRowBytes;
           r++;
-          check = rowPairGroups(OP, row0, row1, row2, row3, thisRow, outRow, lo, hi, thisDiv, nextDiv, colDiv, check);
-          if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, 0, strideBytes, masks, outRow, nextDiv, colDiv));
-          if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row1, row2, row3, true, right, strideBytes, masks + 48, outRow, nextDiv, colDiv));
+          if (sizeof<S>() == 1) {
+            check = rowPairGroups(OP, row0, row1, row2, next2, thisRow, outRow, lo, hi, thisDiv, nextDiv, colDiv, check);
+            if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, next0, next1, next2, true, 0, strideBytes, masks, outRow, nextDiv, colDiv));
+            if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, next0, next1, next2, true, right, strideBytes, masks + 48, outRow, nextDiv, colDiv));
+          } else {
+            check = rowPairGroupsStride2(row0, row1, row2, next1, next2, thisRow, outRow, lo, hi, check);
+            if (edgeL) check = f32x4.add(check, padOneGroup(next0, next1, next2, outRow));
+          }
         } else {
           check = rowGroups<K, S>(OP, true, row0, row1, row2, thisRow, lo, hi, strideBytes, thisDiv, colDiv, check);
         }
-        if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, thisRow, thisDiv, colDiv));
+        if (edgeL && padOne) check = f32x4.add(check, padOneGroup(row0, row1, row2, thisRow));
+        else if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, thisRow, thisDiv, colDiv));
         if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, thisRow, thisDiv, colDiv));
       } else {
         otherRow<O, K, S>(plan, inPlanePtr, outRow, r, lo, hi, edgeL, edgeR, rowStarts, rowList, rowDivs, colDiv, masks, originBytes, strideBytes);
@@ -533,6 +546,41 @@ function otherRow<O, K, S>(
     check = f32x4.add(check, tails);
   }
   return check;
+}
+
+/**
+ * Interior columns [lo, hi) of two output rows of 3-wide stride-2 max windows over three input
+ * rows each, the second's first the first's last (row2): as groups back to back (see
+ * interiorRun), each input row's taps folded once per group in column order (foldTaps) and
+ * row2's fold shared, the rows then folded in order, so pmax keeps PyTorch's first maximum.
+ * 2.5 row folds per output row instead of 3. Returns `check` with the five rows' taps added.
+ */
+@inline function rowPairGroupsStride2(
+  row0: usize, row1: usize, row2: usize, row3: usize, row4: usize, outRow: usize, nextRow: usize, lo: i32, hi: i32, check: v128,
+): v128 {
+  const neutral = f32x4.splat(-Infinity); // (unused: a first row's fold starts from its first tap)
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1;
+  for (;;) {
+    const at = <usize>o << 3, dst = <usize>o << 2;
+    const a = row0 + at, b = row1 + at, c = row2 + at, d = row3 + at, e = row4 + at;
+    const shared = foldTaps<Kernel3, Stride2>(MAX, neutral, true, c, false, neutral, neutral, neutral);
+    const top = foldTaps<Kernel3, Stride2>(MAX, neutral, true, a, false, neutral, neutral, neutral);
+    const mid = foldTaps<Kernel3, Stride2>(MAX, neutral, true, b, false, neutral, neutral, neutral);
+    // each output's watch before its store: after a store V8 loads the taps again
+    const w = f32x4.add(f32x4.add(rowHead<Kernel3, Stride2>(a), rowHead<Kernel3, Stride2>(b)), rowHead<Kernel3, Stride2>(c));
+    v128.store(outRow + dst, f32x4.pmax(f32x4.pmax(top, mid), shared));
+    const below = foldTaps<Kernel3, Stride2>(MAX, neutral, true, d, false, neutral, neutral, neutral);
+    const bottom = foldTaps<Kernel3, Stride2>(MAX, neutral, true, e, false, neutral, neutral, neutral);
+    check = f32x4.add(check, f32x4.add(w, f32x4.add(rowHead<Kernel3, Stride2>(d), rowHead<Kernel3, Stride2>(e))));
+    v128.store(nextRow + dst, f32x4.pmax(f32x4.pmax(shared, below), bottom));
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  const at = <usize>last << 3;
+  const tails = f32x4.add(f32x4.add(rowTail<Kernel3, Stride2>(row0 + at), rowTail<Kernel3, Stride2>(row1 + at)), rowTail<Kernel3, Stride2>(row2 + at));
+  return f32x4.add(check, f32x4.add(tails, f32x4.add(rowTail<Kernel3, Stride2>(row3 + at), rowTail<Kernel3, Stride2>(row4 + at))));
 }
 
 /**
@@ -716,6 +764,35 @@ export function rowExact<S>(
   if (OP != MAX) return f32x4.splat(0);
   const sum = f32x4.add(tapsInside<K, S>(row0 + at, m0, m1, m2), tapsInside<K, S>(row1 + at, m0, m1, m2));
   return three ? f32x4.add(sum, tapsInside<K, S>(row2 + at, m0, m1, m2)) : sum;
+}
+
+/**
+ * The left border group (output columns 0-3) of 3x3 stride-2 max windows over rows a, b, c
+ * (pointers at input column -1) when only lane 0's first tap, column -1, lies outside the row:
+ * foldTaps' fold with that tap -Infinity (never the first maximum: edgeGroup's result) at one
+ * lane insert per row instead of masking every tap. Returns, for the NaN watch, the sum of
+ * columns 0-6 of each row (column 7 on is the next group's).
+ */
+@inline function padOneGroup(a: usize, b: usize, c: usize, outRow: usize): v128 {
+  let acc = padOneRow(a, f32x4.splat(-Infinity), true);
+  acc = padOneRow(b, acc, false);
+  acc = padOneRow(c, acc, false);
+  v128.store(outRow, acc);
+  return f32x4.add(f32x4.add(padOneWatch(a), padOneWatch(b)), padOneWatch(c));
+}
+
+/** One row of padOneGroup folded into acc (`first`: the window's first row, acc unused). */
+@inline function padOneRow(at: usize, acc: v128, first: bool): v128 {
+  const x = v128.load(at), y = v128.load(at, 16);
+  const v0 = f32x4.replace_lane(v128.shuffle<f32>(x, y, 0, 2, 4, 6), 0, -Infinity);
+  const v1 = v128.shuffle<f32>(x, y, 1, 3, 5, 7);
+  const v2 = v128.shuffle<f32>(v128.shuffle<f32>(x, y, 0, 2, 4, 6), v128.load(at, 32), 1, 2, 3, 4);
+  return foldVectors(MAX, acc, first, true, v0, v1, v2);
+}
+
+/** Columns 0-6 of a row at column -1, summed into one vector (column -1 as +0). */
+@inline function padOneWatch(at: usize): v128 {
+  return f32x4.add(f32x4.replace_lane(v128.load(at), 0, 0), v128.load(at, 16));
 }
 
 /** The sum of one row's taps of a border group, those outside the row as +0. */

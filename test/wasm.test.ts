@@ -104,11 +104,13 @@ describe('built wasm', () => {
   // int8/uint8 max pooling straight from the input rows (assembly/byte-max.ts: planar 2 or 3 wide
   // at stride 2 and channels-last up to 3 wide, both byte orders; 3.0 KB: B 2.1-2.5x, C and D
   // 4.5-5.4x, G max 3.3-5.2x, H 2.4-2.7x faster, 2.3-2.9x float32's speed where they were
-  // 0.45-1.25x) to 87.7 KiB (89,793 bytes).
-  it('imports nothing (no env.abort) and is under 88 KB', () => {
+  // 0.45-1.25x) to 87.7 KiB (89,793 bytes); planar 3 / stride 2 max in row pairs sharing a row's
+  // fold, with a one-lane-masked left border group for padding 1 (1.7 KB: B 1.06-1.26x, median
+  // 1.19x on the AMD host) to 89.4 KiB (91,526 bytes).
+  it('imports nothing (no env.abort) and is under 90 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(88 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(90 * 1024);
   });
 
   it('checks every exported kernel', () => {
