@@ -138,3 +138,42 @@ describe('channels-last 3 / stride 2 max pooling: lone NaNs and scan order', () 
     }
   });
 });
+
+describe('3 / stride 2 planar max: row pairs and the one-column left border', () => {
+  // Two output rows whose windows share an input row (the first one's last, the second one's
+  // first) go in one pass over five input rows (rows.ts rowPairGroupsStride2), the shared
+  // row's fold used by both; with one padded column the left border group masks only its
+  // first tap (padOneGroup). Heights give several pairs, a last row alone, and (padding 1)
+  // top and bottom rows of two input rows; widths whole and ragged runs, and right border
+  // groups. Rows 4 apart, dilated by 2, make pairs of rows that are not adjacent.
+  const SHAPES = [[9, 9], [10, 16], [11, 17], [12, 22], [13, 28]];
+  // (reach: the share of positions in some window; rows 4 apart, dilated by 2, skip odd rows)
+  const WINDOWS = [
+    { kernelSize: 3, stride: 2, reach: 0.7 },
+    { kernelSize: 3, stride: [4, 2] as [number, number], dilation: [2, 1] as [number, number], reach: 0.4 },
+  ];
+  for (const { reach, ...window } of WINDOWS) {
+    for (const padding of [0, 1]) {
+      it(`a lone NaN anywhere: stride ${window.stride}, dilation ${window.dilation ?? 1}, padding ${padding}`, async () => {
+        const sp = await getEngine();
+        const opts = { ...window, padding };
+        let placements = 0;
+        let reaching = 0;
+        for (const [h, w] of SHAPES) {
+          const values = Float32Array.from({ length: 2 * h * w }, (_, i) => Math.sin(i * 1.7));
+          // two planes: a NaN in the first must leave the second as the reference's
+          for (let at = 0; at < h * w; at++) {
+            const data = values.slice();
+            data[at] = NaN;
+            const x = { data, shape: [1, 2, h, w], layout: 'NCHW' as const };
+            const want = maxPool2dRef(x, opts).output.data;
+            expectSameFloats(sp.maxPool2d(x, opts).data, want, `height ${h}, width ${w}, NaN at ${at}`);
+            placements++;
+            if (want.some(Number.isNaN)) reaching++;
+          }
+        }
+        expect(reaching).toBeGreaterThan(placements * reach);
+      });
+    }
+  }
+});
