@@ -45,7 +45,11 @@ for (const spec of selectCases(opt('--cases', 'B,C,D,E,G-max,H'))) {
     const r = await p.prepare(spec, inputs); r.id = p.id; if (r.activate) await r.activate(); runners.push(r);
   }
   const ofBuild = (k) => runners.filter((r) => r.id === k);
-  const a = ofBuild('A')[0].out.data, b = ofBuild('B')[0].out.data;
+  // (each build runs once first: its output tensor holds zeros until then)
+  const [ra, rb] = [ofBuild('A')[0], ofBuild('B')[0]];
+  ra.run();
+  rb.run();
+  const a = ra.out.data, b = rb.out.data;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) { console.log(`${spec.id}: A/B outputs differ at ${i}: ${a[i]} vs ${b[i]}`); break; }
   const { times } = await interleaved(runners, { rounds, sampleMs: 40 });
   // Per build: the median over every sample of its engines; per peer, its own.
