@@ -48,7 +48,7 @@
 //   95 KiB with int8/uint8 max pooling straight from the input rows (assembly/byte-max.ts: 3.0 KB
 //   of .wasm, 2.1-5.4x faster on B, C, D, G and H: 97.1 KB); 96 KiB with planar 3 / stride 2 max
 //   in row pairs and the one-column left border group (assembly/rows.ts rowPairGroupsStride2,
-//   padOneGroup: 1.7 KB of .wasm, B 1.19x faster: 97.9 KB).
+//   padOneGroup: 1.7 KB of .wasm, B 1.13x faster: 97.9 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the

@@ -106,7 +106,7 @@ describe('built wasm', () => {
   // 4.5-5.4x, G max 3.3-5.2x, H 2.4-2.7x faster, 2.3-2.9x float32's speed where they were
   // 0.45-1.25x) to 87.7 KiB (89,793 bytes); planar 3 / stride 2 max in row pairs sharing a row's
   // fold, with a one-lane-masked left border group for padding 1 (1.7 KB: B 1.06-1.26x, median
-  // 1.19x on the AMD host) to 89.4 KiB (91,526 bytes).
+  // 1.13x on the AMD host) to 89.4 KiB (91,526 bytes).
   it('imports nothing (no env.abort) and is under 90 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
