@@ -32,7 +32,7 @@ import { Plan } from './plan';
 }
 
 /** Row t's offset in the plane (rowList entries are element offsets of planar rows / pixels). */
-@inline function rowAt(rowList: usize, t: i32): usize {
+@inline export function rowAt(rowList: usize, t: i32): usize {
   return <usize>load<i32>(rowList + (<usize>t << 2));
 }
 

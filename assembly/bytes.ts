@@ -15,12 +15,16 @@
 //               for channels-last, one at a time elsewhere (borders, other strides).
 // Max pooling of planar windows 2 or 3 wide at stride 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
+// Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
+// wide over 16 channels or more, over up to 3 rows, sum straight from the input rows (byte-avg.ts).
 // Averages then requantize each sum with a per-position table that TypeScript writes:
 // q = clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint)), in f32 with
 // round-half-to-even, as PyTorch's quantized kernels do. The first largest value's index
 // (returnIndices) comes from a direct scan in PyTorch's order (maxPoolBytesIndices).
 import { Plan } from './plan';
 import { evenBytes, pixelsMax, planarStride2, planarStride2Fits } from './byte-max';
+import { requantize, requantize4, saturate, unclampedFits } from './requantize';
+import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
 
 /** The code at p as a signed value (uint8: biased by -128). */
 @inline function loadCode(p: usize, bias: i32): i32 {
@@ -329,35 +333,7 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
   }
 }
 
-// ---- requantization -----------------------------------------------------------------------
-
-/** One sum requantized to a signed code: clamp(nearbyint(f32(sum - offset) * multiplier + zeroPoint) - bias). */
-@inline function requantize(sum: i32, offset: i32, multiplier: f32, zeroPoint: f32, bias: i32): i32 {
-  // (clamped before the bias is taken off: a huge multiplier saturates the conversion to i32)
-  const q = min(max(<i32>nearest<f32>(<f32>(sum - offset) * multiplier + zeroPoint), -1024), 1024) - bias;
-  return min(max(q, -128), 127);
-}
-
-/** 1.5 * 2^23: adding it rounds a float32 below 2^22 in magnitude to an integer, half to even. */
-const ROUNDER: f32 = 12582912;
-
-/**
- * Four i32 sums requantized to i32 lanes: nearbyint(f32(sum - offset) * multiplier + zeroPoint)
- * - bias, with the float32 steps of the scalar formula. Rounding adds 1.5 * 2^23 (one addps,
- * where nearest + trunc_sat cost several instructions on x86) after clamping to +-2^22, beyond
- * which the result saturates anyway; the integer is then the float's bits minus ROUNDER's.
- */
-@inline function requantize4(sums: v128, offsets: v128, multipliers: v128, zeroPoint: v128, rounderBits: v128): v128 {
-  let x = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(sums, offsets)), multipliers), zeroPoint);
-  x = f32x4.pmax(f32x4.pmin(x, f32x4.splat(4194304)), f32x4.splat(-4194304));
-  return i32x4.sub(f32x4.add(x, f32x4.splat(ROUNDER)), rounderBits);
-}
-
-/** i32 lanes a then b saturated to signed codes and flipped back, in the low bytes. */
-@inline function saturate(a: v128, b: v128, flip: v128): v128 {
-  const words = i16x8.narrow_i32x4_s(a, b);
-  return v128.xor(i8x16.narrow_i16x8_s(words, words), flip);
-}
+// ---- requantization (requantize.ts) -----------------------------------------------------
 
 /** The L = lanes<W>() sums at `sums` requantized into L codes at `dst`; offsets/multipliers loaded, or splat. */
 @inline function requantizeLanes<W>(
@@ -433,6 +409,18 @@ export function avgPoolBytes(
   let rows = 0;
   for (let r = 0; r < plan.outRows; r++) {
     rows = max(rows, load<i32>(plan.rowStarts + (<usize>r << 2), 4) - load<i32>(plan.rowStarts + (<usize>r << 2)));
+  }
+  const C = plan.channels, table = plan.outRows * plan.outW;
+  if (ASC_FEATURE_SIMD && rows <= 3 && (planarAvgFits(plan, rows) || (C >= 16 && plan.kw <= 3)) &&
+    unclampedFits(multipliers, table, rows * plan.kw, zeroPoint + <f32>zeroPointAfter)) {
+    // The common windows straight from the input rows (byte-avg.ts), a row of zero codes for
+    // windows of fewer rows.
+    const zero = scratch + 16, threeRows = rows == 3;
+    memory.fill(scratch, <u8>bias, <usize>(plan.inW * C + 80));
+    // (zeroPointAfter joins after rounding, with the bias: the integer taken off the rounded value)
+    if (C == 1) planarAvg(plan, input, output, zero, offsets, multipliers, zeroPoint, bias - zeroPointAfter, bias, threeRows);
+    else pixelsAvg(plan, input, output, zero, offsets, multipliers, zeroPoint, bias - zeroPointAfter, bias, threeRows);
+    return;
   }
   if (<i64>rows * <i64>plan.kw <= 128) avgPoolLanes<i16>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias, zeroPointAfter);
   else avgPoolLanes<i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias, zeroPointAfter);

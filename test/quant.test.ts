@@ -277,3 +277,99 @@ describe('int8/uint8 max pooling, each path of assembly/byte-max.ts', async () =
     }), { numRuns: 400 });
   });
 });
+
+describe('int8/uint8 averages, each path of assembly/byte-avg.ts', async () => {
+  const sp = await getEngine();
+  const codes = (dtype: Dtype, size: number, seed: number, few: boolean): Bytes => {
+    const data = new ARRAY[dtype](size);
+    let s = seed | 0;
+    for (let i = 0; i < size; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) | 0;
+      data[i] = few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+    }
+    return data;
+  };
+  /** Leading axes with their windows (1 to 3 rows, or more for the separable passes). */
+  const leading = (dims: number) => fc.array(fc.record({
+    size: fc.integer({ min: 1, max: 7 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), pad: fc.boolean(),
+  }), { minLength: dims - 1, maxLength: dims - 1 });
+  /**
+   * Quantization: zero points at the ends of the range or anywhere, output parameters or not,
+   * scales up to 10 / 0.001 (whose sums could pass 2^22 after scaling: the clamped passes).
+   */
+  const quant = fc.record({
+    scale: fc.oneof(fc.constant(0.05), fc.double({ min: 0.001, max: 10, noNaN: true })),
+    zp: fc.oneof(fc.constantFrom(0, 255), fc.integer({ min: 0, max: 255 })),
+    outScale: fc.option(fc.oneof(fc.constant(0.001), fc.double({ min: 0.001, max: 10, noNaN: true }))),
+    outZp: fc.option(fc.oneof(fc.constantFrom(0, 255), fc.integer({ min: 0, max: 255 }))),
+    countIncludePad: fc.boolean(), divisorOverride: fc.option(fc.integer({ min: -9, max: 9 }).filter((v) => v !== 0)),
+  });
+  const run = (dims: number, dtype: Dtype, last: boolean, resident: boolean, shape: number[], few: boolean, seed: number, window: Record<string, unknown>, qp: any) => {
+    const shift = dtype === 'int8' ? 128 : 0;
+    const o: Record<string, unknown> = { ...window, countIncludePad: qp.countIncludePad, scale: qp.scale, zeroPoint: qp.zp - shift };
+    if (qp.divisorOverride !== null) o.divisorOverride = qp.divisorOverride;
+    if (qp.outScale !== null) o.outScale = qp.outScale;
+    if (qp.outZp !== null) o.outZeroPoint = qp.outZp - shift;
+    check(sp, `avgPool${dims}d`, dims, { dtype, last, resident, shape, data: codes(dtype, shape.reduce((a, b) => a * b, 1), seed, few) }, o);
+  };
+  const windowOf = (lead: { k: number; s: number; pad: boolean }[], kw: number, sw: number, padW: boolean, ceilMode: boolean) => ({
+    kernelSize: [...lead.map((a) => a.k), kw], stride: [...lead.map((a) => a.s), sw],
+    padding: [...lead.map((a) => (a.pad ? a.k >> 1 : 0)), padW ? kw >> 1 : 0], ceilMode,
+  });
+
+  it('planar windows 2 or 3 columns wide at stride 1 or 2: rows of 15 to 49 outputs, borders, 1 to 3+ window rows', () => {
+    const caseOf = fc.record({
+      dims: fc.integer({ min: 1, max: 3 }), dtype: fc.constantFrom<Dtype>('int8', 'uint8'), resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }),
+      // output widths around the sixteen-column groups; the input one cell narrower to two wider
+      outW: fc.constantFrom(15, 16, 17, 28, 31, 32, 33, 47, 48, 49), extra: fc.integer({ min: -1, max: 2 }),
+      kw: fc.constantFrom(2, 3), sw: fc.constantFrom(1, 2), padW: fc.boolean(), ceilMode: fc.boolean(), seed: fc.integer(), few: fc.boolean(),
+    }).chain((r) => fc.tuple(fc.constant(r), leading(r.dims), quant));
+    fc.assert(fc.property(caseOf, ([r, lead, qp]) => {
+      const shape = [r.n, r.c, ...lead.map((a) => a.size), r.sw * r.outW + r.extra];
+      run(r.dims, r.dtype, false, r.resident, shape, r.few, r.seed, windowOf(lead, r.kw, r.sw, r.padW, r.ceilMode), qp);
+    }), { numRuns: 500 });
+  });
+
+  it('channels-last windows 1 to 3 columns wide: 16 to 49 channels, any stride, borders, 1 to 3+ window rows', () => {
+    const caseOf = fc.record({
+      dims: fc.integer({ min: 1, max: 3 }), dtype: fc.constantFrom<Dtype>('int8', 'uint8'), resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }), c: fc.constantFrom(16, 17, 31, 32, 33, 48, 49), w: fc.integer({ min: 1, max: 12 }),
+      kw: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }),
+      padW: fc.boolean(), ceilMode: fc.boolean(), seed: fc.integer(), few: fc.boolean(),
+    }).chain((r) => fc.tuple(fc.constant(r), leading(r.dims), quant));
+    fc.assert(fc.property(caseOf, ([r, lead, qp]) => {
+      const shape = [r.n, r.c, ...lead.map((a) => a.size), r.w];
+      run(r.dims, r.dtype, true, r.resident, shape, r.few, r.seed, windowOf(lead, r.kw, r.sw, r.padW, r.ceilMode), qp);
+    }), { numRuns: 500 });
+  });
+
+  it('scale ratios whose sums pass 2^22 once scaled take the clamped passes (lowest codes, highest zero point)', () => {
+    // f32(sum - offset) * 10 / 0.001 reaches -2.3e7: unclamped, the rounding by 1.5 * 2^23 would wrap to the highest code.
+    for (const dtype of ['int8', 'uint8'] as const) {
+      const [lowest, highest] = dtype === 'int8' ? [-128, 127] : [0, 255];
+      for (const last of [false, true]) {
+        for (const stride of [1, 2]) {
+          const shape = [1, last ? 16 : 1, 6, 40];
+          const data = new ARRAY[dtype](shape.reduce((a, b) => a * b, 1)).fill(lowest);
+          const opts = { kernelSize: 3, stride, padding: 1, scale: 10, outScale: 0.001, zeroPoint: highest, divisorOverride: 1 };
+          check(sp, 'avgPool2d', 2, { dtype, last, resident: false, shape, data }, opts);
+        }
+      }
+    }
+  });
+
+  it('adaptive averages on the same paths: planar 2x2 / 2-wide windows, channels-last windows of 1 to 3 cells a side', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 3 }), fc.constantFrom<Dtype>('int8', 'uint8'), fc.boolean(), fc.integer({ min: 1, max: 7 }),
+      fc.constantFrom(15, 16, 17, 33), fc.integer(), fc.boolean(),
+      (dims, dtype, last, side, outW, seed, few) => {
+        // planar: the last axis halved (2-wide windows at stride 2); channels-last: any sizes with windows of at most 3
+        const c = last ? 17 : 2;
+        const spatial = [...Array(dims - 1).fill(side), last ? outW + (seed & 7) : 2 * outW];
+        const outputSize = [...Array(dims - 1).fill(Math.max(1, side >> 1)), outW];
+        const shape = [1, c, ...spatial];
+        check(sp, `adaptiveAvgPool${dims}d`, dims, { dtype, last, resident: false, shape, data: codes(dtype, shape.reduce((a, b) => a * b, 1), seed, few) }, { outputSize });
+      }), { numRuns: 200 });
+  });
+});
