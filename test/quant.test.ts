@@ -208,18 +208,23 @@ describe('int8/uint8 3D means of more than 2^24 cells', async () => {
   }
 });
 
+/**
+ * `size` pseudo-random codes from `seed` (an LCG: the same codes on every run of a property's
+ * seed), or with `few` only -128, 0, 5, 127 and 255 (each wrapped into the dtype), for ties.
+ */
+function codes(dtype: Dtype, size: number, seed: number, few: boolean): Bytes {
+  const data = new ARRAY[dtype](size);
+  let s = seed | 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    data[i] = few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+  }
+  return data;
+}
+
 describe('int8/uint8 max pooling, each path of assembly/byte-max.ts', async () => {
   const sp = await getEngine();
   const SIDES: Record<number, string[]> = { 1: ['left', 'right'], 2: ['top', 'bottom', 'left', 'right'], 3: ['front', 'back', 'top', 'bottom', 'left', 'right'] };
-  const codes = (dtype: Dtype, size: number, seed: number, few: boolean): Bytes => {
-    const data = new ARRAY[dtype](size);
-    let s = seed | 0;
-    for (let i = 0; i < size; i++) {
-      s = (Math.imul(s, 1103515245) + 12345) | 0;
-      data[i] = few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
-    }
-    return data;
-  };
   /** Leading axes (1 to 3 rows high, or more) with their windows: rows of 0 to 4+ input rows each. */
   const leading = (dims: number) => fc.array(fc.record({
     size: fc.integer({ min: 1, max: 7 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 2 }),
@@ -280,15 +285,6 @@ describe('int8/uint8 max pooling, each path of assembly/byte-max.ts', async () =
 
 describe('int8/uint8 averages, each path of assembly/byte-avg.ts', async () => {
   const sp = await getEngine();
-  const codes = (dtype: Dtype, size: number, seed: number, few: boolean): Bytes => {
-    const data = new ARRAY[dtype](size);
-    let s = seed | 0;
-    for (let i = 0; i < size; i++) {
-      s = (Math.imul(s, 1103515245) + 12345) | 0;
-      data[i] = few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
-    }
-    return data;
-  };
   /** Leading axes with their windows (1 to 3 rows, or more for the separable passes). */
   const leading = (dims: number) => fc.array(fc.record({
     size: fc.integer({ min: 1, max: 7 }), k: fc.integer({ min: 1, max: 4 }), s: fc.integer({ min: 1, max: 3 }), pad: fc.boolean(),
