@@ -10,13 +10,9 @@
 // group: every sum is the sum of the window's in-bounds codes, as the separable passes take it.
 // Sixteen sums are then requantized together (requantize16) with the same float32 steps.
 import { Plan } from './plan';
-import { rowAt } from './byte-max';
+import { rowAt } from './row-tables';
+import { loadCodes } from './byte-codes';
 import { requantize16 } from './requantize';
-
-/** Sixteen codes at p as signed bytes (uint8 flipped). */
-@inline function codes(p: usize, flip: v128): v128 {
-  return v128.xor(v128.load(p), flip);
-}
 
 /**
  * Whether planarAvg takes a planar plan with windows of at most `rows` rows: 2 or 3 columns
@@ -42,8 +38,8 @@ const LOW = 0, PAIRS = 1, EVENS = 2, ODDS = 3;
 
 /** lanesOf the sixteen codes at offset k of two or three rows, summed. */
 @inline function rowSums(r0: usize, r1: usize, r2: usize, k: usize, flip: v128, threeRows: bool, what: i32): v128 {
-  let s = i16x8.add(lanesOf(codes(r0 + k, flip), what), lanesOf(codes(r1 + k, flip), what));
-  if (threeRows) s = i16x8.add(s, lanesOf(codes(r2 + k, flip), what));
+  let s = i16x8.add(lanesOf(loadCodes(r0 + k, flip), what), lanesOf(loadCodes(r1 + k, flip), what));
+  if (threeRows) s = i16x8.add(s, lanesOf(loadCodes(r2 + k, flip), what));
   return s;
 }
 
@@ -153,11 +149,11 @@ export function pixelsAvg(
           const c = min(g, lastGroup);
           let lo = i16x8.splat(0), hi = lo, at = pixel + c;
           for (let j = 0; j < taps; j++) {
-            const v0 = codes(r0 + at, flip), v1 = codes(r1 + at, flip);
+            const v0 = loadCodes(r0 + at, flip), v1 = loadCodes(r1 + at, flip);
             lo = i16x8.add(lo, i16x8.add(i16x8.extend_low_i8x16_s(v0), i16x8.extend_low_i8x16_s(v1)));
             hi = i16x8.add(hi, i16x8.add(i16x8.extend_high_i8x16_s(v0), i16x8.extend_high_i8x16_s(v1)));
             if (threeRows) {
-              const v2 = codes(r2 + at, flip);
+              const v2 = loadCodes(r2 + at, flip);
               lo = i16x8.add(lo, i16x8.extend_low_i8x16_s(v2));
               hi = i16x8.add(hi, i16x8.extend_high_i8x16_s(v2));
             }

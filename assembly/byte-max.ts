@@ -11,6 +11,8 @@
 // row-list loads, tap loops and stride tests than on their vector work (C: ~65 cycles per row
 // of 28 outputs).
 import { Plan } from './plan';
+import { everyRowReadsTwo, pairedRows, rowAt } from './row-tables';
+import { loadCodes, storeCodes } from './byte-codes';
 
 @inline export function maxOf<U>(a: v128, b: v128): v128 {
   return isSigned<U>() ? i8x16.max_s(a, b) : i8x16.max_u(a, b);
@@ -29,11 +31,6 @@ import { Plan } from './plan';
 /** Max of the three rows' sixteen bytes at offset k. */
 @inline function rows3<U>(r0: usize, r1: usize, r2: usize, k: usize): v128 {
   return maxOf<U>(maxOf<U>(v128.load(r0 + k), v128.load(r1 + k)), v128.load(r2 + k));
-}
-
-/** Row t's offset in the plane (rowList entries are element offsets of planar rows / pixels). */
-@inline export function rowAt(rowList: usize, t: i32): usize {
-  return <usize>load<i32>(rowList + (<usize>t << 2));
 }
 
 /**
@@ -61,8 +58,12 @@ import { Plan } from './plan';
 export function planarStride2(plan: Plan, input: usize, output: usize, bias: i32): void {
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane, rowStarts = plan.rowStarts, rowList = plan.rowList;
-  if (plan.kw == 2 && plan.colOrigin == 0 && plan.vecHi - plan.vecLo == outW && pairedRows(rowStarts, rowList, outRows, inW)) {
-    const top = rowAt(rowList, load<i32>(rowStarts));
+  const firstRows = rowList + (<usize>load<i32>(rowStarts) << 2); // (output row 0's entries)
+  if (
+    plan.kw == 2 && plan.colOrigin == 0 && plan.vecHi - plan.vecLo == outW &&
+    everyRowReadsTwo(rowStarts, outRows) && pairedRows(firstRows, outRows, inW)
+  ) {
+    const top = rowAt(firstRows, 0);
     // Planes of an even number of rows, all read: one run of row pairs through every plane.
     const whole = top == 0 && inPlane == <usize>(2 * outRows * inW);
     const runs = whole ? 1 : planes, rows = whole ? planes * outRows : outRows;
@@ -124,20 +125,6 @@ function planarRows<U>(plan: Plan, input: usize, output: usize, bias: i32, leftM
       dst += <usize>outW;
     }
   }
-}
-
-/**
- * Whether output row r reads input rows 2r and 2r + 1 after the first one, in every row
- * (unpadded 2-high stride-2 windows, 2D).
- */
-@inline function pairedRows(rowStarts: usize, rowList: usize, outRows: i32, inW: i32): bool {
-  const t0 = load<i32>(rowStarts), top = load<i32>(rowList + (<usize>t0 << 2));
-  for (let r = 0; r < outRows; r++) {
-    const at = rowList + (<usize>(t0 + 2 * r) << 2);
-    if (load<i32>(rowStarts + (<usize>(r + 1) << 2)) != t0 + 2 * r + 2) return false;
-    if (load<i32>(at) != top + 2 * r * inW || load<i32>(at, 4) != top + (2 * r + 1) * inW) return false;
-  }
-  return true;
 }
 
 /**
@@ -226,10 +213,10 @@ function edgePixel(plan: Plan, sample: usize, dst: usize, o: i32, t0: i32, t1: i
     for (let t = t0; t < t1; t++) {
       let at = sample + (rowAt(plan.rowList, t) + col) * C + c;
       for (let j = 0; j < n; j++) {
-        m = i8x16.max_s(m, v128.xor(v128.load(at), flip));
+        m = i8x16.max_s(m, loadCodes(at, flip));
         at += tap;
       }
     }
-    v128.store(out + c, v128.xor(m, flip));
+    storeCodes(out + c, m, flip);
   }
 }

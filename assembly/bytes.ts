@@ -2,10 +2,9 @@
 // float kernels (rows flattened, columns last, padding already clipped away), for planar and
 // channels-last layouts alike: a planar plane is a channels-last plane with C = 1.
 //
-// One kernel body serves both dtypes: every byte is read as a signed code, uint8 ones with
-// their top bit flipped (`bias` 128: x ^ 0x80 = x - 128 as int8), which keeps order and shifts
-// sums by 128 per cell (src/ops/bytes.ts folds that into the requantization offsets); results
-// are flipped back on the way out. int8 takes bias 0.
+// One kernel body serves both dtypes: every byte is read as a signed code (byte-codes.ts), uint8
+// ones with their top bit flipped, which keeps order and shifts sums by 128 per cell
+// (src/ops/bytes.ts folds that into the requantization offsets).
 //
 // Integer max and integer sums are exact in any order, so a window is reduced in two passes:
 //   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
@@ -22,28 +21,10 @@
 // round-half-to-even, as PyTorch's quantized kernels do. The first largest value's index
 // (returnIndices) comes from a direct scan in PyTorch's order (maxPoolBytesIndices).
 import { Plan } from './plan';
+import { loadCode, loadCodes, storeCode, storeCodes } from './byte-codes';
 import { evenBytes, pixelsMax, planarStride2, planarStride2Fits } from './byte-max';
 import { requantize, requantize4, saturate, unclampedFits } from './requantize';
 import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
-
-/** The code at p as a signed value (uint8: biased by -128). */
-@inline function loadCode(p: usize, bias: i32): i32 {
-  return <i32><i8>(<i32>load<u8>(p) ^ bias);
-}
-
-/** A signed value back to its byte (uint8: unbiased). */
-@inline function storeCode(p: usize, v: i32, bias: i32): void {
-  store<u8>(p, v ^ bias);
-}
-
-/** Sixteen codes at p as signed bytes; `flip` is the bias in every byte. */
-@inline function loadCodes(p: usize, flip: v128): v128 {
-  return v128.xor(v128.load(p), flip);
-}
-
-@inline function storeCodes(p: usize, v: v128, flip: v128): void {
-  v128.store(p, v128.xor(v, flip));
-}
 
 // ---- max ----------------------------------------------------------------------------------
 

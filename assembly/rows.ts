@@ -27,6 +27,7 @@ import {
   takesLanes,
 } from './reduce';
 import { fourWidePlanes } from './four-wide';
+import { everyRowReadsTwo, pairedRows } from './row-tables';
 import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
@@ -312,16 +313,6 @@ function indexRow<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxR
 }
 
 /**
- * Whether every output row reads two input rows (rowStarts[r] == rowStarts[0] + 2r: a range of
- * rows, src/ops/plane-range.ts rowRange, starts at rowStarts[0] > 0, 1-row windows at r0 too).
- */
-@inline function everyRowReadsTwo(rowStarts: usize, outRows: i32): bool {
-  const t0 = load<i32>(rowStarts);
-  for (let r = 1; r <= outRows; r++) if (load<i32>(rowStarts + (<usize>r << 2)) - t0 != r << 1) return false;
-  return true;
-}
-
-/**
  * Every row of every plane when each output row reads two input rows and every column is
  * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
  * group loop of rowGroups, from two row offsets at 8r past the first row's in rowList, with no border groups
@@ -360,18 +351,6 @@ function twoRowPlanes<O, K, S>(
     inPlanePtr += inPlaneBytes;
     outPlanePtr += outPlaneBytes;
   }
-}
-
-/**
- * Output row r reads input rows 2r and 2r + 1 after the first one (unpadded 2-high, stride-2
- * windows in 2D), `rowList` the first output row's entries.
- */
-@inline function pairedRows(rowList: usize, outRows: i32, inW: i32): bool {
-  const first = load<i32>(rowList);
-  for (let r = 0; r < outRows; r++) {
-    if (load<i32>(rowList + (<usize>r << 3)) != first + 2 * r * inW || load<i32>(rowList + (<usize>r << 3), 4) != first + (2 * r + 1) * inW) return false;
-  }
-  return true;
 }
 
 /**
@@ -783,10 +762,10 @@ export function rowExact<S>(
 
 /** One row of padOneGroup folded into acc (`first`: the window's first row, acc unused). */
 @inline function padOneRow(at: usize, acc: v128, first: bool): v128 {
-  const x = v128.load(at), y = v128.load(at, 16);
-  const v0 = f32x4.replace_lane(v128.shuffle<f32>(x, y, 0, 2, 4, 6), 0, -Infinity);
+  const x = v128.load(at), y = v128.load(at, 16), evens = v128.shuffle<f32>(x, y, 0, 2, 4, 6);
+  const v0 = f32x4.replace_lane(evens, 0, -Infinity);
   const v1 = v128.shuffle<f32>(x, y, 1, 3, 5, 7);
-  const v2 = v128.shuffle<f32>(v128.shuffle<f32>(x, y, 0, 2, 4, 6), v128.load(at, 32), 1, 2, 3, 4);
+  const v2 = v128.shuffle<f32>(evens, v128.load(at, 32), 1, 2, 3, 4);
   return foldVectors(MAX, acc, first, true, v0, v1, v2);
 }
 
