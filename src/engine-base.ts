@@ -18,13 +18,8 @@ const ALL_LAYOUTS: readonly Layout[] = Object.values(LAYOUTS).flat();
 const TENSOR_OPTIONS = { name: 'tensor', options: ['layout', 'dtype'] };
 const DEFAULT_LAYOUT_BY_RANK: Record<number, Layout> = { 2: 'NCW', 3: 'NCHW', 4: 'NCHW', 5: 'NCDHW' };
 
-/** Each engine's context, out of users' sight (operators reach it with contextOf). */
+/** Each engine's context, out of users' sight (its operators reach it here). */
 const contexts = new WeakMap<EngineBase, Context>();
-
-/** @internal The context of an engine (its kernels, memory and plan cache). */
-export function contextOf(engine: EngineBase): Context {
-  return contexts.get(engine)!;
-}
 
 /** How each kind of operator runs: the engine's context, the operator, then the method's arguments. */
 export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context, op: OperatorSpec, a: never, b: never, c: never) => unknown>>;
@@ -34,11 +29,19 @@ export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context
  * kind's runner (Engine: every kind; simdpool/core's engine: a sub-list). A method passes on
  * three arguments at most, the most any operator takes (tensor, indices, options).
  */
+/**
+ * An operator called without its engine (`const { maxPool2d } = sp; maxPool2d(x)`): a method
+ * of the engine, as in a class, not a free function as TensorFlow.js's are.
+ */
+function detached(name: string): never {
+  throw new TypeError(`${name}: call it on its engine, as sp.${name}(…)`);
+}
+
 export function installOperators(engine: { prototype: EngineBase }, operators: Record<string, OperatorSpec>, runners: OperatorRunners): void {
   for (const op of Object.values(operators)) {
     const run = runners[op.kind] as (ctx: Context, op: OperatorSpec, a: unknown, b: unknown, c: unknown) => unknown;
     const method = function (this: EngineBase, a: unknown, b: unknown, c: unknown) {
-      return run(contextOf(this), op, a, b, c);
+      return run(contexts.get(this) ?? detached(op.name), op, a, b, c);
     };
     Object.defineProperty(method, 'name', { value: op.name });
     Object.defineProperty(engine.prototype, op.name, { value: method, writable: true, configurable: true });
@@ -53,7 +56,7 @@ export class EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
     if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
-      throw new Error(`simdpool: kernel plan layout (${kernels.planBytes()} bytes) does not match PLAN_FIELDS`);
+      throw new Error(`simdpool: kernels of another version (plan of ${kernels.planBytes()} bytes)`);
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());

@@ -13,7 +13,9 @@
 //   47 826 with padding arrays left out of the inherited-sides check (+19); 47 839 with a sides
 //   object's names flattened only when it is not a plain object (+13). 47 988 with the
 //   reentrancy review's: option copies spread (-20), resident tensors frozen (+20), lists
-//   longer than 64 kept out of signatures (+4).
+//   longer than 64 kept out of signatures (+4). 47 964 with an operator called without its
+//   engine a TypeError that says so (+73), paid for by shorter internal errors (base85's two
+//   checks in one, the kernels' version check: -104).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
