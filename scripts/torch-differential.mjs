@@ -1,0 +1,182 @@
+// Differential campaign, half two: replays the cases scripts/torch-differential.py drew (and
+// computed with real PyTorch) through the built engine (dist/), in the layout each case names,
+// and reports every disagreement. Values are compared bit for bit (any NaN equals any NaN; the
+// sign of zero counts), Lp within 1e-6 + 1e-5·|torch|, int8/uint8 as codes, indices exactly;
+// where torch raised, simdpool must throw too.
+//
+//   /usr/bin/python3 scripts/torch-differential.py --seed 1 --count 2000 --out /tmp/d.json
+//   node scripts/torch-differential.mjs /tmp/d.json [--verbose]
+//
+// Exit code 1 when anything disagrees; the mismatches go to <file>.mismatches.json for triage.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { init } from '../dist/node/index.js';
+
+const file = process.argv[2] ?? '/tmp/simdpool-differential.json';
+const verbose = process.argv.includes('--verbose');
+const { cases, seed, torch } = JSON.parse(readFileSync(file, 'utf8'));
+const sp = await init();
+
+const LAYOUTS = { first: [null, 'NCW', 'NCHW', 'NCDHW'], last: [null, 'NWC', 'NHWC', 'NDHWC'] };
+const ARRAYS = { f32: Float32Array, i32: Int32Array, int8: Int8Array, uint8: Uint8Array };
+const OPS = {
+  max: 'maxPool', avg: 'avgPool', lp: 'lpPool', amax: 'adaptiveMaxPool', aavg: 'adaptiveAvgPool',
+  gmax: 'globalMaxPool', gavg: 'globalAvgPool', glp: 'globalLpPool', qmax: 'maxPool', qavg: 'avgPool',
+  qaavg: 'adaptiveAvgPool',
+};
+
+function decode(b64, type) {
+  const bytes = Buffer.from(b64, 'base64');
+  const ab = new ArrayBuffer(bytes.length);
+  new Uint8Array(ab).set(bytes);
+  return new ARRAYS[type](ab);
+}
+
+/** Moves the channel axis (0 unbatched, 1 batched) of a channels-first array to the end, or back. */
+function permute(data, shapeFirst, batched, toLast) {
+  const c = batched ? 1 : 0;
+  const lead = shapeFirst.slice(0, c).reduce((a, b) => a * b, 1);
+  const C = shapeFirst[c];
+  const S = shapeFirst.slice(c + 1).reduce((a, b) => a * b, 1);
+  const out = new data.constructor(data.length);
+  for (let n = 0; n < lead; n++)
+    for (let ch = 0; ch < C; ch++)
+      for (let s = 0; s < S; s++) {
+        const first = (n * C + ch) * S + s, last = (n * S + s) * C + ch;
+        if (toLast) out[last] = data[first]; else out[first] = data[last];
+      }
+  return out;
+}
+const toLayoutShape = (shape, batched, last) => {
+  if (!last) return shape.slice();
+  const c = batched ? 1 : 0;
+  return [...shape.slice(0, c), ...shape.slice(c + 1), shape[c]];
+};
+
+function sameBits(a, b, tol) {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (tol) return a === b || Math.abs(a - b) <= 1e-6 + 1e-5 * Math.abs(b);
+  return a === b && (a !== 0 || Object.is(a, b));
+}
+
+function compare(got, want, tol, what) {
+  if (got.length !== want.length) return `${what}: ${got.length} values, torch ${want.length}`;
+  let first = -1, count = 0;
+  for (let i = 0; i < want.length; i++)
+    if (!sameBits(got[i], want[i], tol)) { count++; if (first < 0) first = i; }
+  if (!count) return null;
+  const show = (v) => (Object.is(v, -0) ? '-0' : String(v));
+  return `${what}: ${count}/${want.length} differ, first at ${first}: got ${show(got[first])}, torch ${show(want[first])}`;
+}
+
+function runCase(c) {
+  const batched = c.shape.length === c.d + 2;
+  const last = c.layout === 'last';
+  const layout = LAYOUTS[c.layout][c.d];
+  const dtype = c.dtype ?? 'f32';
+  const tensor = (b64, shapeFirst, type = dtype) => ({
+    data: last ? permute(decode(b64, type), shapeFirst, batched, true) : decode(b64, type),
+    shape: toLayoutShape(shapeFirst, batched, last),
+    layout,
+  });
+  const fromLayout = (t, shapeFirst) => (last ? permute(t.data, shapeFirst, batched, false) : t.data);
+  const o = { ...c.options };
+  if (o.outputSize && c.fam === 'unpool' && o.outputSize.length === c.shape.length)
+    o.outputSize = toLayoutShape(o.outputSize, batched, last);
+  const x = tensor(c.input, c.shape);
+  const calls = []; // [label, () => result tensor, expected shape (channels-first), indices?]
+  const inShape = toLayoutShape(c.shape, batched, last);
+  switch (c.fam) {
+    case 'unpool': {
+      const y = tensor(c.pooled, c.pooledShape), idx = tensor(c.pooledIndices, c.pooledShape, 'i32');
+      calls.push(['unpool', () => sp[`maxUnpool${c.d}d`](y, idx, o)]);
+      break;
+    }
+    case 'maxBackward': case 'amaxBackward': {
+      const dy = tensor(c.gradOutput, c.gradShape, 'f32'), idx = tensor(c.fwdIndices, c.gradShape, 'i32');
+      const name = `${c.fam === 'maxBackward' ? 'maxPool' : 'adaptiveMaxPool'}${c.d}dBackward`;
+      calls.push(['indices', () => sp[name](dy, idx, { inputShape: inShape })]);
+      calls.push(['input', () => sp[name](dy, { ...o, input: x })]);
+      break;
+    }
+    case 'avgBackward': case 'aavgBackward': {
+      const dy = tensor(c.gradOutput, c.gradShape, 'f32');
+      const name = `${c.fam === 'avgBackward' ? 'avgPool' : 'adaptiveAvgPool'}${c.d}dBackward`;
+      calls.push(['shape', () => sp[name](dy, { ...o, inputShape: inShape })]);
+      break;
+    }
+    case 'lpBackward': {
+      const dy = tensor(c.gradOutput, c.gradShape, 'f32');
+      calls.push(['input', () => sp[`lpPool${c.d}dBackward`](dy, { ...o, input: x })]);
+      break;
+    }
+    default:
+      calls.push(['forward', () => sp[`${OPS[c.fam]}${c.d}d`](x, o)]);
+  }
+  const problems = [];
+  for (const [label, call] of calls) {
+    let r;
+    try {
+      r = call();
+    } catch (e) {
+      if (!c.expect.error) problems.push(`${label}: threw ${e.name}: ${e.message.slice(0, 200)}`);
+      else if (e.name !== 'RangeError' && e.name !== 'TypeError') problems.push(`${label}: threw ${e.name} where torch said ${c.expect.error}`);
+      continue;
+    }
+    if (c.expect.error) { problems.push(`${label}: returned where torch raised ${c.expect.error}`); continue; }
+    const out = r.output ?? r;
+    const wantShape = c.expect.shape;
+    const gotShape = out.shape.join(',');
+    if (gotShape !== toLayoutShape(wantShape, batched, last).join(',')) {
+      problems.push(`${label}: shape ${gotShape}, torch ${wantShape}`);
+      continue;
+    }
+    const outType = c.fam.startsWith('q') ? dtype : 'f32';
+    const p = compare(fromLayout(out, wantShape), decode(c.expect.output, outType), c.tol, label);
+    if (p) problems.push(p);
+    if (c.expect.indices) {
+      const q = compare(fromLayout(r.indices, wantShape), decode(c.expect.indices, 'i32'), false, `${label} indices`);
+      if (q) problems.push(q);
+    }
+  }
+  return problems;
+}
+
+// Documented departures (docs/api-breadth.md): reported apart, not failures.
+function knownDeparture(c) {
+  const sizes = [c.options.outputSize].flat();
+  // where every output size is 1, torch pools a mean, whose sum runs in torch's own (vector
+  // width dependent) order; simdpool sums in scan order and divides by the cell count
+  if (c.fam === 'gavg' || (c.fam === 'aavg' && sizes.every((v) => v === 1))) return 'torch mean order';
+  return null;
+}
+
+const perFamily = {};
+const known = {};
+const mismatches = [];
+for (const c of cases) {
+  const key = `${c.fam}${c.d}d`;
+  const f = (perFamily[key] ??= { run: 0, bad: 0 });
+  f.run++;
+  let problems;
+  try {
+    problems = runCase(c);
+  } catch (e) {
+    problems = [`harness: ${e.stack}`];
+  }
+  const departure = problems.length ? knownDeparture(c) : null;
+  if (departure) {
+    known[departure] = (known[departure] ?? 0) + 1;
+  } else if (problems.length) {
+    f.bad++;
+    mismatches.push({ id: c.id, fam: c.fam, d: c.d, layout: c.layout, dtype: c.dtype, shape: c.shape, options: c.options, problems });
+    if (verbose) console.log(c.id, key, c.layout, JSON.stringify(c.shape), JSON.stringify(c.options), problems.join(' | '));
+  }
+}
+for (const [k, f] of Object.entries(perFamily).sort()) console.log(`${k.padEnd(18)} ${String(f.run).padStart(5)} run ${f.bad ? `${f.bad} MISMATCHED` : 'ok'}`);
+for (const [why, n] of Object.entries(known)) console.log(`documented departure (${why}): ${n}`);
+console.log(`${cases.length} cases (seed ${seed}, torch ${torch}): ${mismatches.length} mismatched`);
+if (mismatches.length) {
+  writeFileSync(`${file}.mismatches.json`, JSON.stringify(mismatches, null, 1));
+  console.log(`details: ${file}.mismatches.json`);
+  process.exitCode = 1;
+}
