@@ -52,8 +52,13 @@ class Gen:
     def pick(self, seq):
         return seq[int(self.r.integers(len(seq)))]
 
-    def spatial(self, d):
-        """Small sizes per dim, sometimes 1, sometimes a long last row (SIMD interiors)."""
+    def spatial(self, d, big=False):
+        """Small sizes per dim, sometimes 1, sometimes a long last row (SIMD interiors); big:
+        planes past the 512 KiB streaming threshold, some larger than a 128 KiB chunk."""
+        if big:
+            return [int(self.r.integers(60000, 140000))] if d == 1 else \
+                [int(self.r.integers(150, 230)) for _ in range(2)] if d == 2 else \
+                [int(self.r.integers(20, 40)), int(self.r.integers(30, 70)), int(self.r.integers(30, 70))]
         top = {1: 24, 2: 10, 3: 6}[d]
         s = [int(self.r.integers(1, top + 1)) for _ in range(d)]
         if self.chance(0.15):
@@ -65,7 +70,7 @@ class Gen:
     def lead(self):
         """N, C: batch 0 now and then, unbatched now and then, 16+ channels (channel lanes)."""
         n = 0 if self.chance(0.03) else int(self.r.integers(1, 3))
-        c = int(self.r.integers(17, 21)) if self.chance(0.15) else int(self.r.integers(1, 5))
+        c = int(self.pick([8, 16, 17, 19, 32, 33])) if self.chance(0.15) else int(self.r.integers(1, 5))
         return (None if self.chance(0.15) else n), c
 
     def values(self, shape, special=True):
@@ -102,8 +107,8 @@ class Gen:
         """kernel, stride, padding, dilation per dim, biased to the edges."""
         k, s, p, dl = [], [], [], []
         for n in sp:
-            kk = int(self.r.integers(1, min(n, 5) + 1)) if self.chance(0.8) else int(self.r.integers(1, n + 3))
-            if self.chance(0.1):
+            kk = int(self.r.integers(1, min(n, 5) + 1)) if self.chance(0.8) else int(self.r.integers(1, min(n, 40) + 3))
+            if self.chance(0.1) and n <= 64:
                 kk = n  # window covers the input
             ss = self.pick([1, 1, 2, 2, 3, kk, kk + 1, kk + 2])
             ss = max(1, ss)
@@ -149,7 +154,10 @@ def run_ref(fn):
 def make(g, fam, d):
     """One case: a dict for the .mjs half (its 'expect' holds torch's answer)."""
     n, c = g.lead()
-    sp = g.spatial(d)
+    big = fam in ("max", "avg", "unpool", "qmax", "qavg", "amax", "aavg") and g.chance(0.01)
+    if big:
+        n, c = int(g.r.integers(1, 3)), int(g.r.integers(2, 6))
+    sp = g.spatial(d, big)
     shape = full_shape(n, c, sp)
     case = {"fam": fam, "d": d, "shape": shape, "layout": "last" if g.chance(0.4) else "first"}
     tk = None
@@ -388,7 +396,7 @@ def make_quant(g, case, fam, d, tk):
     elif fam == "qavg":
         tk = dict(tk)
         cip = g.chance(0.5)
-        dov = g.pick([None, None, 3, 5]) if d > 1 else None
+        dov = g.pick([None, None, 3, 5, -2, 1]) if d > 1 else None
         if not cip:
             case["options"]["countIncludePad"] = False
         if dov is not None:
