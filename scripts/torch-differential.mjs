@@ -5,12 +5,15 @@
 // where torch raised, simdpool must throw too.
 //
 //   /usr/bin/python3 scripts/torch-differential.py --seed 1 --count 2000 --out /tmp/d.json
-//   node scripts/torch-differential.mjs /tmp/d.json [--verbose]
+//   node scripts/torch-differential.mjs /tmp/d.json [--verbose] [--engine main|core|parallel]
+// (`npm run differential` runs both halves on one seed, in the temp directory).
 //
 // Exit code 1 when anything disagrees; the mismatches go to <file>.mismatches.json for triage.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const file = process.argv[2] ?? '/tmp/simdpool-differential.json';
+const file = process.argv[2]?.startsWith('--') === false ? process.argv[2] : join(tmpdir(), 'simdpool-differential.json');
 const verbose = process.argv.includes('--verbose');
 // --engine main (simdpool), core (simdpool/core: its operators only) or parallel
 // (simdpool/parallel, two threads, every call sent to the workers, so split at planes and rows)
@@ -70,11 +73,11 @@ function compare(got, want, tol, what) {
     if (!sameBits(got[i], want[i], tol)) {
       count++;
       if (first < 0) first = i;
-      if (Math.abs(want[i]) < SUBNORMAL && Math.abs(got[i] - want[i]) <= ULP0) subnormalUlps++;
+      if (Math.abs(want[i]) < SUBNORMAL && Math.abs(got[i] - want[i]) <= 4 * ULP0) subnormalUlps++;
     }
   if (!count) return null;
   const show = (v) => (Object.is(v, -0) ? '-0' : String(v));
-  // a subnormal result one ulp (or a zero's sign) off torch's: marked for knownDeparture
+  // subnormal results a few units of 2^-149 (or a zero's sign) off torch's: marked for knownDeparture
   const mark = subnormalUlps === count ? 'subnormal ' : '';
   return `${mark}${what}: ${count}/${want.length} differ, first at ${first}: got ${show(got[first])}, torch ${show(want[first])}`;
 }

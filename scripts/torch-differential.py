@@ -4,7 +4,8 @@ Debian python3-torch) gives for them. scripts/torch-differential.mjs replays the
 
 Run:  /usr/bin/python3 scripts/torch-differential.py [--seed S] [--count N] [--out FILE]
       node scripts/torch-differential.mjs FILE
-(or `npm run differential`, which runs both on a temp file).
+(or `npm run differential`: builds, then seed 1, 2000 cases, in the temp directory, which both
+halves default to; $PYTHON picks another interpreter with torch).
 
 Unlike test/golden/, nothing here is chosen: every case draws its operator, shapes, options and
 input from the seed, biased toward the edges (ceilMode whose last window starts in padding,
@@ -103,11 +104,14 @@ class Gen:
             return vals[0]
         return list(vals)
 
-    def window(self, sp, dilation, padded=True):
-        """kernel, stride, padding, dilation per dim, biased to the edges."""
+    def window(self, sp, dilation, padded=True, wide=False):
+        """kernel, stride, padding, dilation per dim, biased to the edges; wide: windows of at
+        least half the input (the byte kernels' i32 sums past 128 cells)."""
         k, s, p, dl = [], [], [], []
         for n in sp:
             kk = int(self.r.integers(1, min(n, 5) + 1)) if self.chance(0.8) else int(self.r.integers(1, min(n, 40) + 3))
+            if wide:
+                kk = int(self.r.integers(max(1, n // 2), n + 1))
             if self.chance(0.1) and n <= 64:
                 kk = n  # window covers the input
             ss = self.pick([1, 1, 2, 2, 3, kk, kk + 1, kk + 2])
@@ -157,7 +161,8 @@ def make(g, fam, d):
     big = fam in ("max", "avg", "unpool", "qmax", "qavg", "amax", "aavg") and g.chance(0.01)
     if big:
         n, c = int(g.r.integers(1, 3)), int(g.r.integers(2, 6))
-    sp = g.spatial(d, big)
+    wide = not big and fam in ("avg", "qavg", "max", "qmax", "avgBackward") and d > 1 and g.chance(0.12)
+    sp = [int(g.r.integers(9, 25)) for _ in range(d)] if wide else g.spatial(d, big)
     shape = full_shape(n, c, sp)
     case = {"fam": fam, "d": d, "shape": shape, "layout": "last" if g.chance(0.4) else "first"}
     tk = None
@@ -165,7 +170,7 @@ def make(g, fam, d):
     if windowed:
         dil = fam in ("max", "maxBackward", "unpool", "qmax")
         for _ in range(6):  # mostly valid windows; the last draw may be an error case
-            k, s, p, dl = g.window(sp, dil, padded=not fam.startswith("lp"))
+            k, s, p, dl = g.window(sp, dil, padded=not fam.startswith("lp"), wide=wide)
             ceil = g.chance(0.5)
             if all(out_len(*a, ceil) > 0 for a in zip(sp, k, s, p, dl)) or g.chance(0.05):
                 break
