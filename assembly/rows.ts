@@ -63,7 +63,7 @@ import {
   const colMasks = plan.colMasks, originBytes = <usize>origin << 2, strideBytes = <usize>stride << 2;
   // Unpadded 2x2 stride-2 windows (most max pooling): every plane in one tight row loop. Like
   // the inlined border groups, the full build only (`inlineBorders`): the core bundle is at its budget.
-  if (sizeof<K>() == 1 && (OP == MAX || OP == AVG) && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
+  if (sizeof<K>() == 1 && (OP == MAX || OP == MAX_NO_NAN || OP == AVG) && inlineBorders && vecHi - vecLo == outW && useRun && everyRowReadsTwo(rowStarts, outRows)) {
     // (from the first row's input rows: a range of rows, src/ops/plane-range.ts rowRange, starts within rowList)
     twoRowPlanes<O, K, S>(plan, input, output, rowList + (<usize>load<i32>(rowStarts) << 2), rowDivs, colDivs, originBytes, strideBytes);
     return;
