@@ -6,6 +6,7 @@
 // Max pooling uses one pmax per tap (ties keep the earlier value) and a running sum that
 // flags a NaN; a block that meets one is redone with PyTorch's exact rule. With nanMode
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
+import { Kernel2, Kernel3 } from './lanes';
 import { Plan } from './plan';
 import {
   AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, foldTap, hasIndex, ignoresNaN, initial, opOf, positiveZero, takes,
@@ -26,9 +27,9 @@ import {
   const tapBytes = <usize>plan.dilation * pixelBytes;
   const dilation = plan.dilation;
   const rowBytes = <usize>outW * pixelBytes;
-  // Max pooling with 3 / stride 2 column windows does the interior columns' channels, eight at a
-  // time, row by row (maxRowInterior); the loop over pixels below does the rest.
-  const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && plan.kw == 3 && plan.stride == 2 &&
+  // Max pooling with 2 or 3 / stride 2 column windows does the interior columns' channels, eight
+  // at a time, row by row (maxRowInterior); the loop over pixels below does the rest.
+  const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && (plan.kw == 2 || plan.kw == 3) && plan.stride == 2 &&
     dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
   const wide = channels & ~7;
   for (let b = 0; b < batches; b++) {
@@ -127,7 +128,9 @@ function maxRowInterior<O>(
     const seedBytes = seedNext && u == rowCount - 1 ? rowBytes : 0;
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
-    nan |= maxRowPass<O>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes);
+    nan |= plan.kw == 2
+      ? maxRowPass<O, Kernel2>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes)
+      : maxRowPass<O, Kernel3>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes);
   }
   if (OP == MAX && nan) {
     const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
@@ -145,22 +148,25 @@ function maxRowInterior<O>(
 
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
- * twice for an odd one out, which max does not mind) over `count` interior 3 / stride 2
- * windows, eight channels at a time: their maxima start (`first`) or are folded into the
- * output pixels at `to`; rowB's alone are also stored `seedBytes` further on when that is not 0.
- * With MAX, returns whether a NaN was read: a window's first tap is its predecessor's last, so
- * only the second and third are watched (and the first window's first, before the loop).
+ * twice for an odd one out, which max does not mind) over `count` interior stride-2 windows,
+ * two (K = Kernel2) or three (Kernel3) columns wide, eight channels at a time: their maxima
+ * start (`first`) or are folded into the output pixels at `to`; rowB's alone are also stored
+ * `seedBytes` further on when that is not 0.
+ * With MAX, returns whether a NaN was read. Each tap is watched once: 3-wide windows share a
+ * tap with the one before (its first, the previous window's last), so only their second and
+ * third are watched (and the first window's first, before the loop); 2-wide windows share none.
  * Straight-line code on purpose: branches and short loops here cost more than the arithmetic.
  */
-@inline function maxRowPass<O>(
+@inline function maxRowPass<O, K>(
   from: usize, rowA: usize, rowB: usize, to: usize, count: i32, wideBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
   const OP = opOf<O>();
+  const three = sizeof<K>() == 2;
   const neutral = f32x4.splat(initial(OP));
   const twoPixels = pixelBytes << 1;
   let nan = i32x4.splat(0);
-  if (OP == MAX) {
+  if (OP == MAX && three) {
     for (let c: usize = 0; c < wideBytes; c += 16) {
       const s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
       nan = v128.or(nan, f32x4.ne(s, s));
@@ -177,14 +183,21 @@ function maxRowInterior<O>(
         xb0 = f32x4.pmax(neutral, xb0); xb1 = f32x4.pmax(neutral, xb1);
       }
       const ya0 = v128.load(pa + pixelBytes), ya1 = v128.load(pa + pixelBytes, 16);
-      const za0 = v128.load(pa + twoPixels), za1 = v128.load(pa + twoPixels, 16);
       const yb0 = v128.load(pb + pixelBytes), yb1 = v128.load(pb + pixelBytes, 16);
-      const zb0 = v128.load(pb + twoPixels), zb1 = v128.load(pb + twoPixels, 16);
       // pmax keeps its first operand on ties (the earlier tap) and when that is NaN.
-      const ha0 = f32x4.pmax(f32x4.pmax(xa0, ya0), za0), ha1 = f32x4.pmax(f32x4.pmax(xa1, ya1), za1);
-      const hb0 = f32x4.pmax(f32x4.pmax(xb0, yb0), zb0), hb1 = f32x4.pmax(f32x4.pmax(xb1, yb1), zb1);
-      if (OP == MAX) {
-        const s = f32x4.add(f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
+      let ha0 = f32x4.pmax(xa0, ya0), ha1 = f32x4.pmax(xa1, ya1);
+      let hb0 = f32x4.pmax(xb0, yb0), hb1 = f32x4.pmax(xb1, yb1);
+      if (three) {
+        const za0 = v128.load(pa + twoPixels), za1 = v128.load(pa + twoPixels, 16);
+        const zb0 = v128.load(pb + twoPixels), zb1 = v128.load(pb + twoPixels, 16);
+        ha0 = f32x4.pmax(ha0, za0); ha1 = f32x4.pmax(ha1, za1);
+        hb0 = f32x4.pmax(hb0, zb0); hb1 = f32x4.pmax(hb1, zb1);
+        if (OP == MAX) {
+          const s = f32x4.add(f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
+          nan = v128.or(nan, f32x4.ne(s, s));
+        }
+      } else if (OP == MAX) {
+        const s = f32x4.add(f32x4.add(f32x4.add(xa0, ya0), f32x4.add(xb0, yb0)), f32x4.add(f32x4.add(xa1, ya1), f32x4.add(xb1, yb1)));
         nan = v128.or(nan, f32x4.ne(s, s));
       }
       let a0 = f32x4.pmax(ha0, hb0), a1 = f32x4.pmax(ha1, hb1);
