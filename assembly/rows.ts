@@ -236,6 +236,13 @@ import {
 function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: usize): void {
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane, outRows = plan.outRows, outW = plan.outW;
   const run = plan.vecHi - plan.vecLo >= 4, stride2 = plan.stride == 2;
+  // Unpadded 2x2 stride-2 windows over input row pairs, output rows of whole groups: whole planes.
+  const rowList = plan.rowList + (<usize>load<i32>(plan.rowStarts) << 2);
+  if (plan.kw == 2 && stride2 && plan.dilation == 1 && plan.colOrigin == 0 && plan.vecLo == 0 && plan.vecHi == outW &&
+    (outW & 3) == 0 && everyRowReadsTwo(plan.rowStarts, outRows) && pairedRows(rowList, outRows, plan.inW)) {
+    indexPlanes2x2(OP, plan, input, output, indices, load<i32>(rowList));
+    return;
+  }
   for (let p = 0; p < planes; p++) {
     const inPlanePtr = input + ((<usize>p * <usize>inPlane) << 2);
     for (let r = 0; r < outRows; r++) {
@@ -244,6 +251,61 @@ function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: 
       if (!run) narrowRow(OP, plan, inPlanePtr, outRow, idxRow, r);
       else if (stride2) indexRow<Stride2>(OP, plan, inPlanePtr, outRow, idxRow, r);
       else indexRow<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r);
+    }
+  }
+}
+
+/**
+ * Max pooling with indices over unpadded 2x2 stride-2 windows on input row pairs (2r, 2r+1 after
+ * `firstRow`, an element offset), output rows of whole groups: every plane row by row with
+ * pointers, no table reads but each row's first index. A group's taps in scan order (row 2r's
+ * even and odd floats, then row 2r+1's), each lane taking a larger value with that tap's index:
+ * PyTorch's rule but for NaN. With PyTorch's (MAX_INDEX), a plane whose taps after each window's
+ * first held a NaN (or +Inf beside -Inf) is redone exactly (a first tap's NaN wins its window
+ * already, with its index); with nanMode 'ignore' a NaN never wins (the first tap is taken from
+ * -Infinity, as indexRow does).
+ */
+function indexPlanes2x2(OP: i32, plan: Plan, input: usize, output: usize, indices: usize, firstRow: i32): void {
+  const outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
+  const inRowBytes = <usize>inW << 2, outRowBytes = <usize>outW << 2;
+  const lanes = laneOffsets(2), right = i32x4.splat(1), below = i32x4.splat(inW), diagonal = i32x4.splat(inW + 1);
+  const neutral = f32x4.splat(-Infinity);
+  for (let p = 0; p < plan.planes; p++) {
+    const inPlanePtr = input + ((<usize>p * <usize>plan.inPlane) << 2);
+    const outPlane = <usize>p * <usize>plan.outPlane << 2;
+    let at = inPlanePtr + (<usize>firstRow << 2), dst = output + outPlane, idst = indices + outPlane;
+    let check = f32x4.splat(0);
+    for (let r = 0; r < outRows; r++) {
+      let index = i32x4.add(i32x4.splat(load<i32>(plan.rowInit + (<usize>r << 2))), lanes);
+      const end = dst + outRowBytes;
+      let a = at;
+      do {
+        const b = a + inRowBytes;
+        const a0 = v128.load(a), a1 = v128.load(a, 16), b0 = v128.load(b), b1 = v128.load(b, 16);
+        const v0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v1 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        const v2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), v3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        let acc = ignoresNaN(OP) ? f32x4.pmax(neutral, v0) : v0, best = index;
+        best = v128.bitselect(i32x4.add(index, right), best, f32x4.gt(v1, acc));
+        acc = f32x4.pmax(acc, v1);
+        best = v128.bitselect(i32x4.add(index, below), best, f32x4.gt(v2, acc));
+        acc = f32x4.pmax(acc, v2);
+        best = v128.bitselect(i32x4.add(index, diagonal), best, f32x4.gt(v3, acc));
+        acc = f32x4.pmax(acc, v3);
+        check = f32x4.add(check, f32x4.add(v1, f32x4.add(v2, v3)));
+        v128.store(dst, acc);
+        v128.store(idst, best);
+        index = i32x4.add(index, i32x4.splat(8));
+        a += 32;
+        dst += 16;
+        idst += 16;
+      } while (dst < end);
+      at += inRowBytes << 1;
+    }
+    if (!ignoresNaN(OP) && v128.any_true(f32x4.ne(check, check))) {
+      const outPtr = output + outPlane, idxPtr = indices + outPlane;
+      for (let r = 0; r < outRows; r++) {
+        rowExact<Stride2>(OP, plan, inPlanePtr, outPtr + <usize>r * outRowBytes, idxPtr + <usize>r * outRowBytes, r, 0, outW, false, false, outW);
+      }
     }
   }
 }

@@ -10,7 +10,7 @@
 // way, in both NaN modes, and with signed zeros that only scan order tells apart.
 import { describe, expect, it } from 'vitest';
 import { maxPool2dRef } from './reference/pool2d';
-import { expectSameFloats, getEngine, target } from './support/engine';
+import { expectSameFloats, expectSameInts, getEngine, target } from './support/engine';
 import type { Layout } from '../dist/index.js';
 
 const WINDOWS = [
@@ -80,15 +80,44 @@ describe('2 / stride 2 over several planes: a NaN redoes its own plane only', ()
         const want = maxPool2dRef(x, opts).output.data;
         expect(want.some(Number.isNaN)).toBe(true);
         expectSameFloats(sp.maxPool2d(x, opts).data, want, `NaN at ${at}`);
+        // with indices: PyTorch's index of the (last) NaN, every other window's first maximum
+        const withIndices = sp.maxPool2d(x, { ...opts, returnIndices: true });
+        const ref = maxPool2dRef(x, opts);
+        expectSameFloats(withIndices.output.data, want, `indices call, NaN at ${at}`);
+        expectSameInts(withIndices.indices.data as Int32Array, ref.indices.data, `indices, NaN at ${at}`);
         if (ignoreMode) {
           const dropped = data.slice();
           dropped[at] = -Infinity;
-          const wantIgnored = maxPool2dRef({ ...x, data: dropped }, opts).output.data;
-          expectSameFloats(sp.maxPool2d(x, { ...opts, nanMode: 'ignore' }).data, wantIgnored, `ignore: NaN at ${at}`);
+          const refIgnored = maxPool2dRef({ ...x, data: dropped }, opts);
+          expectSameFloats(sp.maxPool2d(x, { ...opts, nanMode: 'ignore' }).data, refIgnored.output.data, `ignore: NaN at ${at}`);
+          const ignored = sp.maxPool2d(x, { ...opts, nanMode: 'ignore', returnIndices: true });
+          expectSameFloats(ignored.output.data, refIgnored.output.data, `ignore, indices call: NaN at ${at}`);
+          expectSameInts(ignored.indices.data as Int32Array, refIgnored.indices.data, `ignore, indices: NaN at ${at}`);
         }
       }
     });
   }
+
+  it('ties (signed zeros, equal values): the first largest in scan order and its index', async () => {
+    const sp = await getEngine();
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const w of [8, 16, 22]) {
+      for (let trial = 0; trial < 20; trial++) {
+        const data = Float32Array.from({ length: 3 * 6 * w }, () => [0, -0, -1, 2, 2][Math.floor(next() * 5)]);
+        const x = { data, shape: [1, 3, 6, w], layout: 'NCHW' as const };
+        const opts = { kernelSize: 2, stride: 2, returnIndices: true };
+        const ref = maxPool2dRef(x, opts);
+        const got = sp.maxPool2d(x, opts);
+        expectSameFloats(got.output.data, ref.output.data, `width ${w}, trial ${trial}`);
+        expectSameInts(got.indices.data as Int32Array, ref.indices.data, `width ${w}, trial ${trial}`);
+        if (ignoreMode) {
+          const ignored = sp.maxPool2d(x, { ...opts, nanMode: 'ignore' });
+          expectSameInts(ignored.indices.data as Int32Array, ref.indices.data, `ignore: width ${w}, trial ${trial}`);
+        }
+      }
+    }
+  });
 });
 
 describe('channels-last 2 and 3 / stride 2 max pooling: lone NaNs and scan order', () => {
