@@ -6,7 +6,7 @@
 // Max pooling uses one pmax per tap (ties keep the earlier value) and a running sum that
 // flags a NaN; a block that meets one is redone with PyTorch's exact rule. With nanMode
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
-import { Kernel2, Kernel3 } from './lanes';
+import { Kernel2, Kernel3, Stride1, Stride2 } from './lanes';
 import { Plan } from './plan';
 import {
   AVG, MAX, MAX_INDEX, MAX_INDEX_NO_NAN, MAX_NO_NAN, OpMax, OpMaxNoNaN, foldTap, hasIndex, ignoresNaN, initial, opOf, positiveZero, takes,
@@ -27,9 +27,11 @@ import {
   const tapBytes = <usize>plan.dilation * pixelBytes;
   const dilation = plan.dilation;
   const rowBytes = <usize>outW * pixelBytes;
-  // Max pooling with 2 or 3 / stride 2 column windows does the interior columns' channels, eight
-  // at a time, row by row (maxRowInterior); the loop over pixels below does the rest.
-  const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) && (plan.kw == 2 || plan.kw == 3) && plan.stride == 2 &&
+  // Max pooling with column windows 2 or 3 wide at stride 2, or 3 wide at stride 1, does the
+  // interior columns' channels, eight at a time, row by row (maxRowInterior); the loop over pixels
+  // below does the rest.
+  const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
+    ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
     dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
   const wide = channels & ~7;
   for (let b = 0; b < batches; b++) {
@@ -128,9 +130,14 @@ function maxRowInterior<O>(
     const seedBytes = seedNext && u == rowCount - 1 ? rowBytes : 0;
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
-    nan |= plan.kw == 2
-      ? maxRowPass<O, Kernel2>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes)
-      : maxRowPass<O, Kernel3>(from, rowA, rowB, to, hi - lo, <usize>wide << 2, pixelBytes, t == 0, seedBytes);
+    const count = hi - lo, wideBytes = <usize>wide << 2, first = t == 0;
+    if (plan.stride == 2) {
+      nan |= plan.kw == 2
+        ? maxRowPass<O, Kernel2, Stride2>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes)
+        : maxRowPass<O, Kernel3, Stride2>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes);
+    } else {
+      nan |= maxRowPass<O, Kernel3, Stride1>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes);
+    }
   }
   if (OP == MAX && nan) {
     const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
@@ -148,27 +155,30 @@ function maxRowInterior<O>(
 
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
- * twice for an odd one out, which max does not mind) over `count` interior stride-2 windows,
- * two (K = Kernel2) or three (Kernel3) columns wide, eight channels at a time: their maxima
- * start (`first`) or are folded into the output pixels at `to`; rowB's alone are also stored
- * `seedBytes` further on when that is not 0.
- * With MAX, returns whether a NaN was read. Each tap is watched once: 3-wide windows share a
- * tap with the one before (its first, the previous window's last), so only their second and
- * third are watched (and the first window's first, before the loop); 2-wide windows share none.
+ * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
+ * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), eight channels at a time: their
+ * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
+ * stored `seedBytes` further on when that is not 0.
+ * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
+ * one before did not read (its last `stride` ones, or all when the windows do not overlap), and
+ * the first window's others before the loop.
  * Straight-line code on purpose: branches and short loops here cost more than the arithmetic.
  */
-@inline function maxRowPass<O, K>(
+@inline function maxRowPass<O, K, S>(
   from: usize, rowA: usize, rowB: usize, to: usize, count: i32, wideBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
   const OP = opOf<O>();
-  const three = sizeof<K>() == 2;
+  const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1;
   const neutral = f32x4.splat(initial(OP));
-  const twoPixels = pixelBytes << 1;
+  const twoPixels = pixelBytes << 1, step = stride1 ? pixelBytes : twoPixels;
   let nan = i32x4.splat(0);
+  // The first window's taps that no window watches below: its first for 3 / stride 2, its first
+  // two for 3 / stride 1.
   if (OP == MAX && three) {
     for (let c: usize = 0; c < wideBytes; c += 16) {
-      const s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
+      let s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
+      if (three && stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
       nan = v128.or(nan, f32x4.ne(s, s));
     }
   }
@@ -192,7 +202,10 @@ function maxRowInterior<O>(
         const zb0 = v128.load(pb + twoPixels), zb1 = v128.load(pb + twoPixels, 16);
         ha0 = f32x4.pmax(ha0, za0); ha1 = f32x4.pmax(ha1, za1);
         hb0 = f32x4.pmax(hb0, zb0); hb1 = f32x4.pmax(hb1, zb1);
-        if (OP == MAX) {
+        if (OP == MAX && stride1) {
+          const s = f32x4.add(f32x4.add(za0, zb0), f32x4.add(za1, zb1));
+          nan = v128.or(nan, f32x4.ne(s, s));
+        } else if (OP == MAX) {
           const s = f32x4.add(f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
           nan = v128.or(nan, f32x4.ne(s, s));
         }
@@ -212,7 +225,7 @@ function maxRowInterior<O>(
       v128.store(q, a0);
       v128.store(q, a1, 16);
     }
-    from += twoPixels;
+    from += step;
     to += pixelBytes;
   }
   return OP == MAX && v128.any_true(nan);

@@ -24,6 +24,9 @@ const all = {
   i2: ['NCHW max k2s2 idx 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, returnIndices: true }],
   i3: ['NCHW max k3s2p1 idx 1x64x112x112', [1, 64, 112, 112], 'NCHW', 'maxPool2d', { kernelSize: 3, stride: 2, padding: 1, returnIndices: true }],
   i2n: ['NCHW max k2s2 idx ignore 1x128x56x56', [1, 128, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, returnIndices: true, nanMode: 'ignore' }],
+  s1: ['NHWC max k3s1p1 1x56x56x64', [1, 56, 56, 64], 'NHWC', 'maxPool2d', { kernelSize: 3, stride: 1, padding: 1 }],
+  s1b: ['NHWC max k3s1 same 1x28x28x192', [1, 28, 28, 192], 'NHWC', 'maxPool2d', { kernelSize: 3, stride: 1, padding: 'same' }],
+  s1k2: ['NHWC max k2s1 1x56x56x64', [1, 56, 56, 64], 'NHWC', 'maxPool2d', { kernelSize: 2, stride: 1 }],
   Ci: ['C ignore 1x128x56x56', [1, 128, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, nanMode: 'ignore' }],
   Di: ['D ignore 16x32x32x32', [16, 32, 32, 32], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, nanMode: 'ignore' }],
 };

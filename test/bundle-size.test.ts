@@ -52,9 +52,10 @@
 //   in row pairs and the one-column left border group (assembly/rows.ts rowPairGroupsStride2,
 //   padOneGroup: 1.7 KB of .wasm, B 1.13x faster: 97.9 KB); 98 KiB with int8/uint8
 //   averages straight from the input rows (assembly/byte-avg.ts: 3.0 KB of .wasm, 1.4-2.3x faster
-//   on E, G avg and B's and H's shapes averaged: 99.2 KB); 100.0 KB with the fourteenth round's
-//   kernels (nanMode 'ignore' through the 2x2 plane loop, channels-last 2 / stride 2 row by row,
-//   2x2 max with indices as whole planes; 2.7 KB of .wasm, 0.8 KB packed).
+//   on E, G avg and B's and H's shapes averaged: 99.2 KB); 99 KiB with the fourteenth round's
+//   kernels for layers outside A-H (nanMode 'ignore' through the 2x2 plane loop, channels-last
+//   2 / stride 2 and 3 / stride 1 row by row, 2x2 max with indices as whole planes; 3.6 KB of
+//   .wasm, 1.1 KB packed: 100.3 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -65,15 +66,15 @@
 //   max kernels above, in both builds too (139.6 KB), 138 KiB with the 3 / stride 2 row pairs
 //   above, in both builds (141.1 KB), 141 KiB with the int8/uint8
 //   average kernels above, in both builds (143.7 KB), 143 KiB with the fourteenth round's kernels
-//   in both builds (nanMode 'ignore' through the 2x2 plane loop, channels-last 2 / stride 2 row by
-//   row, 2x2 max with indices as whole planes: 145.3 KB).
+//   in both builds (nanMode 'ignore' through the 2x2 plane loop, channels-last 2 / stride 2 and
+//   3 / stride 1 row by row, 2x2 max with indices as whole planes: 145.9 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 98 * 1024;
+const FULL_BUDGET = 99 * 1024;
 const WASM_BUDGET = 32 * 1024;
 const PARALLEL_BUDGET = 143 * 1024;
 

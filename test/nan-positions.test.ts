@@ -5,7 +5,7 @@
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
 // not load again, plus the rest of the last group's: a tap left out of that watch shows here
 // as a NaN that max drops. Random property tests rarely place a lone NaN on such a tap.
-// The channel-lane kernel's row-wise path (2 and 3 / stride 2 in NHWC) watches each input element
+// The channel-lane kernel's row-wise path (2 and 3 / stride 2, 3 / stride 1 in NHWC) watches each input element
 // once and carries a row's maxima to the next output row (3 wide): the second block checks it the same
 // way, in both NaN modes, and with signed zeros that only scan order tells apart.
 import { describe, expect, it } from 'vitest';
@@ -120,7 +120,7 @@ describe('2 / stride 2 over several planes: a NaN redoes its own plane only', ()
   });
 });
 
-describe('channels-last 2 and 3 / stride 2 max pooling: lone NaNs and scan order', () => {
+describe('channels-last 2 and 3 / stride 2 and 3 / stride 1 max pooling: lone NaNs and scan order', () => {
   // Heights give chained and unchained output rows; channels give eight-channel blocks and tails.
   const SHAPES = [
     [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8],
@@ -129,10 +129,12 @@ describe('channels-last 2 and 3 / stride 2 max pooling: lone NaNs and scan order
   // simdpool/core has no nanMode option (and keeps the per-pixel kernel).
   const ignoreMode = target().bundle !== 'core';
 
-  for (const [kernelSize, padding, ceilMode] of [[3, 0, false], [3, 1, false], [2, 0, false], [2, 1, true]] as const) {
-    it(`a lone NaN anywhere, kernel ${kernelSize}, padding ${padding}${ceilMode ? ', ceilMode' : ''}, both NaN modes`, async () => {
+  for (const [kernelSize, stride, padding, ceilMode] of [
+    [3, 2, 0, false], [3, 2, 1, false], [2, 2, 0, false], [2, 2, 1, true], [3, 1, 0, false], [3, 1, 1, false],
+  ] as const) {
+    it(`a lone NaN anywhere, kernel ${kernelSize}, stride ${stride}, padding ${padding}${ceilMode ? ', ceilMode' : ''}, both NaN modes`, async () => {
       const sp = await getEngine();
-      const opts = { kernelSize, stride: 2, padding, ceilMode };
+      const opts = { kernelSize, stride, padding, ceilMode };
       let reaching = 0;
       let placements = 0;
       for (const shape of SHAPES) {
@@ -165,8 +167,8 @@ describe('channels-last 2 and 3 / stride 2 max pooling: lone NaNs and scan order
     for (const shape of SHAPES) {
       for (let trial = 0; trial < 20; trial++) {
         const data = Float32Array.from({ length: shape[0] * shape[1] * shape[2] }, () => [0, -0, -1][Math.floor(next() * 3)]);
-        for (const [kernelSize, padding] of [[3, 0], [3, 1], [2, 0], [2, 1]]) {
-          const opts = { kernelSize, stride: 2, padding };
+        for (const [kernelSize, stride, padding] of [[3, 2, 0], [3, 2, 1], [2, 2, 0], [2, 2, 1], [3, 1, 0], [3, 1, 1]]) {
+          const opts = { kernelSize, stride, padding };
           const want = maxPool2dRef(nhwc(data, shape), opts).output.data;
           expectSameFloats(sp.maxPool2d(nhwc(data, shape), opts).data, want, `shape ${shape}, trial ${trial}`);
           if (ignoreMode) {
