@@ -156,9 +156,9 @@ function maxRowInterior<O>(
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
  * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
- * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), eight channels at a time: their
- * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
- * stored `seedBytes` further on when that is not 0.
+ * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), eight
+ * channels at a time: their maxima start (`first`) or are folded into the output pixels at
+ * `to`; rowB's alone are also stored `seedBytes` further on when that is not 0.
  * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
  * one before did not read (its last `stride` ones, or all when the windows do not overlap), and
  * the first window's others before the loop.
@@ -178,7 +178,7 @@ function maxRowInterior<O>(
   if (OP == MAX && three) {
     for (let c: usize = 0; c < wideBytes; c += 16) {
       let s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
-      if (three && stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
+      if (stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
       nan = v128.or(nan, f32x4.ne(s, s));
     }
   }
