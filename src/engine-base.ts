@@ -25,11 +25,6 @@ const contexts = new WeakMap<EngineBase, Context>();
 export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context, op: OperatorSpec, a: never, b: never, c: never) => unknown>>;
 
 /**
- * One method per operator on `engine.prototype`, named as the operator, that runs it with its
- * kind's runner (Engine: every kind; simdpool/core's engine: a sub-list). A method passes on
- * three arguments at most, the most any operator takes (tensor, indices, options).
- */
-/**
  * An operator called without its engine (`const { maxPool2d } = sp; maxPool2d(x)`): a method
  * of the engine, as in a class, not a free function as TensorFlow.js's are.
  */
@@ -37,6 +32,11 @@ function detached(name: string): never {
   throw new TypeError(`${name}: call it on its engine, as sp.${name}(…)`);
 }
 
+/**
+ * One method per operator on `engine.prototype`, named as the operator, that runs it with its
+ * kind's runner (Engine: every kind; simdpool/core's engine: a sub-list). A method passes on
+ * three arguments at most, the most any operator takes (tensor, indices, options).
+ */
 export function installOperators(engine: { prototype: EngineBase }, operators: Record<string, OperatorSpec>, runners: OperatorRunners): void {
   for (const op of Object.values(operators)) {
     const run = runners[op.kind] as (ctx: Context, op: OperatorSpec, a: unknown, b: unknown, c: unknown) => unknown;
