@@ -238,8 +238,8 @@ function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: 
   const run = plan.vecHi - plan.vecLo >= 4, stride2 = plan.stride == 2;
   // Unpadded 2x2 stride-2 windows over input row pairs, output rows of whole groups: whole planes.
   const rowList = plan.rowList + (<usize>load<i32>(plan.rowStarts) << 2);
-  if (plan.kw == 2 && stride2 && plan.dilation == 1 && plan.colOrigin == 0 && plan.vecLo == 0 && plan.vecHi == outW &&
-    (outW & 3) == 0 && everyRowReadsTwo(plan.rowStarts, outRows) && pairedRows(rowList, outRows, plan.inW)) {
+  if (plan.kw == 2 && stride2 && plan.dilation == 1 && plan.vecLo == 0 && plan.vecHi == outW &&
+    everyRowReadsTwo(plan.rowStarts, outRows) && groupRowsOverPairs(plan, rowList)) {
     indexPlanes2x2(OP, plan, input, output, indices, load<i32>(rowList));
     return;
   }
@@ -253,6 +253,15 @@ function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: 
       else indexRow<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r);
     }
   }
+}
+
+/**
+ * Unpadded columns, output rows of whole groups of four, and output row r over input rows 2r and
+ * 2r + 1 after the first (`rowList`: output row 0's entries): rows a plane loop walks with
+ * pointers alone (flatPlane, indexPlanes2x2).
+ */
+@inline function groupRowsOverPairs(plan: Plan, rowList: usize): bool {
+  return plan.colOrigin == 0 && (plan.outW & 3) == 0 && pairedRows(rowList, plan.outRows, plan.inW);
 }
 
 /**
@@ -392,7 +401,7 @@ function twoRowPlanes<O, K, S>(
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   let inPlanePtr = input, outPlanePtr = output;
   // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane).
-  const flat = originBytes == 0 && (outW & 3) == 0 && pairedRows(rowList, outRows, plan.inW);
+  const flat = groupRowsOverPairs(plan, rowList);
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
