@@ -1,5 +1,6 @@
 // simdpool: PyTorch-exact pooling on WebAssembly SIMD.
 import { Engine } from './engine';
+import { fileBytes } from './file-url';
 import { loadKernels, type WasmSource, type WasmSources } from './wasm';
 import { defaultWasm } from './wasm-source';
 
@@ -20,7 +21,7 @@ export interface InitOptions {
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  return new Engine(await loadKernels(options, defaultWasm));
+  return new Engine(await loadKernels(options, defaultWasm, fileBytes));
 }
 
 export { Engine } from './engine';

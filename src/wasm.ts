@@ -15,6 +15,8 @@ export interface WasmSources {
   simd: WasmSource;
   scalar: WasmSource;
 }
+/** An entry's reader of file: URLs (./file-url): their bytes, or undefined where it cannot read them. */
+export type ReadFile = (url: URL) => Uint8Array | undefined;
 /** An entry's own kernels: the SIMD build or the scalar one. */
 export type DefaultWasm = (simd: boolean) => WasmSource | Promise<WasmSource>;
 
@@ -49,12 +51,20 @@ const INIT = { name: 'init', options: ['wasm', 'simd'] satisfies (keyof InitOpti
  * The kernels init() asks for. `options` are init()'s, checked first (an unknown name is a
  * TypeError). `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD
  * build. A single `wasm` source (not a WasmSources pair) is used as given, whatever `simd` says.
+ * `readFile` reads file: URLs (the full entries pass ./file-url's; simdpool/core, at its size
+ * budget, fetches them).
  */
-export async function loadKernels(options: unknown, defaultWasm: DefaultWasm): Promise<Kernels> {
+export async function loadKernels(options: unknown, defaultWasm: DefaultWasm, readFile?: ReadFile): Promise<Kernels> {
   let { wasm: source, simd } = readOptionBag(INIT, options, undefined, ownCopy) as InitOptions;
   if (source === undefined || isSources(source)) {
     const useSimd = simd ?? simdSupported();
     source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
+  }
+  if (source instanceof URL) {
+    // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
+    // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
+    // file: URLs the entry may read (Node's fetch cannot).
+    source = source.protocol === 'data:' ? dataUrlBytes(source.href) : readFile?.(source) ?? source;
   }
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source) || source instanceof WebAssembly.Module) {
     const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
@@ -62,11 +72,6 @@ export async function loadKernels(options: unknown, defaultWasm: DefaultWasm): P
     // implementation (~40 ms). Node has no main-thread limit on synchronous instantiation.
     const { instance } = isNode ? instantiateSync(module, {}) : await instantiate(module, {});
     return kernelsOf(instance);
-  }
-  if (source instanceof URL && source.protocol === 'data:') {
-    // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
-    // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
-    return loadKernels({ wasm: dataUrlBytes(source.href) }, defaultWasm);
   }
   const response = source instanceof URL ? fetch(source) : source;
   const { instance } = await instantiate(response as Promise<Response>, {});

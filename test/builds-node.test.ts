@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, simdSupported } from '../dist/index.js';
+import { init as initCore } from '../dist/core.js';
 
 describe('scalar fallback', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -40,5 +41,26 @@ describe('scalar fallback', () => {
     expect((await init({ wasm: new WebAssembly.Module(scalarBytes) })).simd).toBe(false);
     expect((await init({ wasm: new Uint8Array(simdBytes).buffer })).simd).toBe(true);
     expect((await init({ wasm: Promise.resolve(new Response(scalarBytes, { headers: { 'content-type': 'application/wasm' } })) })).simd).toBe(false);
+  });
+
+  it('reads data: URLs, and file: URLs in Node 20.16+ (its fetch has none); simdpool/core fetches file: URLs', async () => {
+    const simdUrl = new URL('../build/simdpool.wasm', import.meta.url);
+    const scalarUrl = new URL('../build/simdpool-scalar.wasm', import.meta.url);
+    const x = { data: Float32Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] };
+    type Pooling = { simd: boolean; maxPool2d(input: typeof x, options: { kernelSize: number }): { data: Float32Array } };
+    const pooled = async (engine: Promise<Pooling>) => {
+      const sp = await engine;
+      return [sp.simd, [...sp.maxPool2d(x, { kernelSize: 2 }).data]];
+    };
+    const dataUrl = (file: URL) => new URL(`data:application/wasm;base64,${readFileSync(file).toString('base64')}`);
+    expect(await pooled(init({ wasm: dataUrl(scalarUrl) }))).toEqual([false, [5]]);
+    expect(await pooled(initCore({ wasm: dataUrl(new URL('../build/core.wasm', import.meta.url)) }))).toEqual([true, [5]]);
+    const readsFiles = typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
+    if (readsFiles) {
+      expect(await pooled(init({ wasm: scalarUrl }))).toEqual([false, [5]]);
+      expect(await pooled(init({ wasm: { simd: simdUrl, scalar: scalarUrl } }))).toEqual([true, [5]]);
+      expect(await pooled(init({ wasm: { simd: simdUrl, scalar: scalarUrl }, simd: false }))).toEqual([false, [5]]);
+    }
+    await expect(initCore({ wasm: new URL('../build/core.wasm', import.meta.url) })).rejects.toThrow(TypeError);
   });
 });
