@@ -101,6 +101,20 @@ describe('null option values', () => {
     expect(expectNullIsAbsent(sp, CORE_OPERATORS as unknown as Record<string, Spec>)).toBeGreaterThan(0);
   });
 
+  // (callWith gives the index options returnIndices: true; without it, a given one is a TypeError)
+  it('are taken as absent for the index options without returnIndices', async () => {
+    for (const [sp, operators] of [[await init(), OPERATORS], [await initCore(), CORE_OPERATORS]] as const) {
+      for (const op of Object.values(operators as Record<string, Spec>)) {
+        const run = (sp as unknown as Record<string, Call>)[op.name].bind(sp);
+        const o = op.kind === 'adaptive' ? { outputSize: 2 } : { kernelSize: 2 };
+        for (const name of INDEX_OPTIONS.filter((n) => op.options.includes(n))) {
+          const x = input(op.dims);
+          expect(outcome(() => run(x, { ...o, [name]: null })), `${op.name} with ${name}: null`).toBe(outcome(() => run(x, o)));
+        }
+      }
+    }
+  });
+
   it("are taken as absent by init's and tensor()'s options", async () => {
     const sp = await init({ wasm: null, simd: null } as never);
     const t = sp.tensor([1, 2, 3, 4], { layout: null, dtype: null } as never);

@@ -95,7 +95,8 @@ export function pool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown):
     ({ r, arg } = resolve(ctx, op, input, read.opts));
     if (read.key !== undefined) ctx.resolved.set(read.key, r);
   }
-  if (!r.settings.returnIndices && outputs.outIndices !== undefined) {
+  // (null, as every option's, is not given)
+  if (!r.settings.returnIndices && outputs.outIndices != null) {
     throw new TypeError(`${op.name}: outIndices is only accepted with returnIndices: true`);
   }
   return runPool(ctx, op, arg, r.axes, r.settings, outputs, r);
