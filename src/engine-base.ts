@@ -25,11 +25,14 @@ const contexts = new WeakMap<EngineBase, Context>();
 export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context, op: OperatorSpec, a: never, b: never, c: never) => unknown>>;
 
 /**
- * An operator called without its engine (`const { maxPool2d } = sp; maxPool2d(x)`): a method
- * of the engine, as in a class, not a free function as TensorFlow.js's are.
+ * The context of `engine`, the `this` of the method named `name`. A method called without its
+ * engine (`const { maxPool2d } = sp; maxPool2d(x)`) is a TypeError that says so: they are the
+ * engine's methods, as in a class, not free functions as TensorFlow.js's are.
  */
-function detached(name: string): never {
-  throw new TypeError(`${name}: call it on its engine, as sp.${name}(…)`);
+function contextOf(engine: EngineBase | undefined, name: string): Context {
+  const ctx = contexts.get(engine!);
+  if (ctx) return ctx;
+  throw new TypeError(`${name}: call it on its engine, as sp.${name}(...)`);
 }
 
 /**
@@ -41,7 +44,7 @@ export function installOperators(engine: { prototype: EngineBase }, operators: R
   for (const op of Object.values(operators)) {
     const run = runners[op.kind] as (ctx: Context, op: OperatorSpec, a: unknown, b: unknown, c: unknown) => unknown;
     const method = function (this: EngineBase, a: unknown, b: unknown, c: unknown) {
-      return run(contexts.get(this) ?? detached(op.name), op, a, b, c);
+      return run(contextOf(this, op.name), op, a, b, c);
     };
     Object.defineProperty(method, 'name', { value: op.name });
     Object.defineProperty(engine.prototype, op.name, { value: method, writable: true, configurable: true });
@@ -49,7 +52,6 @@ export function installOperators(engine: { prototype: EngineBase }, operators: R
 }
 
 export class EngineBase {
-  readonly #ctx: Context;
   /** True when the SIMD build of the kernels runs, false for the scalar fallback. */
   readonly simd: boolean;
 
@@ -61,22 +63,22 @@ export class EngineBase {
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());
     // The hooks (the full engine's operations, simdpool/parallel's defer) as given; absent ones stay absent.
-    this.#ctx = { ...hooks, kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256) };
-    contexts.set(this, this.#ctx);
+    contexts.set(this, { ...hooks, kernels, memory, plans: new PlanCache(memory), resolved: new BoundedMap(256) });
   }
 
   /** A zero-filled tensor in wasm memory. */
   tensor<D extends DType = 'float32'>(shape: readonly number[], opts: { layout?: Layout | null; dtype?: D | null } = {}): Tensor<D> {
+    const { memory } = contextOf(this, 'tensor');
     const dims = readShape('tensor', 'shape', shape);
     const o = readOptionBag(TENSOR_OPTIONS, opts) as { layout?: unknown; dtype?: unknown };
-    const layout = this.#readLayout('tensor', o.layout, dims.length);
+    const layout = readLayout('tensor', o.layout, dims.length);
     const dtype = (o.dtype ?? 'float32') as D;
     if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
       throw new TypeError(`tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got ${describe(dtype)}`);
     }
     const size = dims.reduce((a, b) => a * b, 1);
-    const ptr = this.#ctx.memory.alloc(size * bytesPer(dtype), `tensor of shape ${describe(dims)}`);
-    const t = new Tensor(this.#ctx.memory, ptr, dims, layout, dtype);
+    const ptr = memory.alloc(size * bytesPer(dtype), `tensor of shape ${describe(dims)}`);
+    const t = new Tensor(memory, ptr, dims, layout, dtype);
     t.data.fill(0);
     return t;
   }
@@ -88,14 +90,15 @@ export class EngineBase {
   fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(
     data: A, shape: readonly number[], layout?: Layout | null,
   ): Tensor<DTypeOfArray<A>> {
+    const ctx = contextOf(this, 'fromArray');
     const dtype = dtypeOf(data);
     if (dtype === undefined) {
       throw new TypeError(`fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got ${describe(data)}`);
     }
     const dims = readDataShape('fromArray', '', data, shape);
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)
-    const source = outsideMemory(this.#ctx, data);
-    if (layout != null) this.#readLayout('fromArray', layout, dims.length);
+    const source = outsideMemory(ctx, data);
+    if (layout != null) readLayout('fromArray', layout, dims.length);
     const t = this.tensor(dims, { layout: layout as Layout, dtype }); // (a null layout: absent, as tensor() reads options)
     (t.data as TypedArrayOf<DType>).set(source);
     return t as never;
@@ -103,19 +106,20 @@ export class EngineBase {
 
   /** Allocator statistics: bytes and blocks in use, size of linear memory. */
   memoryStats(): MemoryStats {
-    return this.#ctx.memory.stats();
+    return contextOf(this, 'memoryStats').memory.stats();
   }
+}
 
-  #readLayout(op: string, layout: unknown, rank: number): Layout {
-    if (layout === undefined) return DEFAULT_LAYOUT_BY_RANK[rank] ?? 'NCHW';
-    if (!ALL_LAYOUTS.includes(layout as Layout)) {
-      throw new RangeError(`${op}: layout must be one of ${ALL_LAYOUTS.join(', ')}, got ${describe(layout)}`);
-    }
-    // A layout names the spatial dims: a batched or unbatched tensor of them has that rank + 2 or + 1.
-    const spatial = (layout as string).length - 2;
-    if (rank !== spatial + 1 && rank !== spatial + 2) {
-      throw new RangeError(`${op}: layout ${describe(layout)} needs a shape of rank ${spatial + 1} or ${spatial + 2}, got rank ${rank}`);
-    }
-    return layout as Layout;
+/** `layout` checked against the tensor's rank; undefined: the default for that rank. */
+function readLayout(op: string, layout: unknown, rank: number): Layout {
+  if (layout === undefined) return DEFAULT_LAYOUT_BY_RANK[rank] ?? 'NCHW';
+  if (!ALL_LAYOUTS.includes(layout as Layout)) {
+    throw new RangeError(`${op}: layout must be one of ${ALL_LAYOUTS.join(', ')}, got ${describe(layout)}`);
   }
+  // A layout names the spatial dims: a batched or unbatched tensor of them has that rank + 2 or + 1.
+  const spatial = (layout as string).length - 2;
+  if (rank !== spatial + 1 && rank !== spatial + 2) {
+    throw new RangeError(`${op}: layout ${describe(layout)} needs a shape of rank ${spatial + 1} or ${spatial + 2}, got rank ${rank}`);
+  }
+  return layout as Layout;
 }

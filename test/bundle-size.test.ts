@@ -17,6 +17,8 @@
 //   engine a TypeError that says so (+73), paid for by shorter internal errors (base85's two
 //   checks in one, the kernels' version check: -104). 47 964 again with file: URLs read by a
 //   hook the full entries pass to the kernel loader, and data: URLs decoded in line (-7).
+//   47 999 with tensor(), fromArray() and memoryStats() called without their engine a TypeError
+//   that says so, as an operator's (+38: the engine's context read from one WeakMap, no #field).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its

@@ -1,7 +1,8 @@
 // An operator read off an engine and called on its own (`const { maxPool2d } = sp`, the habit of
 // TensorFlow.js's free functions `const { maxPool } = tf`): the engines' operators are methods,
 // as in a class, so the call is a TypeError naming the operator and saying how to call it, never
-// V8's "Cannot read properties of undefined"; the engine stays usable. simdpool/parallel's
+// V8's "Cannot read properties of undefined"; the engine stays usable. The same for tensor(),
+// fromArray() and memoryStats(). simdpool/parallel's
 // operators are functions of their own (its methods queue calls), so there it works.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { init as initCore } from '../dist/core.js';
@@ -16,7 +17,10 @@ const options = { kernelSize: 3, stride: 2, padding: 1 };
 const expected = maxPool2dRef({ data, shape }, options).output.data;
 
 type Op = (x: unknown, o?: unknown) => { data: Float32Array };
-type Operators = { maxPool2d: Op; avgPool2d: Op; globalMaxPool2d: Op; toNHWC: Op };
+type Operators = {
+  maxPool2d: Op; avgPool2d: Op; globalMaxPool2d: Op; toNHWC: Op;
+  tensor: (s: number[]) => { shape: number[] }; fromArray: (d: Float32Array, s: number[]) => { data: Float32Array }; memoryStats: () => { blocks: number };
+};
 
 const engines: [string, () => Promise<Operators>][] = [
   ['simdpool', () => init() as never],
@@ -28,7 +32,7 @@ describe.each(engines)('%s', (_, make) => {
   it('rejects an operator called without its engine with a TypeError that says how to call it', async () => {
     const sp = await make();
     const { maxPool2d, avgPool2d, globalMaxPool2d, toNHWC } = sp;
-    expect(() => maxPool2d({ data, shape }, options)).toThrow(new TypeError('maxPool2d: call it on its engine, as sp.maxPool2d(…)'));
+    expect(() => maxPool2d({ data, shape }, options)).toThrow(new TypeError('maxPool2d: call it on its engine, as sp.maxPool2d(...)'));
     expect(() => avgPool2d.call(undefined, { data, shape }, options)).toThrow(/^avgPool2d: call it on its engine/);
     expect(() => globalMaxPool2d.call({}, { data, shape })).toThrow(/^globalMaxPool2d: call it on its engine/);
     const other = await make();
@@ -36,6 +40,20 @@ describe.each(engines)('%s', (_, make) => {
     // (the engine is unharmed)
     expect([...sp.maxPool2d({ data, shape }, options).data]).toEqual([...expected]);
     expect([...maxPool2d.call(sp, { data, shape }, options).data]).toEqual([...expected]);
+  });
+
+  it('rejects tensor(), fromArray() and memoryStats() called without their engine alike', async () => {
+    const sp = await make();
+    const { tensor, fromArray, memoryStats } = sp;
+    const blocks = sp.memoryStats().blocks;
+    expect(() => tensor([1, 2, 6, 6])).toThrow(new TypeError('tensor: call it on its engine, as sp.tensor(...)'));
+    expect(() => fromArray.call({}, data, shape)).toThrow(new TypeError('fromArray: call it on its engine, as sp.fromArray(...)'));
+    expect(() => memoryStats()).toThrow(new TypeError('memoryStats: call it on its engine, as sp.memoryStats(...)'));
+    // (nothing allocated, and the methods work on their engine)
+    expect(sp.memoryStats().blocks).toBe(blocks);
+    expect(tensor.call(sp, [1, 2, 6, 6]).shape).toEqual([1, 2, 6, 6]);
+    expect([...fromArray.call(sp, data, shape).data]).toEqual([...data]);
+    expect(memoryStats.call(sp).blocks).toBe(blocks + 2);
   });
 
   it('keeps operators on the prototype: out of enumeration, replaceable and spied on as methods', async () => {
@@ -63,6 +81,17 @@ describe('simdpool/parallel', () => {
     const x = pp.fromArray(data, shape);
     const out = pp.tensor([1, 2, 3, 3]);
     await maxPool2d(x, { ...options, out });
+    expect([...out.data]).toEqual([...expected]);
+  });
+
+  it('runs destructured run(), tensor(), fromArray() and memoryStats()', async () => {
+    pp ??= await initParallel({ threads: 1, inlineBelow: 0 });
+    const { run, tensor, fromArray, memoryStats } = pp;
+    const blocks = memoryStats().blocks;
+    const x = fromArray(data, shape);
+    const out = tensor([1, 2, 3, 3]);
+    expect(memoryStats().blocks).toBe(blocks + 2);
+    await run('maxPool2d', x, { ...options, out });
     expect([...out.data]).toEqual([...expected]);
   });
 });

@@ -141,6 +141,10 @@ export class ParallelEngine {
         Object.defineProperty(this, name, { value: (x: unknown, ...rest: unknown[]) => this.run(name, x, ...rest) });
       }
     }
+    // So are these methods, for the same destructuring caller (`const { tensor, maxPool2d } = pp`).
+    for (const name of ['run', 'tensor', 'fromArray', 'memoryStats'] as const) {
+      Object.defineProperty(this, name, { value: this[name].bind(this), writable: true, configurable: true });
+    }
   }
 
   /**
