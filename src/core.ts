@@ -1,5 +1,5 @@
 // simdpool/core: the pooling most CNNs use, in a one-file bundle under 48 KB (the full `simdpool`
-// bundle is about 90 KB). Its engine's operators are a sub-list of the one registry, run by the
+// bundle is about 100 KB). Its engine's operators are a sub-list of the one registry, run by the
 // same operator code as the full engine's; its own .wasm (assembly/core.ts, under 32 KB) holds
 // only their kernels.
 //   In: max (with indices) and average pooling, adaptive and global max/average pooling, 1D and
