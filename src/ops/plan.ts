@@ -107,32 +107,33 @@ interface RowTables {
 /**
  * The cartesian product of the leading axes' windows, in scan order: for every output row
  * (row-major over the leading axes), the flattened input rows it reads, as element offsets.
+ * Built axis by axis in typed arrays (a row's first index and divisor in doubles, rounded once
+ * at the end; TypedArray.from is not used, as it first lists its source in a JavaScript array):
+ * an object and an array per row exhausted the JavaScript heap at 2^24 rows.
  */
 function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], divisor: Divisor, width: number): RowTables {
-  let entries: Array<{ list: number[]; init: number; div: number }> = [{ list: [0], init: 0, div: 1 }];
-  for (let i = 0; i < axes.length; i++) {
-    const a = axes[i];
-    const w = windows[i];
-    const next: typeof entries = [];
-    for (const e of entries) {
-      for (let o = 0; o < a.out; o++) {
-        const list: number[] = [];
-        for (const row of e.list) {
-          for (let j = 0; j < w.count[o]; j++) list.push(row * a.size + w.first[o] + j * a.dilation);
-        }
-        const factor = divisor.firstAxisOnly && i > 0 ? 1 : divisorFactor(w, o, divisor);
-        next.push({ list, init: e.init * a.size + w.first[o], div: e.div * factor });
+  let starts: ArrayLike<number> = [0, 1], list: ArrayLike<number> = [0], init: Float64Array | number[] = [0], div: Float64Array | number[] = [1];
+  axes.forEach((a, i) => {
+    const w = windows[i], rows = init.length * a.out;
+    const S = new Float64Array(rows + 1), L = new Int32Array(list.length * w.count.reduce((n, c) => n + c, 0));
+    const I = new Float64Array(rows), V = new Float64Array(rows);
+    for (let e = 0, r = 0, t = 0; e < init.length; e++) {
+      for (let o = 0; o < a.out; o++, r++) {
+        for (let k = starts[e]; k < starts[e + 1]; k++) for (let j = 0; j < w.count[o]; j++) L[t++] = list[k] * a.size + w.first[o] + j * a.dilation;
+        S[r + 1] = t;
+        I[r] = init[e] * a.size + w.first[o];
+        V[r] = div[e] * (divisor.firstAxisOnly && i > 0 ? 1 : divisorFactor(w, o, divisor));
       }
     }
-    entries = next;
-  }
-  const starts = new Int32Array(entries.length + 1);
-  entries.forEach((e, r) => (starts[r + 1] = starts[r] + e.list.length));
+    starts = S, list = L, init = I, div = V;
+  });
   // Kernels take rows as element offsets in the plane (row * width).
-  const list = Int32Array.from(entries.flatMap((e) => e.list), (row) => row * width);
-  const init = Int32Array.from(entries, (e) => (divisor.noInputIndex && e.list.length === 0 ? NO_INPUT : e.init * width));
-  const div = Float32Array.from(entries, (e) => (divisor.override === undefined ? e.div : divisor.override));
-  return { starts, list, init, div };
+  return {
+    starts: new Int32Array(starts),
+    list: new Int32Array(list).map((row) => row * width),
+    init: new Int32Array(init.map((first, r) => (divisor.noInputIndex && starts[r + 1] === starts[r] ? NO_INPUT : first * width))),
+    div: new Float32Array(div.map((d) => divisor.override ?? d)),
+  };
 }
 
 /**
@@ -145,8 +146,8 @@ const NO_INPUT = -(2 ** 30);
 
 function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
   // (Columns are never the first axis of a firstAxisOnly plan: those have two or three.)
-  if (divisor.override !== undefined || divisor.firstAxisOnly) return new Float32Array(w.count.length).fill(1);
-  return Float32Array.from(w.count, (_, o) => divisorFactor(w, o, divisor));
+  // (count.map: Float32Array.from would list the counts in a JavaScript array first)
+  return new Float32Array(w.count.map((_, o) => (divisor.override !== undefined || divisor.firstAxisOnly ? 1 : divisorFactor(w, o, divisor))));
 }
 
 /**
