@@ -32,7 +32,7 @@ export type OperatorRunners = Partial<Record<OperatorSpec['kind'], (ctx: Context
 function contextOf(engine: EngineBase | undefined, name: string): Context {
   const ctx = contexts.get(engine!);
   if (ctx) return ctx;
-  throw new TypeError(`${name}: call it on its engine, as sp.${name}(...)`);
+  throw new TypeError(`${name}: call it as sp.${name}(...)`);
 }
 
 /**
@@ -58,7 +58,7 @@ export class EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
     if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
-      throw new Error(`simdpool: kernels of another version (plan of ${kernels.planBytes()} bytes)`);
+      throw new Error('simdpool: kernels of another version');
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());

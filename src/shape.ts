@@ -134,6 +134,9 @@ export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpe
       }
       out = pooledSize(size, k, s, d, before, after, w.ceilMode);
     }
+    // The plan's offsets are int32: windows reaching past 2^31 cells would wrap (a trap or wrong values).
+    const reach = (out - 1) * s - before + d * (k - 1);
+    if (reach > 2 ** 31 - 64) throw new RangeError(`${op}: windows reach cell ${reach}, past 2^31`);
     return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after, out };
   });
   if (axes.some((a) => a.out < least)) {

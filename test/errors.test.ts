@@ -34,6 +34,9 @@ const cases: Bad[] = [
   ['kernelSize 3 entries', (sp) => sp.maxPool2d(x, { kernelSize: [2, 2, 2] }), RangeError, /kernelSize .* got \[2, 2, 2\]/],
   ['stride negative', (sp) => sp.maxPool2d(x, { kernelSize: 2, stride: -1 }), RangeError, /stride must be a positive integer .* got -1/],
   ['dilation 0', (sp) => sp.maxPool2d(x, { kernelSize: 2, dilation: [1, 0] }), RangeError, /dilation .* got \[1, 0\]/],
+  // Windows whose taps reach past 2^31 cells (the plans' int32 offsets would wrap: a wasm trap, or wrong values)
+  ['windows past 2^31 cells (padding sides)', (sp) => sp.maxPool1d({ data: new Float32Array(8), shape: [1, 1, 8] }, { kernelSize: 1, stride: 2 ** 29, padding: { right: 2 ** 31 - 2 } }), RangeError, /windows reach cell 2147483648, past 2\^31/],
+  ['windows past 2^31 cells (same)', (sp) => sp.maxPool1d({ data: new Float32Array(8), shape: [1, 1, 8] }, { kernelSize: 3, dilation: 2 ** 31 - 1, padding: 'same' }), RangeError, /windows reach cell 2147483654, past 2\^31/],
   ['padding negative', (sp) => sp.maxPool2d(x, { kernelSize: 3, padding: -1 }), RangeError, /padding must be a non-negative integer .* got -1/],
   ['padding over half kernel', (sp) => sp.maxPool2d(x, { kernelSize: 3, padding: 2 }), RangeError, /padding should be at most half of kernelSize, got padding 2 for kernelSize 3/],
   ['padding unknown string', (sp) => sp.maxPool2d(x, { kernelSize: 3, padding: 'full' as never }), RangeError, /padding .* got "full"/],
@@ -78,6 +81,14 @@ describe('bad input', () => {
     // The engine still computes correct results afterwards.
     const got = sp.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 });
     expectSameFloats(got.data, maxPool2dRef(x, { kernelSize: 3, stride: 2, padding: 1 }).output.data);
+  });
+
+  it('windows that reach far into padding but stay within 2^31 cells still pool', async () => {
+    const sp = await getEngine();
+    const data = Float32Array.of(1, 5, 2, 8, 3, 0, 4, 7);
+    // taps o*3 - (2^30 - 1) + {0, 2^30, 2^31}: only the middle one is in the row
+    expect([...sp.maxPool1d({ data, shape: [1, 1, 8] }, { kernelSize: 3, dilation: 2 ** 30, padding: 'same' }).data]).toEqual([5, 3, 7]);
+    expect([...sp.maxPool1d({ data, shape: [1, 1, 8] }, { kernelSize: 2 ** 31 - 1, padding: 2 ** 30 - 1 }).data]).toEqual([8]);
   });
 
   it('a failed call with a resident input frees everything it allocated', async () => {

@@ -40,8 +40,10 @@ export interface PlanShape {
 }
 
 export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Divisor): string {
-  const a = axes.map((x) => `${x.size},${x.kernel},${x.stride},${x.dilation},${x.padBefore},${x.padAfter},${x.out}${x.adaptive ? 'A' : ''}`);
-  return `${shape.channelsLast ? 'L' : 'F'}${shape.planes}x${shape.channels}|${a.join('|')}|${divisor.override ?? ''},${divisor.countPadding},${!!divisor.firstAxisOnly},${!!divisor.noInputIndex}`;
+  return JSON.stringify([
+    shape.channelsLast, shape.planes, shape.channels, divisor.override, divisor.countPadding, !!divisor.firstAxisOnly, !!divisor.noInputIndex,
+    axes.map((x) => [x.size, x.kernel, x.stride, x.dilation, x.padBefore, x.padAfter, x.out, !!x.adaptive]),
+  ]);
 }
 
 /** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
