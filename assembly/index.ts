@@ -12,6 +12,7 @@ export {
   maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndicesFull_f32 as maxPoolPlaneGroupsIndices_f32, maxPoolPlaneGroupsNoNaN_f32,
   maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
 } from './planegroups';
+export { maxPoolRowFolds_f32, maxPoolRowFoldsNoNaN_f32 } from './row-folds';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
 export { divideBySizes_f32 } from './window-sizes';

@@ -11,6 +11,12 @@ import type { WindowSizeOps } from './ops/window-sizes';
 import type { kernelWithinInput } from './ops/kernel-within-input';
 import type { oneCellKernel } from './ops/one-cell';
 import type { readCall } from './ops/signature';
+import type { Settings } from './ops/pool';
+import type { OperatorSpec } from './ops/registry';
+import type { Axis, Geometry } from './shape';
+
+/** Settings a windowed call takes beyond the common ones (Context.windowSettings). */
+export type WindowSettings = (op: OperatorSpec, bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry) => Partial<Settings> | undefined;
 
 export interface Context {
   readonly kernels: Kernels;
@@ -39,6 +45,11 @@ export interface Context {
   readonly stream?: StreamOps;
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
   readonly lp?: LpOps;
+  /**
+   * A windowed call's settings beyond the common ones: Lp pooling's (ops/lp.ts), and the row-fold
+   * kernel of wide stride-1 max pooling (ops/row-folds.ts): the full engine's.
+   */
+  readonly windowSettings?: WindowSettings;
   /** avg_pool3d's kernel check (ops/kernel-within-input.ts): the full engine's; simdpool/core has no 3D operators. */
   readonly kernelWithinInput?: typeof kernelWithinInput;
   /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
@@ -60,6 +71,7 @@ export interface EngineHooks {
   interop?: InteropOps;
   stream?: StreamOps;
   lp?: LpOps;
+  windowSettings?: WindowSettings;
   kernelWithinInput?: typeof kernelWithinInput;
   readCall?: typeof readCall;
   windowSizes?: WindowSizeOps;

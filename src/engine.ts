@@ -1,9 +1,10 @@
 // One engine per wasm instance: the operators users call (resident tensors: ./engine-base.ts).
-import type { EngineHooks } from './context';
+import type { EngineHooks, WindowSettings } from './context';
 import type { Kernels } from './kernels';
 import { BYTE_OPS } from './ops/bytes';
 import { INTEROP_OPS } from './ops/interop';
 import { LP_OPS } from './ops/lp';
+import { rowFoldSettings } from './ops/row-folds';
 import { STREAM_OPS } from './ops/stream';
 import { WINDOW_SIZES } from './ops/window-sizes';
 import { oneCellKernel } from './ops/one-cell';
@@ -178,10 +179,13 @@ export type EngineOperators<Async extends boolean = false> =
 
 export interface Engine extends EngineOperators {}
 /** Every operator of the registry, on the kernels of one wasm instance. */
+/** Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts). */
+const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g);
+
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, kernelWithinInput, readCall: lastCallRead, windowSizes: WINDOW_SIZES, oneCell: oneCellKernel });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, windowSettings, kernelWithinInput, readCall: lastCallRead, windowSizes: WINDOW_SIZES, oneCell: oneCellKernel });
   }
 }
 installOperators(Engine, OPERATORS, {

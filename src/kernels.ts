@@ -26,6 +26,9 @@ export interface Kernels {
   maxPoolPlaneGroupsNoNaN_f32: PlaneGroupKernel;
   maxPoolPlaneGroupsIndicesNoNaN_f32: PlaneGroupIndicesKernel;
   avgPoolPlaneGroups_f32: PlaneGroupKernel;
+  // wide stride-1 planar max pooling's row folds (assembly/row-folds.ts; src/ops/row-folds.ts)
+  maxPoolRowFolds_f32: PlaneGroupKernel;
+  maxPoolRowFoldsNoNaN_f32: PlaneGroupKernel;
   globalMaxPlanes_f32: PlanesKernel;
   globalMaxPlanesNoNaN_f32: PlanesKernel;
   globalAvgPlanes_f32: PlanesKernel;

@@ -19,6 +19,10 @@
 //   hook the full entries pass to the kernel loader, and data: URLs decoded in line (-7).
 //   47 999 with tensor(), fromArray() and memoryStats() called without their engine a TypeError
 //   that says so, as an operator's (+38: the engine's context read from one WeakMap, no #field).
+//   47 994 with windows reaching past 2^31 cells a RangeError (+115: they wrapped the plans' int32
+//   offsets, a wasm trap or wrong values) and the hook for wide stride-1 max pooling's row folds
+//   (+8), paid for by plan keys as JSON (-64) and shorter errors (detached methods, another
+//   version's kernels: -44).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
@@ -58,7 +62,9 @@
 //   on E, G avg and B's and H's shapes averaged: 99.2 KB); 99 KiB with the fourteenth round's
 //   kernels for layers outside A-H (nanMode 'ignore' through the 2x2 plane loop, channels-last
 //   2 / stride 2 and 3 / stride 1 row by row, 2x2 max with indices as whole planes; 3.6 KB of
-//   .wasm, 1.1 KB packed: 100.3 KB).
+//   .wasm, 1.1 KB packed: 100.3 KB); 100 KiB with wide stride-1 planar max pooling's row folds
+//   (assembly/row-folds.ts, src/ops/row-folds.ts: YOLO's SPPF, 5x5 / stride 1 / padding 2, 7.2x
+//   faster; 1.7 KB of .wasm, 0.7 KB packed, 0.7 KB of JavaScript: 101.9 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -70,16 +76,17 @@
 //   above, in both builds (141.1 KB), 141 KiB with the int8/uint8
 //   average kernels above, in both builds (143.7 KB), 143 KiB with the fourteenth round's kernels
 //   in both builds (nanMode 'ignore' through the 2x2 plane loop, channels-last 2 / stride 2 and
-//   3 / stride 1 row by row, 2x2 max with indices as whole planes: 145.9 KB).
+//   3 / stride 1 row by row, 2x2 max with indices as whole planes: 145.9 KB), 145 KiB with the row
+//   folds above (148.3 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 99 * 1024;
+const FULL_BUDGET = 100 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 143 * 1024;
+const PARALLEL_BUDGET = 145 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;

@@ -130,8 +130,8 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     axes = resolveAxes(op.name, arg.g.spatial, spec, dtype !== 'float32' && reduce === 'avg' ? 0 : 1);
     if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
     if (reduce === 'avg') divisor = readAvgDivisor(op.name, bag, spec.padding.kind === 'same');
-    // (Lp pooling's p and window factor: ./lp.ts; simdpool/core has no Lp operators.)
-    more = ctx.lp?.settings(op, bag, axes);
+    // (Lp pooling's p and window factor, ./lp.ts; the row-fold kernel, ./row-folds.ts: simdpool/core has neither.)
+    more = ctx.windowSettings?.(op, bag, axes, arg.g);
   }
   const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
   const settings: Settings = {
