@@ -33,6 +33,10 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['lpPool2d p 1.5 ceil', 'lpPool2d', [x([2, 6, 13, 15], 'NCHW'), { normType: 1.5, kernelSize: 3, stride: 2, ceilMode: true }]],
   ['globalLpPool2d NHWC', 'globalLpPool2d', [x([3, 9, 8, 6], 'NHWC'), { normType: 3 }]],
   ['globalMaxPool3d nanMode ignore', 'globalMaxPool3d', [x([2, 6, 4, 5, 3], 'NCDHW'), { nanMode: 'ignore' }]],
+  // (row folds: split by planes, each item with a scratch block of its own; NaN-free planes, as a
+  // plane with a NaN is redone exactly without the scratch)
+  ['maxPool2d 5x5 stride 1 padding 2 (SPPF, row folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 64 * 40 * 41 }, (_, i) => Math.sin(i * 0.7)), shape: [1, 64, 40, 41], layout: 'NCHW' }, { kernelSize: 5, stride: 1, padding: 2 }]],
+  ['maxPool1d 7 wide stride 1, nanMode ignore (row folds)', 'maxPool1d', [x([3, 4, 50], 'NCW'), { kernelSize: 7, stride: 1, padding: 3, nanMode: 'ignore' }]],
 ];
 
 describe('parallel engine, breadth operators', () => {

@@ -5,7 +5,7 @@
 // took its border columns one tap at a time: 5x5 / stride 1 / padding 2 on 20x20 planes ran
 // 7x slower than the same pooling channels-last.
 // A step around the call's kernel (Settings.around), replacing it; such calls are not streamed
-// in chunks (./stream.ts), and simdpool/parallel runs them as one work item.
+// in chunks (./stream.ts); simdpool/parallel splits them by planes, each item with a scratch block of its own.
 import type { Axis, Geometry } from '../shape';
 import { pathOf, planShapeOf, type AroundKernel, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
@@ -16,17 +16,21 @@ const WIDEST = 16;
 const SCRATCH_LIMIT = 16 << 20;
 
 /**
- * The scratch assembly/row-folds.ts lays out (the same formulas there): a padded row of the
+ * The scratch assembly/row-folds.ts lays out (the same formulas there) for planes of `inPlane`
+ * cells in rows of `inW`, `outW` outputs a row, windows `kw` wide: a padded row of the
  * group-rounded output width plus the window, then one input plane's row folds, each row
- * `spread` input rows wide.
+ * `spread` input rows wide. (simdpool/parallel gives each work item its own: ../parallel/split.ts.)
  */
+export function rowFoldBytes(inPlane: number, inW: number, outW: number, kw: number): number {
+  const groups = Math.ceil(outW / 4) * 4;
+  const rowFloats = (groups + kw + 6) & ~3;
+  const spread = Math.ceil(groups / inW);
+  return 4 * (rowFloats + inPlane * spread) + 16;
+}
+
 function scratchBytes(axes: readonly Axis[]): number {
   const columns = axes[axes.length - 1];
-  const groups = Math.ceil(columns.out / 4) * 4;
-  const rowFloats = (groups + columns.kernel + 6) & ~3;
-  const spread = Math.ceil(groups / columns.size);
-  const inPlane = axes.reduce((n, a) => n * a.size, 1);
-  return 4 * (rowFloats + inPlane * spread) + 16;
+  return rowFoldBytes(axes.reduce((n, a) => n * a.size, 1), columns.size, columns.out, columns.kernel);
 }
 
 const ROW_FOLDS: AroundKernel = {

@@ -27,12 +27,17 @@
 // with a plan copy and a scratch block of its own: the call's for the first item, the others'
 // allocated by the engine (`scratchBytes`).
 //
+// The row-fold kernels (wide stride-1 planar max, ../ops/row-folds.ts) take the same plan plus a
+// scratch block of one plane's row folds: items are plane ranges, each with a scratch block of
+// its own, as above.
+//
 // Global planar kernels take (input, output, planes, length): items are plane ranges.
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
 import { PLAN_FIELDS } from '../ops/plan';
 import { FIELD as F, planeRange, rowRange } from '../ops/plane-range';
 import { groupBytesOf } from '../ops/pool';
+import { rowFoldBytes } from '../ops/row-folds';
 
 export { HEADER_BYTES } from '../ops/plane-range';
 
@@ -57,16 +62,17 @@ const GROUP_KERNELS = new Set([
   'maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32',
   'maxPoolPlaneGroupsNoNaN_f32', 'maxPoolPlaneGroupsIndicesNoNaN_f32',
 ]);
+const ROW_FOLD_KERNELS = new Set(['maxPoolRowFolds_f32', 'maxPoolRowFoldsNoNaN_f32']);
 const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalMaxPlanesNoNaN_f32', 'globalAvgPlanes_f32']);
 const BATCH_KERNELS = new Set(['transpose_f32']);
 
 export function canSplit(fn: string): boolean {
-  return PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
+  return PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn) || ROW_FOLD_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
 }
 
 /** Rough cost of a call: window taps plus floats read (same unit for every kernel). */
 export function workOf(heap: Int32Array, fn: string, args: readonly number[]): number {
-  if (PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn)) {
+  if (PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn) || ROW_FOLD_KERNELS.has(fn)) {
     const h = args[0] >> 2;
     const planes = heap[h + F.planes], channels = heap[h + F.channels];
     const outRows = heap[h + F.outRows], outW = heap[h + F.outW];
@@ -103,15 +109,14 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     const scratchBytes = groupBytesOf(header[F.inPlane], header[F.outPlane]);
     return ranges(Math.ceil(planes / 16), n).map(([g0, groups], i) => {
       const p0 = g0 * 16;
-      const item = planeItem(fn, args, header, args.length > 4, p0, Math.min(groups * 16, planes - p0), i);
-      // The first item takes the call's own scratch block; the engine allocates the others'.
-      if (i === 0) {
-        item.args.push(args[args.length - 1]);
-        return item;
-      }
-      item.args.push(0);
-      return { ...item, scratchBytes };
+      return withScratch(planeItem(fn, args, header, args.length > 4, p0, Math.min(groups * 16, planes - p0), i), args, scratchBytes);
     });
+  }
+  if (ROW_FOLD_KERNELS.has(fn)) {
+    const h = args[0] >> 2;
+    const header = heap.slice(h, h + PLAN_FIELDS.length);
+    const scratchBytes = rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw]);
+    return ranges(header[F.planes], n).map(([p0, count], i) => withScratch(planeItem(fn, args, header, false, p0, count, i), args, scratchBytes));
   }
   if (PLANE_KERNELS.has(fn)) {
     const [input, output, planes, length] = args;
@@ -135,6 +140,16 @@ function planeItem(fn: string, args: readonly number[], header: Int32Array, hasI
   const a = [0, args[1] + inputOffset, args[2] + outputOffset];
   if (hasIndices) a.push(args[3] + outputOffset);
   return { fn, args: a, header: i, fields };
+}
+
+/** A plane item of a kernel whose last argument is scratch: the call's own for the first item (header 0), the engine allocates the others'. */
+function withScratch(item: WorkItem, args: readonly number[], scratchBytes: number): WorkItem {
+  if (item.header === 0) {
+    item.args.push(args[args.length - 1]);
+    return item;
+  }
+  item.args.push(0);
+  return { ...item, scratchBytes };
 }
 
 /** `total` split into at most n contiguous, non-empty [start, count] ranges of near-equal size. */
