@@ -60,7 +60,7 @@ async function expectSameStreamed(build: string, call: Call, chunkBytes: number,
   streaming.chunkBytes = chunkBytes;
   const actual = resultBits(call(streamed.sp));
   expect(actual).toEqual(expected);
-  const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|Channels|PlaneGroups)/.test(name));
+  const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|RowFolds|Channels|PlaneGroups)/.test(name));
   expect(kernelCalls(whole.calls).map(([, n]) => n)).toEqual([1]);
   const [[name, n]] = kernelCalls(streamed.calls);
   expect(name).toBe(kernelCalls(whole.calls)[0][0]);
@@ -85,6 +85,13 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed end-to-end ca
     const input = x([2, 7, 10, 23], 'NCHW', 2);
     await expectSameStreamed(build, (sp) => sp.avgPool2d(input, { kernelSize: [3, 2], stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), 3 * 920, 5);
     await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 2, dilation: 2 }), 920, 14);
+  });
+
+  it('Rows: wide stride-1 max through row folds (its scratch reused by every chunk), both NaN modes', async () => {
+    const input = x([2, 7, 10, 23], 'NCHW', 3);
+    for (const nanMode of ['propagate', 'ignore'] as const) {
+      await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 5, stride: 1, padding: 2, nanMode }), 3 * 920, 5);
+    }
   });
 
   it('Channels (NHWC): 5 samples in chunks of 2, max with indices, avg', async () => {

@@ -4,8 +4,9 @@
 // whose windows hold that row. The general row loop folded every window's kh x kw taps, and
 // took its border columns one tap at a time: 5x5 / stride 1 / padding 2 on 20x20 planes ran
 // 7x slower than the same pooling channels-last.
-// A step around the call's kernel (Settings.around), replacing it; such calls are not streamed
-// in chunks (./stream.ts); simdpool/parallel splits them by planes, each item with a scratch block of its own.
+// A step around the call's kernel (Settings.around), replacing it: end-to-end calls stream in
+// chunks of whole planes (./stream.ts; a plane larger than a chunk is one chunk, not ranges of
+// its rows), and simdpool/parallel splits them by planes, each item with a scratch block of its own.
 import type { Axis, Geometry } from '../shape';
 import { pathOf, planShapeOf, type AroundKernel, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
