@@ -446,6 +446,19 @@ gavg_case("globalAvg all -0 gives +0 1x1x2x2", np.full((1, 1, 2, 2), NZ, np.floa
 gmax_case("globalMax first zero +0 before -0, four planes 1x4x2x4",
           np.tile(arr([-1.0, 0.0, NZ, -1.0, -1.0, -1.0, -1.0, -1.0]).reshape(1, 1, 2, 4), (1, 4, 1, 1)))
 
+# Windows 4 to 16 wide at column stride 1 (YOLO's SPPF; the row-fold kernel, assembly/row-folds.ts):
+# signed-zero ties across rows and columns (the first in scan order wins), NaN, infinities.
+x = np.choose(randint(0, 3, 1, 3, 12, 21).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+max_case("max SPPF k5 s1 p2 signed-zero ties 1x3x12x21", x, kernelSize=5, stride=1, padding=2)
+x = randn(1, 2, 9, 20)
+x[0, 0, 2, 3] = NAN
+x[0, 0, 7, 15] = INF
+x[0, 1, 4, 0] = -INF
+x[0, 1, 5, 19] = NAN
+max_case("max SPPF k5 s1 p2 NaN and infinities 1x2x9x20", x, kernelSize=5, stride=1, padding=2)
+max_case("max k7 s1 p3 ceil 2x2x10x13", randn(2, 2, 10, 13), kernelSize=7, stride=1, padding=3, ceilMode=True)
+max_case("max k[3,9] s[2,1] p[1,4] d[2,1] 1x2x11x30", randn(1, 2, 11, 30), kernelSize=[3, 9], stride=[2, 1], padding=[1, 4], dilation=[2, 1])
+
 doc = {
     "generator": "test/golden/generate.py",
     "torch": torch.__version__,
