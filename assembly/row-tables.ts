@@ -17,6 +17,15 @@
 }
 
 /**
+ * Whether output rows read two input rows each, but for up to two rows cut to one by padding
+ * (windows two rows high): the rows listed number 2 * outRows, less up to 2.
+ */
+@inline export function rowsReadTwo(rowStarts: usize, outRows: i32): bool {
+  const listed = load<i32>(rowStarts + (<usize>outRows << 2)) - load<i32>(rowStarts);
+  return listed <= outRows << 1 && listed >= (outRows << 1) - 2;
+}
+
+/**
  * Output row r reads input rows 2r and 2r + 1 after the first one (unpadded 2-high, stride-2
  * windows in 2D), `rowList` the first output row's entries.
  */

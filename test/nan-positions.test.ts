@@ -1,4 +1,4 @@
-// One NaN at every input position, for the planar kernels' specialised windows (2/2, 3/2, 3/1,
+// One NaN at every input position, for the planar kernels' specialised windows (2/2, 2/1, 3/2, 3/1,
 // over 1 to 4 input rows, with and without padding) and two of any width (4/4, 5/3), row widths that give whole, ragged and
 // single interior runs, and heights whose 3/1 output rows end with a row pair (rows.ts
 // rowPairGroups) or a single row.
@@ -15,6 +15,7 @@ import type { Layout } from '../dist/index.js';
 
 const WINDOWS = [
   { kernelSize: 2, stride: 2 },
+  { kernelSize: 2, stride: 1 },
   { kernelSize: 3, stride: 2 },
   { kernelSize: 3, stride: 1 },
   // windows of 1 and 4 rows: interior runs and masked border groups that loop over input rows

@@ -124,11 +124,13 @@ describe('built wasm', () => {
   // 1.20-1.26x faster) to 95.8 KiB (98,134 bytes; guard 97 KiB, a margin of 1.2 KB); planar max
   // pooling over windows 4 to 16 wide at column stride 1 through row folds shared between output
   // rows (assembly/row-folds.ts, 1.7 KB: YOLO's SPPF 5x5 / stride 1 / padding 2 7.2x faster, 7x7
-  // / stride 1 7.4x) to 97.5 KiB (99,829 bytes; guard 98 KiB).
-  it('imports nothing (no env.abort) and is under 98 KB', () => {
+  // / stride 1 7.4x) to 97.5 KiB (99,829 bytes); 2x2 / stride 1 max as a specialised width of the
+  // planar row loops (rowPlanes<OpMax, Kernel2, Stride1>, 1.7 KB: 3.3-3.9x faster) to 99.1 KiB
+  // (101,527 bytes; guard 100 KiB).
+  it('imports nothing (no env.abort) and is under 100 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(98 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(100 * 1024);
   });
 
   it('checks every exported kernel', () => {

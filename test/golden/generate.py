@@ -458,6 +458,10 @@ x[0, 1, 5, 19] = NAN
 max_case("max SPPF k5 s1 p2 NaN and infinities 1x2x9x20", x, kernelSize=5, stride=1, padding=2)
 max_case("max k7 s1 p3 ceil 2x2x10x13", randn(2, 2, 10, 13), kernelSize=7, stride=1, padding=3, ceilMode=True)
 max_case("max k[3,9] s[2,1] p[1,4] d[2,1] 1x2x11x30", randn(1, 2, 11, 30), kernelSize=[3, 9], stride=[2, 1], padding=[1, 4], dilation=[2, 1])
+# 2x2 at stride 1 (its own specialisation of the planar row loops): signed-zero ties, padding.
+x = np.choose(randint(0, 3, 1, 3, 9, 22).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+max_case("max k2 s1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1)
+max_case("max k2 s1 p1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1, padding=1)
 
 doc = {
     "generator": "test/golden/generate.py",
