@@ -178,10 +178,10 @@ export type EngineOperators<Async extends boolean = false> =
   };
 
 export interface Engine extends EngineOperators {}
-/** Every operator of the registry, on the kernels of one wasm instance. */
 /** Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts). */
 const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g);
 
+/** Every operator of the registry, on the kernels of one wasm instance. */
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
