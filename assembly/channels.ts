@@ -312,7 +312,7 @@ function indexBlock16(
 }
 
 /** Four channels of one pixel, exactly: PyTorch's `v > best || isnan(v)` per lane, with indices. */
-function exact4(
+export function exact4(
   OP: i32, start: usize, dst: usize, idx: usize, rowList: usize, rows: i32, col: i32, cols: i32,
   firstIndex: i32, divisor: f32, pixelBytes: usize, dilation: i32,
 ): void {
@@ -341,7 +341,7 @@ function exact4(
 }
 
 /** One channel of one pixel (the tail of channels % 4). */
-function exact1(
+export function exact1(
   OP: i32, start: usize, dst: usize, idx: usize, rowList: usize, rows: i32, col: i32, cols: i32,
   firstIndex: i32, divisor: f32, pixelBytes: usize, dilation: i32,
 ): void {

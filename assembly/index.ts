@@ -13,6 +13,7 @@ export {
   maxPoolPlaneGroupsIndicesNoNaN_f32, avgPoolPlaneGroups_f32,
 } from './planegroups';
 export { maxPoolRowFolds_f32, maxPoolRowFoldsNoNaN_f32 } from './row-folds';
+export { maxPoolPixelFolds_f32, maxPoolPixelFoldsNoNaN_f32 } from './pixel-folds';
 export { globalMaxPlanes_f32, globalMaxPlanesNoNaN_f32, globalAvgPlanes_f32 } from './planes';
 export { powElements_f32 } from './elementwise';
 export { divideBySizes_f32 } from './window-sizes';

@@ -8,13 +8,13 @@
 //   window outside the row: never the first largest value), so border columns need no masks.
 //   Folds keep the earlier operand on ties (pmax) and go in scan order, column by column in a
 //   row, then row by row: the first largest value in scan order, as PyTorch (-0 / +0 included).
-//   pmax drops a NaN as its second operand, so with MAX the copy sums every input value, and a
-//   plane that meets a NaN is redone exactly; MAX_NO_NAN copies NaN as -Infinity instead.
+//   pmax drops a NaN as its second operand, so the copy sums every input value, and a plane that
+//   meets a NaN is redone exactly by either NaN rule: both rules share one fast path.
 // Scratch (src/ops/row-folds.ts sizes it): the padded row (rowFloats), then the row folds of
 // every input row of a plane, `inW * spread` floats apart so that a row's element offset in the
 // plane (rowList's entries) times `spread` is its row folds' offset.
 import { Plan } from './plan';
-import { MAX, OpMax, OpMaxNoNaN, opOf } from './reduce';
+import { MAX, MAX_NO_NAN } from './reduce';
 import { Stride1 } from './lanes';
 import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
 
@@ -28,8 +28,8 @@ import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
   return (((outW + 3) & ~3) + inW - 1) / inW;
 }
 
-@inline function rowFoldPlanes<O>(planPtr: usize, input: usize, output: usize, scratch: usize): void {
-  const OP = opOf<O>();
+/** Every plane; a plane that meets a NaN is redone exactly by `OP`'s rule (MAX or MAX_NO_NAN). */
+function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   const planes = plan.planes, inW = plan.inW, outW = plan.outW, outRows = plan.outRows, kw = plan.kw;
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
@@ -53,16 +53,14 @@ import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
       if (count >= 4) {
         for (let i = 0; i < count; i += 4) {
           const at = <usize>min(i, count - 4) << 2;
-          let v = v128.load(from + at);
-          if (OP == MAX) check = f32x4.add(check, v);
-          else v = f32x4.pmax(neutral, v); // (NaN: -Infinity)
+          const v = v128.load(from + at);
+          check = f32x4.add(check, v);
           v128.store(copyTo + at, v);
         }
       } else {
         for (let i = 0; i < count; i++) {
-          let v = load<f32>(from + (<usize>i << 2));
-          if (OP == MAX) check = f32x4.add(check, f32x4.splat(v));
-          else if (v != v) v = -Infinity;
+          const v = load<f32>(from + (<usize>i << 2));
+          check = f32x4.add(check, f32x4.splat(v));
           store<f32>(copyTo + (<usize>i << 2), v);
         }
       }
@@ -93,7 +91,7 @@ import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
       }
       outRow += outRowBytes;
     }
-    if (OP == MAX && v128.any_true(f32x4.ne(check, check))) {
+    if (v128.any_true(f32x4.ne(check, check))) {
       for (let r = 0; r < outRows; r++) rowExact<Stride1>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
     }
     inPlanePtr += inPlaneBytes;
@@ -103,11 +101,11 @@ import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
 
 // (The scalar build: the plan's own kernel, as src/ops/row-folds.ts asks for these in either build.)
 export function maxPoolRowFolds_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  if (ASC_FEATURE_SIMD) rowFoldPlanes<OpMax>(plan, input, output, scratch);
+  if (ASC_FEATURE_SIMD) rowFoldPlanes(MAX, plan, input, output, scratch);
   else maxPoolRows_f32(plan, input, output);
 }
 
 export function maxPoolRowFoldsNoNaN_f32(plan: usize, input: usize, output: usize, scratch: usize): void {
-  if (ASC_FEATURE_SIMD) rowFoldPlanes<OpMaxNoNaN>(plan, input, output, scratch);
+  if (ASC_FEATURE_SIMD) rowFoldPlanes(MAX_NO_NAN, plan, input, output, scratch);
   else maxPoolRowsNoNaN_f32(plan, input, output);
 }

@@ -29,6 +29,9 @@ export interface Kernels {
   // wide stride-1 planar max pooling's row folds (assembly/row-folds.ts; src/ops/row-folds.ts)
   maxPoolRowFolds_f32: PlaneGroupKernel;
   maxPoolRowFoldsNoNaN_f32: PlaneGroupKernel;
+  // and its channels-last twin (assembly/pixel-folds.ts)
+  maxPoolPixelFolds_f32: PlaneGroupKernel;
+  maxPoolPixelFoldsNoNaN_f32: PlaneGroupKernel;
   globalMaxPlanes_f32: PlanesKernel;
   globalMaxPlanesNoNaN_f32: PlanesKernel;
   globalAvgPlanes_f32: PlanesKernel;

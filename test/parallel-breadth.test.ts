@@ -36,6 +36,7 @@ const CASES: Array<[string, string, unknown[]]> = [
   // (row folds: split by planes, each item with a scratch block of its own; NaN-free planes, as a
   // plane with a NaN is redone exactly without the scratch)
   ['maxPool2d 5x5 stride 1 padding 2 (SPPF, row folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 64 * 40 * 41 }, (_, i) => Math.sin(i * 0.7)), shape: [1, 64, 40, 41], layout: 'NCHW' }, { kernelSize: 5, stride: 1, padding: 2 }]],
+  ['maxPool2d 5x5 stride 1 padding 2, channels-last (pixel folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 6 * 20 * 21 * 24 }, (_, i) => Math.sin(i * 0.7)), shape: [6, 20, 21, 24], layout: 'NHWC' }, { kernelSize: 5, stride: 1, padding: 2 }]],
   ['maxPool1d 7 wide stride 1, nanMode ignore (row folds)', 'maxPool1d', [x([3, 4, 50], 'NCW'), { kernelSize: 7, stride: 1, padding: 3, nanMode: 'ignore' }]],
 ];
 

@@ -1,22 +1,31 @@
-// Planar max pooling over windows at column stride 1 and 4 to 16 wide (YOLO's SPPF, 5x5 / stride
-// 1 / padding 2) folds each input row's windows once into scratch (assembly/row-folds.ts,
-// src/ops/row-folds.ts) and every output row folds its window rows' folds. Folding each row in
+// Max pooling over windows at column stride 1 and 4 to 16 wide (YOLO's SPPF, 5x5 / stride 1 /
+// padding 2) folds each input row's windows once into scratch (assembly/row-folds.ts planar,
+// assembly/pixel-folds.ts channels-last; src/ops/row-folds.ts) and every output row folds its
+// window rows' folds. Folding each row in
 // column order and then the rows in order keeps PyTorch's first maximum in scan order: signed
 // zeros tell it apart from any other order. Both NaN rules, padding (rows and columns, 'same',
-// explicit sides), ceil mode, row strides and dilations, 1D, 2D and 3D; simdpool/core runs its
-// general kernel on the same cases.
+// explicit sides), ceil mode, row strides and dilations, 1D, 2D and 3D, both layout families
+// (channels-last with sixteen-channel blocks and tails); simdpool/core runs its general kernels on
+// the same cases.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { maxPoolRef, type Layout } from './reference/poolnd';
+import { maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
 import { tieProneValue } from './support/values';
 import { expectSameFloats, getEngine, target } from './support/engine';
 
 type Pooling = (x: unknown, o: unknown) => { data: Float32Array };
 
-const full = target().bundle !== 'core';
-const LAYOUTS: Record<number, Layout> = { 1: 'NCW', 2: 'NCHW', 3: 'NCDHW' };
+/** The reference's result in `x`'s layout (the reference pools channels-first tensors). */
+function reference(d: number, x: T, opts: Parameters<typeof maxPoolRef>[2]): Float32Array {
+  const last = x.layout === LAYOUTS[d][1];
+  const out = maxPoolRef(d, last ? transposeNd(x, d, false) : x, opts).output;
+  return last ? transposeNd(out, d, true).data : out.data;
+}
 
-describe('wide stride-1 planar max pooling (row folds)', () => {
+const full = target().bundle !== 'core';
+const LAYOUTS: Record<number, [Layout, Layout]> = { 1: ['NCW', 'NWC'], 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
+
+describe('wide stride-1 max pooling (row folds)', () => {
   it('SPPF (5x5 / stride 1 / padding 2): signed zeros, the first largest value in scan order wins', async () => {
     const sp = await getEngine();
     let seed = 5;
@@ -36,17 +45,20 @@ describe('wide stride-1 planar max pooling (row folds)', () => {
   it('equals the reference on random planes (ties, signed zeros, NaN, infinities; every window option)', async () => {
     const sp = await getEngine();
     const dims = full ? fc.constantFrom(1, 2, 3) : fc.constant(2);
+    // channels-last: up to 20 channels (sixteen-channel blocks and one-channel tails)
     const input = dims.chain((d) =>
       fc.record({
         d: fc.constant(d),
-        c: fc.integer({ min: 1, max: 3 }),
+        last: fc.boolean(),
+        c: fc.integer({ min: 1, max: 20 }),
         lead: fc.array(fc.integer({ min: 1, max: d === 3 ? 5 : 12 }), { minLength: d - 1, maxLength: d - 1 }),
         w: fc.integer({ min: 4, max: 40 }),
       }),
-    ).chain(({ d, c, lead, w }) => {
-      const shape = [1, c, ...lead, w];
+    ).chain(({ d, last, c, lead, w }) => {
+      const channels = last ? c : 1 + (c % 3);
+      const shape = last ? [1, ...lead, w, channels] : [1, channels, ...lead, w];
       const n = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: n, maxLength: n }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d] } }));
+      return fc.array(tieProneValue, { minLength: n, maxLength: n }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][last ? 1 : 0] } }));
     });
     const window = fc.record({
       kw: fc.integer({ min: 4, max: 16 }),
@@ -59,8 +71,10 @@ describe('wide stride-1 planar max pooling (row folds)', () => {
     });
     fc.assert(
       fc.property(input, window, ({ d, x }, { kw, kh, rowStride, rowDilation, padding, ceilMode, ignoreNaN }) => {
-        const w = x.shape[x.shape.length - 1];
-        const lead = x.shape.slice(2, -1);
+        const channelsLast = x.layout === LAYOUTS[d][1];
+        const spatial = channelsLast ? x.shape.slice(1, -1) : x.shape.slice(2);
+        const w = spatial[spatial.length - 1];
+        const lead = spatial.slice(0, -1);
         const kernelSize = [...lead.map(() => kh), kw];
         const stride = [...lead.map(() => rowStride), 1];
         const dilation = [...lead.map(() => rowDilation), 1];
@@ -72,7 +86,7 @@ describe('wide stride-1 planar max pooling (row folds)', () => {
         const opts = { kernelSize, stride, dilation, padding: pad, ceilMode, ...(ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
         let expected: Float32Array;
         try {
-          expected = maxPoolRef(d, x, opts).output.data;
+          expected = reference(d, x, opts);
         } catch {
           return; // (an output smaller than one, or padding the reference refuses: not these kernels' cases)
         }
@@ -83,6 +97,20 @@ describe('wide stride-1 planar max pooling (row folds)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('channels-last SPPF: signed zeros, the first largest value in scan order wins', async () => {
+    const sp = await getEngine();
+    let seed = 9;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const [h, w, c] of [[4, 4, 16], [7, 9, 20], [13, 20, 3], [20, 20, 33]]) {
+      for (let trial = 0; trial < 6; trial++) {
+        const data = Float32Array.from({ length: h * w * c }, () => [0, -0, -1][Math.floor(next() * 3)]);
+        const x = { data, shape: [1, h, w, c], layout: 'NHWC' as const };
+        const opts = { kernelSize: 5, stride: 1, padding: 2 };
+        expectSameFloats(sp.maxPool2d(x, opts).data, reference(2, x, opts), `${h}x${w}x${c}, trial ${trial}`);
+      }
+    }
   });
 
   it('writes into a resident out tensor, and other planes stay as they were', async () => {

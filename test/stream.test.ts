@@ -60,7 +60,7 @@ async function expectSameStreamed(build: string, call: Call, chunkBytes: number,
   streaming.chunkBytes = chunkBytes;
   const actual = resultBits(call(streamed.sp));
   expect(actual).toEqual(expected);
-  const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|RowFolds|Channels|PlaneGroups)/.test(name));
+  const kernelCalls = (calls: Map<string, number>) => [...calls].filter(([name]) => /Pool(Rows|RowFolds|PixelFolds|Channels|PlaneGroups)/.test(name));
   expect(kernelCalls(whole.calls).map(([, n]) => n)).toEqual([1]);
   const [[name, n]] = kernelCalls(streamed.calls);
   expect(name).toBe(kernelCalls(whole.calls)[0][0]);
@@ -92,6 +92,9 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('streamed end-to-end ca
     for (const nanMode of ['propagate', 'ignore'] as const) {
       await expectSameStreamed(build, (sp) => sp.maxPool2d(input, { kernelSize: 5, stride: 1, padding: 2, nanMode }), 3 * 920, 5);
     }
+    // channels-last (pixel folds): 5 samples of 9x11x6 in chunks of 2
+    const nhwc = x([5, 9, 11, 6], 'NHWC', 4);
+    await expectSameStreamed(build, (sp) => sp.maxPool2d(nhwc, { kernelSize: 5, stride: 1, padding: 2 }), 2 * 9 * 11 * 6 * 4, 3);
   });
 
   it('Channels (NHWC): 5 samples in chunks of 2, max with indices, avg', async () => {

@@ -27,9 +27,9 @@
 // with a plan copy and a scratch block of its own: the call's for the first item, the others'
 // allocated by the engine (`scratchBytes`).
 //
-// The row-fold kernels (wide stride-1 planar max, ../ops/row-folds.ts) take the same plan plus a
-// scratch block of one plane's row folds: items are plane ranges, each with a scratch block of
-// its own, as above.
+// The row-fold kernels (wide stride-1 max, ../ops/row-folds.ts) take the same plan plus a
+// scratch block of one plane's (channels-last: one sample's) row folds: items are plane (sample)
+// ranges, each with a scratch block of its own, as above.
 //
 // Global planar kernels take (input, output, planes, length): items are plane ranges.
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
@@ -37,7 +37,7 @@
 import { PLAN_FIELDS } from '../ops/plan';
 import { FIELD as F, planeRange, rowRange } from '../ops/plane-range';
 import { groupBytesOf } from '../ops/pool';
-import { rowFoldBytes } from '../ops/row-folds';
+import { pixelFoldBytes, rowFoldBytes } from '../ops/row-folds';
 
 export { HEADER_BYTES } from '../ops/plane-range';
 
@@ -62,7 +62,7 @@ const GROUP_KERNELS = new Set([
   'maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32',
   'maxPoolPlaneGroupsNoNaN_f32', 'maxPoolPlaneGroupsIndicesNoNaN_f32',
 ]);
-const ROW_FOLD_KERNELS = new Set(['maxPoolRowFolds_f32', 'maxPoolRowFoldsNoNaN_f32']);
+const ROW_FOLD_KERNELS = new Set(['maxPoolRowFolds_f32', 'maxPoolRowFoldsNoNaN_f32', 'maxPoolPixelFolds_f32', 'maxPoolPixelFoldsNoNaN_f32']);
 const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalMaxPlanesNoNaN_f32', 'globalAvgPlanes_f32']);
 const BATCH_KERNELS = new Set(['transpose_f32']);
 
@@ -115,7 +115,9 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
   if (ROW_FOLD_KERNELS.has(fn)) {
     const h = args[0] >> 2;
     const header = heap.slice(h, h + PLAN_FIELDS.length);
-    const scratchBytes = rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw]);
+    const scratchBytes = fn.includes('Pixel')
+      ? pixelFoldBytes(header[F.inPlane], header[F.inW], header[F.outW])
+      : rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw]);
     return ranges(header[F.planes], n).map(([p0, count], i) => withScratch(planeItem(fn, args, header, false, p0, count, i), args, scratchBytes));
   }
   if (PLANE_KERNELS.has(fn)) {
