@@ -1,5 +1,5 @@
-// Planar max pooling over windows at column stride 1 and at least four wide (SPPF's 5x5 /
-// stride 1 / padding 2 in YOLO, 7x7 / stride 1), the full build's: each input row's window
+// Planar max pooling over windows at least four wide at column stride 1 or 2 (SPPF's 5x5 /
+// stride 1 / padding 2 in YOLO, 7x7 / stride 1, 5x5 / stride 2), the full build's: each input row's window
 // maxima ("row folds": output column o's taps of that row, folded) are computed once into
 // scratch, then every output row folds the row folds of its window's rows. A row's folds serve
 // every output row whose window holds that row (five, for 5 / stride 1), where the general
@@ -15,12 +15,12 @@
 // plane (rowList's entries) times `spread` is its row folds' offset.
 import { Plan } from './plan';
 import { MAX, MAX_NO_NAN } from './reduce';
-import { Stride1 } from './lanes';
+import { Stride1, Stride2, loadStrided } from './lanes';
 import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
 
-/** Floats of the padded row: the group-rounded output width plus the window, rounded to a vector. */
-@inline function rowFloats(outW: i32, kw: i32): i32 {
-  return (((outW + 3) & ~3) + kw + 6) & ~3;
+/** Floats of the padded row: the group-rounded output width times the stride plus the window, rounded to a vector. */
+@inline function rowFloats(outW: i32, kw: i32, stride: i32): i32 {
+  return (((outW + 3) & ~3) * stride + kw + 6) & ~3;
 }
 
 /** How many input-row widths one row of folds takes (the group-rounded output width may pass inW). */
@@ -34,12 +34,12 @@ function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scr
   const planes = plan.planes, inW = plan.inW, outW = plan.outW, outRows = plan.outRows, kw = plan.kw;
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   const inRows = plan.inPlane / inW, origin = plan.colOrigin, spread = spreadOf(inW, outW);
-  const padded = scratch, folds = scratch + (<usize>rowFloats(outW, kw) << 2);
+  const stride = plan.stride, padded = scratch, folds = scratch + (<usize>rowFloats(outW, kw, stride) << 2);
   const foldRowBytes = <usize>(inW * spread) << 2, groups = (outW + 3) & ~3;
   // The padded row: -Infinity, then each row's columns [lo, hi) at lo - origin (every row
   // writes the same span, so the padding is written once).
   const neutral = f32x4.splat(-Infinity);
-  const span = rowFloats(outW, kw);
+  const span = rowFloats(outW, kw, stride);
   for (let i = 0; i < span; i += 4) v128.store(padded + (<usize>i << 2), neutral);
   const lo = max(0, origin), hi = min(inW, origin + span), count = hi - lo;
   const copyTo = padded + (<usize>(lo - origin) << 2);
@@ -64,16 +64,29 @@ function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scr
           store<f32>(copyTo + (<usize>i << 2), v);
         }
       }
-      // This row's folds: output column o's kw taps at padded[o..o+kw), in column order.
+      // This row's folds: output column o's kw taps at padded[o * stride ..][0..kw), in column order
+      // (stride 2: each tap's four lanes are the even floats of eight).
       const dst = folds + <usize>row * foldRowBytes;
-      for (let o = 0; o < groups; o += 4) {
-        let at = padded + (<usize>o << 2);
-        let acc = v128.load(at);
-        for (let j = 1; j < kw; j++) {
-          at += 4;
-          acc = f32x4.pmax(acc, v128.load(at));
+      if (stride == 1) {
+        for (let o = 0; o < groups; o += 4) {
+          let at = padded + (<usize>o << 2);
+          let acc = v128.load(at);
+          for (let j = 1; j < kw; j++) {
+            at += 4;
+            acc = f32x4.pmax(acc, v128.load(at));
+          }
+          v128.store(dst + (<usize>o << 2), acc);
         }
-        v128.store(dst + (<usize>o << 2), acc);
+      } else {
+        for (let o = 0; o < groups; o += 4) {
+          let at = padded + (<usize>o << 3);
+          let acc = loadStrided<Stride2>(at, 8);
+          for (let j = 1; j < kw; j++) {
+            at += 4;
+            acc = f32x4.pmax(acc, loadStrided<Stride2>(at, 8));
+          }
+          v128.store(dst + (<usize>o << 2), acc);
+        }
       }
     }
     // Output rows: their window rows' folds, in order. (outW >= 4: the last group overlaps.)
@@ -92,7 +105,11 @@ function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scr
       outRow += outRowBytes;
     }
     if (v128.any_true(f32x4.ne(check, check))) {
-      for (let r = 0; r < outRows; r++) rowExact<Stride1>(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r, 0, outW, false, false, outW);
+      for (let r = 0; r < outRows; r++) {
+        const at = outPlanePtr + <usize>r * outRowBytes;
+        if (stride == 1) rowExact<Stride1>(OP, plan, inPlanePtr, at, 0, r, 0, outW, false, false, outW);
+        else rowExact<Stride2>(OP, plan, inPlanePtr, at, 0, r, 0, outW, false, false, outW);
+      }
     }
     inPlanePtr += inPlaneBytes;
     outPlanePtr += outPlaneBytes;

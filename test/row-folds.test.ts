@@ -1,5 +1,5 @@
-// Max pooling over windows at column stride 1 and 4 to 16 wide (YOLO's SPPF, 5x5 / stride 1 /
-// padding 2) folds each input row's windows once into scratch (assembly/row-folds.ts planar,
+// Max pooling over windows 4 to 16 wide at column stride 1 (YOLO's SPPF, 5x5 / stride 1 /
+// padding 2; planar also at stride 2) folds each input row's windows once into scratch (assembly/row-folds.ts planar,
 // assembly/pixel-folds.ts channels-last; src/ops/row-folds.ts) and every output row folds its
 // window rows' folds. Folding each row in
 // column order and then the rows in order keeps PyTorch's first maximum in scan order: signed
@@ -34,7 +34,7 @@ describe('wide stride-1 max pooling (row folds)', () => {
       for (let trial = 0; trial < 10; trial++) {
         const data = Float32Array.from({ length: 2 * h * w }, () => [0, -0, -1][Math.floor(next() * 3)]);
         const x = { data, shape: [1, 2, h, w], layout: 'NCHW' as const };
-        for (const opts of [{ kernelSize: 5, stride: 1, padding: 2 }, { kernelSize: [3, 7], stride: 1, padding: [1, 3] }]) {
+        for (const opts of [{ kernelSize: 5, stride: 1, padding: 2 }, { kernelSize: [3, 7], stride: 1, padding: [1, 3] }, { kernelSize: 5, stride: 2, padding: 2 }]) {
           const expected = maxPoolRef(2, x, opts).output.data;
           expectSameFloats(sp.maxPool2d(x, opts).data, expected, `${h}x${w}, trial ${trial}, ${JSON.stringify(opts)}`);
         }
@@ -62,6 +62,7 @@ describe('wide stride-1 max pooling (row folds)', () => {
     });
     const window = fc.record({
       kw: fc.integer({ min: 4, max: 16 }),
+      colStride: fc.constantFrom(1, 1, 2),
       kh: fc.integer({ min: 1, max: 5 }),
       rowStride: fc.integer({ min: 1, max: 3 }),
       rowDilation: fc.integer({ min: 1, max: 2 }),
@@ -70,13 +71,13 @@ describe('wide stride-1 max pooling (row folds)', () => {
       ignoreNaN: full ? fc.boolean() : fc.constant(false),
     });
     fc.assert(
-      fc.property(input, window, ({ d, x }, { kw, kh, rowStride, rowDilation, padding, ceilMode, ignoreNaN }) => {
+      fc.property(input, window, ({ d, x }, { kw, colStride, kh, rowStride, rowDilation, padding, ceilMode, ignoreNaN }) => {
         const channelsLast = x.layout === LAYOUTS[d][1];
         const spatial = channelsLast ? x.shape.slice(1, -1) : x.shape.slice(2);
         const w = spatial[spatial.length - 1];
         const lead = spatial.slice(0, -1);
         const kernelSize = [...lead.map(() => kh), kw];
-        const stride = [...lead.map(() => rowStride), 1];
+        const stride = [...lead.map(() => rowStride), colStride];
         const dilation = [...lead.map(() => rowDilation), 1];
         const pad =
           padding === 'half' ? [...lead.map(() => kh >> 1), kw >> 1]

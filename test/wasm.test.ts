@@ -129,8 +129,9 @@ describe('built wasm', () => {
   // / stride 1 7.4x) to 97.5 KiB (99,829 bytes); 2x2 / stride 1 max as a specialised width of the
   // planar row loops (rowPlanes<OpMax, Kernel2, Stride1>, 1.7 KB: 3.3-3.9x faster) to 99.1 KiB
   // (101,527 bytes); its channels-last twin (assembly/pixel-folds.ts, SPPF in NHWC 2-4x faster),
-  // with both NaN rules sharing one fast path in both (1.0 KB in all) to 100.2 KiB (102,565 bytes;
-  // guard 101 KiB).
+  // with both NaN rules sharing one fast path in both (1.0 KB in all) to 100.2 KiB (102,565 bytes),
+  // the planar row folds at column stride 2 too (0.2 KB: k5 s2 p2 3.4x) to 100.4 KiB (102,763
+  // bytes; guard 101 KiB).
   it('imports nothing (no env.abort) and is under 101 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);

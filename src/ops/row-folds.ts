@@ -19,13 +19,13 @@ const SCRATCH_LIMIT = 16 << 20;
 
 /**
  * The scratch assembly/row-folds.ts lays out (the same formulas there) for planes of `inPlane`
- * cells in rows of `inW`, `outW` outputs a row, windows `kw` wide: a padded row of the
- * group-rounded output width plus the window, then one input plane's row folds, each row
+ * cells in rows of `inW`, `outW` outputs a row, windows `kw` wide at column stride `stride`: a
+ * padded row of the group-rounded output width times the stride plus the window, then one input plane's row folds, each row
  * `spread` input rows wide. (simdpool/parallel gives each work item its own: ../parallel/split.ts.)
  */
-export function rowFoldBytes(inPlane: number, inW: number, outW: number, kw: number): number {
+export function rowFoldBytes(inPlane: number, inW: number, outW: number, kw: number, stride: number): number {
   const groups = Math.ceil(outW / 4) * 4;
-  const rowFloats = (groups + kw + 6) & ~3;
+  const rowFloats = (groups * stride + kw + 6) & ~3;
   const spread = Math.ceil(groups / inW);
   return 4 * (rowFloats + inPlane * spread) + 16;
 }
@@ -57,13 +57,14 @@ function foldKernel(bytes: number, pixels: boolean): AroundKernel {
 /** The row-fold kernels' settings for a max pooling call they serve (none for others). */
 export function rowFoldSettings(op: OperatorSpec, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
   const columns = axes[axes.length - 1];
-  if (op.reduce !== 'max' || columns.stride !== 1 || columns.dilation !== 1 || columns.kernel < 4 || columns.kernel > WIDEST) return undefined;
+  if (op.reduce !== 'max' || columns.stride > 2 || columns.dilation !== 1 || columns.kernel < 4 || columns.kernel > WIDEST) return undefined;
   const shape = planShapeOf(g), path = pathOf(shape, axes);
   const cells = axes.reduce((n, a) => n * a.size, 1);
   // (Planar planes too narrow for column lanes keep the plane-group kernel, pool.ts pathOf:
-  // 13x13 planes ran 1.4x faster there.)
-  const bytes = path === 'Rows' && columns.out >= 4 ? rowFoldBytes(cells, columns.size, columns.out, columns.kernel)
-    : path === 'Channels' ? pixelFoldBytes(cells * shape.channels, columns.size, columns.out)
+  // 13x13 planes ran 1.4x faster there. Channels-last at stride 1 only: its per-pixel kernel
+  // already runs stride 2 at several times the planar speed.)
+  const bytes = path === 'Rows' && columns.out >= 4 ? rowFoldBytes(cells, columns.size, columns.out, columns.kernel, columns.stride)
+    : path === 'Channels' && columns.stride === 1 ? pixelFoldBytes(cells * shape.channels, columns.size, columns.out)
     : Infinity;
   return bytes <= SCRATCH_LIMIT ? { around: foldKernel(bytes, path === 'Channels') } : undefined;
 }

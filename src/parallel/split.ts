@@ -117,7 +117,7 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
     const header = heap.slice(h, h + PLAN_FIELDS.length);
     const scratchBytes = fn.includes('Pixel')
       ? pixelFoldBytes(header[F.inPlane], header[F.inW], header[F.outW])
-      : rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw]);
+      : rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw], header[F.stride]);
     return ranges(header[F.planes], n).map(([p0, count], i) => withScratch(planeItem(fn, args, header, false, p0, count, i), args, scratchBytes));
   }
   if (PLANE_KERNELS.has(fn)) {

@@ -462,6 +462,12 @@ max_case("max k[3,9] s[2,1] p[1,4] d[2,1] 1x2x11x30", randn(1, 2, 11, 30), kerne
 x = np.choose(randint(0, 3, 1, 3, 9, 22).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
 max_case("max k2 s1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1)
 max_case("max k2 s1 p1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1, padding=1)
+# 5x5 and 7x7 at stride 2 (the row folds at column stride 2): signed-zero ties, NaN.
+x = np.choose(randint(0, 3, 1, 2, 15, 23).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+max_case("max k5 s2 p2 signed-zero ties 1x2x15x23", x, kernelSize=5, stride=2, padding=2)
+x = randn(1, 2, 16, 30)
+x[0, 1, 7, 11] = NAN
+max_case("max k7 s2 p3 ceil NaN 1x2x16x30", x, kernelSize=7, stride=2, padding=3, ceilMode=True)
 
 doc = {
     "generator": "test/golden/generate.py",
