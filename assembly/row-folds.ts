@@ -28,18 +28,34 @@ import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
   return (((outW + 3) & ~3) + inW - 1) / inW;
 }
 
+/**
+ * One row's folds into `dst`: output column o's kw taps at padded[o * stride ..][0..kw), in
+ * column order, four columns at a time (Stride2: each tap's four lanes the even floats of eight).
+ */
+@inline function foldRow<S>(padded: usize, dst: usize, groups: i32, kw: i32): void {
+  const strideBytes: usize = sizeof<S>() == 1 ? 4 : 8;
+  for (let o = 0; o < groups; o += 4) {
+    let at = padded + <usize>o * strideBytes;
+    let acc = loadStrided<S>(at, strideBytes);
+    for (let j = 1; j < kw; j++) {
+      at += 4;
+      acc = f32x4.pmax(acc, loadStrided<S>(at, strideBytes));
+    }
+    v128.store(dst + (<usize>o << 2), acc);
+  }
+}
+
 /** Every plane; a plane that meets a NaN is redone exactly by `OP`'s rule (MAX or MAX_NO_NAN). */
 function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scratch: usize): void {
   const plan = changetype<Plan>(planPtr);
   const planes = plan.planes, inW = plan.inW, outW = plan.outW, outRows = plan.outRows, kw = plan.kw;
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   const inRows = plan.inPlane / inW, origin = plan.colOrigin, spread = spreadOf(inW, outW);
-  const stride = plan.stride, padded = scratch, folds = scratch + (<usize>rowFloats(outW, kw, stride) << 2);
+  const stride = plan.stride, span = rowFloats(outW, kw, stride), padded = scratch, folds = scratch + (<usize>span << 2);
   const foldRowBytes = <usize>(inW * spread) << 2, groups = (outW + 3) & ~3;
   // The padded row: -Infinity, then each row's columns [lo, hi) at lo - origin (every row
   // writes the same span, so the padding is written once).
   const neutral = f32x4.splat(-Infinity);
-  const span = rowFloats(outW, kw, stride);
   for (let i = 0; i < span; i += 4) v128.store(padded + (<usize>i << 2), neutral);
   const lo = max(0, origin), hi = min(inW, origin + span), count = hi - lo;
   const copyTo = padded + (<usize>(lo - origin) << 2);
@@ -64,30 +80,9 @@ function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scr
           store<f32>(copyTo + (<usize>i << 2), v);
         }
       }
-      // This row's folds: output column o's kw taps at padded[o * stride ..][0..kw), in column order
-      // (stride 2: each tap's four lanes are the even floats of eight).
       const dst = folds + <usize>row * foldRowBytes;
-      if (stride == 1) {
-        for (let o = 0; o < groups; o += 4) {
-          let at = padded + (<usize>o << 2);
-          let acc = v128.load(at);
-          for (let j = 1; j < kw; j++) {
-            at += 4;
-            acc = f32x4.pmax(acc, v128.load(at));
-          }
-          v128.store(dst + (<usize>o << 2), acc);
-        }
-      } else {
-        for (let o = 0; o < groups; o += 4) {
-          let at = padded + (<usize>o << 3);
-          let acc = loadStrided<Stride2>(at, 8);
-          for (let j = 1; j < kw; j++) {
-            at += 4;
-            acc = f32x4.pmax(acc, loadStrided<Stride2>(at, 8));
-          }
-          v128.store(dst + (<usize>o << 2), acc);
-        }
-      }
+      if (stride == 1) foldRow<Stride1>(padded, dst, groups, kw);
+      else foldRow<Stride2>(padded, dst, groups, kw);
     }
     // Output rows: their window rows' folds, in order. (outW >= 4: the last group overlaps.)
     let outRow = outPlanePtr;

@@ -62,7 +62,13 @@ const GROUP_KERNELS = new Set([
   'maxPoolPlaneGroups_f32', 'maxPoolPlaneGroupsIndices_f32', 'avgPoolPlaneGroups_f32',
   'maxPoolPlaneGroupsNoNaN_f32', 'maxPoolPlaneGroupsIndicesNoNaN_f32',
 ]);
-const ROW_FOLD_KERNELS = new Set(['maxPoolRowFolds_f32', 'maxPoolRowFoldsNoNaN_f32', 'maxPoolPixelFolds_f32', 'maxPoolPixelFoldsNoNaN_f32']);
+// (each with its scratch bytes from the plan header)
+const planarFolds = (h: Int32Array) => rowFoldBytes(h[F.inPlane], h[F.inW], h[F.outW], h[F.kw], h[F.stride]);
+const pixelFolds = (h: Int32Array) => pixelFoldBytes(h[F.inPlane], h[F.inW], h[F.outW]);
+const ROW_FOLD_KERNELS = new Map([
+  ['maxPoolRowFolds_f32', planarFolds], ['maxPoolRowFoldsNoNaN_f32', planarFolds],
+  ['maxPoolPixelFolds_f32', pixelFolds], ['maxPoolPixelFoldsNoNaN_f32', pixelFolds],
+]);
 const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalMaxPlanesNoNaN_f32', 'globalAvgPlanes_f32']);
 const BATCH_KERNELS = new Set(['transpose_f32']);
 
@@ -115,9 +121,7 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
   if (ROW_FOLD_KERNELS.has(fn)) {
     const h = args[0] >> 2;
     const header = heap.slice(h, h + PLAN_FIELDS.length);
-    const scratchBytes = fn.includes('Pixel')
-      ? pixelFoldBytes(header[F.inPlane], header[F.inW], header[F.outW])
-      : rowFoldBytes(header[F.inPlane], header[F.inW], header[F.outW], header[F.kw], header[F.stride]);
+    const scratchBytes = ROW_FOLD_KERNELS.get(fn)!(header);
     return ranges(header[F.planes], n).map(([p0, count], i) => withScratch(planeItem(fn, args, header, false, p0, count, i), args, scratchBytes));
   }
   if (PLANE_KERNELS.has(fn)) {
