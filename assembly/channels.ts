@@ -107,7 +107,7 @@ import {
  * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
  * as PyTorch. When row r's last input row is also row r+1's first (3 / stride 2: rows 2r-1..2r+1)
  * that pass also writes its maxima into output row r+1 as its starting values ("seeded", true
- * returned), so such a row is read once. With MAX every input element the passes read is watched
+ * returned, when its pass ran), so such a row is read once. With MAX every input element the passes read is watched
  * for NaN once; a row that meets a NaN is redone with PyTorch's exact rule and seeds nothing.
  */
 function maxRowInterior<O>(
@@ -123,11 +123,13 @@ function maxRowInterior<O>(
     load<i32>(plan.rowList + (<usize>load<i32>(next) << 2)) == lastRow;
   const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
   const to = dst + <usize>lo * pixelBytes;
-  let nan = false;
-  // Rows two at a time (an odd last one paired with itself).
+  let nan = false, seeds = false;
+  // Rows two at a time (an odd last one paired with itself). A seeded row of one window row runs
+  // no pass, so it seeds nothing: the next row, then, is not seeded (`seeds` stays false).
   for (let t = seeded ? 1 : 0; t < rowCount; t += 2) {
     const u = min(t + 1, rowCount - 1);
     const seedBytes = seedNext && u == rowCount - 1 ? rowBytes : 0;
+    if (seedBytes != 0) seeds = true;
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
     const count = hi - lo, wideBytes = <usize>wide << 2, first = t == 0;
@@ -150,7 +152,7 @@ function maxRowInterior<O>(
     }
     return false;
   }
-  return seedNext;
+  return seeds;
 }
 
 /**

@@ -219,3 +219,36 @@ describe('3 / stride 2 planar max: row pairs and the one-column left border', ()
     }
   }
 });
+
+describe('channels-last row-wise max pooling: output rows whose windows are one shared row', () => {
+  // A row's pass also seeds the next output row when that row's window starts on this one's last
+  // row (channels.ts maxRowInterior); a seeded row of one window row runs no pass, so it must not
+  // claim to seed the row after it. Adaptive pooling from one row up to five, and 3 / stride 1
+  // with two padded rows each side, give three or more such rows in a chain. The output tensor
+  // starts at 7: a row left unwritten shows.
+  const cases: Array<[string, (sp: Awaited<ReturnType<typeof getEngine>>, x: unknown, out: unknown) => void, number[], number[]]> = [
+    ['adaptiveMaxPool2d 1x10 -> 5x5, 8 channels', (sp, x, out) => sp.adaptiveMaxPool2d(x as never, { outputSize: 5, out } as never), [1, 1, 10, 8], [1, 5, 5, 8]],
+    ['maxPool2d 3 / stride 1, two padded rows each side, 16 channels', (sp, x, out) => sp.maxPool2d(x as never, { kernelSize: 3, stride: 1, padding: { top: 2, bottom: 2, left: 1, right: 1 }, out } as never), [1, 1, 9, 16], [1, 3, 9, 16]],
+  ];
+  for (const [name, pool, inShape, outShape] of cases) {
+    it(name, async () => {
+      const sp = await getEngine();
+      const data = Float32Array.from({ length: inShape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.9));
+      const x = sp.fromArray(data, inShape, 'NHWC');
+      const out = sp.fromArray(new Float32Array(outShape.reduce((a, b) => a * b, 1)).fill(7), outShape, 'NHWC');
+      pool(sp, x, out);
+      // each output pixel: the max over its window's columns of the one input row
+      const [, , w, c] = inShape;
+      const want = new Float32Array(out.data.length);
+      const cols = (o: number) => (name.startsWith('adaptive') ? [2 * o, 2 * o + 1] : [o - 1, o, o + 1].filter((j) => j >= 0 && j < w));
+      for (let r = 0; r < outShape[1]; r++) {
+        for (let o = 0; o < outShape[2]; o++) {
+          for (let k = 0; k < c; k++) want[(r * outShape[2] + o) * c + k] = Math.max(...cols(o).map((j) => data[j * c + k]));
+        }
+      }
+      expectSameFloats(out.data, want);
+      x.dispose();
+      out.dispose();
+    });
+  }
+});
