@@ -130,7 +130,7 @@ describe('built wasm', () => {
   // planar row loops (rowPlanes<OpMax, Kernel2, Stride1>, 1.7 KB: 3.3-3.9x faster) to 99.1 KiB
   // (101,527 bytes); its channels-last twin (assembly/pixel-folds.ts, SPPF in NHWC 2-4x faster),
   // with both NaN rules sharing one fast path in both (1.0 KB in all) to 100.2 KiB (102,565 bytes),
-  // the planar row folds at column stride 2 too (0.2 KB: k5 s2 p2 3.4x) to 100.4 KiB (102,765
+  // the planar row folds at column stride 2 too (0.2 KB: k5 s2 p2 3.4x) to 100.4 KiB (102,779
   // bytes; guard 101 KiB).
   it('imports nothing (no env.abort) and is under 101 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
