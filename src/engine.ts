@@ -16,7 +16,7 @@ import { globalPool } from './ops/global';
 import type { PoolOptions, Size } from './ops/options';
 import { maxUnpool } from './ops/unpool';
 import { poolBackward } from './ops/backward';
-import { pool } from './ops/pool';
+import { overlapGroupSettings, pool } from './ops/pool';
 import { OPERATORS } from './ops/registry';
 import type { DType, Tensor, PlainTensor, TensorLike } from './tensor';
 
@@ -178,8 +178,11 @@ export type EngineOperators<Async extends boolean = false> =
   };
 
 export interface Engine extends EngineOperators {}
-/** Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts). */
-const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g);
+/**
+ * Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else plane
+ * groups for overlapping windows at column stride 3 or more (./ops/pool.ts overlapGroupSettings).
+ */
+const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? overlapGroupSettings(axes, g);
 
 /** Every operator of the registry, on the kernels of one wasm instance. */
 export class Engine extends EngineBase {

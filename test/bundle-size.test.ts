@@ -67,7 +67,9 @@
 //   faster; 1.7 KB of .wasm, 0.7 KB packed, 0.7 KB of JavaScript: 101.9 KB); 101 KiB with 2x2 /
 //   stride 1 max as a specialised width of the planar row loops (assembly/rows.ts: 3.3-3.9x
 //   faster; 1.7 KB of .wasm, 0.7 KB packed: 102.6 KB); 103.2 KB with the row folds' channels-last
-//   twin (assembly/pixel-folds.ts: SPPF in NHWC 2-4x faster).
+//   twin (assembly/pixel-folds.ts: SPPF in NHWC 2-4x faster); 102 KiB with plane groups for planar
+//   windows that overlap at column stride 3 or more (src/ops/pool.ts overlapGroupSettings:
+//   Inception-v3's auxiliary 5 / stride 3 average 3x faster; 0.2 KB of JavaScript: 103.4 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -88,7 +90,7 @@ import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 101 * 1024;
+const FULL_BUDGET = 102 * 1024;
 const WASM_BUDGET = 32 * 1024;
 const PARALLEL_BUDGET = 148 * 1024;
 

@@ -164,7 +164,7 @@ function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s:
   const call = new CallMemory(ctx, op);
   try {
     const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
-    const scratch = path === 'PlaneGroups' ? call.block(groupBytes, 'plane groups') : 0;
+    const scratch = groupBytes > 0 ? call.block(groupBytes, 'plane groups') : 0;
     const kernel = callKernel(ctx, call, arg.g, axes, path, s, scratch);
     const { output, indices } = streamChunks(ctx, call, plan, kernel, arg.data as Float32Array, shape.planes, chunks.planes, s.returnIndices);
     const layout = arg.g.layout;

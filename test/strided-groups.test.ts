@@ -1,0 +1,119 @@
+// Planar windows that overlap along rows and columns at column stride 3 or more (5 / stride 3,
+// Inception's auxiliary average) run as plane groups when a call has 16 planes or more: sixteen
+// planes interleaved into channel lanes (src/ops/pool.ts pathOf, assembly/planegroups.ts). Max
+// pooling (both NaN rules, with and without indices) and averages (every divisor option) against
+// the reference, with padding, ceil mode, dilation, group tails (planes not a multiple of 16),
+// 2D and (full builds) 3D; simdpool/core keeps the row kernels for them. Channels-last tensors of
+// the same windows keep their channel-lane kernel.
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
+import { tieProneValue } from './support/values';
+import { expectSameFloats, expectSameInts, getEngine, target } from './support/engine';
+
+type Pooling = (x: unknown, o: unknown) => { data: Float32Array } | { output: { data: Float32Array }; indices: { data: Int32Array } };
+
+const full = target().bundle !== 'core';
+const LAYOUTS: Record<number, [Layout, Layout]> = { 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
+
+/** `f` of `x` in `x`'s layout (the references pool channels-first tensors). */
+function inLayout<A extends Float32Array | Int32Array>(d: number, x: T, f: (x: T) => T<A>): T<A> {
+  if (x.layout !== LAYOUTS[d][1]) return f(x);
+  return transposeNd(f(transposeNd(x, d, false)), d, true);
+}
+
+describe('overlapping windows at column stride 3 or more (plane groups)', () => {
+  it('Inception-v3 auxiliary average (5 / stride 3 on 17x17) and its max twin equal the reference', async () => {
+    const sp = await getEngine();
+    const shape = [1, 40, 17, 17];
+    const data = Float32Array.from({ length: 40 * 17 * 17 }, (_, i) => Math.sin(i * 0.61) * 3);
+    const x = { data, shape, layout: 'NCHW' as const };
+    for (const opts of [{ kernelSize: 5, stride: 3 }, { kernelSize: 5, stride: 3, padding: 2, countIncludePad: true }, { kernelSize: 7, stride: 4, ceilMode: true }]) {
+      expectSameFloats(sp.avgPool2d(x, opts).data, avgPoolRef(2, x, opts).data, `avg ${JSON.stringify(opts)}`);
+      const { countIncludePad: _, ...maxOpts } = opts as typeof opts & { countIncludePad?: boolean };
+      expectSameFloats(sp.maxPool2d(x, maxOpts).data, maxPoolRef(2, x, maxOpts).output.data, `max ${JSON.stringify(maxOpts)}`);
+    }
+  });
+
+  it('equals the reference on random tensors (ties, signed zeros, NaN, infinities; every window option)', async () => {
+    const sp = await getEngine();
+    const dims = full ? fc.constantFrom(2, 2, 3) : fc.constant(2);
+    const input = dims.chain((d) =>
+      fc.record({
+        d: fc.constant(d),
+        // planar: 16 planes or more as channels; channels-last: as samples of few channels
+        last: fc.boolean(),
+        many: fc.integer({ min: 16, max: 37 }),
+        few: fc.integer({ min: 1, max: 4 }),
+        lead: fc.array(fc.integer({ min: 1, max: d === 3 ? 4 : 19 }), { minLength: d - 1, maxLength: d - 1 }),
+        w: fc.integer({ min: 5, max: 31 }),
+      }),
+    ).chain(({ d, last, many, few, lead, w }) => {
+      const shape = last ? [many, ...lead, w, few] : [few > 2 ? 2 : 1, many, ...lead, w];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][last ? 1 : 0] } }));
+    });
+    const window = fc.record({
+      colStride: fc.integer({ min: 3, max: 5 }),
+      colExtra: fc.integer({ min: 1, max: 4 }), // kernel = stride + extra: windows overlap
+      rowStride: fc.integer({ min: 1, max: 3 }),
+      rowExtra: fc.integer({ min: 0, max: 3 }),
+      dilation: fc.constantFrom(1, 1, 2),
+      padding: fc.constantFrom('half', 'none', 'same', 'sides'),
+      ceilMode: fc.boolean(),
+      op: fc.constantFrom('max', 'max', 'avg'),
+      ignoreNaN: full ? fc.boolean() : fc.constant(false),
+      returnIndices: fc.boolean(),
+      countIncludePad: fc.boolean(),
+      divisorOverride: fc.option(fc.constantFrom(1, 7), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(input, window, ({ d, x }, o) => {
+        const last = x.layout === LAYOUTS[d][1];
+        const lead = last ? x.shape.slice(1, -2) : x.shape.slice(2, -1);
+        const kw = o.colStride + o.colExtra;
+        const kh = o.rowStride + o.rowExtra;
+        const kernelSize = [...lead.map(() => kh), kw];
+        const stride = [...lead.map(() => o.rowStride), o.colStride];
+        const dilation = [...lead.map(() => 1), o.dilation];
+        if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
+        const padding =
+          o.padding === 'half' ? kernelSize.map((k) => k >> 1)
+          : o.padding === 'same' ? 'same'
+          : o.padding === 'sides' && d === 2 ? { top: 1, bottom: 0, left: 0, right: 2 }
+          : 0;
+        const window = { kernelSize, stride, padding, ceilMode: o.ceilMode };
+        const what = `${JSON.stringify(x.shape)} ${JSON.stringify(o)}`;
+        if (o.op === 'avg') {
+          const opts = { ...window, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
+          let expected: Float32Array;
+          try {
+            expected = inLayout(d, x, (t) => avgPoolRef(d, t, opts)).data;
+          } catch {
+            return; // (an output smaller than one, or padding the reference refuses)
+          }
+          const pool = (sp as unknown as Record<string, Pooling>)[`avgPool${d}d`];
+          expectSameFloats((pool.call(sp, x, opts) as { data: Float32Array }).data, expected, what);
+          return;
+        }
+        const opts = { ...window, dilation, returnIndices: o.returnIndices, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+        let ref: { output: T; indices: T<Int32Array> };
+        try {
+          ref = { output: inLayout(d, x, (t) => maxPoolRef(d, t, opts).output), indices: inLayout(d, x, (t) => maxPoolRef(d, t, opts).indices) };
+        } catch {
+          return;
+        }
+        const pool = (sp as unknown as Record<string, Pooling>)[`maxPool${d}d`];
+        const got = pool.call(sp, x, opts);
+        if (o.returnIndices) {
+          const { output, indices } = got as { output: { data: Float32Array }; indices: { data: Int32Array } };
+          expectSameFloats(output.data, ref.output.data, what);
+          expectSameInts(indices.data, ref.indices.data, what);
+        } else {
+          expectSameFloats((got as { data: Float32Array }).data, ref.output.data, what);
+        }
+      }),
+      { numRuns: 250 },
+    );
+  });
+});
