@@ -468,6 +468,18 @@ max_case("max k5 s2 p2 signed-zero ties 1x2x15x23", x, kernelSize=5, stride=2, p
 x = randn(1, 2, 16, 30)
 x[0, 1, 7, 11] = NAN
 max_case("max k7 s2 p3 ceil NaN 1x2x16x30", x, kernelSize=7, stride=2, padding=3, ceilMode=True)
+# Windows that overlap at column stride 3 or more, 16 planes or more (the full engine's plane groups,
+# src/ops/pool.ts overlapGroupSettings): Inception-v3's auxiliary 5 / stride 3 average, signed-zero
+# ties, NaN, padding, ceil mode, group tails (planes not a multiple of 16).
+x = randn(1, 20, 17, 17)
+avg_case("avg k5 s3 (Inception aux) 1x20x17x17", x, kernelSize=5, stride=3)
+avg_case("avg k5 s3 p2 countIncludePad 1x20x17x17", x, kernelSize=5, stride=3, padding=2, countIncludePad=True)
+x = np.choose(randint(0, 3, 1, 18, 14, 16).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+max_case("max k5 s3 signed-zero ties 1x18x14x16", x, kernelSize=5, stride=3)
+x = randn(2, 9, 19, 23)
+x[0, 3, 5, 6] = NAN
+x[1, 8, 18, 22] = NAN
+max_case("max k7 s4 p3 ceil NaN 2x9x19x23", x, kernelSize=7, stride=4, padding=3, ceilMode=True)
 
 doc = {
     "generator": "test/golden/generate.py",
