@@ -14,7 +14,7 @@ import { defineConfig } from 'vitest/config';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/nan-positions.test.ts', 'test/row-folds.test.ts', 'test/strided-groups.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
+const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/nan-positions.test.ts', 'test/row-folds.test.ts', 'test/paths.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
 // simdpool/core pools float32 only (test/core.test.ts checks that it rejects int8/uint8).
 const CORE_CONFORMANCE = CONFORMANCE.filter((file) => file !== 'test/quant.test.ts');
 

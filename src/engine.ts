@@ -16,7 +16,8 @@ import { globalPool } from './ops/global';
 import type { PoolOptions, Size } from './ops/options';
 import { maxUnpool } from './ops/unpool';
 import { poolBackward } from './ops/backward';
-import { overlapGroupSettings, pool } from './ops/pool';
+import { pool } from './ops/pool';
+import { pathSettings } from './ops/paths';
 import { OPERATORS } from './ops/registry';
 import type { DType, Tensor, PlainTensor, TensorLike } from './tensor';
 
@@ -179,10 +180,10 @@ export type EngineOperators<Async extends boolean = false> =
 
 export interface Engine extends EngineOperators {}
 /**
- * Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else plane
- * groups for overlapping windows at column stride 3 or more (./ops/pool.ts overlapGroupSettings).
+ * Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else the
+ * kernel path where the full engine parts from pathOf's (./ops/paths.ts).
  */
-const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? overlapGroupSettings(axes, g);
+const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? pathSettings(bag, axes, g);
 
 /** Every operator of the registry, on the kernels of one wasm instance. */
 export class Engine extends EngineBase {

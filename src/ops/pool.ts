@@ -41,7 +41,7 @@ export interface Settings {
    * adaptive averages divided axis by axis (./window-sizes.ts).
    */
   around?: AroundKernel;
-  /** The kernel path, where the full engine picks it (overlapGroupSettings); else pathOf's. */
+  /** The kernel path, where the full engine picks it (./paths.ts); else pathOf's. */
   path?: Path;
 }
 
@@ -256,8 +256,8 @@ export type Path = 'Rows' | 'Channels' | 'PlaneGroups';
  * irregular (adaptive) windows and rows too narrow for column lanes to pay — at most 16 input
  * columns with at least 16 planes, where interleaving sixteen planes into channel lanes
  * (PlaneGroups) measured 1.1–7.7x faster (7–14 wide planes, k2/k3 windows) and Rows wins from
- * about 20 columns on. (The full engine also groups windows that overlap at column stride 3 or
- * more: overlapGroupSettings.)
+ * about 20 columns on. (The full engine, with its faster row kernels, parts from this choice for
+ * some windows: ./paths.ts.)
  */
 export function pathOf(shape: PlanShape, axes: readonly Axis[]): Path {
   if (shape.channelsLast) return 'Channels';
@@ -271,25 +271,8 @@ export function pathOf(shape: PlanShape, axes: readonly Axis[]): Path {
 const NARROW_COLUMNS = 16;
 const GROUP_SCRATCH_LIMIT = 32 << 20;
 
-/**
- * The full engine's plane groups for planar windows that overlap along rows and columns at column
- * stride 3 or more, with at least 16 planes (5 / stride 3, Inception's auxiliary average; 7 /
- * stride 4): Rows gathers their taps with shuffles, once per window, where plane groups load each
- * tap as a vector of sixteen planes. Measured 1.5–3.5x faster (A/B in one process, 17x17 to
- * 224x224 planes, 2D and 3D). Windows that do not overlap (3 / stride 3, 4 / stride 4), or that
- * overlap along one axis only (1D), read each input at most twice, and Rows stays as fast or
- * 1.1–2x faster. (simdpool/core, at its size budget, keeps pathOf's choice.)
- */
-export function overlapGroupSettings(axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
-  const shape = planShapeOf(g), [rows, columns] = axes.slice(-2);
-  const overlap = (a: Axis) => (a.kernel - 1) * a.dilation >= a.stride;
-  return !shape.channelsLast && shape.planes >= 16 && axes.length > 1 && columns.stride > 2 && overlap(rows) && overlap(columns) && groupsFit(axes)
-    ? { path: 'PlaneGroups' }
-    : undefined;
-}
-
 /** PlaneGroups' scratch for planes over `axes` is within GROUP_SCRATCH_LIMIT. */
-function groupsFit(axes: readonly Axis[]): boolean {
+export function groupsFit(axes: readonly Axis[]): boolean {
   return groupBytesOf(axes.reduce((n, a) => n * a.size, 1), axes.reduce((n, a) => n * a.out, 1)) <= GROUP_SCRATCH_LIMIT;
 }
 

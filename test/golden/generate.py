@@ -469,7 +469,7 @@ x = randn(1, 2, 16, 30)
 x[0, 1, 7, 11] = NAN
 max_case("max k7 s2 p3 ceil NaN 1x2x16x30", x, kernelSize=7, stride=2, padding=3, ceilMode=True)
 # Windows that overlap at column stride 3 or more, 16 planes or more (the full engine's plane groups,
-# src/ops/pool.ts overlapGroupSettings): Inception-v3's auxiliary 5 / stride 3 average, signed-zero
+# src/ops/paths.ts): Inception-v3's auxiliary 5 / stride 3 average, signed-zero
 # ties, NaN, padding, ceil mode, group tails (planes not a multiple of 16).
 x = randn(1, 20, 17, 17)
 avg_case("avg k5 s3 (Inception aux) 1x20x17x17", x, kernelSize=5, stride=3)
@@ -480,6 +480,16 @@ x = randn(2, 9, 19, 23)
 x[0, 3, 5, 6] = NAN
 x[1, 8, 18, 22] = NAN
 max_case("max k7 s4 p3 ceil NaN 2x9x19x23", x, kernelSize=7, stride=4, padding=3, ceilMode=True)
+# Narrow planes, 16 or more, windows inside the rows (the full engine's row kernels there,
+# src/ops/paths.ts): VGG's last pooling (14x14 k2 s2), AlexNet's (13x13 k3 s2), a 3 / stride 1
+# average; signed-zero ties, NaN.
+x = np.choose(randint(0, 3, 1, 16, 14, 14).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+max_case("max k2 s2 (VGG pool5) signed-zero ties 1x16x14x14", x, kernelSize=2, stride=2)
+x = randn(1, 20, 13, 13)
+x[0, 4, 6, 7] = NAN
+x[0, 19, 12, 12] = NAN
+max_case("max k3 s2 (AlexNet pool5) NaN 1x20x13x13", x, kernelSize=3, stride=2)
+avg_case("avg k3 s1 1x17x10x12", randn(1, 17, 10, 12), kernelSize=3, stride=1)
 
 doc = {
     "generator": "test/golden/generate.py",

@@ -1,10 +1,11 @@
-// Planar windows that overlap along rows and columns at column stride 3 or more (5 / stride 3,
-// Inception's auxiliary average) run as plane groups when a call has 16 planes or more: sixteen
-// planes interleaved into channel lanes (src/ops/pool.ts pathOf, assembly/planegroups.ts). Max
-// pooling (both NaN rules, with and without indices) and averages (every divisor option) against
-// the reference, with padding, ceil mode, dilation, group tails (planes not a multiple of 16),
-// 2D and (full builds) 3D; simdpool/core keeps the row kernels for them. Channels-last tensors of
-// the same windows keep their channel-lane kernel.
+// The full engine's kernel paths where they part from pathOf's (src/ops/paths.ts), against the
+// reference: planar windows that overlap along rows and columns at column stride 3 or more run as
+// plane groups (5 / stride 3, Inception's auxiliary average), and narrow 2D planes (8 to 16
+// columns) whose windows lie inside the rows, 2 or 3 wide at stride 1 or 2, run on the row
+// kernels, with 16 planes or more. Max pooling (both NaN rules, with and without indices) and
+// averages (every divisor option), with padding, ceil mode, dilation, group tails (planes not a
+// multiple of 16), 2D and (full builds) 3D; simdpool/core keeps pathOf's kernels for them.
+// Channels-last tensors of the same windows keep their channel-lane kernel.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
@@ -22,7 +23,7 @@ function inLayout<A extends Float32Array | Int32Array>(d: number, x: T, f: (x: T
   return transposeNd(f(transposeNd(x, d, false)), d, true);
 }
 
-describe('overlapping windows at column stride 3 or more (plane groups)', () => {
+describe("the full engine's kernel paths", () => {
   it('Inception-v3 auxiliary average (5 / stride 3 on 17x17) and its max twin equal the reference', async () => {
     const sp = await getEngine();
     const shape = [1, 40, 17, 17];
@@ -35,7 +36,7 @@ describe('overlapping windows at column stride 3 or more (plane groups)', () => 
     }
   });
 
-  it('equals the reference on random tensors (ties, signed zeros, NaN, infinities; every window option)', async () => {
+  it('windows that overlap at column stride 3 or more equal the reference (ties, signed zeros, NaN, infinities; every window option)', async () => {
     const sp = await getEngine();
     const dims = full ? fc.constantFrom(2, 2, 3) : fc.constant(2);
     const input = dims.chain((d) =>
@@ -114,6 +115,66 @@ describe('overlapping windows at column stride 3 or more (plane groups)', () => 
         }
       }),
       { numRuns: 250 },
+    );
+  });
+
+  it('narrow planes (8 to 16 columns) equal the reference (ties, signed zeros, NaN, infinities; every window option)', async () => {
+    const sp = await getEngine();
+    const input = fc.record({
+      last: fc.boolean(),
+      many: fc.integer({ min: 16, max: 37 }),
+      few: fc.integer({ min: 1, max: 4 }),
+      h: fc.integer({ min: 2, max: 17 }),
+      w: fc.integer({ min: 6, max: 17 }),
+    }).chain(({ last, many, few, h, w }) => {
+      const shape = last ? [many, h, w, few] : [few > 2 ? 2 : 1, many, h, w];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ data: Float32Array.from(v), shape, layout: last ? 'NHWC' as const : 'NCHW' as const }));
+    });
+    const window = fc.record({
+      kernelSize: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))),
+      stride: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
+      padding: fc.constantFrom(0, 0, 1, 'same'),
+      ceilMode: fc.boolean(),
+      dilation: fc.constantFrom(1, 1, 2),
+      op: fc.constantFrom('max', 'max', 'avg'),
+      ignoreNaN: full ? fc.boolean() : fc.constant(false),
+      returnIndices: fc.boolean(),
+      countIncludePad: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(input, window, (x, o) => {
+        if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
+        const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
+        const base = { kernelSize: o.kernelSize, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode };
+        if (o.op === 'avg') {
+          const opts = { ...base, countIncludePad: o.countIncludePad };
+          let expected: Float32Array;
+          try {
+            expected = inLayout(2, x, (t) => avgPoolRef(2, t, opts)).data;
+          } catch {
+            return;
+          }
+          expectSameFloats(sp.avgPool2d(x, opts).data, expected, what);
+          return;
+        }
+        const opts = { ...base, dilation: o.dilation, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+        let output: T, indices: T<Int32Array>;
+        try {
+          output = inLayout(2, x, (t) => maxPoolRef(2, t, opts).output);
+          indices = inLayout(2, x, (t) => maxPoolRef(2, t, opts).indices);
+        } catch {
+          return;
+        }
+        if (o.returnIndices) {
+          const got = sp.maxPool2d(x, { ...opts, returnIndices: true });
+          expectSameFloats(got.output.data, output.data, what);
+          expectSameInts(got.indices.data, indices.data, what);
+        } else {
+          expectSameFloats(sp.maxPool2d(x, opts).data, output.data, what);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
