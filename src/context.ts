@@ -7,7 +7,6 @@ import type { ByteOps } from './ops/bytes';
 import type { InteropOps } from './ops/interop';
 import type { LpOps } from './ops/lp';
 import type { StreamOps } from './ops/stream';
-import type { WindowSizeOps } from './ops/window-sizes';
 import type { kernelWithinInput } from './ops/kernel-within-input';
 import type { oneCellKernel } from './ops/one-cell';
 import type { readCall } from './ops/signature';
@@ -15,7 +14,7 @@ import type { Settings } from './ops/pool';
 import type { OperatorSpec } from './ops/registry';
 import type { Axis, Geometry } from './shape';
 
-/** Settings a windowed call takes beyond the common ones (Context.windowSettings). */
+/** Settings a pooling call takes beyond the common ones (Context.windowSettings). */
 export type WindowSettings = (op: OperatorSpec, bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry) => Partial<Settings> | undefined;
 
 export interface Context {
@@ -46,19 +45,17 @@ export interface Context {
   /** Lp pooling (ops/lp.ts): the full engine's; simdpool/core has no Lp operators. */
   readonly lp?: LpOps;
   /**
-   * A windowed call's settings beyond the common ones: Lp pooling's (ops/lp.ts), and the row-fold
-   * kernel of wide stride-1 max pooling (ops/row-folds.ts): the full engine's.
+   * A pooling call's settings beyond the common ones (windowed and adaptive): Lp pooling's
+   * (ops/lp.ts), adaptive averages divided axis by axis as PyTorch rounds them
+   * (ops/window-sizes.ts; simdpool/core divides by the cell count, within an ulp), the row-fold
+   * kernel of wide stride-1 max pooling (ops/row-folds.ts), kernel paths (ops/paths.ts): the
+   * full engine's.
    */
   readonly windowSettings?: WindowSettings;
   /** avg_pool3d's kernel check (ops/kernel-within-input.ts): the full engine's; simdpool/core has no 3D operators. */
   readonly kernelWithinInput?: typeof kernelWithinInput;
   /** Call reads with the last call remembered (ops/last-call.ts): the full engine's. */
   readonly readCall?: typeof readCall;
-  /**
-   * Adaptive averages divided axis by axis, as PyTorch rounds them (ops/window-sizes.ts): the
-   * full engine's; simdpool/core divides by the cell count, within an ulp.
-   */
-  readonly windowSizes?: WindowSizeOps;
   /** Windows of one cell, elementwise (./ops/one-cell.ts); simdpool/core runs the window kernels. */
   readonly oneCell?: typeof oneCellKernel;
 }
@@ -74,7 +71,6 @@ export interface EngineHooks {
   windowSettings?: WindowSettings;
   kernelWithinInput?: typeof kernelWithinInput;
   readCall?: typeof readCall;
-  windowSizes?: WindowSizeOps;
   oneCell?: typeof oneCellKernel;
 }
 

@@ -6,7 +6,7 @@ import { INTEROP_OPS } from './ops/interop';
 import { LP_OPS } from './ops/lp';
 import { rowFoldSettings } from './ops/row-folds';
 import { STREAM_OPS } from './ops/stream';
-import { WINDOW_SIZES } from './ops/window-sizes';
+import { adaptiveSettings } from './ops/window-sizes';
 import { oneCellKernel } from './ops/one-cell';
 import { lastCallRead } from './ops/last-call';
 import { kernelWithinInput } from './ops/kernel-within-input';
@@ -180,16 +180,21 @@ export type EngineOperators<Async extends boolean = false> =
 
 export interface Engine extends EngineOperators {}
 /**
- * Lp pooling's settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else the
- * kernel path where the full engine parts from pathOf's (./ops/paths.ts).
+ * Adaptive pooling: averages divided axis by axis (./ops/window-sizes.ts), with the kernel path
+ * where the full engine parts from pathOf's (./ops/paths.ts). Windowed pooling: Lp pooling's
+ * settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else that path.
  */
-const windowSettings: WindowSettings = (op, bag, axes, g) => LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? pathSettings(bag, axes, g);
+const windowSettings: WindowSettings = (op, bag, axes, g) => {
+  const path = pathSettings(bag, axes, g);
+  if (op.kind === 'adaptive') return op.reduce === 'avg' ? { ...adaptiveSettings(axes), ...path } : path;
+  return LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? path;
+};
 
 /** Every operator of the registry, on the kernels of one wasm instance. */
 export class Engine extends EngineBase {
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, windowSettings, kernelWithinInput, readCall: lastCallRead, windowSizes: WINDOW_SIZES, oneCell: oneCellKernel });
+    super(kernels, { ...hooks, bytes: BYTE_OPS, interop: INTEROP_OPS, stream: STREAM_OPS, lp: LP_OPS, windowSettings, kernelWithinInput, readCall: lastCallRead, oneCell: oneCellKernel });
   }
 }
 installOperators(Engine, OPERATORS, {

@@ -2,15 +2,15 @@
 // reference: planar windows that overlap along rows and columns at column stride 3 or more run as
 // plane groups (5 / stride 3, Inception's auxiliary average), and narrow 2D planes (8 to 16
 // columns) whose windows lie inside the rows, 2 or 3 wide at stride 1 or 2, run on the row
-// kernels, with 16 planes or more. Max pooling (both NaN rules, with and without indices) and
+// kernels (adaptive pooling too, where its windows divide the input), with 16 planes or more. Max pooling (both NaN rules, with and without indices) and
 // averages (every divisor option), with padding, ceil mode, dilation, group tails (planes not a
 // multiple of 16), 2D and (full builds) 3D; simdpool/core keeps pathOf's kernels for them.
 // Channels-last tensors of the same windows keep their channel-lane kernel.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
+import { adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
 import { tieProneValue } from './support/values';
-import { expectSameFloats, expectSameInts, getEngine, target } from './support/engine';
+import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine, target } from './support/engine';
 
 type Pooling = (x: unknown, o: unknown) => { data: Float32Array } | { output: { data: Float32Array }; indices: { data: Int32Array } };
 
@@ -175,6 +175,51 @@ describe("the full engine's kernel paths", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('adaptive pooling on narrow planes equals the reference (dividing and irregular windows)', async () => {
+    const sp = await getEngine();
+    // Values of normal magnitude or zero: an adaptive average whose result is subnormal may differ
+    // from PyTorch's in its last bits (ops/window-sizes.ts dividesByAxis), on every kernel path.
+    const normalValue = fc.oneof(
+      { weight: 4, arbitrary: fc.integer({ min: -3, max: 3 }) },
+      { weight: 3, arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }).map((v) => (Math.abs(v) < 1e-3 ? 0 : v)) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
+    );
+    const input = fc.record({
+      last: fc.boolean(),
+      many: fc.integer({ min: 16, max: 37 }),
+      few: fc.integer({ min: 1, max: 4 }),
+      h: fc.integer({ min: 4, max: 16 }),
+      w: fc.integer({ min: 8, max: 16 }),
+    }).chain(({ last, many, few, h, w }) => {
+      const shape = last ? [many, h, w, few] : [few > 2 ? 2 : 1, many, h, w];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(normalValue, { minLength: size, maxLength: size }).map((v) => ({ data: Float32Array.from(v), shape, layout: last ? 'NHWC' as const : 'NCHW' as const }));
+    });
+    // output sizes: half or a quarter of the input (windows 2 or 4 wide), or any size
+    const sizes = fc.tuple(fc.constantFrom('half', 'quarter', 'any'), fc.integer({ min: 1, max: 16 }), fc.constantFrom('max', 'max', 'avg'), fc.boolean());
+    fc.assert(
+      fc.property(input, sizes, (x, [kind, any, op, returnIndices]) => {
+        const spatial = x.layout === 'NHWC' ? x.shape.slice(1, 3) : x.shape.slice(2);
+        const outputSize = spatial.map((n) => Math.max(1, kind === 'half' ? Math.floor(n / 2) : kind === 'quarter' ? Math.floor(n / 4) : Math.min(any, n)));
+        const what = `${JSON.stringify(x.shape)} ${x.layout} ${op} ${JSON.stringify(outputSize)} ${returnIndices}`;
+        if (op === 'avg') {
+          // (simdpool/core divides by the cell count, within an ulp of PyTorch's axis by axis: ops/window-sizes.ts)
+          (full ? expectSameFloats : expectCloseFloats)(sp.adaptiveAvgPool2d(x, { outputSize }).data, inLayout(2, x, (t) => adaptiveAvgPoolRef(2, t, { outputSize })).data, what);
+          return;
+        }
+        const output = inLayout(2, x, (t) => adaptiveMaxPoolRef(2, t, { outputSize }).output);
+        if (returnIndices) {
+          const got = sp.adaptiveMaxPool2d(x, { outputSize, returnIndices: true });
+          expectSameFloats(got.output.data, output.data, what);
+          expectSameInts(got.indices.data, inLayout(2, x, (t) => adaptiveMaxPoolRef(2, t, { outputSize }).indices).data, what);
+        } else {
+          expectSameFloats(sp.adaptiveMaxPool2d(x, { outputSize }).data, output.data, what);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

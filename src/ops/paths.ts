@@ -1,7 +1,8 @@
 // The full engine's kernel path where it parts from pool.ts pathOf's (simdpool/core, at its size
 // budget and without the whole-plane row loops, keeps pathOf's), for planar calls of 16 planes or
-// more. A window setting (Context.windowSettings), so only windowed pooling: adaptive windows keep
-// pathOf's choice. A/B of the routing in one process (same .wasm, same outputs), sixteenth round:
+// more, windowed or adaptive (Context.windowSettings; adaptive windows that divide the input are
+// planned as windows of kernel = stride). A/B of the routing in one process (same .wasm, same
+// outputs), sixteenth round:
 //  - Windows that overlap along rows and columns at column stride 3 or more (5 / stride 3,
 //    Inception's auxiliary average; 7 / stride 4): plane groups, which load each tap as a vector
 //    of sixteen planes where Rows gathers every window's taps with shuffles: 1.5–3.5x faster.
@@ -25,6 +26,6 @@ export function pathSettings(bag: Record<string, unknown>, axes: readonly Axis[]
   if (columns.stride > 2) return overlaps(rows) && overlaps(columns) && groupsFit(axes) ? { path: 'PlaneGroups' } : undefined;
   // (every window inside the row: no padding on either side, no partial window from ceil mode)
   const inside = columns.padBefore === 0 && (columns.out - 1) * columns.stride + columns.kernel <= columns.size;
-  const rowsFaster = axes.length === 2 && inside && columns.dilation === 1 && columns.kernel <= 3 && columns.out >= 4 && columns.size >= 8 && bag.returnIndices !== true;
+  const rowsFaster = axes.length === 2 && !columns.adaptive && inside && columns.dilation === 1 && columns.kernel <= 3 && columns.out >= 4 && columns.size >= 8 && bag.returnIndices !== true;
   return rowsFaster && pathOf(shape, axes) === 'PlaneGroups' ? { path: 'Rows' } : undefined;
 }

@@ -118,13 +118,9 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
   byteOps(ctx, op, dtype); // (int8/uint8 where there are no byte kernels: a TypeError)
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
-  // The full engine's settings for Lp pooling and adaptive averages (its hooks).
-  let more: Partial<Settings> | undefined;
   if (op.kind === 'adaptive') {
     // (int8/uint8 averages bound their windows as PyTorch's quantized kernel: ./bytes.ts.)
     axes = (ctx.bytes?.adaptiveAxes ?? adaptiveAxes)(arg.g.spatial, readOutputSize(op.name, bag.outputSize, arg.g.spatial), dtype, reduce);
-    // (Divided axis by axis where PyTorch's rounding needs it: the full engine's ./window-sizes.ts.)
-    if (reduce === 'avg') more = ctx.windowSizes?.adaptiveSettings(axes);
   } else {
     const spec = readWindowSpec(op, bag);
     // (int8/uint8 averages of output size 0 are empty, as PyTorch's quantized kernels; its float
@@ -132,9 +128,10 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     axes = resolveAxes(op.name, arg.g.spatial, spec, dtype !== 'float32' && reduce === 'avg' ? 0 : 1);
     if (dtype === 'float32') ctx.kernelWithinInput?.(op, arg.g.spatial, spec);
     if (reduce === 'avg') divisor = readAvgDivisor(op.name, bag, spec.padding.kind === 'same');
-    // (Lp pooling's p and window factor, ./lp.ts; the row-fold kernel, ./row-folds.ts: simdpool/core has neither.)
-    more = ctx.windowSettings?.(op, bag, axes, arg.g);
   }
+  // The full engine's settings (its hook, engine.ts): Lp pooling's p, adaptive averages divided
+  // axis by axis, the row-fold kernel, its own kernel paths. simdpool/core has none of them.
+  const more = ctx.windowSettings?.(op, bag, axes, arg.g);
   const returnIndices = reduce === 'max' && readBool(op.name, 'returnIndices', bag.returnIndices, false);
   const settings: Settings = {
     reduce,

@@ -63,7 +63,7 @@ export function windowSizeDivision(
  * The settings of an adaptive average over `axes` that divides axis by axis (none for the
  * others): its plan divides by the first axis's sizes, DIVIDED_AFTER by the rest's.
  */
-function adaptiveSettings(axes: readonly Axis[]): Partial<Settings> | undefined {
+export function adaptiveSettings(axes: readonly Axis[]): Partial<Settings> | undefined {
   return dividesByAxis(axes) ? { divisor: { countPadding: false, firstAxisOnly: true }, around: DIVIDED_AFTER } : undefined;
 }
 
@@ -86,6 +86,3 @@ function dividedAfter(ctx: Context, call: CallMemory, g: Geometry, axes: readonl
 /** Around the kernel of an adaptive average that divides axis by axis. */
 const DIVIDED_AFTER: AroundKernel = { bytes: tableBytes, kernel: dividedAfter };
 
-/** What the full engine hands its operators (Context.windowSizes). */
-export const WINDOW_SIZES = { adaptiveSettings };
-export type WindowSizeOps = typeof WINDOW_SIZES;
