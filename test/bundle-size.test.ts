@@ -70,7 +70,8 @@
 //   twin (assembly/pixel-folds.ts: SPPF in NHWC 2-4x faster); 102 KiB with plane groups for planar
 //   windows that overlap at column stride 3 or more (src/ops/paths.ts:
 //   Inception-v3's auxiliary 5 / stride 3 average 3x faster; 0.2 KB of JavaScript: 103.4 KB), and
-//   the row kernels for narrow planes there (VGG's last pooling 2.3x faster: 103.7 KB).
+//   the row kernels for narrow planes there (VGG's last pooling 2.3x faster: 103.7 KB) and plane
+//   groups for fewer than four output columns (4-13x faster: 103.8 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the

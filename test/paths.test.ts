@@ -222,4 +222,67 @@ describe("the full engine's kernel paths", () => {
       { numRuns: 200 },
     );
   });
+
+  it('fewer than four output columns (4 planes or more, any rank) equal the reference', async () => {
+    const sp = await getEngine();
+    const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
+    const input = dims.chain((d) =>
+      fc.record({
+        d: fc.constant(d),
+        planes: fc.integer({ min: 1, max: 20 }),
+        lead: fc.array(fc.integer({ min: 1, max: d === 3 ? 5 : 12 }), { minLength: d - 1, maxLength: d - 1 }),
+        w: fc.integer({ min: 5, max: 40 }),
+      }),
+    ).chain(({ d, planes, lead, w }) => {
+      const shape = [1, planes, ...lead, w];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d]?.[0] ?? 'NCW' } }));
+    });
+    // a column window of a third of the row or more, so that at most three outputs fit
+    const window = fc.record({ share: fc.integer({ min: 3, max: 6 }), ceilMode: fc.boolean(), op: fc.constantFrom('max', 'avg', 'adaptiveMax', 'adaptiveAvg'), returnIndices: fc.boolean() });
+    fc.assert(
+      fc.property(input, window, ({ d, x }, o) => {
+        const spatial = x.shape.slice(2);
+        const w = spatial[spatial.length - 1];
+        const kw = Math.max(1, Math.ceil(w / o.share) + 1);
+        const what = `${JSON.stringify(x.shape)} ${JSON.stringify(o)}`;
+        const t = x as T;
+        if (o.op === 'adaptiveMax' || o.op === 'adaptiveAvg') {
+          const outputSize = spatial.map((n, i) => (i === spatial.length - 1 ? Math.min(3, n) : Math.min(2, n)));
+          if (o.op === 'adaptiveAvg') {
+            (full ? expectSameFloats : expectCloseFloats)(
+              (sp as any)[`adaptiveAvgPool${d}d`](x, { outputSize }).data, adaptiveAvgPoolRef(d, t, { outputSize }).data, what);
+            return;
+          }
+          const got = (sp as any)[`adaptiveMaxPool${d}d`](x, { outputSize, returnIndices: true });
+          const ref = adaptiveMaxPoolRef(d, t, { outputSize });
+          expectSameFloats(got.output.data, ref.output.data, what);
+          expectSameInts(got.indices.data, ref.indices.data, what);
+          return;
+        }
+        const kernelSize = [...spatial.slice(0, -1).map(() => 2), kw];
+        const opts = { kernelSize, stride: kernelSize, ceilMode: o.ceilMode };
+        if (o.op === 'avg') {
+          let expected: Float32Array;
+          try {
+            expected = avgPoolRef(d, t, opts).data;
+          } catch {
+            return;
+          }
+          expectSameFloats((sp as any)[`avgPool${d}d`](x, opts).data, expected, what);
+          return;
+        }
+        let ref: ReturnType<typeof maxPoolRef>;
+        try {
+          ref = maxPoolRef(d, t, opts);
+        } catch {
+          return;
+        }
+        const got = (sp as any)[`maxPool${d}d`](x, { ...opts, returnIndices: o.returnIndices });
+        expectSameFloats(o.returnIndices ? got.output.data : got.data, ref.output.data, what);
+        if (o.returnIndices) expectSameInts(got.indices.data, ref.indices.data, what);
+      }),
+      { numRuns: 250 },
+    );
+  });
 });
