@@ -1,8 +1,8 @@
 // The full engine's kernel path where it parts from pool.ts pathOf's (simdpool/core, at its size
 // budget and without the whole-plane row loops, keeps pathOf's), for planar calls, windowed or
 // adaptive (Context.windowSettings; adaptive windows that divide the input are planned as windows
-// of kernel = stride). A/B of the routing in one process (same .wasm, same outputs), sixteenth
-// round:
+// of kernel = stride). A/B of the routing in one process (bench/ab-dist.mjs: same .wasm, same
+// outputs), sixteenth round:
 //  - Fewer than four output columns (8 / stride 8 on 24 columns, adaptive pooling to 2x2, any
 //    rank), with 4 planes or more: plane groups, where Rows takes the columns one at a time:
 //    4–13x faster (1.6x with 4 planes; with 1 to 3 planes, sixteen lanes of mostly copies ran
