@@ -6,13 +6,18 @@ import { poolRowsSpecialised } from './rows';
 import { MAX, MAX_INDEX, OpAvg, OpMax, OpMaxIndex } from './reduce';
 import { poolChannels } from './channels';
 import { Plan } from './plan';
+import { transposeMatrices } from './layout';
 
 export { planBytes } from './plan';
 export { avgPoolChannels_f32 } from './channels';
 export { maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, avgPoolPlaneGroups_f32 } from './planegroups';
 export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
-export { transpose_f32 } from './layout';
 export { simd, heapBase } from './build';
+
+/** Layout conversion without the full build's paths for 2 or 3 channels (layout.ts). */
+export function transpose_f32(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  transposeMatrices(input, output, batches, rows, cols, false);
+}
 
 export function maxPoolRows_f32(plan: usize, input: usize, output: usize): void {
   poolRowsSpecialised<OpMax>(plan, input, output, 0, false, false);

@@ -8,10 +8,28 @@ import { transposeStore } from './lanes';
     v128.load(src + 3 * srcRowBytes), dst, dstRowBytes);
 }
 
-/** out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols floats. */
+/** out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols floats (the full build's). */
 export function transpose_f32(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  transposeMatrices(input, output, batches, rows, cols, true);
+}
+
+/**
+ * transpose_f32, with (`narrow`) or without (simdpool/core, at its size budget) the paths for
+ * matrices of 2 or 3 rows or columns.
+ */
+@inline export function transposeMatrices(input: usize, output: usize, batches: i32, rows: i32, cols: i32, narrow: bool): void {
   if (!ASC_FEATURE_SIMD) {
     transposeScalar(input, output, batches, rows, cols);
+    return;
+  }
+  // Pixels of 2 or 3 channels to planes and back (RGB images; channels-last pooling of few
+  // channels, src/ops/channel-planes.ts): the 4x4 blocks leave them to the float-at-a-time edges.
+  if (narrow && (cols == 2 || cols == 3)) {
+    narrowCols(input, output, batches, rows, cols);
+    return;
+  }
+  if (narrow && (rows == 2 || rows == 3)) {
+    narrowRows(input, output, batches, rows, cols);
     return;
   }
   const matrix = <usize>rows * <usize>cols;
@@ -36,6 +54,56 @@ export function transpose_f32(input: usize, output: usize, batches: i32, rows: i
       for (let c = 0; c < cols; c++) {
         store<f32>(dst + <usize>c * outRowBytes + (<usize>r << 2), load<f32>(src + <usize>r * inRowBytes + (<usize>c << 2)));
       }
+    }
+  }
+}
+
+/** Matrices of 2 or 3 columns: four rows (8 or 12 contiguous floats) a step, split into 2 or 3 output rows. */
+function narrowCols(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  const matrixBytes = <usize>rows * <usize>cols << 2, outRowBytes = <usize>rows << 2, rows4 = rows & ~3;
+  for (let b = 0; b < batches; b++) {
+    const src = input + <usize>b * matrixBytes, dst = output + <usize>b * matrixBytes;
+    for (let r = 0; r < rows4; r += 4) {
+      const p = src + <usize>(r * cols) * 4, q = dst + (<usize>r << 2);
+      const v0 = v128.load(p), v1 = v128.load(p, 16);
+      if (cols == 2) {
+        v128.store(q, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
+        v128.store(q + outRowBytes, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7));
+      } else {
+        // v0 v1 v2 = x0..x11, four rows of three: column j is x(j), x(j+3), x(j+6), x(j+9)
+        const v2 = v128.load(p, 32);
+        v128.store(q, v128.shuffle<f32>(v128.shuffle<f32>(v0, v1, 0, 3, 6, 7), v2, 0, 1, 2, 5));
+        v128.store(q + outRowBytes, v128.shuffle<f32>(v128.shuffle<f32>(v0, v1, 1, 4, 7, 7), v2, 0, 1, 2, 6));
+        v128.store(q + 2 * outRowBytes, v128.shuffle<f32>(v128.shuffle<f32>(v0, v1, 2, 5, 5, 5), v2, 0, 1, 4, 7));
+      }
+    }
+    for (let r = rows4; r < rows; r++) {
+      for (let c = 0; c < cols; c++) store<f32>(dst + <usize>c * outRowBytes + (<usize>r << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+    }
+  }
+}
+
+/** Matrices of 2 or 3 rows: four columns a step, interleaved into 8 or 12 contiguous floats. */
+function narrowRows(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  const matrixBytes = <usize>rows * <usize>cols << 2, inRowBytes = <usize>cols << 2, cols4 = cols & ~3;
+  for (let b = 0; b < batches; b++) {
+    const src = input + <usize>b * matrixBytes, dst = output + <usize>b * matrixBytes;
+    for (let c = 0; c < cols4; c += 4) {
+      const p = src + (<usize>c << 2), q = dst + <usize>(c * rows) * 4;
+      const a = v128.load(p), bb = v128.load(p + inRowBytes);
+      if (rows == 2) {
+        v128.store(q, v128.shuffle<f32>(a, bb, 0, 4, 1, 5));
+        v128.store(q, v128.shuffle<f32>(a, bb, 2, 6, 3, 7), 16);
+      } else {
+        // a0 b0 c0 a1 | b1 c1 a2 b2 | c2 a3 b3 c3
+        const cc = v128.load(p + 2 * inRowBytes);
+        v128.store(q, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 0, 4, 1, 5), cc, 0, 1, 4, 2));
+        v128.store(q, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 5, 5, 2, 6), cc, 0, 5, 2, 3), 16);
+        v128.store(q, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 3, 3, 3, 7), cc, 6, 0, 3, 7), 32);
+      }
+    }
+    for (let c = cols4; c < cols; c++) {
+      for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + <usize>r * inRowBytes + (<usize>c << 2)));
     }
   }
 }

@@ -28,6 +28,8 @@ const LAYERS = [
   ['avg k3 s3', 1, 64, 96, 96, 'avg', 3, 3, 0],
   ['max k8 s8', 1, 64, 128, 128, 'max', 8, 8, 0],
   ['Inception-v3 8x8 avg k3 s1 p1', 1, 2048, 8, 8, 'avg', 3, 1, 1],
+  ['RGB image max k3 s2 p1', 1, 3, 224, 224, 'max', 3, 2, 1],
+  ['RGB image avg k2 s2', 1, 3, 224, 224, 'avg', 2, 2, 0],
   ['Inception-v3 17x17 avg k3 s1 p1', 1, 768, 17, 17, 'avg', 3, 1, 1],
   ['VGG pool5 max k2 s2', 1, 512, 14, 14, 'max', 2, 2, 0],
   ['AlexNet pool5 max k3 s2', 1, 256, 13, 13, 'max', 3, 2, 0],

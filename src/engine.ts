@@ -18,6 +18,7 @@ import { maxUnpool } from './ops/unpool';
 import { poolBackward } from './ops/backward';
 import { pool } from './ops/pool';
 import { pathSettings } from './ops/paths';
+import { channelPlaneSettings } from './ops/channel-planes';
 import { OPERATORS } from './ops/registry';
 import type { DType, Tensor, PlainTensor, TensorLike } from './tensor';
 
@@ -182,12 +183,13 @@ export interface Engine extends EngineOperators {}
 /**
  * Adaptive pooling: averages divided axis by axis (./ops/window-sizes.ts), with the kernel path
  * where the full engine parts from pathOf's (./ops/paths.ts). Windowed pooling: Lp pooling's
- * settings (./ops/lp.ts), else the row-fold kernel's (./ops/row-folds.ts), else that path.
+ * settings (./ops/lp.ts), else channels-last calls of few channels as planes
+ * (./ops/channel-planes.ts), else the row-fold kernel's (./ops/row-folds.ts), else that path.
  */
 const windowSettings: WindowSettings = (op, bag, axes, g) => {
   const path = pathSettings(bag, axes, g);
   if (op.kind === 'adaptive') return op.reduce === 'avg' ? { ...adaptiveSettings(axes), ...path } : path;
-  return LP_OPS.settings(op, bag, axes) ?? rowFoldSettings(op, axes, g) ?? path;
+  return LP_OPS.settings(op, bag, axes) ?? channelPlaneSettings(bag, axes, g) ?? rowFoldSettings(op, axes, g) ?? path;
 };
 
 /** Every operator of the registry, on the kernels of one wasm instance. */

@@ -5,7 +5,8 @@
 // kernels (adaptive pooling too, where its windows divide the input), with 16 planes or more. Max pooling (both NaN rules, with and without indices) and
 // averages (every divisor option), with padding, ceil mode, dilation, group tails (planes not a
 // multiple of 16), 2D and (full builds) 3D; simdpool/core keeps pathOf's kernels for them.
-// Channels-last tensors of the same windows keep their channel-lane kernel.
+// Channels-last tensors of the same windows keep their channel-lane kernel; channels-last calls of
+// 2 to 7 channels are pooled as planes (src/ops/channel-planes.ts).
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
@@ -16,6 +17,17 @@ type Pooling = (x: unknown, o: unknown) => { data: Float32Array } | { output: { 
 
 const full = target().bundle !== 'core';
 const LAYOUTS: Record<number, [Layout, Layout]> = { 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
+
+/**
+ * Values of normal magnitude or zero, for adaptive averages: one whose result is subnormal may
+ * differ from PyTorch's in its last bits, sign included (ops/window-sizes.ts dividesByAxis), on
+ * every kernel path.
+ */
+const normalValue = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -3, max: 3 }) },
+  { weight: 3, arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }).map((v) => (Math.abs(v) < 1e-3 ? 0 : v)) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
+);
 
 /** `f` of `x` in `x`'s layout (the references pool channels-first tensors). */
 function inLayout<A extends Float32Array | Int32Array>(d: number, x: T, f: (x: T) => T<A>): T<A> {
@@ -180,13 +192,6 @@ describe("the full engine's kernel paths", () => {
 
   it('adaptive pooling on narrow planes equals the reference (dividing and irregular windows)', async () => {
     const sp = await getEngine();
-    // Values of normal magnitude or zero: an adaptive average whose result is subnormal may differ
-    // from PyTorch's in its last bits (ops/window-sizes.ts dividesByAxis), on every kernel path.
-    const normalValue = fc.oneof(
-      { weight: 4, arbitrary: fc.integer({ min: -3, max: 3 }) },
-      { weight: 3, arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }).map((v) => (Math.abs(v) < 1e-3 ? 0 : v)) },
-      { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
-    );
     const input = fc.record({
       last: fc.boolean(),
       many: fc.integer({ min: 16, max: 37 }),
@@ -236,7 +241,7 @@ describe("the full engine's kernel paths", () => {
     ).chain(({ d, planes, lead, w }) => {
       const shape = [1, planes, ...lead, w];
       const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d]?.[0] ?? 'NCW' } }));
+      return fc.array(normalValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d]?.[0] ?? 'NCW' } }));
     });
     // a column window of a third of the row or more, so that at most three outputs fit
     const window = fc.record({ share: fc.integer({ min: 3, max: 6 }), ceilMode: fc.boolean(), op: fc.constantFrom('max', 'avg', 'adaptiveMax', 'adaptiveAvg'), returnIndices: fc.boolean() });
@@ -284,5 +289,88 @@ describe("the full engine's kernel paths", () => {
       }),
       { numRuns: 250 },
     );
+  });
+
+  it('channels-last calls of 2 to 7 channels (pooled as planes) equal the reference, in 1D, 2D and 3D', async () => {
+    const sp = await getEngine();
+    const LAST: Record<number, Layout> = { 1: 'NWC', 2: 'NHWC', 3: 'NDHWC' };
+    const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
+    const input = dims.chain((d) =>
+      fc.record({
+        d: fc.constant(d),
+        n: fc.integer({ min: 1, max: 3 }),
+        c: fc.integer({ min: 1, max: 9 }),
+        spatial: fc.array(fc.integer({ min: 1, max: d === 3 ? 7 : 15 }), { minLength: d, maxLength: d }),
+      }),
+    ).chain(({ d, n, c, spatial }) => {
+      const shape = [n, ...spatial, c];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAST[d] } }));
+    });
+    const window = fc.record({
+      kernel: fc.integer({ min: 1, max: 4 }),
+      stride: fc.integer({ min: 1, max: 3 }),
+      padding: fc.constantFrom(0, 0, 1, 'same'),
+      ceilMode: fc.boolean(),
+      dilation: fc.constantFrom(1, 1, 2),
+      op: fc.constantFrom('max', 'max', 'avg'),
+      ignoreNaN: full ? fc.boolean() : fc.constant(false),
+      countIncludePad: fc.boolean(),
+      divisorOverride: fc.option(fc.constantFrom(2, 7), { nil: undefined }),
+      resident: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(input, window, ({ d, x }, o) => {
+        if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
+        if (o.padding === 1 && o.kernel < 2) return; // (padding at most half the kernel)
+        const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
+        const base = { kernelSize: o.kernel, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode };
+        const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
+        try {
+          if (o.op === 'avg') {
+            const opts = { ...base, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
+            let expected: Float32Array;
+            try {
+              expected = inLayout(d, x, (t) => avgPoolRef(d, t, opts)).data;
+            } catch {
+              return;
+            }
+            expectSameFloats((sp as any)[`avgPool${d}d`](arg, opts).data, expected, what);
+            return;
+          }
+          const opts = { ...base, dilation: o.dilation, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+          let expected: Float32Array;
+          try {
+            expected = inLayout(d, x, (t) => maxPoolRef(d, t, opts).output).data;
+          } catch {
+            return;
+          }
+          expectSameFloats((sp as any)[`maxPool${d}d`](arg, opts).data, expected, what);
+        } finally {
+          if (o.resident) (arg as { dispose(): void }).dispose();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('channels-last calls of few channels stream end to end in chunks of samples, and write into out', async () => {
+    const sp = await getEngine();
+    // 4 samples of 120x120x3 (173 KB each): a plain call over the streaming threshold (512 KiB),
+    // streamed a sample at a time (chunks of 128 KiB, a sample larger than one is one chunk)
+    const shape = [4, 120, 120, 3];
+    const data = Float32Array.from({ length: 4 * 120 * 120 * 3 }, (_, i) => Math.sin(i * 0.61) * 4);
+    data[777] = NaN;
+    const x = { data, shape, layout: 'NHWC' as const };
+    for (const opts of [{ kernelSize: 3, stride: 2, padding: 1 }, { kernelSize: 2, stride: 2, ceilMode: true }]) {
+      const expected = inLayout(2, x, (t) => maxPoolRef(2, t, opts).output).data;
+      expectSameFloats(sp.maxPool2d(x, opts).data, expected, `plain ${JSON.stringify(opts)}`);
+      const resident = sp.fromArray(data, shape, 'NHWC');
+      const out = sp.maxPool2d(resident, opts);
+      sp.maxPool2d(resident, { ...opts, out });
+      expectSameFloats(out.data, expected, `resident into out ${JSON.stringify(opts)}`);
+      resident.dispose();
+      out.dispose();
+    }
   });
 });

@@ -1,0 +1,57 @@
+// Channels-last pooling of 2 to 7 channels as planes (the full engine's; a step around the
+// kernel, Settings.around, that replaces it). The channel-lane kernel works 16, 4 or 1 channels
+// of a pixel at a time and pays its per-pixel bookkeeping for every four or every one of them: on
+// 224x224 pixels of 3 channels, 2x2 / stride 2 max ran 44x and 3 / stride 2 36x the planar
+// kernels' time on the same values (2 channels 30x, 4 channels 7-11x, 8 channels 1-4x). The
+// call's samples are transposed into planes in scratch, pooled by the planar row kernel with a
+// plan of their own, and the results transposed back: 3-5x faster (docs/performance.md, sixteenth
+// round). Not with indices (callKernel runs their kernel without steps around it), nor in
+// simdpool/parallel (ctx.defer: the planar plan taken from the cache now would be used later).
+import type { Axis, Geometry } from '../shape';
+import { oneCellWindows } from './one-cell';
+import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
+import { planBytesBound, planDivisor, poolKernel, type AroundKernel, type Settings } from './pool';
+
+const FEWEST_CHANNELS = 2;
+const MOST_CHANNELS = 7;
+
+const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) => n * a[of], 1);
+
+const CHANNEL_PLANES: AroundKernel = {
+  // the transposed input and output, the planar plan and a header copy for streamed chunks
+  bytes: (axes, inElements) => 4 * (inElements + (inElements / cells(axes, 'size')) * cells(axes, 'out')) + planBytesBound(axes) + HEADER_BYTES,
+  kernel(ctx, call, g, axes, channelKernel, s) {
+    if (ctx.defer) return channelKernel;
+    const channels = g.channels, inPixels = cells(axes, 'size'), outPixels = cells(axes, 'out');
+    // (the plan cache keeps the call's own plan: it was used last, and only the oldest is evicted)
+    const plan = ctx.plans.get({ channelsLast: false, planes: g.batch * channels, channels: 1 }, axes, planDivisor(s));
+    const header = readHeader(ctx.memory.memory, plan);
+    const planesIn = call.block(4 * g.batch * channels * inPixels, 'planes');
+    const planesOut = call.block(4 * g.batch * channels * outPixels, 'planes out');
+    const headerCopy = call.block(HEADER_BYTES, 'plan header');
+    const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
+    const k = ctx.kernels;
+    // `samples` of the call: all of them, or a streamed chunk's, whose header copy pools only their
+    // planes (the whole call's plan would pool the rest of the scratch too, to no effect)
+    return (_plan, input, output, _indices, samples) => {
+      let planPtr = plan;
+      if (samples !== g.batch) {
+        header[FIELD.planes] = samples * channels;
+        new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
+        planPtr = headerCopy;
+      }
+      k.transpose_f32(input, planesIn, samples, inPixels, channels);
+      planar(planPtr, planesIn, planesOut, 0);
+      k.transpose_f32(planesOut, output, samples, channels, outPixels);
+    };
+  },
+};
+
+/**
+ * The settings of a channels-last call of 2 to 7 channels without indices (none for others, nor
+ * for windows of one cell, which run elementwise: ./one-cell.ts).
+ */
+export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
+  const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
+  return few && bag.returnIndices !== true && !oneCellWindows(axes) ? { around: CHANNEL_PLANES } : undefined;
+}
