@@ -29,6 +29,24 @@ const normalValue = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
 );
 
+/**
+ * 2D tensors of rows and columns in the given ranges, with 16 to 37 planes: planar (as channels)
+ * or channels-last (as samples of 1 to 4 channels).
+ */
+function manyPlanes(rows: [number, number], columns: [number, number], value: fc.Arbitrary<number>) {
+  return fc.record({
+    last: fc.boolean(),
+    many: fc.integer({ min: 16, max: 37 }),
+    few: fc.integer({ min: 1, max: 4 }),
+    h: fc.integer({ min: rows[0], max: rows[1] }),
+    w: fc.integer({ min: columns[0], max: columns[1] }),
+  }).chain(({ last, many, few, h, w }) => {
+    const shape = last ? [many, h, w, few] : [few > 2 ? 2 : 1, many, h, w];
+    const size = shape.reduce((a, b) => a * b, 1);
+    return fc.array(value, { minLength: size, maxLength: size }).map((v) => ({ data: Float32Array.from(v), shape, layout: last ? 'NHWC' as const : 'NCHW' as const }));
+  });
+}
+
 /** `f` of `x` in `x`'s layout (the references pool channels-first tensors). */
 function inLayout<A extends Float32Array | Int32Array>(d: number, x: T, f: (x: T) => T<A>): T<A> {
   if (x.layout !== LAYOUTS[d][1]) return f(x);
@@ -132,17 +150,7 @@ describe("the full engine's kernel paths", () => {
 
   it('narrow planes (8 to 16 columns) equal the reference (ties, signed zeros, NaN, infinities; every window option)', async () => {
     const sp = await getEngine();
-    const input = fc.record({
-      last: fc.boolean(),
-      many: fc.integer({ min: 16, max: 37 }),
-      few: fc.integer({ min: 1, max: 4 }),
-      h: fc.integer({ min: 2, max: 17 }),
-      w: fc.integer({ min: 6, max: 17 }),
-    }).chain(({ last, many, few, h, w }) => {
-      const shape = last ? [many, h, w, few] : [few > 2 ? 2 : 1, many, h, w];
-      const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ data: Float32Array.from(v), shape, layout: last ? 'NHWC' as const : 'NCHW' as const }));
-    });
+    const input = manyPlanes([2, 17], [6, 17], tieProneValue);
     const window = fc.record({
       kernelSize: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))),
       stride: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
@@ -192,17 +200,7 @@ describe("the full engine's kernel paths", () => {
 
   it('adaptive pooling on narrow planes equals the reference (dividing and irregular windows)', async () => {
     const sp = await getEngine();
-    const input = fc.record({
-      last: fc.boolean(),
-      many: fc.integer({ min: 16, max: 37 }),
-      few: fc.integer({ min: 1, max: 4 }),
-      h: fc.integer({ min: 4, max: 16 }),
-      w: fc.integer({ min: 8, max: 16 }),
-    }).chain(({ last, many, few, h, w }) => {
-      const shape = last ? [many, h, w, few] : [few > 2 ? 2 : 1, many, h, w];
-      const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(normalValue, { minLength: size, maxLength: size }).map((v) => ({ data: Float32Array.from(v), shape, layout: last ? 'NHWC' as const : 'NCHW' as const }));
-    });
+    const input = manyPlanes([4, 16], [8, 16], normalValue);
     // output sizes: half or a quarter of the input (windows 2 or 4 wide), or any size
     const sizes = fc.tuple(fc.constantFrom('half', 'quarter', 'any'), fc.integer({ min: 1, max: 16 }), fc.constantFrom('max', 'max', 'avg'), fc.boolean());
     fc.assert(

@@ -195,6 +195,11 @@ def randint(lo, hi, *shape):
     return rng.integers(lo, hi, size=shape).astype(np.float32)
 
 
+def zero_ties(*shape):
+    """-1, +0 and -0 at random: ties of signed zeros, whose first in scan order torch keeps."""
+    return np.choose(randint(0, 3, *shape).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+
+
 def arr(rows):
     return np.array(rows, dtype=np.float32)
 
@@ -448,7 +453,7 @@ gmax_case("globalMax first zero +0 before -0, four planes 1x4x2x4",
 
 # Windows 4 to 16 wide at column stride 1 (YOLO's SPPF; the row-fold kernel, assembly/row-folds.ts):
 # signed-zero ties across rows and columns (the first in scan order wins), NaN, infinities.
-x = np.choose(randint(0, 3, 1, 3, 12, 21).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+x = zero_ties(1, 3, 12, 21)
 max_case("max SPPF k5 s1 p2 signed-zero ties 1x3x12x21", x, kernelSize=5, stride=1, padding=2)
 x = randn(1, 2, 9, 20)
 x[0, 0, 2, 3] = NAN
@@ -459,11 +464,11 @@ max_case("max SPPF k5 s1 p2 NaN and infinities 1x2x9x20", x, kernelSize=5, strid
 max_case("max k7 s1 p3 ceil 2x2x10x13", randn(2, 2, 10, 13), kernelSize=7, stride=1, padding=3, ceilMode=True)
 max_case("max k[3,9] s[2,1] p[1,4] d[2,1] 1x2x11x30", randn(1, 2, 11, 30), kernelSize=[3, 9], stride=[2, 1], padding=[1, 4], dilation=[2, 1])
 # 2x2 at stride 1 (its own specialisation of the planar row loops): signed-zero ties, padding.
-x = np.choose(randint(0, 3, 1, 3, 9, 22).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+x = zero_ties(1, 3, 9, 22)
 max_case("max k2 s1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1)
 max_case("max k2 s1 p1 signed-zero ties 1x3x9x22", x, kernelSize=2, stride=1, padding=1)
 # 5x5 and 7x7 at stride 2 (the row folds at column stride 2): signed-zero ties, NaN.
-x = np.choose(randint(0, 3, 1, 2, 15, 23).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+x = zero_ties(1, 2, 15, 23)
 max_case("max k5 s2 p2 signed-zero ties 1x2x15x23", x, kernelSize=5, stride=2, padding=2)
 x = randn(1, 2, 16, 30)
 x[0, 1, 7, 11] = NAN
@@ -474,7 +479,7 @@ max_case("max k7 s2 p3 ceil NaN 1x2x16x30", x, kernelSize=7, stride=2, padding=3
 x = randn(1, 20, 17, 17)
 avg_case("avg k5 s3 (Inception aux) 1x20x17x17", x, kernelSize=5, stride=3)
 avg_case("avg k5 s3 p2 countIncludePad 1x20x17x17", x, kernelSize=5, stride=3, padding=2, countIncludePad=True)
-x = np.choose(randint(0, 3, 1, 18, 14, 16).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+x = zero_ties(1, 18, 14, 16)
 max_case("max k5 s3 signed-zero ties 1x18x14x16", x, kernelSize=5, stride=3)
 x = randn(2, 9, 19, 23)
 x[0, 3, 5, 6] = NAN
@@ -483,7 +488,7 @@ max_case("max k7 s4 p3 ceil NaN 2x9x19x23", x, kernelSize=7, stride=4, padding=3
 # Narrow planes, 16 or more, windows inside the rows (the full engine's row kernels there,
 # src/ops/paths.ts): VGG's last pooling (14x14 k2 s2), AlexNet's (13x13 k3 s2), a 3 / stride 1
 # average; signed-zero ties, NaN.
-x = np.choose(randint(0, 3, 1, 16, 14, 14).astype(np.int64), [np.float32(-1.0), np.float32(0.0), NZ]).astype(np.float32)
+x = zero_ties(1, 16, 14, 14)
 max_case("max k2 s2 (VGG pool5) signed-zero ties 1x16x14x14", x, kernelSize=2, stride=2)
 x = randn(1, 20, 13, 13)
 x[0, 4, 6, 7] = NAN
