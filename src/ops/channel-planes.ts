@@ -4,9 +4,10 @@
 // 224x224 pixels of 3 channels, 2x2 / stride 2 max ran 44x and 3 / stride 2 36x the planar
 // kernels' time on the same values (2 channels 30x, 4 channels 7-11x, 8 channels 1-4x). The
 // call's samples are transposed into planes in scratch, pooled by the planar row kernel with a
-// plan of their own, and the results transposed back: 3-5x faster (docs/performance.md, sixteenth
-// round). Not with indices (callKernel runs their kernel without steps around it), nor in
-// simdpool/parallel (ctx.defer: the planar plan taken from the cache now would be used later).
+// plan of their own, and the results transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3
+// channels since transpose_f32 shuffles them (docs/performance.md, sixteenth round). Not with
+// indices (callKernel runs their kernel without steps around it), nor in simdpool/parallel
+// (ctx.defer: the planar plan taken from the cache now would be used later).
 import type { Axis, Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
