@@ -38,6 +38,10 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool2d 5x5 stride 1 padding 2 (SPPF, row folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 64 * 40 * 41 }, (_, i) => Math.sin(i * 0.7)), shape: [1, 64, 40, 41], layout: 'NCHW' }, { kernelSize: 5, stride: 1, padding: 2 }]],
   ['maxPool2d 5x5 stride 1 padding 2, channels-last (pixel folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 6 * 20 * 21 * 24 }, (_, i) => Math.sin(i * 0.7)), shape: [6, 20, 21, 24], layout: 'NHWC' }, { kernelSize: 5, stride: 1, padding: 2 }]],
   ['maxPool1d 7 wide stride 1, nanMode ignore (row folds)', 'maxPool1d', [x([3, 4, 50], 'NCW'), { kernelSize: 7, stride: 1, padding: 3, nanMode: 'ignore' }]],
+  // (channels-last calls of 2 to 7 channels: transposed into planes, pooled, transposed back, each step split)
+  ['maxPool2d NHWC 3 channels (as planes)', 'maxPool2d', [x([4, 30, 31, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1 }]],
+  ['avgPool3d NDHWC 2 channels, ceil (as planes)', 'avgPool3d', [x([3, 5, 9, 10, 2], 'NDHWC'), { kernelSize: 2, stride: 2, ceilMode: true }]],
+  ['maxPool1d NWC 6 channels, nanMode ignore (as planes)', 'maxPool1d', [x([5, 40, 6], 'NWC'), { kernelSize: 4, stride: 3, nanMode: 'ignore' }]],
   // (plane groups for windows that overlap at column stride 3 or more: whole groups of 16 planes per item)
   ['avgPool2d 5 / stride 3 (plane groups for overlapping windows)', 'avgPool2d', [x([1, 40, 17, 17], 'NCHW'), { kernelSize: 5, stride: 3, padding: 1 }]],
   ['maxPool3d 5 / stride 3 with indices (plane groups for overlapping windows)', 'maxPool3d', [x([2, 9, 5, 13, 14], 'NCDHW'), { kernelSize: 5, stride: [1, 3, 3], returnIndices: true }]],

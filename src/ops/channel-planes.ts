@@ -6,8 +6,9 @@
 // call's samples are transposed into planes in scratch, pooled by the planar row kernel with a
 // plan of their own, and the results transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3
 // channels since transpose_f32 shuffles them (docs/performance.md, sixteenth round). Not with
-// indices (callKernel runs their kernel without steps around it), nor in simdpool/parallel
-// (ctx.defer: the planar plan taken from the cache now would be used later).
+// indices (callKernel runs their kernel without steps around it). In simdpool/parallel its three
+// kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
+// recording as the call's own is (src/parallel/memory.ts).
 import type { Axis, Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
@@ -21,8 +22,7 @@ const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) 
 const CHANNEL_PLANES: AroundKernel = {
   // the transposed input and output, the planar plan and a header copy for streamed chunks
   bytes: (axes, inElements) => 4 * (inElements + (inElements / cells(axes, 'size')) * cells(axes, 'out')) + planBytesBound(axes) + HEADER_BYTES,
-  kernel(ctx, call, g, axes, channelKernel, s) {
-    if (ctx.defer) return channelKernel;
+  kernel(ctx, call, g, axes, _channelKernel, s) {
     const channels = g.channels, inPixels = cells(axes, 'size'), outPixels = cells(axes, 'out');
     // (the plan cache keeps the call's own plan: it was used last, and only the oldest is evicted)
     const plan = ctx.plans.get({ channelsLast: false, planes: g.batch * channels, channels: 1 }, axes, planDivisor(s));
