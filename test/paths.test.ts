@@ -13,10 +13,11 @@ import { adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transpo
 import { tieProneValue } from './support/values';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine, target } from './support/engine';
 
-type Pooling = (x: unknown, o: unknown) => { data: Float32Array } | { output: { data: Float32Array }; indices: { data: Int32Array } };
+type Pooling = (x: unknown, o: unknown) => { data: Float32Array; output: { data: Float32Array }; indices: { data: Int32Array } };
+type Reference = T | { output: T; indices: T<Int32Array> };
 
 const full = target().bundle !== 'core';
-const LAYOUTS: Record<number, [Layout, Layout]> = { 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
+const LAYOUTS: Record<number, [Layout, Layout]> = { 1: ['NCW', 'NWC'], 2: ['NCHW', 'NHWC'], 3: ['NCDHW', 'NDHWC'] };
 
 /**
  * Values of normal magnitude or zero, for adaptive averages: one whose result is subnormal may
@@ -47,10 +48,34 @@ function manyPlanes(rows: [number, number], columns: [number, number], value: fc
   });
 }
 
-/** `f` of `x` in `x`'s layout (the references pool channels-first tensors). */
-function inLayout<A extends Float32Array | Int32Array>(d: number, x: T, f: (x: T) => T<A>): T<A> {
-  if (x.layout !== LAYOUTS[d][1]) return f(x);
-  return transposeNd(f(transposeNd(x, d, false)), d, true);
+/**
+ * Checks simdpool's `op` of `arg` (x, or a resident copy of it) with `opts` against `reference` of
+ * the batched tensor x: the references pool channels-first tensors, so a channels-last x is
+ * transposed for it and its results back. Values bit for bit (or within an ulp, `close`), indices
+ * too where opts.returnIndices. Nothing runs where the reference refuses the options (an output
+ * smaller than one, padding over half the kernel): simdpool throws there as well.
+ */
+function expectLikeReference(
+  sp: unknown, op: string, x: T, opts: Record<string, unknown>, reference: (t: T) => Reference, what: string,
+  { arg = x as unknown, close = false } = {},
+): void {
+  const d = x.shape.length - 2;
+  const last = x.layout === LAYOUTS[d][1];
+  let ref: Reference;
+  try {
+    ref = reference(last ? transposeNd(x, d, false) : x);
+  } catch {
+    return;
+  }
+  const back = <A extends Float32Array | Int32Array>(y: T<A>) => (last ? transposeNd(y, d, true) : y).data;
+  const [output, indices] = 'output' in ref ? [ref.output, ref.indices] : [ref, undefined];
+  const got = (sp as Record<string, Pooling>)[op].call(sp, arg, opts);
+  if (opts.returnIndices) {
+    expectSameFloats(got.output.data, back(output), what);
+    expectSameInts(got.indices.data, back(indices!), what);
+  } else {
+    (close ? expectCloseFloats : expectSameFloats)(got.data, back(output), what);
+  }
 }
 
 describe("the full engine's kernel paths", () => {
@@ -117,32 +142,11 @@ describe("the full engine's kernel paths", () => {
         const what = `${JSON.stringify(x.shape)} ${JSON.stringify(o)}`;
         if (o.op === 'avg') {
           const opts = { ...window, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
-          let expected: Float32Array;
-          try {
-            expected = inLayout(d, x, (t) => avgPoolRef(d, t, opts)).data;
-          } catch {
-            return; // (an output smaller than one, or padding the reference refuses)
-          }
-          const pool = (sp as unknown as Record<string, Pooling>)[`avgPool${d}d`];
-          expectSameFloats((pool.call(sp, x, opts) as { data: Float32Array }).data, expected, what);
+          expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what);
           return;
         }
         const opts = { ...window, dilation, returnIndices: o.returnIndices, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
-        let ref: { output: T; indices: T<Int32Array> };
-        try {
-          ref = { output: inLayout(d, x, (t) => maxPoolRef(d, t, opts).output), indices: inLayout(d, x, (t) => maxPoolRef(d, t, opts).indices) };
-        } catch {
-          return;
-        }
-        const pool = (sp as unknown as Record<string, Pooling>)[`maxPool${d}d`];
-        const got = pool.call(sp, x, opts);
-        if (o.returnIndices) {
-          const { output, indices } = got as { output: { data: Float32Array }; indices: { data: Int32Array } };
-          expectSameFloats(output.data, ref.output.data, what);
-          expectSameInts(indices.data, ref.indices.data, what);
-        } else {
-          expectSameFloats((got as { data: Float32Array }).data, ref.output.data, what);
-        }
+        expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what);
       }),
       { numRuns: 250 },
     );
@@ -169,30 +173,11 @@ describe("the full engine's kernel paths", () => {
         const base = { kernelSize: o.kernelSize, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode };
         if (o.op === 'avg') {
           const opts = { ...base, countIncludePad: o.countIncludePad };
-          let expected: Float32Array;
-          try {
-            expected = inLayout(2, x, (t) => avgPoolRef(2, t, opts)).data;
-          } catch {
-            return;
-          }
-          expectSameFloats(sp.avgPool2d(x, opts).data, expected, what);
+          expectLikeReference(sp, 'avgPool2d', x, opts, (t) => avgPoolRef(2, t, opts), what);
           return;
         }
-        const opts = { ...base, dilation: o.dilation, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
-        let output: T, indices: T<Int32Array>;
-        try {
-          output = inLayout(2, x, (t) => maxPoolRef(2, t, opts).output);
-          indices = inLayout(2, x, (t) => maxPoolRef(2, t, opts).indices);
-        } catch {
-          return;
-        }
-        if (o.returnIndices) {
-          const got = sp.maxPool2d(x, { ...opts, returnIndices: true });
-          expectSameFloats(got.output.data, output.data, what);
-          expectSameInts(got.indices.data, indices.data, what);
-        } else {
-          expectSameFloats(sp.maxPool2d(x, opts).data, output.data, what);
-        }
+        const opts = { ...base, dilation: o.dilation, returnIndices: o.returnIndices, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+        expectLikeReference(sp, 'maxPool2d', x, opts, (t) => maxPoolRef(2, t, opts), what);
       }),
       { numRuns: 300 },
     );
@@ -210,17 +195,10 @@ describe("the full engine's kernel paths", () => {
         const what = `${JSON.stringify(x.shape)} ${x.layout} ${op} ${JSON.stringify(outputSize)} ${returnIndices}`;
         if (op === 'avg') {
           // (simdpool/core divides by the cell count, within an ulp of PyTorch's axis by axis: ops/window-sizes.ts)
-          (full ? expectSameFloats : expectCloseFloats)(sp.adaptiveAvgPool2d(x, { outputSize }).data, inLayout(2, x, (t) => adaptiveAvgPoolRef(2, t, { outputSize })).data, what);
+          expectLikeReference(sp, 'adaptiveAvgPool2d', x, { outputSize }, (t) => adaptiveAvgPoolRef(2, t, { outputSize }), what, { close: !full });
           return;
         }
-        const output = inLayout(2, x, (t) => adaptiveMaxPoolRef(2, t, { outputSize }).output);
-        if (returnIndices) {
-          const got = sp.adaptiveMaxPool2d(x, { outputSize, returnIndices: true });
-          expectSameFloats(got.output.data, output.data, what);
-          expectSameInts(got.indices.data, inLayout(2, x, (t) => adaptiveMaxPoolRef(2, t, { outputSize }).indices).data, what);
-        } else {
-          expectSameFloats(sp.adaptiveMaxPool2d(x, { outputSize }).data, output.data, what);
-        }
+        expectLikeReference(sp, 'adaptiveMaxPool2d', x, { outputSize, returnIndices }, (t) => adaptiveMaxPoolRef(2, t, { outputSize }), what);
       }),
       { numRuns: 200 },
     );
@@ -239,7 +217,7 @@ describe("the full engine's kernel paths", () => {
     ).chain(({ d, planes, lead, w }) => {
       const shape = [1, planes, ...lead, w];
       const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(normalValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d]?.[0] ?? 'NCW' } }));
+      return fc.array(normalValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][0] } }));
     });
     // a column window of a third of the row or more, so that at most three outputs fit
     const window = fc.record({ share: fc.integer({ min: 3, max: 6 }), ceilMode: fc.boolean(), op: fc.constantFrom('max', 'avg', 'adaptiveMax', 'adaptiveAvg'), returnIndices: fc.boolean() });
@@ -249,41 +227,23 @@ describe("the full engine's kernel paths", () => {
         const w = spatial[spatial.length - 1];
         const kw = Math.max(1, Math.ceil(w / o.share) + 1);
         const what = `${JSON.stringify(x.shape)} ${JSON.stringify(o)}`;
-        const t = x as T;
         if (o.op === 'adaptiveMax' || o.op === 'adaptiveAvg') {
           const outputSize = spatial.map((n, i) => (i === spatial.length - 1 ? Math.min(3, n) : Math.min(2, n)));
           if (o.op === 'adaptiveAvg') {
-            (full ? expectSameFloats : expectCloseFloats)(
-              (sp as any)[`adaptiveAvgPool${d}d`](x, { outputSize }).data, adaptiveAvgPoolRef(d, t, { outputSize }).data, what);
+            expectLikeReference(sp, `adaptiveAvgPool${d}d`, x, { outputSize }, (t) => adaptiveAvgPoolRef(d, t, { outputSize }), what, { close: !full });
             return;
           }
-          const got = (sp as any)[`adaptiveMaxPool${d}d`](x, { outputSize, returnIndices: true });
-          const ref = adaptiveMaxPoolRef(d, t, { outputSize });
-          expectSameFloats(got.output.data, ref.output.data, what);
-          expectSameInts(got.indices.data, ref.indices.data, what);
+          expectLikeReference(sp, `adaptiveMaxPool${d}d`, x, { outputSize, returnIndices: true }, (t) => adaptiveMaxPoolRef(d, t, { outputSize }), what);
           return;
         }
         const kernelSize = [...spatial.slice(0, -1).map(() => 2), kw];
         const opts = { kernelSize, stride: kernelSize, ceilMode: o.ceilMode };
         if (o.op === 'avg') {
-          let expected: Float32Array;
-          try {
-            expected = avgPoolRef(d, t, opts).data;
-          } catch {
-            return;
-          }
-          expectSameFloats((sp as any)[`avgPool${d}d`](x, opts).data, expected, what);
+          expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what);
           return;
         }
-        let ref: ReturnType<typeof maxPoolRef>;
-        try {
-          ref = maxPoolRef(d, t, opts);
-        } catch {
-          return;
-        }
-        const got = (sp as any)[`maxPool${d}d`](x, { ...opts, returnIndices: o.returnIndices });
-        expectSameFloats(o.returnIndices ? got.output.data : got.data, ref.output.data, what);
-        if (o.returnIndices) expectSameInts(got.indices.data, ref.indices.data, what);
+        const maxOpts = { ...opts, returnIndices: o.returnIndices };
+        expectLikeReference(sp, `maxPool${d}d`, x, maxOpts, (t) => maxPoolRef(d, t, maxOpts), what);
       }),
       { numRuns: 250 },
     );
@@ -291,7 +251,6 @@ describe("the full engine's kernel paths", () => {
 
   it('channels-last calls of 2 to 7 channels (pooled as planes) equal the reference, in 1D, 2D and 3D', async () => {
     const sp = await getEngine();
-    const LAST: Record<number, Layout> = { 1: 'NWC', 2: 'NHWC', 3: 'NDHWC' };
     const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
     const input = dims.chain((d) =>
       fc.record({
@@ -303,7 +262,7 @@ describe("the full engine's kernel paths", () => {
     ).chain(({ d, n, c, spatial }) => {
       const shape = [n, ...spatial, c];
       const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAST[d] } }));
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
     });
     const window = fc.record({
       kernel: fc.integer({ min: 1, max: 4 }),
@@ -327,23 +286,11 @@ describe("the full engine's kernel paths", () => {
         try {
           if (o.op === 'avg') {
             const opts = { ...base, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
-            let expected: Float32Array;
-            try {
-              expected = inLayout(d, x, (t) => avgPoolRef(d, t, opts)).data;
-            } catch {
-              return;
-            }
-            expectSameFloats((sp as any)[`avgPool${d}d`](arg, opts).data, expected, what);
+            expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what, { arg });
             return;
           }
           const opts = { ...base, dilation: o.dilation, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
-          let expected: Float32Array;
-          try {
-            expected = inLayout(d, x, (t) => maxPoolRef(d, t, opts).output).data;
-          } catch {
-            return;
-          }
-          expectSameFloats((sp as any)[`maxPool${d}d`](arg, opts).data, expected, what);
+          expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
         } finally {
           if (o.resident) (arg as { dispose(): void }).dispose();
         }
@@ -361,12 +308,11 @@ describe("the full engine's kernel paths", () => {
     data[777] = NaN;
     const x = { data, shape, layout: 'NHWC' as const };
     for (const opts of [{ kernelSize: 3, stride: 2, padding: 1 }, { kernelSize: 2, stride: 2, ceilMode: true }]) {
-      const expected = inLayout(2, x, (t) => maxPoolRef(2, t, opts).output).data;
-      expectSameFloats(sp.maxPool2d(x, opts).data, expected, `plain ${JSON.stringify(opts)}`);
+      const reference = (t: T) => maxPoolRef(2, t, opts);
+      expectLikeReference(sp, 'maxPool2d', x, opts, reference, `plain ${JSON.stringify(opts)}`);
       const resident = sp.fromArray(data, shape, 'NHWC');
       const out = sp.maxPool2d(resident, opts);
-      sp.maxPool2d(resident, { ...opts, out });
-      expectSameFloats(out.data, expected, `resident into out ${JSON.stringify(opts)}`);
+      expectLikeReference(sp, 'maxPool2d', x, { ...opts, out }, reference, `resident into out ${JSON.stringify(opts)}`, { arg: resident });
       resident.dispose();
       out.dispose();
     }
