@@ -187,9 +187,11 @@ export interface Engine extends EngineOperators {}
  * (./ops/channel-planes.ts), else the row-fold kernel's (./ops/row-folds.ts), else that path.
  */
 const windowSettings: WindowSettings = (op, bag, axes, g) => {
-  const path = pathSettings(bag, axes, g);
-  if (op.kind === 'adaptive') return op.reduce === 'avg' ? { ...adaptiveSettings(axes), ...path } : path;
-  return LP_OPS.settings(op, bag, axes) ?? channelPlaneSettings(bag, axes, g) ?? rowFoldSettings(op, axes, g) ?? path;
+  if (op.kind === 'adaptive') {
+    const path = pathSettings(bag, axes, g);
+    return op.reduce === 'avg' ? { ...adaptiveSettings(axes), ...path } : path;
+  }
+  return LP_OPS.settings(op, bag, axes) ?? channelPlaneSettings(bag, axes, g) ?? rowFoldSettings(op, axes, g) ?? pathSettings(bag, axes, g);
 };
 
 /** Every operator of the registry, on the kernels of one wasm instance. */
