@@ -2,12 +2,15 @@
 // resident (which pools NHWC only, so it is handed the NHWC copy, made outside the timing): the
 // survey that finds the paths far behind their twins or the peer (docs/performance.md, sixteenth
 // round). One process, samples interleaved, medians; every output checked against the
-// reference loops of bench/impl/js-loops.mjs' definition (max exact, averages within 1e-5).
+// straightforward loops of bench/impl/js-loops.mjs (bench/verify.mjs: max exact, averages within 1e-5).
 // usage: node survey-layers.mjs [substring,substring,...]   (ids containing any of them)
 import { pathToFileURL } from 'node:url';
 import { interleaved, median } from './timing.mjs';
 import { DIST } from './impl/simdpool.mjs';
 import { loadTf, useBackend } from './impl/tfjs-common.mjs';
+import { avgPoolNCHW, maxPoolNCHW } from './impl/js-loops.mjs';
+import { nchwToNhwc } from './cases.mjs';
+import { compare } from './verify.mjs';
 
 // [id, N, C, H, W, op, kernel, stride, padding]
 const LAYERS = [
@@ -36,37 +39,18 @@ const LAYERS = [
   ['max k3 s2 p1 on 7x7', 1, 512, 7, 7, 'max', 3, 2, 1],
 ];
 
-/** Straight from the definition, channels-first: PyTorch's max (NaN-free data) or average without padded cells. */
+/** The straightforward loops' result (channels-first; averages without padded cells), and the output size. */
 function reference([, N, C, H, W, op, k, s, p], x) {
   const oh = Math.floor((H + 2 * p - k) / s) + 1, ow = Math.floor((W + 2 * p - k) / s) + 1;
   const out = new Float32Array(N * C * oh * ow);
-  for (let pl = 0; pl < N * C; pl++)
-    for (let i = 0; i < oh; i++)
-      for (let j = 0; j < ow; j++) {
-        let acc = op === 'max' ? -Infinity : 0, n = 0;
-        for (let a = i * s - p; a < i * s - p + k; a++)
-          for (let b = j * s - p; b < j * s - p + k; b++) {
-            if (a < 0 || a >= H || b < 0 || b >= W) continue;
-            const v = x[(pl * H + a) * W + b];
-            if (op === 'max') acc = v > acc ? v : acc;
-            else acc = Math.fround(acc + v);
-            n++;
-          }
-        out[(pl * oh + i) * ow + j] = op === 'max' ? acc : acc / n;
-      }
-  return out;
+  const pool = op === 'max' ? maxPoolNCHW : avgPoolNCHW;
+  pool(x, out, [N, C, H, W], [oh, ow], [k, k], [s, s], [p, p], false);
+  return { out, oh, ow };
 }
 
-function toNHWC(x, N, C, H, W) {
-  const y = new Float32Array(x.length);
-  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) y[((n * H + h) * W + w) * C + c] = x[((n * C + c) * H + h) * W + w];
-  return y;
-}
-
-function check(id, what, got, want) {
-  for (let i = 0; i < want.length; i++) {
-    if (Math.abs(got[i] - want[i]) > 1e-5 * Math.max(1, Math.abs(want[i]))) throw new Error(`${id} ${what}: output ${i} is ${got[i]}, expected ${want[i]}`);
-  }
+function check(id, what, got, want, op) {
+  const r = compare(got, want, op);
+  if (r.status !== 'ok') throw new Error(`${id} ${what}: ${r.detail}`);
 }
 
 const only = process.argv[2]?.split(',');
@@ -79,7 +63,7 @@ for (const layer of LAYERS) {
   if (only && !only.some((o) => id.includes(o))) continue;
   let seed = 7;
   const x = Float32Array.from({ length: N * C * H * W }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
-  const nhwc = toNHWC(x, N, C, H, W);
+  const nhwc = nchwToNhwc(x, [N, C, H, W]);
   const opts = { kernelSize: k, stride: s, padding: p, ...(op === 'avg' ? { countIncludePad: false } : {}) };
   const f = op === 'max' ? 'maxPool2d' : 'avgPool2d';
   const xc = sp.fromArray(x, [N, C, H, W], 'NCHW'), yc = sp[f](xc, opts);
@@ -87,11 +71,12 @@ for (const layer of LAYERS) {
   const xt = tf.tensor4d(nhwc, [N, H, W, C]);
   const pad = p === 0 ? 'valid' : p;
   const tfop = op === 'max' ? () => tf.maxPool(xt, k, s, pad) : () => tf.avgPool(xt, k, s, pad);
-  const want = reference(layer, x), oh = yc.shape[2], ow = yc.shape[3];
-  check(id, 'NCHW', yc.data, want);
-  check(id, 'NHWC', yl.data, toNHWC(want, N, C, oh, ow));
+  const { out: want, oh, ow } = reference(layer, x);
+  const wantNHWC = nchwToNhwc(want, [N, C, oh, ow]);
+  check(id, 'NCHW', yc.data, want, op);
+  check(id, 'NHWC', yl.data, wantNHWC, op);
   const yt = tfop();
-  check(id, 'tfjs-wasm', yt.dataSync(), toNHWC(want, N, C, oh, ow));
+  check(id, 'tfjs-wasm', yt.dataSync(), wantNHWC, op);
   yt.dispose();
   const rs = [
     { run: () => sp[f](xc, { ...opts, out: yc }) },
