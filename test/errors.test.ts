@@ -50,6 +50,8 @@ const cases: Bad[] = [
   ['shape beyond wasm memory', (sp) => sp.maxPool2d({ data: new Float32Array(4), shape: [65536, 65536, 1, 1] }, { kernelSize: 1 }), RangeError, /x\.data has 4 elements but x\.shape \[65536, 65536, 1, 1\] needs 4294967296/],
   ['resident tensor beyond wasm memory', (sp) => sp.tensor([1 << 16, 1 << 15, 1, 1]), RangeError, /needs 8589934592 bytes, more than wasm memory can hold/],
   ['out of the wrong shape', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: sp.tensor([2, 3, 3, 4]) }), RangeError, /out must have shape \[2, 3, 3, 3\] and layout 'NCHW', got \[2, 3, 3, 4\] 'NCHW'/],
+  // (the sizes it has agree with the first three needed: only the rank tells them apart)
+  ['out of a lower rank', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: sp.tensor([2, 3, 3], { layout: 'NCHW' }) }), RangeError, /out must have shape \[2, 3, 3, 3\] and layout 'NCHW', got \[2, 3, 3\] 'NCHW'/],
   ['out not resident', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: { data: new Float32Array(54), shape: [2, 3, 3, 3] } as never }), TypeError, /out must be a resident tensor/],
   ['out of the wrong dtype', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: sp.tensor([2, 3, 3, 3], { dtype: 'int32' }) as never }), TypeError, /out must have dtype float32, got int32/],
   ['outIndices without returnIndices', (sp) => sp.maxPool2d(x, { kernelSize: 2, outIndices: sp.tensor([2, 3, 3, 3], { dtype: 'int32' }) }), TypeError, /outIndices is only accepted with returnIndices/],

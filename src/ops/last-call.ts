@@ -3,6 +3,7 @@
 // the last read back without copying its options and building its signature again and hashing
 // it for the cache lookup: that was about a sixth of a 28×28 call (1.2-1.3x faster small calls).
 // simdpool/core, held to its 48 KB bundle, reads every call afresh.
+import { sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { OUTPUTS, readCall, type CallRead } from './signature';
 
@@ -70,9 +71,7 @@ function sameAsLast(l: LastCall, op: string, x: unknown, opts: unknown): boolean
 }
 
 function sameArray(v: unknown, s: unknown[]): boolean {
-  if (!Array.isArray(v) || v.length !== s.length) return false;
-  for (let i = 0; i < s.length; i++) if (v[i] !== s[i]) return false;
-  return true;
+  return Array.isArray(v) && sameShape(v, s);
 }
 
 function sameValue(v: unknown, s: unknown): boolean {

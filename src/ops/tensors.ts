@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { describe } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
-import { readGeometry, shapeWith, LAYOUTS, type Geometry } from '../shape';
+import { readGeometry, sameShape, shapeWith, LAYOUTS, type Geometry } from '../shape';
 import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
@@ -163,7 +163,7 @@ export class CallMemory {
       }
       if (out.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${dtype}, got ${out.dtype}`);
       const ptr = tensorAddress(out, this.#ctx.memory, `${op}: ${name}`);
-      if (out.layout !== layout || out.shape.length !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
+      if (out.layout !== layout || !sameShape(out.shape, shape)) {
         throw new RangeError(
           `${op}: ${name} must have shape ${describe([...shape])} and layout '${layout}', ` +
             `got ${describe([...out.shape])} '${out.layout}'`,

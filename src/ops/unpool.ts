@@ -3,7 +3,7 @@
 // checked (in wasm) before anything is written.
 import type { Context } from '../context';
 import { describe } from '../describe';
-import { shapeWith } from '../shape';
+import { sameShape, shapeWith } from '../shape';
 import { readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
@@ -16,7 +16,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const arg = readTensorArg(ctx, op.name, x, op.dims);
   const idxArg = readTensorArg(ctx, op.name, indices, op.dims, 'indices', 'int32');
   const g = arg.g;
-  if (idxArg.g.layout !== g.layout || idxArg.shape.length !== arg.shape.length || idxArg.shape.some((n, i) => n !== arg.shape[i])) {
+  if (idxArg.g.layout !== g.layout || !sameShape(idxArg.shape, arg.shape)) {
     throw new RangeError(
       `${op.name}: indices must have the shape and layout of x (${describe([...arg.shape])} '${g.layout}'), ` +
         `got ${describe([...idxArg.shape])} '${idxArg.g.layout}'`,
