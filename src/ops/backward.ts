@@ -8,7 +8,7 @@
 // countIncludePad and divisorOverride are resolved in one place for both directions.
 import type { Context } from '../context';
 import { describe } from '../describe';
-import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
+import { adaptiveAxes, resolveAxes, sameShape, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor } from '../tensor';
 import { readAvgDivisor, readBool, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
 import type { Divisor } from './plan';
@@ -133,8 +133,8 @@ function readIndices(ctx: Context, op: OperatorSpec, indices: unknown, grad: Ten
   const arg = readTensorArg(ctx, op.name, indices, op.dims, 'indices', 'int32');
   if (arg.g.layout !== grad.g.layout || !sameShape(arg.shape, grad.shape)) {
     throw new RangeError(
-      `${op.name}: indices must have the shape and layout of gradOutput (${describe([...grad.shape])} '${grad.g.layout}'), ` +
-        `got ${describe([...arg.shape])} '${arg.g.layout}'`,
+      `${op.name}: indices must have the shape and layout of gradOutput (${describe(grad.shape)} '${grad.g.layout}'), ` +
+        `got ${describe(arg.shape)} '${arg.g.layout}'`,
     );
   }
   return arg;
@@ -159,8 +159,8 @@ function readInput(ctx: Context, op: OperatorSpec, bag: Record<string, unknown>,
   const g = grad.g;
   if (arg.g.layout !== g.layout || arg.g.batched !== g.batched || arg.g.batch !== g.batch || arg.g.channels !== g.channels) {
     throw new RangeError(
-      `${op.name}: input must have gradOutput's layout, batch and channels (${describe([...grad.shape])} '${g.layout}'), ` +
-        `got ${describe([...arg.shape])} '${arg.g.layout}'`,
+      `${op.name}: input must have gradOutput's layout, batch and channels (${describe(grad.shape)} '${g.layout}'), ` +
+        `got ${describe(arg.shape)} '${arg.g.layout}'`,
     );
   }
   if (arg.tensor !== undefined && arg.tensor === grad.tensor) throw new RangeError(`${op.name}: input must not be gradOutput`);
@@ -225,8 +225,4 @@ function readDivisor(op: OperatorSpec, bag: Record<string, unknown>): Divisor {
   if (op.reduce !== 'avg' || op.forward === 'adaptive') return { countPadding: false };
   // (as the forward pass reads them)
   return readAvgDivisor(op.name, bag, bag.padding === 'same');
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
 }

@@ -165,8 +165,8 @@ export class CallMemory {
       const ptr = tensorAddress(out, this.#ctx.memory, `${op}: ${name}`);
       if (out.layout !== layout || !sameShape(out.shape, shape)) {
         throw new RangeError(
-          `${op}: ${name} must have shape ${describe([...shape])} and layout '${layout}', ` +
-            `got ${describe([...out.shape])} '${out.layout}'`,
+          `${op}: ${name} must have shape ${describe(shape)} and layout '${layout}', ` +
+            `got ${describe(out.shape)} '${out.layout}'`,
         );
       }
       if (inputs.some((a) => a.tensor === (out as unknown))) throw new RangeError(`${op}: ${name} must not be an input tensor`);
@@ -220,7 +220,7 @@ export class CallMemory {
 export function checkFits(op: string, outShape: readonly number[], bytes: number): void {
   if (bytes > MAX_MEMORY_BYTES) {
     throw new RangeError(
-      `${op}: the output (shape ${describe([...outShape])}) needs about ${bytes} bytes of wasm memory with its ` +
+      `${op}: the output (shape ${describe(outShape)}) needs about ${bytes} bytes of wasm memory with its ` +
         `scratch and window plan, ${BEYOND_WASM_MEMORY}`,
     );
   }

@@ -18,8 +18,8 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   const g = arg.g;
   if (idxArg.g.layout !== g.layout || !sameShape(idxArg.shape, arg.shape)) {
     throw new RangeError(
-      `${op.name}: indices must have the shape and layout of x (${describe([...arg.shape])} '${g.layout}'), ` +
-        `got ${describe([...idxArg.shape])} '${idxArg.g.layout}'`,
+      `${op.name}: indices must have the shape and layout of x (${describe(arg.shape)} '${g.layout}'), ` +
+        `got ${describe(idxArg.shape)} '${idxArg.g.layout}'`,
     );
   }
   const dims = op.dims;
