@@ -1,8 +1,13 @@
 // Pooling with SIMD lanes along channels: channels-last layouts (NWC, NHWC, NDHWC).
 // Every tap of a window is one contiguous run of `channels` floats, so each output pixel is
 // reduced sixteen channels at a time (four accumulators) with plain loads, then four at a
-// time, then one at a time. The windows come from the same plan tables as the planar
-// kernels (rows flattened, columns last), borders included, so nothing here knows padding.
+// time. Channels % 4 left over go as the last four channels, a block that overlaps the one
+// before it: every lane is reduced on its own from the input alone (or, for max, folded into
+// the output again, which leaves it as it was), so an overlapped lane is stored again with the
+// value it has. (One channel at a time, such tails made 9 to 15 channels 2-5x slower than 8
+// or 16.) Under four channels, one at a time. The windows come from the same plan tables as
+// the planar kernels (rows flattened, columns last), borders included, so nothing here knows
+// padding.
 // Max pooling uses one pmax per tap (ties keep the earlier value) and a running sum that
 // flags a NaN; a block that meets one is redone with PyTorch's exact rule. With nanMode
 // 'ignore' (MAX_NO_NAN) pmax is the exact rule already, so nothing is watched or redone.
@@ -33,7 +38,6 @@ import {
   const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
     ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
     dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
-  const wide = channels & ~7;
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
     const outSample = output + ((<usize>b * <usize>outPlane) << 2);
@@ -44,7 +48,7 @@ import {
       const rowCount = load<i32>(rowStarts + (<usize>r << 2), 4) - t0;
       const firstRow = load<i32>(rowInit + (<usize>r << 2));
       const divRow = load<f32>(rowDiv + (<usize>r << 2));
-      // Output columns [lo, hi) of this row whose first `wide` channels are done row-wise.
+      // Output columns [lo, hi) of this row whose channels are done row-wise.
       let lo = outW, hi = outW;
       if (ASC_FEATURE_SIMD) {
         if (rowsFirst && rowCount > 0) {
@@ -58,9 +62,8 @@ import {
           seeded = false;
         }
       }
-      // Columns done row-wise in all their channels are skipped: after lo - 1 comes `next`.
-      const next = wide == channels ? hi : lo;
-      for (let o = 0; o < outW; o = rowsFirst && o + 1 == lo ? next : o + 1) {
+      // Columns done row-wise are skipped: hi comes before lo (when lo is 0) or after lo - 1.
+      for (let o = rowsFirst && lo == 0 ? hi : 0; o < outW; o = rowsFirst && o + 1 == lo ? hi : o + 1) {
         const col = load<i32>(colFirst + (<usize>o << 2));
         const cols = load<i32>(colCount + (<usize>o << 2));
         const divisor = divRow * load<f32>(colDiv + (<usize>o << 2));
@@ -69,7 +72,7 @@ import {
         const idx = indices + pixel;
         // The window's taps: rows `rows[0..rowCount)` (element offsets), columns col + j*dilation.
         // (the scalar build has no vector blocks: every channel goes one by one)
-        let c = rowsFirst && o >= lo && o < hi ? wide : 0;
+        let c = 0;
         if (ASC_FEATURE_SIMD && !hasIndex(OP)) {
           for (; c + 16 <= channels; c += 16) {
             if (!block16(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), rows, rowCount, col, cols, divisor, pixelBytes, tapBytes)) {
@@ -92,6 +95,12 @@ import {
         if (ASC_FEATURE_SIMD) for (; c + 4 <= channels; c += 4) {
           exact4(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), idx + (<usize>c << 2), rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
         }
+        if (ASC_FEATURE_SIMD && full && c < channels && channels >= 4) {
+          // the last four channels (see above; simdpool/core keeps one at a time, in less code)
+          const k = <usize>(channels - 4) << 2;
+          exact4(OP, sample + k, dst + k, idx + k, rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
+          c = channels;
+        }
         for (; c < channels; c++) {
           exact1(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), idx + (<usize>c << 2), rows, rowCount, col, cols, firstRow + col, divisor, pixelBytes, dilation);
         }
@@ -101,7 +110,7 @@ import {
 }
 
 /**
- * Max pooling of output row r's interior columns [vecLo, vecHi), sixteen channels at a time,
+ * Max pooling of output row r's interior columns [vecLo, vecHi), all channels (at least 8),
  * one pass per input row of the window: each pass takes that row's max over every window's
  * columns (scan order, so ties keep the earlier column) and folds it into the output row, which
  * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
@@ -115,7 +124,8 @@ function maxRowInterior<O>(
   seeded: bool, pixelBytes: usize,
 ): bool {
   const OP = opOf<O>();
-  const lo = plan.vecLo, hi = plan.vecHi, wide = plan.channels & ~7;
+  const lo = plan.vecLo, hi = plan.vecHi, channels = <usize>plan.channels;
+  const wideBytes = (channels & ~7) << 2, parts = channels & 7 ? 2 : 1;
   const lastRow = load<i32>(rows + (<usize>(rowCount - 1) << 2));
   const next = plan.rowStarts + (<usize>(r + 1) << 2);
   // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
@@ -132,21 +142,27 @@ function maxRowInterior<O>(
     if (seedBytes != 0) seeds = true;
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
-    const count = hi - lo, wideBytes = <usize>wide << 2, first = t == 0;
-    if (plan.stride == 2) {
-      nan |= plan.kw == 2
-        ? maxRowPass<O, Kernel2, Stride2>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes)
-        : maxRowPass<O, Kernel3, Stride2>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes);
-    } else {
-      nan |= maxRowPass<O, Kernel3, Stride1>(from, rowA, rowB, to, count, wideBytes, pixelBytes, first, seedBytes);
+    const count = hi - lo, first = t == 0;
+    // The channels' whole blocks of eight, then (when 8 does not divide them) the last eight in a
+    // pass of their own, overlapping: a block moved back within the pass's loop made H's passes
+    // 11% slower.
+    for (let part = 0; part < parts; part++) {
+      const skip = part == 0 ? 0 : pixelBytes - 32, bytes = part == 0 ? wideBytes : 32;
+      if (plan.stride == 2) {
+        nan |= plan.kw == 2
+          ? maxRowPass<O, Kernel2, Stride2>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes)
+          : maxRowPass<O, Kernel3, Stride2>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
+      } else {
+        nan |= maxRowPass<O, Kernel3, Stride1>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
+      }
     }
   }
   if (OP == MAX && nan) {
     const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
     for (let o = lo; o < hi; o++) {
       const col = load<i32>(plan.colFirst + (<usize>o << 2));
-      for (let c = 0; c < wide; c += 4) {
-        const k = <usize>c << 2;
+      for (let c: usize = 0; c < channels; c += 4) {
+        const k = min(c, channels - 4) << 2;
         exact4(OP, sample + k, dst + <usize>o * pixelBytes + k, 0, rows, rowCount, col, plan.kw, firstIndex + col, 1, pixelBytes, 1);
       }
     }
@@ -158,16 +174,17 @@ function maxRowInterior<O>(
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
  * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
- * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), eight
- * channels at a time: their maxima start (`first`) or are folded into the output pixels at
- * `to`; rowB's alone are also stored `seedBytes` further on when that is not 0.
+ * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), the first
+ * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight at a time: their
+ * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
+ * stored `seedBytes` further on when that is not 0.
  * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
  * one before did not read (its last `stride` ones, or all when the windows do not overlap), and
  * the first window's others before the loop.
  * Straight-line code on purpose: branches and short loops here cost more than the arithmetic.
  */
 @inline function maxRowPass<O, K, S>(
-  from: usize, rowA: usize, rowB: usize, to: usize, count: i32, wideBytes: usize, pixelBytes: usize,
+  from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
   const OP = opOf<O>();
@@ -178,14 +195,14 @@ function maxRowInterior<O>(
   // The first window's taps that no window watches below: its first for 3 / stride 2, its first
   // two for 3 / stride 1.
   if (OP == MAX && three) {
-    for (let c: usize = 0; c < wideBytes; c += 16) {
+    for (let c: usize = 0; c < blockBytes; c += 16) {
       let s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
       if (stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
       nan = v128.or(nan, f32x4.ne(s, s));
     }
   }
   for (let o = 0; o < count; o++) {
-    for (let c: usize = 0; c < wideBytes; c += 32) {
+    for (let c: usize = 0; c < blockBytes; c += 32) {
       const pa = from + rowA + c, pb = from + rowB + c, q = to + c;
       let xa0 = v128.load(pa), xa1 = v128.load(pa, 16);
       let xb0 = v128.load(pb), xb1 = v128.load(pb, 16);

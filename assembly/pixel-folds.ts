@@ -55,7 +55,9 @@ function pixelFoldSamples(OP: i32, planPtr: usize, input: usize, output: usize, 
   const batches = plan.planes, channels = plan.channels, inW = plan.inW, outW = plan.outW, outRows = plan.outRows;
   const pixelBytes = <usize>channels << 2, inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2;
   const inRows = plan.inPlane / (inW * channels), spread = (outW + inW - 1) / inW;
-  const foldRowBytes = <usize>(inW * spread) * pixelBytes, wide = channels & ~15, four = channels & ~3;
+  // Sixteen channels at a time, then four; channels % 4 left over go as the last four (see
+  // channels.ts), under four channels one at a time.
+  const foldRowBytes = <usize>(inW * spread) * pixelBytes, wide = channels & ~15, four = channels >= 4 ? channels : 0;
   const colFirst = plan.colFirst, colCount = plan.colCount, rowStarts = plan.rowStarts, rowList = plan.rowList;
   let sample = input, outSample = output;
   for (let b = 0; b < batches; b++) {
@@ -76,7 +78,10 @@ function pixelFoldSamples(OP: i32, planPtr: usize, input: usize, output: usize, 
         const dst = folds + <usize>o * pixelBytes;
         let c = 0;
         for (; c < wide; c += 16) fold16(src + (<usize>c << 2), n, pixelBytes, dst + (<usize>c << 2));
-        for (; c < four; c += 4) v128.store(dst + (<usize>c << 2), fold4(src + (<usize>c << 2), n, pixelBytes));
+        for (; c < four; c += 4) {
+          const k = <usize>min(c, channels - 4) << 2;
+          v128.store(dst + k, fold4(src + k, n, pixelBytes));
+        }
         for (; c < channels; c++) store<f32>(dst + (<usize>c << 2), fold1(src + (<usize>c << 2), n, pixelBytes));
       }
     }
@@ -100,11 +105,12 @@ function pixelFoldSamples(OP: i32, planPtr: usize, input: usize, output: usize, 
           v128.store(dst + k, a0); v128.store(dst + k, a1, 16); v128.store(dst + k, a2, 32); v128.store(dst + k, a3, 48);
         }
         for (; c < four; c += 4) {
+          const k = <usize>min(c, channels - 4) << 2;
           let acc = f32x4.splat(-Infinity);
           for (let t = t0; t < t1; t++) {
-            acc = f32x4.pmax(acc, v128.load(scratch + <usize>(load<i32>(rowList + (<usize>t << 2)) * spread) * pixelBytes + at + (<usize>c << 2)));
+            acc = f32x4.pmax(acc, v128.load(scratch + <usize>(load<i32>(rowList + (<usize>t << 2)) * spread) * pixelBytes + at + k));
           }
-          v128.store(dst + (<usize>c << 2), acc);
+          v128.store(dst + k, acc);
         }
         for (; c < channels; c++) {
           let acc: f32 = -Infinity;
@@ -124,7 +130,10 @@ function pixelFoldSamples(OP: i32, planPtr: usize, input: usize, output: usize, 
           const col = load<i32>(colFirst + (<usize>o << 2)), cols = load<i32>(colCount + (<usize>o << 2));
           const dst = outSample + <usize>(r * outW + o) * pixelBytes;
           let c = 0;
-          for (; c + 4 <= channels; c += 4) exact4(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), 0, rows, rowCount, col, cols, firstRow + col, 1, pixelBytes, 1);
+          for (; c < four; c += 4) {
+            const k = <usize>min(c, channels - 4) << 2;
+            exact4(OP, sample + k, dst + k, 0, rows, rowCount, col, cols, firstRow + col, 1, pixelBytes, 1);
+          }
           for (; c < channels; c++) exact1(OP, sample + (<usize>c << 2), dst + (<usize>c << 2), 0, rows, rowCount, col, cols, firstRow + col, 1, pixelBytes, 1);
         }
       }

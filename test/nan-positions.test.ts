@@ -122,9 +122,10 @@ describe('2 / stride 2 over several planes: a NaN redoes its own plane only', ()
 });
 
 describe('channels-last 2 and 3 / stride 2 and 3 / stride 1 max pooling: lone NaNs and scan order', () => {
-  // Heights give chained and unchained output rows; channels give eight-channel blocks and tails.
+  // Heights give chained and unchained output rows; channels give eight-channel blocks and, past
+  // a multiple of eight or four, last blocks that overlap the ones before (assembly/channels.ts).
   const SHAPES = [
-    [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8],
+    [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8], [5, 9, 13],
   ];
   const nhwc = (data: Float32Array, [h, w, c]: number[]) => ({ data, shape: [1, h, w, c], layout: 'NHWC' as Layout });
   // simdpool/core has no nanMode option (and keeps the per-pixel kernel).

@@ -5,7 +5,7 @@
 // column order and then the rows in order keeps PyTorch's first maximum in scan order: signed
 // zeros tell it apart from any other order. Both NaN rules, padding (rows and columns, 'same',
 // explicit sides), ceil mode, row strides and dilations, 1D, 2D and 3D, both layout families
-// (channels-last with sixteen-channel blocks and tails); simdpool/core runs its general kernels on
+// (channels-last in blocks of sixteen and four channels, the last four overlapping, and pixels of 1-3); simdpool/core runs its general kernels on
 // the same cases.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
@@ -45,7 +45,7 @@ describe('wide stride-1 max pooling (row folds)', () => {
   it('equals the reference on random planes (ties, signed zeros, NaN, infinities; every window option)', async () => {
     const sp = await getEngine();
     const dims = full ? fc.constantFrom(1, 2, 3) : fc.constant(2);
-    // channels-last: up to 20 channels (sixteen-channel blocks and one-channel tails)
+    // channels-last: up to 20 channels (blocks of sixteen and four, the last four overlapping, and 1-3)
     const input = dims.chain((d) =>
       fc.record({
         d: fc.constant(d),
