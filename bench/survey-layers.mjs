@@ -37,6 +37,15 @@ const LAYERS = [
   ['VGG pool5 max k2 s2', 1, 512, 14, 14, 'max', 2, 2, 0],
   ['AlexNet pool5 max k3 s2', 1, 256, 13, 13, 'max', 3, 2, 0],
   ['max k3 s2 p1 on 7x7', 1, 512, 7, 7, 'max', 3, 2, 1],
+  // Small CNNs as TensorFlow.js users write them (NHWC, few channels)
+  ['small CNN max k2 s2 c8', 1, 8, 112, 112, 'max', 2, 2, 0],
+  ['small CNN max k2 s2 c12', 1, 12, 56, 56, 'max', 2, 2, 0],
+  ['small CNN max k2 s2 c16', 1, 16, 56, 56, 'max', 2, 2, 0],
+  ['small CNN avg k2 s2 c16', 1, 16, 56, 56, 'avg', 2, 2, 0],
+  ['small CNN max k2 s2 c24', 1, 24, 56, 56, 'max', 2, 2, 0],
+  ['small CNN max k3 s2 p1 c12', 1, 12, 56, 56, 'max', 3, 2, 1],
+  ['small CNN max k2 s2 c32', 8, 32, 28, 28, 'max', 2, 2, 0],
+  ['MNIST CNN max k2 s2 c8', 1, 8, 28, 28, 'max', 2, 2, 0],
 ];
 
 /** The straightforward loops' result (channels-first; averages without padded cells), and the output size. */
