@@ -129,7 +129,7 @@ export class LinearMemory {
     }
   }
 
-  /** Free the block of a tensor that was garbage-collected without dispose(). */
+  /** Free the block of a tensor garbage-collected without dispose() (a disposed one's ptr is -1: none). */
   freeFinalized(ptr: number): void {
     if (!this.#live.has(ptr)) return;
     this.#finalized++;

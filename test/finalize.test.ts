@@ -21,8 +21,19 @@ for (let round = 0; round < 20; round++) {
 const kept = sp.fromArray(x, [1, 1, 64, 64]);
 kept.dispose(); // a disposed tensor is never finalized again
 gc();
-await new Promise((r) => setTimeout(r, 0));
-console.log(JSON.stringify({ ...sp.memoryStats(), peak }));
+for (let j = 0; j < 3; j++) await new Promise((r) => setTimeout(r, 0));
+// A disposed tensor collected after its block went to another tensor leaves that block alone.
+let gone = sp.fromArray(x, [1, 1, 64, 64]);
+const goneAt = gone.data.byteOffset;
+gone.dispose();
+gone = null;
+const heir = sp.fromArray(x, [1, 1, 64, 64]);
+const heirAt = heir.data.byteOffset, inUse = sp.memoryStats().bytesInUse;
+gc();
+for (let j = 0; j < 3; j++) await new Promise((r) => setTimeout(r, 0));
+const heirKept = { reused: heirAt === goneAt, inUseBefore: inUse, inUseAfter: sp.memoryStats().bytesInUse };
+// (heir is read last, so that it stays alive through the collection)
+console.log(JSON.stringify({ ...sp.memoryStats(), peak, heirKept, heirSize: heir.size }));
 `;
 
 describe('resident tensors without dispose()', () => {
@@ -33,5 +44,7 @@ describe('resident tensors without dispose()', () => {
     expect(stats.finalized).toBeGreaterThan(3000);
     expect(stats.peak).toBeLessThan(4 * 1024 * 1024); // without finalization: about 40 MiB
     expect(stats.memoryBytes).toBeLessThan(8 * 1024 * 1024);
+    expect(stats.heirKept.reused).toBe(true); // (first fit: the disposed tensor's block)
+    expect(stats.heirKept.inUseAfter).toBe(stats.heirKept.inUseBefore);
   });
 });
