@@ -34,12 +34,18 @@ const cases: Case[] = raw.cases.map((c: any) => ({
 
 const dimsOf = (op: string) => Number(/(\d)d$/.exec(op)![1]);
 const returnsIndices = (c: Case) => c.indices !== undefined && !c.op.startsWith('global');
-// Adaptive averages too: divided by the window's size along each axis in turn, as torch does.
-const exact = (op: string) => /max|Max|Unpool|adaptiveAvg/.test(op);
+// Bit for bit: windowed averages too (summed in torch's scan order, divided once, as torch does),
+// and adaptive averages (divided by the window's size along each axis in turn, as torch does).
+const exact = (op: string) => /max|Max|Unpool|adaptiveAvg|^avgPool/.test(op);
 
-/** Engine call; results copied out and resident tensors disposed. */
-function run(sp: Engine, c: Case, x: ref.T, idx: ref.T<Int32Array> | undefined, resident: boolean) {
-  const opts = returnsIndices(c) ? { ...c.options, returnIndices: true } : c.options;
+/**
+ * Engine call; results copied out and resident tensors disposed. With indices where the case has
+ * them, unless `values` (the values-only kernels differ: pmax runs, row folds, four-row passes).
+ */
+function run(sp: Engine, c: Case, x: ref.T, idx: ref.T<Int32Array> | undefined, resident: boolean, values = false) {
+  // (values only: without the index format options, which need indices)
+  const { indexFormat, storageOrder, includeBatchInIndex, ...valueOptions } = c.options as Record<string, unknown>;
+  const opts = !returnsIndices(c) ? c.options : values ? valueOptions : { ...c.options, returnIndices: true };
   const owned: { dispose(): void }[] = [];
   const place = <A extends Float32Array | Int32Array>(t: ref.T<A>) => {
     if (!resident) return t;
@@ -129,6 +135,10 @@ describe.each([false, true])('golden PyTorch breadth cases, channels-last %s', (
       expect(got.output.layout).toBe(layout);
       const back = <A extends Float32Array | Int32Array>(t: ref.T<A>) => (last ? ref.transposeNd(t, d, false) : t);
       compare(c, { output: back(got.output), indices: got.indices && back(got.indices) }, { output: c.output!, indices: c.indices });
+      if (returnsIndices(c) && c.op.startsWith('max')) {
+        const valuesOnly = run(sp, last ? inLastLayout(c, d) : c, x, idx, resident, true);
+        expectSameFloats(back(valuesOnly.output).data, c.output!.data, 'output without indices');
+      }
     });
   });
 });
