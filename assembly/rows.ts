@@ -32,6 +32,9 @@ import {
   GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
 } from './lanes';
 
+/** rowGroups' type argument for windows over four input rows (others: its default). */
+type FourRows = u32;
+
 @inline function poolRows<O, K, S>(plan: Plan, input: usize, output: usize, indices: usize, inlineBorders: bool): void {
   const OP = opOf<O>();
   const planes = plan.planes, inPlane = plan.inPlane, outPlane = plan.outPlane;
@@ -525,6 +528,10 @@ function rowPlanes<O, K, S>(
         if (edgeL && padOne) check = f32x4.add(check, padOneGroup(row0, row1, row2, thisRow));
         else if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, 0, strideBytes, masks, thisRow, thisDiv, colDiv));
         if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, row0, row1, row2, true, right, strideBytes, masks + 48, thisRow, thisDiv, colDiv));
+      } else if (sizeof<K>() == 1 && sizeof<S>() == 2 && rows == 4 && !edgeL && !edgeR) {
+        // 2x2 windows over two depth slices (3D 2x2x2 / stride 2: 1.2-1.5x on inputs in cache)
+        const row2 = base + (<usize>load<i32>(list, 8) << 2), row3 = base + (<usize>load<i32>(list, 12) << 2);
+        check = rowGroups<K, S, FourRows>(OP, false, row0, row1, row2, outRow, lo, hi, strideBytes, rowDiv, colDiv, check, row3);
       } else {
         otherRow<O, K, S>(plan, inPlanePtr, outRow, r, lo, hi, edgeL, edgeR, rowStarts, rowList, rowDivs, colDiv, masks, originBytes, strideBytes);
       }
@@ -635,13 +642,15 @@ function otherRow<O, K, S>(
 
 /**
  * Interior columns [lo, hi) (at least four) of one output row over two input rows, or three
- * (`three`: row2 too), as groups back to back (see interiorRun); returns `check` with the
- * row's taps added (max pooling).
+ * (`three`: row2 too), or four (R = FourRows: row2 and row3, for 2-wide windows over two depth
+ * slices in 3D), as groups back to back (see interiorRun); returns `check` with the row's taps
+ * added (max pooling).
  */
-@inline function rowGroups<K, S>(
+@inline function rowGroups<K, S, R = u8>(
   OP: i32, three: bool, row0: usize, row1: usize, row2: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize,
-  rowDiv: v128, colDiv: usize, check: v128,
+  rowDiv: v128, colDiv: usize, check: v128, row3: usize = 0,
 ): v128 {
+  const four = sizeof<R>() == sizeof<FourRows>();
   const neutral = f32x4.splat(initial(OP));
   const last = hi - 4;
   let o = lo, step = ((hi - lo - 1) & 3) + 1;
@@ -651,7 +660,12 @@ function otherRow<O, K, S>(
     let acc = foldTaps<K, S>(OP, neutral, true, a, false, neutral, neutral, neutral);
     acc = foldTaps<K, S>(OP, acc, false, b, false, neutral, neutral, neutral);
     if (three) acc = foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral);
-    if (OP == MAX && sizeof<K>() == 1 && sizeof<S>() == 2) {
+    if (four) {
+      // (2x2 windows at stride 2 only: laterTaps2x2's watch)
+      const d = row3 + at;
+      acc = foldTaps<K, S>(OP, foldTaps<K, S>(OP, acc, false, c, false, neutral, neutral, neutral), false, d, false, neutral, neutral, neutral);
+      if (OP == MAX) check = f32x4.add(check, f32x4.add(laterTaps2x2(a, b), f32x4.add(rowHead<K, S>(c), rowHead<K, S>(d))));
+    } else if (OP == MAX && sizeof<K>() == 1 && sizeof<S>() == 2) {
       const later = laterTaps2x2(a, b);
       check = f32x4.add(check, three ? f32x4.add(later, rowHead<K, S>(c)) : later);
     } else if (OP == MAX) {

@@ -431,6 +431,19 @@ unpool_case("unpool1d error outputSize 9, default - stride", 1, v, i, kernelSize
 unpool_case("unpool1d error outputSize 13, default + stride", 1, v, i, kernelSize=3, stride=2, outputSize=[13])
 unpool_case("unpool1d outputSize 10, the least allowed", 1, v, i, kernelSize=3, stride=2, outputSize=[10])
 
+# 2x2x2 / stride 2 over planes 8 or more wide: four input rows per output row, in one pass in the
+# full build (assembly/rows.ts rowGroups with FourRows): NaN in each depth slice, signed-zero ties
+# (the first in depth, row, column order wins), an average. (Appended: earlier inputs unchanged.)
+x = randn(1, 3, 4, 6, 17)
+x[0, 0, 1, 3, 9] = NAN
+x[0, 2, 2, 0, 16] = NAN
+max_case("max3d k2 s2 NaN rows of two depth slices 1x3x4x6x17", 3, x, kernelSize=2, stride=2)
+max_case("max3d k2 s2 nanMode ignore rows of two depth slices 1x3x4x6x17", 3, x, nan_mode="ignore", kernelSize=2, stride=2)
+# (mostly -1, so that a window's first two rows often hold no zero and its last two decide)
+z = np.array([0.0, -0.0, -1.0, -1.0, -1.0, -1.0], np.float32)[np.random.default_rng(17).integers(0, 6, size=(2, 2, 4, 6, 12))]
+max_case("max3d k2 s2 signed-zero ties 2x2x4x6x12", 3, z, kernelSize=2, stride=2)
+avg_case("avg3d k2 s2 2x3x6x4x21", 3, randn(2, 3, 6, 4, 21), kernelSize=2, stride=2)
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:
