@@ -206,8 +206,9 @@ export class CallMemory {
   }
 
   #releaseNow(): void {
-    for (const ptr of this.#scratch) this.#ctx.memory.free(ptr);
-    this.#scratch.length = 0;
+    // (emptied as it is read: a second release frees nothing; splice(0) costs a small call less
+    // than setting the length)
+    for (const ptr of this.#scratch.splice(0)) this.#ctx.memory.free(ptr);
     if (!this.#finished) for (const t of this.#fresh) t.dispose();
   }
 }
