@@ -461,10 +461,11 @@ function twoRowPlanes<O, K, S>(
 
 /**
  * Every row of every plane for the specialised widths (runs of at least four interior
- * columns, border columns one masked group each side): rows that read two input rows, or
- * three (windows 3 wide), go through rowGroups and the inlined border
- * groups, with one NaN test per plane (max pooling) instead of per row; a plane that meets a
- * NaN is redone exactly, row by row. Other rows (one input row, or more) call otherRow.
+ * columns, border columns one masked group each side): rows that read two input rows, three
+ * (windows 3 wide) or four (2-wide windows at stride 2 without border groups: 3D 2x2x2) go
+ * through rowGroups and the inlined border groups, with one NaN test per plane (max pooling)
+ * instead of per row; a plane that meets a NaN is redone exactly, row by row. Other rows (one
+ * input row, or more) call otherRow.
  * A function of its own with little else in its row loop: inside poolRows, whose other
  * paths call functions, V8 kept the row loop's values on the stack, and that per-row work
  * cost as much as a third of a row of 28 columns (here E, 3x3 stride 1, ran 1.14-1.19x and
