@@ -188,7 +188,7 @@ function readInputShape(op: OperatorSpec, given: unknown, g: Geometry): number[]
   const spatial = g.channelsLast ? value.slice(full - dims - 1, full - 1) : value.slice(full - dims);
   positive(spatial);
   const expected = shapeWith(g, spatial);
-  if (expected.some((n, i) => n !== value[i])) {
+  if (!sameShape(expected, value)) {
     throw new RangeError(`${op.name}: inputShape ${describe(value)} must have gradOutput's batch and channels (${describe(expected)})`);
   }
   return spatial;
