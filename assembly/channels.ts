@@ -18,6 +18,10 @@ import {
   takesLanes,
 } from './reduce';
 
+
+/** maxRowPass's block of channels: one vector (four channels) or two (eight). */
+type OneVector = u8;
+type TwoVectors = u16;
 /**
  * `full` (a constant) allows the full build's extra paths, maxRowInterior and indexBlock16;
  * simdpool/core and the plane-group kernels leave them out (their code would not fit core's
@@ -33,11 +37,11 @@ import {
   const dilation = plan.dilation;
   const rowBytes = <usize>outW * pixelBytes;
   // Max pooling with column windows 2 or 3 wide at stride 2, or 3 wide at stride 1, does the
-  // interior columns' channels, eight at a time, row by row (maxRowInterior); the loop over pixels
-  // below does the rest.
+  // interior columns' channels, eight at a time (four for 4 to 7 channels, at stride 2 only: see
+  // src/ops/channel-planes.ts), row by row (maxRowInterior); the loop over pixels below does the rest.
   const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
     ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
-    dilation == 1 && plan.vecLo < plan.vecHi && channels >= 8;
+    dilation == 1 && plan.vecLo < plan.vecHi && (channels >= 8 || channels >= 4 && plan.stride == 2);
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
     const outSample = output + ((<usize>b * <usize>outPlane) << 2);
@@ -110,7 +114,7 @@ import {
 }
 
 /**
- * Max pooling of output row r's interior columns [vecLo, vecHi), all channels (at least 8),
+ * Max pooling of output row r's interior columns [vecLo, vecHi), all channels (at least 8; 4 at stride 2),
  * one pass per input row of the window: each pass takes that row's max over every window's
  * columns (scan order, so ties keep the earlier column) and folds it into the output row, which
  * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
@@ -125,7 +129,9 @@ function maxRowInterior<O>(
 ): bool {
   const OP = opOf<O>();
   const lo = plan.vecLo, hi = plan.vecHi, channels = <usize>plan.channels;
-  const wideBytes = (channels & ~7) << 2, parts = channels & 7 ? 2 : 1;
+  // Blocks of eight channels (two vectors), or of four for 4 to 7 channels.
+  const wide = channels >= 8, blockBytes: usize = wide ? 32 : 16, blockMask: usize = wide ? 7 : 3;
+  const wholeBytes = (channels & ~blockMask) << 2, parts = channels & blockMask ? 2 : 1;
   const lastRow = load<i32>(rows + (<usize>(rowCount - 1) << 2));
   const next = plan.rowStarts + (<usize>(r + 1) << 2);
   // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
@@ -143,18 +149,14 @@ function maxRowInterior<O>(
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
     const count = hi - lo, first = t == 0;
-    // The channels' whole blocks of eight, then (when 8 does not divide them) the last eight in a
-    // pass of their own, overlapping: a block moved back within the pass's loop made H's passes
+    // The channels' whole blocks, then (when the block does not divide them) the last block in a
+    // pass of its own, overlapping: a block moved back within the pass's loop made H's passes
     // 11% slower.
     for (let part = 0; part < parts; part++) {
-      const skip = part == 0 ? 0 : pixelBytes - 32, bytes = part == 0 ? wideBytes : 32;
-      if (plan.stride == 2) {
-        nan |= plan.kw == 2
-          ? maxRowPass<O, Kernel2, Stride2>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes)
-          : maxRowPass<O, Kernel3, Stride2>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
-      } else {
-        nan |= maxRowPass<O, Kernel3, Stride1>(from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
-      }
+      const skip: usize = part == 0 ? 0 : pixelBytes - blockBytes, bytes = part == 0 ? wholeBytes : blockBytes;
+      nan |= wide
+        ? rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes)
+        : rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
     }
   }
   if (OP == MAX && nan) {
@@ -171,11 +173,24 @@ function maxRowInterior<O>(
   return seeds;
 }
 
+/** maxRowPass for the plan's window: 2 or 3 wide at stride 2, or 3 wide at stride 1. */
+@inline function rowPass<O, W>(
+  plan: Plan, from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
+  first: bool, seedBytes: usize,
+): bool {
+  // (4 to 7 channels at stride 1 stay on the planes: src/ops/channel-planes.ts)
+  if (sizeof<W>() == 2 && plan.stride != 2) return maxRowPass<O, Kernel3, Stride1, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
+  return plan.kw == 2
+    ? maxRowPass<O, Kernel2, Stride2, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes)
+    : maxRowPass<O, Kernel3, Stride2, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
+}
+
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
  * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
  * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), the first
- * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight at a time: their
+ * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight (W = TwoVectors) or
+ * four (OneVector) at a time: their
  * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
  * stored `seedBytes` further on when that is not 0.
  * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
@@ -183,12 +198,12 @@ function maxRowInterior<O>(
  * the first window's others before the loop.
  * Straight-line code on purpose: branches and short loops here cost more than the arithmetic.
  */
-@inline function maxRowPass<O, K, S>(
+@inline function maxRowPass<O, K, S, W>(
   from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
   const OP = opOf<O>();
-  const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1;
+  const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1, two = sizeof<W>() == 2;
   const neutral = f32x4.splat(initial(OP));
   const twoPixels = pixelBytes << 1, step = stride1 ? pixelBytes : twoPixels;
   let nan = i32x4.splat(0);
@@ -202,52 +217,62 @@ function maxRowInterior<O>(
     }
   }
   for (let o = 0; o < count; o++) {
-    for (let c: usize = 0; c < blockBytes; c += 32) {
+    // The block's vectors: for OneVector the block is one vector, so there is no loop (a loop
+    // run once made 4 to 7 channels 1.3-1.6x slower), and its second-vector values are left
+    // unused (the optimizer drops them); TwoVectors loops over pairs (blockBytes >= 32).
+    let c: usize = 0;
+    do {
       const pa = from + rowA + c, pb = from + rowB + c, q = to + c;
-      let xa0 = v128.load(pa), xa1 = v128.load(pa, 16);
-      let xb0 = v128.load(pb), xb1 = v128.load(pb, 16);
+      let xa0 = v128.load(pa), xa1 = two ? v128.load(pa, 16) : xa0;
+      let xb0 = v128.load(pb), xb1 = two ? v128.load(pb, 16) : xb0;
       if (OP == MAX_NO_NAN) {
         // -inf first, so that a NaN in the first tap is dropped like any other.
         xa0 = f32x4.pmax(neutral, xa0); xa1 = f32x4.pmax(neutral, xa1);
         xb0 = f32x4.pmax(neutral, xb0); xb1 = f32x4.pmax(neutral, xb1);
       }
-      const ya0 = v128.load(pa + pixelBytes), ya1 = v128.load(pa + pixelBytes, 16);
-      const yb0 = v128.load(pb + pixelBytes), yb1 = v128.load(pb + pixelBytes, 16);
+      const ya0 = v128.load(pa + pixelBytes), ya1 = two ? v128.load(pa + pixelBytes, 16) : ya0;
+      const yb0 = v128.load(pb + pixelBytes), yb1 = two ? v128.load(pb + pixelBytes, 16) : yb0;
       // pmax keeps its first operand on ties (the earlier tap) and when that is NaN.
       let ha0 = f32x4.pmax(xa0, ya0), ha1 = f32x4.pmax(xa1, ya1);
       let hb0 = f32x4.pmax(xb0, yb0), hb1 = f32x4.pmax(xb1, yb1);
       if (three) {
-        const za0 = v128.load(pa + twoPixels), za1 = v128.load(pa + twoPixels, 16);
-        const zb0 = v128.load(pb + twoPixels), zb1 = v128.load(pb + twoPixels, 16);
+        const za0 = v128.load(pa + twoPixels), za1 = two ? v128.load(pa + twoPixels, 16) : za0;
+        const zb0 = v128.load(pb + twoPixels), zb1 = two ? v128.load(pb + twoPixels, 16) : zb0;
         ha0 = f32x4.pmax(ha0, za0); ha1 = f32x4.pmax(ha1, za1);
         hb0 = f32x4.pmax(hb0, zb0); hb1 = f32x4.pmax(hb1, zb1);
         if (OP == MAX && stride1) {
-          const s = f32x4.add(f32x4.add(za0, zb0), f32x4.add(za1, zb1));
+          const s = both(two, f32x4.add(za0, zb0), f32x4.add(za1, zb1));
           nan = v128.or(nan, f32x4.ne(s, s));
         } else if (OP == MAX) {
-          const s = f32x4.add(f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
+          const s = both(two, f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
           nan = v128.or(nan, f32x4.ne(s, s));
         }
       } else if (OP == MAX) {
-        const s = f32x4.add(f32x4.add(f32x4.add(xa0, ya0), f32x4.add(xb0, yb0)), f32x4.add(f32x4.add(xa1, ya1), f32x4.add(xb1, yb1)));
+        const s = both(two, f32x4.add(f32x4.add(xa0, ya0), f32x4.add(xb0, yb0)), f32x4.add(f32x4.add(xa1, ya1), f32x4.add(xb1, yb1)));
         nan = v128.or(nan, f32x4.ne(s, s));
       }
       let a0 = f32x4.pmax(ha0, hb0), a1 = f32x4.pmax(ha1, hb1);
       if (!first) {
         a0 = f32x4.pmax(f32x4.pmax(v128.load(q), ha0), hb0);
-        a1 = f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
+        if (two) a1 = f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
       }
       if (seedBytes != 0) {
         v128.store(q + seedBytes, hb0);
-        v128.store(q + seedBytes, hb1, 16);
+        if (two) v128.store(q + seedBytes, hb1, 16);
       }
       v128.store(q, a0);
-      v128.store(q, a1, 16);
-    }
+      if (two) v128.store(q, a1, 16);
+      c += 32;
+    } while (two && c < blockBytes);
     from += step;
     to += pixelBytes;
   }
   return OP == MAX && v128.any_true(nan);
+}
+
+/** The NaN watch's sum of both vectors' taps (`two`), or of the first's. */
+@inline function both(two: bool, first: v128, second: v128): v128 {
+  return two ? f32x4.add(first, second) : first;
 }
 
 /** Sixteen channels of one pixel, fast. False when max pooling met a NaN (nothing is final then). */

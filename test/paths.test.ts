@@ -6,7 +6,8 @@
 // averages (every divisor option), with padding, ceil mode, dilation, group tails (planes not a
 // multiple of 16), 2D and (full builds) 3D; simdpool/core keeps pathOf's kernels for them.
 // Channels-last tensors of the same windows keep their channel-lane kernel; channels-last calls of
-// 2 to 7 channels are pooled as planes (src/ops/channel-planes.ts).
+// 2 to 7 channels are pooled as planes (src/ops/channel-planes.ts), but for max pooling of 4 to 7
+// channels over 2 or 3 wide windows at column stride 2, which the channel-lane kernel does row by row.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
@@ -296,6 +297,47 @@ describe("the full engine's kernel paths", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('channels-last max pooling of 4 to 7 channels row by row (2 or 3 wide at column stride 2) equals the reference, in 1D, 2D and 3D', async () => {
+    const sp = await getEngine();
+    const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
+    const input = dims.chain((d) =>
+      fc.record({
+        d: fc.constant(d),
+        n: fc.integer({ min: 1, max: 2 }),
+        c: fc.integer({ min: 4, max: 7 }),
+        spatial: fc.array(fc.integer({ min: 2, max: d === 3 ? 7 : 19 }), { minLength: d, maxLength: d }),
+      }),
+    ).chain(({ d, n, c, spatial }) => {
+      const shape = [n, ...spatial, c];
+      const size = shape.reduce((a, b) => a * b, 1);
+      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
+    });
+    const window = fc.record({
+      kernel: fc.constantFrom(2, 3),
+      rowStride: fc.integer({ min: 1, max: 3 }),
+      padding: fc.constantFrom(0, 1, 'same'),
+      ceilMode: fc.boolean(),
+      ignoreNaN: full ? fc.boolean() : fc.constant(false),
+      resident: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(input, window, ({ d, x }, o) => {
+        if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
+        const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
+        // column stride 2; the other axes' strides vary
+        const stride = Array.from({ length: d }, (_, i) => (i === d - 1 ? 2 : o.rowStride));
+        const opts = { kernelSize: o.kernel, stride, padding: o.padding, ceilMode: o.ceilMode, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+        const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
+        try {
+          expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
+        } finally {
+          if (o.resident) (arg as { dispose(): void }).dispose();
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

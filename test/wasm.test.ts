@@ -137,7 +137,9 @@ describe('built wasm', () => {
   // are not a multiple of four or eight as overlapping last blocks, and row-wise max over every
   // channel (0.5 KB: NHWC with 9-15 channels 1.4-3.1x faster), and 2x2x2 / stride 2 windows in
   // one pass over their four input rows (rows.ts FourRows, 1.2 KB: 3D 1.2-1.5x on inputs in
-  // cache) to 103.0 KiB (105,437 bytes; guard 104 KiB).
+  // cache) to 103.0 KiB (105,437 bytes; guard 104 KiB); channels-last max of 4 to 7 channels row
+  // by row too, a vector a pixel (channels.ts maxRowPass OneVector, 1.0 KB: RGBA images 1.5-3x
+  // faster than as planes) to 103.9 KiB (106,425 bytes).
   it('imports nothing (no env.abort) and is under 104 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
