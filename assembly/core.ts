@@ -3,13 +3,12 @@
 // and the ONNX/TF index formats. Windows other than the common ones (2 / stride 2, 3 / stride 2,
 // 3 / stride 1) share one any-stride kernel: this keeps the module under 32 KB.
 import { poolRowsSpecialised } from './rows';
-import { MAX, MAX_INDEX, OpAvg, OpMax, OpMaxIndex } from './reduce';
+import { AVG, MAX, MAX_INDEX, OpAvg, OpMax, OpMaxIndex } from './reduce';
 import { poolChannels } from './channels';
 import { Plan } from './plan';
 import { transposeMatrices } from './layout';
 
 export { planBytes } from './plan';
-export { avgPoolChannels_f32 } from './channels';
 export { maxPoolPlaneGroups_f32, maxPoolPlaneGroupsIndices_f32, avgPoolPlaneGroups_f32 } from './planegroups';
 export { globalMaxPlanes_f32, globalAvgPlanes_f32 } from './planes';
 export { simd, heapBase } from './build';
@@ -31,11 +30,15 @@ export function avgPoolRows_f32(plan: usize, input: usize, output: usize): void 
   poolRowsSpecialised<OpAvg>(plan, input, output, 0, false, false);
 }
 
-/** Channels-last max pooling without the full build's paths (channels.ts maxRowInterior, indexBlock16). */
+/** Channels-last pooling without the full build's paths (channels.ts maxRowInterior, avgRowInterior, indexBlock16). */
 export function maxPoolChannels_f32(plan: usize, input: usize, output: usize): void {
   poolChannels(MAX, changetype<Plan>(plan), input, output, 0, false);
 }
 
 export function maxPoolChannelsIndices_f32(plan: usize, input: usize, output: usize, indices: usize): void {
   poolChannels(MAX_INDEX, changetype<Plan>(plan), input, output, indices, false);
+}
+
+export function avgPoolChannels_f32(plan: usize, input: usize, output: usize): void {
+  poolChannels(AVG, changetype<Plan>(plan), input, output, 0, false);
 }

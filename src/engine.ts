@@ -191,7 +191,7 @@ const windowSettings: WindowSettings = (op, bag, axes, g) => {
     const path = pathSettings(bag, axes, g);
     return op.reduce === 'avg' ? { ...adaptiveSettings(axes), ...path } : path;
   }
-  return LP_OPS.settings(op, bag, axes) ?? channelPlaneSettings(op, bag, axes, g) ?? rowFoldSettings(op, axes, g) ?? pathSettings(bag, axes, g);
+  return LP_OPS.settings(op, bag, axes) ?? channelPlaneSettings(bag, axes, g) ?? rowFoldSettings(op, axes, g) ?? pathSettings(bag, axes, g);
 };
 
 /** Every operator of the registry, on the kernels of one wasm instance. */

@@ -6,8 +6,9 @@
 // averages (every divisor option), with padding, ceil mode, dilation, group tails (planes not a
 // multiple of 16), 2D and (full builds) 3D; simdpool/core keeps pathOf's kernels for them.
 // Channels-last tensors of the same windows keep their channel-lane kernel; channels-last calls of
-// 2 to 7 channels are pooled as planes (src/ops/channel-planes.ts), but for max pooling of 4 to 7
-// channels over 2 or 3 wide windows at column stride 2, which the channel-lane kernel does row by row.
+// 2 to 7 channels are pooled as planes (src/ops/channel-planes.ts), but for max and average pooling
+// of 4 to 7 channels over 2 or 3 wide windows at column stride 2, which the channel-lane kernel does
+// row by row.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { adaptiveAvgPoolRef, adaptiveMaxPoolRef, avgPoolRef, maxPoolRef, transposeNd, type Layout, type T } from './reference/poolnd';
@@ -300,15 +301,17 @@ describe("the full engine's kernel paths", () => {
     );
   });
 
-  it('channels-last max pooling of 4 to 7 channels row by row (2 or 3 wide at column stride 2) equals the reference, in 1D, 2D and 3D', async () => {
+  it('channels-last max and average pooling row by row (2 or 3 wide at column stride 2, 4 channels or more) equal the reference, in 1D, 2D and 3D', async () => {
+    // (assembly/channels.ts maxRowInterior and avgRowInterior: blocks of four channels, the last
+    // overlapping; averages with channels under 48 that 16 does not divide)
     const sp = await getEngine();
     const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
     const input = dims.chain((d) =>
       fc.record({
         d: fc.constant(d),
         n: fc.integer({ min: 1, max: 2 }),
-        c: fc.integer({ min: 4, max: 7 }),
-        spatial: fc.array(fc.integer({ min: 2, max: d === 3 ? 7 : 19 }), { minLength: d, maxLength: d }),
+        c: fc.oneof(fc.integer({ min: 4, max: 7 }), fc.integer({ min: 8, max: 47 })),
+        spatial: fc.array(fc.integer({ min: 2, max: d === 3 ? 7 : 17 }), { minLength: d, maxLength: d }),
       }),
     ).chain(({ d, n, c, spatial }) => {
       const shape = [n, ...spatial, c];
@@ -316,11 +319,14 @@ describe("the full engine's kernel paths", () => {
       return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
     });
     const window = fc.record({
+      op: fc.constantFrom('max', 'avg'),
       kernel: fc.constantFrom(2, 3),
       rowStride: fc.integer({ min: 1, max: 3 }),
       padding: fc.constantFrom(0, 1, 'same'),
       ceilMode: fc.boolean(),
       ignoreNaN: full ? fc.boolean() : fc.constant(false),
+      countIncludePad: fc.boolean(),
+      divisorOverride: fc.option(fc.constantFrom(3, -5), { nil: undefined }),
       resident: fc.boolean(),
     });
     fc.assert(
@@ -329,15 +335,21 @@ describe("the full engine's kernel paths", () => {
         const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
         // column stride 2; the other axes' strides vary
         const stride = Array.from({ length: d }, (_, i) => (i === d - 1 ? 2 : o.rowStride));
-        const opts = { kernelSize: o.kernel, stride, padding: o.padding, ceilMode: o.ceilMode, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+        const base = { kernelSize: o.kernel, stride, padding: o.padding, ceilMode: o.ceilMode };
         const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
         try {
+          if (o.op === 'avg') {
+            const opts = { ...base, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
+            expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what, { arg });
+            return;
+          }
+          const opts = { ...base, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
           expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
         } finally {
           if (o.resident) (arg as { dispose(): void }).dispose();
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 

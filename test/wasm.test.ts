@@ -139,11 +139,13 @@ describe('built wasm', () => {
   // one pass over their four input rows (rows.ts FourRows, 1.2 KB: 3D 1.2-1.5x on inputs in
   // cache) to 103.0 KiB (105,437 bytes; guard 104 KiB); channels-last max of 4 to 7 channels row
   // by row too, a vector a pixel (channels.ts maxRowPass OneVector, 1.0 KB: RGBA images 1.5-3x
-  // faster than as planes) to 103.9 KiB (106,425 bytes).
-  it('imports nothing (no env.abort) and is under 104 KB', () => {
+  // faster than as planes) to 103.9 KiB (106,425 bytes); channels-last averages row by row too
+  // (channels.ts avgRowInterior, 0.8 KB: RGBA 1.5-3.6x, 8 to 47 channels not a multiple of 16
+  // 1.3-5x faster) to 104.7 KiB (107,223 bytes; guard 105 KiB).
+  it('imports nothing (no env.abort) and is under 105 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(104 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(105 * 1024);
   });
 
   it('checks every exported kernel', () => {

@@ -6,15 +6,14 @@
 // call's samples are transposed into planes in scratch, pooled by the planar row kernel with a
 // plan of their own, and the results transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3
 // channels since transpose_f32 shuffles them (docs/performance.md, sixteenth round). Not with
-// indices (callKernel runs their kernel without steps around it), nor for max pooling of 4 to 7
-// channels that the channel-lane kernel does row by row (rowWiseMax). In simdpool/parallel its three
+// indices (callKernel runs their kernel without steps around it), nor for max and average pooling
+// of 4 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
 // kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
 // recording as the call's own is (src/parallel/memory.ts).
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
 import { planBytesBound, planDivisor, poolKernel, type AroundKernel, type Settings } from './pool';
-import type { OperatorSpec } from './registry';
 
 const FEWEST_CHANNELS = 2;
 const MOST_CHANNELS = 7;
@@ -51,27 +50,27 @@ const CHANNEL_PLANES: AroundKernel = {
 };
 
 /**
- * Whether the channel-lane kernel's row-wise max (assembly/channels.ts maxRowInterior) takes the
- * call's interior columns, 4 to 7 channels: max pooling with column windows 2 or 3 wide at stride
- * 2, undilated, with a column window inside the row. One vector a pixel (the last four channels
- * overlapping), it ran RGBA images 1.5-3x faster than the planes, whose two transposes cost more
- * than the pooling; 3 / stride 1, which reads every pixel three times, ran 0.4-0.6x, so it stays
- * here (docs/performance.md, eighteenth round).
+ * Whether the channel-lane kernel does the call's interior columns row by row (assembly/channels.ts
+ * maxRowInterior, avgRowInterior), 4 to 7 channels: max or average pooling with column windows 2 or
+ * 3 wide at stride 2, undilated, with a column window inside the row. A vector a pixel (the last four
+ * channels overlapping), it ran RGBA images 1.5-3x faster than the planes, whose two transposes cost
+ * more than the pooling; max over 3 / stride 1, which reads every pixel three times, ran 0.4-0.6x,
+ * so it stays here (docs/performance.md, eighteenth round).
  */
-function rowWiseMax(op: OperatorSpec, axes: readonly Axis[], channels: number): boolean {
+function rowWise(axes: readonly Axis[], channels: number): boolean {
   const columns = axes[axes.length - 1];
   const window = (columns.kernel === 2 || columns.kernel === 3) && columns.stride === 2 && columns.dilation === 1;
-  if (op.reduce !== 'max' || channels < 4 || !window) return false;
+  if (channels < 4 || !window) return false;
   const w = axisWindows(columns);
   return w.interiorLo < w.interiorHi;
 }
 
 /**
  * The settings of a channels-last call of 2 to 7 channels without indices (none for others, nor
- * for windows of one cell, which run elementwise: ./one-cell.ts, nor for max pooling the
- * channel-lane kernel does row-wise: rowWiseMax).
+ * for windows of one cell, which run elementwise: ./one-cell.ts, nor for those the channel-lane
+ * kernel does row by row: rowWise).
  */
-export function channelPlaneSettings(op: OperatorSpec, bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
+export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
   const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
-  return few && bag.returnIndices !== true && !oneCellWindows(axes) && !rowWiseMax(op, axes, g.channels) ? { around: CHANNEL_PLANES } : undefined;
+  return few && bag.returnIndices !== true && !oneCellWindows(axes) && !rowWise(axes, g.channels) ? { around: CHANNEL_PLANES } : undefined;
 }

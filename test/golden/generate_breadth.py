@@ -444,6 +444,25 @@ z = np.array([0.0, -0.0, -1.0, -1.0, -1.0, -1.0], np.float32)[np.random.default_
 max_case("max3d k2 s2 signed-zero ties 2x2x4x6x12", 3, z, kernelSize=2, stride=2)
 avg_case("avg3d k2 s2 2x3x6x4x21", 3, randn(2, 3, 6, 4, 21), kernelSize=2, stride=2)
 
+# 4 to 47 channels (the golden test runs every case channels-last too): max and averages over 2 or
+# 3 wide windows at column stride 2 go row by row there (assembly/channels.ts maxRowInterior and
+# avgRowInterior: blocks of four channels, the last overlapping): NaN, signed-zero ties, every
+# divisor rule. (Appended: earlier inputs unchanged.)
+x = randn(1, 4, 9, 13)
+x[0, 1, 4, 6] = NAN
+x[0, 3, 0, 12] = NAN
+max_case("max2d k3 s2 p1 NaN 4 channels 1x4x9x13", 2, x, kernelSize=3, stride=2, padding=1)
+max_case("max2d k3 s2 p1 nanMode ignore 4 channels 1x4x9x13", 2, x, nan_mode="ignore", kernelSize=3, stride=2, padding=1)
+z = np.array([0.0, -0.0, -1.0], np.float32)[np.random.default_rng(18).integers(0, 3, size=(2, 5, 8, 11))]
+max_case("max2d k2 s2 signed-zero ties 5 channels 2x5x8x11", 2, z, kernelSize=2, stride=2)
+avg_case("avg2d k3 s2 p1 countIncludePad false 5 channels 2x5x9x11", 2, randn(2, 5, 9, 11) * 100, kernelSize=3, stride=2,
+         padding=1, countIncludePad=False)
+avg_case("avg2d k2 s2 ceil 13 channels 1x13x7x9", 2, randn(1, 13, 7, 9), kernelSize=2, stride=2, ceilMode=True)
+avg_case("avg2d k3 s2 divisorOverride -5 6 channels 1x6x7x10", 2, randn(1, 6, 7, 10), kernelSize=3, stride=2, divisorOverride=-5)
+avg_case("avg2d k3 s2 p1 26 channels 1x26x6x9", 2, randn(1, 26, 6, 9), kernelSize=3, stride=2, padding=1)
+avg_case("avg1d k3 s2 7 channels 1x7x21", 1, randn(1, 7, 21), kernelSize=3, stride=2)
+avg_case("avg3d k2 s2 4 channels 1x4x4x6x10", 3, randn(1, 4, 4, 6, 10), kernelSize=2, stride=2)
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:
