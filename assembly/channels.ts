@@ -18,10 +18,15 @@ import {
   takesLanes,
 } from './reduce';
 
-
-/** maxRowPass's block of channels: one vector (four channels) or two (eight). */
+/**
+ * The row passes' block of channels: one vector (four channels), two (eight), or the first three
+ * lanes of one (three channels: the fourth lane reads the next pixel's first channel, and is
+ * neither stored nor watched).
+ */
 type OneVector = u8;
 type TwoVectors = u16;
+type ThreeLanes = u32;
+
 /**
  * `full` (a constant) allows the full build's extra paths, maxRowInterior, avgRowInterior and indexBlock16;
  * simdpool/core and the plane-group kernels leave them out (their code would not fit core's
@@ -37,16 +42,17 @@ type TwoVectors = u16;
   const dilation = plan.dilation;
   const rowBytes = <usize>outW * pixelBytes;
   // Max pooling with column windows 2 or 3 wide at stride 2, or 3 wide at stride 1, does the
-  // interior columns' channels, eight at a time (four for 4 to 7 channels, at stride 2 only: see
-  // src/ops/channel-planes.ts), row by row (maxRowInterior); the loop over pixels below does the rest.
+  // interior columns' channels, eight at a time (four for 4 to 7 channels, three for 3, at stride 2
+  // only: see src/ops/channel-planes.ts), row by row (maxRowInterior); the loop over pixels below
+  // does the rest.
   const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
     ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
-    dilation == 1 && plan.vecLo < plan.vecHi && (channels >= 8 || channels >= 4 && plan.stride == 2);
+    dilation == 1 && plan.vecLo < plan.vecHi && (channels >= 8 || channels >= 3 && plan.stride == 2);
   // Averages over such windows at stride 2 do their interior columns row by row as well
   // (avgRowInterior), for channels under 48 that 16 does not divide: the loop below takes sixteen at
   // a time fast, but its fours were 1.3-5x slower (32 channels or more of sixteens: 0.5-0.75x row by row).
   const rowsAvg = full && ASC_FEATURE_SIMD && OP == AVG && (plan.kw == 2 || plan.kw == 3) && plan.stride == 2 &&
-    dilation == 1 && plan.vecLo < plan.vecHi && channels >= 4 && channels < 48 && (channels & 15) != 0;
+    dilation == 1 && plan.vecLo < plan.vecHi && channels >= 3 && channels < 48 && (channels & 15) != 0;
   const rowWise = rowsFirst || rowsAvg;
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
@@ -125,7 +131,7 @@ type TwoVectors = u16;
 }
 
 /**
- * Max pooling of output row r's interior columns [vecLo, vecHi), all channels (at least 8; 4 at stride 2),
+ * Max pooling of output row r's interior columns [vecLo, vecHi), all channels (at least 8; 3 at stride 2),
  * one pass per input row of the window: each pass takes that row's max over every window's
  * columns (scan order, so ties keep the earlier column) and folds it into the output row, which
  * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
@@ -140,9 +146,9 @@ function maxRowInterior<O>(
 ): bool {
   const OP = opOf<O>();
   const lo = plan.vecLo, hi = plan.vecHi, channels = <usize>plan.channels;
-  // Blocks of eight channels (two vectors), or of four for 4 to 7 channels.
+  // Blocks of eight channels (two vectors), of four for 4 to 7 channels, or three lanes for 3.
   const wide = channels >= 8, blockBytes: usize = wide ? 32 : 16, blockMask: usize = wide ? 7 : 3;
-  const wholeBytes = (channels & ~blockMask) << 2, parts = channels & blockMask ? 2 : 1;
+  const wholeBytes = (channels & ~blockMask) << 2, parts = channels > 3 && channels & blockMask ? 2 : 1;
   const lastRow = load<i32>(rows + (<usize>(rowCount - 1) << 2));
   const next = plan.rowStarts + (<usize>(r + 1) << 2);
   // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
@@ -165,15 +171,22 @@ function maxRowInterior<O>(
     // 11% slower.
     for (let part = 0; part < parts; part++) {
       const skip: usize = part == 0 ? 0 : pixelBytes - blockBytes, bytes = part == 0 ? wholeBytes : blockBytes;
-      nan |= wide
-        ? rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes)
-        : rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
+      if (wide) nan |= rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
+      else if (channels > 3) nan |= rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
+      else nan |= rowPass<O, ThreeLanes>(plan, from, rowA, rowB, to, count, 16, pixelBytes, first, seedBytes);
     }
   }
   if (OP == MAX && nan) {
     const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
     for (let o = lo; o < hi; o++) {
       const col = load<i32>(plan.colFirst + (<usize>o << 2));
+      // (three channels one by one: a block of four would write the next pixel's first)
+      if (channels == 3) {
+        for (let k: usize = 0; k < 12; k += 4) {
+          exact1(OP, sample + k, dst + <usize>o * pixelBytes + k, 0, rows, rowCount, col, plan.kw, firstIndex + col, 1, pixelBytes, 1);
+        }
+        continue;
+      }
       for (let c: usize = 0; c < channels; c += 4) {
         const k = min(c, channels - 4) << 2;
         exact4(OP, sample + k, dst + <usize>o * pixelBytes + k, 0, rows, rowCount, col, plan.kw, firstIndex + col, 1, pixelBytes, 1);
@@ -189,7 +202,7 @@ function maxRowInterior<O>(
   plan: Plan, from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
-  // (4 to 7 channels at stride 1 stay on the planes: src/ops/channel-planes.ts)
+  // (3 to 7 channels at stride 1 stay on the planes: src/ops/channel-planes.ts)
   if (sizeof<W>() == 2 && plan.stride != 2) return maxRowPass<O, Kernel3, Stride1, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
   return plan.kw == 2
     ? maxRowPass<O, Kernel2, Stride2, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes)
@@ -200,8 +213,8 @@ function maxRowInterior<O>(
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
  * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
  * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), the first
- * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight (W = TwoVectors) or
- * four (OneVector) at a time: their
+ * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight (W = TwoVectors), four
+ * (OneVector) or three (ThreeLanes) at a time: their
  * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
  * stored `seedBytes` further on when that is not 0.
  * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
@@ -214,7 +227,7 @@ function maxRowInterior<O>(
   first: bool, seedBytes: usize,
 ): bool {
   const OP = opOf<O>();
-  const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1, two = sizeof<W>() == 2;
+  const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1, two = sizeof<W>() == 2, lanes3 = sizeof<W>() == 4;
   const neutral = f32x4.splat(initial(OP));
   const twoPixels = pixelBytes << 1, step = stride1 ? pixelBytes : twoPixels;
   let nan = i32x4.splat(0);
@@ -268,17 +281,28 @@ function maxRowInterior<O>(
         if (two) a1 = f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
       }
       if (seedBytes != 0) {
-        v128.store(q + seedBytes, hb0);
+        storeBlock<W>(q + seedBytes, hb0);
         if (two) v128.store(q + seedBytes, hb1, 16);
       }
-      v128.store(q, a0);
+      storeBlock<W>(q, a0);
       if (two) v128.store(q, a1, 16);
       c += 32;
     } while (two && c < blockBytes);
     from += step;
     to += pixelBytes;
   }
-  return OP == MAX && v128.any_true(nan);
+  // (ThreeLanes: the fourth lane is the next pixel's, or past the row)
+  return OP == MAX && v128.any_true(lanes3 ? v128.and(nan, i32x4(-1, -1, -1, 0)) : nan);
+}
+
+/** A block's (first) vector stored: four lanes, or (ThreeLanes) the first three. */
+@inline function storeBlock<W>(at: usize, v: v128): void {
+  if (sizeof<W>() == 4) {
+    v128.store64_lane(at, v, 0);
+    v128.store32_lane(at, v, 2, 8);
+  } else {
+    v128.store(at, v);
+  }
 }
 
 /** The NaN watch's sum of both vectors' taps (`two`), or of the first's. */
@@ -287,8 +311,8 @@ function maxRowInterior<O>(
 }
 
 /**
- * Averages of output row r's interior columns [vecLo, vecHi), 4 to 47 channels, four at a time (the
- * last four overlapping the block before when 4 does not divide them), windows 2 or 3 wide at
+ * Averages of output row r's interior columns [vecLo, vecHi), 3 to 47 channels, four at a time (the
+ * last four overlapping the block before when 4 does not divide them; three lanes for 3), windows 2 or 3 wide at
  * stride 2: per block, one pass per input row of the window, in order, each adding that row's taps
  * left to right into the output's running sums, which is PyTorch's order (the window's taps in scan
  * order), the last pass dividing. An overlapping block starts its sums afresh in its first pass,
@@ -299,22 +323,28 @@ function avgRowInterior(plan: Plan, sample: usize, dst: usize, rows: usize, rowC
   const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
   const to = dst + <usize>lo * pixelBytes, divs = plan.colDiv + (<usize>lo << 2);
   for (let c: usize = 0; c < channels; c += 4) {
-    const k = min(c, channels - 4) << 2;
+    const k = channels > 3 ? min(c, channels - 4) << 2 : 0;
     for (let t = 0; t < rowCount; t++) {
-      const at = from + k + <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
-      if (plan.kw == 2) avgRowPass<Kernel2>(at, to + k, divs, count, pixelBytes, t == 0, t == rowCount - 1, divRow);
-      else avgRowPass<Kernel3>(at, to + k, divs, count, pixelBytes, t == 0, t == rowCount - 1, divRow);
+      const at = from + k + <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes, first = t == 0, last = t == rowCount - 1;
+      if (channels == 3) {
+        if (plan.kw == 2) avgRowPass<Kernel2, ThreeLanes>(at, to, divs, count, pixelBytes, first, last, divRow);
+        else avgRowPass<Kernel3, ThreeLanes>(at, to, divs, count, pixelBytes, first, last, divRow);
+      } else if (plan.kw == 2) {
+        avgRowPass<Kernel2, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+      } else {
+        avgRowPass<Kernel3, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+      }
     }
   }
 }
 
 /**
  * One input row's taps of `count` windows two (K = Kernel2) or three (Kernel3) pixels wide at
- * stride 2, four channels, added in column order to the sums at `to` (`first`: starting them; the
+ * stride 2, four channels (W = OneVector) or three (ThreeLanes), added in column order to the sums at `to` (`first`: starting them; the
  * first tap stands for 0 + it, which differs only in a zero's sign, and positiveZero settles that),
  * `last`: then divided by the window's divisor (the row's times the column's, as exact4 is given).
  */
-@inline function avgRowPass<K>(
+@inline function avgRowPass<K, W>(
   at: usize, to: usize, divs: usize, count: i32, pixelBytes: usize, first: bool, last: bool, divRow: f32,
 ): void {
   const step = pixelBytes << 1;
@@ -323,7 +353,7 @@ function avgRowInterior(plan: Plan, sample: usize, dst: usize, rows: usize, rowC
     sum = f32x4.add(sum, v128.load(at + pixelBytes));
     if (sizeof<K>() == 2) sum = f32x4.add(sum, v128.load(at + step));
     if (last) sum = positiveZero(f32x4.div(sum, f32x4.splat(divRow * load<f32>(divs + (<usize>o << 2)))));
-    v128.store(to, sum);
+    storeBlock<W>(to, sum);
     at += step;
     to += pixelBytes;
   }

@@ -5,7 +5,7 @@
 // Their interior runs watch for NaN with a sum of each group's taps that the next group does
 // not load again, plus the rest of the last group's: a tap left out of that watch shows here
 // as a NaN that max drops. Random property tests rarely place a lone NaN on such a tap.
-// The channel-lane kernel's row-wise path (2 and 3 / stride 2, 3 / stride 1 in NHWC; 4 channels or
+// The channel-lane kernel's row-wise path (2 and 3 / stride 2, 3 / stride 1 in NHWC; 3 channels or
 // more) watches each input element once and carries a row's maxima to the next output row (3 wide):
 // the second block checks it the same way, in both NaN modes, and with signed zeros that only scan
 // order tells apart.
@@ -125,9 +125,10 @@ describe('2 / stride 2 over several planes: a NaN redoes its own plane only', ()
 describe('channels-last 2 and 3 / stride 2 and 3 / stride 1 max pooling: lone NaNs and scan order', () => {
   // Heights give chained and unchained output rows; channels give eight-channel blocks and, past
   // a multiple of eight or four, last blocks that overlap the ones before (assembly/channels.ts);
-  // 4 to 7 channels go four at a time (at stride 2; 3 / stride 1 pools them as planes).
+  // 4 to 7 channels go four at a time, 3 as three lanes of four (at stride 2; 3 / stride 1 pools
+  // them as planes).
   const SHAPES = [
-    [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8], [5, 9, 13], [5, 9, 4], [6, 11, 5], [5, 8, 7],
+    [5, 7, 8], [7, 9, 12], [6, 13, 20], [3, 12, 8], [5, 9, 13], [5, 9, 4], [6, 11, 5], [5, 8, 7], [5, 9, 3],
   ];
   const nhwc = (data: Float32Array, [h, w, c]: number[]) => ({ data, shape: [1, h, w, c], layout: 'NHWC' as Layout });
   // simdpool/core has no nanMode option (and keeps the per-pixel kernel).

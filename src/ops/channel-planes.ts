@@ -7,7 +7,7 @@
 // plan of their own, and the results transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3
 // channels since transpose_f32 shuffles them (docs/performance.md, sixteenth round). Not with
 // indices (callKernel runs their kernel without steps around it), nor for max and average pooling
-// of 4 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
+// of 3 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
 // kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
 // recording as the call's own is (src/parallel/memory.ts).
 import { axisWindows, type Axis, type Geometry } from '../shape';
@@ -51,16 +51,16 @@ const CHANNEL_PLANES: AroundKernel = {
 
 /**
  * Whether the channel-lane kernel does the call's interior columns row by row (assembly/channels.ts
- * maxRowInterior, avgRowInterior), 4 to 7 channels: max or average pooling with column windows 2 or
+ * maxRowInterior, avgRowInterior), 3 to 7 channels: max or average pooling with column windows 2 or
  * 3 wide at stride 2, undilated, with a column window inside the row. A vector a pixel (the last four
- * channels overlapping), it ran RGBA images 1.5-3x faster than the planes, whose two transposes cost
- * more than the pooling; max over 3 / stride 1, which reads every pixel three times, ran 0.4-0.6x,
- * so it stays here (docs/performance.md, eighteenth round).
+ * channels overlapping; three lanes of one for RGB), it ran RGB and RGBA images 1.5-3x faster than
+ * the planes, whose two transposes cost more than the pooling; max over 3 / stride 1, which reads
+ * every pixel three times, ran 0.4-0.6x, so it stays here (docs/performance.md, eighteenth round).
  */
 function rowWise(axes: readonly Axis[], channels: number): boolean {
   const columns = axes[axes.length - 1];
   const window = (columns.kernel === 2 || columns.kernel === 3) && columns.stride === 2 && columns.dilation === 1;
-  if (channels < 4 || !window) return false;
+  if (channels < 3 || !window) return false;
   const w = axisWindows(columns);
   return w.interiorLo < w.interiorHi;
 }

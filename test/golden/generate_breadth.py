@@ -463,6 +463,12 @@ avg_case("avg2d k3 s2 p1 26 channels 1x26x6x9", 2, randn(1, 26, 6, 9), kernelSiz
 avg_case("avg1d k3 s2 7 channels 1x7x21", 1, randn(1, 7, 21), kernelSize=3, stride=2)
 avg_case("avg3d k2 s2 4 channels 1x4x4x6x10", 3, randn(1, 4, 4, 6, 10), kernelSize=2, stride=2)
 
+# 3 channels (RGB) row by row channels-last: three lanes of four. (Appended: earlier inputs unchanged.)
+x = randn(2, 3, 7, 12)
+x[1, 2, 3, 5] = NAN
+max_case("max2d k2 s2 NaN 3 channels 2x3x7x12", 2, x, kernelSize=2, stride=2)
+avg_case("avg2d k3 s2 p1 3 channels 1x3x9x14", 2, randn(1, 3, 9, 14), kernelSize=3, stride=2, padding=1)
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:
