@@ -177,9 +177,11 @@ function operatorOf(c) {
 
 // Documented departures (docs/api-breadth.md): reported apart, not failures.
 function knownDeparture(c, problems) {
-  const sizes = [c.options.outputSize].flat();
-  // where every output size is 1, torch pools a mean, whose sum runs in torch's own (vector
-  // width dependent) order; simdpool sums in scan order and divides by the cell count
+  // where every output size is 1 (a null one keeps the input's size), torch pools a mean, whose
+  // sum runs in torch's own (vector width dependent) order; simdpool sums in scan order and
+  // divides by the cell count
+  const spatial = c.shape.slice(-c.d), given = [c.options.outputSize].flat();
+  const sizes = spatial.map((size, i) => (given.length === 1 ? given[0] : given[i]) ?? size);
   if (c.fam === 'gavg' || (c.fam === 'aavg' && sizes.every((v) => v === 1))) return 'torch mean order';
   const adaptiveAvg = c.fam === 'aavg' || c.fam === 'aavgBackward';
   // adaptive averages: a subnormal result may differ in its last bit, an underflow in its sign
