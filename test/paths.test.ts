@@ -80,6 +80,58 @@ function expectLikeReference(
   }
 }
 
+/**
+ * Channels-last tensors of `channels` channels, 1 to `samples` samples and spatial sizes from
+ * `least` to `most(d)`, in 1D, 2D and (full builds) 3D, of tie-prone values.
+ */
+function channelsLast(channels: fc.Arbitrary<number>, samples: number, least: number, most: (d: number) => number) {
+  const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
+  return dims.chain((d) =>
+    fc.record({
+      d: fc.constant(d),
+      n: fc.integer({ min: 1, max: samples }),
+      c: channels,
+      spatial: fc.array(fc.integer({ min: least, max: most(d) }), { minLength: d, maxLength: d }),
+    }),
+  ).chain(({ d, n, c, spatial }) => {
+    const shape = [n, ...spatial, c];
+    const size = shape.reduce((a, b) => a * b, 1);
+    return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
+  });
+}
+
+/** The draws expectMaxOrAverageLikeReference reads besides the window. */
+interface PoolingDraw {
+  op: string;
+  ignoreNaN: boolean;
+  countIncludePad: boolean;
+  divisorOverride?: number;
+  resident: boolean;
+}
+
+/**
+ * Max (o.op 'max', with `maxOptions` and o's NaN rule) or average pooling (o's divisor options) of
+ * x over the `window` options, given plain or resident (o.resident), against the reference.
+ */
+function expectMaxOrAverageLikeReference(
+  sp: Awaited<ReturnType<typeof getEngine>>, d: number, x: T,
+  window: Record<string, unknown>, o: PoolingDraw, maxOptions: Record<string, unknown> = {},
+) {
+  const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(window)} ${JSON.stringify(o)}`;
+  const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
+  try {
+    if (o.op === 'avg') {
+      const opts = { ...window, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
+      expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what, { arg });
+      return;
+    }
+    const opts = { ...window, ...maxOptions, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
+    expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
+  } finally {
+    if (o.resident) (arg as { dispose(): void }).dispose();
+  }
+}
+
 describe("the full engine's kernel paths", () => {
   it('Inception-v3 auxiliary average (5 / stride 3 on 17x17) and its max twin equal the reference', async () => {
     const sp = await getEngine();
@@ -253,19 +305,7 @@ describe("the full engine's kernel paths", () => {
 
   it('channels-last calls of 2 to 7 channels (pooled as planes) equal the reference, in 1D, 2D and 3D', async () => {
     const sp = await getEngine();
-    const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
-    const input = dims.chain((d) =>
-      fc.record({
-        d: fc.constant(d),
-        n: fc.integer({ min: 1, max: 3 }),
-        c: fc.integer({ min: 1, max: 9 }),
-        spatial: fc.array(fc.integer({ min: 1, max: d === 3 ? 7 : 15 }), { minLength: d, maxLength: d }),
-      }),
-    ).chain(({ d, n, c, spatial }) => {
-      const shape = [n, ...spatial, c];
-      const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
-    });
+    const input = channelsLast(fc.integer({ min: 1, max: 9 }), 3, 1, (d) => (d === 3 ? 7 : 15));
     const window = fc.record({
       kernel: fc.integer({ min: 1, max: 4 }),
       stride: fc.integer({ min: 1, max: 3 }),
@@ -282,20 +322,8 @@ describe("the full engine's kernel paths", () => {
       fc.property(input, window, ({ d, x }, o) => {
         if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
         if (o.padding === 1 && o.kernel < 2) return; // (padding at most half the kernel)
-        const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
         const base = { kernelSize: o.kernel, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode };
-        const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
-        try {
-          if (o.op === 'avg') {
-            const opts = { ...base, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
-            expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what, { arg });
-            return;
-          }
-          const opts = { ...base, dilation: o.dilation, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
-          expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
-        } finally {
-          if (o.resident) (arg as { dispose(): void }).dispose();
-        }
+        expectMaxOrAverageLikeReference(sp, d, x, base, o, { dilation: o.dilation });
       }),
       { numRuns: 300 },
     );
@@ -305,19 +333,7 @@ describe("the full engine's kernel paths", () => {
     // (assembly/channels.ts maxRowInterior and avgRowInterior: blocks of four channels, the last
     // overlapping, or three lanes of four; averages with channels under 48 that 16 does not divide)
     const sp = await getEngine();
-    const dims = full ? fc.constantFrom(1, 2, 2, 3) : fc.constantFrom(1, 2);
-    const input = dims.chain((d) =>
-      fc.record({
-        d: fc.constant(d),
-        n: fc.integer({ min: 1, max: 2 }),
-        c: fc.oneof(fc.integer({ min: 3, max: 7 }), fc.integer({ min: 8, max: 47 })),
-        spatial: fc.array(fc.integer({ min: 2, max: d === 3 ? 7 : 17 }), { minLength: d, maxLength: d }),
-      }),
-    ).chain(({ d, n, c, spatial }) => {
-      const shape = [n, ...spatial, c];
-      const size = shape.reduce((a, b) => a * b, 1);
-      return fc.array(tieProneValue, { minLength: size, maxLength: size }).map((v) => ({ d, x: { data: Float32Array.from(v), shape, layout: LAYOUTS[d][1] } }));
-    });
+    const input = channelsLast(fc.oneof(fc.integer({ min: 3, max: 7 }), fc.integer({ min: 8, max: 47 })), 2, 2, (d) => (d === 3 ? 7 : 17));
     const window = fc.record({
       op: fc.constantFrom('max', 'avg'),
       kernel: fc.constantFrom(2, 3),
@@ -332,22 +348,9 @@ describe("the full engine's kernel paths", () => {
     fc.assert(
       fc.property(input, window, ({ d, x }, o) => {
         if (o.padding === 'same' && !full) return; // (simdpool/core has no TF/ONNX padding)
-        const what = `${JSON.stringify(x.shape)} ${x.layout} ${JSON.stringify(o)}`;
         // column stride 2; the other axes' strides vary
         const stride = Array.from({ length: d }, (_, i) => (i === d - 1 ? 2 : o.rowStride));
-        const base = { kernelSize: o.kernel, stride, padding: o.padding, ceilMode: o.ceilMode };
-        const arg = o.resident ? sp.fromArray(x.data, x.shape, x.layout) : x;
-        try {
-          if (o.op === 'avg') {
-            const opts = { ...base, countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride };
-            expectLikeReference(sp, `avgPool${d}d`, x, opts, (t) => avgPoolRef(d, t, opts), what, { arg });
-            return;
-          }
-          const opts = { ...base, ...(o.ignoreNaN ? { nanMode: 'ignore' as const } : {}) };
-          expectLikeReference(sp, `maxPool${d}d`, x, opts, (t) => maxPoolRef(d, t, opts), what, { arg });
-        } finally {
-          if (o.resident) (arg as { dispose(): void }).dispose();
-        }
+        expectMaxOrAverageLikeReference(sp, d, x, { kernelSize: o.kernel, stride, padding: o.padding, ceilMode: o.ceilMode }, o);
       }),
       { numRuns: 300 },
     );
