@@ -121,3 +121,52 @@ function transposeScalar(input: usize, output: usize, batches: i32, rows: i32, c
     }
   }
 }
+
+/**
+ * out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols bytes: int8/uint8 RGBA pixels
+ * (four channels) to planes and back (src/ops/bytes.ts), four pixels a vector: one shuffle (a 4x4
+ * byte transpose, its own inverse) between four-byte lanes of the planes and sixteen bytes of
+ * pixels. Other shapes (and the ragged last pixels) go a byte at a time, along the longer side.
+ */
+export function transpose_u8(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
+  const matrix = <usize>rows * <usize>cols;
+  for (let b = 0; b < batches; b++) {
+    const src = input + <usize>b * matrix, dst = output + <usize>b * matrix;
+    let done = 0;
+    if (ASC_FEATURE_SIMD && cols == 4) {
+      const plane = <usize>rows;
+      for (; done + 4 <= rows; done += 4) {
+        const v = byteTranspose4x4(v128.load(src + (<usize>done << 2)));
+        const at = dst + <usize>done;
+        v128.store32_lane(at, v, 0);
+        v128.store32_lane(at + plane, v, 1);
+        v128.store32_lane(at + 2 * plane, v, 2);
+        v128.store32_lane(at + 3 * plane, v, 3);
+      }
+    } else if (ASC_FEATURE_SIMD && rows == 4) {
+      const plane = <usize>cols;
+      for (; done + 4 <= cols; done += 4) {
+        const at = src + <usize>done;
+        let v = v128.load32_zero(at);
+        v = v128.load32_lane(at + plane, v, 1);
+        v = v128.load32_lane(at + 2 * plane, v, 2);
+        v = v128.load32_lane(at + 3 * plane, v, 3);
+        v128.store(dst + (<usize>done << 2), byteTranspose4x4(v));
+      }
+    }
+    if (cols <= rows) {
+      for (let c = 0; c < cols; c++) {
+        for (let r = done; r < rows; r++) store<u8>(dst + <usize>c * <usize>rows + <usize>r, load<u8>(src + <usize>r * <usize>cols + <usize>c));
+      }
+    } else {
+      for (let r = 0; r < rows; r++) {
+        for (let c = done; c < cols; c++) store<u8>(dst + <usize>c * <usize>rows + <usize>r, load<u8>(src + <usize>r * <usize>cols + <usize>c));
+      }
+    }
+  }
+}
+
+/** Bytes of four 4-byte lanes regrouped by position: byte j of lane i to byte i of lane j. */
+@inline function byteTranspose4x4(v: v128): v128 {
+  return i8x16.shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+}

@@ -167,6 +167,41 @@ describe('int8/uint8 properties against the reference', async () => {
       }), { numRuns: 50 });
     });
   }
+
+  // Channels-last RGBA (4 channels) with rows of 16 outputs or more go as planes (src/ops/bytes.ts:
+  // transposed to planes and back, assembly/layout.ts transpose_u8), with ragged pixel counts.
+  it('RGBA channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
+    const rgba = (dims: number) => fc.record({
+      dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
+      last: fc.constant(true),
+      resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.constant(4),
+      spatial: fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 32, max: 75 }))
+        .map(([lead, w]) => [...lead, w]),
+      seed: fc.integer(),
+      few: fc.boolean(),
+    }).map((r) => {
+      const shape = [r.n, r.c, ...r.spatial];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = new ARRAY[r.dtype](size);
+      let s = r.seed | 0;
+      for (let i = 0; i < size; i++) {
+        s = (Math.imul(s, 1103515245) + 12345) | 0;
+        data[i] = r.few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+      }
+      return { ...r, shape, data: data as Bytes };
+    });
+    const dims = fc.constantFrom(1, 2, 2, 3);
+    fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), rgba(d), windowOpts(d))), fc.boolean(),
+      fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
+        const { dims: _, ...o } = w;
+        const shift = t.dtype === 'int8' ? 128 : 0;
+        check(sp, `maxPool${d}d`, d, t, o);
+        check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
+        check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
+      }), { numRuns: 150 });
+  });
 });
 
 describe('int8/uint8 3D means of more than 2^24 cells', async () => {

@@ -38,6 +38,7 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   globalMaxPlanes_f32: [/f32x4\.pmax/],
   globalAvgPlanes_f32: [/f32x4\.add/],
   transpose_f32: [/i8x16\.shuffle/, /v128\.store/],
+  transpose_u8: [/i8x16\.shuffle/, /v128\.store32_lane/, /v128\.load32_lane/], // RGBA pixels a vector at a time
   poolOneCell_f32: [/memory\.copy/, /f32x4\.add/], // windows of one cell: a copy, or + 0 four lanes at a time
   divideBySizes_f32: [/f32x4\.div/, /v128\.load/, /v128\.store/],
   // nanMode 'ignore' variants
@@ -144,7 +145,8 @@ describe('built wasm', () => {
   // 1.3-5x faster) to 104.7 KiB (107,223 bytes; guard 105 KiB); RGB (3 channels) row by row as
   // three lanes of a vector (ThreeLanes, 1.6 KB: 1.2-1.8x on 224x224 images, 2-3.4x on small ones;
   // a run-time three-lane test instead of instantiations cost 0.4 KB but made 3 to 7 channels
-  // 5-15% slower) to 106.2 KiB (108,781 bytes; guard 107 KiB).
+  // 5-15% slower) to 106.2 KiB (108,781 bytes; guard 107 KiB); int8/uint8 RGBA transposed to planes
+  // and back (layout.ts transpose_u8, 0.5 KB: canvas images 4-6x faster) to 106.7 KiB (109,248 bytes).
   it('imports nothing (no env.abort) and is under 107 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);

@@ -156,9 +156,6 @@ export function runPoolBytes(
   const resident = arg.tensor !== undefined;
   const outPlane = outSizes.reduce((a, b) => a * b, 1);
   const inElements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
-  const shape = planShapeOf(g);
-  const rowElements = axes[axes.length - 1].size * shape.channels;
-  const outRowElements = axes[axes.length - 1].out * shape.channels;
   const work = g.batch > 0 && outPlane > 0;
   const bias = BIAS[dtype];
   const divisor = planDivisor(s);
@@ -173,13 +170,25 @@ export function runPoolBytes(
     throw new RangeError(`${op.name}: a window of ${largest} cells is over the int8/uint8 windowed average's ${INT32_CELLS} (its int32 sum could wrap, as PyTorch's does)`);
   }
   const wide = largest > INT32_CELLS;
+  // Channels-last RGBA pixels (four channels: canvas images) go as planes: transposed into
+  // scratch a vector at a time (assembly/layout.ts transpose_u8), pooled by the planar kernels
+  // (sixteen outputs a vector) and transposed back, where the channel-lane paths go sixteen
+  // channels at a time (a 2x2 max took 18x its NCHW time). Not with indices, nor for the exact
+  // sums of means and huge windows, nor for rows of fewer than 16 outputs, where the planar
+  // kernels' vectors go partly empty (28x28 ran 0.65-0.83x). (Other few channels, transposed a
+  // byte at a time, ran 0.6-0.9x: they stay.)
+  const asPlanes = work && !s.returnIndices && !mean && !wide && g.channelsLast && g.channels === 4 && axes[axes.length - 1].out >= 16;
+  const shape = asPlanes ? { channelsLast: false, planes: g.batch * g.channels, channels: 1 } : planShapeOf(g);
+  const rowElements = axes[axes.length - 1].size * shape.channels;
+  const outRowElements = axes[axes.length - 1].out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
   // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
   const sumsBytes = shape.channels * 12 + 64;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
   const tableBytes = tabled ? outPlane * 8 : 0;
+  const planeBytes = asPlanes ? inElements + g.batch * g.channels * outPlane : 0;
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
-    (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes)) : 0));
+    (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + planeBytes) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
@@ -191,13 +200,18 @@ export function runPoolBytes(
       const length = g.spatial.reduce((a, b) => a * b, 1);
       ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
-      const plan = planOf(ctx, shape, axes, divisor, cached);
+      const plan = planOf(ctx, shape, axes, divisor, asPlanes ? undefined : cached);
       const k = ctx.kernels;
+      // (as planes: the kernels read and write scratch planes, transposed from and to the tensors)
+      const pixels = g.spatial.reduce((a, b) => a * b, 1);
+      const from = asPlanes ? call.block(inElements, 'planes') : input;
+      const to = asPlanes ? call.block(g.batch * g.channels * outPlane, 'planes out') : out.ptr;
+      if (asPlanes) k.transpose_u8(input, from, g.batch, pixels, g.channels);
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
         ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
       } else if (!tabled) {
-        k.maxPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), bias);
+        k.maxPoolBytes(plan, from, to, call.block(scratchBytes, 'row scratch'), bias);
       } else {
         const tables = averageTables(ctx, cached?.planKey ?? planKey(shape, axes, divisor), axes, divisor, s.quant, bias);
         const tablePtr = writeTables(ctx, call, tables);
@@ -206,9 +220,10 @@ export function runPoolBytes(
         else {
           // PyTorch's quantized avg_pool3d adds the output zero point after rounding, avg_pool1d/2d before.
           const after = axes.length === 3 && s.quant ? tables.zeroPoint : 0;
-          k.avgPoolBytes(plan, input, out.ptr, call.block(scratchBytes, 'row scratch'), tablePtr, multipliers, tables.zeroPoint - after, bias, after);
+          k.avgPoolBytes(plan, from, to, call.block(scratchBytes, 'row scratch'), tablePtr, multipliers, tables.zeroPoint - after, bias, after);
         }
       }
+      if (asPlanes) k.transpose_u8(to, out.ptr, g.batch, g.channels, outPlane);
     }
     call.finish();
     return idx ? { output: out.result, indices: idx.result } : out.result;
