@@ -85,6 +85,21 @@ function reference(op: string, dims: number, x: q.Q, o: any): Result {
 
 const MAX_SIDE: Record<number, number> = { 1: 70, 2: 40, 3: 9 };
 
+interface TensorDraw { dtype: Dtype; n: number; c: number; spatial: number[]; seed: number; few: boolean }
+
+/** A drawn tensor's shape (channels-first) and values from its seed: with ties when `few`. */
+function withData<R extends TensorDraw>(r: R): R & { shape: number[]; data: Bytes } {
+  const shape = [r.n, r.c, ...r.spatial];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new ARRAY[r.dtype](size);
+  let s = r.seed | 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    data[i] = r.few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
+  }
+  return { ...r, shape, data: data as Bytes };
+}
+
 /** Random shapes (wide rows reach the 16-lane paths; C >= 16 the channel lanes), values with ties. */
 const tensorCase = (dims: number) =>
   fc.record({
@@ -96,17 +111,7 @@ const tensorCase = (dims: number) =>
     spatial: fc.array(fc.integer({ min: 1, max: MAX_SIDE[dims] }), { minLength: dims, maxLength: dims }),
     seed: fc.integer(),
     few: fc.boolean(),
-  }).map((r) => {
-    const shape = [r.n, r.c, ...r.spatial];
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = new ARRAY[r.dtype](size);
-    let s = r.seed | 0;
-    for (let i = 0; i < size; i++) {
-      s = (Math.imul(s, 1103515245) + 12345) | 0;
-      data[i] = r.few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
-    }
-    return { ...r, shape, data: data as Bytes };
-  });
+  }).map(withData);
 
 const windowOpts = (dims: number) =>
   fc.record({
@@ -181,17 +186,7 @@ describe('int8/uint8 properties against the reference', async () => {
         .map(([lead, w]) => [...lead, w]),
       seed: fc.integer(),
       few: fc.boolean(),
-    }).map((r) => {
-      const shape = [r.n, r.c, ...r.spatial];
-      const size = shape.reduce((a, b) => a * b, 1);
-      const data = new ARRAY[r.dtype](size);
-      let s = r.seed | 0;
-      for (let i = 0; i < size; i++) {
-        s = (Math.imul(s, 1103515245) + 12345) | 0;
-        data[i] = r.few ? [-128, 0, 5, 127, 255][(s >>> 16) % 5] : s >>> 16;
-      }
-      return { ...r, shape, data: data as Bytes };
-    });
+    }).map(withData);
     const dims = fc.constantFrom(1, 2, 2, 3);
     fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), rgba(d), windowOpts(d))), fc.boolean(),
       fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
