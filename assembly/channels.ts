@@ -173,7 +173,7 @@ function maxRowInterior<O>(
       const skip: usize = part == 0 ? 0 : pixelBytes - blockBytes, bytes = part == 0 ? wholeBytes : blockBytes;
       if (wide) nan |= rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
       else if (channels > 3) nan |= rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
-      else nan |= rowPass<O, ThreeLanes>(plan, from, rowA, rowB, to, count, 16, pixelBytes, first, seedBytes);
+      else nan |= rowPass<O, ThreeLanes>(plan, from + skip, rowA, rowB, to + skip, count, blockBytes, pixelBytes, first, seedBytes);
     }
   }
   if (OP == MAX && nan) {
@@ -327,8 +327,8 @@ function avgRowInterior(plan: Plan, sample: usize, dst: usize, rows: usize, rowC
     for (let t = 0; t < rowCount; t++) {
       const at = from + k + <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes, first = t == 0, last = t == rowCount - 1;
       if (channels == 3) {
-        if (plan.kw == 2) avgRowPass<Kernel2, ThreeLanes>(at, to, divs, count, pixelBytes, first, last, divRow);
-        else avgRowPass<Kernel3, ThreeLanes>(at, to, divs, count, pixelBytes, first, last, divRow);
+        if (plan.kw == 2) avgRowPass<Kernel2, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+        else avgRowPass<Kernel3, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
       } else if (plan.kw == 2) {
         avgRowPass<Kernel2, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
       } else {

@@ -146,7 +146,7 @@ describe('built wasm', () => {
   // three lanes of a vector (ThreeLanes, 1.6 KB: 1.2-1.8x on 224x224 images, 2-3.4x on small ones;
   // a run-time three-lane test instead of instantiations cost 0.4 KB but made 3 to 7 channels
   // 5-15% slower) to 106.2 KiB (108,781 bytes; guard 107 KiB); int8/uint8 RGBA transposed to planes
-  // and back (layout.ts transpose_u8, 0.5 KB: canvas images 4-6x faster) to 106.7 KiB (109,248 bytes).
+  // and back (layout.ts transpose_u8, 0.5 KB: canvas images 4-6x faster) to 106.7 KiB (109,243 bytes).
   it('imports nothing (no env.abort) and is under 107 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);

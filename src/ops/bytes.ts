@@ -155,7 +155,8 @@ export function runPoolBytes(
   const outShape = shapeWith(g, outSizes);
   const resident = arg.tensor !== undefined;
   const outPlane = outSizes.reduce((a, b) => a * b, 1);
-  const inElements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+  const pixels = g.spatial.reduce((a, b) => a * b, 1);
+  const inElements = g.batch * g.channels * pixels, outElements = g.batch * g.channels * outPlane;
   const work = g.batch > 0 && outPlane > 0;
   const bias = BIAS[dtype];
   const divisor = planDivisor(s);
@@ -178,7 +179,7 @@ export function runPoolBytes(
   // kernels' vectors go partly empty (28x28 ran 0.65-0.83x). (Other few channels, transposed a
   // byte at a time, ran 0.6-0.9x: they stay.)
   const asPlanes = work && !s.returnIndices && !mean && !wide && g.channelsLast && g.channels === 4 && axes[axes.length - 1].out >= 16;
-  const shape = asPlanes ? { channelsLast: false, planes: g.batch * g.channels, channels: 1 } : planShapeOf(g);
+  const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
@@ -186,8 +187,8 @@ export function runPoolBytes(
   const sumsBytes = shape.channels * 12 + 64;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
   const tableBytes = tabled ? outPlane * 8 : 0;
-  const planeBytes = asPlanes ? inElements + g.batch * g.channels * outPlane : 0;
-  checkFits(op.name, outShape, g.batch * g.channels * outPlane * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
+  const planeBytes = asPlanes ? inElements + outElements : 0;
+  checkFits(op.name, outShape, outElements * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
     (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + planeBytes) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
@@ -197,15 +198,13 @@ export function runPoolBytes(
       ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
     if (work && mean) {
-      const length = g.spatial.reduce((a, b) => a * b, 1);
-      ctx.kernels.meanBytes(input, out.ptr, shape.planes, length, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
+      ctx.kernels.meanBytes(input, out.ptr, shape.planes, pixels, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
       const plan = planOf(ctx, shape, axes, divisor, asPlanes ? undefined : cached);
       const k = ctx.kernels;
       // (as planes: the kernels read and write scratch planes, transposed from and to the tensors)
-      const pixels = g.spatial.reduce((a, b) => a * b, 1);
       const from = asPlanes ? call.block(inElements, 'planes') : input;
-      const to = asPlanes ? call.block(g.batch * g.channels * outPlane, 'planes out') : out.ptr;
+      const to = asPlanes ? call.block(outElements, 'planes out') : out.ptr;
       if (asPlanes) k.transpose_u8(input, from, g.batch, pixels, g.channels);
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);

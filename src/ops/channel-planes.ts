@@ -13,7 +13,7 @@
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
-import { planBytesBound, planDivisor, poolKernel, type AroundKernel, type Settings } from './pool';
+import { planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type Settings } from './pool';
 
 const FEWEST_CHANNELS = 2;
 const MOST_CHANNELS = 7;
@@ -26,7 +26,7 @@ const CHANNEL_PLANES: AroundKernel = {
   kernel(ctx, call, g, axes, _channelKernel, s) {
     const channels = g.channels, inPixels = cells(axes, 'size'), outPixels = cells(axes, 'out');
     // (the plan cache keeps the call's own plan: it was used last, and only the oldest is evicted)
-    const plan = ctx.plans.get({ channelsLast: false, planes: g.batch * channels, channels: 1 }, axes, planDivisor(s));
+    const plan = ctx.plans.get(planShapeOf({ ...g, channelsLast: false }), axes, planDivisor(s));
     const header = readHeader(ctx.memory.memory, plan);
     const planesIn = call.block(4 * g.batch * channels * inPixels, 'planes');
     const planesOut = call.block(4 * g.batch * channels * outPixels, 'planes out');
