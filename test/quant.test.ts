@@ -173,29 +173,30 @@ describe('int8/uint8 properties against the reference', async () => {
     });
   }
 
-  // Channels-last RGBA (4 channels) with rows of 16 outputs or more go as planes (src/ops/bytes.ts:
-  // transposed to planes and back, assembly/layout.ts transpose_u8), with ragged pixel counts.
-  it('RGBA channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
-    const rgba = (dims: number) => fc.record({
+  // Channels-last pixels of 2 to 4 channels (RGB, RGBA) with rows of 16 outputs or more go as
+  // planes (src/ops/bytes.ts: transposed to planes and back, assembly/pixels.ts transpose_u8),
+  // sixteen pixels a step, with ragged pixel counts.
+  it('RGB and RGBA channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
+    const pixels = (dims: number) => fc.record({
       dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
       last: fc.constant(true),
       resident: fc.boolean(),
       n: fc.integer({ min: 1, max: 2 }),
-      c: fc.constant(4),
+      c: fc.constantFrom(2, 3, 4),
       spatial: fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 32, max: 75 }))
         .map(([lead, w]) => [...lead, w]),
       seed: fc.integer(),
       few: fc.boolean(),
     }).map(withData);
     const dims = fc.constantFrom(1, 2, 2, 3);
-    fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), rgba(d), windowOpts(d))), fc.boolean(),
+    fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), pixels(d), windowOpts(d))), fc.boolean(),
       fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
         const { dims: _, ...o } = w;
         const shift = t.dtype === 'int8' ? 128 : 0;
         check(sp, `maxPool${d}d`, d, t, o);
         check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
         check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
-      }), { numRuns: 150 });
+      }), { numRuns: 200 });
   });
 });
 

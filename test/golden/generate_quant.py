@@ -294,6 +294,26 @@ for dims, spatial, k, s, p, cip in ((2, [7, 40], 3, 2, 1, False), (1, [67], 2, 2
         yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
         add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
 
+# Two and three channels (RGB) with rows of 16 outputs or more, pooled as planes too since the
+# nineteenth round. A generator of their own, so the cases above keep their inputs.
+rgb = np.random.default_rng(19)
+for channels, dims, spatial, k, s, p, cip in ((3, 2, [6, 37], 2, 2, 0, True), (3, 2, [5, 35], 3, 2, 1, False), (3, 1, [70], 3, 1, 1, True),
+                                              (3, 3, [3, 3, 33], 2, 2, 0, False), (2, 2, [4, 49], 3, 2, 1, True), (2, 1, [40], 2, 2, 0, True)):
+    for dtype in ('int8', 'uint8'):
+        lo, hi = RANGE[dtype]
+        q = rgb.integers(lo, hi + 1, size=[1, channels, *spatial])
+        zp = int(rgb.integers(lo, hi + 1))
+        y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
+             else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
+        got = y.int_repr().numpy().astype(np.int64)
+        want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
+        if want.shape != got.shape or (want != got).any():
+            mismatches += 1
+            print('FORMULA MISMATCH rgb avg', channels, dims, dtype)
+        add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
+        yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
+        add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
+
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}
 with open(__file__.replace('generate_quant.py', 'quant.json'), 'w') as f:
