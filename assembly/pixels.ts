@@ -1,4 +1,4 @@
-// int8/uint8 channels-last pixels of 2, 3 or 4 channels (RGB images, canvas RGBA) to planes and
+// int8/uint8 channels-last pixels of 2, 3, 4 or 8 channels (RGB images, canvas RGBA) to planes and
 // back (src/ops/bytes.ts pools them as planes), sixteen pixels a step. Shuffles that are not
 // unpacks or lane transposes use swizzle masks loaded before the loop (static data, compiled only
 // with SIMD): V8 builds a constant byte shuffle's masks again at every use, and the three-channel
@@ -15,8 +15,8 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
   for (let b = 0; b < batches; b++) {
     const src = input + <usize>b * matrix, dst = output + <usize>b * matrix;
     let done = 0;
-    if (ASC_FEATURE_SIMD && cols >= 2 && cols <= 4) done = splitPixels(src, dst, rows, cols);
-    else if (ASC_FEATURE_SIMD && rows >= 2 && rows <= 4) done = mergePlanes(src, dst, cols, rows);
+    if (ASC_FEATURE_SIMD && (cols >= 2 && cols <= 4 || cols == 8)) done = splitPixels(src, dst, rows, cols);
+    else if (ASC_FEATURE_SIMD && (rows >= 2 && rows <= 4 || rows == 8)) done = mergePlanes(src, dst, cols, rows);
     if (cols <= rows) {
       for (let c = 0; c < cols; c++) {
         for (let r = done; r < rows; r++) store<u8>(dst + <usize>c * <usize>rows + <usize>r, load<u8>(src + <usize>r * <usize>cols + <usize>c));
@@ -29,7 +29,7 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
   }
 }
 
-/** Pixels of 2 to 4 channels into planes `pixels` bytes apart, sixteen pixels a step; returns the pixels done. */
+/** Pixels of 2 to 4 or 8 channels into planes `pixels` bytes apart, sixteen pixels a step; returns the pixels done. */
 @inline function splitPixels(src: usize, dst: usize, pixels: i32, channels: i32): i32 {
   const plane = <usize>pixels;
   let done = 0;
@@ -64,6 +64,16 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
       v128.store(at + plane, pick3(a, k1a, b, k1b, c, k1c));
       v128.store(at + 2 * plane, pick3(a, k2a, b, k2b, c, k2c));
     }
+  } else if (channels == 8) {
+    // each vector's two pixels paired by channel (two-byte lanes), then an 8x8 lane transpose
+    const pair = v128.load(memory.data<u8>([0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15], 16));
+    for (; done + 16 <= pixels; done += 16) {
+      const p = src + (<usize>done << 3);
+      transpose8x8(i8x16.swizzle(v128.load(p), pair), i8x16.swizzle(v128.load(p, 16), pair),
+        i8x16.swizzle(v128.load(p, 32), pair), i8x16.swizzle(v128.load(p, 48), pair),
+        i8x16.swizzle(v128.load(p, 64), pair), i8x16.swizzle(v128.load(p, 80), pair),
+        i8x16.swizzle(v128.load(p, 96), pair), i8x16.swizzle(v128.load(p, 112), pair), dst + <usize>done, plane);
+    }
   } else {
     // each vector's bytes regrouped by channel (four-byte lanes), then a 4x4 lane transpose
     const regroup = v128.load(regroupMask());
@@ -76,7 +86,7 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
   return done;
 }
 
-/** Planes `columns` bytes apart (2 to 4 of them) into pixels, sixteen columns a step; returns the columns done. */
+/** Planes `columns` bytes apart (2 to 4 or 8 of them) into pixels, sixteen columns a step; returns the columns done. */
 @inline function mergePlanes(src: usize, dst: usize, columns: i32, channels: i32): i32 {
   const plane = <usize>columns;
   let done = 0;
@@ -111,6 +121,15 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
       v128.store(q, pick3(a, k1a, b, k1b, c, k1c), 16);
       v128.store(q, pick3(a, k2a, b, k2b, c, k2c), 32);
     }
+  } else if (channels == 8) {
+    // an 8x8 transpose of two-byte lanes (a channel of two pixels), then each vector's pairs unpaired
+    const unpair = v128.load(memory.data<u8>([0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15], 16));
+    for (; done + 16 <= columns; done += 16) {
+      const at = src + <usize>done;
+      transpose8x8(v128.load(at), v128.load(at + plane), v128.load(at + 2 * plane), v128.load(at + 3 * plane),
+        v128.load(at + 4 * plane), v128.load(at + 5 * plane), v128.load(at + 6 * plane), v128.load(at + 7 * plane),
+        dst + (<usize>done << 3), 16, true, unpair);
+    }
   } else {
     // bytes of R and G, B and A interleaved into pairs, then the pairs into pixels (unpacks)
     for (; done + 16 <= columns; done += 16) {
@@ -127,6 +146,36 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
     }
   }
   return done;
+}
+
+/**
+ * The transpose of eight vectors of 16-bit lanes (unpacks of 16-, 32- and 64-bit lanes), stored
+ * as eight vectors `step` bytes apart: store k holds lane k of r0..r7, its bytes swizzled by
+ * `bytes` first with `regroup` (inlined twice, 0.7 KB each: a function for both ways, the
+ * swizzles under a run-time test, ran 1.5-2.3x slower).
+ */
+@inline function transpose8x8(r0: v128, r1: v128, r2: v128, r3: v128, r4: v128, r5: v128, r6: v128, r7: v128,
+  dst: usize, step: usize, regroup: bool = false, bytes: v128 = i32x4.splat(0)): void {
+  const t0 = v128.shuffle<u16>(r0, r1, 0, 8, 1, 9, 2, 10, 3, 11), t1 = v128.shuffle<u16>(r0, r1, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t2 = v128.shuffle<u16>(r2, r3, 0, 8, 1, 9, 2, 10, 3, 11), t3 = v128.shuffle<u16>(r2, r3, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t4 = v128.shuffle<u16>(r4, r5, 0, 8, 1, 9, 2, 10, 3, 11), t5 = v128.shuffle<u16>(r4, r5, 4, 12, 5, 13, 6, 14, 7, 15);
+  const t6 = v128.shuffle<u16>(r6, r7, 0, 8, 1, 9, 2, 10, 3, 11), t7 = v128.shuffle<u16>(r6, r7, 4, 12, 5, 13, 6, 14, 7, 15);
+  const u0 = v128.shuffle<u32>(t0, t2, 0, 4, 1, 5), u1 = v128.shuffle<u32>(t0, t2, 2, 6, 3, 7);
+  const u2 = v128.shuffle<u32>(t1, t3, 0, 4, 1, 5), u3 = v128.shuffle<u32>(t1, t3, 2, 6, 3, 7);
+  const u4 = v128.shuffle<u32>(t4, t6, 0, 4, 1, 5), u5 = v128.shuffle<u32>(t4, t6, 2, 6, 3, 7);
+  const u6 = v128.shuffle<u32>(t5, t7, 0, 4, 1, 5), u7 = v128.shuffle<u32>(t5, t7, 2, 6, 3, 7);
+  storeLanes(dst, v128.shuffle<u64>(u0, u4, 0, 2), regroup, bytes);
+  storeLanes(dst + step, v128.shuffle<u64>(u0, u4, 1, 3), regroup, bytes);
+  storeLanes(dst + 2 * step, v128.shuffle<u64>(u1, u5, 0, 2), regroup, bytes);
+  storeLanes(dst + 3 * step, v128.shuffle<u64>(u1, u5, 1, 3), regroup, bytes);
+  storeLanes(dst + 4 * step, v128.shuffle<u64>(u2, u6, 0, 2), regroup, bytes);
+  storeLanes(dst + 5 * step, v128.shuffle<u64>(u2, u6, 1, 3), regroup, bytes);
+  storeLanes(dst + 6 * step, v128.shuffle<u64>(u3, u7, 0, 2), regroup, bytes);
+  storeLanes(dst + 7 * step, v128.shuffle<u64>(u3, u7, 1, 3), regroup, bytes);
+}
+
+@inline function storeLanes(at: usize, v: v128, regroup: bool, bytes: v128): void {
+  v128.store(at, regroup ? i8x16.swizzle(v, bytes) : v);
 }
 
 /** Bytes of four 4-byte lanes regrouped by position: byte j of lane i to byte i of lane j (its own inverse). */

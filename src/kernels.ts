@@ -51,7 +51,7 @@ export interface Kernels {
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
-  /** The full builds' byte twin of transpose_f32 (int8/uint8 pixels of 2 to 4 channels pooled as planes: src/ops/bytes.ts). */
+  /** The full builds' byte twin of transpose_f32 (int8/uint8 pixels of 2 to 4 or 8 channels pooled as planes: src/ops/bytes.ts). */
   transpose_u8(input: number, output: number, batches: number, rows: number, cols: number): void;
   // windows of one cell (assembly/one-cell.ts): a copy, or (avg) the input plus +0
   poolOneCell_f32(input: number, output: number, count: number, avg: number): void;

@@ -173,16 +173,16 @@ describe('int8/uint8 properties against the reference', async () => {
     });
   }
 
-  // Channels-last pixels of 2 to 4 channels (RGB, RGBA) with rows of 16 outputs or more go as
+  // Channels-last pixels of 2 to 4 or 8 channels (RGB, RGBA) with rows of 16 outputs or more go as
   // planes (src/ops/bytes.ts: transposed to planes and back, assembly/pixels.ts transpose_u8),
   // sixteen pixels a step, with ragged pixel counts.
-  it('RGB and RGBA channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
+  it('RGB, RGBA and 2 or 8 channels channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
     const pixels = (dims: number) => fc.record({
       dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
       last: fc.constant(true),
       resident: fc.boolean(),
       n: fc.integer({ min: 1, max: 2 }),
-      c: fc.constantFrom(2, 3, 4),
+      c: fc.constantFrom(2, 3, 4, 8),
       spatial: fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 32, max: 75 }))
         .map(([lead, w]) => [...lead, w]),
       seed: fc.integer(),

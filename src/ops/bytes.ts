@@ -171,13 +171,13 @@ export function runPoolBytes(
     throw new RangeError(`${op.name}: a window of ${largest} cells is over the int8/uint8 windowed average's ${INT32_CELLS} (its int32 sum could wrap, as PyTorch's does)`);
   }
   const wide = largest > INT32_CELLS;
-  // Channels-last pixels of 2 to 4 channels (RGB images, canvas RGBA) go as planes: transposed
+  // Channels-last pixels of 2 to 4 or 8 channels (RGB images, canvas RGBA) go as planes: transposed
   // into scratch sixteen pixels a step (assembly/pixels.ts transpose_u8), pooled by the planar
   // kernels (sixteen outputs a vector) and transposed back, where the channel-lane paths go
   // sixteen channels at a time (a 2x2 max took 16-18x its NCHW time). Not with indices, nor for
   // the exact sums of means and huge windows, nor for rows of fewer than 16 outputs, where the
   // planar kernels' vectors go partly empty (28x28 ran 0.6-0.7x, 20x20 0.5x).
-  const asPlanes = work && !s.returnIndices && !mean && !wide && g.channelsLast && g.channels >= 2 && g.channels <= 4 && axes[axes.length - 1].out >= 16;
+  const asPlanes = work && !s.returnIndices && !mean && !wide && g.channelsLast && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
   const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;

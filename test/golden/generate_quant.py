@@ -294,11 +294,12 @@ for dims, spatial, k, s, p, cip in ((2, [7, 40], 3, 2, 1, False), (1, [67], 2, 2
         yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
         add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
 
-# Two and three channels (RGB) with rows of 16 outputs or more, pooled as planes too since the
-# nineteenth round. A generator of their own, so the cases above keep their inputs.
+# Two, three (RGB) and eight channels with rows of 16 outputs or more, pooled as planes too since
+# the nineteenth round. A generator of their own, so the cases above keep their inputs.
 rgb = np.random.default_rng(19)
 for channels, dims, spatial, k, s, p, cip in ((3, 2, [6, 37], 2, 2, 0, True), (3, 2, [5, 35], 3, 2, 1, False), (3, 1, [70], 3, 1, 1, True),
-                                              (3, 3, [3, 3, 33], 2, 2, 0, False), (2, 2, [4, 49], 3, 2, 1, True), (2, 1, [40], 2, 2, 0, True)):
+                                              (3, 3, [3, 3, 33], 2, 2, 0, False), (2, 2, [4, 49], 3, 2, 1, True), (2, 1, [40], 2, 2, 0, True),
+                                              (8, 2, [4, 36], 2, 2, 0, True), (8, 2, [5, 33], 3, 2, 1, False), (8, 1, [51], 3, 1, 1, False)):
     for dtype in ('int8', 'uint8'):
         lo, hi = RANGE[dtype]
         q = rgb.integers(lo, hi + 1, size=[1, channels, *spatial])
