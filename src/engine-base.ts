@@ -8,7 +8,7 @@ import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { bytesPer, outsideMemory, readDataShape, readShape } from './ops/tensors';
 import { readOptionBag } from './ops/options';
 import { LAYOUTS } from './shape';
-import { ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
+import { ARRAY_KINDS, ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
 import type { OperatorSpec } from './ops/registry';
@@ -84,16 +84,17 @@ export class EngineBase {
   }
 
   /**
-   * A tensor in wasm memory holding a copy of `data` (Float32Array; Int8Array or Uint8Array for
-   * quantized values; Int32Array for indices). A null `layout` is the default, as a null option is.
+   * A tensor in wasm memory holding a copy of `data` (Float32Array; Int8Array, Uint8Array or
+   * Uint8ClampedArray for quantized values, the last a uint8 tensor; Int32Array for indices). A
+   * null `layout` is the default, as a null option is.
    */
-  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray>(
     data: A, shape: readonly number[], layout?: Layout | null,
   ): Tensor<DTypeOfArray<A>> {
     const ctx = contextOf(this, 'fromArray');
     const dtype = dtypeOf(data);
     if (dtype === undefined) {
-      throw new TypeError(`fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got ${describe(data)}`);
+      throw new TypeError(`fromArray: data must be one of ${ARRAY_KINDS}, got ${describe(data)}`);
     }
     const dims = readDataShape('fromArray', '', data, shape);
     // (Copied out first if it is a view into this memory, which making the tensor may grow.)

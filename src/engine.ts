@@ -20,14 +20,18 @@ import { pool } from './ops/pool';
 import { pathSettings } from './ops/paths';
 import { channelPlaneSettings } from './ops/channel-planes';
 import { OPERATORS } from './ops/registry';
-import type { DType, Tensor, PlainTensor, TensorLike } from './tensor';
+import type { AnyTypedArray, DType, Tensor, PlainTensor, TensorLike } from './tensor';
 
 /** Pooling inputs: float32, or int8/uint8 (quantized values; results keep the dtype). */
 export type Input =
   | TensorLike<Float32Array> | Tensor<'float32'>
-  | TensorLike<Int8Array> | Tensor<'int8'> | TensorLike<Uint8Array> | Tensor<'uint8'>;
-/** A resident input gives resident results; a plain input gives plain results, of the input's dtype. */
-export type Output<X> = X extends Tensor<infer D> ? Tensor<D> : X extends TensorLike<infer A> ? PlainTensor<A> : never;
+  | TensorLike<Int8Array> | Tensor<'int8'> | TensorLike<Uint8Array> | TensorLike<Uint8ClampedArray> | Tensor<'uint8'>;
+/**
+ * A resident input gives resident results; a plain input gives plain results, of the input's dtype
+ * (a Uint8ClampedArray's: uint8, a Uint8Array).
+ */
+export type Output<X> = X extends Tensor<infer D> ? Tensor<D> : X extends TensorLike<Uint8ClampedArray> ? PlainTensor<Uint8Array>
+  : X extends TensorLike<infer A extends AnyTypedArray> ? PlainTensor<A> : never;
 export type IndicesOutput<X> = X extends Tensor<DType> ? Tensor<'int32'> : PlainTensor<Int32Array>;
 /** A resident result tensor (`out`): of the input's dtype. */
 export type OutTensor = Tensor<'float32'> | Tensor<'int8'> | Tensor<'uint8'>;
@@ -116,7 +120,7 @@ export type AdaptiveMaxPoolBackwardInputOptions<X> = { input: X } & OutOptions &
 export type AdaptiveAvgPoolBackwardOptions = InputShape & OutOptions;
 export type IndicesInput = TensorLike<Int32Array> | Tensor<'int32'>;
 
-export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array ? 'uint8' : 'float32';
+export type DTypeOfArray<A> = A extends Int32Array ? 'int32' : A extends Int8Array ? 'int8' : A extends Uint8Array | Uint8ClampedArray ? 'uint8' : 'float32';
 
 /** A method's result: as it is (init()'s engine), or a promise of it (simdpool/parallel's: Async true). */
 export type Returned<T, Async extends boolean> = Async extends true ? Promise<T> : T;

@@ -8,6 +8,8 @@ export type DType = 'float32' | 'int32' | 'int8' | 'uint8';
 export type TypedArrayOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array
   : D extends 'int8' ? Int8Array : Uint8Array;
 export type AnyTypedArray = Float32Array | Int32Array | Int8Array | Uint8Array;
+/** What a plain input's data may be: a result's kinds, or a Uint8ClampedArray (uint8 values). */
+export type InputArray = AnyTypedArray | Uint8ClampedArray;
 
 /** The typed-array constructor of each dtype. */
 export const ARRAY_OF = { float32: Float32Array, int32: Int32Array, int8: Int8Array, uint8: Uint8Array } as const;
@@ -24,15 +26,18 @@ const [kindOf, lengthOf, bufferOf, byteOffsetOf] = [Symbol.toStringTag, 'length'
 export function dtypeOf(data: unknown): DType | undefined {
   return DTYPE_OF_KIND[kindOf.call(data)];
 }
-const DTYPE_OF_KIND: Readonly<Record<string, DType>> = { Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8' };
+// (A Uint8ClampedArray, ImageData's pixels, holds uint8 values: read as uint8, results are Uint8Arrays.)
+const DTYPE_OF_KIND: Readonly<Record<string, DType>> = { Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8', Uint8ClampedArray: 'uint8' };
+/** The typed arrays simdpool accepts, for messages. */
+export const ARRAY_KINDS = Object.keys(DTYPE_OF_KIND).join(', ');
 
 /** A typed array's element count (0 once its buffer is detached). */
-export function elementCount(data: AnyTypedArray): number {
+export function elementCount(data: InputArray): number {
   return lengthOf.call(data);
 }
 
 /** A typed array's buffer. */
-export function bufferOfArray(data: AnyTypedArray): ArrayBufferLike {
+export function bufferOfArray(data: InputArray): ArrayBufferLike {
   return bufferOf.call(data);
 }
 
@@ -47,7 +52,7 @@ export function elementsOf<A extends Float32Array | Int32Array>(
 }
 
 /** A tensor passed by value: simdpool copies it in and returns plain results. */
-export interface TensorLike<A extends AnyTypedArray = Float32Array> {
+export interface TensorLike<A extends InputArray = Float32Array> {
   data: A;
   shape: readonly number[];
   layout?: Layout;

@@ -59,7 +59,7 @@ const cases: Bad[] = [
   ['disposed tensor', (sp) => { const t = sp.fromArray(x.data, x.shape); t.dispose(); return sp.maxPool2d(t, { kernelSize: 2 }); }, TypeError, /was disposed/],
   ['global op with options', (sp) => sp.globalMaxPool2d(x, { kernelSize: 2 } as never), TypeError, /unknown option "kernelSize"/],
   ['toNHWC of rank 2', (sp) => sp.toNHWC({ data: new Float32Array(4), shape: [2, 2] }), RangeError, /toNHWC: x\.shape must have rank 4/],
-  ['fromArray of a plain array', (sp) => sp.fromArray([1, 2] as never, [2]), TypeError, /fromArray: data must be a Float32Array, Int8Array, Uint8Array or Int32Array, got \[1, 2\]/],
+  ['fromArray of a plain array', (sp) => sp.fromArray([1, 2] as never, [2]), TypeError, /fromArray: data must be one of Float32Array, Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, got \[1, 2\]/],
   // Messages name a wrong argument's class (in the minified Node entry too: names are kept).
   ['fromArray of a tensor', (sp) => sp.fromArray(sp.fromArray(new Float32Array(2), [2]) as never, [2]), TypeError, /fromArray: data must be .* got a Tensor$/],
   ['tensor with a bad layout', (sp) => sp.tensor([1, 1, 2, 2], { layout: 'CHWN' as never }), RangeError, /tensor: layout must be one of .* got "CHWN"/],

@@ -200,6 +200,50 @@ describe('int8/uint8 properties against the reference', async () => {
   });
 });
 
+describe('Uint8ClampedArray inputs (ImageData pixels)', async () => {
+  const sp = await getEngine();
+  // read as uint8: the same results as the same bytes in a Uint8Array, as Uint8Arrays; fromArray
+  // makes a uint8 tensor of them
+  it('pool as the same bytes in a Uint8Array, plain and resident, every layout', () => {
+    const clamped = (dims: number) => fc.record({
+      dtype: fc.constant<Dtype>('uint8'), last: fc.boolean(), resident: fc.constant(false), n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 5 }), spatial: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: dims, maxLength: dims }), seed: fc.integer(), few: fc.boolean(),
+    }).map(withData);
+    fc.assert(fc.property(fc.constantFrom(1, 2, 3).chain((d) => fc.tuple(fc.constant(d), clamped(d), windowOpts(d))), ([d, t, w]) => {
+      const { dims: _, ...o } = w;
+      const layout = LAYOUTS[d][+t.last];
+      const shape = t.last ? [t.shape[0], ...t.shape.slice(2), t.shape[1]] : t.shape; // (the same bytes, read channels-last)
+      const pixels = Uint8ClampedArray.from(t.data as Uint8Array);
+      const calls: Array<[string, Record<string, unknown>]> = [
+        [`maxPool${d}d`, o],
+        [`avgPool${d}d`, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, scale: 0.5, zeroPoint: 7 }],
+        [`adaptiveAvgPool${d}d`, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) }],
+      ];
+      for (const [op, opts] of calls) {
+        // the result's bytes, or the error's message
+        const run = (x: unknown): unknown => {
+          try {
+            const y = (sp as unknown as Record<string, (x: unknown, o: unknown) => { data: Uint8Array }>)[op](x, opts);
+            expect(y.data).toBeInstanceOf(Uint8Array);
+            return [...y.data];
+          } catch (e) {
+            return (e as Error).message;
+          }
+        };
+        const want = run({ data: t.data, shape, layout });
+        expect(run({ data: pixels, shape, layout })).toEqual(want);
+        const x = sp.fromArray(pixels, shape, layout);
+        try {
+          expect(x.dtype).toBe('uint8');
+          expect(run(x)).toEqual(want);
+        } finally {
+          x.dispose();
+        }
+      }
+    }), { numRuns: 80 });
+  });
+});
+
 describe('int8/uint8 3D means of more than 2^24 cells', async () => {
   const sp = await getEngine();
   // PyTorch sums its quantized mean in int64 (for contiguous tensors: its channels-last 3D path

@@ -7,7 +7,7 @@ import { describe } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
 import { readGeometry, sameShape, shapeWith, LAYOUTS, type Geometry } from '../shape';
-import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type Layout, type PlainTensor, type TensorLike } from '../tensor';
+import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type InputArray, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
 
@@ -59,7 +59,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
  * tensor's `.data` passed as plain data): a call may grow the memory before it copies its input
  * in, which would detach such a view.
  */
-export function outsideMemory<A extends AnyTypedArray>(ctx: Context, data: A): A {
+export function outsideMemory<A extends InputArray>(ctx: Context, data: A): A {
   return bufferOfArray(data) === ctx.memory.memory.buffer ? (new ARRAY_OF[dtypeOf(data)!](data) as A) : data;
 }
 
@@ -86,7 +86,7 @@ function notSizes(op: string, what: string, shape: unknown): TypeError {
  * The shape of `data` (`prefix` names both in messages: "x." for x.data and x.shape), read as
  * readShape reads it; a RangeError unless `data` has as many elements as it needs.
  */
-export function readDataShape(op: string, prefix: string, data: AnyTypedArray, shape: unknown): number[] {
+export function readDataShape(op: string, prefix: string, data: InputArray, shape: unknown): number[] {
   const dims = readShape(op, `${prefix}shape`, shape);
   const size = dims.reduce((a, b) => a * b, 1);
   const length = elementCount(data);

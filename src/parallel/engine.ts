@@ -193,7 +193,7 @@ export class ParallelEngine {
     return this.#inner.tensor(shape, opts);
   }
 
-  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array>(data: A, shape: readonly number[], layout?: Layout | null): Tensor<DTypeOfArray<A>> {
+  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray>(data: A, shape: readonly number[], layout?: Layout | null): Tensor<DTypeOfArray<A>> {
     this.#assertOpen('fromArray');
     return this.#inner.fromArray(data, shape, layout);
   }
