@@ -21,7 +21,7 @@ export { firstIndexOutside_i32 } from './index-range';
 export { unpoolPlanes_f32, unpoolChannels_f32 } from './unpool';
 export { remapIndices_i32, remapIndicesColumnMajor_i32 } from './indices';
 export { transpose_f32 } from './layout';
-export { transpose_u8 } from './pixels';
+export { repitch_u8, transpose_u8 } from './pixels';
 export { poolOneCell_f32 } from './one-cell';
 export {
   maxPoolBackwardPlanes_f32, maxPoolBackwardChannels_f32, avgPoolBackwardRows_f32,

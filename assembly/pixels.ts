@@ -197,3 +197,19 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
 @inline function pick3(a: v128, ka: v128, b: v128, kb: v128, c: v128, kc: v128): v128 {
   return v128.or(v128.or(i8x16.swizzle(a, ka), i8x16.swizzle(b, kb)), i8x16.swizzle(c, kc));
 }
+
+/**
+ * Pixels of `from` bytes copied into slots of `to` bytes (one of them 16, the other 5 to 15):
+ * channels-last pixels widened for the sixteen-channel kernels and packed back (src/ops/bytes.ts).
+ * A vector a pixel, in order, so that a packing store's extra bytes are rewritten by the next
+ * pixel's; the last pixels, whose vector would pass the end of the packed side, a byte at a time.
+ */
+export function repitch_u8(input: usize, output: usize, pixels: i32, from: i32, to: i32): void {
+  const bytes = <usize>min(from, to), end = input + <usize>pixels * <usize>from;
+  const packedEnd = <usize>pixels * bytes;
+  let src = input, dst = output, packed: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; packed + 16 <= packedEnd; packed += bytes, src += <usize>from, dst += <usize>to) v128.store(dst, v128.load(src));
+  }
+  for (; src < end; src += <usize>from, dst += <usize>to) memory.copy(dst, src, bytes);
+}

@@ -53,6 +53,8 @@ export interface Kernels {
   transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
   /** The full builds' byte twin of transpose_f32 (int8/uint8 pixels of 2 to 4 or 8 channels pooled as planes: src/ops/bytes.ts). */
   transpose_u8(input: number, output: number, batches: number, rows: number, cols: number): void;
+  /** Pixels of `from` bytes into slots of `to` (int8/uint8 pixels of 5 to 15 channels pooled as sixteen: src/ops/bytes.ts). */
+  repitch_u8(input: number, output: number, pixels: number, from: number, to: number): void;
   // windows of one cell (assembly/one-cell.ts): a copy, or (avg) the input plus +0
   poolOneCell_f32(input: number, output: number, count: number, avg: number): void;
   // Backward passes (assembly/backward.ts).

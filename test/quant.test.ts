@@ -200,6 +200,33 @@ describe('int8/uint8 properties against the reference', async () => {
   });
 });
 
+describe('int8/uint8 channels-last pixels of 5 to 15 channels, widened to sixteen', async () => {
+  const sp = await getEngine();
+  // 128 outputs or more and windows of at most 32 cells go through sixteen-byte pixels in scratch
+  // (src/ops/bytes.ts, assembly/pixels.ts repitch_u8); the others (and 8 channels) take their own paths
+  it('max, averages and adaptive averages against the reference, 1D to 3D', () => {
+    const SIDES: Record<number, [number, number]> = { 1: [120, 300], 2: [12, 30], 3: [5, 9] };
+    const pixels = (dims: number) => fc.record({
+      dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
+      last: fc.constant(true),
+      resident: fc.boolean(),
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 5, max: 15 }),
+      spatial: fc.array(fc.integer({ min: SIDES[dims][0], max: SIDES[dims][1] }), { minLength: dims, maxLength: dims }),
+      seed: fc.integer(),
+      few: fc.boolean(),
+    }).map(withData);
+    fc.assert(fc.property(fc.constantFrom(1, 2, 3).chain((d) => fc.tuple(fc.constant(d), pixels(d), windowOpts(d))), fc.boolean(),
+      fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
+        const { dims: _, ...o } = w;
+        const shift = t.dtype === 'int8' ? 128 : 0;
+        check(sp, `maxPool${d}d`, d, t, o);
+        check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
+        check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
+      }), { numRuns: 120 });
+  });
+});
+
 describe('Uint8ClampedArray inputs (ImageData pixels)', async () => {
   const sp = await getEngine();
   // read as uint8: the same results as the same bytes in a Uint8Array, as Uint8Arrays; fromArray

@@ -39,6 +39,7 @@ const SIMD_KERNELS: Record<string, RegExp[]> = {
   globalAvgPlanes_f32: [/f32x4\.add/],
   transpose_f32: [/i8x16\.shuffle/, /v128\.store/],
   transpose_u8: [/i8x16\.swizzle/, /i8x16\.shuffle/, /v128\.store/], // pixels of 2 to 4 or 8 channels sixteen at a time
+  repitch_u8: [/v128\.load/, /v128\.store/], // pixels of 5 to 15 channels widened to sixteen bytes and back, a vector each
   poolOneCell_f32: [/memory\.copy/, /f32x4\.add/], // windows of one cell: a copy, or + 0 four lanes at a time
   divideBySizes_f32: [/f32x4\.div/, /v128\.load/, /v128\.store/],
   // nanMode 'ignore' variants
@@ -149,7 +150,8 @@ describe('built wasm', () => {
   // and back (layout.ts transpose_u8, 0.5 KB: canvas images 4-6x faster) to 106.7 KiB (109,243 bytes);
   // int8/uint8 RGB, two- and eight-channel pixels as planes too, transposed sixteen pixels a step
   // with swizzles, unpacks and lane transposes (pixels.ts: 1.4 KB, uint8 RGB images 4-6x faster;
-  // eight channels 1.5 KB, max 6-9.5x faster) to 109.6 KiB (112,196 bytes; guard 110 KiB).
+  // eight channels 1.5 KB, max 6-9.5x faster) to 109.6 KiB (112,196 bytes; guard 110 KiB); 5 to
+  // 15 channels widened to sixteen and packed back (repitch_u8: 2-4x faster) to 109.7 KiB (112,328 bytes).
   it('imports nothing (no env.abort) and is under 110 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);

@@ -177,8 +177,16 @@ export function runPoolBytes(
   // sixteen channels at a time (a 2x2 max took 16-18x its NCHW time). Not with indices, nor for
   // the exact sums of means and huge windows, nor for rows of fewer than 16 outputs, where the
   // planar kernels' vectors go partly empty (28x28 ran 0.6-0.7x, 20x20 0.5x).
-  const asPlanes = work && !s.returnIndices && !mean && !wide && g.channelsLast && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
-  const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : g);
+  const staged = work && !s.returnIndices && !mean && !wide && g.channelsLast;
+  const asPlanes = staged && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
+  // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
+  // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
+  // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
+  // their NCHW time). Not for fewer than 128 outputs, nor windows of more than 32 cells, where
+  // the widening costs more than it saves (0.55-0.9x).
+  const asSixteen = staged && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
+    axes.reduce((n, a) => n * (a.adaptive ? Math.ceil(a.size / a.out) + 1 : a.kernel), 1) <= 32;
+  const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asSixteen ? { ...g, channels: 16 } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
@@ -186,9 +194,10 @@ export function runPoolBytes(
   const sumsBytes = shape.channels * 12 + 64;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
   const tableBytes = tabled ? outPlane * 8 : 0;
-  const planeBytes = asPlanes ? inElements + outElements : 0;
+  const stageIn = asPlanes ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
+  const stageOut = asPlanes ? outElements : asSixteen ? g.batch * outPlane * 16 : 0;
   checkFits(op.name, outShape, outElements * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
-    (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + planeBytes) : 0));
+    (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + stageIn + stageOut) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
     const input = call.input(arg);
@@ -199,12 +208,14 @@ export function runPoolBytes(
     if (work && mean) {
       ctx.kernels.meanBytes(input, out.ptr, shape.planes, pixels, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
-      const plan = planOf(ctx, shape, axes, divisor, asPlanes ? undefined : cached);
+      const plan = planOf(ctx, shape, axes, divisor, stageIn ? undefined : cached);
       const k = ctx.kernels;
-      // (as planes: the kernels read and write scratch planes, transposed from and to the tensors)
-      const from = asPlanes ? call.block(inElements, 'planes') : input;
-      const to = asPlanes ? call.block(outElements, 'planes out') : out.ptr;
+      // (staged: the kernels read and write scratch, planes or sixteen-byte pixels, made from the
+      // input and made into the output)
+      const from = stageIn ? call.block(stageIn, 'staged input') : input;
+      const to = stageIn ? call.block(stageOut, 'staged output') : out.ptr;
       if (asPlanes) k.transpose_u8(input, from, g.batch, pixels, g.channels);
+      else if (asSixteen) k.repitch_u8(input, from, g.batch * pixels, g.channels, 16);
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
         ctx.interop?.remapIndices(k, g, outPlane, idx.ptr, s.indexFormat);
@@ -222,6 +233,7 @@ export function runPoolBytes(
         }
       }
       if (asPlanes) k.transpose_u8(to, out.ptr, g.batch, g.channels, outPlane);
+      else if (asSixteen) k.repitch_u8(to, out.ptr, g.batch * outPlane, 16, g.channels);
     }
     call.finish();
     return idx ? { output: out.result, indices: idx.result } : out.result;

@@ -315,6 +315,26 @@ for channels, dims, spatial, k, s, p, cip in ((3, 2, [6, 37], 2, 2, 0, True), (3
         yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
         add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
 
+# Five to fifteen channels (not eight) with 128 outputs or more and windows of at most 32 cells,
+# widened to sixteen channels (src/ops/bytes.ts). A generator of their own, after the cases above.
+wide_px = np.random.default_rng(20)
+for channels, dims, spatial, k, s, p, cip in ((5, 2, [24, 24], 2, 2, 0, True), (6, 2, [24, 25], 3, 2, 1, False), (12, 1, [300], 3, 2, 1, True),
+                                              (7, 3, [8, 12, 12], 2, 2, 0, False), (15, 2, [13, 40], 3, 1, 1, True), (9, 1, [150], 5, 1, 2, False)):
+    for dtype in ('int8', 'uint8'):
+        lo, hi = RANGE[dtype]
+        q = wide_px.integers(lo, hi + 1, size=[1, channels, *spatial])
+        zp = int(wide_px.integers(lo, hi + 1))
+        y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
+             else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
+        got = y.int_repr().numpy().astype(np.int64)
+        want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
+        if want.shape != got.shape or (want != got).any():
+            mismatches += 1
+            print('FORMULA MISMATCH sixteen avg', channels, dims, dtype)
+        add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
+        yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
+        add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
+
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}
 with open(__file__.replace('generate_quant.py', 'quant.json'), 'w') as f:
