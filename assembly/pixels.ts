@@ -1,7 +1,8 @@
-// int8/uint8 channels-last pixels of 2, 3, 4 or 8 channels (RGB images, canvas RGBA) to planes and
-// back (src/ops/bytes.ts pools them as planes), sixteen pixels a step. Shuffles that are not
+// int8/uint8 channels-last pixels (src/ops/bytes.ts): of 2, 3, 4 or 8 channels (RGB images, canvas
+// RGBA) to planes and back, sixteen pixels a step, and of 5 to 15 others to sixteen-byte slots and
+// back (repitch_u8). Shuffles that are not
 // unpacks or lane transposes use swizzle masks loaded before the loop (static data, compiled only
-// with SIMD): V8 builds a constant byte shuffle's masks again at every use, and the three-channel
+// with SIMD; the three-channel ones written at each call): V8 builds a constant byte shuffle's masks again at every use, and the three-channel
 // split ran 2.5x faster this way, 1.1-1.3x faster than with the masks loaded in the loop.
 import { transposeStore } from './lanes';
 
@@ -41,29 +42,9 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
       v128.store(at + plane, i8x16.shuffle(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
     }
   } else if (channels == 3) {
-    // plane k's byte j is byte 3j + k of the 48 bytes a b c: a swizzle of each, or-ed
-    // masks: plane 0 from a, b and c, then planes 1 and 2
-    const split = memory.data<u8>([
-      0, 3, 6, 9, 12, 15, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 128, 2, 5, 8, 11, 14, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 1, 4, 7, 10, 13,
-      1, 4, 7, 10, 13, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 0, 3, 6, 9, 12, 15, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 2, 5, 8, 11, 14,
-      2, 5, 8, 11, 14, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 1, 4, 7, 10, 13, 128, 128, 128, 128, 128, 128,
-      128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 0, 3, 6, 9, 12, 15,
-    ], 16);
-    const k0a = v128.load(split), k0b = v128.load(split, 16), k0c = v128.load(split, 32);
-    const k1a = v128.load(split, 48), k1b = v128.load(split, 64), k1c = v128.load(split, 80);
-    const k2a = v128.load(split, 96), k2b = v128.load(split, 112), k2c = v128.load(split, 128);
-    for (; done + 16 <= pixels; done += 16) {
-      const p = src + <usize>(done * 3), at = dst + <usize>done;
-      const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32);
-      v128.store(at, pick3(a, k0a, b, k0b, c, k0c));
-      v128.store(at + plane, pick3(a, k1a, b, k1b, c, k1c));
-      v128.store(at + 2 * plane, pick3(a, k2a, b, k2b, c, k2c));
-    }
+    // plane k's byte j is byte 3j + k of the 48 bytes a b c
+    done = pixels & ~15;
+    threeChannels(src, 16, 48, dst, plane, 16, done >> 4, threeChannelMasks(true));
   } else if (channels == 8) {
     // each vector's two pixels paired by channel (two-byte lanes), then an 8x8 lane transpose
     const pair = v128.load(memory.data<u8>([0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15], 16));
@@ -99,28 +80,8 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
     }
   } else if (channels == 3) {
     // byte k of the 48 pixel bytes is byte k / 3 of plane k % 3
-    // masks: pixel bytes 0-15 from planes a, b and c, then bytes 16-31 and 32-47
-    const merge = memory.data<u8>([
-      0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128, 128, 5,
-      128, 0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128, 128,
-      128, 128, 0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128,
-      128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128, 10, 128,
-      5, 128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128, 10,
-      128, 5, 128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128,
-      128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15, 128, 128,
-      128, 128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15, 128,
-      10, 128, 128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15,
-    ], 16);
-    const k0a = v128.load(merge), k0b = v128.load(merge, 16), k0c = v128.load(merge, 32);
-    const k1a = v128.load(merge, 48), k1b = v128.load(merge, 64), k1c = v128.load(merge, 80);
-    const k2a = v128.load(merge, 96), k2b = v128.load(merge, 112), k2c = v128.load(merge, 128);
-    for (; done + 16 <= columns; done += 16) {
-      const at = src + <usize>done, q = dst + <usize>(done * 3);
-      const a = v128.load(at), b = v128.load(at + plane), c = v128.load(at + 2 * plane);
-      v128.store(q, pick3(a, k0a, b, k0b, c, k0c));
-      v128.store(q, pick3(a, k1a, b, k1b, c, k1c), 16);
-      v128.store(q, pick3(a, k2a, b, k2b, c, k2c), 32);
-    }
+    done = columns & ~15;
+    threeChannels(src, plane, 16, dst, 16, 48, done >> 4, threeChannelMasks(false));
   } else if (channels == 8) {
     // an 8x8 transpose of two-byte lanes (a channel of two pixels), then each vector's pairs unpaired
     const unpair = v128.load(memory.data<u8>([0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15], 16));
@@ -191,6 +152,44 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
 /** The bytes of the high halves of a and b alternated: a8 b8 .. a15 b15. */
 @inline function interleaveHigh(a: v128, b: v128): v128 {
   return i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
+
+/**
+ * Three-channel pixels to planes or back, sixteen pixels a step: three vectors a, b, c loaded
+ * `loadStep` apart, and three stored `storeStep` apart, store k the or of a, b and c swizzled by
+ * masks k (48 bytes each, at `masks`: threeChannelMasks; loaded once, before the loop).
+ */
+@inline function threeChannels(src: usize, loadStep: usize, srcAdvance: usize, dst: usize, storeStep: usize, dstAdvance: usize, steps: i32, masks: usize): void {
+  const k0a = v128.load(masks), k0b = v128.load(masks, 16), k0c = v128.load(masks, 32);
+  const k1a = v128.load(masks, 48), k1b = v128.load(masks, 64), k1c = v128.load(masks, 80);
+  const k2a = v128.load(masks, 96), k2b = v128.load(masks, 112), k2c = v128.load(masks, 128);
+  for (let i = 0; i < steps; i++, src += srcAdvance, dst += dstAdvance) {
+    const a = v128.load(src), b = v128.load(src + loadStep), c = v128.load(src + 2 * loadStep);
+    v128.store(dst, pick3(a, k0a, b, k0b, c, k0c));
+    v128.store(dst + storeStep, pick3(a, k1a, b, k1b, c, k1c));
+    v128.store(dst + 2 * storeStep, pick3(a, k2a, b, k2b, c, k2c));
+  }
+}
+
+/**
+ * threeChannels' masks, written into static memory (144 bytes) at each call: vector k of a step
+ * or-s a, b and c (v = 0, 1, 2) swizzled by the 16 bytes at 48k + 16v, whose lane j picks the byte
+ * that the output's lane j takes from v, or none (128). Splitting, output k is plane k, whose byte j
+ * is byte 3j + k of the 48 pixel bytes; merging, output k is pixel bytes 16k to 16k + 15, byte b
+ * of them byte b / 3 of plane b % 3. (Threads write the same values.)
+ */
+@inline function threeChannelMasks(split: bool): usize {
+  const masks = memory.data(144, 16);
+  for (let k = 0; k < 3; k++) {
+    for (let v = 0; v < 3; v++) {
+      for (let j = 0; j < 16; j++) {
+        const b = split ? 3 * j + k : 16 * k + j;
+        const from = split ? b >> 4 : b % 3, lane = split ? b & 15 : b / 3;
+        store<u8>(masks + <usize>(48 * k + 16 * v + j), from == v ? lane : 128);
+      }
+    }
+  }
+  return masks;
 }
 
 /** Bytes of a, b and c picked by their masks (lanes of 128 give 0) and or-ed together. */

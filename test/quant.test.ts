@@ -177,26 +177,9 @@ describe('int8/uint8 properties against the reference', async () => {
   // planes (src/ops/bytes.ts: transposed to planes and back, assembly/pixels.ts transpose_u8),
   // sixteen pixels a step, with ragged pixel counts.
   it('RGB, RGBA and 2 or 8 channels channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
-    const pixels = (dims: number) => fc.record({
-      dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
-      last: fc.constant(true),
-      resident: fc.boolean(),
-      n: fc.integer({ min: 1, max: 2 }),
-      c: fc.constantFrom(2, 3, 4, 8),
-      spatial: fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 32, max: 75 }))
-        .map(([lead, w]) => [...lead, w]),
-      seed: fc.integer(),
-      few: fc.boolean(),
-    }).map(withData);
-    const dims = fc.constantFrom(1, 2, 2, 3);
-    fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), pixels(d), windowOpts(d))), fc.boolean(),
-      fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
-        const { dims: _, ...o } = w;
-        const shift = t.dtype === 'int8' ? 128 : 0;
-        check(sp, `maxPool${d}d`, d, t, o);
-        check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
-        check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
-      }), { numRuns: 200 });
+    pixelsProperty(sp, fc.constantFrom(2, 3, 4, 8), fc.constantFrom(1, 2, 2, 3), (dims) =>
+      fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 32, max: 75 }))
+        .map(([lead, w]) => [...lead, w]), 200);
   });
 });
 
@@ -206,26 +189,36 @@ describe('int8/uint8 channels-last pixels of 5 to 15 channels, widened to sixtee
   // (src/ops/bytes.ts, assembly/pixels.ts repitch_u8); the others (and 8 channels) take their own paths
   it('max, averages and adaptive averages against the reference, 1D to 3D', () => {
     const SIDES: Record<number, [number, number]> = { 1: [120, 300], 2: [12, 30], 3: [5, 9] };
-    const pixels = (dims: number) => fc.record({
-      dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
-      last: fc.constant(true),
-      resident: fc.boolean(),
-      n: fc.integer({ min: 1, max: 2 }),
-      c: fc.integer({ min: 5, max: 15 }),
-      spatial: fc.array(fc.integer({ min: SIDES[dims][0], max: SIDES[dims][1] }), { minLength: dims, maxLength: dims }),
-      seed: fc.integer(),
-      few: fc.boolean(),
-    }).map(withData);
-    fc.assert(fc.property(fc.constantFrom(1, 2, 3).chain((d) => fc.tuple(fc.constant(d), pixels(d), windowOpts(d))), fc.boolean(),
-      fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
-        const { dims: _, ...o } = w;
-        const shift = t.dtype === 'int8' ? 128 : 0;
-        check(sp, `maxPool${d}d`, d, t, o);
-        check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
-        check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
-      }), { numRuns: 120 });
+    pixelsProperty(sp, fc.integer({ min: 5, max: 15 }), fc.constantFrom(1, 2, 3), (dims) =>
+      fc.array(fc.integer({ min: SIDES[dims][0], max: SIDES[dims][1] }), { minLength: dims, maxLength: dims }), 120);
   });
 });
+
+/**
+ * Channels-last pixels (int8 or uint8, one or two samples, resident or not) of `channels`, their
+ * spatial sizes drawn by `spatial`: max, averages (any quantization, either padding count) and
+ * adaptive averages against the reference.
+ */
+function pixelsProperty(sp: Engine, channels: fc.Arbitrary<number>, dims: fc.Arbitrary<number>, spatial: (dims: number) => fc.Arbitrary<number[]>, numRuns: number) {
+  const pixels = (d: number) => fc.record({
+    dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
+    last: fc.constant(true),
+    resident: fc.boolean(),
+    n: fc.integer({ min: 1, max: 2 }),
+    c: channels,
+    spatial: spatial(d),
+    seed: fc.integer(),
+    few: fc.boolean(),
+  }).map(withData);
+  fc.assert(fc.property(dims.chain((d) => fc.tuple(fc.constant(d), pixels(d), windowOpts(d))), fc.boolean(),
+    fc.double({ min: 0.001, max: 10, noNaN: true }), fc.integer({ min: 0, max: 255 }), ([d, t, w], countIncludePad, scale, zp) => {
+      const { dims: _, ...o } = w;
+      const shift = t.dtype === 'int8' ? 128 : 0;
+      check(sp, `maxPool${d}d`, d, t, o);
+      check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
+      check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
+    }), { numRuns });
+}
 
 describe('Uint8ClampedArray inputs (ImageData pixels)', async () => {
   const sp = await getEngine();

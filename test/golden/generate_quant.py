@@ -274,66 +274,42 @@ for dims in (1, 2, 3):
             except RuntimeError as e:
                 assert 'negative dimension' in str(e), e
 
+def pixel_cases(rng, label, configs):
+    """Windowed averages and max pooling of pixels, each config (channels, dims, spatial, kernel,
+    stride, padding, countIncludePad); the golden test runs each case channels-last too."""
+    global mismatches
+    for channels, dims, spatial, k, s, p, cip in configs:
+        for dtype in ('int8', 'uint8'):
+            lo, hi = RANGE[dtype]
+            q = rng.integers(lo, hi + 1, size=[1, channels, *spatial])
+            zp = int(rng.integers(lo, hi + 1))
+            y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
+                 else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
+            got = y.int_repr().numpy().astype(np.int64)
+            want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
+            if want.shape != got.shape or (want != got).any():
+                mismatches += 1
+                print(f'FORMULA MISMATCH {label} avg', channels, dims, dtype)
+            add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
+            yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
+            add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
+
+
+# Each group below has a generator of its own, so the cases before it keep their inputs.
 # RGBA: four channels and rows of 16 outputs or more, which channels-last inputs pool as planes
-# (src/ops/bytes.ts; the golden test runs each case channels-last too). A generator of their own,
-# so the cases above keep their inputs.
-rgba = np.random.default_rng(18)
-for dims, spatial, k, s, p, cip in ((2, [7, 40], 3, 2, 1, False), (1, [67], 2, 2, 0, True), (3, [3, 4, 34], 2, 2, 0, True)):
-    for dtype in ('int8', 'uint8'):
-        lo, hi = RANGE[dtype]
-        q = rgba.integers(lo, hi + 1, size=[1, 4, *spatial])
-        zp = int(rgba.integers(lo, hi + 1))
-        y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
-             else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
-        got = y.int_repr().numpy().astype(np.int64)
-        want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
-        if want.shape != got.shape or (want != got).any():
-            mismatches += 1
-            print('FORMULA MISMATCH rgba avg', dims, dtype)
-        add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
-        yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
-        add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
-
+# (src/ops/bytes.ts).
+pixel_cases(np.random.default_rng(18), 'rgba', ((4, 2, [7, 40], 3, 2, 1, False), (4, 1, [67], 2, 2, 0, True), (4, 3, [3, 4, 34], 2, 2, 0, True)))
 # Two, three (RGB) and eight channels with rows of 16 outputs or more, pooled as planes too since
-# the nineteenth round. A generator of their own, so the cases above keep their inputs.
-rgb = np.random.default_rng(19)
-for channels, dims, spatial, k, s, p, cip in ((3, 2, [6, 37], 2, 2, 0, True), (3, 2, [5, 35], 3, 2, 1, False), (3, 1, [70], 3, 1, 1, True),
-                                              (3, 3, [3, 3, 33], 2, 2, 0, False), (2, 2, [4, 49], 3, 2, 1, True), (2, 1, [40], 2, 2, 0, True),
-                                              (8, 2, [4, 36], 2, 2, 0, True), (8, 2, [5, 33], 3, 2, 1, False), (8, 1, [51], 3, 1, 1, False)):
-    for dtype in ('int8', 'uint8'):
-        lo, hi = RANGE[dtype]
-        q = rgb.integers(lo, hi + 1, size=[1, channels, *spatial])
-        zp = int(rgb.integers(lo, hi + 1))
-        y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
-             else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
-        got = y.int_repr().numpy().astype(np.int64)
-        want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
-        if want.shape != got.shape or (want != got).any():
-            mismatches += 1
-            print('FORMULA MISMATCH rgb avg', channels, dims, dtype)
-        add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
-        yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
-        add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
-
+# the nineteenth round.
+pixel_cases(np.random.default_rng(19), 'rgb', (
+    (3, 2, [6, 37], 2, 2, 0, True), (3, 2, [5, 35], 3, 2, 1, False), (3, 1, [70], 3, 1, 1, True),
+    (3, 3, [3, 3, 33], 2, 2, 0, False), (2, 2, [4, 49], 3, 2, 1, True), (2, 1, [40], 2, 2, 0, True),
+    (8, 2, [4, 36], 2, 2, 0, True), (8, 2, [5, 33], 3, 2, 1, False), (8, 1, [51], 3, 1, 1, False)))
 # Five to fifteen channels (not eight) with 128 outputs or more and windows of at most 32 cells,
-# widened to sixteen channels (src/ops/bytes.ts). A generator of their own, after the cases above.
-wide_px = np.random.default_rng(20)
-for channels, dims, spatial, k, s, p, cip in ((5, 2, [24, 24], 2, 2, 0, True), (6, 2, [24, 25], 3, 2, 1, False), (12, 1, [300], 3, 2, 1, True),
-                                              (7, 3, [8, 12, 12], 2, 2, 0, False), (15, 2, [13, 40], 3, 1, 1, True), (9, 1, [150], 5, 1, 2, False)):
-    for dtype in ('int8', 'uint8'):
-        lo, hi = RANGE[dtype]
-        q = wide_px.integers(lo, hi + 1, size=[1, channels, *spatial])
-        zp = int(wide_px.integers(lo, hi + 1))
-        y = (F.avg_pool1d(quantized(q, dtype, 0.05, zp), k, s, p, False, cip) if dims == 1
-             else AVG[dims](quantized(q, dtype, 0.05, zp), k, s, p, False, cip))
-        got = y.int_repr().numpy().astype(np.int64)
-        want = formula_windowed(q, dims, k, s, p, False, cip, None, 0.05, zp, lo, hi)
-        if want.shape != got.shape or (want != got).any():
-            mismatches += 1
-            print('FORMULA MISMATCH sixteen avg', channels, dims, dtype)
-        add(f'avgPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p, 'countIncludePad': cip, 'scale': 0.05, 'zeroPoint': zp}, got)
-        yf = MAX[dims](torch.tensor(q, dtype=torch.float32), k, s, p)
-        add(f'maxPool{dims}d', dtype, q, {'kernelSize': k, 'stride': s, 'padding': p}, yf.numpy().astype(np.int64))
+# widened to sixteen channels (src/ops/bytes.ts).
+pixel_cases(np.random.default_rng(20), 'sixteen', (
+    (5, 2, [24, 24], 2, 2, 0, True), (6, 2, [24, 25], 3, 2, 1, False), (12, 1, [300], 3, 2, 1, True),
+    (7, 3, [8, 12, 12], 2, 2, 0, False), (15, 2, [13, 40], 3, 1, 1, True), (9, 1, [150], 5, 1, 2, False)))
 
 assert mismatches == 0, f'{mismatches} torch outputs differ from the formula simdpool implements'
 meta = {'torch': torch.__version__, 'engine': torch.backends.quantized.engine, 'generator': 'test/golden/generate_quant.py'}
