@@ -2,7 +2,7 @@
 // RGBA) to planes and back, sixteen pixels a step, and of 5 to 15 others to sixteen-byte slots and
 // back (repitch_u8). Shuffles that are not
 // unpacks or lane transposes use swizzle masks loaded before the loop (static data, compiled only
-// with SIMD; the three-channel ones written at each call): V8 builds a constant byte shuffle's masks again at every use, and the three-channel
+// with SIMD): V8 builds a constant byte shuffle's masks again at every use, and the three-channel
 // split ran 2.5x faster this way, 1.1-1.3x faster than with the masks loaded in the loop.
 import { transposeStore } from './lanes';
 
@@ -44,7 +44,7 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
   } else if (channels == 3) {
     // plane k's byte j is byte 3j + k of the 48 bytes a b c
     done = pixels & ~15;
-    threeChannels(src, 16, 48, dst, plane, 16, done >> 4, threeChannelMasks(true));
+    threeChannels(src, 16, 48, dst, plane, 16, done >> 4, threeChannelMasks(false));
   } else if (channels == 8) {
     // each vector's two pixels paired by channel (two-byte lanes), then an 8x8 lane transpose
     const pair = v128.load(memory.data<u8>([0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15], 16));
@@ -81,7 +81,7 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
   } else if (channels == 3) {
     // byte k of the 48 pixel bytes is byte k / 3 of plane k % 3
     done = columns & ~15;
-    threeChannels(src, plane, 16, dst, 16, 48, done >> 4, threeChannelMasks(false));
+    threeChannels(src, plane, 16, dst, 16, 48, done >> 4, threeChannelMasks(true));
   } else if (channels == 8) {
     // an 8x8 transpose of two-byte lanes (a channel of two pixels), then each vector's pairs unpaired
     const unpair = v128.load(memory.data<u8>([0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15], 16));
@@ -172,24 +172,34 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
 }
 
 /**
- * threeChannels' masks, written into static memory (144 bytes) at each call: vector k of a step
- * or-s a, b and c (v = 0, 1, 2) swizzled by the 16 bytes at 48k + 16v, whose lane j picks the byte
- * that the output's lane j takes from v, or none (128). Splitting, output k is plane k, whose byte j
- * is byte 3j + k of the 48 pixel bytes; merging, output k is pixel bytes 16k to 16k + 15, byte b
- * of them byte b / 3 of plane b % 3. (Threads write the same values.)
+ * threeChannels' masks: splitting (`merge` false), then merging (at + 144). Vector k of a step or-s
+ * a, b and c (v = 0, 1, 2) swizzled by the 16 bytes at 48k + 16v, whose lane j picks the byte that
+ * the output's lane j takes from v, or none (128). Splitting, output k is plane k, whose byte j is
+ * byte 3j + k of the 48 pixel bytes; merging, output k is pixel bytes 16k to 16k + 15, byte b of
+ * them byte b / 3 of plane b % 3. Constant data, not written at run time: the threads build
+ * applies its data segments again whenever a worker thread starts.
  */
-@inline function threeChannelMasks(split: bool): usize {
-  const masks = memory.data(144, 16);
-  for (let k = 0; k < 3; k++) {
-    for (let v = 0; v < 3; v++) {
-      for (let j = 0; j < 16; j++) {
-        const b = split ? 3 * j + k : 16 * k + j;
-        const from = split ? b >> 4 : b % 3, lane = split ? b & 15 : b / 3;
-        store<u8>(masks + <usize>(48 * k + 16 * v + j), from == v ? lane : 128);
-      }
-    }
-  }
-  return masks;
+function threeChannelMasks(merge: bool): usize {
+  return memory.data<u8>([
+    0, 3, 6, 9, 12, 15, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 128, 2, 5, 8, 11, 14, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 1, 4, 7, 10, 13,
+    1, 4, 7, 10, 13, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 0, 3, 6, 9, 12, 15, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 2, 5, 8, 11, 14,
+    2, 5, 8, 11, 14, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 1, 4, 7, 10, 13, 128, 128, 128, 128, 128, 128,
+    128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 0, 3, 6, 9, 12, 15,
+    0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128, 128, 5,
+    128, 0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128, 128,
+    128, 128, 0, 128, 128, 1, 128, 128, 2, 128, 128, 3, 128, 128, 4, 128,
+    128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128, 10, 128,
+    5, 128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128, 10,
+    128, 5, 128, 128, 6, 128, 128, 7, 128, 128, 8, 128, 128, 9, 128, 128,
+    128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15, 128, 128,
+    128, 128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15, 128,
+    10, 128, 128, 11, 128, 128, 12, 128, 128, 13, 128, 128, 14, 128, 128, 15,
+  ], 16) + (merge ? 144 : 0);
 }
 
 /** Bytes of a, b and c picked by their masks (lanes of 128 give 0) and or-ed together. */
