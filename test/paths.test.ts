@@ -374,4 +374,36 @@ describe("the full engine's kernel paths", () => {
       out.dispose();
     }
   });
+
+  it('channels-last calls of few channels keep their planar plan across calls, and stay right once the plan cache has freed it', async () => {
+    const sp = await getEngine();
+    // Each call signature keeps its planar plan (pool.ts derivedPlanOf); the plan cache
+    // holds 64 plans, so 80 calls of other shapes free it, and plans written since may take its memory.
+    const shape = [2, 23, 31, 2];
+    const data = Float32Array.from({ length: 2 * 23 * 31 * 2 }, (_, i) => Math.cos(i * 0.37) * 3);
+    const x = { data, shape, layout: 'NHWC' as const };
+    const opts = { kernelSize: 3, stride: 1, padding: 1 };
+    const resident = sp.fromArray(data, shape, 'NHWC');
+    const out = sp.maxPool2d(resident, opts);
+    // uint8 pixels of 3 and 6 channels, pooled as planes or widened (src/ops/bytes.ts), the same way
+    const bytes = [3, 6].map((c) => {
+      const values = Uint8Array.from({ length: 2 * 23 * 40 * c }, (_, i) => (i * 37) % 251);
+      return { x: sp.fromArray(values, [2, 23, 40, c], 'NHWC'), want: sp.maxPool2d({ data: Float32Array.from(values), shape: [2, 23, 40, c], layout: 'NHWC' }, opts).data };
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        expectLikeReference(sp, 'maxPool2d', x, { ...opts, out }, (t) => maxPoolRef(2, t, opts), `round ${round}`, { arg: resident });
+        for (const { x: b, want } of bytes) {
+          const y = sp.maxPool2d(b, opts);
+          expectSameFloats(Float32Array.from(y.data), want, `uint8 ${b.shape} round ${round}`);
+          y.dispose();
+        }
+        for (let i = 0; i < 80; i++) sp.maxPool2d({ data: new Float32Array(4 * (8 + i)), shape: [1, 4, 8 + i] }, { kernelSize: 2 });
+      }
+    } finally {
+      resident.dispose();
+      out.dispose();
+      for (const { x: b } of bytes) b.dispose();
+    }
+  });
 });

@@ -19,7 +19,7 @@ import { describe } from '../describe';
 import { adaptiveAxes, axisWindows, plainAxis, shapeWith, wholeAxes, type Axis } from '../shape';
 import type { DType } from '../tensor';
 import { planKey, divisorFactor, type Divisor } from './plan';
-import { planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
+import { derivedPlanOf, planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
 import { QUANT_OPTIONS, type OperatorSpec } from './registry';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 
@@ -208,7 +208,7 @@ export function runPoolBytes(
     if (work && mean) {
       ctx.kernels.meanBytes(input, out.ptr, shape.planes, pixels, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
-      const plan = planOf(ctx, shape, axes, divisor, stageIn ? undefined : cached);
+      const plan = stageIn ? derivedPlanOf(ctx, cached, shape, axes, divisor) : planOf(ctx, shape, axes, divisor, cached);
       const k = ctx.kernels;
       // (staged: the kernels read and write scratch, planes or sixteen-byte pixels, made from the
       // input and made into the output)

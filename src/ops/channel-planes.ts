@@ -13,7 +13,7 @@
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
-import { planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type Settings } from './pool';
+import { derivedPlanOf, planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type Settings } from './pool';
 
 const FEWEST_CHANNELS = 2;
 const MOST_CHANNELS = 7;
@@ -25,9 +25,8 @@ const CHANNEL_PLANES: AroundKernel = {
   bytes: (axes, inElements) => 4 * (inElements + (inElements / cells(axes, 'size')) * cells(axes, 'out')) + planBytesBound(axes) + HEADER_BYTES,
   kernel(ctx, call, g, axes, _channelKernel, s) {
     const channels = g.channels, inPixels = cells(axes, 'size'), outPixels = cells(axes, 'out');
-    // (the plan cache keeps the call's own plan: it was used last, and only the oldest is evicted)
-    const plan = ctx.plans.get(planShapeOf({ ...g, channelsLast: false }), axes, planDivisor(s));
-    const header = readHeader(ctx.memory.memory, plan);
+    // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
+    const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, channelsLast: false }), axes, planDivisor(s));
     const planesIn = call.block(4 * g.batch * channels * inPixels, 'planes');
     const planesOut = call.block(4 * g.batch * channels * outPixels, 'planes out');
     const headerCopy = call.block(HEADER_BYTES, 'plan header');
@@ -38,6 +37,7 @@ const CHANNEL_PLANES: AroundKernel = {
     return (_plan, input, output, _indices, samples) => {
       let planPtr = plan;
       if (samples !== g.batch) {
+        const header = readHeader(ctx.memory.memory, plan);
         header[FIELD.planes] = samples * channels;
         new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
         planPtr = headerCopy;

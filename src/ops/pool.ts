@@ -173,6 +173,20 @@ export function planOf(ctx: Context, shape: PlanShape, axes: readonly Axis[], di
   return cached.plan;
 }
 
+// Plans of a shape a call signature derives from its own (channels-last pixels pooled as planes or
+// widened), kept by an object of the signature (its settings or its plan): the key is built once,
+// and the plan looked up again only when the cache has freed one (small calls spent a third of
+// their time building the key).
+const derivedPlans = new WeakMap<object, PlanRef>();
+
+/** The plan of `shape`, derived from the call whose signature `owner` belongs to (one shape per owner). */
+export function derivedPlanOf(ctx: Context, owner: object | undefined, shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
+  if (owner === undefined) return ctx.plans.get(shape, axes, divisor);
+  let ref = derivedPlans.get(owner);
+  if (ref === undefined) derivedPlans.set(owner, ref = { planKey: planKey(shape, axes, divisor), plan: 0, planGeneration: -1 });
+  return planOf(ctx, shape, axes, divisor, ref);
+}
+
 /** The divisor a plan is built with (max pooling ignores it). */
 export function planDivisor(s: Settings): Divisor {
   return s.reduce === 'max' ? { countPadding: false } : s.divisor;
