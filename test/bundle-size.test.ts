@@ -84,7 +84,8 @@
 //   planes, their transposes and RGBA's with swizzles, unpacks and lane transposes
 //   (assembly/pixels.ts: 1.4 KB of .wasm, uint8 RGB images 4-6x faster: 107.0 KB; eight channels
 //   1.5 KB, max 6-9.5x faster: 107.4 KB); 106 KiB with 5 to 15 channels widened to sixteen
-//   (assembly/pixels.ts repitch_u8, src/ops/bytes.ts: 2-4x faster: 107.8 KB).
+//   (assembly/pixels.ts repitch_u8, src/ops/bytes.ts: 2-4x faster: 107.8 KB), and plans of derived
+//   planes kept by the call signature (src/ops/pool.ts derivedPlanOf: small calls 1.4-2x: 108.1 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
