@@ -177,14 +177,15 @@ export function runPoolBytes(
   // sixteen channels at a time (a 2x2 max took 16-18x its NCHW time). Not with indices, nor for
   // the exact sums of means and huge windows, nor for rows of fewer than 16 outputs, where the
   // planar kernels' vectors go partly empty (28x28 ran 0.6-0.7x, 20x20 0.5x).
-  const staged = work && !s.returnIndices && !mean && !wide && g.channelsLast;
-  const asPlanes = staged && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
+  const stageable = work && !s.returnIndices && !mean && !wide && g.channelsLast;
+  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
   // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
   // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
   // their NCHW time). Not for fewer than 128 outputs, nor windows of more than 32 cells, where
-  // the widening costs more than it saves (0.55-0.9x).
-  const asSixteen = staged && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
+  // the widening costs more than it saves (0.55-0.9x). (The cells bound comes from the kernel
+  // sizes, not largestWindow, which builds every window of the call.)
+  const asSixteen = stageable && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
     axes.reduce((n, a) => n * (a.adaptive ? Math.ceil(a.size / a.out) + 1 : a.kernel), 1) <= 32;
   const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asSixteen ? { ...g, channels: 16 } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
