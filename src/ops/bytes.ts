@@ -176,9 +176,11 @@ export function runPoolBytes(
   // kernels (sixteen outputs a vector) and transposed back, where the channel-lane paths go
   // sixteen channels at a time (a 2x2 max took 16-18x its NCHW time). Not with indices, nor for
   // the exact sums of means and huge windows, nor for rows of fewer than 16 outputs, where the
-  // planar kernels' vectors go partly empty (28x28 ran 0.6-0.7x, 20x20 0.5x).
+  // planar kernels' vectors go partly empty (max 28x28 ran 0.6-0.9x, 20x20 0.5-0.8x); averages of
+  // 2 to 4 channels, whose channel lanes cost more, gain from 8 (1.2-1.4x at 8 to 15 outputs).
   const stageable = work && !s.returnIndices && !mean && !wide && g.channelsLast;
-  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= 16;
+  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) &&
+    axes[axes.length - 1].out >= (s.reduce === 'avg' && g.channels <= 4 ? 8 : 16);
   // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
   // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
