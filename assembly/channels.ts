@@ -48,11 +48,20 @@ type ThreeLanes = u32;
   const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
     ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
     dilation == 1 && plan.vecLo < plan.vecHi && (channels >= 8 || channels >= 3 && plan.stride == 2);
-  // Averages over such windows at stride 2 do their interior columns row by row as well
-  // (avgRowInterior), for channels under 48 that 16 does not divide: the loop below takes sixteen at
-  // a time fast, but its fours were 1.3-5x slower (32 channels or more of sixteens: 0.5-0.75x row by row).
-  const rowsAvg = full && ASC_FEATURE_SIMD && OP == AVG && (plan.kw == 2 || plan.kw == 3) && plan.stride == 2 &&
+  // Averages over such windows do their interior columns row by row as well (avgRowInterior), for
+  // channels under 48 that 16 does not divide: the loop below takes sixteen at a time fast, but its
+  // fours were 1.3-5x slower at stride 2 and 3.5-5x at stride 1. Multiples of sixteen ran
+  // 0.5-0.75x row by row at stride 2; at stride 1, where a row pass loads each pixel once, 16 ran
+  // 1.1-1.4x faster, 32 0.9-1.05x, 64 and more 0.6-1.0x. At stride 1 from 8 channels: fewer go
+  // as planes (src/ops/channel-planes.ts; row by row ran them 0.6-1.3x).
+  let rowsAvg = full && ASC_FEATURE_SIMD && OP == AVG && (plan.kw == 2 || plan.kw == 3) && plan.stride == 2 &&
     dilation == 1 && plan.vecLo < plan.vecHi && channels >= 3 && channels < 48 && (channels & 15) != 0;
+  // (in a branch: AssemblyScript evaluates some && chains of loads eagerly, and loads left over in
+  // simdpool/core, where `full` is false, would change its build)
+  if (full && ASC_FEATURE_SIMD && OP == AVG) {
+    rowsAvg = rowsAvg || plan.kw == 3 && plan.stride == 1 && dilation == 1 && plan.vecLo < plan.vecHi &&
+      channels >= 8 && channels < 48 && ((channels & 15) != 0 || channels == 16);
+  }
   const rowWise = rowsFirst || rowsAvg;
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
@@ -313,7 +322,7 @@ function maxRowInterior<O>(
 /**
  * Averages of output row r's interior columns [vecLo, vecHi), 3 to 47 channels, four at a time (the
  * last four overlapping the block before when 4 does not divide them; three lanes for 3), windows 2 or 3 wide at
- * stride 2: per block, one pass per input row of the window, in order, each adding that row's taps
+ * stride 2 or (8 channels or more) 3 wide at stride 1: per block, one pass per input row of the window, in order, each adding that row's taps
  * left to right into the output's running sums, which is PyTorch's order (the window's taps in scan
  * order), the last pass dividing. An overlapping block starts its sums afresh in its first pass,
  * so its lanes come out as the block before left them.
@@ -326,13 +335,15 @@ function avgRowInterior(plan: Plan, sample: usize, dst: usize, rows: usize, rowC
     const k = channels > 3 ? min(c, channels - 4) << 2 : 0;
     for (let t = 0; t < rowCount; t++) {
       const at = from + k + <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes, first = t == 0, last = t == rowCount - 1;
-      if (channels == 3) {
-        if (plan.kw == 2) avgRowPass<Kernel2, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
-        else avgRowPass<Kernel3, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+      if (plan.stride == 1) {
+        avgRowPass<Kernel3, Stride1, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+      } else if (channels == 3) {
+        if (plan.kw == 2) avgRowPass<Kernel2, Stride2, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+        else avgRowPass<Kernel3, Stride2, ThreeLanes>(at, to + k, divs, count, pixelBytes, first, last, divRow);
       } else if (plan.kw == 2) {
-        avgRowPass<Kernel2, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+        avgRowPass<Kernel2, Stride2, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
       } else {
-        avgRowPass<Kernel3, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
+        avgRowPass<Kernel3, Stride2, OneVector>(at, to + k, divs, count, pixelBytes, first, last, divRow);
       }
     }
   }
@@ -340,23 +351,42 @@ function avgRowInterior(plan: Plan, sample: usize, dst: usize, rows: usize, rowC
 
 /**
  * One input row's taps of `count` windows two (K = Kernel2) or three (Kernel3) pixels wide at
- * stride 2, four channels (W = OneVector) or three (ThreeLanes), added in column order to the sums at `to` (`first`: starting them; the
+ * stride 2, or three wide at stride 1 (S), four channels (W = OneVector) or three (ThreeLanes), added in column order to the sums at `to` (`first`: starting them; the
  * first tap stands for 0 + it, which differs only in a zero's sign, and positiveZero settles that),
  * `last`: then divided by the window's divisor (the row's times the column's, as exact4 is given).
+ * At stride 1 each pixel is loaded once: the window's taps slide along in registers.
  */
-@inline function avgRowPass<K, W>(
+@inline function avgRowPass<K, S, W>(
   at: usize, to: usize, divs: usize, count: i32, pixelBytes: usize, first: bool, last: bool, divRow: f32,
 ): void {
+  if (sizeof<S>() == 1) {
+    let x = v128.load(at), y = v128.load(at + pixelBytes);
+    for (let o = 0; o < count; o++) {
+      const z = v128.load(at + (pixelBytes << 1));
+      const sum = f32x4.add(f32x4.add(first ? x : f32x4.add(v128.load(to), x), y), z);
+      storeSum<W>(to, sum, last, divRow, divs, o);
+      x = y;
+      y = z;
+      at += pixelBytes;
+      to += pixelBytes;
+    }
+    return;
+  }
   const step = pixelBytes << 1;
   for (let o = 0; o < count; o++) {
     let sum = first ? v128.load(at) : f32x4.add(v128.load(to), v128.load(at));
     sum = f32x4.add(sum, v128.load(at + pixelBytes));
     if (sizeof<K>() == 2) sum = f32x4.add(sum, v128.load(at + step));
-    if (last) sum = positiveZero(f32x4.div(sum, f32x4.splat(divRow * load<f32>(divs + (<usize>o << 2)))));
-    storeBlock<W>(to, sum);
+    storeSum<W>(to, sum, last, divRow, divs, o);
     at += step;
     to += pixelBytes;
   }
+}
+
+/** A row pass's sums stored, divided by window o's divisor after the `last` row. */
+@inline function storeSum<W>(to: usize, sum: v128, last: bool, divRow: f32, divs: usize, o: i32): void {
+  if (last) sum = positiveZero(f32x4.div(sum, f32x4.splat(divRow * load<f32>(divs + (<usize>o << 2)))));
+  storeBlock<W>(to, sum);
 }
 
 /** Sixteen channels of one pixel, fast. False when max pooling met a NaN (nothing is final then). */

@@ -151,11 +151,13 @@ describe('built wasm', () => {
   // int8/uint8 RGB, two- and eight-channel pixels as planes too, transposed sixteen pixels a step
   // with swizzles, unpacks and lane transposes (pixels.ts: 1.4 KB, uint8 RGB images 4-6x faster;
   // eight channels 1.5 KB, max 6-9.5x faster) to 109.6 KiB (112,196 bytes; guard 110 KiB); 5 to
-  // 15 channels widened to sixteen and packed back (repitch_u8: 2-4x faster) to 109.7 KiB (112,368 bytes).
-  it('imports nothing (no env.abort) and is under 110 KB', () => {
+  // 15 channels widened to sixteen and packed back (repitch_u8: 2-4x faster) to 109.7 KiB (112,368 bytes);
+  // channels-last averages over 3 / stride 1 row by row, each pixel loaded once (avgRowPass at
+  // stride 1, 0.3 KB: 8 to 47 channels 1.1-5x faster) to 110.0 KiB (112,656 bytes; guard 111 KiB).
+  it('imports nothing (no env.abort) and is under 111 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(110 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(111 * 1024);
   });
 
   it('checks every exported kernel', () => {

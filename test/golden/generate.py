@@ -495,6 +495,14 @@ x[0, 4, 6, 7] = NAN
 x[0, 19, 12, 12] = NAN
 max_case("max k3 s2 (AlexNet pool5) NaN 1x20x13x13", x, kernelSize=3, stride=2)
 avg_case("avg k3 s1 1x17x10x12", randn(1, 17, 10, 12), kernelSize=3, stride=1)
+# 3 / stride 1 averages of 8 to 47 channels, which channels-last runs row by row
+# (assembly/channels.ts avgRowInterior at stride 1): 8, 16 (the one multiple of sixteen there),
+# 24 and 44 channels, padded and not, counting the padding or not; magnitudes wide enough that
+# another order of the sums would round differently.
+avg_case("avg k3 s1 p1 1x8x9x11", randn(1, 8, 9, 11) * 1000, kernelSize=3, stride=1, padding=1)
+avg_case("avg k3 s1 p1 exclude pad 2x16x7x10", randn(2, 16, 7, 10), kernelSize=3, stride=1, padding=1, countIncludePad=False)
+avg_case("avg k3 s1 1x24x6x9", randn(1, 24, 6, 9) * 1e6, kernelSize=3, stride=1)
+avg_case("avg k3 s1 p1 ceil 1x44x5x8", randn(1, 44, 5, 8), kernelSize=3, stride=1, padding=1, ceilMode=True)
 
 doc = {
     "generator": "test/golden/generate.py",
