@@ -41,12 +41,11 @@ type ThreeLanes = u32;
   const tapBytes = <usize>plan.dilation * pixelBytes;
   const dilation = plan.dilation;
   const rowBytes = <usize>outW * pixelBytes;
-  // Max pooling with column windows 2 or 3 wide at stride 2, or 3 wide at stride 1, does the
-  // interior columns' channels, eight at a time (four for 4 to 7 channels, three for 3, at stride 2
-  // only: see src/ops/channel-planes.ts), row by row (maxRowInterior); the loop over pixels below
-  // does the rest.
+  // Max pooling with column windows 2 or 3 wide at stride 1 or 2 does the interior columns'
+  // channels, eight at a time (four for 4 to 7 channels, three for 3, at stride 2 only: see
+  // src/ops/channel-planes.ts), row by row (maxRowInterior); the loop over pixels below does the rest.
   const rowsFirst = full && ASC_FEATURE_SIMD && (OP == MAX || OP == MAX_NO_NAN) &&
-    ((plan.kw == 2 || plan.kw == 3) && plan.stride == 2 || plan.kw == 3 && plan.stride == 1) &&
+    (plan.kw == 2 || plan.kw == 3) && (plan.stride == 2 || plan.stride == 1) &&
     dilation == 1 && plan.vecLo < plan.vecHi && (channels >= 8 || channels >= 3 && plan.stride == 2);
   // Averages over such windows do their interior columns row by row as well (avgRowInterior), for
   // channels under 48 that 16 does not divide: the loop below takes sixteen at a time fast, but its
@@ -206,13 +205,17 @@ function maxRowInterior<O>(
   return seeds;
 }
 
-/** maxRowPass for the plan's window: 2 or 3 wide at stride 2, or 3 wide at stride 1. */
+/** maxRowPass for the plan's window: 2 or 3 wide at stride 1 or 2. */
 @inline function rowPass<O, W>(
   plan: Plan, from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
   first: bool, seedBytes: usize,
 ): bool {
   // (3 to 7 channels at stride 1 stay on the planes: src/ops/channel-planes.ts)
-  if (sizeof<W>() == 2 && plan.stride != 2) return maxRowPass<O, Kernel3, Stride1, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
+  if (sizeof<W>() == 2 && plan.stride != 2) {
+    return plan.kw == 2
+      ? maxRowPass<O, Kernel2, Stride1, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes)
+      : maxRowPass<O, Kernel3, Stride1, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
+  }
   return plan.kw == 2
     ? maxRowPass<O, Kernel2, Stride2, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes)
     : maxRowPass<O, Kernel3, Stride2, W>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
@@ -221,7 +224,7 @@ function maxRowInterior<O>(
 /**
  * Two input rows of the window (`rowA` then `rowB`, byte offsets from `from`; the same row
  * twice for an odd one out, which max does not mind) over `count` interior windows two (K =
- * Kernel2) or three (Kernel3) columns wide at stride 2, or three at stride 1 (S), the first
+ * Kernel2) or three (Kernel3) columns wide at stride 2 or 1 (S; stride 1 for eight channels only), the first
  * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight (W = TwoVectors), four
  * (OneVector) or three (ThreeLanes) at a time: their
  * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
@@ -240,12 +243,12 @@ function maxRowInterior<O>(
   const neutral = f32x4.splat(initial(OP));
   const twoPixels = pixelBytes << 1, step = stride1 ? pixelBytes : twoPixels;
   let nan = i32x4.splat(0);
-  // The first window's taps that no window watches below: its first for 3 / stride 2, its first
-  // two for 3 / stride 1.
-  if (OP == MAX && three) {
+  // The first window's taps that no window watches below: its first for 3 / stride 2 and 2 /
+  // stride 1, its first two for 3 / stride 1.
+  if (OP == MAX && (three || stride1)) {
     for (let c: usize = 0; c < blockBytes; c += 16) {
       let s = f32x4.add(v128.load(from + rowA + c), v128.load(from + rowB + c));
-      if (stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
+      if (three && stride1) s = f32x4.add(s, f32x4.add(v128.load(from + rowA + pixelBytes + c), v128.load(from + rowB + pixelBytes + c)));
       nan = v128.or(nan, f32x4.ne(s, s));
     }
   }
@@ -280,6 +283,9 @@ function maxRowInterior<O>(
           const s = both(two, f32x4.add(f32x4.add(ya0, za0), f32x4.add(yb0, zb0)), f32x4.add(f32x4.add(ya1, za1), f32x4.add(yb1, zb1)));
           nan = v128.or(nan, f32x4.ne(s, s));
         }
+      } else if (OP == MAX && stride1) {
+        const s = both(two, f32x4.add(ya0, yb0), f32x4.add(ya1, yb1));
+        nan = v128.or(nan, f32x4.ne(s, s));
       } else if (OP == MAX) {
         const s = both(two, f32x4.add(f32x4.add(xa0, ya0), f32x4.add(xb0, yb0)), f32x4.add(f32x4.add(xa1, ya1), f32x4.add(xb1, yb1)));
         nan = v128.or(nan, f32x4.ne(s, s));

@@ -503,6 +503,23 @@ avg_case("avg k3 s1 p1 1x8x9x11", randn(1, 8, 9, 11) * 1000, kernelSize=3, strid
 avg_case("avg k3 s1 p1 exclude pad 2x16x7x10", randn(2, 16, 7, 10), kernelSize=3, stride=1, padding=1, countIncludePad=False)
 avg_case("avg k3 s1 1x24x6x9", randn(1, 24, 6, 9) * 1e6, kernelSize=3, stride=1)
 avg_case("avg k3 s1 p1 ceil 1x44x5x8", randn(1, 44, 5, 8), kernelSize=3, stride=1, padding=1, ceilMode=True)
+# 2 / stride 1 max of 8 channels or more, which channels-last runs row by row (maxRowPass at
+# stride 1, which watches each window's last column for NaN): NaN in the first, a middle and the
+# last column, signed-zero ties, 'same' padding (YOLOv3-tiny's last pooling), and 3 / stride 1 with
+# NaN in the last column.
+x = randn(1, 12, 6, 9)
+x[0, 2, 1, 8] = NAN
+x[0, 5, 3, 0] = NAN
+x[0, 11, 5, 4] = NAN
+max_case("max k2 s1 NaN first middle last column 1x12x6x9", x, kernelSize=2, stride=1)
+max_case("max k2 s1 signed-zero ties 2x8x5x7", zero_ties(2, 8, 5, 7), kernelSize=2, stride=1)
+x = randn(1, 16, 5, 7)
+x[0, 9, 2, 6] = NAN
+max_case("max padding 'same' k2 s1 NaN last column 1x16x5x7", x, kernelSize=2, stride=1, padding="same")
+x = randn(1, 10, 5, 8)
+x[0, 7, 4, 7] = NAN
+x[0, 1, 0, 6] = NAN
+max_case("max k3 s1 NaN last columns 1x10x5x8", x, kernelSize=3, stride=1)
 
 doc = {
     "generator": "test/golden/generate.py",
