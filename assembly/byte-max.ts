@@ -1,6 +1,6 @@
 // int8/uint8 max pooling straight from the input rows (no scratch row, no flipping): planar
-// windows 2 or 3 columns wide at stride 2, and channels-last windows up to 3 columns wide over
-// 16 channels or more. bytes.ts maxPoolBytes picks these and keeps its separable passes for
+// windows 2 or 3 columns wide at stride 1 or 2, and channels-last windows up to 3 columns wide
+// over 16 channels or more. bytes.ts maxPoolBytes picks these and keeps its separable passes for
 // the rest.
 //
 // U (i8 or u8) is the max's byte order, so raw bytes go in and out as they are; borders and
@@ -13,6 +13,7 @@
 import { Plan } from './plan';
 import { everyRowReadsTwo, pairedRows, rowAt } from './row-tables';
 import { loadCodes, storeCodes } from './byte-codes';
+import { Stride1, Stride2 } from './lanes';
 
 @inline export function maxOf<U>(a: v128, b: v128): v128 {
   return isSigned<U>() ? i8x16.max_s(a, b) : i8x16.max_u(a, b);
@@ -34,33 +35,34 @@ import { loadCodes, storeCodes } from './byte-codes';
 }
 
 /**
- * Whether planarStride2 takes a planar plan: windows 2 or 3 columns wide at stride 2 without
+ * Whether planarNarrow takes a planar plan: windows 2 or 3 columns wide at stride 1 or 2 without
  * dilation, rows of at least 16 outputs, padding of at most one column on the left, and on the
  * right only what leaves the last window's first tap in the row (PyTorch's windows with one
  * column of padding, in floor or ceil mode; not wider explicit padding).
  */
-@inline export function planarStride2Fits(plan: Plan): bool {
-  const kw = plan.kw, origin = plan.colOrigin;
-  return plan.channels == 1 && plan.stride == 2 && plan.dilation == 1 && (kw == 2 || kw == 3) && plan.outW >= 16 &&
-    origin >= -1 && plan.inW - origin - 2 * (plan.outW - 16) >= 31;
+@inline export function planarNarrowFits(plan: Plan): bool {
+  const kw = plan.kw, s = plan.stride, origin = plan.colOrigin;
+  return plan.channels == 1 && (s == 1 || s == 2) && plan.dilation == 1 && (kw == 2 || kw == 3) && plan.outW >= 16 &&
+    origin >= -1 && plan.inW - origin - s * (plan.outW - 16) > 15 * s;
 }
 
 /**
- * Planar max pooling for planarStride2Fits plans: sixteen output columns per group from 32 bytes
- * of each window row (3 wide: and the next byte, from a load at +32 that may read up to 15 bytes
- * past the row, within the allocator's guard), groups back to back over the whole row, a ragged
- * width's first step short (the second group overlaps it, recomputing identical outputs). The
- * border columns come with their groups: the first group's tap at column -1 and the last one's
- * taps past the row are masked to the lowest code (one byte of `a`; byte 31 of `b`, byte 0 of
- * `c`), which is the max of a window's in-bounds taps, as the separable passes take it.
- * Unpadded 2-wide windows over row pairs take pairRows.
+ * Planar max pooling for planarNarrowFits plans: sixteen output columns per group from 32 bytes
+ * of each window row (stride 2, 3 wide: and the next byte, from a load at +32 that may read up
+ * to 15 bytes past the row, within the allocator's guard; stride 1: the taps one and two further
+ * on from the next 16 bytes), groups back to back over the whole row, a ragged width's first step
+ * short (the second group overlaps it, recomputing identical outputs). The border columns come
+ * with their groups: the first group's tap at column -1 and the last one's taps past the row are
+ * masked to the lowest code (one byte of `a`; from byte `cut` of `b` on, byte 0 of `c`), which is
+ * the max of a window's in-bounds taps, as the separable passes take it.
+ * Unpadded 2-wide windows at stride 2 over row pairs take pairRows.
  */
-export function planarStride2(plan: Plan, input: usize, output: usize, bias: i32): void {
+export function planarNarrow(plan: Plan, input: usize, output: usize, bias: i32): void {
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, inW = plan.inW;
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane, rowStarts = plan.rowStarts, rowList = plan.rowList;
   const firstRows = rowList + (<usize>load<i32>(rowStarts) << 2); // (output row 0's entries)
   if (
-    plan.kw == 2 && plan.colOrigin == 0 && plan.vecHi - plan.vecLo == outW &&
+    plan.kw == 2 && plan.stride == 2 && plan.colOrigin == 0 && plan.vecHi - plan.vecLo == outW &&
     everyRowReadsTwo(rowStarts, outRows) && pairedRows(firstRows, outRows, inW)
   ) {
     const top = rowAt(firstRows, 0);
@@ -75,17 +77,25 @@ export function planarStride2(plan: Plan, input: usize, output: usize, bias: i32
     return;
   }
   // Masks (-1: a tap outside the row): lane 0 of the first group's `a` when padded on the left;
-  // the last group's bytes at or past `cut` (31 or 32 when padded on the right; 48: none).
-  const origin = plan.colOrigin, cut = <i8>min(inW - origin - 2 * (outW - 16), 48);
+  // the last group's bytes at or past `cut` (stride 2: 31 or 32 when padded on the right, 48:
+  // none; stride 1: 16 to 18, or more: none).
+  const origin = plan.colOrigin, cut = <i8>min(inW - origin - plan.stride * (outW - 16), 48);
   const left = i8x16.replace_lane(i8x16.splat(0), 0, origin < 0 ? -1 : 0);
   const rightB = i8x16.ge_s(i8x16(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31), i8x16.splat(cut));
   const rightC = i8x16.replace_lane(i8x16.splat(0), 0, cut <= 32 ? -1 : 0);
-  if (bias == 0) planarRows<i8>(plan, input, output, bias, left, rightB, rightC);
-  else planarRows<u8>(plan, input, output, bias, left, rightB, rightC);
+  if (plan.stride == 1) {
+    if (bias == 0) planarRows<i8, Stride1>(plan, input, output, bias, left, rightB, rightC);
+    else planarRows<u8, Stride1>(plan, input, output, bias, left, rightB, rightC);
+  } else if (bias == 0) {
+    planarRows<i8, Stride2>(plan, input, output, bias, left, rightB, rightC);
+  } else {
+    planarRows<u8, Stride2>(plan, input, output, bias, left, rightB, rightC);
+  }
 }
 
-/** planarStride2's rows in general (any row windows, padding), U the byte order. */
-function planarRows<U>(plan: Plan, input: usize, output: usize, bias: i32, leftMask: v128, rightB: v128, rightC: v128): void {
+/** planarNarrow's rows in general (any row windows, padding), U the byte order, S the stride. */
+function planarRows<U, S>(plan: Plan, input: usize, output: usize, bias: i32, leftMask: v128, rightB: v128, rightC: v128): void {
+  const stride1 = sizeof<S>() == 1;
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, origin = plan.colOrigin;
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, three = plan.kw == 3;
@@ -104,17 +114,24 @@ function planarRows<U>(plan: Plan, input: usize, output: usize, bias: i32, leftM
         const fold = t != t0;
         let o: usize = 0, step = first;
         for (;;) {
-          const k = o << 1;
-          let a = rows3<U>(r0, r1, r2, k), b = rows3<U>(r0, r1, r2, k + 16), c = rows3<U>(r0, r1, r2, k + 32);
+          const k = stride1 ? o : o << 1;
+          let a = rows3<U>(r0, r1, r2, k), b = rows3<U>(r0, r1, r2, k + 16), c = stride1 ? a : rows3<U>(r0, r1, r2, k + 32);
           if (o == 0) a = v128.bitselect(low, a, leftMask);
           if (o == last) {
             b = v128.bitselect(low, b, rightB);
-            c = v128.bitselect(low, c, rightC);
+            if (!stride1) c = v128.bitselect(low, c, rightC);
           }
-          const even = evenBytes(a, b);
-          let m = maxOf<U>(even, oddBytes(a, b));
-          // 3 wide: the third taps, the even bytes one further on, the last from byte 32
-          if (three) m = maxOf<U>(m, v128.shuffle<u8>(even, c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16));
+          let m: v128;
+          if (stride1) {
+            // the taps one and two columns on: a's bytes shifted, b's first ones coming in
+            m = maxOf<U>(a, v128.shuffle<u8>(a, b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16));
+            if (three) m = maxOf<U>(m, v128.shuffle<u8>(a, b, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17));
+          } else {
+            const even = evenBytes(a, b);
+            m = maxOf<U>(even, oddBytes(a, b));
+            // 3 wide: the third taps, the even bytes one further on, the last from byte 32
+            if (three) m = maxOf<U>(m, v128.shuffle<u8>(even, c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16));
+          }
           if (fold) m = maxOf<U>(m, v128.load(dst + o));
           v128.store(dst + o, m);
           if (o == last) break;

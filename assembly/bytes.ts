@@ -12,7 +12,7 @@
 //   horizontal: each output column's taps along that row: a vector of output columns at a
 //               time for planar interiors with stride 1 or 2, a vector of channels at a time
 //               for channels-last, one at a time elsewhere (borders, other strides).
-// Max pooling of planar windows 2 or 3 wide at stride 2, and of channels-last windows up to 3
+// Max pooling of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, over up to 3 rows, sum straight from the input rows (byte-avg.ts).
@@ -22,7 +22,7 @@
 // (returnIndices) comes from a direct scan in PyTorch's order (maxPoolBytesIndices).
 import { Plan } from './plan';
 import { loadCode, loadCodes, storeCode, storeCodes } from './byte-codes';
-import { evenBytes, pixelsMax, planarStride2, planarStride2Fits } from './byte-max';
+import { evenBytes, pixelsMax, planarNarrow, planarNarrowFits } from './byte-max';
 import { requantize, requantize4, saturate, unclampedFits } from './requantize';
 import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
 
@@ -118,8 +118,8 @@ export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratc
   const plan = changetype<Plan>(planPtr);
   const C = plan.channels, width = plan.inW * C, outRowBytes = <usize>plan.outW * <usize>C;
   // The common windows straight from the input rows (byte-max.ts).
-  if (ASC_FEATURE_SIMD && planarStride2Fits(plan)) {
-    planarStride2(plan, input, output, bias);
+  if (ASC_FEATURE_SIMD && planarNarrowFits(plan)) {
+    planarNarrow(plan, input, output, bias);
     return;
   }
   if (ASC_FEATURE_SIMD && C >= 16 && plan.kw <= 3) {
