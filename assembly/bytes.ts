@@ -10,8 +10,9 @@
 //   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
 //               scratch row, max as bytes or sums as i16/i32 lanes;
 //   horizontal: each output column's taps along that row: a vector of output columns at a
-//               time for planar interiors with stride 1 or 2, a vector of channels at a time
-//               for channels-last, one at a time elsewhere (borders, other strides).
+//               time for planar interiors with stride 1 or 2 (max: whole planar rows, the
+//               scratch row padded with the lowest code for the borders), a vector of channels
+//               at a time for channels-last, one at a time elsewhere (borders, other strides).
 // Max pooling of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
@@ -62,32 +63,45 @@ import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
   return best;
 }
 
-/** The output row `dst` (outW*C codes) from the row of window maxima over the rows (signed). */
-@inline function horizontalMax(plan: Plan, row: usize, dst: usize, bias: i32): void {
+/**
+ * Whether horizontalMax takes every column of a planar row in groups: regular windows (an
+ * interior; adaptive plans have none), stride 1 or 2, every tap within the 16 lowest codes before
+ * the row and the 32 after it (maxPoolBytes writes them).
+ */
+@inline function paddedGroups(plan: Plan): bool {
+  const stride = plan.stride, origin = plan.colOrigin;
+  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && (stride == 1 || stride == 2) && origin >= -16 &&
+    origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + 32;
+}
+
+/**
+ * The output row `dst` (outW*C codes) from the row of window maxima over the rows (signed).
+ * `padded`: paddedGroups holds, and the row has its lowest codes around it.
+ */
+@inline function horizontalMax(plan: Plan, row: usize, dst: usize, bias: i32, padded: bool): void {
   const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
   const colFirst = plan.colFirst, colCount = plan.colCount;
-  const lo = plan.vecLo, hi = plan.vecHi;
-  if (C == 1) {
-    let scalarFrom = 0; // columns [scalarFrom, outW) still to do one by one
-    if (ASC_FEATURE_SIMD && hi - lo >= 16 && (stride == 1 || stride == 2)) {
-      const flip = i8x16.splat(<i8>bias);
-      // Interior: sixteen output columns per group, the last group moved back to end at hi.
-      for (let g = lo; g < hi; g += 16) {
-        const o = min(g, hi - 16);
-        const base = row + <usize>(plan.colOrigin + o * stride);
-        let acc = i8x16.splat(-128);
-        for (let j = 0; j < kw; j++) {
-          const at = base + <usize>(j * dilation);
-          acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
-        }
-        storeCodes(dst + <usize>o, acc, flip);
+  if (ASC_FEATURE_SIMD && padded) {
+    // Every column in groups of sixteen, borders included: a tap outside the row reads the lowest
+    // code, the max of a window's in-bounds taps. A row of fewer than 16 outputs goes through
+    // scratch past the padding (whole groups would write past the row).
+    const flip = i8x16.splat(<i8>bias), narrow = outW < 16, spill = row + <usize>plan.inW + 64;
+    for (let g = 0; g < outW; g += 16) {
+      const o = narrow ? 0 : min(g, outW - 16);
+      const base = row + <usize>(plan.colOrigin + o * stride);
+      let acc = i8x16.splat(-128);
+      for (let j = 0; j < kw; j++) {
+        const at = base + <usize>(j * dilation);
+        acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
       }
-      for (let o = 0; o < lo; o++) {
-        storeCode(dst + <usize>o, columnMax(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0, 0), bias);
-      }
-      scalarFrom = hi;
+      storeCodes(narrow ? spill : dst + <usize>o, acc, flip);
     }
-    for (let o = scalarFrom; o < outW; o++) {
+    if (narrow) memory.copy(dst, spill, outW);
+    return;
+  }
+  // (others one output at a time; channels-last sixteen channels at a time from 16 on)
+  if (C == 1) {
+    for (let o = 0; o < outW; o++) {
       storeCode(dst + <usize>o, columnMax(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0, 0), bias);
     }
     return;
@@ -112,7 +126,7 @@ import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
 
 /**
  * Max pooling of every plane (planar: one channel plane; channels-last: one sample).
- * `scratch`: inW*C + 64 bytes.
+ * `scratch`: inW*C + 192 bytes: the row of window maxima 16 bytes in, with room around it.
  */
 export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratch: usize, bias: i32): void {
   const plan = changetype<Plan>(planPtr);
@@ -127,13 +141,21 @@ export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratc
     else pixelsMax<u8>(plan, input, output, bias);
     return;
   }
+  const row = scratch + 16, padded = paddedGroups(plan);
+  // (lowest codes before the row; after it, again after each vertical pass, whose last group
+  // writes up to 15 bytes past the row)
+  if (ASC_FEATURE_SIMD && padded) v128.store(scratch, i8x16.splat(-128));
   for (let p = 0; p < plan.planes; p++) {
     const plane = input + <usize>p * <usize>plan.inPlane;
     for (let r = 0; r < plan.outRows; r++) {
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
       const dst = output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes;
-      verticalMax(plane, plan.rowList, t0, t1, C, width, scratch, bias);
-      horizontalMax(plan, scratch, dst, bias);
+      verticalMax(plane, plan.rowList, t0, t1, C, width, row, bias);
+      if (ASC_FEATURE_SIMD && padded) {
+        v128.store(row + <usize>width, i8x16.splat(-128));
+        v128.store(row + <usize>width, i8x16.splat(-128), 16);
+      }
+      horizontalMax(plan, row, dst, bias, padded);
     }
   }
 }

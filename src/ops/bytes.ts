@@ -195,7 +195,7 @@ export function runPoolBytes(
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
   // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
   const sumsBytes = shape.channels * 12 + 64;
-  const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 64;
+  const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 192;
   const tableBytes = tabled ? outPlane * 8 : 0;
   const stageIn = asPlanes ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
   const stageOut = asPlanes ? outElements : asSixteen ? g.batch * outPlane * 16 : 0;
