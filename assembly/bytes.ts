@@ -10,9 +10,10 @@
 //   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
 //               scratch row, max as bytes or sums as i16/i32 lanes;
 //   horizontal: each output column's taps along that row: a vector of output columns at a
-//               time for planar interiors with stride 1 or 2 (max: whole planar rows, the
-//               scratch row padded with the lowest code for the borders), a vector of channels
-//               at a time for channels-last, one at a time elsewhere (borders, other strides).
+//               time for planar rows with stride 1 or 2 (sums: their interiors; max: whole
+//               rows, the scratch row padded with the lowest code for the borders), a vector of
+//               channels at a time for channels-last, one at a time elsewhere (the sums'
+//               borders, other strides, adaptive windows).
 // Max pooling of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
