@@ -8,7 +8,7 @@ import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { bytesPer, outsideMemory, readDataShape, readShape } from './ops/tensors';
 import { readOptionBag } from './ops/options';
 import { LAYOUTS } from './shape';
-import { ARRAY_KINDS, ARRAY_OF, Tensor, dtypeOf, type DType, type Layout, type TypedArrayOf } from './tensor';
+import { ARRAY_KINDS, ARRAY_OF, Tensor, dtypeOf, type DType, type InputArray, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
 import type { OperatorSpec } from './ops/registry';
@@ -88,7 +88,7 @@ export class EngineBase {
    * Uint8ClampedArray for quantized values, the last a uint8 tensor; Int32Array for indices). A
    * null `layout` is the default, as a null option is.
    */
-  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray>(
+  fromArray<A extends InputArray>(
     data: A, shape: readonly number[], layout?: Layout | null,
   ): Tensor<DTypeOfArray<A>> {
     const ctx = contextOf(this, 'fromArray');

@@ -186,9 +186,10 @@ export function runPoolBytes(
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
   // their NCHW time). Not for fewer than 128 outputs, nor windows of more than 32 cells, where
   // the widening costs more than it saves (0.55-0.9x). (The cells bound comes from the kernel
-  // sizes, not largestWindow, which builds every window of the call.)
+  // sizes, an adaptive axis's being its windows' bound, not largestWindow, which builds every
+  // window of the call.)
   const asSixteen = stageable && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
-    axes.reduce((n, a) => n * (a.adaptive ? Math.ceil(a.size / a.out) + 1 : a.kernel), 1) <= 32;
+    axes.reduce((n, a) => n * a.kernel, 1) <= 32;
   const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asSixteen ? { ...g, channels: 16 } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;

@@ -8,7 +8,7 @@ import { Engine, type DTypeOfArray, type EngineOperators } from '../engine';
 import type { Kernels } from '../kernels';
 import type { MemoryStats } from '../memory';
 import { OPERATORS } from '../ops/registry';
-import type { DType, Layout, Tensor } from '../tensor';
+import type { DType, InputArray, Layout, Tensor } from '../tensor';
 import { PinnedMemory } from './memory';
 import { HEADER_BYTES, canSplit, split, workOf } from './split';
 import { WorkerPool, type HoldPoint, type PoolWorker } from './workers';
@@ -193,7 +193,7 @@ export class ParallelEngine {
     return this.#inner.tensor(shape, opts);
   }
 
-  fromArray<A extends Float32Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray>(data: A, shape: readonly number[], layout?: Layout | null): Tensor<DTypeOfArray<A>> {
+  fromArray<A extends InputArray>(data: A, shape: readonly number[], layout?: Layout | null): Tensor<DTypeOfArray<A>> {
     this.#assertOpen('fromArray');
     return this.#inner.fromArray(data, shape, layout);
   }
