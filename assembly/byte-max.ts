@@ -38,12 +38,14 @@ import { Stride1, Stride2 } from './lanes';
  * Whether planarNarrow takes a planar plan: windows 2 or 3 columns wide at stride 1 or 2 without
  * dilation, rows of at least 16 outputs, padding of at most one column on the left, and on the
  * right only what leaves the last window's first tap in the row (PyTorch's windows with one
- * column of padding, in floor or ceil mode; not wider explicit padding).
+ * column of padding, in floor or ceil mode; not wider explicit padding). At stride 1 only the last
+ * window may reach past the row: a ragged row's first group covers the windows before it without
+ * the last group's masks, and windows of more than 3 rows fold that group's outputs in again.
  */
 @inline export function planarNarrowFits(plan: Plan): bool {
   const kw = plan.kw, s = plan.stride, origin = plan.colOrigin;
   return plan.channels == 1 && (s == 1 || s == 2) && plan.dilation == 1 && (kw == 2 || kw == 3) && plan.outW >= 16 &&
-    origin >= -1 && plan.inW - origin - s * (plan.outW - 16) > 15 * s;
+    origin >= -1 && plan.inW - origin - s * (plan.outW - 16) > (s == 1 ? 13 + kw : 30);
 }
 
 /**
@@ -78,7 +80,7 @@ export function planarNarrow(plan: Plan, input: usize, output: usize, bias: i32)
   }
   // Masks (-1: a tap outside the row): lane 0 of the first group's `a` when padded on the left;
   // the last group's bytes at or past `cut` (stride 2: 31 or 32 when padded on the right, 48:
-  // none; stride 1: 16 to 18, or more: none).
+  // none; stride 1: 16 or 17, or more: none).
   const origin = plan.colOrigin, cut = <i8>min(inW - origin - plan.stride * (outW - 16), 48);
   const left = i8x16.replace_lane(i8x16.splat(0), 0, origin < 0 ? -1 : 0);
   const rightB = i8x16.ge_s(i8x16(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31), i8x16.splat(cut));
