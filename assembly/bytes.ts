@@ -10,10 +10,11 @@
 //   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
 //               scratch row, max as bytes or sums as i16/i32 lanes;
 //   horizontal: each output column's taps along that row: a vector of output columns at a
-//               time for planar rows with stride 1 or 2 (sums: their interiors; max: whole
-//               rows, the scratch row padded with the lowest code for the borders), a vector of
-//               channels at a time for channels-last, one at a time elsewhere (the sums'
-//               borders, other strides, adaptive windows).
+//               time for planar rows with stride up to 8 or 7 (sums: their interiors; max: whole
+//               rows, the scratch row padded with the lowest code for the borders; from stride 3
+//               on, windows at every column with every stride-th picked), a vector of channels
+//               at a time for channels-last, one at a time elsewhere (the sums' borders, wider
+//               strides, adaptive windows).
 // Max pooling of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
@@ -27,6 +28,25 @@ import { loadCode, loadCodes, storeCode, storeCodes } from './byte-codes';
 import { evenBytes, pixelsMax, planarNarrow, planarNarrowFits } from './byte-max';
 import { requantize, requantize4, saturate, unclampedFits } from './requantize';
 import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
+
+// ---- lanes picked at wider strides ----------------------------------------------------------
+
+/** The widest column stride whose planar max rows go in groups of picked lanes (16 * 8 bytes a group). */
+const PICK_STRIDE = 8;
+
+/**
+ * Swizzle indices that gather every stride-th lane of `size` bytes from a vector: lane k takes
+ * lane k * stride. Lanes that lie in the v-th following vector take these indices less 16 * v;
+ * indices past 15 give zero bytes, so a group ORs its `stride` swizzles together.
+ */
+@inline function pickLanes(stride: i32, size: i32): v128 {
+  const bytes = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const within = v128.and(bytes, i8x16.splat(<i8>(size - 1)));
+  const laneStart = i8x16.sub(bytes, within);
+  let pick = within; // (lane start) * stride + byte within the lane
+  for (let i = 0; i < stride; i++) pick = i8x16.add(pick, laneStart);
+  return pick;
+}
 
 // ---- max ----------------------------------------------------------------------------------
 
@@ -66,12 +86,16 @@ import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
 
 /**
  * Whether horizontalMax takes every column of a planar row in groups: regular windows (an
- * interior; adaptive plans have none), stride 1 or 2, every tap within the 16 lowest codes before
- * the row and the 32 after it (maxPoolBytes writes them).
+ * interior; adaptive plans have none), stride 1 or 2, or up to PICK_STRIDE over rows of at least
+ * two outputs per vector a group loads per tap (fewer measured slower than one at a time), every
+ * tap within the 16 lowest codes before the row and the 32 after it (maxPoolBytes writes them). A
+ * group's loads then end at most 16 * PICK_STRIDE + 31 bytes past the row, within its scratch
+ * (rowElements + 192).
  */
 @inline function paddedGroups(plan: Plan): bool {
   const stride = plan.stride, origin = plan.colOrigin;
-  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && (stride == 1 || stride == 2) && origin >= -16 &&
+  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && origin >= -16 &&
+    (stride <= 2 || (stride <= PICK_STRIDE && plan.outW >= 2 * stride)) &&
     origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + 32;
 }
 
@@ -86,14 +110,28 @@ import { pixelsAvg, planarAvg, planarAvgFits } from './byte-avg';
     // Every column in groups of sixteen, borders included: a tap outside the row reads the lowest
     // code, the max of a window's in-bounds taps. A row of fewer than 16 outputs goes through
     // scratch past the padding (whole groups would write past the row).
-    const flip = i8x16.splat(<i8>bias), narrow = outW < 16, spill = row + <usize>plan.inW + 64;
+    const flip = i8x16.splat(<i8>bias), narrow = outW < 16, spill = row + <usize>plan.inW + 64, picks = pickLanes(stride, 1);
     for (let g = 0; g < outW; g += 16) {
       const o = narrow ? 0 : min(g, outW - 16);
       const base = row + <usize>(plan.colOrigin + o * stride);
       let acc = i8x16.splat(-128);
-      for (let j = 0; j < kw; j++) {
-        const at = base + <usize>(j * dilation);
-        acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
+      if (stride <= 2) {
+        for (let j = 0; j < kw; j++) {
+          const at = base + <usize>(j * dilation);
+          acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
+        }
+      } else {
+        // Wider strides: the window maxima at every column of the group's span, sixteen at a
+        // time, and every stride-th of them picked (pickLanes).
+        acc = i8x16.splat(0);
+        let pick = picks;
+        for (let v = 0; v < stride; v++) {
+          const at = base + <usize>(v << 4);
+          let m = v128.load(at);
+          for (let j = 1; j < kw; j++) m = i8x16.max_s(m, v128.load(at + <usize>(j * dilation)));
+          acc = v128.or(acc, i8x16.swizzle(m, pick));
+          pick = i8x16.sub(pick, i8x16.splat(16));
+        }
       }
       storeCodes(narrow ? spill : dst + <usize>o, acc, flip);
     }
@@ -298,15 +336,30 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
   const lo = plan.vecLo, hi = plan.vecHi, L = lanes<W>(), size = <usize>sizeof<W>();
   if (C == 1) {
     let scalarFrom = 0;
-    if (ASC_FEATURE_SIMD && hi - lo >= L && (stride == 1 || stride == 2)) {
-      // Interior: L output columns per group, the last group moved back to end at hi.
+    // (picked lanes pay while a group loads fewer vectors per tap than it has outputs)
+    if (ASC_FEATURE_SIMD && hi - lo >= L && (stride <= 2 || stride < L)) {
+      // Interior: L output columns per group, the last group moved back to end at hi. Its loads
+      // end at most stride - 1 columns past the interior's last tap, within the row's slack.
+      const picks = pickLanes(stride, <i32>size);
       for (let g = lo; g < hi; g += L) {
         const o = min(g, hi - L);
         const base = row + <usize>(plan.colOrigin + o * stride) * size;
         let acc = i32x4.splat(0);
-        for (let j = 0; j < kw; j++) {
-          const at = base + <usize>(j * dilation) * size;
-          acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
+        if (stride <= 2) {
+          for (let j = 0; j < kw; j++) {
+            const at = base + <usize>(j * dilation) * size;
+            acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
+          }
+        } else {
+          // Wider strides: window sums at every column of the span, every stride-th picked.
+          let pick = picks;
+          for (let v = 0; v < stride; v++) {
+            const at = base + <usize>(v << 4);
+            let m = v128.load(at);
+            for (let j = 1; j < kw; j++) m = addLanes<W>(m, v128.load(at + <usize>(j * dilation) * size));
+            acc = v128.or(acc, i8x16.swizzle(m, pick));
+            pick = i8x16.sub(pick, i8x16.splat(16));
+          }
         }
         v128.store(sums + <usize>o * size, acc);
       }

@@ -477,3 +477,61 @@ describe('int8/uint8 averages, each path of assembly/byte-avg.ts', async () => {
       }), { numRuns: 200 });
   });
 });
+
+describe('int8/uint8 planar rows at strides 3 to 9: window maxima and sums at every column, every stride-th picked (assembly/bytes.ts)', async () => {
+  const sp = await getEngine();
+  /**
+   * A planar row: stride 3 to 9 (9 is past the picks and goes one column at a time), windows 1
+   * to 9 wide, dilation 1 to 3, outputs around twice the stride and around the groups of 8 and
+   * 16, the input up to a stride wider than they need; a leading axis of 1 to 3 window rows, or
+   * (tall) of enough rows for windows of more than 128 cells, whose sums go in i32 lanes.
+   */
+  const rowCase = fc.record({
+    dims: fc.integer({ min: 1, max: 2 }), dtype: fc.constantFrom<Dtype>('int8', 'uint8'), resident: fc.boolean(),
+    n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 3 }),
+    sw: fc.oneof(fc.constant(3), fc.integer({ min: 3, max: 9 })), kw: fc.integer({ min: 1, max: 9 }), dw: fc.integer({ min: 1, max: 3 }),
+    outW: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constantFrom(7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 47, 48, 49)),
+    extra: fc.integer({ min: 0, max: 8 }), tall: fc.boolean(), h: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 3 }),
+    padW: fc.boolean(), ceilMode: fc.boolean(), seed: fc.integer(), few: fc.boolean(),
+  });
+  type RowCase = typeof rowCase extends fc.Arbitrary<infer T> ? T : never;
+  /** The shape and window of a case: the input just wide enough for outW windows, plus extra columns. */
+  const layout = (r: RowCase) => {
+    const kw = r.tall && r.dims === 2 ? Math.max(r.kw, 5) : r.kw;
+    const kh = r.tall ? Math.ceil(129 / kw) + r.h - 1 : r.kh, h = r.tall ? kh + r.h : r.h + r.kh - 1;
+    const reach = (kw - 1) * r.dw + 1;
+    const w = (r.outW - 1) * r.sw + reach + Math.min(r.extra, r.sw - 1);
+    const lead = r.dims === 2 ? [h] : [];
+    return {
+      shape: [r.n, r.c, ...lead, w], kw,
+      window: {
+        kernelSize: [...(r.dims === 2 ? [kh] : []), kw], stride: [...(r.dims === 2 ? [1] : []), r.sw],
+        dilation: [...(r.dims === 2 ? [1] : []), r.dw], padding: [...(r.dims === 2 ? [0] : []), r.padW ? kw >> 1 : 0], ceilMode: r.ceilMode,
+      },
+    };
+  };
+  const data = (r: RowCase, shape: number[]) => codes(r.dtype, shape.reduce((a, b) => a * b, 1), r.seed, r.few);
+
+  it('max: values against the reference', () => {
+    fc.assert(fc.property(rowCase, (r) => {
+      const { shape, window } = layout(r);
+      check(sp, `maxPool${r.dims}d`, r.dims, { dtype: r.dtype, last: false, resident: r.resident, shape, data: data(r, shape) }, window);
+    }), { numRuns: 400 });
+  });
+
+  it('averages (i16 and i32 sums, any divisor): values against the reference', () => {
+    const quant = fc.record({
+      scale: fc.double({ min: 0.001, max: 10, noNaN: true }), zp: fc.integer({ min: 0, max: 255 }),
+      countIncludePad: fc.boolean(), divisorOverride: fc.option(fc.integer({ min: -9, max: 9 }).filter((v) => v !== 0)),
+    });
+    fc.assert(fc.property(rowCase, quant, (r, qp) => {
+      const { shape, window, kw } = layout(r);
+      // (PyTorch's averages take no dilation)
+      const opts: Record<string, unknown> = { ...window, countIncludePad: qp.countIncludePad, scale: qp.scale, zeroPoint: qp.zp - (r.dtype === 'int8' ? 128 : 0) };
+      delete opts.dilation;
+      if (qp.divisorOverride !== null) opts.divisorOverride = qp.divisorOverride;
+      const avgShape = [...shape.slice(0, -1), (r.outW - 1) * r.sw + kw + Math.min(r.extra, r.sw - 1)];
+      check(sp, `avgPool${r.dims}d`, r.dims, { dtype: r.dtype, last: false, resident: r.resident, shape: avgShape, data: data(r, avgShape) }, opts);
+    }), { numRuns: 400 });
+  });
+});
