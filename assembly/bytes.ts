@@ -10,11 +10,12 @@
 //   vertical:   the window's input rows (whole rows of inW*C bytes, sixteen at a time) into one
 //               scratch row, max as bytes or sums as i16/i32 lanes;
 //   horizontal: each output column's taps along that row: a vector of output columns at a
-//               time for planar rows with stride up to 8 or 7 (sums: their interiors; max: whole
-//               rows, the scratch row padded with the lowest code for the borders; from stride 3
-//               on, windows at every column with every stride-th picked), a vector of channels
-//               at a time for channels-last, one at a time elsewhere (the sums' borders, wider
-//               strides, adaptive windows).
+//               time for planar rows (whole rows, the scratch row padded with the lowest code
+//               or zero sums for the borders; from stride 3 on, windows at every column with
+//               every stride-th picked), a vector of channels at a time for channels-last, one
+//               at a time elsewhere (adaptive windows, wider strides; the sums' borders where
+//               a tap lies past the padding). Averages over rows narrower than a vector keep a
+//               plane's sums back to back and requantize them together.
 // Max pooling of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
 // wide over 16 channels or more, skips the scratch row (byte-max.ts).
 // Averages of planar windows 2 or 3 wide at stride 1 or 2, and of channels-last windows up to 3
@@ -329,47 +330,79 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
   return sum;
 }
 
-/** The window sums `sums` (outW*C, lanes of W) from the row of sums over the rows. */
-@inline function horizontalSum<W>(plan: Plan, row: usize, sums: usize): void {
+/**
+ * Whether horizontalSum takes every column of a planar row in groups of lanes<W>(), as
+ * paddedGroups does for max: regular windows, stride 1 or 2, or below the lanes over rows of at
+ * least two outputs per vector a group loads per tap, every tap within the 16 zero sums before
+ * the row and the 16 after it (avgPoolLanes writes them; a zero adds nothing, and the tables
+ * divide by the in-bounds count).
+ */
+@inline function paddedSums<W>(plan: Plan): bool {
+  const stride = plan.stride, origin = plan.colOrigin;
+  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && origin >= -16 &&
+    (stride <= 2 || (stride < lanes<W>() && plan.outW >= 2 * stride)) &&
+    origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + 16;
+}
+
+/**
+ * The sums of L = lanes<W>() windows along a row of W sums, the first window's first tap at
+ * `base`: a vector of taps at a time for stride 1 or 2; for wider ones window sums at every
+ * column of the span, every stride-th picked (pickLanes).
+ */
+@inline function sumGroup<W>(base: usize, kw: i32, dilation: i32, stride: i32, picks: v128): v128 {
+  const size = <usize>sizeof<W>();
+  let acc = i32x4.splat(0);
+  if (stride <= 2) {
+    for (let j = 0; j < kw; j++) {
+      const at = base + <usize>(j * dilation) * size;
+      acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
+    }
+    return acc;
+  }
+  let pick = picks;
+  for (let v = 0; v < stride; v++) {
+    const at = base + <usize>(v << 4);
+    let m = v128.load(at);
+    for (let j = 1; j < kw; j++) m = addLanes<W>(m, v128.load(at + <usize>(j * dilation) * size));
+    acc = v128.or(acc, i8x16.swizzle(m, pick));
+    pick = i8x16.sub(pick, i8x16.splat(16));
+  }
+  return acc;
+}
+
+/**
+ * The window sums `sums` (outW*C, lanes of W) from the row of sums over the rows. `padded`:
+ * paddedSums holds and the row has its zero sums around it; a row of fewer than L outputs then
+ * writes a whole group (avgPoolLanes keeps such rows' sums back to back: the next row's
+ * overwrite the extra lanes).
+ */
+@inline function horizontalSum<W>(plan: Plan, row: usize, sums: usize, padded: bool): void {
   const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
   const colFirst = plan.colFirst, colCount = plan.colCount;
   const lo = plan.vecLo, hi = plan.vecHi, L = lanes<W>(), size = <usize>sizeof<W>();
   if (C == 1) {
-    let scalarFrom = 0;
-    // (picked lanes pay while a group loads fewer vectors per tap than it has outputs)
-    if (ASC_FEATURE_SIMD && hi - lo >= L && (stride <= 2 || stride < L)) {
-      // Interior: L output columns per group, the last group moved back to end at hi. Its loads
-      // end at most stride - 1 columns past the interior's last tap, within the row's slack.
+    // Groups over [from, to): padded, every column; else the interior (picked lanes pay while a
+    // group loads fewer vectors per tap than it has outputs), its borders one column at a time.
+    // The last group moves back to end at `to`; its loads end at most stride - 1 columns past
+    // the last tap of the row's groups, within the row's slack. (padded: a row narrower than a
+    // group has one, at 0.)
+    const grouped = ASC_FEATURE_SIMD && (padded || (hi - lo >= L && (stride <= 2 || stride < L)));
+    const from = padded ? 0 : lo, to = padded ? outW : hi;
+    if (grouped) {
       const picks = pickLanes(stride, <i32>size);
-      for (let g = lo; g < hi; g += L) {
-        const o = min(g, hi - L);
-        const base = row + <usize>(plan.colOrigin + o * stride) * size;
-        let acc = i32x4.splat(0);
-        if (stride <= 2) {
-          for (let j = 0; j < kw; j++) {
-            const at = base + <usize>(j * dilation) * size;
-            acc = addLanes<W>(acc, stride == 1 ? v128.load(at) : evenLanes<W>(v128.load(at), v128.load(at, 16)));
-          }
-        } else {
-          // Wider strides: window sums at every column of the span, every stride-th picked.
-          let pick = picks;
-          for (let v = 0; v < stride; v++) {
-            const at = base + <usize>(v << 4);
-            let m = v128.load(at);
-            for (let j = 1; j < kw; j++) m = addLanes<W>(m, v128.load(at + <usize>(j * dilation) * size));
-            acc = v128.or(acc, i8x16.swizzle(m, pick));
-            pick = i8x16.sub(pick, i8x16.splat(16));
-          }
-        }
-        v128.store(sums + <usize>o * size, acc);
+      for (let g = from; g < to; g += L) {
+        const o = to - from < L ? from : min(g, to - L);
+        v128.store(sums + <usize>o * size, sumGroup<W>(row + <usize>(plan.colOrigin + o * stride) * size, kw, dilation, stride, picks));
       }
-      for (let o = 0; o < lo; o++) {
-        store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
-      }
-      scalarFrom = hi;
     }
-    for (let o = scalarFrom; o < outW; o++) {
+    // (the columns outside the groups one at a time)
+    for (let o = 0; o < outW;) {
+      if (grouped && o == from) {
+        o = to;
+        continue;
+      }
       store<W>(sums + <usize>o * size, <W>columnSum<W>(row, load<i32>(colFirst + (<usize>o << 2)), load<i32>(colCount + (<usize>o << 2)), dilation, 1, 0));
+      o++;
     }
     return;
   }
@@ -457,7 +490,9 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
  * (f32), one entry per output position of a plane (outRows*outW), the output zero point added
  * before rounding (`zeroPoint`, PyTorch's avg_pool1d/2d) or after it (`zeroPointAfter`, its
  * avg_pool3d: nearbyint(x * m) + zeroPoint, which rounds ties differently) and the bias. Sums run in i16 lanes (eight per v128) when no window has more than 128 cells
- * (|sum| <= 128 * 128 fits), else in i32 lanes. `scratch`: (inW*C + 16 + outW*C + 16) * 4 bytes.
+ * (|sum| <= 128 * 128 fits), else in i32 lanes. `scratch`: (inW*C + 16 + S + 16) * 4 + 320 bytes,
+ * S = outRows*outW for planar rows of fewer than 16 outputs, else outW*C (avgPoolLanes; its groups
+ * read up to 256 bytes past the sums, into lanes they do not use).
  */
 export function avgPoolBytes(
   planPtr: usize, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32, zeroPointAfter: i32,
@@ -483,19 +518,42 @@ export function avgPoolBytes(
   else avgPoolLanes<i32>(plan, input, output, scratch, offsets, multipliers, zeroPoint, bias, zeroPointAfter);
 }
 
+/**
+ * avgPoolLanes' scratch: 64 bytes (zero sums before the row), the row of sums over the rows
+ * (width + 16 lanes of W), then the window sums: a row's, or with `planeSums` every row's of a
+ * plane back to back (outRows*outW + 16 lanes); src/ops/bytes.ts sizes it.
+ */
 @inline function avgPoolLanes<W>(
   plan: Plan, input: usize, output: usize, scratch: usize, offsets: usize, multipliers: usize, zeroPoint: f32, bias: i32, zeroPointAfter: i32,
 ): void {
-  const C = plan.channels, width = plan.inW * C, outW = plan.outW, outRowBytes = <usize>outW * <usize>C;
-  const sums = scratch + <usize>(width + 16) * sizeof<W>();
+  const C = plan.channels, width = plan.inW * C, outW = plan.outW, outRowBytes = <usize>outW * <usize>C, size = <usize>sizeof<W>();
+  const row = scratch + 64, sums = row + <usize>(width + 16) * size, padded = paddedSums<W>(plan);
+  // Rows of fewer than L outputs: their sums back to back, requantized as one run of the plane's
+  // positions (the tables hold one entry per position), where each row went one column at a time.
+  const positions = plan.outRows * outW, planeSums = padded && outW < lanes<W>() && positions >= lanes<W>();
+  if (padded) memory.fill(scratch, 0, 64);
   for (let p = 0; p < plan.planes; p++) {
-    const plane = input + <usize>p * <usize>plan.inPlane;
+    const plane = input + <usize>p * <usize>plan.inPlane, outPlane = output + <usize>p * <usize>plan.outPlane;
     for (let r = 0; r < plan.outRows; r++) {
       const t0 = load<i32>(plan.rowStarts + (<usize>r << 2)), t1 = load<i32>(plan.rowStarts + (<usize>r << 2), 4);
-      verticalSum<W>(plane, plan.rowList, t0, t1, C, width, scratch, bias);
-      horizontalSum<W>(plan, scratch, sums);
-      const table = (<usize>r * <usize>outW) << 2;
-      requantizeRow<W>(sums, output + <usize>p * <usize>plan.outPlane + <usize>r * outRowBytes, outW, C, offsets + table, multipliers + table, zeroPoint, bias, zeroPointAfter);
+      verticalSum<W>(plane, plan.rowList, t0, t1, C, width, row, bias);
+      // (zeros again after the row: the vertical pass's last group writes up to 15 lanes past it)
+      if (ASC_FEATURE_SIMD && padded) {
+        const after = row + <usize>width * size, zero = i32x4.splat(0);
+        v128.store(after, zero);
+        v128.store(after, zero, 16);
+        if (size == 4) {
+          v128.store(after, zero, 32);
+          v128.store(after, zero, 48);
+        }
+      }
+      horizontalSum<W>(plan, row, planeSums ? sums + <usize>r * <usize>outW * size : sums, padded);
+      if (planeSums && r < plan.outRows - 1) continue;
+      // (planeSums: the whole plane, after its last row)
+      const at: usize = planeSums ? 0 : <usize>r * <usize>outW;
+      requantizeRow<W>(
+        sums, outPlane + at * <usize>C, planeSums ? positions : outW, C, offsets + (at << 2), multipliers + (at << 2), zeroPoint, bias, zeroPointAfter,
+      );
     }
   }
 }

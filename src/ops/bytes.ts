@@ -196,7 +196,9 @@ export function runPoolBytes(
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
   // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
   const sumsBytes = shape.channels * 12 + 64;
-  const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + outRowElements + 16) * 4 + 64 : rowElements + 192;
+  // (averages over planar rows of fewer than 16 outputs keep a plane's window sums, assembly/bytes.ts avgPoolLanes)
+  const sumsElements = shape.channels === 1 && axes[axes.length - 1].out < 16 ? outPlane : outRowElements;
+  const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + sumsElements + 16) * 4 + 320 : rowElements + 192;
   const tableBytes = tabled ? outPlane * 8 : 0;
   const stageIn = asPlanes ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
   const stageOut = asPlanes ? outElements : asSixteen ? g.batch * outPlane * 16 : 0;
