@@ -102,9 +102,20 @@ function averageTables(ctx: Context, key: string, axes: readonly Axis[], divisor
   return t;
 }
 
-/** The cell count of the largest window over `axes` (windows are the product of each axis's). */
+/** largestWindow by the axes it was computed for: a repeated call's axes are the same array (pool.ts keeps a call's resolution). */
+const largestWindows = new WeakMap<readonly Axis[], number>();
+
+/**
+ * The cell count of the largest window over `axes` (windows are the product of each axis's),
+ * kept for the axes: building every window of each axis took a quarter of a small average's call.
+ */
 function largestWindow(axes: readonly Axis[]): number {
-  return axes.reduce((n, a) => n * axisWindows(a).count.reduce((m, k) => Math.max(m, k), 0), 1);
+  let cells = largestWindows.get(axes);
+  if (cells === undefined) {
+    cells = axes.reduce((n, a) => n * axisWindows(a).count.reduce((m, k) => Math.max(m, k), 0), 1);
+    largestWindows.set(axes, cells);
+  }
+  return cells;
 }
 
 /**
