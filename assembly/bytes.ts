@@ -49,6 +49,28 @@ const PICK_STRIDE = 8;
   return pick;
 }
 
+/**
+ * A group of windows at a stride of 3 or more along a row of W lanes (i8: byte codes, `max`;
+ * i16/i32: sums), the first window's first tap at `base`: the windows at every column of the
+ * group's span, a vector at a time (`stride` vectors), every stride-th lane picked with the
+ * indices of pickLanes.
+ */
+@inline function pickedWindows<W>(base: usize, kw: i32, dilation: i32, stride: i32, picks: v128, max: bool): v128 {
+  const size = <usize>sizeof<W>();
+  let acc = i32x4.splat(0), pick = picks;
+  for (let v = 0; v < stride; v++) {
+    const at = base + <usize>(v << 4);
+    let m = v128.load(at);
+    for (let j = 1; j < kw; j++) {
+      const tap = v128.load(at + <usize>(j * dilation) * size);
+      m = max ? i8x16.max_s(m, tap) : sizeof<W>() == 2 ? i16x8.add(m, tap) : i32x4.add(m, tap);
+    }
+    acc = v128.or(acc, i8x16.swizzle(m, pick));
+    pick = i8x16.sub(pick, i8x16.splat(16));
+  }
+  return acc;
+}
+
 // ---- max ----------------------------------------------------------------------------------
 
 /** Max over the rows rowList[t0..t1) of a plane, `width` bytes each, into `row` (signed). */
@@ -122,17 +144,7 @@ const PICK_STRIDE = 8;
           acc = i8x16.max_s(acc, stride == 1 ? v128.load(at) : evenBytes(v128.load(at), v128.load(at, 16)));
         }
       } else {
-        // Wider strides: the window maxima at every column of the group's span, sixteen at a
-        // time, and every stride-th of them picked (pickLanes).
-        acc = i8x16.splat(0);
-        let pick = picks;
-        for (let v = 0; v < stride; v++) {
-          const at = base + <usize>(v << 4);
-          let m = v128.load(at);
-          for (let j = 1; j < kw; j++) m = i8x16.max_s(m, v128.load(at + <usize>(j * dilation)));
-          acc = v128.or(acc, i8x16.swizzle(m, pick));
-          pick = i8x16.sub(pick, i8x16.splat(16));
-        }
+        acc = pickedWindows<i8>(base, kw, dilation, stride, picks, true);
       }
       storeCodes(narrow ? spill : dst + <usize>o, acc, flip);
     }
@@ -346,8 +358,7 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
 
 /**
  * The sums of L = lanes<W>() windows along a row of W sums, the first window's first tap at
- * `base`: a vector of taps at a time for stride 1 or 2; for wider ones window sums at every
- * column of the span, every stride-th picked (pickLanes).
+ * `base`: a vector of taps at a time for stride 1 or 2, picked windows for wider ones.
  */
 @inline function sumGroup<W>(base: usize, kw: i32, dilation: i32, stride: i32, picks: v128): v128 {
   const size = <usize>sizeof<W>();
@@ -359,15 +370,7 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
     }
     return acc;
   }
-  let pick = picks;
-  for (let v = 0; v < stride; v++) {
-    const at = base + <usize>(v << 4);
-    let m = v128.load(at);
-    for (let j = 1; j < kw; j++) m = addLanes<W>(m, v128.load(at + <usize>(j * dilation) * size));
-    acc = v128.or(acc, i8x16.swizzle(m, pick));
-    pick = i8x16.sub(pick, i8x16.splat(16));
-  }
-  return acc;
+  return pickedWindows<W>(base, kw, dilation, stride, picks, false);
 }
 
 /**
