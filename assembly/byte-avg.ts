@@ -18,12 +18,15 @@ import { requantize16 } from './requantize';
  * Whether planarAvg takes a planar plan with windows of at most `rows` rows: 2 or 3 columns
  * wide at stride 1 or 2 without dilation, rows of at least 16 outputs, padding of at most one
  * column on the left, and on the right only what leaves the last window's first tap in the row.
+ * At stride 2, rows of 8 to 15 outputs too, one group a row as byte-max.ts takes them, when no
+ * window reaches past the row (the group's masks are for its output 15, a lane past such a row).
  */
 @inline export function planarAvgFits(plan: Plan, rows: i32): bool {
-  const kw = plan.kw, s = plan.stride, origin = plan.colOrigin;
+  const kw = plan.kw, s = plan.stride, origin = plan.colOrigin, outW = plan.outW;
   // (an interior: regular windows; irregular adaptive ones have none)
-  return plan.channels == 1 && plan.dilation == 1 && (s == 1 || s == 2) && (kw == 2 || kw == 3) && rows <= 3 &&
-    plan.vecHi > plan.vecLo && plan.outW >= 16 && origin >= -1 && plan.inW - origin - s * (plan.outW - 16) > 15 * s;
+  if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || rows > 3 || plan.vecHi <= plan.vecLo || origin < -1) return false;
+  if (s == 2 && outW >= 8 && outW < 16) return 2 * (outW - 1) + kw <= plan.inW - origin;
+  return (s == 1 || s == 2) && outW >= 16 && plan.inW - origin - s * (outW - 16) > 15 * s;
 }
 
 /** What rowSums takes of each row's sixteen codes, as eight i16 lanes. */
@@ -67,7 +70,11 @@ export function planarAvg(
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW, origin = plan.colOrigin, s = plan.stride;
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane, rowStarts = plan.rowStarts, rowList = plan.rowList;
   const three = plan.kw == 3, flip = i8x16.splat(<i8>bias), all = i8x16.splat(-1);
-  const start = <usize>origin, last = <usize>(outW - 16), first = <usize>(((outW - 1) & 15) + 1);
+  // (narrow rows: one group a row as byte-max.ts takes them, its extra lanes on the next row or
+  // the output's guard bytes; no window reaches past such a row, so the last group's masks touch
+  // only lanes past it, and its tables' extra entries are the next row's or the guard's)
+  const narrow = outW < 16, start = <usize>origin;
+  const last: usize = narrow ? 0 : <usize>(outW - 16), first: usize = narrow ? 16 : <usize>(((outW - 1) & 15) + 1);
   // i16 lane masks: lane 0 (column -1), lane 7 (output 15 at stride 2), and at stride 1 the
   // last group's third column-sum vector's lanes before the row's end (`cut`: from the group's
   // first column).

@@ -1,8 +1,9 @@
 // int8/uint8 max pooling straight from the input rows (no scratch row, no flipping): planar
 // windows 2 or 3 columns wide at stride 1 or 2 (rows of 16 outputs or more; at stride 2 from 8,
-// one group a row whose extra lanes the next row overwrites), and channels-last windows up to 3
-// columns wide over 16 channels or more. bytes.ts maxPoolBytes picks these and keeps its
-// separable passes for the rest.
+// one group a row whose extra lanes the next row overwrites, or past the last row the output's
+// guard bytes: src/memory.ts GUARD_BYTES; simdpool/parallel runs byte kernels whole, so no other
+// worker writes the next row), and channels-last windows up to 3 columns wide over 16 channels or
+// more. bytes.ts maxPoolBytes picks these and keeps its separable passes for the rest.
 //
 // U (i8 or u8) is the max's byte order, so raw bytes go in and out as they are; borders and
 // windows with no tap give the code -128 as before (raw 0x80 for int8, 0 for uint8).
@@ -57,32 +58,6 @@ import { Stride1, Stride2 } from './lanes';
   return plan.outW < 16;
 }
 
-/** Sixteen bytes stored at `at`, or (`count` < 16: the call's last narrow row, with no row after it) only the first `count`. */
-@inline function storeRow(at: usize, v: v128, count: i32): void {
-  if (count >= 16) v128.store(at, v);
-  else storePrefix(at, v, count);
-}
-
-/** The first `count` (< 16) bytes of v stored at `at`. (One copy for every caller: it runs once a call.) */
-function storePrefix(at: usize, v: v128, count: i32): void {
-  if (count & 8) {
-    v128.store64_lane(at, v, 0);
-    v = v128.shuffle<u8>(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    at += 8;
-  }
-  if (count & 4) {
-    v128.store32_lane(at, v, 0);
-    v = v128.shuffle<u8>(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
-    at += 4;
-  }
-  if (count & 2) {
-    v128.store16_lane(at, v, 0);
-    v = v128.shuffle<u8>(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
-    at += 2;
-  }
-  if (count & 1) v128.store8_lane(at, v, 0);
-}
-
 /**
  * Planar max pooling for planarNarrowFits plans: sixteen output columns per group from 32 bytes
  * of each window row (stride 2, 3 wide: and the next byte, from a load at +32 that may read up
@@ -108,8 +83,8 @@ export function planarNarrow(plan: Plan, input: usize, output: usize, bias: i32)
     const runs = whole ? 1 : planes, rows = whole ? planes * outRows : outRows;
     for (let p = 0; p < runs; p++) {
       const src = input + <usize>p * inPlane + top, dst = output + <usize>p * outPlane;
-      if (bias == 0) pairRows<i8>(src, dst, rows, inW, outW, p == runs - 1);
-      else pairRows<u8>(src, dst, rows, inW, outW, p == runs - 1);
+      if (bias == 0) pairRows<i8>(src, dst, rows, inW, outW);
+      else pairRows<u8>(src, dst, rows, inW, outW);
     }
     return;
   }
@@ -139,14 +114,13 @@ function planarRows<U, S>(plan: Plan, input: usize, output: usize, bias: i32, le
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane;
   const rowStarts = plan.rowStarts, rowList = plan.rowList, three = plan.kw == 3;
   const low = i8x16.splat(isSigned<U>() ? -128 : 0);
-  // (narrow: one group a row; every row's sixteen bytes stored but the call's last row's)
+  // (narrow: one group a row, its extra lanes on the next row, or the output's guard bytes)
   const narrow = narrowRow(plan), start = <usize>origin;
   const last: usize = narrow ? 0 : <usize>(outW - 16), first: usize = narrow ? 16 : <usize>(((outW - 1) & 15) + 1);
   for (let p = 0; p < planes; p++) {
     const plane = input + <usize>p * inPlane + start; // (usize arithmetic wraps: origin may be -1)
     let dst = output + <usize>p * outPlane;
     for (let r = 0; r < outRows; r++) {
-      const stored = narrow && p == planes - 1 && r == outRows - 1 ? outW : 16;
       const t0 = load<i32>(rowStarts + (<usize>r << 2)), t1 = load<i32>(rowStarts + (<usize>r << 2), 4);
       if (t1 == t0) memory.fill(dst, <u8>(0x80 ^ bias), outW); // no row in bounds: -128
       for (let t = t0; t < t1; t += 3) {
@@ -175,7 +149,7 @@ function planarRows<U, S>(plan: Plan, input: usize, output: usize, bias: i32, le
             if (three) m = maxOf<U>(m, v128.shuffle<u8>(even, c, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16));
           }
           if (fold) m = maxOf<U>(m, v128.load(dst + o));
-          storeRow(dst + o, m, stored);
+          v128.store(dst + o, m);
           if (o == last) break;
           o += step;
           step = 16;
@@ -191,13 +165,13 @@ function planarRows<U, S>(plan: Plan, input: usize, output: usize, bias: i32, le
  * (every column interior): nothing per row but pointer steps (the table reads and loops of the
  * general rows cost about two groups per row, and rows of C and D are one or two groups wide).
  */
-function pairRows<U>(src: usize, dst: usize, rows: i32, inW: i32, outW: i32, final: bool): void {
+function pairRows<U>(src: usize, dst: usize, rows: i32, inW: i32, outW: i32): void {
   const below = <usize>inW, pair = <usize>inW << 1;
   if (outW < 16) {
-    // One group a row, its extra lanes on the next row; the `final` run's last row stores only its own.
+    // One group a row, its extra lanes on the next row (or the output's guard bytes).
     for (let r = 0; r < rows; r++) {
       const a = maxOf<U>(v128.load(src), v128.load(src + below)), b = maxOf<U>(v128.load(src, 16), v128.load(src + below, 16));
-      storeRow(dst, maxOf<U>(evenBytes(a, b), oddBytes(a, b)), final && r == rows - 1 ? outW : 16);
+      v128.store(dst, maxOf<U>(evenBytes(a, b), oddBytes(a, b)));
       src += pair;
       dst += <usize>outW;
     }
