@@ -1,6 +1,6 @@
 // int8/uint8 max pooling straight from the input rows (no scratch row, no flipping): planar
-// windows 2 or 3 columns wide at stride 1 or 2 (rows of 16 outputs or more; at stride 2 from 8,
-// one group a row whose extra lanes the next row overwrites, or past the last row the output's
+// windows 2 or 3 columns wide at stride 1 or 2 (rows of 16 outputs or more, or from 8 with one
+// group a row whose extra lanes the next row overwrites, or past the last row the output's
 // guard bytes: src/memory.ts GUARD_BYTES; simdpool/parallel runs byte kernels whole, so no other
 // worker writes the next row), and channels-last windows up to 3 columns wide over 16 channels or
 // more. bytes.ts maxPoolBytes picks these and keeps its separable passes for the rest.
@@ -43,13 +43,17 @@ import { Stride1, Stride2 } from './lanes';
  * column of padding, in floor or ceil mode; not wider explicit padding). At stride 1 only the last
  * window may reach past the row: a ragged row's first group covers the windows before it without
  * the last group's masks, and windows of more than 3 rows fold that group's outputs in again.
- * At stride 2, rows of 8 to 15 outputs too (narrowRow), when the row reaches the group's second
- * vector (the masks cover that one and the third).
+ * Rows of 8 to 15 outputs too (narrowRow; one group, so no group folds another's outputs), at
+ * stride 2 when the row reaches the group's second vector, at stride 1 with the bytes past the
+ * row in its first vector masked as well.
  */
 @inline export function planarNarrowFits(plan: Plan): bool {
   const kw = plan.kw, s = plan.stride, origin = plan.colOrigin, outW = plan.outW;
   if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || origin < -1) return false;
-  if (s == 2 && outW >= 8 && outW < 16) return plan.inW - origin >= 16 && 2 * (outW - 1) < plan.inW - origin;
+  if (outW >= 8 && outW < 16) {
+    const cut = plan.inW - origin; // (where the row ends, from the group's first column)
+    return s == 2 ? cut >= 16 && 2 * (outW - 1) < cut : s == 1 && outW - 1 < cut;
+  }
   return (s == 1 || s == 2) && outW >= 16 && plan.inW - origin - s * (outW - 16) > (s == 1 ? 13 + kw : 30);
 }
 
@@ -94,7 +98,10 @@ export function planarNarrow(plan: Plan, input: usize, output: usize, bias: i32)
   // `cut` bytes in (16 to 31: its valid lanes' taps past the row are all in `b`).
   const origin = plan.colOrigin, lastStart = narrowRow(plan) ? 0 : plan.stride * (outW - 16);
   const cut = <i8>min(inW - origin - lastStart, 48);
-  const left = i8x16.replace_lane(i8x16.splat(0), 0, origin < 0 ? -1 : 0);
+  // (a narrow row's one group is its first too: the left mask also takes `a`'s bytes past the row,
+  // at stride 1; at stride 2 `cut` is 16 or more and there are none)
+  let left = i8x16.replace_lane(i8x16.splat(0), 0, origin < 0 ? -1 : 0);
+  if (narrowRow(plan)) left = v128.or(left, i8x16.ge_s(i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), i8x16.splat(cut)));
   const rightB = i8x16.ge_s(i8x16(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31), i8x16.splat(cut));
   const rightC = i8x16.replace_lane(i8x16.splat(0), 0, cut <= 32 ? -1 : 0);
   if (plan.stride == 1) {
