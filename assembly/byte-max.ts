@@ -37,8 +37,8 @@ import { Stride1, Stride2 } from './lanes';
 }
 
 /**
- * Whether planarNarrow takes a planar plan: windows 2 or 3 columns wide at stride 1 or 2 without
- * dilation, rows of at least 16 outputs, padding of at most one column on the left, and on the
+ * Whether planarNarrow takes a planar plan: regular windows 2 or 3 columns wide at stride 1 or 2
+ * without dilation, rows of at least 16 outputs, padding of at most one column on the left, and on the
  * right only what leaves the last window's first tap in the row (PyTorch's windows with one
  * column of padding, in floor or ceil mode; not wider explicit padding). At stride 1 only the last
  * window may reach past the row: a ragged row's first group covers the windows before it without
@@ -49,7 +49,9 @@ import { Stride1, Stride2 } from './lanes';
  */
 @inline export function planarNarrowFits(plan: Plan): bool {
   const kw = plan.kw, s = plan.stride, origin = plan.colOrigin, outW = plan.outW;
-  if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || origin < -1) return false;
+  // (regular windows only: an adaptive plan's irregular windows have no interior, and its kw is
+  // their bound, wider than most of them)
+  if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || origin < -1 || plan.vecHi <= plan.vecLo) return false;
   if (outW >= 8 && outW < 16) {
     const cut = plan.inW - origin; // (where the row ends, from the group's first column)
     return s == 2 ? cut >= 16 && 2 * (outW - 1) < cut : s == 1 && outW - 1 < cut;

@@ -365,6 +365,19 @@ describe('int8/uint8 max pooling, each path of assembly/byte-max.ts', async () =
     });
   });
 
+  it('adaptive windows (irregular: their bound is wider than most of them) never take the fixed windows of the direct kernels', () => {
+    // (found by a fresh run: 17 -> 16 columns, windows of 2 and a bound of 3, went through the
+    // stride-1 kernel as 3-wide windows)
+    for (const dtype of ['int8', 'uint8'] as const) {
+      for (let out = 7; out <= 20; out++) {
+        for (let size = out + 1; size <= 2 * out + 2; size++) {
+          const shape = [1, 3, 2, size];
+          check(sp, 'adaptiveMaxPool2d', 2, { dtype, last: false, resident: false, shape, data: codes(dtype, 6 * size, size * 31 + out, false) }, { outputSize: [1, out] });
+        }
+      }
+    }
+  });
+
   it('planar 2x2 stride 2 without padding: row pairs through whole planes, odd heights, one-row planes, narrow rows', () => {
     fc.assert(fc.property(
       fc.constantFrom<Dtype>('int8', 'uint8'), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 }),
