@@ -108,35 +108,41 @@ const PICK_STRIDE = 8;
 }
 
 /**
- * Whether horizontalMax takes every column of a planar row in groups: regular windows (an
- * interior; adaptive plans have none), stride 1 or 2, or up to PICK_STRIDE over rows of at least
- * two outputs per vector a group loads per tap (fewer measured slower than one at a time), every
- * tap within the 16 lowest codes before the row and the 32 after it (maxPoolBytes writes them). A
+ * Whether a planar row goes in groups, every column with its borders: regular windows (an
+ * interior; adaptive plans have none), stride 1 or 2, or up to `widest` over rows of at least two
+ * outputs per vector a group loads per tap (fewer measured slower than one at a time), every tap
+ * within the 16 cells before the row and the `after` cells after it that hold the reduction's
+ * neutral value (maxPoolBytes and avgPoolLanes write them).
+ */
+@inline function paddedRow(plan: Plan, widest: i32, after: i32): bool {
+  const stride = plan.stride, origin = plan.colOrigin;
+  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && origin >= -16 &&
+    (stride <= 2 || (stride <= widest && plan.outW >= 2 * stride)) &&
+    origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + after;
+}
+
+/**
+ * paddedRow for horizontalMax: strides up to PICK_STRIDE, 32 lowest codes after the row. A
  * group's loads then end at most 16 * PICK_STRIDE + 31 bytes past the row, within its scratch
  * (rowElements + 192).
  */
 @inline function paddedGroups(plan: Plan): bool {
-  const stride = plan.stride, origin = plan.colOrigin;
-  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && origin >= -16 &&
-    (stride <= 2 || (stride <= PICK_STRIDE && plan.outW >= 2 * stride)) &&
-    origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + 32;
+  return paddedRow(plan, PICK_STRIDE, 32);
 }
 
 /**
  * The output row `dst` (outW*C codes) from the row of window maxima over the rows (signed).
- * `padded`: paddedGroups holds, and the row has its lowest codes around it; `lastRow`: no row
- * of this call follows it.
+ * `padded`: paddedGroups holds, and the row has its lowest codes around it.
  */
-@inline function horizontalMax(plan: Plan, row: usize, dst: usize, bias: i32, padded: bool, lastRow: bool): void {
+@inline function horizontalMax(plan: Plan, row: usize, dst: usize, bias: i32, padded: bool): void {
   const C = plan.channels, outW = plan.outW, dilation = plan.dilation, stride = plan.stride, kw = plan.kw;
   const colFirst = plan.colFirst, colCount = plan.colCount;
   if (ASC_FEATURE_SIMD && padded) {
     // Every column in groups of sixteen, borders included: a tap outside the row reads the lowest
     // code, the max of a window's in-bounds taps. A row of fewer than 16 outputs writes a whole
-    // group: its extra lanes land on the next rows, which are written after it; the call's last
-    // row (`lastRow`) goes through scratch past the padding instead (a memory.copy a row cost
-    // 1.2x on 14-wide rows).
-    const flip = i8x16.splat(<i8>bias), narrow = outW < 16 && lastRow, spill = row + <usize>plan.inW + 64, picks = pickLanes(stride, 1);
+    // group, as byte-max.ts's narrow rows do: its extra lanes land on the next row, written after
+    // it, or past the call's last row on the output's guard bytes (src/memory.ts GUARD_BYTES).
+    const flip = i8x16.splat(<i8>bias), picks = pickLanes(stride, 1);
     for (let g = 0; g < outW; g += 16) {
       const o = outW < 16 ? 0 : min(g, outW - 16);
       const base = row + <usize>(plan.colOrigin + o * stride);
@@ -149,9 +155,8 @@ const PICK_STRIDE = 8;
       } else {
         acc = pickedWindows<i8>(base, kw, dilation, stride, picks, true);
       }
-      storeCodes(narrow ? spill : dst + <usize>o, acc, flip);
+      storeCodes(dst + <usize>o, acc, flip);
     }
-    if (narrow) memory.copy(dst, spill, outW);
     return;
   }
   // (others one output at a time; channels-last sixteen channels at a time from 16 on)
@@ -210,7 +215,7 @@ export function maxPoolBytes(planPtr: usize, input: usize, output: usize, scratc
         v128.store(row + <usize>width, i8x16.splat(-128));
         v128.store(row + <usize>width, i8x16.splat(-128), 16);
       }
-      horizontalMax(plan, row, dst, bias, padded, p == plan.planes - 1 && r == plan.outRows - 1);
+      horizontalMax(plan, row, dst, bias, padded);
     }
   }
 }
@@ -346,17 +351,12 @@ export function globalMaxBytes(input: usize, output: usize, planes: i32, length:
 }
 
 /**
- * Whether horizontalSum takes every column of a planar row in groups of lanes<W>(), as
- * paddedGroups does for max: regular windows, stride 1 or 2, or below the lanes over rows of at
- * least two outputs per vector a group loads per tap, every tap within the 16 zero sums before
- * the row and the 16 after it (avgPoolLanes writes them; a zero adds nothing, and the tables
- * divide by the in-bounds count).
+ * paddedRow for horizontalSum: strides below the lanes (picked lanes pay while a group loads
+ * fewer vectors per tap than it has outputs), 16 zero sums after the row (a zero adds nothing,
+ * and the tables divide by the in-bounds count).
  */
 @inline function paddedSums<W>(plan: Plan): bool {
-  const stride = plan.stride, origin = plan.colOrigin;
-  return ASC_FEATURE_SIMD && plan.channels == 1 && plan.vecLo < plan.vecHi && origin >= -16 &&
-    (stride <= 2 || (stride < lanes<W>() && plan.outW >= 2 * stride)) &&
-    origin + (plan.outW - 1) * stride + (plan.kw - 1) * plan.dilation < plan.inW + 16;
+  return paddedRow(plan, lanes<W>() - 1, 16);
 }
 
 /**

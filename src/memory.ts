@@ -8,8 +8,8 @@ import type { AnyTypedArray } from './tensor';
 const ALIGN = 16;
 /**
  * Bytes every block has past its end, its own: kernels read up to this far past a row, and the
- * byte kernels' narrow rows (assembly/byte-max.ts, byte-avg.ts) write up to 15 bytes past an
- * output's last row.
+ * byte kernels' narrow rows (assembly/byte-max.ts, byte-avg.ts, bytes.ts) write up to 15 bytes
+ * past an output's last row.
  * Must match GUARD_FLOATS * 4 in assembly/lanes.ts.
  */
 export const GUARD_BYTES = 128;

@@ -170,7 +170,8 @@ describe('built wasm', () => {
   // straight from the input rows, one group a row (byte-max.ts pairRows and planarRows, byte-avg.ts
   // planarAvg: 2x2 max 2.7-3.2x, averages 1.5-1.8x faster) to 113.7 KiB (116,459 bytes), and byte
   // max at stride 1 over such rows (1.5-1.8x) to 113.8 KiB (116,517 bytes; 116,534 with the
-  // direct max kept to regular windows).
+  // direct max kept to regular windows; 116,456 with the separable max's last narrow row written
+  // in place too).
   it('imports nothing (no env.abort) and is under 114 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
