@@ -18,14 +18,15 @@ import { requantize16 } from './requantize';
  * Whether planarAvg takes a planar plan with windows of at most `rows` rows: 2 or 3 columns
  * wide at stride 1 or 2 without dilation, rows of at least 16 outputs, padding of at most one
  * column on the left, and on the right only what leaves the last window's first tap in the row.
- * At stride 2, rows of 8 to 15 outputs too, one group a row as byte-max.ts takes them, when no
- * window reaches past the row (the group's masks are for its output 15, a lane past such a row).
+ * Rows of fewer than 16 outputs too, one group a row as byte-max.ts takes them: at stride 1 with
+ * the columns past the row masked in all three column-sum vectors, at stride 2 when no window
+ * reaches past the row (the group's masks are for its output 15, a lane past such a row).
  */
 @inline export function planarAvgFits(plan: Plan, rows: i32): bool {
   const kw = plan.kw, s = plan.stride, origin = plan.colOrigin, outW = plan.outW;
   // (an interior: regular windows; irregular adaptive ones have none)
   if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || rows > 3 || plan.vecHi <= plan.vecLo || origin < -1) return false;
-  if (s == 2 && outW >= 8 && outW < 16) return 2 * (outW - 1) + kw <= plan.inW - origin;
+  if (outW < 16) return s == 1 || (s == 2 && 2 * (outW - 1) + kw <= plan.inW - origin);
   return (s == 1 || s == 2) && outW >= 16 && plan.inW - origin - s * (outW - 16) > 15 * s;
 }
 
@@ -71,17 +72,19 @@ export function planarAvg(
   const inPlane = <usize>plan.inPlane, outPlane = <usize>plan.outPlane, rowStarts = plan.rowStarts, rowList = plan.rowList;
   const three = plan.kw == 3, flip = i8x16.splat(<i8>bias), all = i8x16.splat(-1);
   // (narrow rows: one group a row as byte-max.ts takes them, its extra lanes on the next row or
-  // the output's guard bytes; no window reaches past such a row, so the last group's masks touch
-  // only lanes past it, and its tables' extra entries are the next row's or the guard's)
+  // the output's guard bytes, and its tables' extra entries the next row's or the guard's)
   const narrow = outW < 16, start = <usize>origin;
   const last: usize = narrow ? 0 : <usize>(outW - 16), first: usize = narrow ? 16 : <usize>(((outW - 1) & 15) + 1);
   // i16 lane masks: lane 0 (column -1), lane 7 (output 15 at stride 2), and at stride 1 the
-  // last group's third column-sum vector's lanes before the row's end (`cut`: from the group's
-  // first column).
-  const cut = plan.inW - origin - s * (outW - 16);
+  // last group's column-sum lanes before the row's end (`cut`: from the group's first column;
+  // in its third vector only, but a narrow row's, whose one group is its last, may end sooner).
+  const cut = plan.inW - origin - s * <i32>last;
   const lane0 = i16x8.replace_lane(i16x8.splat(0), 0, -1), lane7 = i16x8.replace_lane(i16x8.splat(0), 7, -1);
-  const inRow = i16x8.gt_s(i16x8.splat(<i16>min(cut - 16, 8)), i16x8(0, 1, 2, 3, 4, 5, 6, 7));
-  const keep32 = three && cut <= 32 ? v128.not(lane7) : all;
+  const iota = i16x8(0, 1, 2, 3, 4, 5, 6, 7);
+  const inRow0 = i16x8.gt_s(i16x8.splat(<i16>min(cut, 8)), iota), inRow1 = i16x8.gt_s(i16x8.splat(<i16>min(cut - 8, 8)), iota);
+  const inRow2 = i16x8.gt_s(i16x8.splat(<i16>min(cut - 16, 8)), iota);
+  // (output 15's corrections at stride 2: a narrow row has no output 15, and no window past it)
+  const fix15 = !narrow && cut <= 31, keep32 = three && !narrow && cut <= 32 ? v128.not(lane7) : all;
   for (let p = 0; p < planes; p++) {
     const plane = input + <usize>p * inPlane + start; // (usize arithmetic wraps: origin may be -1)
     let dst = output + <usize>p * outPlane;
@@ -104,13 +107,20 @@ export function planarAvg(
             hi = i16x8.add(hi, v128.and(rowSums(r0, r1, r2, k + 18, flip, threeRows, EVENS), right ? keep32 : all));
           }
           if (left) lo = i16x8.sub(lo, v128.and(rowSums(r0, r1, r2, k, flip, threeRows, EVENS), lane0));
-          if (right && cut <= 31) hi = i16x8.sub(hi, v128.and(rowSums(r0, r1, r2, k + 16, flip, threeRows, ODDS), lane7));
+          if (right && fix15) hi = i16x8.sub(hi, v128.and(rowSums(r0, r1, r2, k + 16, flip, threeRows, ODDS), lane7));
         } else {
           // Column sums of the group's 24 columns, each output's taps from them.
-          let v0 = rowSums(r0, r1, r2, k, flip, threeRows, LOW), v2 = rowSums(r0, r1, r2, k + 16, flip, threeRows, LOW);
-          const v1 = rowSums(r0, r1, r2, k + 8, flip, threeRows, LOW);
+          let v0 = rowSums(r0, r1, r2, k, flip, threeRows, LOW), v1 = rowSums(r0, r1, r2, k + 8, flip, threeRows, LOW);
+          let v2 = rowSums(r0, r1, r2, k + 16, flip, threeRows, LOW);
           if (left) v0 = v128.andnot(v0, lane0);
-          if (right) v2 = v128.and(v2, inRow);
+          if (right) {
+            v2 = v128.and(v2, inRow2);
+            // (a narrow row may end, and its last windows reach past it, within the first 16 columns)
+            if (narrow) {
+              v0 = v128.and(v0, inRow0);
+              v1 = v128.and(v1, inRow1);
+            }
+          }
           lo = slideSums(v0, v1, three);
           hi = slideSums(v1, v2, three);
         }

@@ -1,5 +1,5 @@
 // int8/uint8 max pooling straight from the input rows (no scratch row, no flipping): planar
-// windows 2 or 3 columns wide at stride 1 or 2 (rows of 16 outputs or more, or from 8 with one
+// windows 2 or 3 columns wide at stride 1 or 2 (rows of 16 outputs or more, or narrower ones as one
 // group a row whose extra lanes the next row overwrites, or past the last row the output's
 // guard bytes: src/memory.ts GUARD_BYTES; simdpool/parallel runs byte kernels whole, so no other
 // worker writes the next row), and channels-last windows up to 3 columns wide over 16 channels or
@@ -43,18 +43,18 @@ import { Stride1, Stride2 } from './lanes';
  * column of padding, in floor or ceil mode; not wider explicit padding). At stride 1 only the last
  * window may reach past the row: a ragged row's first group covers the windows before it without
  * the last group's masks, and windows of more than 3 rows fold that group's outputs in again.
- * Rows of 8 to 15 outputs too (narrowRow; one group, so no group folds another's outputs), at
- * stride 2 when the row reaches the group's second vector, at stride 1 with the bytes past the
- * row in its first vector masked as well.
+ * Rows of 1 to 15 outputs too (narrowRow; one group, so no group folds another's outputs), with
+ * the bytes past the row in its first vector masked as well (at stride 2 a row of fewer than 8
+ * outputs may end there; 14 -> 7 columns took the separable passes, 2.6x slower at 2x2).
  */
 @inline export function planarNarrowFits(plan: Plan): bool {
   const kw = plan.kw, s = plan.stride, origin = plan.colOrigin, outW = plan.outW;
   // (regular windows only: an adaptive plan's irregular windows have no interior, and its kw is
   // their bound, wider than most of them)
   if (plan.channels != 1 || plan.dilation != 1 || (kw != 2 && kw != 3) || origin < -1 || plan.vecHi <= plan.vecLo) return false;
-  if (outW >= 8 && outW < 16) {
+  if (outW < 16) {
     const cut = plan.inW - origin; // (where the row ends, from the group's first column)
-    return s == 2 ? cut >= 16 && 2 * (outW - 1) < cut : s == 1 && outW - 1 < cut;
+    return s == 2 ? 2 * (outW - 1) < cut : s == 1 && outW - 1 < cut;
   }
   return (s == 1 || s == 2) && outW >= 16 && plan.inW - origin - s * (outW - 16) > (s == 1 ? 13 + kw : 30);
 }
