@@ -28,7 +28,7 @@ const ARRAYS = { f32: Float32Array, i32: Int32Array, int8: Int8Array, uint8: Uin
 const OPS = {
   max: 'maxPool', avg: 'avgPool', lp: 'lpPool', amax: 'adaptiveMaxPool', aavg: 'adaptiveAvgPool',
   gmax: 'globalMaxPool', gavg: 'globalAvgPool', glp: 'globalLpPool', qmax: 'maxPool', qavg: 'avgPool',
-  qaavg: 'adaptiveAvgPool',
+  qaavg: 'adaptiveAvgPool', qamax: 'adaptiveMaxPool',
 };
 
 function decode(b64, type) {

@@ -15,7 +15,10 @@ The reference is always torch's contiguous (channels-first) kernel; the .mjs hal
 simdpool a random layout and transposes (simdpool documents its channels-last results as the
 contiguous ones). Where torch 1.13 has no op the case uses torch's own formula, as the golden
 generators do: lpPool3d (lp_pool2d's formula over avg_pool3d), avgPool1d's divisorOverride
-(avg_pool2d on a height-1 plane), global pools (adaptive pooling to 1, lp_pool over the plane).
+(avg_pool2d on a height-1 plane), global pools (adaptive pooling to 1, lp_pool over the plane),
+and int8/uint8 adaptive max (torch 1.13 has no quantized adaptive_max_pool: adaptive_max_pool*
+over the codes in float64, exact for integers, whose output is the codes and whose indices are
+the first largest in scan order, as simdpool's byte max documents).
 """
 import argparse
 import base64
@@ -421,6 +424,88 @@ def make_quant(g, case, fam, d, tk):
     return case
 
 
+def qamax_axis(g, last, top):
+    """(input size, output size) along one axis of an int8/uint8 adaptive max, biased to the
+    shapes with kernels of their own: along a planar row (last), irregular windows of 7-20
+    outputs over out+1 .. 2*out+2 columns (windows narrower than the plan's bound, which
+    byte-max.ts's direct planar kernel once took for regular ones),
+    dividing sizes (plain pooling: the direct byte-max kernels), wide rows (SIMD interiors); on
+    every axis output 1, the input's size, larger than the input, 0 now and then."""
+    mode = g.pick(["irregular"] * 5 + ["regular"] * 3 + ["one", "same", "larger", "random", "wide"]) if last else \
+        g.pick(["irregular", "regular", "regular", "one", "same", "larger", "random"])
+    if mode == "irregular":
+        o = int(g.r.integers(7, 21)) if last else int(g.r.integers(2, top + 1))
+        n = int(g.r.integers(o + 1, 2 * o + 3)) if g.chance(0.85) else int(g.r.integers(1, o + 1))
+    elif mode == "regular":
+        o = int(g.r.integers(1, 21 if last else top + 1))
+        n = o * int(g.r.integers(1, 5 if last else 3))
+    elif mode == "wide":
+        o = int(g.r.integers(17, 65))
+        n = int(g.r.integers(o + 1, 3 * o + 1))
+    else:
+        n = int(g.r.integers(1, (48 if last else top) + 1))
+        o = {"one": 1, "same": n, "larger": int(g.r.integers(n + 1, 2 * n + 2)),
+             "random": int(g.r.integers(1, n + 1))}[mode]
+    if g.chance(0.01):
+        o = 0
+    return n, o
+
+
+def qamax_codes(g, shape, lo, hi):
+    """int8/uint8 codes: uniform, few distinct (ties), the range's ends and the middle (where
+    uint8's order-keeping top-bit flip turns 127/128 into -1/0), ramps along the row (a window
+    bound off by one shows at once), one value everywhere."""
+    size, row = int(np.prod(shape)), shape[-1]
+    kind = g.pick(["uniform", "uniform", "few", "few", "edges", "ramp", "flat"])
+    if kind == "uniform":
+        x = g.r.integers(lo, hi + 1, size)
+    elif kind == "few":
+        vals = np.array([g.pick([lo, hi, int(g.r.integers(lo, hi + 1))]) for _ in range(int(g.r.integers(2, 4)))])
+        x = vals[g.r.integers(0, len(vals), size)]
+    elif kind == "edges":
+        mid = (lo + hi + 1) // 2
+        x = np.array([lo, lo + 1, mid - 1, mid, mid + 1, hi - 1, hi])[g.r.integers(0, 7, size)]
+    elif kind == "ramp":
+        col = np.arange(size) % max(row, 1)
+        x = lo + (col * int(g.r.integers(1, 9)) + int(g.r.integers(0, 256))) % (hi - lo + 1)
+        if g.chance(0.5):
+            x = hi - (x - lo)
+    else:
+        x = np.full(size, g.pick([lo, hi, int(g.r.integers(lo, hi + 1))]))
+    return x.reshape(shape).astype(np.int8 if lo < 0 else np.uint8)
+
+
+def make_qamax(g, d):
+    """int8/uint8 adaptive max (see the docstring's departures for its reference)."""
+    n = None if g.chance(0.15) else 0 if g.chance(0.03) else int(g.r.integers(1, 3))
+    c = int(g.pick([1, 3, 16, 17])) if g.chance(0.8) else int(g.pick([2, 4, 5, 8, 32, 33]))
+    top = {1: 1, 2: 8, 3: 5}[d]
+    axes = [qamax_axis(g, i == d - 1, top) for i in range(d)]
+    if g.chance(0.01):  # past the streaming threshold
+        n, c = int(g.r.integers(1, 3)), int(g.r.integers(2, 6))
+        axes = [(size, a[1]) for size, a in zip(g.spatial(d, big=True), axes)]
+    sp, outs = [a[0] for a in axes], [a[1] for a in axes]
+    if d > 1 and g.chance(0.08):
+        outs[int(g.r.integers(d - 1))] = None  # the input's size
+    shape = full_shape(n, c, sp)
+    dtype = g.pick(["int8", "uint8"])
+    codes = qamax_codes(g, shape, *QRANGE[dtype])
+    case = {"fam": "qamax", "d": d, "shape": shape, "layout": "last" if g.chance(0.5) else "first",
+            "dtype": dtype, "input": b64(codes, codes.dtype), "options": {"outputSize": g.per_dim(outs)}}
+    ri = g.chance(0.5)
+    if ri:
+        case["options"]["returnIndices"] = True
+    t = torch.from_numpy(codes.astype(np.float64))
+    res, err = run_ref(lambda: AMAXF[d](t, outs[0] if d == 1 else tuple(outs), return_indices=True))
+    exp = {}
+    if res is not None:
+        exp["output"] = res[0].numpy()
+        if ri:
+            exp["indices"] = res[1].numpy()
+    case["expect"] = {"error": err} if err else enc(exp, dtype)
+    return case
+
+
 def enc(exp, dtype=None):
     e = {}
     if "output" in exp:
@@ -438,7 +523,7 @@ def enc(exp, dtype=None):
 FAMILIES = [
     ("max", 4), ("avg", 4), ("lp", 2), ("amax", 2), ("aavg", 2), ("gmax", 1), ("gavg", 1), ("glp", 1),
     ("unpool", 2), ("maxBackward", 3), ("avgBackward", 3), ("lpBackward", 1), ("adaptiveBackward", 2),
-    ("qmax", 2), ("qavg", 3), ("qaavg", 2),
+    ("qmax", 2), ("qavg", 3), ("qaavg", 2), ("qamax", 4),
 ]
 
 
@@ -454,7 +539,8 @@ def main():
     while len(cases) < a.count:
         fam = g.pick(names)
         d = int(g.r.integers(1, 3 if fam == "qmax" else 4))  # torch 1.13 has no quantized max_pool3d
-        c = make_adaptive_backward(g, d) if fam == "adaptiveBackward" else make(g, fam, d)
+        c = make_adaptive_backward(g, d) if fam == "adaptiveBackward" else make_qamax(g, d) if fam == "qamax" \
+            else make(g, fam, d)
         if c is not None:
             c["id"] = len(cases)
             cases.append(c)
