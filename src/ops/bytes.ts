@@ -186,12 +186,15 @@ export function runPoolBytes(
   // into scratch sixteen pixels a step (assembly/pixels.ts transpose_u8), pooled by the planar
   // kernels (sixteen outputs a vector) and transposed back, where the channel-lane paths go
   // sixteen channels at a time (a 2x2 max took 16-18x its NCHW time). Not with indices, nor for
-  // the exact sums of means and huge windows, nor for rows of fewer than 16 outputs, where the
-  // planar kernels' vectors go partly empty (max 28x28 ran 0.6-0.9x, 20x20 0.5-0.8x); averages of
-  // 2 to 4 channels, whose channel lanes cost more, gain from 8 (1.2-1.4x at 8 to 15 outputs).
+  // the exact sums of means and huge windows, nor for rows of fewer than 8 outputs, where the
+  // planar kernels' vectors go mostly empty (max 14x14 -> 7 and 8x8 -> 4 0.8-0.95x). Max gains
+  // from 8 since the planar kernels take narrow rows a group a row (1.25-2.5x at 8 to 15 outputs,
+  // where the separable passes had made 28x28 0.6-0.9x), but not in 1D, whose planes are one row
+  // (0.9x); averages of 2 to 4 channels, whose channel lanes cost more, from 8 too (1.2-1.4x);
+  // averages of 8 channels from 16 (14x14 0.7-0.85x).
   const stageable = work && !s.returnIndices && !mean && !wide && g.channelsLast;
-  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) &&
-    axes[axes.length - 1].out >= (s.reduce === 'avg' && g.channels <= 4 ? 8 : 16);
+  const fewestOutputs = s.reduce === 'avg' ? (g.channels === 8 ? 16 : 8) : axes.length > 1 ? 8 : 16;
+  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= fewestOutputs;
   // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
   // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
