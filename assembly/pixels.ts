@@ -8,8 +8,8 @@ import { transposeStore } from './lanes';
 
 /**
  * out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols bytes. Pixels to planes has
- * cols = channels, planes to pixels rows = channels; other shapes and the ragged last pixels go a
- * byte at a time, along the longer side.
+ * cols = channels, planes to pixels rows = channels; matrices of 16 rows and columns or more go
+ * in 16x16 tiles; other shapes and the ragged edges go a byte at a time, along the longer side.
  */
 export function transpose_u8(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
   const matrix = <usize>rows * <usize>cols;
@@ -18,6 +18,10 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
     let done = 0;
     if (ASC_FEATURE_SIMD && (cols >= 2 && cols <= 4 || cols == 8)) done = splitPixels(src, dst, rows, cols);
     else if (ASC_FEATURE_SIMD && (rows >= 2 && rows <= 4 || rows == 8)) done = mergePlanes(src, dst, cols, rows);
+    else if (ASC_FEATURE_SIMD && rows >= 16 && cols >= 16) {
+      tiles(src, dst, rows, cols);
+      continue;
+    }
     if (cols <= rows) {
       for (let c = 0; c < cols; c++) {
         for (let r = done; r < rows; r++) store<u8>(dst + <usize>c * <usize>rows + <usize>r, load<u8>(src + <usize>r * <usize>cols + <usize>c));
@@ -28,6 +32,36 @@ export function transpose_u8(input: usize, output: usize, batches: i32, rows: i3
       }
     }
   }
+}
+
+/** A matrix of at least 16 rows and columns in 16x16 tiles, its ragged edges a byte at a time. */
+function tiles(src: usize, dst: usize, rows: i32, cols: i32): void {
+  const rows16 = rows & ~15, cols16 = cols & ~15, inRow = <usize>cols, outRow = <usize>rows;
+  for (let r = 0; r < rows16; r += 16) {
+    for (let c = 0; c < cols16; c += 16) transpose16x16(src + <usize>r * inRow + <usize>c, inRow, dst + <usize>c * outRow + <usize>r, outRow);
+    for (let c = cols16; c < cols; c++) {
+      for (let k = r; k < r + 16; k++) store<u8>(dst + <usize>c * outRow + <usize>k, load<u8>(src + <usize>k * inRow + <usize>c));
+    }
+  }
+  for (let r = rows16; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<u8>(dst + <usize>c * outRow + <usize>r, load<u8>(src + <usize>r * inRow + <usize>c));
+  }
+}
+
+/**
+ * Sixteen rows of sixteen bytes `step` bytes apart, stored as sixteen rows `outStep` apart, row j
+ * holding byte j of each: rows paired byte by byte (two-byte lanes, columns 0-7 and 8-15), then
+ * an 8x8 transpose of those lanes for each half.
+ */
+@inline function transpose16x16(src: usize, step: usize, dst: usize, outStep: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + step), r2 = v128.load(src + 2 * step), r3 = v128.load(src + 3 * step);
+  const r4 = v128.load(src + 4 * step), r5 = v128.load(src + 5 * step), r6 = v128.load(src + 6 * step), r7 = v128.load(src + 7 * step);
+  const r8 = v128.load(src + 8 * step), r9 = v128.load(src + 9 * step), r10 = v128.load(src + 10 * step), r11 = v128.load(src + 11 * step);
+  const r12 = v128.load(src + 12 * step), r13 = v128.load(src + 13 * step), r14 = v128.load(src + 14 * step), r15 = v128.load(src + 15 * step);
+  transpose8x8(interleaveLow(r0, r1), interleaveLow(r2, r3), interleaveLow(r4, r5), interleaveLow(r6, r7),
+    interleaveLow(r8, r9), interleaveLow(r10, r11), interleaveLow(r12, r13), interleaveLow(r14, r15), dst, outStep);
+  transpose8x8(interleaveHigh(r0, r1), interleaveHigh(r2, r3), interleaveHigh(r4, r5), interleaveHigh(r6, r7),
+    interleaveHigh(r8, r9), interleaveHigh(r10, r11), interleaveHigh(r12, r13), interleaveHigh(r14, r15), dst + 8 * outStep, outStep);
 }
 
 /** Pixels of 2 to 4 or 8 channels into planes `pixels` bytes apart, sixteen pixels a step; returns the pixels done. */

@@ -177,6 +177,15 @@ describe('int8/uint8 properties against the reference', async () => {
   // max in 2D and 3D and for averages of 2 to 4 channels) go as planes (src/ops/bytes.ts: transposed
   // to planes and back, assembly/pixels.ts transpose_u8), sixteen pixels a step, with ragged pixel
   // counts; rows of 8 to 75 cells reach both sides of either bound.
+  // Channels-first calls of 16 channels or more over rows of fewer than 16 outputs go as pixels in
+  // 2D and 3D (src/ops/bytes.ts asPixels: transpose_u8 in 16x16 tiles, ragged channel and pixel
+  // counts a byte at a time), but for max over regular windows up to 3 wide at stride 2 and large
+  // windows; rows of 1 to 24 cells reach both sides of the bound (1D: planar, the control).
+  it('16 to 48 channels channels-first over narrow rows as pixels (2D, 3D): max, averages, adaptive pooling', () => {
+    pixelsProperty(sp, fc.constantFrom(16, 17, 31, 32, 33, 48), fc.constantFrom(1, 2, 2, 3), (dims) =>
+      fc.array(fc.integer({ min: 1, max: dims === 3 ? 6 : 24 }), { minLength: dims, maxLength: dims }), 150, false);
+  });
+
   it('RGB, RGBA and 2 or 8 channels channels-last as planes (1D to 3D): max, averages, adaptive pooling', () => {
     pixelsProperty(sp, fc.constantFrom(2, 3, 4, 8), fc.constantFrom(1, 2, 2, 3), (dims) =>
       fc.tuple(fc.array(fc.integer({ min: 1, max: dims === 3 ? 4 : 9 }), { minLength: dims - 1, maxLength: dims - 1 }), fc.integer({ min: 8, max: 75 }))
@@ -200,10 +209,12 @@ describe('int8/uint8 channels-last pixels of 5 to 15 channels, widened to sixtee
  * spatial sizes drawn by `spatial`: max, averages (any quantization, either padding count) and
  * adaptive averages against the reference.
  */
-function pixelsProperty(sp: Engine, channels: fc.Arbitrary<number>, dims: fc.Arbitrary<number>, spatial: (dims: number) => fc.Arbitrary<number[]>, numRuns: number) {
+function pixelsProperty(
+  sp: Engine, channels: fc.Arbitrary<number>, dims: fc.Arbitrary<number>, spatial: (dims: number) => fc.Arbitrary<number[]>, numRuns: number, last = true,
+) {
   const pixels = (d: number) => fc.record({
     dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
-    last: fc.constant(true),
+    last: fc.constant(last),
     resident: fc.boolean(),
     n: fc.integer({ min: 1, max: 2 }),
     c: channels,
@@ -217,7 +228,9 @@ function pixelsProperty(sp: Engine, channels: fc.Arbitrary<number>, dims: fc.Arb
       const shift = t.dtype === 'int8' ? 128 : 0;
       check(sp, `maxPool${d}d`, d, t, o);
       check(sp, `avgPool${d}d`, d, t, { kernelSize: w.kernelSize, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad, scale, zeroPoint: zp - shift });
-      check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize: t.shape.slice(2).map((n) => Math.max(1, n >> 1)) });
+      const outputSize = t.shape.slice(2).map((n) => Math.max(1, n >> 1));
+      check(sp, `adaptiveAvgPool${d}d`, d, t, { outputSize });
+      check(sp, `adaptiveMaxPool${d}d`, d, t, { outputSize });
     }), { numRuns });
 }
 

@@ -192,9 +192,23 @@ export function runPoolBytes(
   // where the separable passes had made 28x28 0.6-0.9x), but not in 1D, whose planes are one row
   // (0.9x); averages of 2 to 4 channels, whose channel lanes cost more, from 8 too (1.2-1.4x);
   // averages of 8 channels from 16 (14x14 0.7-0.85x).
-  const stageable = work && !s.returnIndices && !mean && !wide && g.channelsLast;
+  const stageable = work && !s.returnIndices && !mean && !wide;
   const fewestOutputs = s.reduce === 'avg' ? (g.channels === 8 ? 16 : 8) : axes.length > 1 ? 8 : 16;
-  const asPlanes = stageable && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) && axes[axes.length - 1].out >= fewestOutputs;
+  const asPlanes = stageable && g.channelsLast && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) &&
+    axes[axes.length - 1].out >= fewestOutputs;
+  // Channels-first calls of 16 channels or more over rows of fewer than 16 outputs, in 2D and 3D,
+  // go as pixels the other way round (transpose_u8 in 16x16 tiles), pooled by the channel-lane
+  // kernels, sixteen channels a vector, where the planar kernels fill a part of theirs and take
+  // irregular (adaptive) or wide windows a column at a time: adaptive 13 -> 6 3-5.9x, 28 -> 7
+  // 1.8-3x, 7x7 averages 1.9-3.4x, 14x14 1.1-1.6x, 7x7 3 / stride 1 max 2.3x. Not max over regular
+  // windows of at most 3 columns at stride 2, which the planar kernels take a group a row (2x2
+  // 0.2-0.6x, 3 wide level), nor windows of more than 64 cells an output, which the transposes cost
+  // more than they save (adaptive 112 -> 6 0.84x), nor wider rows (2x2 on 56 columns 0.3x, 3 /
+  // stride 2 on 112 0.66x), nor 1D, whose planes are single rows the planar kernels take back to
+  // back (0.45-0.6x).
+  const row = axes[axes.length - 1];
+  const asPixels = stageable && !g.channelsLast && g.channels >= 16 && axes.length > 1 && row.out < 16 && pixels <= 64 * outPlane &&
+    !(s.reduce === 'max' && !row.adaptive && row.stride === 2 && row.kernel <= 3 && row.dilation === 1);
   // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
   // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
@@ -202,9 +216,9 @@ export function runPoolBytes(
   // the widening costs more than it saves (0.55-0.9x). (The cells bound comes from the kernel
   // sizes, an adaptive axis's being its windows' bound, not largestWindow, which builds every
   // window of the call.)
-  const asSixteen = stageable && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
+  const asSixteen = stageable && g.channelsLast && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
     axes.reduce((n, a) => n * a.kernel, 1) <= 32;
-  const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asSixteen ? { ...g, channels: 16 } : g);
+  const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asPixels ? { ...g, channelsLast: true } : asSixteen ? { ...g, channels: 16 } : g);
   const rowElements = axes[axes.length - 1].size * shape.channels;
   const outRowElements = axes[axes.length - 1].out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
@@ -214,8 +228,8 @@ export function runPoolBytes(
   const sumsElements = shape.channels === 1 && axes[axes.length - 1].out < 16 ? outPlane : outRowElements;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + sumsElements + 16) * 4 + 320 : rowElements + 192;
   const tableBytes = tabled ? outPlane * 8 : 0;
-  const stageIn = asPlanes ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
-  const stageOut = asPlanes ? outElements : asSixteen ? g.batch * outPlane * 16 : 0;
+  const stageIn = asPlanes || asPixels ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
+  const stageOut = asPlanes || asPixels ? outElements : asSixteen ? g.batch * outPlane * 16 : 0;
   checkFits(op.name, outShape, outElements * (s.returnIndices ? 5 : 1) + (resident ? 0 : inElements) +
     (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + stageIn + stageOut) : 0));
   const call = new CallMemory(ctx, op.name);
@@ -230,11 +244,12 @@ export function runPoolBytes(
     } else if (work) {
       const plan = stageIn ? derivedPlanOf(ctx, cached, shape, axes, divisor) : planOf(ctx, shape, axes, divisor, cached);
       const k = ctx.kernels;
-      // (staged: the kernels read and write scratch, planes or sixteen-byte pixels, made from the
-      // input and made into the output)
+      // (staged: the kernels read and write scratch, planes, pixels or sixteen-byte pixels, made
+      // from the input and made into the output)
       const from = stageIn ? call.block(stageIn, 'staged input') : input;
       const to = stageIn ? call.block(stageOut, 'staged output') : out.ptr;
       if (asPlanes) k.transpose_u8(input, from, g.batch, pixels, g.channels);
+      else if (asPixels) k.transpose_u8(input, from, g.batch, g.channels, pixels);
       else if (asSixteen) k.repitch_u8(input, from, g.batch * pixels, g.channels, 16);
       if (idx) {
         k.maxPoolBytesIndices(plan, input, out.ptr, idx.ptr, bias);
@@ -253,6 +268,7 @@ export function runPoolBytes(
         }
       }
       if (asPlanes) k.transpose_u8(to, out.ptr, g.batch, g.channels, outPlane);
+      else if (asPixels) k.transpose_u8(to, out.ptr, g.batch, outPlane, g.channels);
       else if (asSixteen) k.repitch_u8(to, out.ptr, g.batch * outPlane, 16, g.channels);
     }
     call.finish();
