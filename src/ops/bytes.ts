@@ -196,19 +196,23 @@ export function runPoolBytes(
   const fewestOutputs = s.reduce === 'avg' ? (g.channels === 8 ? 16 : 8) : axes.length > 1 ? 8 : 16;
   const asPlanes = stageable && g.channelsLast && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) &&
     axes[axes.length - 1].out >= fewestOutputs;
-  // Channels-first calls of 16 channels or more over rows of fewer than 16 outputs, in 2D and 3D,
-  // go as pixels the other way round (transpose_u8 in 16x16 tiles), pooled by the channel-lane
-  // kernels, sixteen channels a vector, where the planar kernels fill a part of theirs and take
-  // irregular (adaptive) or wide windows a column at a time: adaptive 13 -> 6 3-5.9x, 28 -> 7
-  // 1.8-3x, 7x7 averages 1.9-3.4x, 14x14 1.1-1.6x, 7x7 3 / stride 1 max 2.3x. Not max over regular
-  // windows of at most 3 columns at stride 2, which the planar kernels take a group a row (2x2
-  // 0.2-0.6x, 3 wide level), nor windows of more than 64 cells an output, which the transposes cost
-  // more than they save (adaptive 112 -> 6 0.84x), nor wider rows (2x2 on 56 columns 0.3x, 3 /
-  // stride 2 on 112 0.66x), nor 1D, whose planes are single rows the planar kernels take back to
-  // back (0.45-0.6x).
+  // Channels-first calls of 16 channels or more, in 2D and 3D, go as pixels the other way round
+  // (transpose_u8 in 16x16 tiles), pooled by the channel-lane kernels, sixteen channels a vector,
+  // where the planar kernels take rows of fewer than 16 outputs with a part of their lanes, and
+  // windows they do not take straight from the rows (irregular adaptive ones, wider than 3, at a
+  // stride over 2, dilated) through the separable passes, narrow rows a column at a time: adaptive
+  // 13 -> 6 3-5.9x, 28 -> 7 1.8-3x, 7x7 averages 1.9-3.4x, 14x14 1.1-1.6x, 7x7 3 / stride 1 max
+  // 2.3x; wider rows: 5 / stride 1 max (YOLOv5's SPPF) 20x20 1.6-1.7x, 40x40 1.2-1.4x, 3 / stride 3
+  // 1.7x, dilated 1.4x. Not max over windows the planar kernels take at stride 2 (2x2 0.2-0.6x,
+  // 3 wide level), nor windows of more than 64 cells an output (adaptive 112 -> 6 0.84x), nor
+  // samples of more than 1 MiB, whose transposes leave the caches (4 / stride 4 on 224x224x64
+  // 0.83x), nor wider rows of windows the planar kernels take (2x2 on 56 columns 0.3x, 3 / stride 2
+  // on 112 0.66x), nor 1D, whose planes are single rows the planar kernels take back to back
+  // (0.45-0.6x).
   const row = axes[axes.length - 1];
-  const asPixels = stageable && !g.channelsLast && g.channels >= 16 && axes.length > 1 && row.out < 16 && pixels <= 64 * outPlane &&
-    !(s.reduce === 'max' && !row.adaptive && row.stride === 2 && row.kernel <= 3 && row.dilation === 1);
+  const direct = !row.adaptive && row.kernel <= 3 && row.stride <= 2 && row.dilation === 1;
+  const asPixels = stageable && !g.channelsLast && g.channels >= 16 && axes.length > 1 && pixels <= 64 * outPlane &&
+    (row.out < 16 ? !(s.reduce === 'max' && direct && row.stride === 2) : !direct && g.channels * pixels <= 1 << 20);
   // Pixels of 5 to 15 other channels are widened to sixteen bytes in scratch (assembly/pixels.ts
   // repitch_u8), pooled by the sixteen-channel lane kernels (the extra lanes' bytes stay in their
   // lanes) and packed back, where their own channel lanes went a byte at a time (2x2 max 13-19x
