@@ -11,7 +11,7 @@ import * as q from './reference/quant';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getApi, getEngine } from './support/engine';
 import {
   acceptsBytes, backwardIndices, backwardReferenceFor, byteReferenceFor, expectByteResult, forwardOf, gradValues, optionValue,
-  QUANT_OPTION_VALUES, referenceFor,
+  QUANT_OPTION_VALUES, referenceFor, type Scaled,
 } from './support/operator-cases';
 import type { Engine, Tensor } from '../dist/index.js';
 
@@ -327,7 +327,7 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
     opts = bag;
   }
 
-  const reference = (): ref.T | Error | undefined =>
+  const reference = (): Scaled | Error | undefined =>
     (!valid || !cf || !bag || huge ? undefined
       : backwardReferenceFor(op, ownInputShape ? { ...cf, shape: ownInputShape } : cf, gCf, bag, withIndices ? indicesCf : undefined));
 
@@ -357,7 +357,7 @@ function runBackwardCase(op: OperatorSpec, c: Case): void {
       const got = last ? ref.transposeNd(copy, dims, false) : copy;
       expect(got.shape, label).toEqual(want.shape);
       if (op.reduce === 'max') expectSameFloats(got.data, want.data, label);
-      else expectCloseFloats(got.data, want.data, label);
+      else expectCloseFloats(got.data, want.data, label, want.scale);
     }
     if (typeof result.dispose === 'function' && !owned.includes(result)) result.dispose();
   } finally {

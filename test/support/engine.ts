@@ -67,8 +67,12 @@ export function expectSameFloats(actual: Float32Array, expected: Float32Array, w
   }
 }
 
-/** Averages: within 1e-6 + 1e-5*|expected| (NaN and infinities must match exactly). */
-export function expectCloseFloats(actual: Float32Array, expected: Float32Array, what = 'values'): void {
+/**
+ * Averages: within 1e-6 + 1e-5*|expected| (NaN and infinities must match exactly). With `scale`
+ * (Lp gradients: the magnitude of each cell's terms, which overlapping windows' terms may cancel
+ * far below; the powers are correctly rounded neither here nor in PyTorch) within 1e-5 of that.
+ */
+export function expectCloseFloats(actual: Float32Array, expected: Float32Array, what = 'values', scale?: Float32Array): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i];
@@ -77,7 +81,8 @@ export function expectCloseFloats(actual: Float32Array, expected: Float32Array, 
       if (!Object.is(a, e) && !(Number.isNaN(a) && Number.isNaN(e))) expect.fail(`${what}[${i}]: got ${a}, expected ${e}`);
       continue;
     }
-    if (!(Math.abs(a - e) <= 1e-6 + 1e-5 * Math.abs(e))) expect.fail(`${what}[${i}]: got ${a}, expected ${e}`);
+    const magnitude = scale ? scale[i] : Math.abs(e);
+    if (!(Math.abs(a - e) <= 1e-6 + 1e-5 * magnitude)) expect.fail(`${what}[${i}]: got ${a}, expected ${e}${scale ? ` (terms of magnitude ${magnitude})` : ''}`);
   }
 }
 

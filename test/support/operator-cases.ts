@@ -48,7 +48,7 @@ export function optionValue(name: string, dims: number): fc.Arbitrary<unknown> {
  */
 export function referenceFor(
   op: OperatorSpec, x: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>, grad?: ref.T,
-): { output: ref.T; indices?: ref.T<Int32Array> } | Error {
+): { output: Scaled; indices?: ref.T<Int32Array> } | Error {
   const o = referenceOptions(opts) as never;
   const d = op.dims;
   try {
@@ -129,6 +129,9 @@ export function backwardIndices(n: number, inPlane: number, seed: number, pooled
   return Int32Array.from({ length: n }, (_, i) => ((i * 13 + s) % (inPlane + (outOfRange ? 3 : 1))) - (outOfRange ? 2 : 1));
 }
 
+/** A reference result, and for Lp gradients the magnitude of each cell's terms (expectCloseFloats). */
+export type Scaled = ref.T & { scale?: Float32Array };
+
 /**
  * The gradient backward operator `op` computes (channels-first, x's shape) for forward input `x`,
  * gradient `grad` and options `opts` (input and inputShape ignored: `x` is both), with
@@ -137,7 +140,7 @@ export function backwardIndices(n: number, inPlane: number, seed: number, pooled
  */
 export function backwardReferenceFor(
   op: OperatorSpec, x: ref.T, grad: ref.T, opts: Record<string, unknown>, indices?: ref.T<Int32Array>,
-): ref.T | Error {
+): Scaled | Error {
   const d = op.dims;
   const o = referenceOptions(opts) as never;
   try {
@@ -155,7 +158,7 @@ export function backwardReferenceFor(
     }
     if (op.reduce === 'max') return bref.maxPoolBackwardRef(d, grad, x, o);
     if (op.reduce === 'avg') return bref.avgPoolBackwardRef(d, grad, x.shape, o);
-    return bref.lpPoolBackwardRef(d, grad, x, o);
+    return { ...bref.lpPoolBackwardRef(d, grad, x, o), scale: bref.lpPoolBackwardRef(d, grad, x, o, true).data };
   } catch (e) {
     return e as Error;
   }
@@ -193,7 +196,7 @@ export const resultLayout = (op: OperatorSpec, last: boolean): ref.Layout =>
  * bit for bit for max, unpooling and layout conversions, within tolerance for averages and Lp.
  */
 export function expectReferenceResult(
-  op: OperatorSpec, last: boolean, result: unknown, want: { output: ref.T; indices?: ref.T<Int32Array> }, label: string,
+  op: OperatorSpec, last: boolean, result: unknown, want: { output: Scaled; indices?: ref.T<Int32Array> }, label: string,
 ): void {
   type Got<A extends Float32Array | Int32Array> = { data: A; shape: readonly number[]; layout: string };
   const r = result as { output?: Got<Float32Array>; indices?: Got<Int32Array> } & Got<Float32Array>;
@@ -206,7 +209,7 @@ export function expectReferenceResult(
   const got = back(r.output ?? r);
   expect(got.shape, `${label}: shape`).toEqual(want.output.shape);
   if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, want.output.data, label);
-  else expectCloseFloats(got.data, want.output.data, label);
+  else expectCloseFloats(got.data, want.output.data, label, want.output.scale);
   if (r.indices) expectSameInts(back(r.indices).data, want.indices!.data, label);
 }
 
