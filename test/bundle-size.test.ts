@@ -93,7 +93,7 @@
 //   with picked lanes and byte averages over whole rows (bytes.ts: 1.2 KB of .wasm, 109.3 KB);
 //   108 KiB with its planar byte max and averages over rows of 8 to 15 outputs straight from the
 //   input rows (byte-max.ts, byte-avg.ts: 0.5 KB of .wasm, 2x2 max 2.7-3.2x faster: 109.6 KB); within
-//   it the twenty-second round's channels-first bytes pooled as pixels (110.5 KB).
+//   it the twenty-second round's channels-first bytes pooled as pixels (110.4 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -120,7 +120,7 @@
 //   strides 3 to 8 and byte averages over whole rows, in both builds (161.3 KB), and its byte max
 //   and averages over narrow rows, in both builds (161.6 KB), 160 KiB with the twenty-second
 //   round's channels-first bytes pooled as pixels (transpose_u8 in 16x16 tiles), in both builds
-//   (163.0 KB).
+//   (162.9 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';

@@ -192,10 +192,10 @@ export function runPoolBytes(
   // where the separable passes had made 28x28 0.6-0.9x), but not in 1D, whose planes are one row
   // (0.9x); averages of 2 to 4 channels, whose channel lanes cost more, from 8 too (1.2-1.4x);
   // averages of 8 channels from 16 (14x14 0.7-0.85x).
-  const stageable = work && !s.returnIndices && !mean && !wide;
+  const stageable = work && !s.returnIndices && !mean && !wide, row = axes[axes.length - 1];
   const fewestOutputs = s.reduce === 'avg' ? (g.channels === 8 ? 16 : 8) : axes.length > 1 ? 8 : 16;
   const asPlanes = stageable && g.channelsLast && (g.channels >= 2 && g.channels <= 4 || g.channels === 8) &&
-    axes[axes.length - 1].out >= fewestOutputs;
+    row.out >= fewestOutputs;
   // Channels-first calls of 16 channels or more, in 2D and 3D, go as pixels the other way round
   // (transpose_u8 in 16x16 tiles), pooled by the channel-lane kernels, sixteen channels a vector,
   // where the planar kernels take rows of fewer than 16 outputs with a part of their lanes, and
@@ -209,7 +209,6 @@ export function runPoolBytes(
   // 0.83x), nor wider rows of windows the planar kernels take (2x2 on 56 columns 0.3x, 3 / stride 2
   // on 112 0.66x), nor 1D, whose planes are single rows the planar kernels take back to back
   // (0.45-0.6x).
-  const row = axes[axes.length - 1];
   const direct = !row.adaptive && row.kernel <= 3 && row.stride <= 2 && row.dilation === 1;
   const asPixels = stageable && !g.channelsLast && g.channels >= 16 && axes.length > 1 && pixels <= 64 * outPlane &&
     (row.out < 16 ? !(s.reduce === 'max' && direct && row.stride === 2) : !direct && g.channels * pixels <= 1 << 20);
@@ -223,13 +222,12 @@ export function runPoolBytes(
   const asSixteen = stageable && g.channelsLast && g.channels > 4 && g.channels < 16 && g.channels !== 8 && g.batch * outPlane >= 128 &&
     axes.reduce((n, a) => n * a.kernel, 1) <= 32;
   const shape = planShapeOf(asPlanes ? { ...g, channelsLast: false } : asPixels ? { ...g, channelsLast: true } : asSixteen ? { ...g, channels: 16 } : g);
-  const rowElements = axes[axes.length - 1].size * shape.channels;
-  const outRowElements = axes[axes.length - 1].out * shape.channels;
+  const rowElements = row.size * shape.channels, outRowElements = row.out * shape.channels;
   // max: one byte row; avg: an i32 row of sums over rows, one of window sums, and the tables;
   // exact sums (mean, wide): i32 strip sums and f64 sums per channel.
   const sumsBytes = shape.channels * 12 + 64;
   // (averages over planar rows of fewer than 16 outputs keep a plane's window sums, assembly/bytes.ts avgPoolLanes)
-  const sumsElements = shape.channels === 1 && axes[axes.length - 1].out < 16 ? outPlane : outRowElements;
+  const sumsElements = shape.channels === 1 && row.out < 16 ? outPlane : outRowElements;
   const scratchBytes = mean || wide ? sumsBytes : s.reduce === 'avg' ? (rowElements + 16 + sumsElements + 16) * 4 + 320 : rowElements + 192;
   const tableBytes = tabled ? outPlane * 8 : 0;
   const stageIn = asPlanes || asPixels ? inElements : asSixteen ? g.batch * pixels * 16 : 0;
