@@ -15,9 +15,14 @@ export function transpose_f32(input: usize, output: usize, batches: i32, rows: i
 
 /**
  * transpose_f32, with (`narrow`) or without (simdpool/core, at its size budget) the paths for
- * matrices of 2 or 3 rows or columns.
+ * matrices of 1, 2 or 3 rows or columns.
  */
 @inline export function transposeMatrices(input: usize, output: usize, batches: i32, rows: i32, cols: i32, narrow: bool): void {
+  // One channel (or one pixel): the layouts hold the same floats in the same order.
+  if (narrow && (rows <= 1 || cols <= 1)) {
+    memory.copy(output, input, (<usize>batches * <usize>rows * <usize>cols) << 2);
+    return;
+  }
   if (!ASC_FEATURE_SIMD) {
     transposeScalar(input, output, batches, rows, cols);
     return;

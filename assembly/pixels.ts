@@ -9,10 +9,15 @@ import { transposeStore } from './lanes';
 /**
  * out[b][c][r] = in[b][r][c] for `batches` matrices of rows x cols bytes. Pixels to planes has
  * cols = channels, planes to pixels rows = channels; matrices of 16 rows and columns or more go
- * in 16x16 tiles; other shapes and the ragged edges go a byte at a time, along the longer side.
+ * in 16x16 tiles; matrices of one row or column (one channel: toNCHW / toNHWC) are a copy; other
+ * shapes and the ragged edges go a byte at a time, along the longer side.
  */
 export function transpose_u8(input: usize, output: usize, batches: i32, rows: i32, cols: i32): void {
   const matrix = <usize>rows * <usize>cols;
+  if (rows <= 1 || cols <= 1) {
+    memory.copy(output, input, <usize>batches * matrix);
+    return;
+  }
   for (let b = 0; b < batches; b++) {
     const src = input + <usize>b * matrix, dst = output + <usize>b * matrix;
     let done = 0;

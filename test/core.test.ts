@@ -56,16 +56,16 @@ describe('simdpool/core', () => {
     expect(sp.memoryStats().bytesInUse).toBe(before);
   });
 
-  it('pools float32 only: int8/uint8 tensors, plain or resident, are a TypeError naming x; the engine stays usable', async () => {
+  it('pools and converts float32 only: int8/uint8 tensors, plain or resident, are a TypeError naming x; the engine stays usable', async () => {
     const sp = await initCore();
     const x = { data: Float32Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] };
     sp.maxPool2d(x, { kernelSize: 2 }); // its window plan stays cached
     const before = sp.memoryStats().bytesInUse;
     const resident = sp.fromArray(Int8Array.of(1, 5, 3, 2), [1, 1, 2, 2]);
     for (const [name, arg] of [['int8', { data: Int8Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] }], ['uint8', { data: Uint8Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] }], ['int8', resident]] as const) {
-      for (const call of [() => sp.maxPool2d(arg as never, { kernelSize: 2 }), () => sp.avgPool2d(arg as never, { kernelSize: 2 }), () => sp.globalMaxPool2d(arg as never)]) {
+      for (const call of [() => sp.maxPool2d(arg as never, { kernelSize: 2 }), () => sp.avgPool2d(arg as never, { kernelSize: 2 }), () => sp.globalMaxPool2d(arg as never), () => sp.toNHWC(arg as never), () => sp.toNCHW(arg as never)]) {
         expect(call).toThrow(TypeError);
-        expect(call).toThrow(new RegExp(`^\\w+: x must be a float32 tensor \\(int8/uint8 pooling needs the full simdpool, not simdpool/core\\), got ${name}$`));
+        expect(call).toThrow(new RegExp(`^\\w+: x must be a float32 tensor \\(int8/uint8 need the full simdpool, not simdpool/core\\), got ${name}$`));
       }
     }
     resident.dispose();

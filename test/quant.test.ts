@@ -235,6 +235,56 @@ function pixelsProperty(
     }), { numRuns });
 }
 
+describe('int8/uint8 toNHWC / toNCHW', async () => {
+  const sp = await getEngine();
+  // Every path of transpose_u8: pixels of 2 to 4 or 8 channels split into planes and merged back,
+  // 16x16 tiles with ragged edges (16 channels or more over 16 pixels or more), a byte at a time
+  // (1, 5 to 15 channels; short planes); plain (Uint8ClampedArray too: canvas pixels), resident,
+  // into a resident out; the same layout copied; and back again.
+  it('against the reference, both ways, plain, resident and into out', () => {
+    const draw = fc.record({
+      dtype: fc.constantFrom<Dtype>('int8', 'uint8'),
+      last: fc.boolean(),
+      resident: fc.boolean(),
+      into: fc.boolean(),
+      clamped: fc.boolean(),
+      batched: fc.boolean(),
+      n: fc.integer({ min: 0, max: 3 }),
+      c: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(8), fc.integer({ min: 5, max: 15 }), fc.integer({ min: 16, max: 40 })),
+      spatial: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 2, maxLength: 2 }),
+      seed: fc.integer(),
+      few: fc.constant(false),
+    }).map((r) => withData({ ...r, n: r.batched ? r.n : 1 }));
+    fc.assert(fc.property(draw, fc.constantFrom('toNHWC', 'toNCHW'), (t, op) => {
+      // The drawn bytes channels-first (one sample when unbatched) and, by the reference, channels-last.
+      const first = { data: t.data, shape: t.batched ? t.shape : t.shape.slice(1) };
+      const last = q.transposeAny(first.data, first.shape, 2, true);
+      const [from, to, toLast] = op === 'toNHWC' ? [t.last ? last : first, last, true] : [t.last ? last : first, first, false];
+      const layout = t.last ? 'NHWC' : 'NCHW';
+      const toLayout = toLast ? 'NHWC' : 'NCHW';
+      const input = t.resident
+        ? sp.fromArray(from.data, from.shape, layout)
+        : { data: t.clamped && t.dtype === 'uint8' ? Uint8ClampedArray.from(from.data) : from.data, shape: from.shape, layout };
+      const out = t.into ? sp.tensor(to.shape, { layout: toLayout, dtype: t.dtype }) : undefined;
+      const engine = sp as unknown as Record<string, (x: unknown, o?: unknown) => any>;
+      try {
+        const y = engine[op](input, out ? { out } : undefined);
+        if (out) expect(y).toBe(out);
+        expect(y.data.constructor).toBe(ARRAY[t.dtype]);
+        expect(y.shape).toEqual(to.shape);
+        expect(y.layout).toBe(toLayout);
+        expect([...y.data]).toEqual([...to.data]);
+        const back = engine[toLast ? 'toNCHW' : 'toNHWC'](y);
+        expect([...back.data]).toEqual([...(toLast ? first : last).data]);
+        back.dispose?.();
+      } finally {
+        out?.dispose();
+        if (t.resident) (input as { dispose(): void }).dispose();
+      }
+    }), { numRuns: 150 });
+  });
+});
+
 describe('Uint8ClampedArray inputs (ImageData pixels)', async () => {
   const sp = await getEngine();
   // read as uint8: the same results as the same bytes in a Uint8Array, as Uint8Arrays; fromArray

@@ -1,16 +1,14 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
 import { shapeWith, wholeAxes } from '../shape';
-import { byteOps, planShapeOf } from './pool';
+import { planShapeOf, readInput } from './pool';
 import { readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
-import { CallMemory, inputDType, readTensorArg } from './tensors';
+import { CallMemory } from './tensors';
 
 export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): unknown {
   const bag = readOptionBag(op, opts);
-  const dtype = inputDType(x);
-  const bytes = byteOps(ctx, op, dtype);
-  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
+  const { arg, bytes } = readInput(ctx, op, x);
   if (op.reduce === 'lp') return ctx.lp!.globalPool(ctx, op, arg, bag);
   // nanMode (the full engine's; globalMaxPool's only) is validated for every dtype, though integers have no NaN.
   const ignoreNaN = ctx.interop?.readNanMode(op.name, bag.nanMode) === 'ignore';

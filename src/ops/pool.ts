@@ -112,10 +112,9 @@ function plainInput(x: unknown, read: CallRead): unknown {
 /** Full validation of a call: options, tensor, windows (`x` and `opts` as the call read them). */
 function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r: Resolved; arg: TensorArg } {
   const bag = readOptionBag(op, opts, op.kind === 'adaptive' ? 'outputSize' : 'kernelSize');
-  const dtype = inputDType(x);
-  const arg = readTensorArg(ctx, op.name, x, op.dims, 'x', dtype);
+  const { arg } = readInput(ctx, op, x);
+  const dtype = arg.dtype;
   const reduce = op.reduce!;
-  byteOps(ctx, op, dtype); // (int8/uint8 where there are no byte kernels: a TypeError)
   let axes: Axis[];
   let divisor: Divisor = { countPadding: false };
   if (op.kind === 'adaptive') {
@@ -351,12 +350,17 @@ export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: re
 }
 
 /**
- * The int8/uint8 operations for a byte input, undefined for float32; a TypeError where there are
- * none (Lp pooling, or simdpool/core, which pools float32 only).
+ * An operator's input `x`, validated as a tensor of its dtype, with the int8/uint8 operations for a
+ * byte input (undefined for float32); a TypeError for bytes where there are none (Lp pooling, or
+ * simdpool/core, which has no byte kernels), before the tensor is read.
  */
-export function byteOps(ctx: Context, op: OperatorSpec, dtype: DType): ByteOps | undefined {
-  if (dtype === 'float32') return undefined;
-  const why = op.reduce === 'lp' ? `Lp pooling of ${dtype} is not supported` : !ctx.bytes ? `int8/uint8 pooling needs the full simdpool, not simdpool/core` : '';
-  if (why) throw new TypeError(`${op.name}: x must be a float32 tensor (${why}), got ${dtype}`);
-  return ctx.bytes;
+export function readInput(ctx: Context, op: OperatorSpec, x: unknown): { arg: TensorArg; bytes: ByteOps | undefined } {
+  const dtype = inputDType(x);
+  let bytes: ByteOps | undefined;
+  if (dtype !== 'float32') {
+    const why = op.reduce === 'lp' ? `Lp pooling of ${dtype} is not supported` : !ctx.bytes ? 'int8/uint8 need the full simdpool, not simdpool/core' : '';
+    if (why) throw new TypeError(`${op.name}: x must be a float32 tensor (${why}), got ${dtype}`);
+    bytes = ctx.bytes;
+  }
+  return { arg: readTensorArg(ctx, op.name, x, op.dims, 'x', dtype), bytes };
 }

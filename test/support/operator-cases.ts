@@ -238,11 +238,11 @@ export function engineError(engine: object, op: OperatorSpec, args: unknown[]): 
 
 // ---------------------------------------------------------------------------------------------
 // int8/uint8 inputs: every max and average operator (windowed, adaptive, global) pools them;
-// windowed averages need the input's quantization parameters.
+// windowed averages need the input's quantization parameters. Layout conversions move them.
 
 /** Whether `op` takes int8/uint8 tensors. */
 export const acceptsBytes = (op: OperatorSpec): boolean =>
-  (op.kind === 'pool' || op.kind === 'adaptive' || op.kind === 'global') && op.reduce !== 'lp';
+  (op.kind === 'pool' || op.kind === 'adaptive' || op.kind === 'global' || op.kind === 'layout') && op.reduce !== 'lp';
 
 /** Plausible quantization parameters (some outside a dtype's range, or a tiny outScale that saturates: the engine decides). */
 export const QUANT_OPTION_VALUES: Record<'scale' | 'zeroPoint' | 'outScale' | 'outZeroPoint', fc.Arbitrary<unknown>> = {
@@ -262,6 +262,8 @@ export function byteReferenceFor(op: OperatorSpec, x: q.Q, opts: Record<string, 
   const d = op.dims;
   const o = referenceOptions(opts) as never;
   try {
+    // (a layout conversion's result, back in channels-first form, is x)
+    if (op.kind === 'layout') return { output: { data: x.data.slice(), shape: [...x.shape] } };
     if (op.kind === 'pool') return op.reduce === 'max' ? q.qMaxPoolRef(d, x, o) : { output: q.qAvgPoolRef(d, x, o) };
     if (op.kind === 'adaptive') return op.reduce === 'max' ? q.qAdaptiveMaxPoolRef(d, x, o) : { output: q.qAdaptiveAvgPoolRef(d, x, o) };
     return { output: op.reduce === 'max' ? q.qGlobalMaxPoolRef(d, x) : q.qGlobalAvgPoolRef(d, x) };
@@ -281,7 +283,7 @@ export function expectByteResult(
   const r = result as { output?: Got<q.ByteArray>; indices?: Got<Int32Array> } & Got<q.ByteArray>;
   const back = <A extends q.ByteArray | Int32Array>(t: Got<A>) => {
     expect(t.layout, `${label}: layout`).toBe(resultLayout(op, last));
-    return last ? q.transposeAny(t.data.slice() as A, t.shape, op.dims, false) : { data: t.data.slice() as A, shape: [...t.shape] };
+    return t.layout === ref.LAYOUTS[op.dims][1] ? q.transposeAny(t.data.slice() as A, t.shape, op.dims, false) : { data: t.data.slice() as A, shape: [...t.shape] };
   };
   const output = r.output ?? r;
   expect(output.data.constructor, `${label}: dtype`).toBe(want.output.data.constructor);
