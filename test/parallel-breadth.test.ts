@@ -47,6 +47,53 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool3d 5 / stride 3 with indices (plane groups for overlapping windows)', 'maxPool3d', [x([2, 9, 5, 13, 14], 'NCDHW'), { kernelSize: 5, stride: [1, 3, 3], returnIndices: true }]],
 ];
 
+/** Bytes of a dtype from a seed (every code, the extremes and ties often). */
+function bytes(dtype: 'int8' | 'uint8', n: number, seed: number): Int8Array | Uint8Array {
+  let s = seed;
+  const codes = Int32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % 7 === 0 ? 127 : (s >>> 16) & 255;
+  });
+  return dtype === 'int8' ? Int8Array.from(codes, (c) => c - 128) : Uint8Array.from(codes);
+}
+const q = (dtype: 'int8' | 'uint8', shape: number[], layout: string, seed = 1) => ({ data: bytes(dtype, shape.reduce((a, b) => a * b, 1), seed), shape, layout });
+const QUANT = { scale: 0.05, zeroPoint: 3 };
+
+// int8/uint8: transpose_u8 split by batches, a staged call's pooling kernel then whole on a
+// worker (the byte pooling kernels are not split: src/parallel/split.ts); unstaged calls inline.
+const BYTE_CASES: Array<[string, string, unknown[]]> = [
+  ['uint8 maxPool2d 3 / stride 2 / padding 1 (direct rows)', 'maxPool2d', [q('uint8', [2, 9, 29, 31], 'NCHW'), { kernelSize: 3, stride: 2, padding: 1 }]],
+  ['int8 maxPool2d 5 / stride 3, dilated (separable passes)', 'maxPool2d', [q('int8', [1, 11, 30, 33], 'NCHW'), { kernelSize: 5, stride: 3, dilation: 2 }]],
+  ['int8 maxPool2d NHWC 16+ channels (channel lanes)', 'maxPool2d', [q('int8', [5, 14, 15, 19], 'NHWC'), { kernelSize: 3, stride: 2, ceilMode: true }]],
+  ['uint8 maxPool2d with indices, tf format', 'maxPool2d', [q('uint8', [3, 5, 12, 13], 'NCHW'), { kernelSize: 3, stride: 2, returnIndices: true, indexFormat: 'tf' }]],
+  ['uint8 avgPool2d 3 / stride 1 / padding 1 (direct rows)', 'avgPool2d', [q('uint8', [2, 7, 20, 21], 'NCHW'), { kernelSize: 3, stride: 1, padding: 1, ...QUANT }]],
+  ['int8 avgPool2d narrow rows (a plane of window sums)', 'avgPool2d', [q('int8', [4, 6, 13, 9], 'NCHW'), { kernelSize: 4, stride: 2, padding: 1, ...QUANT, outScale: 0.07 }]],
+  ['int8 avgPool3d 2 / stride 2 (zero point after rounding)', 'avgPool3d', [q('int8', [2, 5, 6, 8, 9], 'NCDHW'), { kernelSize: 2, ...QUANT }]],
+  ['uint8 adaptiveAvgPool2d 13 -> 6 over 32 channels (as pixels: transposes split by batches)', 'adaptiveAvgPool2d', [q('uint8', [3, 32, 13, 13], 'NCHW'), { outputSize: 6 }]],
+  ['uint8 maxPool2d NHWC RGBA (as planes)', 'maxPool2d', [q('uint8', [2, 24, 26, 4], 'NHWC'), { kernelSize: 2 }]],
+  ['int8 avgPool2d NHWC 6 channels (widened to sixteen)', 'avgPool2d', [q('int8', [2, 17, 18, 6], 'NHWC'), { kernelSize: 2, ...QUANT }]],
+  ['uint8 globalAvgPool2d', 'globalAvgPool2d', [q('uint8', [3, 10, 7, 7], 'NCHW')]],
+  ['int8 globalMaxPool2d', 'globalMaxPool2d', [q('int8', [3, 11, 6, 5], 'NCHW')]],
+  ['uint8 toNCHW (batches)', 'toNCHW', [q('uint8', [4, 9, 10, 20], 'NHWC')]],
+  ['int8 adaptiveAvgPool3d to 1x1x1 (the quantized mean)', 'adaptiveAvgPool3d', [q('int8', [2, 5, 4, 6, 7], 'NCDHW'), { outputSize: 1 }]],
+];
+
+describe('parallel engine, int8/uint8', () => {
+  it.each(BYTE_CASES)('%s', async (_name, op, args) => {
+    const sp = await getEngine();
+    const want = (sp as any)[op](...args);
+    const before = pp.stats().workerCalls;
+    const got = await (pp as any)[op](...args);
+    // (a transpose_u8 in the call: its work goes to the workers)
+    expect(pp.stats().workerCalls - before, 'calls that went to the workers').toBe(/as p|batches/.test(_name) ? 1 : 0);
+    const pair = (r: any) => ('output' in r ? r : { output: r });
+    expect(pair(got).output.data.constructor).toBe(pair(want).output.data.constructor);
+    expect(pair(got).output.shape).toEqual(pair(want).output.shape);
+    expect([...pair(got).output.data]).toEqual([...pair(want).output.data]);
+    if ('indices' in want) expectSameInts(got.indices.data, want.indices.data);
+  });
+});
+
 describe('parallel engine, breadth operators', () => {
   it.each(CASES)('%s', async (_name, op, args) => {
     const sp = await getEngine();

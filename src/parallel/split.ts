@@ -34,6 +34,12 @@
 // Global planar kernels take (input, output, planes, length): items are plane ranges.
 // transpose_f32 takes (input, output, batches, rows, cols): items are batch ranges (one
 // matrix cannot be split without a kernel change: its output row stride is `rows`).
+// transpose_u8 splits the same way, its pointers moved on by bytes.
+//
+// The other int8/uint8 kernels (../ops/bytes.ts) are not split: the last group of a row stores up
+// to 15 bytes past it, rewritten by the next row's (the call's last row's land in its output's
+// guard bytes), so an item's last row would write into the next item's first while that item
+// runs. They run on the calling thread, or whole on a worker after a split transpose_u8.
 import { PLAN_FIELDS } from '../ops/plan';
 import { FIELD as F, planeRange, rowRange } from '../ops/plane-range';
 import { groupBytesOf } from '../ops/pool';
@@ -70,7 +76,8 @@ const ROW_FOLD_KERNELS = new Map([
   ['maxPoolPixelFolds_f32', pixelFolds], ['maxPoolPixelFoldsNoNaN_f32', pixelFolds],
 ]);
 const PLANE_KERNELS = new Set(['globalMaxPlanes_f32', 'globalMaxPlanesNoNaN_f32', 'globalAvgPlanes_f32']);
-const BATCH_KERNELS = new Set(['transpose_f32']);
+// (bytes per element)
+const BATCH_KERNELS = new Map([['transpose_f32', 4], ['transpose_u8', 1]]);
 
 export function canSplit(fn: string): boolean {
   return PLAN_KERNELS.has(fn) || GROUP_KERNELS.has(fn) || ROW_FOLD_KERNELS.has(fn) || PLANE_KERNELS.has(fn) || BATCH_KERNELS.has(fn);
@@ -86,7 +93,8 @@ export function workOf(heap: Int32Array, fn: string, args: readonly number[]): n
     return planes * (channels * outW * rowTaps * heap[h + F.kw] + heap[h + F.inPlane]);
   }
   if (PLANE_KERNELS.has(fn)) return args[2] * args[3];
-  if (BATCH_KERNELS.has(fn)) return 2 * args[2] * args[3] * args[4];
+  // (a byte a quarter of a float's work, as the bytes a float)
+  if (BATCH_KERNELS.has(fn)) return 2 * args[2] * args[3] * args[4] * BATCH_KERNELS.get(fn)! / 4;
   return Infinity;
 }
 
@@ -132,7 +140,7 @@ export function split(heap: Int32Array, fn: string, args: readonly number[], n: 
   }
   if (BATCH_KERNELS.has(fn)) {
     const [input, output, batches, rows, cols] = args;
-    const matrix = rows * cols * 4;
+    const matrix = rows * cols * BATCH_KERNELS.get(fn)!;
     return ranges(batches, n).map(([b0, count]) => ({
       fn, args: [input + b0 * matrix, output + b0 * matrix, count, rows, cols], header: -1,
     }));
