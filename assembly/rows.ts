@@ -403,13 +403,14 @@ function twoRowPlanes<O, K, S>(
   const planes = plan.planes, outRows = plan.outRows, outW = plan.outW;
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   let inPlanePtr = input, outPlanePtr = output;
-  // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane).
-  const flat = groupRowsOverPairs(plan, rowList);
+  // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane), row
+  // by row when the call's input passes 8 MiB.
+  const flat = groupRowsOverPairs(plan, rowList), streaming = <u64>planes * <u64>plan.inPlane > 2 << 20;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
     if (flat) {
-      check = flatPlane(OP, inPlanePtr + (<usize>load<i32>(rowList) << 2), outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv);
+      check = flatPlane(OP, inPlanePtr + (<usize>load<i32>(rowList) << 2), outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv, streaming);
     } else {
       for (let r = 0; r < outRows; r++) {
         const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
@@ -432,10 +433,16 @@ function twoRowPlanes<O, K, S>(
  * a multiple of four) over input row pairs: pointers step through the plane with no per-row
  * table reads or ragged-group logic (max: C and D 1.06-1.1x, rows of 7 and 4 groups; averages
  * 1.15-1.35x on planes in cache). The same folds as rowGroups, so the same bits; returns, for
- * max pooling, the sum of every tap a fold could drop a NaN from (laterTaps2x2).
+ * max pooling, the sum of every tap a fold could drop a NaN from (laterTaps2x2's: the first
+ * row's odd floats and the second row's).
+ * `streaming` (calls too large for the caches): each output row in two passes, one input row
+ * each, the first row's folds into the output row (in L1), the second's folded into them.
+ * Reading the two rows a group at a time, two streams 512 bytes apart, ran at a third of the
+ * memory's speed once the input left the caches (G, 8x64x128x128: max 2.1x, averages 2.8x
+ * faster in two passes), but in cache two short loops a row cost more (C and D 0.76x).
  */
 @inline function flatPlane(
-  OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize,
+  OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize, streaming: bool,
 ): v128 {
   const neutral = f32x4.splat(initial(OP));
   let src = input, dst = output, check = f32x4.splat(0);
@@ -443,17 +450,41 @@ function twoRowPlanes<O, K, S>(
     const end = dst + (<usize>outW << 2);
     const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check; // (max: unused)
     let at = src, divs = colDiv;
-    do {
-      // rowGroups' group, at pointers instead of column offsets
-      const below = at + inRowBytes;
-      let acc = foldTaps<Kernel2, Stride2>(OP, neutral, true, at, false, neutral, neutral, neutral);
-      acc = foldTaps<Kernel2, Stride2>(OP, acc, false, below, false, neutral, neutral, neutral);
-      if (OP == MAX) check = f32x4.add(check, laterTaps2x2(at, below));
-      storeResult(OP, dst, acc, rowDiv, divs);
-      at += 32;
-      dst += 16;
-      divs += 16;
-    } while (dst < end);
+    if (streaming) {
+      let out = dst;
+      do {
+        // the first row's folds, its watch before the store (after a store V8 loads the taps again)
+        const a = v128.load(at), b = v128.load(at, 16);
+        const odd = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        if (OP == MAX) check = f32x4.add(check, odd);
+        v128.store(out, foldVectors(OP, neutral, true, false, v128.shuffle<f32>(a, b, 0, 2, 4, 6), odd, neutral));
+        at += 32;
+        out += 16;
+      } while (out < end);
+      at = src + inRowBytes;
+      do {
+        // the second row's, folded in
+        const c = v128.load(at), d = v128.load(at, 16);
+        if (OP == MAX) check = f32x4.add(check, f32x4.add(c, d));
+        const acc = foldVectors(OP, v128.load(dst), false, false, v128.shuffle<f32>(c, d, 0, 2, 4, 6), v128.shuffle<f32>(c, d, 1, 3, 5, 7), neutral);
+        storeResult(OP, dst, acc, rowDiv, divs);
+        at += 32;
+        dst += 16;
+        divs += 16;
+      } while (dst < end);
+    } else {
+      do {
+        // rowGroups' group, at pointers instead of column offsets
+        const below = at + inRowBytes;
+        let acc = foldTaps<Kernel2, Stride2>(OP, neutral, true, at, false, neutral, neutral, neutral);
+        acc = foldTaps<Kernel2, Stride2>(OP, acc, false, below, false, neutral, neutral, neutral);
+        if (OP == MAX) check = f32x4.add(check, laterTaps2x2(at, below));
+        storeResult(OP, dst, acc, rowDiv, divs);
+        at += 32;
+        dst += 16;
+        divs += 16;
+      } while (dst < end);
+    }
     src += inRowBytes << 1;
   }
   return check;
