@@ -387,6 +387,13 @@ function indexRow<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxR
 }
 
 /**
+ * Inputs of more floats than this (8 MiB) are taken to be past the caches: the loops that read
+ * several input rows a group at a time read them one row a pass instead (flatPlane,
+ * streamedPairStride2). Near it the two ways are level within 10% either way on this host.
+ */
+const STREAMED_FLOATS: u64 = 2 << 20;
+
+/**
  * Every row of every plane when each output row reads two input rows and every column is
  * interior (no column padding: most 2x2 stride-2 max pooling): the row loop does only the
  * group loop of rowGroups, from two row offsets at 8r past the first row's in rowList, with no border groups
@@ -404,8 +411,8 @@ function twoRowPlanes<O, K, S>(
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   let inPlanePtr = input, outPlanePtr = output;
   // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane), row
-  // by row when the call's input passes 8 MiB.
-  const flat = groupRowsOverPairs(plan, rowList), streaming = <u64>planes * <u64>plan.inPlane > 2 << 20;
+  // by row when the call's input passes STREAMED_FLOATS.
+  const flat = groupRowsOverPairs(plan, rowList), streaming = <u64>planes * <u64>plan.inPlane > STREAMED_FLOATS;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
@@ -513,6 +520,8 @@ function rowPlanes<O, K, S>(
   // 3-wide stride-2 max windows with one padded column on the left (kernel 3, stride 2,
   // padding 1): the left border group's only tap outside the row is lane 0's first (padOneGroup).
   const padOne = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && plan.colOrigin == -1 && plan.inW >= 8;
+  // 3-wide stride-2 max row pairs one input row a pass past STREAMED_FLOATS (streamedPairStride2)
+  const streaming = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && <u64>planes * <u64>plan.inPlane > STREAMED_FLOATS;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr;
@@ -551,7 +560,9 @@ function rowPlanes<O, K, S>(
             if (edgeL) check = f32x4.add(check, edgeGroup<K, S>(OP, next0, next1, next2, true, 0, strideBytes, masks, outRow, nextDiv, colDiv));
             if (edgeR) check = f32x4.add(check, edgeGroup<K, S>(OP, next0, next1, next2, true, right, strideBytes, masks + 48, outRow, nextDiv, colDiv));
           } else {
-            check = rowPairGroupsStride2(row0, row1, row2, next1, next2, thisRow, outRow, lo, hi, check);
+            check = streaming
+              ? streamedPairStride2(row0, row1, row2, next1, next2, thisRow, outRow, lo, hi, check)
+              : rowPairGroupsStride2(row0, row1, row2, next1, next2, thisRow, outRow, lo, hi, check);
             if (edgeL) check = f32x4.add(check, padOneGroup(next0, next1, next2, outRow));
           }
         } else {
@@ -670,6 +681,45 @@ function otherRow<O, K, S>(
   const at = <usize>last << 3;
   const tails = f32x4.add(f32x4.add(rowTail<Kernel3, Stride2>(row0 + at), rowTail<Kernel3, Stride2>(row1 + at)), rowTail<Kernel3, Stride2>(row2 + at));
   return f32x4.add(check, f32x4.add(tails, f32x4.add(rowTail<Kernel3, Stride2>(row3 + at), rowTail<Kernel3, Stride2>(row4 + at))));
+}
+
+/**
+ * rowPairGroupsStride2 for calls too large for the caches (rowPlanes' `streaming`): the five input
+ * rows one pass each (streamedFold), each fold taken into the output rows in the same order, so
+ * the same bits (a group that overlaps the one before folds some outputs twice: pmax(pmax(x, y), y)
+ * is pmax(x, y)). Reading the five rows a group at a time ran at a fifth of the memory's speed
+ * past the caches (8x64x128x128: 7.5 GB/s).
+ */
+@inline function streamedPairStride2(
+  row0: usize, row1: usize, row2: usize, row3: usize, row4: usize, outRow: usize, nextRow: usize, lo: i32, hi: i32, check: v128,
+): v128 {
+  const watch = f32x4.add(streamedFold(row0, outRow, 0, lo, hi, STORE_FOLD), streamedFold(row1, outRow, 0, lo, hi, TAKE_FOLD));
+  const shared = f32x4.add(streamedFold(row2, outRow, nextRow, lo, hi, SHARE_FOLD), streamedFold(row3, nextRow, 0, lo, hi, TAKE_FOLD));
+  return f32x4.add(check, f32x4.add(f32x4.add(watch, shared), streamedFold(row4, nextRow, 0, lo, hi, TAKE_FOLD)));
+}
+
+/** streamedFold's modes: the fold stored, taken into the output (pmax), or taken in and stored into `also`. */
+const STORE_FOLD = 0, TAKE_FOLD = 1, SHARE_FOLD = 2;
+
+/**
+ * One input row's 3-wide stride-2 folds over interior columns [lo, hi), groups as in interiorRun,
+ * into `out` (and `also`) by `mode`. Returns the sum of the row's taps (the NaN watch).
+ */
+function streamedFold(row: usize, out: usize, also: usize, lo: i32, hi: i32, mode: i32): v128 {
+  const neutral = f32x4.splat(-Infinity); // (unused: the fold starts from its first tap)
+  const last = hi - 4;
+  let o = lo, step = ((hi - lo - 1) & 3) + 1, watch = f32x4.splat(0);
+  for (;;) {
+    const at = row + (<usize>o << 3), dst = <usize>o << 2;
+    const fold = foldTaps<Kernel3, Stride2>(MAX, neutral, true, at, false, neutral, neutral, neutral);
+    watch = f32x4.add(watch, rowHead<Kernel3, Stride2>(at));
+    v128.store(out + dst, mode == STORE_FOLD ? fold : f32x4.pmax(v128.load(out + dst), fold));
+    if (mode == SHARE_FOLD) v128.store(also + dst, fold);
+    if (o == last) break;
+    o += step;
+    step = 4;
+  }
+  return f32x4.add(watch, rowTail<Kernel3, Stride2>(row + (<usize>last << 3)));
 }
 
 /**

@@ -1,7 +1,9 @@
 // Calls whose input passes 8 MiB (resident: plain inputs this large are streamed through wasm
-// memory in smaller calls, src/ops/stream.ts) run unpadded 2x2 / stride-2 planar pooling row by row, one
-// input row a pass (rows.ts flatPlane, `streaming`): the same folds in the same order as the
-// calls that fit in the caches, so the same bits, and a NaN in any tap still wins its window.
+// memory in smaller calls, src/ops/stream.ts) read their input rows one row a pass where the
+// kernels for calls that fit in the caches read several a group at a time (rows.ts
+// STREAMED_FLOATS): unpadded 2x2 / stride 2 max and averages (flatPlane) and 3 / stride 2 max in
+// row pairs (streamedPairStride2). The same folds in the same order, so the same bits, and a NaN
+// in any tap still wins its window.
 import { describe, expect, it } from 'vitest';
 import { maxPool2dRef } from './reference/pool2d';
 import { expectSameFloats, getEngine } from './support/engine';
@@ -16,39 +18,43 @@ function values(n: number, seed: number): Float32Array {
   });
 }
 
-// Planes of 128 rows of 128 or 129 columns (odd: the last column unread), more than 2^21 floats.
-const SHAPES = [[1, 130, 128, 128], [1, 128, 130, 129]];
+type Op = 'maxPool2d' | 'avgPool2d';
+// More than 2^21 floats; odd widths leave a column unread (2x2) or take a ragged last group.
+const CASES: Array<[string, number[], Op[], Record<string, unknown>]> = [
+  ['2x2', [1, 130, 128, 128], ['maxPool2d', 'avgPool2d'], { kernelSize: 2 }],
+  ['2x2, odd width', [1, 128, 130, 129], ['maxPool2d', 'avgPool2d'], { kernelSize: 2 }],
+  ['3 / stride 2 / padding 1', [2, 84, 112, 112], ['maxPool2d'], { kernelSize: 3, stride: 2, padding: 1 }],
+  ['3 / stride 2, ceil mode, odd sizes', [1, 130, 129, 127], ['maxPool2d'], { kernelSize: 3, stride: 2, ceilMode: true }],
+];
 
-describe('unpadded 2x2 / stride 2 planar pooling of inputs over 8 MiB (two passes a row)', () => {
-  it.each(SHAPES)('max and average of %i x %i x %i x %i equal the same planes pooled in calls that fit in the caches', async (...shape) => {
+describe('planar pooling of inputs over 8 MiB (one input row a pass)', () => {
+  it.each(CASES)('%s: %j equals the same planes pooled in calls that fit in the caches, and the reference', async (_name, shape, ops, opts) => {
     const sp = await getEngine();
-    const [, c, h, w] = shape;
-    expect(c * h * w).toBeGreaterThan(2 ** 21);
-    const data = values(c * h * w, c + w);
-    // A NaN in each tap of a window in its own plane: the first row's even (the fold's first
-    // operand) and odd columns, the second row's even and odd.
-    const plane = h * w;
-    data[3 * plane + 0 * w + 4] = NaN;
-    data[5 * plane + 0 * w + 7] = NaN;
-    data[7 * plane + 1 * w + 10] = NaN;
-    data[9 * plane + 3 * w + 13] = NaN;
+    const [n, c, h, w] = shape;
+    const planes = n * c, plane = h * w;
+    expect(planes * plane).toBeGreaterThan(2 ** 21);
+    const data = values(planes * plane, c + w);
+    // A NaN in its own plane at each of a window's rows (0 to 7: every row of a 3-row pair's
+    // five) and at even and odd columns, the border columns and the last column too (a row's
+    // last tap, which the last group's watch adds on its own).
+    const nanPlanes = [3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27];
+    nanPlanes.forEach((p, i) => (data[p * plane + (i % 8) * w + (i < 8 ? (5 * i) % 13 : w - 1 - (w & 1))] = NaN));
     const x = { data, shape, layout: 'NCHW' as const };
-    // (resident: a plain input this large is streamed through wasm memory in smaller calls)
     const resident = sp.fromArray(data, shape, 'NCHW');
-    for (const op of ['maxPool2d', 'avgPool2d'] as const) {
-      const result = sp[op](resident, { kernelSize: 2 });
+    for (const op of ops) {
+      const result = sp[op](resident, opts);
       const whole = result.data.slice();
       result.dispose();
-      // 16 planes a call: 1 MiB, the in-cache loop
-      const outPlane = (h >> 1) * (w >> 1);
-      for (let p0 = 0; p0 < c; p0 += 16) {
-        const n = Math.min(16, c - p0);
-        const part = sp[op]({ data: data.subarray(p0 * plane, (p0 + n) * plane), shape: [1, n, h, w] }, { kernelSize: 2 }).data;
-        expectSameFloats(whole.subarray(p0 * outPlane, (p0 + n) * outPlane), part, `${op} planes ${p0}-${p0 + n - 1}`);
+      // 16 planes a call: at most 1 MiB, the loops for inputs in cache
+      const outPlane = whole.length / planes;
+      for (let p0 = 0; p0 < planes; p0 += 16) {
+        const k = Math.min(16, planes - p0);
+        const part = sp[op]({ data: data.subarray(p0 * plane, (p0 + k) * plane), shape: [1, k, h, w] }, opts).data;
+        expectSameFloats(whole.subarray(p0 * outPlane, (p0 + k) * outPlane), part, `${op} planes ${p0}-${p0 + k - 1}`);
       }
       if (op === 'maxPool2d') {
-        expectSameFloats(whole, maxPool2dRef(x, { kernelSize: 2 }).output.data, 'max against the reference');
-        for (const p of [3, 5, 7, 9]) expect(whole.subarray(p * outPlane, (p + 1) * outPlane).some(Number.isNaN), `plane ${p}'s NaN`).toBe(true);
+        expectSameFloats(whole, maxPool2dRef(x, opts).output.data, 'max against the reference');
+        for (const p of nanPlanes) expect(whole.subarray(p * outPlane, (p + 1) * outPlane).some(Number.isNaN), `plane ${p}'s NaN`).toBe(true);
       }
     }
     resident.dispose();
