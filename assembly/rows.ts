@@ -387,11 +387,14 @@ function indexRow<S>(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxR
 }
 
 /**
- * Inputs of more floats than this (8 MiB) are taken to be past the caches: the loops that read
- * several input rows a group at a time read them one row a pass instead (flatPlane,
- * streamedPairStride2). Near it the two ways are level within 10% either way on this host.
+ * Whether the call's input (planes of inPlane floats) passes 8 MiB, taken to be past the caches:
+ * the loops that read several input rows a group at a time read them one row a pass instead
+ * (flatPlane, streamedPairStride2). Near the bound the two ways are level within 10% either way
+ * on this host.
  */
-const STREAMED_FLOATS: u64 = 2 << 20;
+@inline function pastCaches(plan: Plan): bool {
+  return <u64>plan.planes * <u64>plan.inPlane > 2 << 20;
+}
 
 /**
  * Every row of every plane when each output row reads two input rows and every column is
@@ -411,8 +414,8 @@ function twoRowPlanes<O, K, S>(
   const inPlaneBytes = <usize>plan.inPlane << 2, outPlaneBytes = <usize>plan.outPlane << 2, outRowBytes = <usize>outW << 2;
   let inPlanePtr = input, outPlanePtr = output;
   // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane), row
-  // by row when the call's input passes STREAMED_FLOATS.
-  const flat = groupRowsOverPairs(plan, rowList), streaming = <u64>planes * <u64>plan.inPlane > STREAMED_FLOATS;
+  // by row when the call's input is past the caches.
+  const flat = groupRowsOverPairs(plan, rowList), streaming = pastCaches(plan);
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
@@ -520,8 +523,8 @@ function rowPlanes<O, K, S>(
   // 3-wide stride-2 max windows with one padded column on the left (kernel 3, stride 2,
   // padding 1): the left border group's only tap outside the row is lane 0's first (padOneGroup).
   const padOne = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && plan.colOrigin == -1 && plan.inW >= 8;
-  // 3-wide stride-2 max row pairs one input row a pass past STREAMED_FLOATS (streamedPairStride2)
-  const streaming = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && <u64>planes * <u64>plan.inPlane > STREAMED_FLOATS;
+  // 3-wide stride-2 max row pairs one input row a pass past the caches (streamedPairStride2)
+  const streaming = OP == MAX && sizeof<K>() == 2 && sizeof<S>() == 2 && pastCaches(plan);
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr;

@@ -1,7 +1,7 @@
 // Calls whose input passes 8 MiB (resident: plain inputs this large are streamed through wasm
 // memory in smaller calls, src/ops/stream.ts) read their input rows one row a pass where the
 // kernels for calls that fit in the caches read several a group at a time (rows.ts
-// STREAMED_FLOATS): unpadded 2x2 / stride 2 max and averages (flatPlane) and 3 / stride 2 max in
+// pastCaches): unpadded 2x2 / stride 2 max and averages (flatPlane) and 3 / stride 2 max in
 // row pairs (streamedPairStride2). The same folds in the same order, so the same bits, and a NaN
 // in any tap still wins its window.
 import { describe, expect, it } from 'vitest';
