@@ -178,7 +178,7 @@ describe('built wasm', () => {
   // round's one-row or one-column transposes as copies to 118,654 bytes, and its planar input rows
   // read one row a pass for inputs over 8 MiB (rows.ts flatPlane `streaming`, 2x2 / stride 2: G
   // max 2.2x, averages 2.9x faster; streamedPairStride2, 3 / stride 2 max 1.2-2.8x) to 117.0 KiB
-  // (119,800 bytes; guard 118 KiB).
+  // (119,808 bytes with the bound written once; guard 118 KiB).
   it('imports nothing (no env.abort) and is under 118 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
