@@ -178,11 +178,13 @@ describe('built wasm', () => {
   // round's one-row or one-column transposes as copies to 118,654 bytes, and its planar input rows
   // read one row a pass for inputs over 8 MiB (rows.ts flatPlane `streaming`, 2x2 / stride 2: G
   // max 2.2x, averages 2.9x faster; streamedPairStride2, 3 / stride 2 max 1.2-2.8x) to 117.0 KiB
-  // (119,808 bytes with the bound written once; guard 118 KiB).
-  it('imports nothing (no env.abort) and is under 118 KB', () => {
+  // (119,808 bytes with the bound written once; guard 118 KiB); the twenty-fourth round's float32
+  // transposes sixteen rows at a time (layout.ts transposeMatrices `rows16`, 1.2 KB: toNHWC of
+  // 28x28 to 7x7 planes 2-2.7x, 56x56 1.3x faster) to 118.2 KiB (121,016 bytes; guard 119 KiB).
+  it('imports nothing (no env.abort) and is under 119 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(118 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(119 * 1024);
   });
 
   it('checks every exported kernel', () => {
