@@ -201,4 +201,23 @@ describe('engine equals the reference on random inputs', () => {
       { numRuns: 200 },
     );
   });
+
+  it('toNHWC / toNCHW of matrices whose rows lie a multiple of 512 floats apart (the transposes take them eight at a time)', async () => {
+    const sp = await getEngine();
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 2 }), rows: fc.integer({ min: 1, max: 27 }), k: fc.integer({ min: 1, max: 2 }), toLast: fc.boolean(), seed: fc.integer({ min: 0, max: 1000 }) }),
+        ({ n, rows, k, toLast, seed }) => {
+          // toNHWC: rows = channels, columns = the 16 x 32k pixels; toNCHW: rows = the pixels, columns = 512k channels
+          const shape = toLast ? [n, rows, 16, 32 * k] : [n, 1, rows, 512 * k];
+          const size = shape.reduce((a, b) => a * b, 1);
+          const x = { data: Float32Array.from({ length: size }, (_, i) => (i * 7 + seed) % 1009), shape, layout: (toLast ? 'NCHW' : 'NHWC') as Layout };
+          const target: Layout = toLast ? 'NHWC' : 'NCHW';
+          const got = toLast ? sp.toNHWC(x) : sp.toNCHW(x);
+          expectSameFloats(got.data, transposeRef(x, target).data);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

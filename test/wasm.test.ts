@@ -179,8 +179,9 @@ describe('built wasm', () => {
   // read one row a pass for inputs over 8 MiB (rows.ts flatPlane `streaming`, 2x2 / stride 2: G
   // max 2.2x, averages 2.9x faster; streamedPairStride2, 3 / stride 2 max 1.2-2.8x) to 117.0 KiB
   // (119,808 bytes with the bound written once; guard 118 KiB); the twenty-fourth round's float32
-  // transposes sixteen rows at a time (layout.ts transposeMatrices `rows16`, 1.2 KB: toNHWC of
-  // 28x28 to 7x7 planes 2-2.7x, 56x56 1.3x faster) to 118.2 KiB (121,016 bytes; guard 119 KiB).
+  // transposes sixteen rows at a time (layout.ts rowTiles, 1.2 KB: toNHWC of 28x28 to 7x7 planes
+  // 2-2.7x, 56x56 1.3x faster) to 118.2 KiB (121,016 bytes), and eight where rows lie a multiple of
+  // 2 KiB apart (0.7 KB: 224x224 and 64x64 planes 1.1-1.25x) to 118.9 KiB (121,711 bytes; guard 119 KiB).
   it('imports nothing (no env.abort) and is under 119 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
