@@ -44,10 +44,11 @@ export function transpose_f32(input: usize, output: usize, batches: i32, rows: i
   // The full build takes input rows sixteen at a time, so that each output row's sixteen floats
   // (a 64-byte line) are written together rather than a quarter in each of four passes over the
   // output (toNHWC of 28x28 to 7x7 planes 2-2.8x, 56x56 1.3x, toNCHW of 96x96 pixels 1.7-2.6x
-  // faster). Where the rows are a multiple of 2 KiB apart (512 columns or a multiple: 32x32, 64x64,
-  // 96x96 and 224x224 planes, 512 or 2048 channels), sixteen of them share a few L1 sets (0.8-0.9x
-  // there), and eight a step do better (1.05-1.27x than four). (`cols`, not inRowBytes, in the test: simdpool/core's
-  // code then stays byte for byte as it was, and its packed bundle with it.)
+  // faster). Where the rows are a multiple of 2 KiB apart (512 columns or a multiple: 32x32,
+  // 64x64, 96x96 and 224x224 planes, 512 or 2048 channels), sixteen of them share a few L1 sets
+  // (0.8-0.9x there), and eight a step do better (1.05-1.27x over four). (`cols`, not inRowBytes,
+  // in the test: simdpool/core's code then stays byte for byte as it was, and its packed bundle
+  // with it.)
   const aliased = (cols & 511) == 0, tiled = narrow ? rows & (aliased ? ~7 : ~15) : 0;
   for (let b = 0; b < batches; b++) {
     const src = input + ((<usize>b * matrix) << 2);
@@ -79,8 +80,8 @@ export function transpose_f32(input: usize, output: usize, batches: i32, rows: i
 
 /**
  * Input rows [r0, r1) of a matrix, `tall` (8 or 16) at a time: 4x4 blocks one under the other
- * across the first `cols4` columns (cols & ~3), so that each output row's `tall` floats are written together, then the
- * ragged columns one float at a time.
+ * across the first `cols4` columns (cols & ~3), so that each output row's `tall` floats are
+ * written together, then the ragged columns one float at a time.
  */
 @inline function rowTiles(
   src: usize, dst: usize, r0: i32, r1: i32, tall: i32, cols4: i32, cols: i32, inRowBytes: usize, outRowBytes: usize,
