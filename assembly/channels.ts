@@ -65,7 +65,7 @@ type ThreeLanes = u32;
   for (let b = 0; b < batches; b++) {
     const sample = input + ((<usize>b * <usize>inPlane) << 2);
     const outSample = output + ((<usize>b * <usize>outPlane) << 2);
-    let seeded = false;
+    let seeded = 0;
     for (let r = 0; r < outRows; r++) {
       const t0 = load<i32>(rowStarts + (<usize>r << 2));
       const rows = rowList + (<usize>t0 << 2);
@@ -83,7 +83,7 @@ type ThreeLanes = u32;
           lo = plan.vecLo;
           hi = plan.vecHi;
         } else {
-          seeded = false;
+          seeded = 0;
         }
         if (rowsAvg && rowCount > 0) {
           avgRowInterior(plan, sample, outSample + <usize>r * rowBytes, rows, rowCount, divRow, pixelBytes);
@@ -144,14 +144,19 @@ type ThreeLanes = u32;
  * columns (scan order, so ties keep the earlier column) and folds it into the output row, which
  * stays in L1 between passes. Folding rows in order gives the first largest value in scan order,
  * as PyTorch. When row r's last input row is also row r+1's first (3 / stride 2: rows 2r-1..2r+1)
- * that pass also writes its maxima into output row r+1 as its starting values ("seeded", true
- * returned, when its pass ran), so such a row is read once. With MAX every input element the passes read is watched
- * for NaN once; a row that meets a NaN is redone with PyTorch's exact rule and seeds nothing.
+ * that pass also writes its maxima into output row r+1 as its starting values ("seeded": 1
+ * returned, when its pass ran), so such a row is read once. When row r's last two are row r+1's
+ * first two (3 / stride 1, eight channels or more), the pass over those two writes their
+ * maxima into row r+1 (2 returned), and row r+1 then folds in its last row from the pass over its
+ * own last two: one pass a row. (pmax folds of rows in order are associative: the fold of the
+ * pair is the pair's first largest value.) With MAX every input element the passes read is
+ * watched for NaN once at least; a row that meets a NaN is redone with PyTorch's exact rule and
+ * seeds nothing (0).
  */
 function maxRowInterior<O>(
   plan: Plan, sample: usize, dst: usize, rowBytes: usize, r: i32, rows: usize, rowCount: i32,
-  seeded: bool, pixelBytes: usize,
-): bool {
+  seeded: i32, pixelBytes: usize,
+): i32 {
   const OP = opOf<O>();
   const lo = plan.vecLo, hi = plan.vecHi, channels = <usize>plan.channels;
   // Blocks of eight channels (two vectors), of four for 4 to 7 channels, or three lanes for 3.
@@ -159,30 +164,42 @@ function maxRowInterior<O>(
   const wholeBytes = (channels & ~blockMask) << 2, parts = channels > 3 && channels & blockMask ? 2 : 1;
   const lastRow = load<i32>(rows + (<usize>(rowCount - 1) << 2));
   const next = plan.rowStarts + (<usize>(r + 1) << 2);
+  const nextRows = r + 1 < plan.outRows ? load<i32>(next, 4) - load<i32>(next) : 0;
+  const nextList = plan.rowList + (<usize>load<i32>(next) << 2);
   // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
-  const seedNext = r + 1 < plan.outRows && load<i32>(next, 4) > load<i32>(next) &&
-    load<i32>(plan.rowList + (<usize>load<i32>(next) << 2)) == lastRow;
+  const seedNext = nextRows > 0 && load<i32>(nextList) == lastRow;
+  // Whether row r+1's first two rows are this one's last two (3 / stride 1 from eight channels;
+  // every window's rows are the same distance apart, so its second row being our last says so).
+  const pairNext = wide && plan.stride == 1 && plan.kw == 3 && rowCount >= 2 && nextRows >= 2 && load<i32>(nextList, 4) == lastRow;
   const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
   const to = dst + <usize>lo * pixelBytes;
-  let nan = false, seeds = false;
+  let nan = false, seeds = 0;
+  // With pairNext (unseeded rows of up to three rows, or rows seeded with two), the last pass
+  // is over the last two rows, shared (the output holding all rows before the last): after two
+  // unseeded rows first, or alone.
+  const share = pairNext && (seeded == 2 || seeded == 0 && rowCount <= 3);
+  if (share) seeds = 2;
   // Rows two at a time (an odd last one alone, see rowPass). A seeded row of one window row runs
-  // no pass, so it seeds nothing: the next row, then, is not seeded (`seeds` stays false).
-  for (let t = seeded ? 1 : 0; t < rowCount; t += 2) {
+  // no pass, so it seeds nothing: the next row, then, is not seeded (`seeds` stays 0).
+  for (let t = share && seeded == 2 ? rowCount - 2 : seeded; t < rowCount;) {
     const u = min(t + 1, rowCount - 1);
-    const seedBytes = seedNext && u == rowCount - 1 ? rowBytes : 0;
-    if (seedBytes != 0) seeds = true;
+    const shared = share && t == rowCount - 2;
+    const seedBytes = shared || seedNext && u == rowCount - 1 ? rowBytes : 0;
+    if (seedBytes != 0 && !share) seeds = 1;
     const rowA = <usize>load<i32>(rows + (<usize>t << 2)) * pixelBytes;
     const rowB = <usize>load<i32>(rows + (<usize>u << 2)) * pixelBytes;
-    const count = hi - lo, first = t == 0;
+    const count = hi - lo, first = t == 0 && seeded == 0;
     // The channels' whole blocks, then (when the block does not divide them) the last block in a
     // pass of its own, overlapping: a block moved back within the pass's loop made H's passes
     // 11% slower.
     for (let part = 0; part < parts; part++) {
       const skip: usize = part == 0 ? 0 : pixelBytes - blockBytes, bytes = part == 0 ? wholeBytes : blockBytes;
-      if (wide) nan |= rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
-      else if (channels > 3) nan |= rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes);
-      else nan |= rowPass<O, ThreeLanes>(plan, from + skip, rowA, rowB, to + skip, count, blockBytes, pixelBytes, first, seedBytes);
+      if (wide) nan |= rowPass<O, TwoVectors>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes, shared);
+      else if (channels > 3) nan |= rowPass<O, OneVector>(plan, from + skip, rowA, rowB, to + skip, count, bytes, pixelBytes, first, seedBytes, false);
+      else nan |= rowPass<O, ThreeLanes>(plan, from + skip, rowA, rowB, to + skip, count, blockBytes, pixelBytes, first, seedBytes, false);
     }
+    // (sharing after an unseeded pair: the shared pass starts on that pair's second row)
+    t = share && t < rowCount - 2 ? rowCount - 2 : t + 2;
   }
   if (OP == MAX && nan) {
     const firstIndex = load<i32>(plan.rowInit + (<usize>r << 2));
@@ -200,7 +217,7 @@ function maxRowInterior<O>(
         exact4(OP, sample + k, dst + <usize>o * pixelBytes + k, 0, rows, rowCount, col, plan.kw, firstIndex + col, 1, pixelBytes, 1);
       }
     }
-    return false;
+    return 0;
   }
   return seeds;
 }
@@ -208,8 +225,10 @@ function maxRowInterior<O>(
 /** maxRowPass for the plan's window: 2 or 3 wide at stride 1 or 2. */
 @inline function rowPass<O, W>(
   plan: Plan, from: usize, rowA: usize, rowB: usize, to: usize, count: i32, blockBytes: usize, pixelBytes: usize,
-  first: bool, seedBytes: usize,
+  first: bool, seedBytes: usize, shared: bool,
 ): bool {
+  // (3 / stride 1, see maxRowInterior)
+  if (sizeof<W>() == 2 && shared) return maxRowPass<O, Kernel3, Stride1, W, SharedRows>(from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
   // An odd row out (3-row windows; 2-row windows at stride 1 once seeded; a range's first row
   // when streamed) in a pass of its own from eight channels: half the loads and folds of the
   // pair of it with itself (3 / stride 1 1.15-1.2x, 2 / stride 1 1.3x faster).
@@ -217,9 +236,13 @@ function maxRowInterior<O>(
   return rowPassOf<O, W, TwoRows>(plan, from, rowA, rowB, to, count, blockBytes, pixelBytes, first, seedBytes);
 }
 
-/** Rows a pass takes, as type arguments of maxRowPass: two (rowA then rowB), or rowA alone. */
+/**
+ * Rows a pass takes, as type arguments of maxRowPass: two (rowA then rowB), rowA alone, or two
+ * whose first the output holds already (SharedRows: rowB alone folded in, both rows' maxima seeded).
+ */
 type TwoRows = u8;
 type OneRow = u16;
+type SharedRows = u32;
 
 /** rowPass for R rows a pass. */
 @inline function rowPassOf<O, W, R>(
@@ -245,7 +268,9 @@ type OneRow = u16;
  * `blockBytes` of each pixel's channels (pixels `pixelBytes` apart) eight (W = TwoVectors), four
  * (OneVector) or three (ThreeLanes) at a time: their
  * maxima start (`first`) or are folded into the output pixels at `to`; rowB's alone are also
- * stored `seedBytes` further on when that is not 0.
+ * stored `seedBytes` further on when that is not 0. SharedRows (3 / stride 1): rowA's maxima are
+ * in the output already (unless `first`), so rowB's alone are folded in, and both rows' are stored
+ * as the seed.
  * With MAX, returns whether a NaN was read. Each tap is watched once: a window's taps that the
  * one before did not read (its last `stride` ones, or all when the windows do not overlap), and
  * the first window's others before the loop.
@@ -257,7 +282,7 @@ type OneRow = u16;
 ): bool {
   const OP = opOf<O>();
   const three = sizeof<K>() == 2, stride1 = sizeof<S>() == 1, two = sizeof<W>() == 2, lanes3 = sizeof<W>() == 4;
-  const one = sizeof<R>() == 2;
+  const one = sizeof<R>() == 2, shared = sizeof<R>() == 4;
   const neutral = f32x4.splat(initial(OP));
   const twoPixels = pixelBytes << 1, step = stride1 ? pixelBytes : twoPixels;
   let nan = i32x4.splat(0);
@@ -318,12 +343,12 @@ type OneRow = u16;
       }
       let a0 = one ? ha0 : f32x4.pmax(ha0, hb0), a1 = one ? ha1 : f32x4.pmax(ha1, hb1);
       if (!first) {
-        a0 = one ? f32x4.pmax(v128.load(q), ha0) : f32x4.pmax(f32x4.pmax(v128.load(q), ha0), hb0);
-        if (two) a1 = one ? f32x4.pmax(v128.load(q, 16), ha1) : f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
+        a0 = one ? f32x4.pmax(v128.load(q), ha0) : shared ? f32x4.pmax(v128.load(q), hb0) : f32x4.pmax(f32x4.pmax(v128.load(q), ha0), hb0);
+        if (two) a1 = one ? f32x4.pmax(v128.load(q, 16), ha1) : shared ? f32x4.pmax(v128.load(q, 16), hb1) : f32x4.pmax(f32x4.pmax(v128.load(q, 16), ha1), hb1);
       }
       if (seedBytes != 0) {
-        storeBlock<W>(q + seedBytes, hb0);
-        if (two) v128.store(q + seedBytes, hb1, 16);
+        storeBlock<W>(q + seedBytes, shared ? f32x4.pmax(ha0, hb0) : hb0);
+        if (two) v128.store(q + seedBytes, shared ? f32x4.pmax(ha1, hb1) : hb1, 16);
       }
       storeBlock<W>(q, a0);
       if (two) v128.store(q, a1, 16);
