@@ -169,7 +169,33 @@ type FourRows = u32;
     const kw = plan.kw, dilationBytes = <usize>plan.dilation << 2;
     // Strides of 3 or more without dilation (full build): taps loaded as 4x4 blocks, transposed.
     const blocks = sizeof<K>() == 4 && sizeof<S>() == 4 && inlineBorders && plan.dilation == 1;
-    for (;;) {
+    // Three taps a row (3 / stride 3 or more): one block a row in straight-line code, in a loop
+    // of its own (the block loop's bookkeeping and tap tests cost as much as its arithmetic:
+    // 1.4-1.8x). SIMDPOOL_CORE (asconfig.json's `use`, 1 in the core targets) drops it there at
+    // compile time: left to Binaryen, it moved simdpool/core's other code (its bundle 79 bytes more).
+    if (!SIMDPOOL_CORE && blocks && kw == 3) {
+      const list = rowList + (<usize>t0 << 2), listEnd = rowList + (<usize>t1 << 2);
+      const stride2 = strideBytes << 1, stride3 = stride2 + strideBytes;
+      for (;;) {
+        const at = base + inputBytes<S>(o, strideBytes);
+        let acc = neutral, sum = f32x4.splat(0);
+        for (let t = list; t < listEnd; t += 4) {
+          const p = at + (<usize>load<i32>(t) << 2);
+          const a = v128.load(p), b = v128.load(p + strideBytes), c = v128.load(p + stride2), d = v128.load(p + stride3);
+          const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+          const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+          const v0 = v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), v1 = v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7);
+          const v2 = v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5);
+          acc = foldTap(OP, foldTap(OP, foldTap(OP, acc, v0), v1), v2);
+          if (OP == MAX) sum = f32x4.add(sum, f32x4.add(f32x4.add(v0, v1), v2));
+        }
+        if (OP == MAX) check = f32x4.add(check, sum);
+        storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+        if (o == last) break;
+        o += step;
+        step = 4;
+      }
+    } else for (;;) {
       const at = base + inputBytes<S>(o, strideBytes);
       let acc = neutral;
       for (let t = t0; t < t1; t++) {

@@ -27,6 +27,10 @@ const WINDOWS = [
   // taps (4/4 leaves up to three rows and columns past its last whole window)
   { kernelSize: 4, stride: 4, reach: 0.5 },
   { kernelSize: [2, 5] as [number, number], stride: [1, 3] as [number, number] },
+  // 3 wide at column stride 3 or more: one 4x4 block of taps a row, in straight-line code whose
+  // watch sums the three taps it folds (rows.ts interiorRun); windows 3 high and 2 high
+  { kernelSize: 3, stride: 3, reach: 0.5 },
+  { kernelSize: [2, 3] as [number, number], stride: [1, 4] as [number, number], reach: 0.5 },
 ];
 const WIDTHS = [9, 13, 16, 17, 19, 22, 28, 33];
 const HEIGHTS = [5, 6];
