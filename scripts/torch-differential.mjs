@@ -89,17 +89,25 @@ function compare(got, want, tol, what) {
 // outputs (channels-first, one per plane) that are not, -1 when all are such sums.
 function notAMean(got, input) {
   const planeSize = input.length / got.length;
+  // A float32 partial sum rounds to ±Infinity from 2^128 - 2^103; one of some of the plane's terms
+  // is at most the sum of its positive (or negative) ones, grown by rounding (n·2^-24 at most).
+  const overflows = (part) => part * (1 + planeSize * 2 ** -24) >= 2 ** 128 - 2 ** 103;
   for (let p = 0; p < got.length; p++) {
-    let sum = 0, abs = 0;
+    let sum = 0, abs = 0, positive = 0, negative = 0;
     for (let i = p * planeSize; i < (p + 1) * planeSize; i++) {
       sum += input[i];
       abs += Math.abs(input[i]);
+      if (input[i] > 0) positive += input[i];
+      else negative -= input[i];
     }
     const mean = sum / planeSize, g = got[p];
     if (Number.isNaN(mean) || !Number.isFinite(mean)) {
       if (!Object.is(g, mean)) return p;
     } else if (!Number.isFinite(g)) {
-      if (Number.isNaN(g) || abs < 2 ** 128) return p;
+      // +Infinity where a partial sum can overflow upwards, -Infinity downwards, NaN (the two
+      // partial sums added: several accumulators) only where both can
+      const up = overflows(positive), down = overflows(negative);
+      if (Number.isNaN(g) ? !(up && down) : g > 0 ? !up : !down) return p;
     } else if (Math.abs(g - mean) > 2 ** -24 * (abs + Math.abs(mean)) + 2 ** -149) return p;
   }
   return -1;
