@@ -174,10 +174,11 @@ function maxRowInterior<O>(
   const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
   const to = dst + <usize>lo * pixelBytes;
   let nan = false, seeds = 0;
-  // With pairNext (unseeded rows of up to three rows, or rows seeded with two), the last pass
-  // is over the last two rows, shared (the output holding all rows before the last): after two
-  // unseeded rows first, or alone.
-  const share = pairNext && (seeded == 2 || seeded == 0 && rowCount <= 3);
+  // With pairNext, rows of up to three window rows, unseeded or seeded with two, take their last
+  // pass over the last two rows, shared (the output holding all rows before the last): alone, or
+  // after the first two unseeded. (A window higher than its row stride plus one, 4 / stride 2
+  // say, can be seeded with two and have two more: those take plain passes.)
+  const share = pairNext && rowCount <= 3 && (seeded == 2 || seeded == 0);
   if (share) seeds = 2;
   // Rows two at a time (an odd last one alone, see rowPass). A seeded row of one window row runs
   // no pass, so it seeds nothing: the next row, then, is not seeded (`seeds` stays 0).

@@ -1,0 +1,60 @@
+// Channels-last max pooling of windows 2 or 3 wide at column stride 1 or 2 runs row by row
+// (assembly/channels.ts maxRowInterior): each pass over a window's input rows folds into the
+// output row, and a pass may also seed the next output row with its rows' maxima when that row's
+// window starts on them. Which rows are seeded depends on the window's height, the row stride
+// and the padding together, and the fixed-window tests draw few of those. Here they are drawn
+// freely (row strides 1-5, heights from one under the stride to three over, every padding side
+// 0-3, eight or more channels and fewer), against the plain-JavaScript reference. A row skipped
+// or folded twice shows; one skipped went unnoticed for windows as high as their row stride plus
+// two (4 / stride 2).
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { maxPool2dRef } from './reference/pool2d';
+import { expectSameFloats, getEngine } from './support/engine';
+
+const value = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: -4, max: 4 }) },
+  { weight: 3, arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
+);
+
+const windowCase = fc
+  .record({
+    // window heights near the row stride (from one row under it to three over): the heights where
+    // consecutive windows share rows, and by how many
+    sh: fc.integer({ min: 1, max: 5 }),
+    over: fc.integer({ min: -1, max: 3 }),
+    kw: fc.constantFrom(2, 3),
+    sw: fc.constantFrom(1, 2),
+    top: fc.nat(3),
+    bottom: fc.nat(3),
+    left: fc.nat(1),
+    right: fc.nat(1),
+    h: fc.integer({ min: 1, max: 14 }),
+    w: fc.integer({ min: 4, max: 12 }),
+    c: fc.oneof(fc.integer({ min: 8, max: 20 }), fc.integer({ min: 3, max: 7 })),
+    ignoreNaN: fc.boolean(),
+  })
+  .map(({ over, ...r }) => ({ ...r, kh: Math.max(1, r.sh + over) }))
+  // PyTorch's padding limit (at most half the window), and a window that fits the padded input
+  .filter((r) => 2 * Math.max(r.top, r.bottom) <= r.kh && 2 * Math.max(r.left, r.right) <= r.kw && r.h + r.top + r.bottom >= r.kh)
+  .chain((r) => fc.array(value, { minLength: r.h * r.w * r.c, maxLength: r.h * r.w * r.c }).map((values) => ({ ...r, values })));
+
+describe('channels-last row-wise max pooling: any window height, row stride and padding', () => {
+  it('equals the reference (both NaN rules)', async () => {
+    const sp = await getEngine();
+    fc.assert(
+      fc.property(windowCase, (r) => {
+        // nanMode 'ignore' skips NaNs, which the reference (PyTorch's rule) does not: NaN-free data there
+        const data = Float32Array.from(r.values, (v) => (r.ignoreNaN && Number.isNaN(v) ? 0.5 : v));
+        const x = { data, shape: [1, r.h, r.w, r.c], layout: 'NHWC' as const };
+        const window = { kernelSize: [r.kh, r.kw] as [number, number], stride: [r.sh, r.sw] as [number, number] };
+        const padding = { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+        const want = maxPool2dRef(x, { ...window, padding }).output.data;
+        const got = sp.maxPool2d(x, { ...window, padding, ...(r.ignoreNaN ? { nanMode: 'ignore' as const } : {}) }).data;
+        expectSameFloats(got, want, JSON.stringify({ ...window, padding, h: r.h, w: r.w, c: r.c, ignoreNaN: r.ignoreNaN }));
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
