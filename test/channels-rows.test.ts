@@ -6,7 +6,8 @@
 // freely (row strides 1-5, heights from one under the stride to three over, every padding side
 // 0-3, eight or more channels and fewer), against the plain-JavaScript reference. A row skipped
 // or folded twice shows; one skipped went unnoticed for windows as high as their row stride plus
-// two (4 / stride 2).
+// two (4 / stride 2). The same draws in NCHW go through the planar row kernels, whose output rows
+// share input rows in pairs (assembly/rows.ts rowPlanes) by the same kind of test.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { maxPool2dRef } from './reference/pool2d';
@@ -34,27 +35,51 @@ const windowCase = fc
     w: fc.integer({ min: 4, max: 12 }),
     c: fc.oneof(fc.integer({ min: 8, max: 20 }), fc.integer({ min: 3, max: 7 })),
     ignoreNaN: fc.boolean(),
+    planar: fc.boolean(),
   })
   .map(({ over, ...r }) => ({ ...r, kh: Math.max(1, r.sh + over) }))
   // PyTorch's padding limit (at most half the window), and a window that fits the padded input
   .filter((r) => 2 * Math.max(r.top, r.bottom) <= r.kh && 2 * Math.max(r.left, r.right) <= r.kw && r.h + r.top + r.bottom >= r.kh)
   .chain((r) => fc.array(value, { minLength: r.h * r.w * r.c, maxLength: r.h * r.w * r.c }).map((values) => ({ ...r, values })));
 
-describe('channels-last row-wise max pooling: any window height, row stride and padding', () => {
+describe('row-wise max pooling (channels-last passes, planar row pairs): any window height, row stride and padding', () => {
   it('equals the reference (both NaN rules)', async () => {
     const sp = await getEngine();
     fc.assert(
       fc.property(windowCase, (r) => {
         // nanMode 'ignore' skips NaNs, which the reference (PyTorch's rule) does not: NaN-free data there
         const data = Float32Array.from(r.values, (v) => (r.ignoreNaN && Number.isNaN(v) ? 0.5 : v));
-        const x = { data, shape: [1, r.h, r.w, r.c], layout: 'NHWC' as const };
+        const x = r.planar ? { data, shape: [1, r.c, r.h, r.w], layout: 'NCHW' as const } : { data, shape: [1, r.h, r.w, r.c], layout: 'NHWC' as const };
         const window = { kernelSize: [r.kh, r.kw] as [number, number], stride: [r.sh, r.sw] as [number, number] };
         const padding = { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
         const want = maxPool2dRef(x, { ...window, padding }).output.data;
         const got = sp.maxPool2d(x, { ...window, padding, ...(r.ignoreNaN ? { nanMode: 'ignore' as const } : {}) }).data;
-        expectSameFloats(got, want, JSON.stringify({ ...window, padding, h: r.h, w: r.w, c: r.c, ignoreNaN: r.ignoreNaN }));
+        expectSameFloats(got, want, JSON.stringify({ ...window, padding, h: r.h, w: r.w, c: r.c, ignoreNaN: r.ignoreNaN, layout: x.layout }));
       }),
-      { numRuns: 600 },
+      { numRuns: 800 },
     );
+  });
+
+  it('equals the reference over every row stride 1-4 and height around it, in both layouts', async () => {
+    // The draws above meet a given height, stride and top padding only now and then; this walks them.
+    const sp = await getEngine();
+    for (const planar of [false, true]) {
+      for (let sh = 1; sh <= 4; sh++) {
+        for (let kh = Math.max(1, sh - 1); kh <= sh + 3; kh++) {
+          for (let top = 0; 2 * top <= kh && top <= 3; top++) {
+            for (const [kw, sw] of [[3, 1], [2, 1], [3, 2], [2, 2]]) {
+              for (const c of [8, 5]) {
+                for (let h = Math.max(1, kh - 2 * top); h <= kh + 6; h++) {
+                  const w = 6, data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
+                  const x = planar ? { data, shape: [1, c, h, w], layout: 'NCHW' as const } : { data, shape: [1, h, w, c], layout: 'NHWC' as const };
+                  const opts = { kernelSize: [kh, kw] as [number, number], stride: [sh, sw] as [number, number], padding: { top, bottom: top, left: 1, right: 0 } };
+                  expectSameFloats(sp.maxPool2d(x, opts).data, maxPool2dRef(x, opts).output.data, JSON.stringify({ ...opts, h, c, layout: x.layout }));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   });
 });
