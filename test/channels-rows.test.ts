@@ -67,10 +67,12 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
       for (let sh = 1; sh <= 4; sh++) {
         for (let kh = Math.max(1, sh - 1); kh <= sh + 3; kh++) {
           for (let top = 0; 2 * top <= kh && top <= 3; top++) {
-            for (const [kw, sw] of [[3, 1], [2, 1], [3, 2], [2, 2]]) {
+            // (3 wide at stride 3 or 4: the planar one-block-a-row loop, rows.ts interiorRun)
+            for (const [kw, sw] of [[3, 1], [2, 1], [3, 2], [2, 2], [3, 3], [3, 4]]) {
               for (const c of [8, 5]) {
                 for (let h = Math.max(1, kh - 2 * top); h <= kh + 6; h++) {
-                  const w = 6, data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
+                  // (wide enough for a run of four interior outputs)
+                  const w = kw + 4 * sw + 1, data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
                   const x = planar ? { data, shape: [1, c, h, w], layout: 'NCHW' as const } : { data, shape: [1, h, w, c], layout: 'NHWC' as const };
                   const opts = { kernelSize: [kh, kw] as [number, number], stride: [sh, sw] as [number, number], padding: { top, bottom: top, left: 1, right: 0 } };
                   expectSameFloats(sp.maxPool2d(x, opts).data, maxPool2dRef(x, opts).output.data, JSON.stringify({ ...opts, h, c, layout: x.layout }));
