@@ -10,8 +10,8 @@
 // share input rows in pairs (assembly/rows.ts rowPlanes) by the same kind of test.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { maxPool2dRef } from './reference/pool2d';
-import { expectSameFloats, getEngine } from './support/engine';
+import { avgPool2dRef, maxPool2dRef } from './reference/pool2d';
+import { expectCloseFloats, expectSameFloats, getEngine } from './support/engine';
 
 const value = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -4, max: 4 }) },
@@ -60,7 +60,7 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
     );
   });
 
-  it('equals the reference over every row stride 1-4 and height around it, in both layouts', async () => {
+  it('equals the reference over every row stride 1-4 and height around it, in both layouts (max and average)', async () => {
     // The draws above meet a given height, stride and top padding only now and then; this walks them.
     const sp = await getEngine();
     for (const planar of [false, true]) {
@@ -75,7 +75,11 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
                   const w = kw + 4 * sw + 1, data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
                   const x = planar ? { data, shape: [1, c, h, w], layout: 'NCHW' as const } : { data, shape: [1, h, w, c], layout: 'NHWC' as const };
                   const opts = { kernelSize: [kh, kw] as [number, number], stride: [sh, sw] as [number, number], padding: { top, bottom: top, left: 1, right: 0 } };
-                  expectSameFloats(sp.maxPool2d(x, opts).data, maxPool2dRef(x, opts).output.data, JSON.stringify({ ...opts, h, c, layout: x.layout }));
+                  const what = JSON.stringify({ ...opts, h, c, layout: x.layout });
+                  expectSameFloats(sp.maxPool2d(x, opts).data, maxPool2dRef(x, opts).output.data, what);
+                  // averages' row passes too (channels.ts avgRowInterior; planar row pairs)
+                  const avg = { ...opts, countIncludePad: h % 2 === 0 };
+                  expectCloseFloats(sp.avgPool2d(x, avg).data, avgPool2dRef(x, avg).data, `avg ${what}`);
                 }
               }
             }
