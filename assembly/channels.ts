@@ -168,9 +168,11 @@ function maxRowInterior<O>(
   const nextList = plan.rowList + (<usize>load<i32>(next) << 2);
   // Whether row r+1 starts where this one ends (it has a window row, and it is ours).
   const seedNext = nextRows > 0 && load<i32>(nextList) == lastRow;
-  // Whether row r+1's first two rows are this one's last two (3 / stride 1 from eight channels;
-  // every window's rows are the same distance apart, so its second row being our last says so).
-  const pairNext = wide && plan.stride == 1 && plan.kw == 3 && rowCount >= 2 && nextRows >= 2 && load<i32>(nextList, 4) == lastRow;
+  // Whether row r+1's first two rows are this one's last two (3 / stride 1 from eight channels).
+  // Both are compared: 3D windows' rows (depth slices after one another) are not evenly spaced, so
+  // the next window's second row can be our last while its first is not our second to last.
+  const pairNext = wide && plan.stride == 1 && plan.kw == 3 && rowCount >= 2 && nextRows >= 2 &&
+    load<i32>(nextList, 4) == lastRow && load<i32>(nextList) == load<i32>(rows + (<usize>(rowCount - 2) << 2));
   const from = sample + <usize>(plan.colOrigin + lo * plan.stride) * pixelBytes;
   const to = dst + <usize>lo * pixelBytes;
   let nan = false, seeds = 0;

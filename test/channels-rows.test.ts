@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { avgPool2dRef, maxPool2dRef } from './reference/pool2d';
+import { avgPoolRef, maxPoolRef, transposeNd } from './reference/poolnd';
 import { expectCloseFloats, expectSameFloats, getEngine } from './support/engine';
 
 const value = fc.oneof(
@@ -81,6 +82,46 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
                   const avg = { ...opts, countIncludePad: h % 2 === 0 };
                   expectCloseFloats(sp.avgPool2d(x, avg).data, avgPool2dRef(x, avg).data, `avg ${what}`);
                 }
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('3D: rows of depth slices one after another (not evenly spaced), in both layouts', async () => {
+    // The kernels flatten depth and height into one list of rows per output row, so a window's
+    // rows jump from one depth slice to the next: a test of "the next window's second row is our
+    // last" says nothing about its first there (channels.ts maxRowInterior seeded the next row
+    // with two rows, one of them outside its window, for 2x2x3 windows at stride 1 over a height
+    // of 2 with 'same' padding). Float32 max and average, int8 max.
+    const sp = await getEngine();
+    for (const last of [true, false]) {
+      for (const [kd, sd] of [[1, 1], [2, 1], [3, 1], [2, 2]]) {
+        for (const [kh, sh] of [[1, 1], [2, 1], [3, 1], [2, 2], [3, 2], [4, 2]]) {
+          for (const [kw, sw] of [[3, 1], [3, 2], [2, 2]]) {
+            // (explicit sides within PyTorch's limit, half the window: no window wholly in padding)
+            const sides = { front: 0, back: kd >= 2 ? 1 : 0, top: 0, bottom: kh >= 2 ? 1 : 0, left: 1, right: 0 };
+            for (const padding of ['same', 'valid', sides] as const) {
+              for (const h of [1, 2, 3, 5]) {
+                const shape = [1, 9, 4, h, kw + 4 * sw + 1];
+                const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.round(Math.sin(i * 2.3 + kh) * 100) + 0); // (+ 0: no -0, which int8 cannot hold)
+                const first = { data, shape };
+                const x = last ? transposeNd({ ...first, layout: 'NCDHW' }, 3, true) : { ...first, layout: 'NCDHW' as const };
+                const opts = { kernelSize: [kd, kh, kw], stride: [sd, sh, sw], padding };
+                let want: { data: Float32Array; shape: number[] };
+                try {
+                  want = maxPoolRef(3, first, opts).output;
+                } catch {
+                  continue; // (an output of no windows along some axis: torch raises, and so does simdpool)
+                }
+                const wantLast = (t: { data: Float32Array; shape: number[] }) => (last ? transposeNd({ ...t, layout: 'NCDHW' }, 3, true) : t).data;
+                const what = JSON.stringify({ ...opts, h, layout: x.layout });
+                expectSameFloats(sp.maxPool3d(x as never, opts).data, wantLast(want), what);
+                const bytes = { ...x, data: Int8Array.from(x.data) };
+                expectSameFloats(Float32Array.from(sp.maxPool3d(bytes as never, opts).data as Int8Array), wantLast(want), `int8 ${what}`);
+                expectCloseFloats(sp.avgPool3d(x as never, opts).data, wantLast(avgPoolRef(3, first, opts)), `avg ${what}`);
               }
             }
           }
