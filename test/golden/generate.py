@@ -521,6 +521,23 @@ x[0, 7, 4, 7] = NAN
 x[0, 1, 0, 6] = NAN
 max_case("max k3 s1 NaN last columns 1x10x5x8", x, kernelSize=3, stride=1)
 
+# Windows two rows higher than their row stride, 3 wide at column stride 1, 8 channels or more:
+# channels-last runs them row by row and seeds the next output row with the two rows both windows
+# share (assembly/channels.ts maxRowInterior), once folding too few rows after the seed.
+x = randn(1, 8, 6, 5)
+for c in range(8):
+    x[0, c, c % 6, :] += 4  # each input row the largest in some channels: a row left out shows
+max_case("max k[4,3] s[2,1] p[1,0] (rows seeded with two) 1x8x6x5", x, kernelSize=[4, 3], stride=[2, 1], padding=[1, 0])
+x = randn(1, 9, 11, 9)
+for c in range(9):
+    x[0, c, c + 1, :] += 4
+max_case("max k[5,3] s[3,1] p[2,1] 1x9x11x9", x, kernelSize=[5, 3], stride=[3, 1], padding=[2, 1])
+x = randn(1, 12, 9, 7)
+for c in range(12):
+    x[0, c, c % 9, :] += 4
+x[0, 10, 8, 2] = NAN  # (in the last output row's window only: a row that meets a NaN is redone exactly)
+max_case("max k[4,3] s[2,1] padding 'same' NaN 1x12x9x7", x, kernelSize=[4, 3], stride=[2, 1], padding="same")
+
 doc = {
     "generator": "test/golden/generate.py",
     "torch": torch.__version__,
