@@ -469,6 +469,17 @@ x[1, 2, 3, 5] = NAN
 max_case("max2d k2 s2 NaN 3 channels 2x3x7x12", 2, x, kernelSize=2, stride=2)
 avg_case("avg2d k3 s2 p1 3 channels 1x3x9x14", 2, randn(1, 3, 9, 14), kernelSize=3, stride=2, padding=1)
 
+# 3D windows whose flattened rows (depth slices one after another) are not evenly spaced: with
+# ceil mode over a height of 2 the last window of a depth slice is one row high, and the next
+# slice's first window has that row second but another first (channels.ts maxRowInterior once
+# seeded the next output row with a row outside its window). 9 channels, each depth slice and
+# height the largest in some. (Appended: earlier inputs unchanged.)
+x = randn(1, 9, 5, 2, 9)
+for c in range(9):
+    x[0, c, c % 5, c % 2, :] += 4
+max_case("max3d k[2,3,3] s[1,2,1] p[0,1,1] ceil 9 channels 1x9x5x2x9", 3, x, kernelSize=[2, 3, 3], stride=[1, 2, 1],
+         padding=[0, 1, 1], ceilMode=True)
+
 doc = {"generator": "test/golden/generate_breadth.py", "torch": torch.__version__, "numpy": np.__version__, "seed": SEED,
        "cases": cases}
 with open(OUT, "w") as f:
