@@ -1,3 +1,4 @@
+// Row-carrying kernels against the plain-JavaScript references.
 // Channels-last max pooling of windows 2 or 3 wide at column stride 1 or 2 runs row by row
 // (assembly/channels.ts maxRowInterior): each pass over a window's input rows folds into the
 // output row, and a pass may also seed the next output row with its rows' maxima when that row's
@@ -73,7 +74,8 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
               for (const c of [8, 5]) {
                 for (let h = Math.max(1, kh - 2 * top); h <= kh + 6; h++) {
                   // (wide enough for a run of four interior outputs)
-                  const w = kw + 4 * sw + 1, data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
+                  const w = kw + 4 * sw + 1;
+                  const data = Float32Array.from({ length: h * w * c }, (_, i) => Math.sin(i * 2.3 + kh) * 10);
                   const x = planar ? { data, shape: [1, c, h, w], layout: 'NCHW' as const } : { data, shape: [1, h, w, c], layout: 'NHWC' as const };
                   const opts = { kernelSize: [kh, kw] as [number, number], stride: [sh, sw] as [number, number], padding: { top, bottom: top, left: 1, right: 0 } };
                   const what = JSON.stringify({ ...opts, h, c, layout: x.layout });
@@ -106,7 +108,8 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
             for (const padding of ['same', 'valid', sides] as const) {
               for (const h of [1, 2, 3, 5]) {
                 const shape = [1, 9, 4, h, kw + 4 * sw + 1];
-                const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.round(Math.sin(i * 2.3 + kh) * 100) + 0); // (+ 0: no -0, which int8 cannot hold)
+                // (+ 0: no -0, which int8 cannot hold)
+                const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.round(Math.sin(i * 2.3 + kh) * 100) + 0);
                 const first = { data, shape };
                 const x = last ? transposeNd({ ...first, layout: 'NCDHW' }, 3, true) : { ...first, layout: 'NCDHW' as const };
                 const opts = { kernelSize: [kd, kh, kw], stride: [sd, sh, sw], padding };
