@@ -16,7 +16,7 @@
 import { Plan } from './plan';
 import { MAX, MAX_NO_NAN } from './reduce';
 import { Stride1, Stride2, loadStrided } from './lanes';
-import { maxPoolRows_f32, maxPoolRowsNoNaN_f32, rowExact } from './rows';
+import { exactRowInReach, maxPoolRows_f32, maxPoolRowsNoNaN_f32 } from './rows';
 
 /** Floats of the padded row: the group-rounded output width times the stride plus the window, rounded to a vector. */
 @inline function rowFloats(outW: i32, kw: i32, stride: i32): i32 {
@@ -99,12 +99,9 @@ function rowFoldPlanes(OP: i32, planPtr: usize, input: usize, output: usize, scr
       }
       outRow += outRowBytes;
     }
+    // (exactRowInReach: explicit padding can put a window's taps anywhere, far outside the plane)
     if (v128.any_true(f32x4.ne(check, check))) {
-      for (let r = 0; r < outRows; r++) {
-        const at = outPlanePtr + <usize>r * outRowBytes;
-        if (stride == 1) rowExact<Stride1>(OP, plan, inPlanePtr, at, 0, r, 0, outW, false, false, outW);
-        else rowExact<Stride2>(OP, plan, inPlanePtr, at, 0, r, 0, outW, false, false, outW);
-      }
+      for (let r = 0; r < outRows; r++) exactRowInReach(OP, plan, inPlanePtr, outPlanePtr + <usize>r * outRowBytes, 0, r);
     }
     inPlanePtr += inPlaneBytes;
     outPlanePtr += outPlaneBytes;

@@ -277,7 +277,7 @@ function poolIndices(OP: i32, plan: Plan, input: usize, output: usize, indices: 
     for (let r = 0; r < outRows; r++) {
       const outIndex = <usize>p * <usize>outPlane + <usize>r * <usize>outW;
       const outRow = output + (outIndex << 2), idxRow = indices + (outIndex << 2);
-      if (!run) narrowRow(OP, plan, inPlanePtr, outRow, idxRow, r);
+      if (!run) exactRowInReach(OP, plan, inPlanePtr, outRow, idxRow, r);
       else if (stride2) indexRow<Stride2>(OP, plan, inPlanePtr, outRow, idxRow, r);
       else indexRow<StrideAny>(OP, plan, inPlanePtr, outRow, idxRow, r);
     }
@@ -349,11 +349,13 @@ function indexPlanes2x2(OP: i32, plan: Plan, input: usize, output: usize, indice
 }
 
 /**
- * An output row with fewer than four interior columns: groups of four exact lanes (masked taps),
- * the last one overlapping, where their reads stay within GUARD_FLOATS of the row; else, and
- * for rows under four columns, column by column.
+ * Output row r exactly, for rows whose windows can read far outside the row (fewer than four
+ * interior columns; row-folds.ts's rows, whose explicit padding has no limit): groups of four
+ * exact lanes (masked taps, every lane's loaded), the last one overlapping, where their reads stay
+ * within GUARD_FLOATS of the row; else, and for rows under four columns, column by column
+ * (rowsColumn reads in-bounds taps only). rowExact loads every group's taps wherever they lie.
  */
-function narrowRow(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32): void {
+export function exactRowInReach(OP: i32, plan: Plan, inPlanePtr: usize, outRow: usize, idxRow: usize, r: i32): void {
   const outW = plan.outW, stride = plan.stride, inW = plan.inW;
   const reach = 3 * stride + (plan.kw - 1) * plan.dilation + 8;
   for (let g = 0; g < outW; g += 4) {

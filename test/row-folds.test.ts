@@ -114,6 +114,33 @@ describe('wide stride-1 max pooling (row folds)', () => {
     }
   });
 
+  it('a NaN under explicit padding far wider than the window: the exact redo reads only inside memory', async () => {
+    // A plane that meets a NaN is redone exactly, by groups of four lanes that load every lane's
+    // taps; explicit sides have no half-window limit, so those taps can lie 100 000 floats before
+    // the plane, past the start of wasm memory (a trap, once), or after it. Groups out of reach go
+    // column by column.
+    const sp = await getEngine();
+    for (const [left, right] of [[100000, 0], [0, 100000], [300000, 300000]]) {
+      for (const [kw, stride] of [[5, 1], [16, 1], [7, 2]]) {
+        for (const layout of ['NCHW', 'NHWC'] as const) {
+          const data = Float32Array.from({ length: 8 }, (_, i) => (i === 3 ? NaN : i - 4));
+          const x = { data, shape: layout === 'NCHW' ? [1, 1, 1, 8] : [1, 1, 8, 1], layout };
+          const opts = { kernelSize: [1, kw], stride: [1, stride], padding: { top: 0, bottom: 0, left, right } };
+          // (the reference's generators take minutes over 600 000 windows: the definition, for one row)
+          const outW = Math.floor((8 + left + right - kw) / stride) + 1;
+          const want = Float32Array.from({ length: outW }, (_, o) => {
+            let best = -Infinity; // (a window wholly in padding: -Infinity, as the reference)
+            for (let c = Math.max(0, o * stride - left); c < Math.min(8, o * stride - left + kw); c++) {
+              if (data[c] > best || Number.isNaN(data[c])) best = data[c];
+            }
+            return best;
+          });
+          expectSameFloats(sp.maxPool2d(x, opts).data, want, JSON.stringify({ ...opts, layout }));
+        }
+      }
+    }
+  });
+
   it('writes into a resident out tensor, and other planes stay as they were', async () => {
     const sp = await getEngine();
     const shape = [2, 3, 11, 23];

@@ -187,7 +187,7 @@ describe('built wasm', () => {
   // 3 / stride 1 rows seeded with two rows' maxima (SharedRows, 1.2 KB: 3 / stride 1 1.5-1.66x in all)
   // to 122.3 KiB (125,239 bytes), and planar windows 3 wide at stride 3 or more one block a row in a
   // loop of their own (rows.ts interiorRun, 1.1 KB: 3 / stride 3 1.4-1.8x) to 123.4 KiB (126,320
-  // bytes; 126,380 since the twenty-sixth round's two fixes of rows seeded with two; guard 124 KiB).
+  // bytes; 126,346 after the twenty-sixth round's fixes; guard 124 KiB).
   it('imports nothing (no env.abort) and is under 124 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
