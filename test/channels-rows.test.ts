@@ -12,7 +12,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { avgPool2dRef, maxPool2dRef } from './reference/pool2d';
-import { avgPoolRef, maxPoolRef, transposeNd } from './reference/poolnd';
+import { avgPoolRef, maxPoolRef, type T } from './reference/poolnd';
+import { inCallLayout } from './support/operator-cases';
 import { expectCloseFloats, expectSameFloats, getEngine } from './support/engine';
 
 const value = fc.oneof(
@@ -111,15 +112,15 @@ describe('row-wise max pooling (channels-last passes, planar row pairs): any win
                 // (+ 0: no -0, which int8 cannot hold)
                 const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.round(Math.sin(i * 2.3 + kh) * 100) + 0);
                 const first = { data, shape };
-                const x = last ? transposeNd({ ...first, layout: 'NCDHW' }, 3, true) : { ...first, layout: 'NCDHW' as const };
+                const x = inCallLayout(first, 3, last);
                 const opts = { kernelSize: [kd, kh, kw], stride: [sd, sh, sw], padding };
-                let want: { data: Float32Array; shape: number[] };
+                let want: T;
                 try {
                   want = maxPoolRef(3, first, opts).output;
                 } catch {
                   continue; // (an output of no windows along some axis: torch raises, and so does simdpool)
                 }
-                const wantLast = (t: { data: Float32Array; shape: number[] }) => (last ? transposeNd({ ...t, layout: 'NCDHW' }, 3, true) : t).data;
+                const wantLast = (t: T) => inCallLayout(t, 3, last).data;
                 const what = JSON.stringify({ ...opts, h, layout: x.layout });
                 expectSameFloats(sp.maxPool3d(x as never, opts).data, wantLast(want), what);
                 const bytes = { ...x, data: Int8Array.from(x.data) };
