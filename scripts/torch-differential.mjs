@@ -93,14 +93,13 @@ function notAMean(got, input) {
   // is at most the sum of its positive (or negative) ones, grown by rounding (n·2^-24 at most).
   const overflows = (part) => part * (1 + planeSize * 2 ** -24) >= 2 ** 128 - 2 ** 103;
   for (let p = 0; p < got.length; p++) {
-    let sum = 0, abs = 0, positive = 0, negative = 0;
+    let sum = 0, positive = 0, negative = 0;
     for (let i = p * planeSize; i < (p + 1) * planeSize; i++) {
       sum += input[i];
-      abs += Math.abs(input[i]);
       if (input[i] > 0) positive += input[i];
       else negative -= input[i];
     }
-    const mean = sum / planeSize, g = got[p];
+    const mean = sum / planeSize, abs = positive + negative, g = got[p];
     if (Number.isNaN(mean) || !Number.isFinite(mean)) {
       if (!Object.is(g, mean)) return p;
     } else if (!Number.isFinite(g)) {
