@@ -71,7 +71,9 @@ function values(n: number, seed: number): Float32Array {
 async function expectSameStreamed(build: string, call: Call, chunkBytes: number, chunks: number | ((n: number) => boolean)): Promise<void> {
   const whole = await countingEngine(build);
   const streamed = await countingEngine(build);
+  // (whole: one kernel call; channels-last calls of few channels pool a chunk's samples at a time)
   streaming.minBytes = Infinity;
+  streaming.chunkBytes = Infinity;
   const expected = resultBits(call(whole.sp));
   streaming.minBytes = 0;
   streaming.chunkBytes = chunkBytes;
@@ -304,5 +306,62 @@ describe('what does not stream', () => {
     // (a plain call streams: one kernel call per plane here)
     expect(bits(sp.maxUnpool2d(output, indices, { kernelSize: 2 }).data)).toEqual(expected);
     expect(calls.get('unpoolPlanes_f32')).toBe(4 + 16);
+  });
+});
+
+// Channels-last calls of 2 to 7 channels pool as planes (src/ops/channel-planes.ts) a group of
+// samples at a time: a streamed chunk's samples (streaming.chunkBytes, at least one sample).
+describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of few channels, a group of samples at a time (%s)', (build) => {
+  const calls: Array<[string, number[], string, (sp: Engine, x: never) => unknown]> = [
+    ['max 3 / stride 1 / pad 1, 3 channels', [5, 9, 11, 3], 'NHWC', (sp, x) => sp.maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1 })],
+    ['avg 2 / stride 1, ceil mode, padding not counted, 2 channels', [5, 8, 7, 2], 'NHWC', (sp, x) => sp.avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1, ceilMode: true, countIncludePad: false })],
+    ['max [2,3] dilated, NaNs ignored, 5 channels', [5, 10, 9, 5], 'NHWC', (sp, x) => sp.maxPool2d(x, { kernelSize: [2, 3], dilation: 2, stride: [1, 2], nanMode: 'ignore' })],
+    ['3D max 2 / stride [2,1,1], 7 channels', [5, 3, 6, 5, 7], 'NDHWC', (sp, x) => sp.maxPool3d(x, { kernelSize: 2, stride: [2, 1, 1] })],
+  ];
+
+  it.each(calls)('%s: groups of 1, 2 and 4 of 5 samples (the last one short) give the bits of the batch at once, resident, plain and streamed', async (_name, shape, layout, call) => {
+    const input = x(shape, layout, shape.length + shape[shape.length - 1]);
+    const data = (input as { data: Float32Array }).data;
+    const sample = (data.length / shape[0]) * 4;
+    const planar = (calls: Map<string, number>) => [...calls].filter(([name]) => /^(max|avg)PoolRows/.test(name)).reduce((n, [, c]) => n + c, 0);
+    streaming.minBytes = Infinity;
+    streaming.chunkBytes = Infinity; // one group: the batch
+    const batch = await countingEngine(build);
+    const expected = resultBits(call(batch.sp, input));
+    expect(planar(batch.calls)).toBe(1);
+    for (const group of [1, 2, 4]) {
+      const groups = Math.ceil(shape[0] / group);
+      streaming.minBytes = Infinity;
+      streaming.chunkBytes = group * sample + 4;
+      const { sp, calls } = await countingEngine(build);
+      expect(resultBits(call(sp, input)), `plain, groups of ${group}`).toEqual(expected);
+      const blocks = sp.memoryStats().blocks; // (the plans)
+      const resident = sp.fromArray(data, shape, layout as never);
+      const result = call(sp, resident as never) as { dispose(): void };
+      expect(resultBits(result), `resident, groups of ${group}`).toEqual(expected);
+      result.dispose();
+      resident.dispose();
+      expect(planar(calls)).toBe(2 * groups);
+      expect(calls.get('transpose_f32')).toBe(4 * groups);
+      streaming.minBytes = 0; // streamed in chunks of a group
+      expect(resultBits(call(sp, input)), `streamed, groups of ${group}`).toEqual(expected);
+      expect(planar(calls)).toBe(3 * groups);
+      expect(sp.memoryStats().blocks).toBe(blocks); // scratch freed
+    }
+  });
+
+  it('wasm memory holds a group of samples besides the tensors, not the batch: 16 samples of 128x128x3, plain (streamed) and resident', async () => {
+    const shape = [16, 128, 128, 3];
+    const data = Float32Array.from({ length: 16 * 128 * 128 * 3 }, (_, i) => Math.sin(i * 0.37));
+    for (const resident of [false, true]) {
+      const { sp } = await countingEngine(build);
+      const input = resident ? sp.fromArray(data, shape, 'NHWC') : { data, shape, layout: 'NHWC' };
+      const before = sp.memoryStats().memoryBytes;
+      sp.maxPool2d(input as never, { kernelSize: 3, stride: 1, padding: 1 });
+      // A sample (196 KB) a chunk and a group: chunk buffers and scratch of a sample in and out,
+      // and the allocator's growth by an eighth. (The batch's scratch took 6 MB.)
+      const grown = sp.memoryStats().memoryBytes - before - (resident ? data.byteLength : 0); // (a resident result: 3 MB)
+      expect(grown, resident ? 'resident' : 'plain').toBeLessThan(data.byteLength / 2);
+    }
   });
 });

@@ -3,9 +3,10 @@
 // of a pixel at a time and pays its per-pixel bookkeeping for every four or every one of them: on
 // 224x224 pixels of 3 channels, 2x2 / stride 2 max ran 44x and 3 / stride 2 36x the planar
 // kernels' time on the same values (2 channels 30x, 4 channels 7-11x, 8 channels 1-4x). The
-// call's samples are transposed into planes in scratch, pooled by the planar row kernel with a
-// plan of their own, and the results transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3
-// channels since transpose_f32 shuffles them (docs/performance.md, sixteenth round). Not with
+// call's samples are transposed into planes in scratch a group at a time, pooled by the planar
+// row kernel with a plan of their own, and the results transposed back: 2.5-17x faster, and
+// 2.5-3x more with 2 or 3 channels since transpose_f32 shuffles them (docs/performance.md,
+// sixteenth round). Not with
 // indices (callKernel runs their kernel without steps around it), nor for max and average pooling
 // of 3 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
 // kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
@@ -13,6 +14,7 @@
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
+import { streaming } from './stream';
 import { derivedPlanOf, planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type Settings } from './pool';
 
 const FEWEST_CHANNELS = 2;
@@ -20,34 +22,50 @@ const MOST_CHANNELS = 7;
 
 const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) => n * a[of], 1);
 
-const CHANNEL_PLANES: AroundKernel = {
-  // the transposed input and output, the planar plan and a header copy for streamed chunks
-  bytes: (axes, inElements) => 4 * (inElements + (inElements / cells(axes, 'size')) * cells(axes, 'out')) + planBytesBound(axes) + HEADER_BYTES,
-  kernel(ctx, call, g, axes, _channelKernel, s) {
-    const channels = g.channels, inPixels = cells(axes, 'size'), outPixels = cells(axes, 'out');
-    // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
-    const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, channelsLast: false }), axes, planDivisor(s));
-    const planesIn = call.block(4 * g.batch * channels * inPixels, 'planes');
-    const planesOut = call.block(4 * g.batch * channels * outPixels, 'planes out');
-    const headerCopy = call.block(HEADER_BYTES, 'plan header');
-    const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
-    const k = ctx.kernels;
-    // `samples` of the call: all of them, or a streamed chunk's, whose header copy pools only their
-    // planes (the whole call's plan would pool the rest of the scratch too, to no effect)
-    return (_plan, input, output, _indices, samples) => {
-      let planPtr = plan;
-      if (samples !== g.batch) {
-        const header = readHeader(ctx.memory.memory, plan);
-        header[FIELD.planes] = samples * channels;
-        new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
-        planPtr = headerCopy;
-      }
-      k.transpose_f32(input, planesIn, samples, inPixels, channels);
-      planar(planPtr, planesIn, planesOut, 0);
-      k.transpose_f32(planesOut, output, samples, channels, outPixels);
-    };
-  },
-};
+/**
+ * The step over a call's samples `group` at a time (fewer in its last group): a streamed chunk's
+ * samples (streaming.chunkBytes' worth, at least one), so that an end-to-end call's chunks are a
+ * group each, and wasm memory holds a group's scratch, not the batch's (64x224x224x3 grew it to
+ * 83 MB for a 37 MB input). Resident calls take the same groups: their transposed input and
+ * output stay in cache (batches past it ran 1.1-1.3x faster; groups of 64 KiB to 1 MiB ran alike:
+ * docs/performance.md). simdpool/parallel (ctx.defer) takes the whole batch at once: it splits
+ * each of the three kernel calls over its workers, and a split for every group would cost more
+ * than the pooling (`bytes` counts a group's scratch; a shortfall there is the allocator's error).
+ */
+function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
+  const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
+  return {
+    // the transposed input and output of a group, the planar plan and a header copy for a short group
+    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES,
+    kernel(ctx, call, g, axes, _channelKernel, s) {
+      const most = ctx.defer === undefined ? group : g.batch;
+      // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
+      const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: most, channelsLast: false }), axes, planDivisor(s));
+      const planesIn = call.block(most * inSample, 'planes');
+      const planesOut = call.block(most * outSample, 'planes out');
+      const headerCopy = call.block(HEADER_BYTES, 'plan header');
+      const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
+      const k = ctx.kernels;
+      // `samples`: the call's, or a streamed chunk's; a group short of `most` pools through a
+      // header copy over its planes only (the plan's would pool the rest of the scratch too)
+      return (_plan, input, output, _indices, samples) => {
+        for (let first = 0; first < samples; first += most) {
+          const count = Math.min(most, samples - first);
+          let planPtr = plan;
+          if (count !== most) {
+            const header = readHeader(ctx.memory.memory, plan);
+            header[FIELD.planes] = count * channels;
+            new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
+            planPtr = headerCopy;
+          }
+          k.transpose_f32(input + first * inSample, planesIn, count, inPixels, channels);
+          planar(planPtr, planesIn, planesOut, 0);
+          k.transpose_f32(planesOut, output + first * outSample, count, channels, outPixels);
+        }
+      };
+    },
+  };
+}
 
 /**
  * Whether the channel-lane kernel does the call's interior columns row by row (assembly/channels.ts
@@ -72,5 +90,8 @@ function rowWise(axes: readonly Axis[], channels: number): boolean {
  */
 export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
   const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
-  return few && bag.returnIndices !== true && !oneCellWindows(axes) && !rowWise(axes, g.channels) ? { around: CHANNEL_PLANES } : undefined;
+  if (!few || bag.returnIndices === true || oneCellWindows(axes) || rowWise(axes, g.channels)) return undefined;
+  const inPixels = cells(axes, 'size');
+  const group = Math.min(g.batch, Math.floor(streaming.chunkBytes / (4 * g.channels * inPixels)) || 1);
+  return { around: channelPlanes(group, g.channels, inPixels, cells(axes, 'out')) };
 }
