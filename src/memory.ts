@@ -104,6 +104,11 @@ export class LinearMemory {
     return ptr;
   }
 
+  /** The bytes a block from alloc() takes (its slack and alignment included). */
+  size(ptr: number): number {
+    return this.#live.get(ptr)!;
+  }
+
   /** Return a block from alloc(). Freeing anything else is a programming error. */
   free(ptr: number): void {
     const size = this.#live.get(ptr);

@@ -181,16 +181,21 @@ function align16(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
 
-/** Plans by key, least recently used first; evicted plans are freed. */
+/**
+ * Plans by key, least recently used first. The oldest are freed while there are 64, or their
+ * bytes pass 16 MiB (the newest is always kept): plans of CNN layers take a few KB, but a plan
+ * takes 12 bytes an output column, and the plans of a few very wide rows (1D signals of millions
+ * of samples) held hundreds of MB between calls, until new shapes ran wasm memory out with no
+ * tensor live.
+ */
 export class PlanCache {
   readonly #plans = new Map<string, number>();
   readonly #memory: LinearMemory;
-  readonly #capacity: number;
+  #bytes = 0;
   /** Changes whenever a plan is freed: an address obtained in the same generation is still live. */
   generation = 0;
-  constructor(memory: LinearMemory, capacity = 64) {
+  constructor(memory: LinearMemory) {
     this.#memory = memory;
-    this.#capacity = capacity;
   }
 
   get(shape: PlanShape, axes: readonly Axis[], divisor: Divisor, key = planKey(shape, axes, divisor)): number {
@@ -199,20 +204,16 @@ export class PlanCache {
       this.#plans.delete(key);
     } else {
       ptr = writePlan(this.#memory, shape, axes, divisor);
-      if (this.#plans.size >= this.#capacity) {
-        const [oldest, oldPtr] = this.#plans.entries().next().value as [string, number];
+      this.#bytes += this.#memory.size(ptr);
+      for (const [oldest, oldPtr] of this.#plans) {
+        if (this.#plans.size < 64 && this.#bytes <= 16 << 20) break;
         this.#plans.delete(oldest);
+        this.#bytes -= this.#memory.size(oldPtr);
         this.#memory.free(oldPtr);
         this.generation++;
       }
     }
     this.#plans.set(key, ptr);
     return ptr;
-  }
-
-  clear(): void {
-    for (const ptr of this.#plans.values()) this.#memory.free(ptr);
-    this.#plans.clear();
-    this.generation++;
   }
 }

@@ -1,0 +1,70 @@
+// The engine's window plans (src/ops/plan.ts PlanCache) stay cached between calls, at most 64 of
+// them and, but for the newest, at most 16 MiB: a plan takes 12 bytes an output column, so plans
+// of very wide rows (1D signals of millions of samples) are freed as new ones come, and a stream
+// of new shapes never runs wasm memory out. Results stay right across the evictions (a resident
+// call's kept plan address is looked up again once a plan has been freed).
+import { describe, expect, it } from 'vitest';
+import { init } from '../dist/index.js';
+
+/** PyTorch's max_pool1d, kernel 3, stride 1, straight from the definition (no NaNs here). */
+function max3(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length - 2);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(x[i], x[i + 1], x[i + 2]);
+  return out;
+}
+
+/** The positions where `actual` differs from `expected` (at most a few), or its length when they differ in length. */
+function mismatches(actual: Float32Array, expected: Float32Array): number[] {
+  if (actual.length !== expected.length) return [actual.length];
+  const at: number[] = [];
+  for (let i = 0; i < actual.length && at.length < 5; i++) if (!Object.is(actual[i], expected[i])) at.push(i);
+  return at;
+}
+
+function signal(n: number, seed: number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = Math.sin(i * 0.61 + seed) * 100;
+  return x;
+}
+
+const K3S1 = { kernelSize: 3, stride: 1 };
+
+describe('plan cache', () => {
+  it('plans of wide rows are freed past 16 MiB: memory stays bounded over new shapes, results right', async () => {
+    const sp = await init();
+    const base = 1_500_000; // a plan of about 18 MB each
+    const kept = sp.fromArray(signal(base, 0), [1, 1, base], 'NCW');
+    const expected = max3(signal(base, 0));
+    const first = sp.maxPool1d(kept, K3S1);
+    expect(mismatches(first.data, expected)).toEqual([]);
+    first.dispose();
+    const held = sp.memoryStats().bytesInUse;
+    for (let i = 1; i <= 8; i++) {
+      const n = base + i;
+      const x = signal(n, i);
+      const y = sp.maxPool1d({ data: x, shape: [1, 1, n] }, K3S1);
+      if (i % 4 === 0) expect(mismatches(y.data, max3(x))).toEqual([]);
+      // the resident tensor, and one or two plans (the new one, and the previous until it passes 16 MiB)
+      expect(sp.memoryStats().bytesInUse, `after wide call ${i}`).toBeLessThan(held + 20_000_000);
+    }
+    // the first call's plan was freed: the same resident call plans again, and is still right
+    const again = sp.maxPool1d(kept, K3S1);
+    expect(mismatches(again.data, expected)).toEqual([]);
+    again.dispose();
+    kept.dispose();
+  });
+
+  it('small plans: 64 kept, the least recently used freed first', async () => {
+    const sp = await init();
+    const x = (w: number) => ({ data: signal(w, w), shape: [1, 1, w] });
+    sp.maxPool1d(x(10), K3S1);
+    const one = sp.memoryStats();
+    for (let w = 11; w < 10 + 64; w++) sp.maxPool1d(x(w), K3S1);
+    const full = sp.memoryStats();
+    expect(full.blocks).toBe(one.blocks + 63);
+    sp.maxPool1d(x(10), K3S1); // (used again: now the most recent)
+    sp.maxPool1d(x(100), K3S1); // the 65th: frees the least recently used (width 11)
+    expect(sp.memoryStats().blocks).toBe(full.blocks);
+    for (const w of [10, 11, 12, 100]) expect(mismatches(sp.maxPool1d(x(w), K3S1).data, max3(x(w).data))).toEqual([]);
+  });
+});
