@@ -1,5 +1,5 @@
 // The engine's window plans (src/ops/plan.ts PlanCache) stay cached between calls, at most 64 of
-// them and, but for the newest, at most 16 MiB: a plan takes 12 bytes an output column, so plans
+// them and, but for the newest two, at most 16 MiB: a plan takes 12 bytes an output column, so plans
 // of very wide rows (1D signals of millions of samples) are freed as new ones come, and a stream
 // of new shapes never runs wasm memory out. Results stay right across the evictions (a resident
 // call's kept plan address is looked up again once a plan has been freed).
@@ -44,14 +44,33 @@ describe('plan cache', () => {
       const x = signal(n, i);
       const y = sp.maxPool1d({ data: x, shape: [1, 1, n] }, K3S1);
       if (i % 4 === 0) expect(mismatches(y.data, max3(x))).toEqual([]);
-      // the resident tensor, and one or two plans (the new one, and the previous until it passes 16 MiB)
-      expect(sp.memoryStats().bytesInUse, `after wide call ${i}`).toBeLessThan(held + 20_000_000);
+      // the resident tensor, and the two newest plans (a call's own and channel planes' are both kept)
+      expect(sp.memoryStats().bytesInUse, `after wide call ${i}`).toBeLessThan(held + 40_000_000);
     }
     // the first call's plan was freed: the same resident call plans again, and is still right
     const again = sp.maxPool1d(kept, K3S1);
     expect(mismatches(again.data, expected)).toEqual([]);
     again.dispose();
     kept.dispose();
+  });
+
+  it('a call that takes two plans keeps both (channels-last samples of 3 channels pooled as planes: its own and the planes\')', async () => {
+    const sp = await init();
+    const n = 900_000; // two plans of about 10.8 MB each
+    for (const seed of [1, 2]) {
+      const x = signal(3 * n, seed);
+      const expected = new Float32Array(3 * (n - 2));
+      for (let i = 0; i < n - 2; i++) for (let c = 0; c < 3; c++) expected[3 * i + c] = Math.max(x[3 * i + c], x[3 * i + 3 + c], x[3 * i + 6 + c]);
+      // plain (streamed: its chunks read the call's own plan after the planes' is made) and resident
+      expect(mismatches(sp.maxPool1d({ data: x, shape: [1, n, 3], layout: 'NWC' }, K3S1).data, expected), `plain ${seed}`).toEqual([]);
+      const t = sp.fromArray(x, [1, n, 3], 'NWC');
+      const y = sp.maxPool1d(t, K3S1);
+      expect(mismatches(y.data, expected), `resident ${seed}`).toEqual([]);
+      y.dispose();
+      t.dispose();
+      // another shape's plans in between
+      sp.maxPool1d({ data: signal(3 * (n + seed), 0), shape: [1, n + seed, 3], layout: 'NWC' }, K3S1);
+    }
   });
 
   it('small plans: 64 kept, the least recently used freed first', async () => {

@@ -183,7 +183,7 @@ function align16(n: number): number {
 
 /**
  * Plans by key, least recently used first. The oldest are freed while there are 64, or their
- * bytes pass 16 MiB (the newest is always kept): plans of CNN layers take a few KB, but a plan
+ * bytes pass 16 MiB (the newest two are kept): plans of CNN layers take a few KB, but a plan
  * takes 12 bytes an output column, and the plans of a few very wide rows (1D signals of millions
  * of samples) held hundreds of MB between calls, until new shapes ran wasm memory out with no
  * tensor live.
@@ -206,7 +206,8 @@ export class PlanCache {
       ptr = writePlan(this.#memory, shape, axes, divisor);
       this.#bytes += this.#memory.size(ptr);
       for (const [oldest, oldPtr] of this.#plans) {
-        if (this.#plans.size < 64 && this.#bytes <= 16 << 20) break;
+        // (the one before the newest kept too: a call's own plan, when channel planes take a second)
+        if (this.#plans.size < 64 && (this.#bytes <= 16 << 20 || this.#plans.size < 2)) break;
         this.#plans.delete(oldest);
         this.#bytes -= this.#memory.size(oldPtr);
         this.#memory.free(oldPtr);
