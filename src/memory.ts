@@ -109,8 +109,8 @@ export class LinearMemory {
     return this.#live.get(ptr)!;
   }
 
-  /** Return a block from alloc(). Freeing anything else is a programming error. */
-  free(ptr: number): void {
+  /** Return a block from alloc(); returns its size(). Freeing anything else is a programming error. */
+  free(ptr: number): number {
     const size = this.#live.get(ptr);
     if (size === undefined) throw new Error(`simdpool internal error: free of unknown block ${ptr}`);
     this.#live.delete(ptr);
@@ -138,6 +138,7 @@ export class LinearMemory {
     } else {
       list.splice(lo, 0, { ptr, size });
     }
+    return size;
   }
 
   /** Free the block of a tensor garbage-collected without dispose() (a disposed one's ptr is -1: none). */

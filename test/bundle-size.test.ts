@@ -22,9 +22,9 @@
 //   47 994 with windows reaching past 2^31 cells a RangeError (+115: they wrapped the plans' int32
 //   offsets, a wasm trap or wrong values) and the hook for wide stride-1 max pooling's row folds
 //   (+8), paid for by plan keys as JSON (-64) and shorter errors (detached methods, another
-//   version's kernels: -44). 47 997 after the twenty-fifth round; 47 995 with the plan cache
-//   bounded in bytes too (very wide rows' plans held hundreds of MB), paid for by its unused
-//   clear() and its capacity parameter.
+//   version's kernels: -44). 47 997 after the twenty-fifth round; 47 999 with the plan cache
+//   bounded in bytes too and trimmed as each call ends (very wide rows' plans held hundreds of
+//   MB), paid for by its unused clear() and its capacity parameter.
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its

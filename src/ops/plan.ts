@@ -182,11 +182,12 @@ function align16(n: number): number {
 }
 
 /**
- * Plans by key, least recently used first. The oldest are freed while there are 64, or their
- * bytes pass 16 MiB (the newest two are kept): plans of CNN layers take a few KB, but a plan
- * takes 12 bytes an output column, and the plans of a few very wide rows (1D signals of millions
- * of samples) held hundreds of MB between calls, until new shapes ran wasm memory out with no
- * tensor live.
+ * Plans by key, least recently used first. When a call ends (trim, from CallMemory) the oldest are
+ * freed while there are more than 64, or more than two and their bytes pass 16 MiB: plans of CNN
+ * layers take a few KB, but a plan takes 12 bytes an output column, and the plans of a few very
+ * wide rows (1D signals of millions of samples) held hundreds of MB between calls, until new
+ * shapes ran wasm memory out with no tensor live. Two are kept, and never freed during a call:
+ * a call may take two (channel planes' own, ./channel-planes.ts), and hold one from its signature.
  */
 export class PlanCache {
   readonly #plans = new Map<string, number>();
@@ -205,16 +206,18 @@ export class PlanCache {
     } else {
       ptr = writePlan(this.#memory, shape, axes, divisor);
       this.#bytes += this.#memory.size(ptr);
-      for (const [oldest, oldPtr] of this.#plans) {
-        // (the one before the newest kept too: a call's own plan, when channel planes take a second)
-        if (this.#plans.size < 64 && (this.#bytes <= 16 << 20 || this.#plans.size < 2)) break;
-        this.#plans.delete(oldest);
-        this.#bytes -= this.#memory.size(oldPtr);
-        this.#memory.free(oldPtr);
-        this.generation++;
-      }
     }
     this.#plans.set(key, ptr);
     return ptr;
+  }
+
+  trim(): void {
+    // (the common case, nothing to free, takes no iterator: every call ends here)
+    while (this.#plans.size > 64 || (this.#bytes > 2 ** 24 && this.#plans.size > 2)) {
+      const [[oldest, ptr]] = this.#plans; // (the least recently used)
+      this.#plans.delete(oldest);
+      this.#bytes -= this.#memory.free(ptr);
+      this.generation++;
+    }
   }
 }

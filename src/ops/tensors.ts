@@ -200,7 +200,7 @@ export class CallMemory {
     }
   }
 
-  /** Free scratch memory (and new resident results of a failed call); call in `finally`. */
+  /** Free scratch memory (and new resident results of a failed call), and trim the plan cache; call in `finally`. */
   release(): void {
     if (!this.#ctx.defer?.(() => this.#releaseNow(), 'release')) this.#releaseNow();
   }
@@ -210,6 +210,7 @@ export class CallMemory {
     // than setting the length)
     for (const ptr of this.#scratch.splice(0)) this.#ctx.memory.free(ptr);
     if (!this.#finished) for (const t of this.#fresh) t.dispose();
+    this.#ctx.plans.trim();
   }
 }
 

@@ -25,13 +25,13 @@ export class PinnedMemory extends LinearMemory {
     if (this.freeLater.delete(ptr)) super.free(ptr);
   }
 
-  override free(ptr: number): void {
+  override free(ptr: number): number {
     if (this.pins.has(ptr)) {
       if (this.freeLater.has(ptr)) throw new Error(`simdpool internal error: double free of block ${ptr}`);
       this.freeLater.add(ptr);
-      return;
+      return this.size(ptr);
     }
-    super.free(ptr);
+    return super.free(ptr);
   }
 
   /** Blocks freed by their owner but still pinned by running calls. */
