@@ -23,14 +23,14 @@ const MOST_CHANNELS = 7;
 const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) => n * a[of], 1);
 
 /**
- * The step over a call's samples `group` at a time (fewer in its last group): a streamed chunk's
- * samples (streaming.chunkBytes' worth, at least one), so that an end-to-end call's chunks are a
- * group each, and wasm memory holds a group's scratch, not the batch's (64x224x224x3 grew it to
- * 83 MB for a 37 MB input). Resident calls take the same groups: their transposed input and
- * output stay in cache (batches past it ran 1.1-1.3x faster; groups of 64 KiB to 1 MiB ran alike:
- * docs/performance.md). simdpool/parallel (ctx.defer) takes the whole batch at once: it splits
- * each of the three kernel calls over its workers, and a split for every group would cost more
- * than the pooling (`bytes` counts a group's scratch; a shortfall there is the allocator's error).
+ * The step over a call's samples `group` at a time (fewer in its last group): a batch of at most
+ * 2 MiB in one group (in cache anyway), larger ones a streamed chunk's samples (streaming.chunkBytes'
+ * worth, at least one), so that an end-to-end call's chunks are a group each and wasm memory holds
+ * a group's scratch, not the batch's (64x224x224x3 grew it to 83 MB for a 37 MB input). Resident
+ * calls take the same groups: their transposed input and output stay in cache (batches past it
+ * ran 1.1-1.3x faster, in simdpool/parallel 1.1-1.6x; groups of 64 KiB to 1 MiB ran alike; smaller
+ * batches in groups ran 0.9x in simdpool/parallel, which splits each kernel call over its workers:
+ * docs/performance.md).
  */
 function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
@@ -38,21 +38,20 @@ function channelPlanes(group: number, channels: number, inPixels: number, outPix
     // the transposed input and output of a group, the planar plan and a header copy for a short group
     bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES,
     kernel(ctx, call, g, axes, _channelKernel, s) {
-      const most = ctx.defer === undefined ? group : g.batch;
       // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
-      const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: most, channelsLast: false }), axes, planDivisor(s));
-      const planesIn = call.block(most * inSample, 'planes');
-      const planesOut = call.block(most * outSample, 'planes out');
+      const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: group, channelsLast: false }), axes, planDivisor(s));
+      const planesIn = call.block(group * inSample, 'planes');
+      const planesOut = call.block(group * outSample, 'planes out');
       const headerCopy = call.block(HEADER_BYTES, 'plan header');
       const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
       const k = ctx.kernels;
-      // `samples`: the call's, or a streamed chunk's; a group short of `most` pools through a
+      // `samples`: the call's, or a streamed chunk's; a short group pools through a
       // header copy over its planes only (the plan's would pool the rest of the scratch too)
       return (_plan, input, output, _indices, samples) => {
-        for (let first = 0; first < samples; first += most) {
-          const count = Math.min(most, samples - first);
+        for (let first = 0; first < samples; first += group) {
+          const count = Math.min(group, samples - first);
           let planPtr = plan;
-          if (count !== most) {
+          if (count !== group) {
             const header = readHeader(ctx.memory.memory, plan);
             header[FIELD.planes] = count * channels;
             new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
@@ -91,7 +90,7 @@ function rowWise(axes: readonly Axis[], channels: number): boolean {
 export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonly Axis[], g: Geometry): Partial<Settings> | undefined {
   const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
   if (!few || bag.returnIndices === true || oneCellWindows(axes) || rowWise(axes, g.channels)) return undefined;
-  const inPixels = cells(axes, 'size');
-  const group = Math.min(g.batch, Math.floor(streaming.chunkBytes / (4 * g.channels * inPixels)) || 1);
+  const inPixels = cells(axes, 'size'), sample = 4 * g.channels * inPixels;
+  const group = g.batch * sample <= 2 << 20 ? g.batch : Math.min(g.batch, Math.floor(streaming.chunkBytes / sample) || 1);
   return { around: channelPlanes(group, g.channels, inPixels, cells(axes, 'out')) };
 }
