@@ -55,6 +55,13 @@ function resultBits(r: unknown): unknown {
   return t.data ? bits(t.data) : { output: bits(t.output!.data), indices: bits(t.indices!.data) };
 }
 
+/** The same bits as `expected` (plain results): the first difference, not toEqual's diff of millions of numbers (minutes). */
+function expectSameBits(actual: unknown, expected: unknown, what: string): void {
+  const a = actual as number[], e = expected as number[];
+  expect(a.length, what).toBe(e.length);
+  expect(a.findIndex((v, i) => v !== e[i]), `${what}: the first element that differs`).toBe(-1);
+}
+
 /** Deterministic values with NaNs and ties sprinkled in. */
 function values(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => {
@@ -339,7 +346,7 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of
       const resident = await countingEngine(build);
       const t = resident.sp.fromArray(data, shape, layout as never);
       const result = call(resident.sp, t as never) as { dispose(): void };
-      expect(resultBits(result), `resident, groups of ${group}`).toEqual(expected);
+      expectSameBits(resultBits(result), expected, `resident, groups of ${group}`);
       result.dispose();
       t.dispose();
       expect(planar(resident.calls)).toBe(groups);
@@ -348,7 +355,7 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of
       streaming.minBytes = 0;
       const streamed = await countingEngine(build);
       const run = vi.spyOn(STREAM_OPS, 'run');
-      expect(resultBits(call(streamed.sp, input)), `streamed, groups of ${group}`).toEqual(expected);
+      expectSameBits(resultBits(call(streamed.sp, input)), expected, `streamed, groups of ${group}`);
       expect(run).toHaveBeenCalledTimes(1);
       run.mockRestore();
       expect(planar(streamed.calls)).toBe(groups);
@@ -369,5 +376,56 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of
       const grown = sp.memoryStats().memoryBytes - before - (resident ? data.byteLength : 0); // (a resident result: 3 MB)
       expect(grown, resident ? 'resident' : 'plain').toBeLessThan(data.byteLength / 2);
     }
+  });
+
+  // Samples over 2 MiB (a group of one) pool in bands of output rows whose input rows take about
+  // 2 MiB: batches of two such samples against the same in one group of two (chunks of Infinity).
+  const banded: Array<[string, number[], string, (sp: Engine, x: never) => unknown]> = [
+    ['max 3 / stride 1 / pad 1, 3 channels', [2, 500, 420, 3], 'NHWC', (sp, x) => sp.maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1 })],
+    ['avg 3 / stride 2, ceil mode, padding not counted, 2 channels', [2, 700, 400, 2], 'NHWC', (sp, x) => sp.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false })],
+    ['max [4,5] / stride [3,1] \'same\', NaNs ignored, 5 channels', [2, 400, 300, 5], 'NHWC', (sp, x) => sp.maxPool2d(x, { kernelSize: [4, 5], stride: [3, 1], padding: 'same', nanMode: 'ignore' })],
+    ['max 2 / stride 1, rows of padding only above and below, 2 channels', [2, 600, 500, 2], 'NHWC', (sp, x) => sp.maxPool2d(x, { kernelSize: 2, stride: 1, padding: { top: 300, bottom: 400, left: 0, right: 1 } })],
+    ['3D avg 3 / stride 1 / pad 1, 4 channels', [2, 20, 100, 80, 4], 'NDHWC', (sp, x) => sp.avgPool3d(x, { kernelSize: 3, stride: 1, padding: 1 })],
+    ['3D max [3,2,2] dilated in depth, 3 channels', [2, 20, 120, 100, 3], 'NDHWC', (sp, x) => sp.maxPool3d(x, { kernelSize: [3, 2, 2], stride: [2, 1, 1], padding: [1, 0, 1], dilation: [2, 1, 1] })],
+  ];
+
+  it.each(banded)('samples over 2 MiB in bands of rows, %s: the bits of whole samples, resident and streamed', async (_name, shape, layout, call) => {
+    const input = x(shape, layout, shape.length + shape[shape.length - 1]);
+    const data = (input as { data: Float32Array }).data;
+    const planar = (calls: Map<string, number>) => [...calls].filter(([name]) => /^(max|avg)PoolRows/.test(name)).reduce((n, [, c]) => n + c, 0);
+    streaming.minBytes = Infinity;
+    streaming.chunkBytes = Infinity; // one group of both samples: whole planes
+    const whole = await countingEngine(build);
+    const expected = resultBits(call(whole.sp, input));
+    expect(planar(whole.calls)).toBe(1);
+    Object.assign(streaming, DEFAULTS);
+    streaming.minBytes = Infinity;
+    const resident = await countingEngine(build);
+    const t = resident.sp.fromArray(data, shape, layout as never);
+    const result = call(resident.sp, t as never) as { dispose(): void };
+    expectSameBits(resultBits(result), expected, 'resident');
+    result.dispose();
+    t.dispose();
+    const bands = planar(resident.calls) / 2;
+    expect(bands, 'bands a sample').toBeGreaterThan(1);
+    expect(resident.calls.get('transpose_f32')).toBe(4 * bands);
+    streaming.minBytes = DEFAULTS.minBytes; // streamed a sample a chunk
+    const streamed = await countingEngine(build);
+    expectSameBits(resultBits(call(streamed.sp, input)), expected, 'streamed');
+    expect(planar(streamed.calls)).toBe(2 * bands);
+  });
+
+  it('a sample over 2 MiB takes a band\'s scratch, not the sample\'s: 1000x1000x3, resident', async () => {
+    const shape = [1, 1000, 1000, 3];
+    const data = Float32Array.from({ length: 3_000_000 }, (_, i) => Math.sin(i * 0.37));
+    const { sp } = await countingEngine(build);
+    const t = sp.fromArray(data, shape, 'NHWC');
+    const before = sp.memoryStats().bytesInUse;
+    const y = sp.maxPool2d(t, { kernelSize: 3, stride: 1, padding: 1 }) as unknown as { dispose(): void };
+    // its result (12 MB) and plans, the scratch freed: at its peak, wasm memory held about a band's
+    // planes in and out besides the tensors (the sample's took 24 MB)
+    expect(sp.memoryStats().memoryBytes - before - data.byteLength).toBeLessThan(8 << 20);
+    y.dispose();
+    t.dispose();
   });
 });

@@ -11,11 +11,14 @@
 // of 3 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
 // kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
 // recording as the call's own is (src/parallel/memory.ts).
+import type { Context } from '../context';
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
-import { FIELD, HEADER_BYTES, readHeader } from './plane-range';
+import { FIELD, HEADER_BYTES, readHeader, rowRange } from './plane-range';
+import { rowChunks, rowSpans } from './row-chunks';
 import { streaming } from './stream';
-import { derivedPlanOf, planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type Settings } from './pool';
+import { derivedPlanOf, planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type CallKernel, type Settings } from './pool';
+import type { CallMemory } from './tensors';
 
 const FEWEST_CHANNELS = 2;
 const MOST_CHANNELS = 7;
@@ -35,15 +38,17 @@ const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) 
 function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
   return {
-    // the transposed input and output of a group, the planar plan and a header copy for a short group
-    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES,
+    // the transposed input and output of a group, the planar plan and a header copy for a short
+    // group (or a header a band: at most one an output row; bands take less scratch than a sample)
+    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (1 + cells(axes.slice(0, -1), 'out')),
     kernel(ctx, call, g, axes, _channelKernel, s) {
       // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
       const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: group, channelsLast: false }), axes, planDivisor(s));
+      const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
+      if (group === 1 && inSample > BAND_BYTES) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
       const planesIn = call.block(group * inSample, 'planes');
       const planesOut = call.block(group * outSample, 'planes out');
       const headerCopy = call.block(HEADER_BYTES, 'plan header');
-      const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
       const k = ctx.kernels;
       // `samples`: the call's, or a streamed chunk's; a short group pools through a
       // header copy over its planes only (the plan's would pool the rest of the scratch too)
@@ -63,6 +68,44 @@ function channelPlanes(group: number, channels: number, inPixels: number, outPix
         }
       };
     },
+  };
+}
+
+/** Samples of more input bytes than this go in bands of output rows whose input rows take about this much. */
+const BAND_BYTES = 2 << 20;
+
+/**
+ * Samples over BAND_BYTES (a group of one) in bands of output rows whose input rows take about
+ * BAND_BYTES (./row-chunks.ts, as planes larger than a chunk stream), so that the scratch holds a
+ * band's planes, not a sample's (a 2000x2000 RGB image took 96 MB of it). Each band pools with a
+ * header of its own over band-sized planes (./plane-range.ts rowRange, inPlane and outPlane the
+ * band's, the input pointer moved back to the band's first row as a streamed chunk's is), all
+ * written before any kernel runs: simdpool/parallel runs the recorded calls later.
+ */
+function bandKernel(
+  ctx: Context, call: CallMemory, plan: number, planar: ReturnType<typeof poolKernel>, channels: number, inSample: number, outSample: number,
+): CallKernel {
+  const full = readHeader(ctx.memory.memory, plan), outW = full[FIELD.outW];
+  const bands = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), full), BAND_BYTES / 4 / channels, full[FIELD.inPlane]);
+  const planesIn = call.block(4 * channels * bands.reduce((n, b) => Math.max(n, b.hi - b.lo), 0), 'planes');
+  const planesOut = call.block(4 * channels * outW * bands.reduce((n, b) => Math.max(n, b.rows), 0), 'planes out');
+  const headers = call.block(HEADER_BYTES * bands.length, 'plan headers');
+  const heap = new Int32Array(ctx.memory.memory.buffer);
+  bands.forEach(({ r0, rows, lo, hi }, i) => {
+    const fields = rowRange(full.slice(), full, r0, rows);
+    fields[FIELD.inPlane] = hi - lo;
+    fields[FIELD.outPlane] = rows * outW;
+    heap.set(fields, (headers + i * HEADER_BYTES) >> 2);
+  });
+  const k = ctx.kernels;
+  return (_plan, input, output, _indices, samples) => {
+    for (let n = 0; n < samples; n++) {
+      bands.forEach(({ r0, rows, lo, hi }, i) => {
+        k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels);
+        planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, 0);
+        k.transpose_f32(planesOut, output + n * outSample + 4 * channels * outW * r0, 1, channels, rows * outW);
+      });
+    }
   };
 }
 
