@@ -109,6 +109,21 @@ describe('parallel engine, breadth operators', () => {
     if ('indices' in want) expectSameInts(got.indices.data, want.indices.data);
   });
 
+  it('a pending call in bands of rows keeps its plan while other calls end and the plan cache is trimmed', async () => {
+    // (the band headers point into the planar plan's tables; no band call named the plan, so it
+    // was not pinned: 70 calls of new shapes ending meanwhile freed it, and a band read freed memory)
+    const sp = await getEngine();
+    const input = x([1, 600, 500, 3], 'NHWC', 7);
+    const opts = { kernelSize: 3, stride: 1, padding: 1 };
+    const want = sp.maxPool2d(input as any, opts);
+    const pending = (pp as any).maxPool2d(input, opts);
+    const others = Array.from({ length: 70 }, (_, i) => (pp as any).maxPool2d(x([1, 1, 8, 10 + i], 'NCHW', i), { kernelSize: 2 }));
+    await Promise.all(others);
+    const after = (pp as any).avgPool1d(x([1, 16, 1024], 'NCW', 3), { kernelSize: 2 });
+    expectSameFloats((await pending).data, want.data);
+    await after;
+  });
+
   it('maxUnpool2d (x, indices, opts), planar and channels-last', async () => {
     const sp = await getEngine();
     for (const layout of ['NCHW', 'NHWC']) {

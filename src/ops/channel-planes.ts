@@ -25,6 +25,9 @@ const MOST_CHANNELS = 7;
 
 const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) => n * a[of], 1);
 
+/** Samples of more input bytes than this go in bands of output rows whose input rows take about this much. */
+const BAND_BYTES = 2 << 20;
+
 /**
  * The step over a call's samples `group` at a time (fewer in its last group): a batch of at most
  * 2 MiB in one group (in cache anyway), larger ones a streamed chunk's samples (streaming.chunkBytes'
@@ -37,15 +40,16 @@ const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) 
  */
 function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
+  const banded = group === 1 && inSample > BAND_BYTES;
   return {
     // the transposed input and output of a group, the planar plan and a header copy for a short
-    // group (or a header a band: at most one an output row; bands take less scratch than a sample)
-    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (1 + cells(axes.slice(0, -1), 'out')),
+    // group (banded: a header a band, at most one an output row, and a band's scratch, less)
+    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (banded ? cells(axes.slice(0, -1), 'out') : 1),
     kernel(ctx, call, g, axes, _channelKernel, s) {
       // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
       const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: group, channelsLast: false }), axes, planDivisor(s));
       const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
-      if (group === 1 && inSample > BAND_BYTES) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
+      if (banded) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
       const planesIn = call.block(group * inSample, 'planes');
       const planesOut = call.block(group * outSample, 'planes out');
       const headerCopy = call.block(HEADER_BYTES, 'plan header');
@@ -70,9 +74,6 @@ function channelPlanes(group: number, channels: number, inPixels: number, outPix
     },
   };
 }
-
-/** Samples of more input bytes than this go in bands of output rows whose input rows take about this much. */
-const BAND_BYTES = 2 << 20;
 
 /**
  * Samples over BAND_BYTES (a group of one) in bands of output rows whose input rows take about
@@ -102,7 +103,9 @@ function bandKernel(
     for (let n = 0; n < samples; n++) {
       bands.forEach(({ r0, rows, lo, hi }, i) => {
         k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels);
-        planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, 0);
+        // (the plan as the row kernel's unread trailing argument: simdpool/parallel pins the blocks
+        // a recorded call names until it has run, and the band headers point into the plan's tables)
+        planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, plan);
         k.transpose_f32(planesOut, output + n * outSample + 4 * channels * outW * r0, 1, channels, rows * outW);
       });
     }
