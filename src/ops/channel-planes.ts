@@ -3,14 +3,14 @@
 // of a pixel at a time and pays its per-pixel bookkeeping for every four or every one of them: on
 // 224x224 pixels of 3 channels, 2x2 / stride 2 max ran 44x and 3 / stride 2 36x the planar
 // kernels' time on the same values (2 channels 30x, 4 channels 7-11x, 8 channels 1-4x). The
-// call's samples are transposed into planes in scratch a group at a time, pooled by the planar
-// row kernel with a plan of their own, and the results transposed back: 2.5-17x faster, and
-// 2.5-3x more with 2 or 3 channels since transpose_f32 shuffles them (docs/performance.md,
-// sixteenth round). Not with
-// indices (callKernel runs their kernel without steps around it), nor for max and average pooling
-// of 3 to 7 channels that the channel-lane kernel does row by row (rowWise). In simdpool/parallel its three
-// kernel calls are recorded and split over the workers in turn, the planar plan pinned by the
-// recording as the call's own is (src/parallel/memory.ts).
+// call's samples are transposed into planes in scratch a group at a time (a large sample in
+// bands of rows), pooled by the planar row kernel with a plan of their own, and the results
+// transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3 channels since transpose_f32
+// shuffles them (docs/performance.md, sixteenth round). Not with indices (callKernel runs their
+// kernel without steps around it), nor for max and average pooling of 3 to 7 channels that the
+// channel-lane kernel does row by row (rowWise). In simdpool/parallel its kernel calls are
+// recorded and split over the workers in turn, the planar plan pinned by the recording as the
+// call's own is (src/parallel/memory.ts).
 import type { Context } from '../context';
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
@@ -25,8 +25,11 @@ const MOST_CHANNELS = 7;
 
 const cells = (axes: readonly Axis[], of: 'size' | 'out') => axes.reduce((n, a) => n * a[of], 1);
 
-/** Samples of more input bytes than this go in bands of output rows whose input rows take about this much. */
-const BAND_BYTES = 2 << 20;
+/**
+ * Input bytes that stay in cache: a batch of at most this much is one group of samples, and a
+ * sample of more goes in bands of output rows whose input rows take about this much.
+ */
+const IN_CACHE_BYTES = 2 << 20;
 
 /**
  * The step over a call's samples `group` at a time (fewer in its last group): a batch of at most
@@ -40,7 +43,7 @@ const BAND_BYTES = 2 << 20;
  */
 function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
-  const banded = group === 1 && inSample > BAND_BYTES;
+  const banded = group === 1 && inSample > IN_CACHE_BYTES;
   return {
     // the transposed input and output of a group, the planar plan and a header copy for a short
     // group (banded: a header a band, at most one an output row, and a band's scratch, less)
@@ -76,9 +79,9 @@ function channelPlanes(group: number, channels: number, inPixels: number, outPix
 }
 
 /**
- * Samples over BAND_BYTES (a group of one) in bands of output rows whose input rows take about
- * BAND_BYTES (./row-chunks.ts, as planes larger than a chunk stream), so that the scratch holds a
- * band's planes, not a sample's (a 2000x2000 RGB image took 96 MB of it). Each band pools with a
+ * Samples over IN_CACHE_BYTES (a group of one) in bands of output rows whose input rows take
+ * about that much (./row-chunks.ts, as planes larger than a chunk stream), so that the scratch
+ * holds a band's planes, not a sample's (a 2000x2000 RGB image took 96 MB of it). Each band pools with a
  * header of its own over band-sized planes (./plane-range.ts rowRange, inPlane and outPlane the
  * band's, the input pointer moved back to the band's first row as a streamed chunk's is), all
  * written before any kernel runs: simdpool/parallel runs the recorded calls later.
@@ -87,7 +90,7 @@ function bandKernel(
   ctx: Context, call: CallMemory, plan: number, planar: ReturnType<typeof poolKernel>, channels: number, inSample: number, outSample: number,
 ): CallKernel {
   const full = readHeader(ctx.memory.memory, plan), outW = full[FIELD.outW];
-  const bands = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), full), BAND_BYTES / 4 / channels, full[FIELD.inPlane]);
+  const bands = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), full), IN_CACHE_BYTES / 4 / channels, full[FIELD.inPlane]);
   const planesIn = call.block(4 * channels * bands.reduce((n, b) => Math.max(n, b.hi - b.lo), 0), 'planes');
   const planesOut = call.block(4 * channels * outW * bands.reduce((n, b) => Math.max(n, b.rows), 0), 'planes out');
   const headers = call.block(HEADER_BYTES * bands.length, 'plan headers');
@@ -137,6 +140,6 @@ export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonl
   const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
   if (!few || bag.returnIndices === true || oneCellWindows(axes) || rowWise(axes, g.channels)) return undefined;
   const inPixels = cells(axes, 'size'), sample = 4 * g.channels * inPixels;
-  const group = g.batch * sample <= 2 << 20 ? g.batch : Math.min(g.batch, Math.floor(streaming.chunkBytes / sample) || 1);
+  const group = g.batch * sample <= IN_CACHE_BYTES ? g.batch : Math.min(g.batch, Math.floor(streaming.chunkBytes / sample) || 1);
   return { around: channelPlanes(group, g.channels, inPixels, cells(axes, 'out')) };
 }
