@@ -139,7 +139,7 @@
 //   twenty-fourth round's transposes (164.5 KB), 163 KiB with the twenty-fifth round's channels-last
 //   odd rows in a max pass of their own and 3 / stride 1 rows seeded with two rows' maxima, in both
 //   builds (166.4 KB), 164 KiB with its planar 3-wide windows at stride 3 or more (167.0 KB), 165
-//   KiB with the twenty-seventh round's bands of rows (167.9 KB).
+//   KiB with the twenty-seventh round's groups and bands of rows (168.0 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';

@@ -42,11 +42,11 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool2d NHWC 3 channels (as planes)', 'maxPool2d', [x([4, 30, 31, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1 }]],
   ['avgPool3d NDHWC 2 channels, ceil (as planes)', 'avgPool3d', [x([3, 5, 9, 10, 2], 'NDHWC'), { kernelSize: 2, stride: 2, ceilMode: true }]],
   ['maxPool1d NWC 6 channels, nanMode ignore (as planes)', 'maxPool1d', [x([5, 40, 6], 'NWC'), { kernelSize: 4, stride: 3, nanMode: 'ignore' }]],
-  // (a batch over 2 MiB goes a group of samples at a time, three kernel calls a group; a sample
-  // over 2 MiB in bands of rows, each with a header of its own, all written before the workers run)
-  ['avgPool2d NHWC 3 channels over 2 MiB (as planes, groups of samples)', 'avgPool2d', [x([12, 150, 160, 3], 'NHWC'), { kernelSize: 3, stride: 1, padding: 1 }]],
-  ['maxPool2d NHWC 3 channels, samples over 2 MiB (as planes, bands of rows)', 'maxPool2d', [x([2, 500, 420, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }]],
-  ['maxPool3d NDHWC 2 channels, samples over 2 MiB (bands of rows)', 'maxPool3d', [x([1, 12, 150, 160, 2], 'NDHWC'), { kernelSize: [2, 3, 3], stride: 1, padding: [0, 1, 1] }]],
+  // (simdpool/parallel takes a batch over 2 MiB whole, three kernel calls in all; the engine it is
+  // compared with, a group of samples at a time, a sample over 2 MiB in bands of rows)
+  ['avgPool2d NHWC 3 channels over 2 MiB (as planes)', 'avgPool2d', [x([12, 150, 160, 3], 'NHWC'), { kernelSize: 3, stride: 1, padding: 1 }]],
+  ['maxPool2d NHWC 3 channels, samples over 2 MiB (as planes)', 'maxPool2d', [x([2, 500, 420, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }]],
+  ['maxPool3d NDHWC 2 channels, samples over 2 MiB (as planes)', 'maxPool3d', [x([1, 12, 150, 160, 2], 'NDHWC'), { kernelSize: [2, 3, 3], stride: 1, padding: [0, 1, 1] }]],
   // (plane groups for windows that overlap at column stride 3 or more: whole groups of 16 planes per item)
   ['avgPool2d 5 / stride 3 (plane groups for overlapping windows)', 'avgPool2d', [x([1, 40, 17, 17], 'NCHW'), { kernelSize: 5, stride: 3, padding: 1 }]],
   ['maxPool3d 5 / stride 3 with indices (plane groups for overlapping windows)', 'maxPool3d', [x([2, 9, 5, 13, 14], 'NCDHW'), { kernelSize: 5, stride: [1, 3, 3], returnIndices: true }]],
@@ -109,9 +109,10 @@ describe('parallel engine, breadth operators', () => {
     if ('indices' in want) expectSameInts(got.indices.data, want.indices.data);
   });
 
-  it('a pending call in bands of rows keeps its plan while other calls end and the plan cache is trimmed', async () => {
-    // (the band headers point into the planar plan's tables; no band call named the plan, so it
-    // was not pinned: 70 calls of new shapes ending meanwhile freed it, and a band read freed memory)
+  it('a pending call keeps its plans while other calls end and the plan cache is trimmed', async () => {
+    // (a recorded call pins the blocks it names until it has run: its plans too. Calls of new
+    // shapes ending meanwhile trim the cache; when bands of rows ran here, their calls named only
+    // header copies pointing into the plan's tables, and a band read freed memory.)
     const sp = await getEngine();
     const input = x([1, 600, 500, 3], 'NHWC', 7);
     const opts = { kernelSize: 3, stride: 1, padding: 1 };

@@ -37,33 +37,37 @@ const IN_CACHE_BYTES = 2 << 20;
  * worth, at least one), so that an end-to-end call's chunks are a group each and wasm memory holds
  * a group's scratch, not the batch's (64x224x224x3 grew it to 83 MB for a 37 MB input). Resident
  * calls take the same groups: their transposed input and output stay in cache (batches past it
- * ran 1.1-1.3x faster, in simdpool/parallel 1.1-1.6x; groups of 64 KiB to 1 MiB ran alike; smaller
- * batches in groups ran 0.9x in simdpool/parallel, which splits each kernel call over its workers:
- * docs/performance.md).
+ * ran 1.1-1.3x faster; groups of 64 KiB to 1 MiB ran alike: docs/performance.md).
+ * simdpool/parallel (ctx.defer) takes the whole batch at once, as before groups: it splits each
+ * kernel call over its workers, and a sample's transpose cannot be split, so groups and bands of
+ * one sample ran on one worker a call at a time (4x1000x1000x3: 27 against 10.6 ms). `bytes`
+ * counts the batch's scratch, as that engine takes it (over the others' group or band: the 4 GiB
+ * pre-check errs on the side of refusing).
  */
-function channelPlanes(group: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
+function channelPlanes(group: number, batch: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
   const banded = group === 1 && inSample > IN_CACHE_BYTES;
   return {
-    // the transposed input and output of a group, the planar plan and a header copy for a short
-    // group (banded: a header a band, at most one an output row, and a band's scratch, less)
-    bytes: (axes) => group * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (banded ? cells(axes.slice(0, -1), 'out') : 1),
+    // the transposed input and output of the batch, the planar plan and a header copy for a short
+    // group (banded: a header a band, at most one an output row)
+    bytes: (axes) => batch * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (banded ? cells(axes.slice(0, -1), 'out') : 1),
     kernel(ctx, call, g, axes, _channelKernel, s) {
+      const most = ctx.defer === undefined ? group : g.batch;
       // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
-      const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: group, channelsLast: false }), axes, planDivisor(s));
+      const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: most, channelsLast: false }), axes, planDivisor(s));
       const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
-      if (banded) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
-      const planesIn = call.block(group * inSample, 'planes');
-      const planesOut = call.block(group * outSample, 'planes out');
+      if (banded && most === 1) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
+      const planesIn = call.block(most * inSample, 'planes');
+      const planesOut = call.block(most * outSample, 'planes out');
       const headerCopy = call.block(HEADER_BYTES, 'plan header');
       const k = ctx.kernels;
       // `samples`: the call's, or a streamed chunk's; a short group pools through a
       // header copy over its planes only (the plan's would pool the rest of the scratch too)
       return (_plan, input, output, _indices, samples) => {
-        for (let first = 0; first < samples; first += group) {
-          const count = Math.min(group, samples - first);
+        for (let first = 0; first < samples; first += most) {
+          const count = Math.min(most, samples - first);
           let planPtr = plan;
-          if (count !== group) {
+          if (count !== most) {
             const header = readHeader(ctx.memory.memory, plan);
             header[FIELD.planes] = count * channels;
             new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
@@ -141,5 +145,5 @@ export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonl
   if (!few || bag.returnIndices === true || oneCellWindows(axes) || rowWise(axes, g.channels)) return undefined;
   const inPixels = cells(axes, 'size'), sample = 4 * g.channels * inPixels;
   const group = g.batch * sample <= IN_CACHE_BYTES ? g.batch : Math.min(g.batch, Math.floor(streaming.chunkBytes / sample) || 1);
-  return { around: channelPlanes(group, g.channels, inPixels, cells(axes, 'out')) };
+  return { around: channelPlanes(group, g.batch, g.channels, inPixels, cells(axes, 'out')) };
 }
