@@ -316,6 +316,9 @@ describe('what does not stream', () => {
   });
 });
 
+/** Calls of the planar row kernel (channel planes pool with it: a group's or a band's one each). */
+const planar = (calls: Map<string, number>) => [...calls].filter(([name]) => /^(max|avg)PoolRows/.test(name)).reduce((n, [, c]) => n + c, 0);
+
 // Channels-last calls of 2 to 7 channels pool as planes (src/ops/channel-planes.ts) a group of
 // samples at a time: a batch of at most 2 MiB in one group, larger ones a streamed chunk's samples
 // (streaming.chunkBytes, at least one sample).
@@ -332,7 +335,6 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of
     const input = x(shape, layout, shape.length + shape[shape.length - 1]);
     const data = (input as { data: Float32Array }).data;
     const sample = (data.length / shape[0]) * 4;
-    const planar = (calls: Map<string, number>) => [...calls].filter(([name]) => /^(max|avg)PoolRows/.test(name)).reduce((n, [, c]) => n + c, 0);
     streaming.minBytes = Infinity;
     streaming.chunkBytes = Infinity; // one group: the batch
     const batch = await countingEngine(build);
@@ -392,7 +394,6 @@ describe.each(['simdpool.wasm', 'simdpool-scalar.wasm'])('channels-last calls of
   it.each(banded)('samples over 2 MiB in bands of rows, %s: the bits of whole samples, resident and streamed', async (_name, shape, layout, call) => {
     const input = x(shape, layout, shape.length + shape[shape.length - 1]);
     const data = (input as { data: Float32Array }).data;
-    const planar = (calls: Map<string, number>) => [...calls].filter(([name]) => /^(max|avg)PoolRows/.test(name)).reduce((n, [, c]) => n + c, 0);
     streaming.minBytes = Infinity;
     streaming.chunkBytes = Infinity; // one group of both samples: whole planes
     const whole = await countingEngine(build);

@@ -16,7 +16,7 @@ import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
 import { FIELD, HEADER_BYTES, readHeader, rowRange } from './plane-range';
 import { rowChunks, rowSpans } from './row-chunks';
-import { streaming } from './stream';
+import { chunkPlanes } from './stream';
 import { derivedPlanOf, planBytesBound, planDivisor, planShapeOf, poolKernel, type AroundKernel, type CallKernel, type Settings } from './pool';
 import type { CallMemory } from './tensors';
 
@@ -40,7 +40,8 @@ const IN_CACHE_BYTES = 2 << 20;
  * ran 1.1-1.3x faster; groups of 64 KiB to 1 MiB ran alike: docs/performance.md).
  * simdpool/parallel (ctx.defer) takes the whole batch at once, as before groups: it splits each
  * kernel call over its workers, and a sample's transpose cannot be split, so groups and bands of
- * one sample ran on one worker a call at a time (4x1000x1000x3: 27 against 10.6 ms). `bytes`
+ * one sample ran on one worker a call at a time (4x1000x1000x3: 27 against 10.6 ms). A batch of
+ * one sample over 2 MiB still goes in bands there (whole or in bands ran level, 0.76-1.17x). `bytes`
  * counts the batch's scratch, as that engine takes it (over the others' group or band: the 4 GiB
  * pre-check errs on the side of refusing).
  */
@@ -144,6 +145,6 @@ export function channelPlaneSettings(bag: Record<string, unknown>, axes: readonl
   const few = g.channelsLast && g.channels >= FEWEST_CHANNELS && g.channels <= MOST_CHANNELS;
   if (!few || bag.returnIndices === true || oneCellWindows(axes) || rowWise(axes, g.channels)) return undefined;
   const inPixels = cells(axes, 'size'), sample = 4 * g.channels * inPixels;
-  const group = g.batch * sample <= IN_CACHE_BYTES ? g.batch : Math.min(g.batch, Math.floor(streaming.chunkBytes / sample) || 1);
+  const group = g.batch * sample <= IN_CACHE_BYTES ? g.batch : Math.min(g.batch, chunkPlanes(sample));
   return { around: channelPlanes(group, g.batch, g.channels, inPixels, cells(axes, 'out')) };
 }

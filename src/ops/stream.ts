@@ -72,6 +72,11 @@ function callChunks(
  */
 function planesPerChunk(ctx: Context, planes: number, planeBytes: number): number {
   if (ctx.defer !== undefined || planes * planeBytes < streaming.minBytes) return 0;
+  return chunkPlanes(planeBytes);
+}
+
+/** Whole planes of `planeBytes` in a chunk: about a chunk's bytes, at least one plane. */
+export function chunkPlanes(planeBytes: number): number {
   return Math.max(1, Math.floor(streaming.chunkBytes / planeBytes));
 }
 
