@@ -42,8 +42,9 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool2d NHWC 3 channels (as planes)', 'maxPool2d', [x([4, 30, 31, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1 }]],
   ['avgPool3d NDHWC 2 channels, ceil (as planes)', 'avgPool3d', [x([3, 5, 9, 10, 2], 'NDHWC'), { kernelSize: 2, stride: 2, ceilMode: true }]],
   ['maxPool1d NWC 6 channels, nanMode ignore (as planes)', 'maxPool1d', [x([5, 40, 6], 'NWC'), { kernelSize: 4, stride: 3, nanMode: 'ignore' }]],
-  // (simdpool/parallel takes a batch over 2 MiB whole, three kernel calls in all; the engine it is
-  // compared with, a group of samples at a time, a sample over 2 MiB in bands of rows)
+  // (simdpool/parallel takes a batch over 2 MiB whole, three kernel calls in all, but a batch of
+  // one sample over 2 MiB in bands of rows, as the engine it is compared with does; that engine
+  // takes the others a group of samples at a time)
   ['avgPool2d NHWC 3 channels over 2 MiB (as planes)', 'avgPool2d', [x([12, 150, 160, 3], 'NHWC'), { kernelSize: 3, stride: 1, padding: 1 }]],
   ['maxPool2d NHWC 3 channels, samples over 2 MiB (as planes)', 'maxPool2d', [x([2, 500, 420, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }]],
   ['maxPool3d NDHWC 2 channels, samples over 2 MiB (as planes)', 'maxPool3d', [x([1, 12, 150, 160, 2], 'NDHWC'), { kernelSize: [2, 3, 3], stride: 1, padding: [0, 1, 1] }]],
@@ -111,8 +112,9 @@ describe('parallel engine, breadth operators', () => {
 
   it('a pending call keeps its plans while other calls end and the plan cache is trimmed', async () => {
     // (a recorded call pins the blocks it names until it has run: its plans too. Calls of new
-    // shapes ending meanwhile trim the cache; when bands of rows ran here, their calls named only
-    // header copies pointing into the plan's tables, and a band read freed memory.)
+    // shapes ending meanwhile trim the cache; this lone sample over 2 MiB goes in bands of rows,
+    // whose calls named only header copies pointing into the plan's tables at first, and a band
+    // read freed memory.)
     const sp = await getEngine();
     const input = x([1, 600, 500, 3], 'NHWC', 7);
     const opts = { kernelSize: 3, stride: 1, padding: 1 };
