@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../src/engine';
 import { LinearMemory } from '../src/memory';
 import { loadKernels } from '../src/wasm';
+import { expectSameFloats } from './support/engine';
 
 const module = new WebAssembly.Module(readFileSync(new URL('../build/simdpool.wasm', import.meta.url)));
 async function init(): Promise<Engine> {
@@ -29,14 +30,6 @@ function max3(x: Float32Array): Float32Array {
   return out;
 }
 
-/** The positions where `actual` differs from `expected` (at most a few), or its length when they differ in length. */
-function mismatches(actual: Float32Array, expected: Float32Array): number[] {
-  if (actual.length !== expected.length) return [actual.length];
-  const at: number[] = [];
-  for (let i = 0; i < actual.length && at.length < 5; i++) if (!Object.is(actual[i], expected[i])) at.push(i);
-  return at;
-}
-
 function signal(n: number, seed: number): Float32Array {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = Math.sin(i * 0.61 + seed) * 100;
@@ -52,20 +45,20 @@ describe('plan cache', () => {
     const kept = sp.fromArray(signal(base, 0), [1, 1, base], 'NCW');
     const expected = max3(signal(base, 0));
     const first = sp.maxPool1d(kept, K3S1);
-    expect(mismatches(first.data, expected)).toEqual([]);
+    expectSameFloats(first.data, expected, 'first call');
     first.dispose();
     const held = sp.memoryStats().bytesInUse;
     for (let i = 1; i <= 8; i++) {
       const n = base + i;
       const x = signal(n, i);
       const y = sp.maxPool1d({ data: x, shape: [1, 1, n] }, K3S1);
-      if (i % 4 === 0) expect(mismatches(y.data, max3(x))).toEqual([]);
+      if (i % 4 === 0) expectSameFloats(y.data, max3(x), `wide call ${i}`);
       // the resident tensor, and the two newest plans (a call's own and channel planes' are both kept)
       expect(sp.memoryStats().bytesInUse, `after wide call ${i}`).toBeLessThan(held + 40_000_000);
     }
     // the first call's plan was freed: the same resident call plans again, and is still right
     const again = sp.maxPool1d(kept, K3S1);
-    expect(mismatches(again.data, expected)).toEqual([]);
+    expectSameFloats(again.data, expected, 'again');
     again.dispose();
     kept.dispose();
   });
@@ -80,7 +73,7 @@ describe('plan cache', () => {
     const t = sp.fromArray(x, [1, n, 3], 'NWC');
     for (let round = 0; round < 3; round++) {
       const y = sp.maxPool1d(t, K3S1);
-      expect(mismatches(y.data, expected), `round ${round}`).toEqual([]);
+      expectSameFloats(y.data, expected, `round ${round}`);
       y.dispose();
       expect(plans(), `round ${round}`).toBe(2); // written once: kept past 16 MiB, the pair not split
     }
@@ -98,6 +91,6 @@ describe('plan cache', () => {
     sp.maxPool1d(x(10), K3S1); // (used again: now the most recent)
     sp.maxPool1d(x(100), K3S1); // the 65th: frees the least recently used (width 11)
     expect(sp.memoryStats().blocks).toBe(full.blocks);
-    for (const w of [10, 11, 12, 100]) expect(mismatches(sp.maxPool1d(x(w), K3S1).data, max3(x(w).data))).toEqual([]);
+    for (const w of [10, 11, 12, 100]) expectSameFloats(sp.maxPool1d(x(w), K3S1).data, max3(x(w).data), `width ${w}`);
   });
 });
