@@ -187,11 +187,13 @@ describe('built wasm', () => {
   // 3 / stride 1 rows seeded with two rows' maxima (SharedRows, 1.2 KB: 3 / stride 1 1.5-1.66x in all)
   // to 122.3 KiB (125,239 bytes), and planar windows 3 wide at stride 3 or more one block a row in a
   // loop of their own (rows.ts interiorRun, 1.1 KB: 3 / stride 3 1.4-1.8x) to 123.4 KiB (126,320
-  // bytes; 126,346 after the twenty-sixth round's fixes; guard 124 KiB).
-  it('imports nothing (no env.abort) and is under 124 KB', () => {
+  // bytes; 126,346 after the twenty-sixth round's fixes; guard 124 KiB); the twenty-eighth round's
+  // 3x3 / stride-1 border groups in row pairs (rows.ts paddedPairBorders, 2.4 KB: k3 s1 p1 max
+  // 1.4-1.6x, E 1.17x faster) to 125.7 KiB (128,737 bytes; guard 126 KiB).
+  it('imports nothing (no env.abort) and is under 126 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(124 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(126 * 1024);
   });
 
   it('checks every exported kernel', () => {
