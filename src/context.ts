@@ -30,6 +30,8 @@ export interface Context {
    * memory). Absent, or returning false: steps run at once.
    */
   readonly defer?: Defer;
+  /** Set by simdpool/parallel: see Fork. */
+  readonly fork?: Fork;
   /** int8/uint8 pooling (ops/bytes.ts): the full engine's; simdpool/core has none. */
   readonly bytes?: ByteOps;
   /**
@@ -64,6 +66,7 @@ export interface Context {
 export interface EngineHooks {
   memory?: LinearMemory;
   defer?: Defer;
+  fork?: Fork;
   bytes?: ByteOps;
   interop?: InteropOps;
   stream?: StreamOps;
@@ -75,3 +78,16 @@ export interface EngineHooks {
 }
 
 export type Defer = (step: () => void, kind: 'finish' | 'release') => boolean;
+
+/**
+ * simdpool/parallel's: run() takes parts of a call (each a function making kernel calls) and runs
+ * each part's calls in order as one work item, the parts at once on the workers (or all of them
+ * on the calling thread when their work is below its inline threshold). parts() is how many are
+ * worth making for a call of `work` (window taps plus floats read, as its own threshold's):
+ * one a worker, none when the call runs on the calling thread anyway. A call split kernel call by
+ * kernel call pays a round trip to the workers for each (./ops/channel-planes.ts).
+ */
+export interface Fork {
+  parts(work: number): number;
+  run(parts: ReadonlyArray<() => void>): void;
+}

@@ -38,13 +38,14 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool2d 5x5 stride 1 padding 2 (SPPF, row folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 64 * 40 * 41 }, (_, i) => Math.sin(i * 0.7)), shape: [1, 64, 40, 41], layout: 'NCHW' }, { kernelSize: 5, stride: 1, padding: 2 }]],
   ['maxPool2d 5x5 stride 1 padding 2, channels-last (pixel folds)', 'maxPool2d', [{ data: Float32Array.from({ length: 6 * 20 * 21 * 24 }, (_, i) => Math.sin(i * 0.7)), shape: [6, 20, 21, 24], layout: 'NHWC' }, { kernelSize: 5, stride: 1, padding: 2 }]],
   ['maxPool1d 7 wide stride 1, nanMode ignore (row folds)', 'maxPool1d', [x([3, 4, 50], 'NCW'), { kernelSize: 7, stride: 1, padding: 3, nanMode: 'ignore' }]],
-  // (channels-last calls of 2 to 7 channels: transposed into planes, pooled, transposed back, each step split)
+  // (channels-last calls of 2 to 7 channels: transposed into planes, pooled, transposed back, each
+  // worker's groups of samples or bands of rows one work item, Context.fork)
   ['maxPool2d NHWC 3 channels (as planes)', 'maxPool2d', [x([4, 30, 31, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1 }]],
   ['avgPool3d NDHWC 2 channels, ceil (as planes)', 'avgPool3d', [x([3, 5, 9, 10, 2], 'NDHWC'), { kernelSize: 2, stride: 2, ceilMode: true }]],
   ['maxPool1d NWC 6 channels, nanMode ignore (as planes)', 'maxPool1d', [x([5, 40, 6], 'NWC'), { kernelSize: 4, stride: 3, nanMode: 'ignore' }]],
-  // (simdpool/parallel takes a batch over 2 MiB whole, three kernel calls in all, but a batch of
-  // one sample over 2 MiB in bands of rows, as the engine it is compared with does; that engine
-  // takes the others a group of samples at a time)
+  // (simdpool/parallel takes a batch over 2 MiB in groups of at most 2 MiB a worker, and samples
+  // over 2 MiB in bands of rows, as the engine it is compared with does; that engine takes the
+  // others a streamed chunk's samples at a time: test/parallel-channel-planes.test.ts has more)
   ['avgPool2d NHWC 3 channels over 2 MiB (as planes)', 'avgPool2d', [x([12, 150, 160, 3], 'NHWC'), { kernelSize: 3, stride: 1, padding: 1 }]],
   ['maxPool2d NHWC 3 channels, samples over 2 MiB (as planes)', 'maxPool2d', [x([2, 500, 420, 3], 'NHWC'), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }]],
   ['maxPool3d NDHWC 2 channels, samples over 2 MiB (as planes)', 'maxPool3d', [x([1, 12, 150, 160, 2], 'NDHWC'), { kernelSize: [2, 3, 3], stride: 1, padding: [0, 1, 1] }]],

@@ -8,9 +8,9 @@
 // transposed back: 2.5-17x faster, and 2.5-3x more with 2 or 3 channels since transpose_f32
 // shuffles them (docs/performance.md, sixteenth round). Not with indices (callKernel runs their
 // kernel without steps around it), nor for max and average pooling of 3 to 7 channels that the
-// channel-lane kernel does row by row (rowWise). In simdpool/parallel its kernel calls are
-// recorded and split over the workers in turn, the planar plan pinned by the recording as the
-// call's own is (src/parallel/memory.ts).
+// channel-lane kernel does row by row (rowWise). In simdpool/parallel each worker transposes,
+// pools and transposes back a part of the samples as one work item (Context.fork), the planar
+// plan pinned by the recording as the call's own is (src/parallel/memory.ts).
 import type { Context } from '../context';
 import { axisWindows, type Axis, type Geometry } from '../shape';
 import { oneCellWindows } from './one-cell';
@@ -38,12 +38,12 @@ const IN_CACHE_BYTES = 2 << 20;
  * a group's scratch, not the batch's (64x224x224x3 grew it to 83 MB for a 37 MB input). Resident
  * calls take the same groups: their transposed input and output stay in cache (batches past it
  * ran 1.1-1.3x faster; groups of 64 KiB to 1 MiB ran alike: docs/performance.md).
- * simdpool/parallel (ctx.defer) takes the whole batch at once, as before groups: it splits each
- * kernel call over its workers, and a sample's transpose cannot be split, so groups and bands of
- * one sample ran on one worker a call at a time (4x1000x1000x3: 27 against 10.6 ms). A batch of
- * one sample over 2 MiB still goes in bands there (whole or in bands ran level, 0.76-1.17x). `bytes`
- * counts the batch's scratch, as that engine takes it (over the others' group or band: the 4 GiB
- * pre-check errs on the side of refusing).
+ * simdpool/parallel (ctx.fork) gives each worker its groups (of at most its share of the batch),
+ * transposed, pooled and transposed back as one work item: split kernel call by kernel call, a
+ * call paid three round trips to the workers, its transposes ran on one worker, and 64x56x56x2
+ * 3 / stride 1 max took 1.5-3.7x the one thread's time (0.64-0.79x of that now; 1x1000x1000x3
+ * 0.47-0.58x: docs/performance.md). `bytes` counts the batch's scratch (over the groups' or
+ * bands' of any engine's parts: the 4 GiB pre-check errs on the side of refusing).
  */
 function channelPlanes(group: number, batch: number, channels: number, inPixels: number, outPixels: number): AroundKernel {
   const inSample = 4 * channels * inPixels, outSample = 4 * channels * outPixels;
@@ -53,33 +53,62 @@ function channelPlanes(group: number, batch: number, channels: number, inPixels:
     // group (banded: a header a band, at most one an output row)
     bytes: (axes) => batch * (inSample + outSample) + planBytesBound(axes) + HEADER_BYTES * (banded ? cells(axes.slice(0, -1), 'out') : 1),
     kernel(ctx, call, g, axes, _channelKernel, s) {
-      const most = ctx.defer === undefined ? group : g.batch;
+      // simdpool/parallel's parts: none for a call it runs here (by its pooling's work, floats read
+      // and window taps: the one-thread engine's groups, kernel calls made one by one); else each a
+      // worker's share of the batch, in as few even groups of at most IN_CACHE_BYTES as it takes
+      // (it streams no chunks: 16x112x112x4 in groups of a chunk recorded and posted 48 kernel
+      // calls, 1.14-1.21x slower)
+      const parts = ctx.fork?.parts(g.batch * (inSample + outSample * axes.reduce((n, a) => n * a.kernel, 1)) / 4) ?? 0;
+      const share = Math.ceil(g.batch / parts);
+      const most = parts ? Math.ceil(share / Math.ceil(share * inSample / IN_CACHE_BYTES)) : group;
       // (kept by the signature's settings, which its calls share: pool.ts derivedPlanOf)
       const plan = derivedPlanOf(ctx, s, planShapeOf({ ...g, batch: most, channelsLast: false }), axes, planDivisor(s));
       const planar = poolKernel(ctx.kernels, 'Rows', s.reduce, s.nanMode === 'ignore');
-      if (banded && most === 1) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample);
-      const planesIn = call.block(most * inSample, 'planes');
-      const planesOut = call.block(most * outSample, 'planes out');
+      if (banded) return bandKernel(ctx, call, plan, planar, channels, inSample, outSample, g.batch, parts);
+      // (part j's first group is group j: planes of its samples, so that the parts' take at most the batch's)
+      const groups = inParts(ctx, call, Math.min(parts, Math.ceil(g.batch / most)), (j) => Math.min(most, g.batch - j * most), inSample, outSample);
       const headerCopy = call.block(HEADER_BYTES, 'plan header');
       const k = ctx.kernels;
-      // `samples`: the call's, or a streamed chunk's; a short group pools through a
-      // header copy over its planes only (the plan's would pool the rest of the scratch too)
+      // `samples`: the call's, or a streamed chunk's (one part); a short group pools through a
+      // header copy over its planes only (the plan's would pool the rest of the scratch too),
+      // written before any kernel runs, and names the plan so that simdpool/parallel pins it
       return (_plan, input, output, _indices, samples) => {
-        for (let first = 0; first < samples; first += most) {
-          const count = Math.min(most, samples - first);
-          let planPtr = plan;
-          if (count !== most) {
-            const header = readHeader(ctx.memory.memory, plan);
-            header[FIELD.planes] = count * channels;
-            new Int32Array(ctx.memory.memory.buffer, headerCopy, header.length).set(header);
-            planPtr = headerCopy;
-          }
-          k.transpose_f32(input + first * inSample, planesIn, count, inPixels, channels);
-          planar(planPtr, planesIn, planesOut, 0);
-          k.transpose_f32(planesOut, output + first * outSample, count, channels, outPixels);
+        if (samples % most) {
+          const header = readHeader(ctx.memory.memory, plan);
+          header[FIELD.planes] = samples % most * channels;
+          new Int32Array(ctx.memory.memory.buffer).set(header, headerCopy >> 2);
         }
+        groups(Math.ceil(samples / most), (u, planesIn, planesOut) => {
+          const first = u * most, n = Math.min(most, samples - first);
+          k.transpose_f32(input + first * inSample, planesIn, n, inPixels, channels);
+          planar(n === most ? plan : headerCopy, planesIn, planesOut, plan);
+          k.transpose_f32(planesOut, output + first * outSample, n, channels, outPixels);
+        });
       };
     },
+  };
+}
+
+/**
+ * Planes in and out for `parts` parts (none: one, its units run here in turn), part j `samples(j)`
+ * samples of `inBytes` and `outBytes` (blocks of their own: no part's kernels write into another's
+ * guard bytes); and what runs units [0, units) over them, part j units j, j + parts, ..., each
+ * part one work item of simdpool/parallel's (Context.fork).
+ */
+function inParts(ctx: Context, call: CallMemory, parts: number, samples: (part: number) => number, inBytes: number, outBytes: number) {
+  const n = Math.max(1, parts), scratch: number[] = [];
+  for (let j = 0; j < n; j++) scratch.push(call.block(samples(j) * inBytes, 'planes'), call.block(samples(j) * outBytes, 'planes out'));
+  // (closures left unnamed, and no Array.from: the Node bundle names a named one at each call, and
+  // the two made small calls 0.7 µs slower)
+  return (units: number, unit: (u: number, planesIn: number, planesOut: number) => void) => {
+    const runs: Array<() => void> = [];
+    for (let j = 0; j < n; j++) {
+      runs.push(() => {
+        for (let u = j; u < units; u += n) unit(u, scratch[2 * j], scratch[2 * j + 1]);
+      });
+    }
+    if (parts) ctx.fork!.run(runs);
+    else runs[0]();
   };
 }
 
@@ -89,15 +118,18 @@ function channelPlanes(group: number, batch: number, channels: number, inPixels:
  * holds a band's planes, not a sample's (a 2000x2000 RGB image took 96 MB of it). Each band pools with a
  * header of its own over band-sized planes (./plane-range.ts rowRange, inPlane and outPlane the
  * band's, the input pointer moved back to the band's first row as a streamed chunk's is), all
- * written before any kernel runs: simdpool/parallel runs the recorded calls later.
+ * written before any kernel runs: simdpool/parallel runs the recorded calls later. Its parts
+ * take the batch's bands in turn, as many parts as the batch's scratch (`bytes`) holds planes for.
  */
 function bandKernel(
-  ctx: Context, call: CallMemory, plan: number, planar: ReturnType<typeof poolKernel>, channels: number, inSample: number, outSample: number,
+  ctx: Context, call: CallMemory, plan: number, planar: ReturnType<typeof poolKernel>, channels: number, inSample: number, outSample: number, batch: number, parts: number,
 ): CallKernel {
   const full = readHeader(ctx.memory.memory, plan), outW = full[FIELD.outW];
   const bands = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), full), IN_CACHE_BYTES / 4 / channels, full[FIELD.inPlane]);
-  const planesIn = call.block(4 * channels * bands.reduce((n, b) => Math.max(n, b.hi - b.lo), 0), 'planes');
-  const planesOut = call.block(4 * channels * outW * bands.reduce((n, b) => Math.max(n, b.rows), 0), 'planes out');
+  const inBand = 4 * channels * bands.reduce((n, b) => Math.max(n, b.hi - b.lo), 0);
+  const outBand = 4 * channels * outW * bands.reduce((n, b) => Math.max(n, b.rows), 0);
+  // (a part without bands, where the cap passes them, makes no work item: the engine leaves it out)
+  const groups = inParts(ctx, call, Math.min(parts, Math.floor(batch * (inSample + outSample) / (inBand + outBand))), () => 1, inBand, outBand);
   const headers = call.block(HEADER_BYTES * bands.length, 'plan headers');
   const heap = new Int32Array(ctx.memory.memory.buffer);
   bands.forEach(({ r0, rows, lo, hi }, i) => {
@@ -107,17 +139,14 @@ function bandKernel(
     heap.set(fields, (headers + i * HEADER_BYTES) >> 2);
   });
   const k = ctx.kernels;
-  return (_plan, input, output, _indices, samples) => {
-    for (let n = 0; n < samples; n++) {
-      bands.forEach(({ r0, rows, lo, hi }, i) => {
-        k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels);
-        // (the plan as the row kernel's unread trailing argument: simdpool/parallel pins the blocks
-        // a recorded call names until it has run, and the band headers point into the plan's tables)
-        planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, plan);
-        k.transpose_f32(planesOut, output + n * outSample + 4 * channels * outW * r0, 1, channels, rows * outW);
-      });
-    }
-  };
+  return (_plan, input, output, _indices, samples) => groups(samples * bands.length, (u, planesIn, planesOut) => {
+    const n = Math.floor(u / bands.length), i = u % bands.length, { r0, rows, lo, hi } = bands[i];
+    k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels);
+    // (the plan as the row kernel's unread trailing argument: simdpool/parallel pins the blocks
+    // a recorded call names until it has run, and the band headers point into the plan's tables)
+    planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, plan);
+    k.transpose_f32(planesOut, output + n * outSample + 4 * channels * outW * r0, 1, channels, rows * outW);
+  });
 }
 
 /**

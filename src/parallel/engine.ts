@@ -1,8 +1,9 @@
 // The parallel engine: the single-threaded Engine's operators (same validation, planning and
 // memory handling: it drives an inner Engine), whose kernel calls are either run at once on
-// the calling thread (small calls) or split into work items for the worker threads. All
-// memory is one shared WebAssembly.Memory; only this thread allocates in it.
-import type { Defer } from '../context';
+// the calling thread (small calls) or split into work items for the worker threads (a call made
+// of parts, Context.fork: each part's calls one item). All memory is one shared
+// WebAssembly.Memory; only this thread allocates in it.
+import type { Defer, Fork } from '../context';
 import { describe } from '../describe';
 import { Engine, type DTypeOfArray, type EngineOperators } from '../engine';
 import type { Kernels } from '../kernels';
@@ -10,7 +11,7 @@ import type { MemoryStats } from '../memory';
 import { OPERATORS } from '../ops/registry';
 import type { DType, InputArray, Layout, Tensor } from '../tensor';
 import { PinnedMemory } from './memory';
-import { HEADER_BYTES, canSplit, split, workOf } from './split';
+import { HEADER_BYTES, canSplit, ranges, split, workOf } from './split';
 import { WorkerPool, type HoldPoint, type PoolWorker } from './workers';
 
 export interface ParallelOptions {
@@ -68,6 +69,14 @@ export class EngineClosedError extends Error {
   }
 }
 
+interface Call {
+  fn: string;
+  args: number[];
+}
+
+/** A kernel call, split over the workers when its turn comes; or work items already made, each a chain of calls (Context.fork). */
+type Phase = Call | Call[][];
+
 interface Step {
   run: () => void;
   kind: 'finish' | 'release';
@@ -76,7 +85,7 @@ interface Step {
 /** One operator call that went to the workers. */
 class Job {
   /** Kernel calls not yet started: each waits for the previous one (they may depend on it). */
-  readonly phases: Array<Array<{ fn: string; args: number[] }>> = [];
+  readonly phases: Phase[] = [];
   readonly steps: Step[] = [];
   readonly pins: number[] = [];
   readonly blocks: number[] = [];
@@ -109,6 +118,8 @@ export class ParallelEngine {
   readonly #inlineBelow: number;
   readonly #maxPending: number;
   #current?: { op: string; job?: Job };
+  /** The calls of a part being recorded by #fork. */
+  #chain?: Call[];
   #pending = new Set<Job>();
   #closed = false;
   #inlineCalls = 0;
@@ -134,7 +145,11 @@ export class ParallelEngine {
       job.steps.push({ run, kind });
       return true;
     };
-    this.#inner = new Engine(recorder as unknown as Kernels, { memory, defer });
+    const fork: Fork = {
+      parts: (work) => (work < this.#inlineBelow ? 0 : Math.max(1, pool.size * ITEMS_PER_THREAD)),
+      run: (parts) => this.#fork(parts),
+    };
+    this.#inner = new Engine(recorder as unknown as Kernels, { memory, defer, fork });
     // Every operator of the registry: an async method (typed by EngineOperators<true>).
     for (const name of Object.keys(OPERATORS)) {
       if (!(name in this) && typeof (this.#inner as unknown as Record<string, unknown>)[name] === 'function') {
@@ -264,23 +279,66 @@ export class ParallelEngine {
     if (!current) return real[fn](...args);
     // An option getter may have closed the engine since run() began (its workers would never run a job).
     if (this.#closed) throw new EngineClosedError('during this call');
+    if (this.#chain) return void this.#chain.push({ fn, args });
+    if (!current.job && (!canSplit(fn) || workOf(this.#heap(), fn, args) < this.#inlineBelow)) {
+      this.#inlineCalls++;
+      return real[fn](...args);
+    }
+    this.#queue(current, { fn, args }, [args]);
+    return undefined;
+  }
+
+  /**
+   * Context.fork: each part's kernel calls recorded as a chain, then one phase whose items are the
+   * chains (adjacent ones joined when their work is worth fewer items, as #nextPhase splits a
+   * call); run here at once if their work is small after all.
+   */
+  #fork(parts: ReadonlyArray<() => void>): void {
+    let chains: Call[][] = [];
+    try {
+      for (const part of parts) {
+        chains.push(this.#chain = []);
+        part();
+      }
+    } finally {
+      this.#chain = undefined;
+    }
+    // (a part that made no calls is no work item)
+    chains = chains.filter((c) => c.length > 0);
+    const calls = chains.flat();
+    const heap = this.#heap();
+    const work = calls.reduce((n, c) => n + workOf(heap, c.fn, c.args), 0);
+    const current = this.#current;
+    if (!current || (!current.job && work < this.#inlineBelow)) {
+      const real = this.#real as unknown as Record<string, (...a: number[]) => void>;
+      this.#inlineCalls++;
+      for (const c of calls) real[c.fn](...c.args);
+      return;
+    }
+    const n = Math.min(this.#items(work), chains.length);
+    this.#queue(current, ranges(chains.length, n).map(([c0, count]) => chains.slice(c0, c0 + count).flat()), calls.map((c) => c.args));
+  }
+
+  /** Queue a phase on the current call's job (made now if it has none), its blocks pinned. */
+  #queue(current: { op: string; job?: Job }, phase: Phase, args: number[][]): void {
     let job = current.job;
     if (!job) {
-      if (!canSplit(fn) || workOf(this.#heap(), fn, args) < this.#inlineBelow) {
-        this.#inlineCalls++;
-        return real[fn](...args);
-      }
       if (this.#pending.size >= this.#maxPending) throw new QueueFullError(this.#maxPending);
       job = new Job(current.op);
       current.job = job;
       this.#pending.add(job);
       this.#workerCalls++;
     }
-    // Pin the blocks this call reads and writes (plan, input, outputs) until the job ends.
-    for (const a of args) if (this.#memory.pin(a)) job.pins.push(a);
-    job.phases.push([{ fn, args }]);
+    // Pin the blocks its calls read and write (plan, input, outputs) until the job ends (each
+    // once: the calls of a fork name the same blocks over and over).
+    for (const a of new Set(args.flat())) if (this.#memory.pin(a)) job.pins.push(a);
+    job.phases.push(phase);
     if (job.phases.length === 1 && job.remaining === 0) this.#nextPhase(job);
-    return undefined;
+  }
+
+  /** Work items worth making of `work`: one a thread, each at least half the inline threshold's work. */
+  #items(work: number): number {
+    return Math.max(1, Math.min(this.threads * ITEMS_PER_THREAD, Math.floor(work / Math.max(1, this.#inlineBelow / 2))));
   }
 
   #heap(): Int32Array {
@@ -289,10 +347,9 @@ export class ParallelEngine {
 
   #nextPhase(job: Job): void {
     const phase = job.phases.shift()!;
-    const { fn, args } = phase[0];
-    const work = workOf(this.#heap(), fn, args);
-    const n = Math.max(1, Math.min(this.threads * ITEMS_PER_THREAD, Math.floor(work / Math.max(1, this.#inlineBelow / 2))));
-    const items = split(this.#heap(), fn, args, n);
+    if (Array.isArray(phase)) return this.#enqueue(job, phase);
+    const { fn, args } = phase;
+    const items = split(this.#heap(), fn, args, this.#items(workOf(this.#heap(), fn, args)));
     const headers = items.filter((i) => i.header >= 0).length;
     if (headers > 0) {
       const block = this.#memory.alloc(headers * HEADER_BYTES, 'parallel plan headers');
@@ -312,11 +369,15 @@ export class ParallelEngine {
       job.blocks.push(block);
       scratch.forEach((item, i) => (item.args[item.args.length - 1] = block + i * bytes));
     }
+    this.#enqueue(job, items.map(({ fn, args }) => [{ fn, args }]));
+  }
+
+  /** One phase's work items on the workers, each a chain of kernel calls; the next phase starts when all are done. */
+  #enqueue(job: Job, items: Call[][]): void {
     job.remaining += items.length;
-    for (const item of items) {
+    for (const calls of items) {
       this.#pool.enqueue({
-        fn: item.fn,
-        args: item.args,
+        calls,
         op: job.op,
         cancelled: () => job.error !== undefined,
         settle: (error) => {

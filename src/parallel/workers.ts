@@ -13,7 +13,8 @@ export interface PoolWorker {
   on(event: 'message', listener: (m: { ready?: true; ok?: true; error?: string }) => void): unknown;
   on(event: 'error', listener: (e: unknown) => void): unknown;
   on(event: 'exit', listener: (code: number) => void): unknown;
-  postMessage(m: { fn: string; args: number[] }): void;
+  /** An item's kernel calls, run in order. */
+  postMessage(m: Array<{ fn: string; args: number[] }>): void;
   terminate(): Promise<unknown>;
   /** Node: whether an idle worker keeps the process alive (no-ops in browsers). */
   ref(): void;
@@ -44,7 +45,7 @@ export const WORKER_PROTOCOL = `
   Atomics.add(begun, 0, 1); // before the kernel writes anything: the main thread reads it if this thread dies
   while (Atomics.load(hold, 1) === 1) Atomics.wait(hold, 1, 1); // test hook: held having begun
   try {
-    k[m.fn](...m.args);
+    for (const c of m) k[c.fn](...c.args);
     reply({ ok: true });
   } catch (e) {
     reply({ error: String((e && e.message) || e) });
@@ -55,8 +56,8 @@ export const WORKER_PROTOCOL = `
 export type HoldPoint = 'begin' | 'run' | false;
 
 export interface Item {
-  fn: string;
-  args: number[];
+  /** Kernel calls run in order (most items: one). */
+  calls: Array<{ fn: string; args: number[] }>;
   /** Called once: undefined on success, or the reason the item failed. */
   settle(error?: Error): void;
   /** A failed call's items still queued are skipped. */
@@ -251,7 +252,7 @@ export class WorkerPool {
       slot.item = item;
       slot.sent++;
       slot.worker.ref();
-      slot.worker.postMessage({ fn: item.fn, args: item.args });
+      slot.worker.postMessage(item.calls);
     }
     // Idle workers must not keep the process alive; busy ones must.
     for (const slot of this.slots) if (slot.ready && !slot.item) slot.worker.unref();
