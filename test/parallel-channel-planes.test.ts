@@ -93,6 +93,44 @@ describe('simdpool/parallel, channels-last calls of few channels as planes', () 
     out.dispose();
   });
 
+  // A band's transpose names its input rows, inside the input's block: the first band's too when
+  // the windows of output row 0 skip input row 0 (rows dilated by 2 over padding 1: rows -1, 1, 3).
+  // Unless the call names the block itself, disposing the input lets the block be reused while the
+  // workers have not read it yet.
+  it.each([
+    ['1x1200x1100x2 max, rows dilated', [1, 1200, 1100, 2], { kernelSize: 3, dilation: 2, padding: 1 }],
+    ['3x500x420x3 max, row stride 3, rows dilated', [3, 500, 420, 3], { kernelSize: 3, dilation: [2, 1], padding: 1, stride: [3, 1] }],
+  ])('bands of a resident input disposed while the call waits (%s): the input pinned', async (_name, shape, opts) => {
+    const sp = await getEngine();
+    const input = x(shape as number[], 'NHWC', 5);
+    const want = sp.maxPool2d(input as any, opts);
+    const { pp } = engines[2];
+    pp.holdWorkers('begin');
+    let junk;
+    let pending;
+    try {
+      const t = pp.fromArray(input.data, input.shape, 'NHWC');
+      pending = pp.maxPool2d(t, opts);
+      t.dispose();
+      junk = pp.fromArray(new Float32Array(input.data.length).fill(12345), input.shape, 'NHWC');
+    } finally {
+      pp.holdWorkers(false);
+    }
+    expectSameFloats((await pending).data, want.data);
+    junk.dispose();
+  });
+
+  it('a lone 1D sample over 2 MiB (one band): its pooling split over the workers, not one chain', async () => {
+    const sp = await getEngine();
+    const input = x([1, 700000, 2], 'NWC', 6);
+    const opts = { kernelSize: 5, stride: 1, padding: 2 };
+    const { pp, posted } = engines[2];
+    posted.length = 0;
+    expectSameFloats((await pp.maxPool1d(input as any, opts)).data, sp.maxPool1d(input as any, opts).data);
+    const pooling = posted.filter((calls) => calls.some(({ fn }) => /Pool.*Rows/.test(fn)));
+    expect(pooling.length).toBe(2);
+  });
+
   it('with the default inline threshold, small calls run on the calling thread and large ones one item a worker', async () => {
     const sp = await getEngine();
     const { pp, posted } = await recorded(2);
