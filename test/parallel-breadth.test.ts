@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initParallel, type ParallelEngine } from '../dist/parallel.js';
 import { expectSameFloats, expectSameInts, getEngine } from './support/engine';
+import { seededInput } from './support/values';
 
 let pp: ParallelEngine;
 beforeAll(async () => {
@@ -13,16 +14,7 @@ afterAll(async () => {
   await pp?.close();
 });
 
-function data(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const u = s / 2 ** 32;
-    return u < 0.05 ? NaN : u < 0.08 ? -0 : Math.round((u - 0.5) * 2000) / 100;
-  });
-}
-
-const x = (shape: number[], layout: string, seed = 1) => ({ data: data(shape.reduce((a, b) => a * b, 1), seed), shape, layout });
+const x = (shape: number[], layout: string, seed = 1) => seededInput(shape, layout, seed);
 
 const CASES: Array<[string, string, unknown[]]> = [
   ['maxPool3d onnx column-major indices', 'maxPool3d', [x([2, 3, 6, 7, 9], 'NCDHW'), { kernelSize: 2, returnIndices: true, indexFormat: 'onnx', storageOrder: 1 }]],

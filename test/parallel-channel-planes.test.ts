@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initParallel, type ParallelEngine } from '../dist/parallel.js';
 import { expectSameFloats, getEngine } from './support/engine';
+import { seededInput } from './support/values';
 
 type Posted = Array<Array<{ fn: string; args: number[] }>>;
 const engines: Record<number, { pp: ParallelEngine; posted: Posted }> = {};
@@ -31,15 +32,7 @@ afterAll(async () => {
   for (const { pp } of Object.values(engines)) await pp.close();
 });
 
-function data(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    const u = s / 2 ** 32;
-    return u < 0.03 ? NaN : u < 0.06 ? -0 : Math.round((u - 0.5) * 2000) / 100;
-  });
-}
-const x = (shape: number[], layout: string, seed = 1) => ({ data: data(shape.reduce((a, b) => a * b, 1), seed), shape, layout });
+const x = (shape: number[], layout: string, seed = 1) => seededInput(shape, layout, seed, 0.03);
 
 const K3S1 = { kernelSize: 3, stride: 1, padding: 1 };
 // [name, threads, op, input, options]

@@ -7,3 +7,17 @@ export const tieProneValue = fc.oneof(
   { weight: 3, arbitrary: fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }) },
   { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity) },
 );
+
+/**
+ * A deterministic input of `shape` (for comparing engines, not for property runs): values of two
+ * decimals in [-10, 10), a share `nanShare` of NaN and 3% of -0, from `seed`.
+ */
+export function seededInput(shape: number[], layout: string, seed = 1, nanShare = 0.05) {
+  let s = seed;
+  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    const u = s / 2 ** 32;
+    return u < nanShare ? NaN : u < nanShare + 0.03 ? -0 : Math.round((u - 0.5) * 2000) / 100;
+  });
+  return { data, shape, layout };
+}
