@@ -128,11 +128,8 @@ function bandKernel(
   const bands = rowChunks(rowSpans(new Int32Array(ctx.memory.memory.buffer), full), IN_CACHE_BYTES / 4 / channels, full[FIELD.inPlane]);
   const inBand = 4 * channels * bands.reduce((n, b) => Math.max(n, b.hi - b.lo), 0);
   const outBand = 4 * channels * outW * bands.reduce((n, b) => Math.max(n, b.rows), 0);
-  // (a part without bands, where the cap passes them, makes no work item: the engine leaves it out;
-  // one band in all, a 1D sample's, is no parts: one chain would run on one worker, where the
-  // engine splits its pooling over them all: [1,1500000,5] 42-44 ms against 29-34)
-  const units = batch * bands.length;
-  const groups = inParts(ctx, call, units > 1 ? Math.min(parts, Math.floor(batch * (inSample + outSample) / (inBand + outBand))) : 0, () => 1, inBand, outBand);
+  // (a part without bands, where the cap passes them, makes no work item: the engine leaves it out)
+  const groups = inParts(ctx, call, Math.min(parts, Math.floor(batch * (inSample + outSample) / (inBand + outBand))), () => 1, inBand, outBand);
   const headers = call.block(HEADER_BYTES * bands.length, 'plan headers');
   const heap = new Int32Array(ctx.memory.memory.buffer);
   bands.forEach(({ r0, rows, lo, hi }, i) => {

@@ -316,6 +316,11 @@ export class ParallelEngine {
       return;
     }
     const n = Math.min(this.#items(work), chains.length);
+    // (one chain would run on one worker: its calls go as unforked ones do, each split over them all)
+    if (n === 1) {
+      for (const c of calls) this.#kernel(c.fn, c.args);
+      return;
+    }
     this.#queue(current, ranges(chains.length, n).map(([c0, count]) => chains.slice(c0, c0 + count).flat()), calls.map((c) => c.args));
   }
 
