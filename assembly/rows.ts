@@ -1044,7 +1044,11 @@ export function rowExact<S>(
   else v128.store(dst, acc);
 }
 
-/** The group's result stored: an average divided by `divisor` (the row's times the column's), a maximum as it is. */
+/**
+ * The group's result stored: an average divided by `divisor` (the row's times the column's), a
+ * maximum as it is. (storeResult keeps its own copy of the line: through this one, simdpool/core's
+ * .wasm grew 92 bytes, past its bundle's budget.)
+ */
 @inline function storeDivided(OP: i32, dst: usize, acc: v128, divisor: v128): void {
   if (OP == AVG) v128.store(dst, positiveZero(f32x4.div(acc, divisor)));
   else v128.store(dst, acc);
