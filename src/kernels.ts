@@ -50,8 +50,7 @@ export interface Kernels {
     ptr: number, batches: number, channels: number, outPlane: number, channelsLast: number,
     batchStep: number, channelStep: number, scale: number, m1: number, m2: number, w0: number, w1: number, w2: number,
   ): void;
-  /** `pinned`: not read; a block simdpool/parallel keeps alive until the call has run (src/ops/channel-planes.ts). */
-  transpose_f32(input: number, output: number, batches: number, rows: number, cols: number, pinned?: number): void;
+  transpose_f32(input: number, output: number, batches: number, rows: number, cols: number): void;
   /** The full builds' byte twin of transpose_f32 (int8/uint8 pixels of 2 to 4 or 8 channels pooled as planes: src/ops/bytes.ts). */
   transpose_u8(input: number, output: number, batches: number, rows: number, cols: number): void;
   /** Pixels of `from` bytes into slots of `to` (int8/uint8 pixels of 5 to 15 channels pooled as sixteen: src/ops/bytes.ts). */

@@ -141,11 +141,9 @@ function bandKernel(
   const k = ctx.kernels;
   return (_plan, input, output, _indices, samples) => groups(samples * bands.length, (u, planesIn, planesOut) => {
     const n = Math.floor(u / bands.length), i = u % bands.length, { r0, rows, lo, hi } = bands[i];
-    // (the input, and the plan, as unread trailing arguments: simdpool/parallel pins the blocks a
-    // recorded call names until it has run, and a band's input rows start inside the input's
-    // block, the first band's too when its windows skip row 0; the band headers point into the
-    // plan's tables)
-    k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels, input);
+    // (the plan as an unread trailing argument: simdpool/parallel pins the blocks a recorded call
+    // names until it has run, and only the band headers, which point into the plan's tables, name it)
+    k.transpose_f32(input + n * inSample + 4 * channels * lo, planesIn, 1, hi - lo, channels);
     planar(headers + i * HEADER_BYTES, planesIn - 4 * lo, planesOut, plan);
     k.transpose_f32(planesOut, output + n * outSample + 4 * channels * outW * r0, 1, channels, rows * outW);
   });

@@ -335,8 +335,11 @@ export class ParallelEngine {
       this.#workerCalls++;
     }
     // Pin the blocks its calls read and write (plan, input, outputs) until the job ends (each
-    // once: the calls of a fork name the same blocks over and over).
-    for (const a of new Set(args.flat())) if (this.#memory.pin(a)) job.pins.push(a);
+    // address once: the calls of a fork name the same ones over and over).
+    for (const a of new Set(args.flat())) {
+      const ptr = this.#memory.pin(a);
+      if (ptr >= 0) job.pins.push(ptr);
+    }
     job.phases.push(phase);
     if (job.phases.length === 1 && job.remaining === 0) this.#nextPhase(job);
   }

@@ -1,19 +1,35 @@
 // The parallel engine's allocator: a LinearMemory over the shared wasm memory whose blocks can
 // be pinned while worker threads use them. Freeing a pinned block (a tensor disposed, a plan
 // evicted from the cache while a call is still running) takes effect when its last pin goes.
+// A call may name a block by any address inside it (a band's first row, a sample of a batch),
+// so pins go to the block that contains the address, found in a sorted list of block starts.
 import { LinearMemory } from '../memory';
 
 export class PinnedMemory extends LinearMemory {
   private readonly pins = new Map<number, number>();
   private readonly freeLater = new Set<number>();
+  /** Every live block's start, ascending. */
+  private readonly starts: number[] = [];
 
-  /** Pin `ptr` if it is the start of a live block; returns whether it was pinned. */
-  pin(ptr: number): boolean {
-    if (!this.isLive(ptr) || this.freeLater.has(ptr)) return false;
-    this.pins.set(ptr, (this.pins.get(ptr) ?? 0) + 1);
-    return true;
+  override alloc(bytes: number, what?: string): number {
+    const ptr = super.alloc(bytes, what);
+    this.starts.splice(this.firstAbove(ptr), 0, ptr);
+    return ptr;
   }
 
+  /**
+   * Pin the live block that holds `address` (its start or any byte up to its end, slack
+   * included) unless its owner has freed it already; returns the block's start, or -1 when
+   * nothing was pinned (an address outside every block: a size or a count among the arguments).
+   */
+  pin(address: number): number {
+    const ptr = this.blockOf(address);
+    if (ptr < 0 || this.freeLater.has(ptr)) return -1;
+    this.pins.set(ptr, (this.pins.get(ptr) ?? 0) + 1);
+    return ptr;
+  }
+
+  /** Release a pin that pin() returned `ptr` for. */
   unpin(ptr: number): void {
     const n = this.pins.get(ptr);
     if (n === undefined) throw new Error(`simdpool internal error: unpin of unpinned block ${ptr}`);
@@ -22,7 +38,7 @@ export class PinnedMemory extends LinearMemory {
       return;
     }
     this.pins.delete(ptr);
-    if (this.freeLater.delete(ptr)) super.free(ptr);
+    if (this.freeLater.delete(ptr)) this.release(ptr);
   }
 
   override free(ptr: number): number {
@@ -31,11 +47,37 @@ export class PinnedMemory extends LinearMemory {
       this.freeLater.add(ptr);
       return this.size(ptr);
     }
-    return super.free(ptr);
+    return this.release(ptr);
   }
 
   /** Blocks freed by their owner but still pinned by running calls. */
   get deferredFrees(): number {
     return this.freeLater.size;
+  }
+
+  /** The start of the live block holding `address`, or -1. */
+  private blockOf(address: number): number {
+    const i = this.firstAbove(address) - 1;
+    if (i < 0) return -1;
+    const ptr = this.starts[i];
+    return address < ptr + this.size(ptr) ? ptr : -1;
+  }
+
+  /** Index of the first block start above `address` (binary search). */
+  private firstAbove(address: number): number {
+    const starts = this.starts;
+    let lo = 0, hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private release(ptr: number): number {
+    const size = super.free(ptr);
+    this.starts.splice(this.firstAbove(ptr) - 1, 1);
+    return size;
   }
 }
