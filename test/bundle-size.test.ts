@@ -110,7 +110,9 @@
 //   1.1-1.4x faster; 113.4 KB); 112 KiB with the twenty-eighth round's 3x3 / stride-1 border groups
 //   in row pairs (rows.ts paddedPairBorders, 2.4 KB of .wasm: k3 s1 p1 max 1.4-1.6x, E 1.17x
 //   faster; 114.3 KB), 113 KiB with the few-channel groups and bands in parts, one a worker of
-//   simdpool/parallel (Context.fork: 114.7 KB).
+//   simdpool/parallel (Context.fork: 114.7 KB), and within it the twenty-ninth round's channels-last
+//   row passes with their flags as constants (channels.ts rowPassOf, 1.6 KB of .wasm: H 1.05-1.07x,
+//   2x2 / stride 2 over 56x56x128 1.11-1.14x; 115.1 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -147,7 +149,8 @@
 //   with each worker's share of the few-channel groups and bands one work item (Context.fork,
 //   work items of several kernel calls: 64x56x56x2 3 / stride 1 max 0.64-0.79x of its time
 //   before, 1x1000x1000x3 0.47-0.58x; 170.8 KB), 168 KiB with pins of the block that holds any
-//   address a call names, not only a block's start (src/parallel/memory.ts; 171.2 KB).
+//   address a call names, not only a block's start (src/parallel/memory.ts; 171.2 KB), and within
+//   it the channels-last row passes above (172.0 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';

@@ -189,11 +189,13 @@ describe('built wasm', () => {
   // loop of their own (rows.ts interiorRun, 1.1 KB: 3 / stride 3 1.4-1.8x) to 123.4 KiB (126,320
   // bytes; 126,346 after the twenty-sixth round's fixes; guard 124 KiB); the twenty-eighth round's
   // 3x3 / stride-1 border groups in row pairs (rows.ts paddedPairBorders, 2.4 KB: k3 s1 p1 max
-  // 1.4-1.6x, E 1.17x faster) to 125.7 KiB (128,737 bytes; guard 126 KiB).
-  it('imports nothing (no env.abort) and is under 126 KB', () => {
+  // 1.4-1.6x, E 1.17x faster) to 125.7 KiB (128,737 bytes; guard 126 KiB); the twenty-ninth
+  // round's channels-last row passes with their flags as constants (channels.ts rowPassOf: H
+  // 1.05-1.07x, 2x2 / stride 2 on 56x56x128 1.11-1.14x) to 127.2 KiB (130,295 bytes; guard 128 KiB).
+  it('imports nothing (no env.abort) and is under 128 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
-    expect(statSync(wasmPath).size).toBeLessThan(126 * 1024);
+    expect(statSync(wasmPath).size).toBeLessThan(128 * 1024);
   });
 
   it('checks every exported kernel', () => {
