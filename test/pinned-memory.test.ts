@@ -1,6 +1,8 @@
 // simdpool/parallel's allocator (src/parallel/memory.ts): a call may name a block by any address
 // inside it, and that block, not only one whose start is named, stays alive until the call is done.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BlockStarts } from '../src/parallel/block-starts';
 import { PinnedMemory } from '../src/parallel/memory';
 
 const fresh = () => new PinnedMemory(new WebAssembly.Memory({ initial: 1, maximum: 1 }), 0);
@@ -55,5 +57,59 @@ describe('PinnedMemory', () => {
     const z = again.alloc(400);
     expect(z).toBe(x);
     expect(again.pin(y + 8)).toBe(z);
+  });
+});
+
+describe('BlockStarts', () => {
+  // (thousands of starts, so that buckets split and empty; against a plain sorted array)
+  it('finds the largest start at or below any address, through adds and removals', () => {
+    const op = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ add: fc.integer({ min: 0, max: 1 << 20 }) }) },
+      { weight: 2, arbitrary: fc.record({ remove: fc.nat() }) },
+      { weight: 2, arbitrary: fc.record({ find: fc.integer({ min: -5, max: (1 << 20) + 5 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 3000 }), (ops) => {
+        const starts = new BlockStarts(), model: number[] = [];
+        for (const o of ops) {
+          if ('add' in o) {
+            if (model.includes(o.add)) continue;
+            starts.add(o.add);
+            model.push(o.add);
+            model.sort((a, b) => a - b);
+          } else if ('remove' in o) {
+            if (model.length === 0) continue;
+            const [ptr] = model.splice(o.remove % model.length, 1);
+            starts.remove(ptr);
+          } else {
+            const below = model.filter((p) => p <= o.find);
+            expect(starts.atOrBelow(o.find)).toBe(below.length ? below[below.length - 1] : -1);
+          }
+        }
+        for (const ptr of model) expect(starts.atOrBelow(ptr)).toBe(ptr);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps its order when whole buckets split and empty', () => {
+    const n = 6000, starts = new BlockStarts();
+    for (let i = 0; i < n; i++) starts.add(16 * ((i * 7919) % n)); // every multiple of 16 below 16n, shuffled
+    // slots 1000 up to `gone` removed, 250 at a time (a bucket holds 256 to 512), every address
+    // checked after each step
+    for (let gone = 1250; gone <= 5000; gone += 250) {
+      for (let p = 16 * (gone - 250); p < 16 * gone; p += 16) starts.remove(p);
+      for (let address = -8; address < 16 * n + 64; address += 8) {
+        const slot = Math.floor(address / 16);
+        const expected = address < 0 ? -1 : slot >= 1000 && slot < gone ? 16 * 999 : 16 * Math.min(slot, n - 1);
+        if (starts.atOrBelow(address) !== expected) expect(starts.atOrBelow(address), `address ${address}, slots 1000-${gone - 1} gone`).toBe(expected);
+      }
+    }
+  });
+
+  it('refuses to remove a start it does not hold', () => {
+    const starts = new BlockStarts();
+    starts.add(64);
+    expect(() => starts.remove(80)).toThrow(/no block starts at 80/);
   });
 });

@@ -2,18 +2,18 @@
 // be pinned while worker threads use them. Freeing a pinned block (a tensor disposed, a plan
 // evicted from the cache while a call is still running) takes effect when its last pin goes.
 // A call may name a block by any address inside it (a band's first row, a sample of a batch),
-// so pins go to the block that contains the address, found in a sorted list of block starts.
+// so pins go to the block that contains the address, found among the blocks' starts.
 import { LinearMemory } from '../memory';
+import { BlockStarts } from './block-starts';
 
 export class PinnedMemory extends LinearMemory {
   private readonly pins = new Map<number, number>();
   private readonly freeLater = new Set<number>();
-  /** Every live block's start, ascending. */
-  private readonly starts: number[] = [];
+  private readonly starts = new BlockStarts();
 
   override alloc(bytes: number, what?: string): number {
     const ptr = super.alloc(bytes, what);
-    this.starts.splice(this.firstAbove(ptr), 0, ptr);
+    this.starts.add(ptr);
     return ptr;
   }
 
@@ -57,27 +57,13 @@ export class PinnedMemory extends LinearMemory {
 
   /** The start of the live block holding `address`, or -1. */
   private blockOf(address: number): number {
-    const i = this.firstAbove(address) - 1;
-    if (i < 0) return -1;
-    const ptr = this.starts[i];
-    return address < ptr + this.size(ptr) ? ptr : -1;
-  }
-
-  /** Index of the first block start above `address` (binary search). */
-  private firstAbove(address: number): number {
-    const starts = this.starts;
-    let lo = 0, hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= address) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const ptr = this.starts.atOrBelow(address);
+    return ptr >= 0 && address < ptr + this.size(ptr) ? ptr : -1;
   }
 
   private release(ptr: number): number {
     const size = super.free(ptr);
-    this.starts.splice(this.firstAbove(ptr) - 1, 1);
+    this.starts.remove(ptr);
     return size;
   }
 }
