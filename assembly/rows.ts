@@ -444,11 +444,18 @@ function twoRowPlanes<O, K, S>(
   // Rows of whole groups over input row pairs 2r, 2r+1: one flat loop per plane (flatPlane), row
   // by row when the call's input is past the caches.
   const flat = groupRowsOverPairs(plan, rowList), streaming = pastCaches(plan);
+  // Averages whose windows all have one divisor, a power of two (2x2 windows but for ceil mode's
+  // last ones, unless divisorOverride says otherwise), multiply by its reciprocal instead: the
+  // same bits, without the divisor tables' loads or a divide.
+  const scale = OP == AVG && flat ? reciprocalOfAll(rowDivs, outRows, colDiv, outW) : 0;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
     if (flat) {
-      check = flatPlane(OP, inPlanePtr + (<usize>load<i32>(rowList) << 2), outPlanePtr, outRows, outW, <usize>plan.inW << 2, rowDivs, colDiv, streaming);
+      const first = inPlanePtr + (<usize>load<i32>(rowList) << 2), inRowBytes = <usize>plan.inW << 2;
+      check = OP == AVG && scale != 0
+        ? flatPlane(OP, first, outPlanePtr, outRows, outW, inRowBytes, rowDivs, colDiv, streaming, true, f32x4.splat(scale))
+        : flatPlane(OP, first, outPlanePtr, outRows, outW, inRowBytes, rowDivs, colDiv, streaming, false, check);
     } else {
       for (let r = 0; r < outRows; r++) {
         const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
@@ -481,6 +488,7 @@ function twoRowPlanes<O, K, S>(
  */
 @inline function flatPlane(
   OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize, streaming: bool,
+  scaled: bool, scale: v128,
 ): v128 {
   const neutral = f32x4.splat(initial(OP));
   let src = input, dst = output, check = f32x4.splat(0);
@@ -505,7 +513,8 @@ function twoRowPlanes<O, K, S>(
         const c = v128.load(at), d = v128.load(at, 16);
         if (OP == MAX) check = f32x4.add(check, f32x4.add(c, d));
         const acc = foldVectors(OP, v128.load(dst), false, false, v128.shuffle<f32>(c, d, 0, 2, 4, 6), v128.shuffle<f32>(c, d, 1, 3, 5, 7), neutral);
-        storeResult(OP, dst, acc, rowDiv, divs);
+        if (OP == AVG && scaled) v128.store(dst, positiveZero(f32x4.mul(acc, scale)));
+        else storeResult(OP, dst, acc, rowDiv, divs);
         at += 32;
         dst += 16;
         divs += 16;
@@ -517,7 +526,8 @@ function twoRowPlanes<O, K, S>(
         let acc = foldTaps<Kernel2, Stride2>(OP, neutral, true, at, false, neutral, neutral, neutral);
         acc = foldTaps<Kernel2, Stride2>(OP, acc, false, below, false, neutral, neutral, neutral);
         if (OP == MAX) check = f32x4.add(check, laterTaps2x2(at, below));
-        storeResult(OP, dst, acc, rowDiv, divs);
+        if (OP == AVG && scaled) v128.store(dst, positiveZero(f32x4.mul(acc, scale)));
+        else storeResult(OP, dst, acc, rowDiv, divs);
         at += 32;
         dst += 16;
         divs += 16;
@@ -1042,6 +1052,19 @@ export function rowExact<S>(
 @inline export function storeResult(OP: i32, dst: usize, acc: v128, rowDiv: v128, divs: usize): void {
   if (OP == AVG) v128.store(dst, positiveZero(f32x4.div(acc, f32x4.mul(rowDiv, v128.load(divs)))));
   else v128.store(dst, acc);
+}
+
+/**
+ * The reciprocal of the divisor of every window of a call whose `rows` row divisors and `cols`
+ * column divisors are each one value, and their product a power of two from 1 to 2^62; else 0.
+ * x * 2^-k and x / 2^k round the same real number, so they are the same float.
+ */
+function reciprocalOfAll(rowDivs: usize, rows: i32, colDivs: usize, cols: i32): f32 {
+  const row = load<f32>(rowDivs), col = load<f32>(colDivs);
+  for (let i = 1; i < rows; i++) if (load<f32>(rowDivs + (<usize>i << 2)) != row) return 0;
+  for (let i = 1; i < cols; i++) if (load<f32>(colDivs + (<usize>i << 2)) != col) return 0;
+  const divisor = row * col, bits = reinterpret<u32>(divisor);
+  return (bits & 0x807fffff) == 0 && bits >= 0x3f800000 && bits <= <u32>(127 + 62) << 23 ? 1 / divisor : 0;
 }
 
 /**
