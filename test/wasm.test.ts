@@ -191,7 +191,9 @@ describe('built wasm', () => {
   // 3x3 / stride-1 border groups in row pairs (rows.ts paddedPairBorders, 2.4 KB: k3 s1 p1 max
   // 1.4-1.6x, E 1.17x faster) to 125.7 KiB (128,737 bytes; guard 126 KiB); the twenty-ninth
   // round's channels-last row passes with their flags as constants (channels.ts rowPassOf: H
-  // 1.05-1.07x, 2x2 / stride 2 on 56x56x128 1.11-1.14x) to 127.2 KiB (130,295 bytes; guard 128 KiB).
+  // 1.05-1.07x, 2x2 / stride 2 on 56x56x128 1.11-1.14x) to 127.2 KiB (130,295 bytes; guard 128 KiB),
+  // and planar 2x2 averages by a reciprocal (rows.ts reciprocalOfAll, 0.7 KB: 1.15-1.2x) to 127.9 KiB
+  // (130,985 bytes).
   it('imports nothing (no env.abort) and is under 128 KB', () => {
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     expect(WebAssembly.Module.imports(module)).toEqual([]);
