@@ -53,6 +53,9 @@ describe('2x2 stride-2 averages by a reciprocal', () => {
     const sp = await getEngine();
     const data = Float32Array.from({ length: 40 * 16 * 24 }, (_, i) => (i % 7 === 0 ? 1e-38 * ((i % 5) - 2) : Math.sin(i) * 3));
     const x = { data, shape: [1, 40, 16, 24], layout: 'NCHW' as const };
+    // (and a plain plane of 4 MiB, which streams in ranges of rows, each range's divisors checked)
+    const big = { data: Float32Array.from({ length: 1024 * 1024 }, (_, i) => (i % 11 === 0 ? 3e-39 : Math.cos(i))), shape: [1, 1, 1024, 1024], layout: 'NCHW' as const };
+    expectSameFloats(sp.avgPool2d(big, { kernelSize: 2, stride: 2 }).data, avgPool2dRef(big, { kernelSize: 2, stride: 2 }).data, 'streamed rows');
     for (const divisor of [{}, { divisorOverride: 16 }, { divisorOverride: 5 }]) {
       const opts = { kernelSize: 2, stride: 2, ...divisor };
       const expected = avgPool2dRef(x, opts).data;
