@@ -455,7 +455,7 @@ function twoRowPlanes<O, K, S>(
       const first = inPlanePtr + (<usize>load<i32>(rowList) << 2), inRowBytes = <usize>plan.inW << 2;
       check = OP == AVG && scale != 0
         ? flatPlane(OP, first, outPlanePtr, outRows, outW, inRowBytes, rowDivs, colDiv, streaming, true, f32x4.splat(scale))
-        : flatPlane(OP, first, outPlanePtr, outRows, outW, inRowBytes, rowDivs, colDiv, streaming, false, check);
+        : flatPlane(OP, first, outPlanePtr, outRows, outW, inRowBytes, rowDivs, colDiv, streaming, false, f32x4.splat(0));
     } else {
       for (let r = 0; r < outRows; r++) {
         const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
@@ -485,6 +485,9 @@ function twoRowPlanes<O, K, S>(
  * Reading the two rows a group at a time, two streams 512 bytes apart, ran at a third of the
  * memory's speed once the input left the caches (G, 8x64x128x128: max 2.1x, averages 2.8x
  * faster in two passes), but in cache two short loops a row cost more (C and D 0.76x).
+ * `scaled` (averages; a constant at each call, so that the walk tests nothing): every group's sums
+ * multiplied by `scale`, the one reciprocal divisor of twoRowPlanes' reciprocalOfAll, instead of
+ * divided by the divisor tables'.
  */
 @inline function flatPlane(
   OP: i32, input: usize, output: usize, outRows: i32, outW: i32, inRowBytes: usize, rowDivs: usize, colDiv: usize, streaming: bool,
