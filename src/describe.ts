@@ -1,5 +1,8 @@
 // Short, readable renderings of user values for error messages ("got -1", "got Array(4)").
 
+/** "a Float32Array", "an Int8Array": a class name with its article. */
+export const withArticle = (name: string) => (/^[AEIOU]/.test(name) ? 'an ' : 'a ') + name;
+
 export function describe(value: unknown, depth = 0): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -14,7 +17,7 @@ export function describe(value: unknown, depth = 0): string {
   }
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
   const name = (value as object).constructor?.name;
-  if (name && name !== 'Object') return `a ${name}`;
+  if (name && name !== 'Object') return withArticle(name);
   try {
     const json = JSON.stringify(value);
     return json.length <= 80 ? json : 'an object';

@@ -62,6 +62,7 @@ const cases: Bad[] = [
   ['fromArray of a plain array', (sp) => sp.fromArray([1, 2] as never, [2]), TypeError, /fromArray: data must be one of Float32Array, Int32Array, Int8Array, Uint8Array, Uint8ClampedArray, got \[1, 2\]/],
   // Messages name a wrong argument's class (in the minified Node entry too: names are kept).
   ['fromArray of a tensor', (sp) => sp.fromArray(sp.fromArray(new Float32Array(2), [2]) as never, [2]), TypeError, /fromArray: data must be .* got a Tensor$/],
+  ['fromArray of an ArrayBuffer', (sp) => sp.fromArray(new ArrayBuffer(8) as never, [2]), TypeError, /fromArray: data must be .* got an ArrayBuffer$/],
   ['tensor with a bad layout', (sp) => sp.tensor([1, 1, 2, 2], { layout: 'CHWN' as never }), RangeError, /tensor: layout must be one of .* got "CHWN"/],
 ];
 

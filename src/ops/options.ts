@@ -7,6 +7,9 @@ import { optionsCopy } from './read-once';
 import type { OperatorSpec } from './registry';
 
 export type Size = number | readonly number[];
+
+/** One value per spatial axis. */
+export const filled = <T>(dims: number, value: T): T[] => new Array(dims).fill(value);
 export type Padding = Size | 'valid' | 'same' | Readonly<Record<string, number>>;
 
 /** Options of the windowed pooling operators (PyTorch's names; null, as undefined, is not given). */
@@ -103,10 +106,10 @@ export function readSizes(op: string, name: string, value: unknown, dims: number
   const invalid = (E: ErrorConstructor) =>
     new E(`${op}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer or an array of ${dims}, got ${describe(value)}`);
   let list: unknown[];
-  if (typeof value === 'number') list = new Array(dims).fill(value);
+  if (typeof value === 'number') list = filled(dims, value);
   else if (Array.isArray(value)) {
     if (value.length !== dims && !(value.length === 1 && dims > 1)) throw invalid(RangeError);
-    list = value.length === dims ? value : new Array(dims).fill(value[0]);
+    list = value.length === dims ? value : filled(dims, value[0]);
   } else {
     throw invalid(TypeError);
   }
@@ -122,9 +125,9 @@ export function readSizes(op: string, name: string, value: unknown, dims: number
 export const MAX_SIZE = 2 ** 31 - 1;
 
 function readPadding(op: string, value: unknown, dims: number): PaddingSpec {
-  if (value === undefined) return { kind: 'symmetric', pad: new Array(dims).fill(0) };
+  if (value === undefined) return { kind: 'symmetric', pad: filled(dims, 0) };
   if (value === 'same') return { kind: 'same' };
-  if (value === 'valid') return { kind: 'explicit', before: new Array(dims).fill(0), after: new Array(dims).fill(0) };
+  if (value === 'valid') return { kind: 'explicit', before: filled(dims, 0), after: filled(dims, 0) };
   if (typeof value === 'string') {
     throw new RangeError(`${op}: padding must be a size, 'valid', 'same' or an object of sides, got ${describe(value)}`);
   }
@@ -153,7 +156,7 @@ export function readWindowSpec(op: OperatorSpec, bag: Record<string, unknown>): 
     bag.stride === undefined || (Array.isArray(bag.stride) && bag.stride.length === 0)
       ? kernel
       : readSizes(op.name, 'stride', bag.stride, dims, 1);
-  const dilation = bag.dilation === undefined ? new Array(dims).fill(1) : readSizes(op.name, 'dilation', bag.dilation, dims, 1);
+  const dilation = bag.dilation === undefined ? filled(dims, 1) : readSizes(op.name, 'dilation', bag.dilation, dims, 1);
   return {
     kernel,
     stride,
@@ -213,7 +216,7 @@ export function readOutputSize(op: string, value: unknown, spatial: readonly num
     new E(`${op}: outputSize must be a non-negative integer or an array of ${dims} (null keeps the input size), got ${describe(value)}`);
   if (value === undefined) throw new TypeError(`${op}: outputSize is required`);
   let list: unknown[];
-  if (typeof value === 'number') list = new Array(dims).fill(value);
+  if (typeof value === 'number') list = filled(dims, value);
   else if (Array.isArray(value)) {
     if (value.length !== dims) throw invalid(RangeError);
     list = value;

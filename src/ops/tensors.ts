@@ -3,7 +3,7 @@
 // are used in place. Everything is validated before anything is allocated, and a call frees
 // its scratch memory whether it succeeds or throws.
 import type { Context } from '../context';
-import { describe } from '../describe';
+import { describe, withArticle } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
 import { readGeometry, sameShape, shapeWith, LAYOUTS, type Geometry } from '../shape';
@@ -47,7 +47,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
   const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
   const Ctor = ARRAY_OF[dtype];
-  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be a ${Ctor.name}, got ${describe(data)}`);
+  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(Ctor.name)}, got ${describe(data)}`);
   const dims0 = readDataShape(op, `${name}.`, data!, shape);
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);

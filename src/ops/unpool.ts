@@ -4,7 +4,7 @@
 import type { Context } from '../context';
 import { describe } from '../describe';
 import { sameShape, shapeWith } from '../shape';
-import { readOptionBag, readSizes } from './options';
+import { filled, readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
 import { elementCount, elementsOf } from '../tensor';
@@ -26,7 +26,7 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   if (bag.kernelSize === undefined) throw new TypeError(`${op.name}: kernelSize is required`);
   const kernel = readSizes(op.name, 'kernelSize', bag.kernelSize, dims, 1);
   const stride = bag.stride === undefined ? kernel : readSizes(op.name, 'stride', bag.stride, dims, 1);
-  const padding = bag.padding === undefined ? new Array(dims).fill(0) : readSizes(op.name, 'padding', bag.padding, dims, 0);
+  const padding = bag.padding === undefined ? filled(dims, 0) : readSizes(op.name, 'padding', bag.padding, dims, 0);
   const defaults = g.spatial.map((n, d) => (n - 1) * stride[d] + kernel[d] - 2 * padding[d]);
   let outSizes = defaults;
   if (bag.outputSize !== undefined) {
