@@ -7,7 +7,7 @@ import { BoundedMap } from './bounded-map';
 import { PLAN_FIELDS, PlanCache } from './ops/plan';
 import { bytesPer, outsideMemory, readDataShape, readShape } from './ops/tensors';
 import { readOptionBag } from './ops/options';
-import { LAYOUTS } from './shape';
+import { LAYOUTS, product } from './shape';
 import { ARRAY_KINDS, ARRAY_OF, Tensor, dtypeOf, type DType, type InputArray, type Layout, type TypedArrayOf } from './tensor';
 import type { DTypeOfArray } from './engine';
 import type { Kernels } from './kernels';
@@ -76,7 +76,7 @@ export class EngineBase {
     if (typeof dtype !== 'string' || !Object.hasOwn(ARRAY_OF, dtype)) {
       throw new TypeError(`tensor: dtype must be 'float32', 'int32', 'int8' or 'uint8', got ${describe(dtype)}`);
     }
-    const size = dims.reduce((a, b) => a * b, 1);
+    const size = product(dims);
     const ptr = memory.alloc(size * bytesPer(dtype), `tensor of shape ${describe(dims)}`);
     const t = new Tensor(memory, ptr, dims, layout, dtype);
     t.data.fill(0);

@@ -28,6 +28,9 @@ export interface Geometry {
   layout: Layout;
 }
 
+/** The number of elements of a shape (or of cells in a window): the product of its sizes. */
+export const product = (sizes: readonly number[]): number => sizes.reduce((a, b) => a * b, 1);
+
 /**
  * Whether two shapes are equal, size by size. A loop, not `a.some(...)`: a tensor's shape is a
  * frozen array, and V8 11 (Node 20) runs some/every/slice/join on frozen arrays through a slow

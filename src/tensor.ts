@@ -1,6 +1,7 @@
 // Resident tensors: data that lives in wasm linear memory, so operators read and write it in
 // place. A tensor owns one block of the engine's LinearMemory until dispose().
 import type { LinearMemory } from './memory';
+import { product } from './shape';
 
 export type Layout = 'NCW' | 'NWC' | 'NCHW' | 'NHWC' | 'NCDHW' | 'NDHWC';
 /** 'int32' holds indices; 'int8' and 'uint8' hold quantized values (pooling inputs and results). */
@@ -111,7 +112,7 @@ export class Tensor<D extends DType = 'float32'> {
     this.shape = Object.freeze([...shape]);
     this.layout = layout;
     this.dtype = dtype;
-    this.size = shape.reduce((a, b) => a * b, 1);
+    this.size = product(shape);
     this.#held = { memory, ptr };
     finalizer?.register(this, this.#held);
     // Calls trust these fields (a tensor told it is larger than its block was read and written past it).

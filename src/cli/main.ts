@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { init, OPERATORS, type Engine } from '../index';
 import { NpyError, formatNpy, parseNpy } from './npy';
+import { product } from '../shape';
 
 declare const SIMDPOOL_VERSION: string;
 
@@ -342,7 +343,7 @@ async function benchCommand(args: string[]): Promise<void> {
   ];
   process.stdout.write(`simdpool ${SIMDPOOL_VERSION} quick benchmark (resident tensors, one thread, median of ${quick ? 5 : 20})\n`);
   for (const c of cases) {
-    const n = c.shape.reduce((a, b) => a * b, 1);
+    const n = product(c.shape);
     const x = sp.fromArray(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37)), c.shape);
     const f = (sp as unknown as Record<string, (a: unknown, o?: unknown) => any>)[c.op].bind(sp);
     const out = f(x, c.opts);

@@ -1,6 +1,8 @@
 // NumPy .npy files (format versions 1.0, 2.0 and 3.0): read and write C-order arrays.
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 
+import { product } from '../shape';
+
 export type NpyDType = 'float32' | 'int32' | 'int8' | 'uint8';
 
 export interface NpyArray {
@@ -62,7 +64,7 @@ export function parseNpy(bytes: Uint8Array, what = 'file'): NpyArray {
     if (!Number.isSafeInteger(n) || n < 0) throw new NpyError(`${what}: bad shape (${shapeText}) in .npy header`);
     return n;
   });
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = product(shape);
   const dataStart = start + headerLen;
   const need = count * type.bytes;
   const have = bytes.length - dataStart;

@@ -8,7 +8,7 @@
 // countIncludePad and divisorOverride are resolved in one place for both directions.
 import type { Context } from '../context';
 import { describe } from '../describe';
-import { adaptiveAxes, resolveAxes, sameShape, shapeWith, type Axis, type Geometry } from '../shape';
+import { adaptiveAxes, product, resolveAxes, sameShape, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor } from '../tensor';
 import { readAvgDivisor, readBool, readNanMode, readNormType, readOptionBag, readWindowSpec } from './options';
 import type { Divisor } from './plan';
@@ -46,8 +46,8 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
 
   const inShape = shapeWith(g, inSpatial);
   const planes = g.batch * g.channels;
-  const inPlane = inSpatial.reduce((a, b) => a * b, 1);
-  const outPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const inPlane = product(inSpatial);
+  const outPlane = product(g.spatial);
   const inElements = planes * inPlane;
   const outElements = planes * outPlane;
   const shape = planShapeOf(g);
@@ -122,7 +122,7 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
 
 /** Each gradient divided by its adaptive window's sizes one axis at a time, into a scratch block (gradOutput is not changed). */
 function adaptiveDeltas(ctx: Context, call: CallMemory, gradPtr: number, g: Geometry, axes: readonly Axis[]): number {
-  const count = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+  const count = g.batch * g.channels * product(g.spatial);
   const ptr = call.block(count * 4, 'deltas');
   windowSizeDivision(ctx, call, axes, g.channelsLast, g.channels)(gradPtr, ptr, count);
   return ptr;

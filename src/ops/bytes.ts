@@ -16,7 +16,7 @@
 import type { Context } from '../context';
 import { BoundedMap } from '../bounded-map';
 import { describe } from '../describe';
-import { adaptiveAxes, axisWindows, plainAxis, shapeWith, wholeAxes, type Axis } from '../shape';
+import { adaptiveAxes, axisWindows, plainAxis, product, shapeWith, wholeAxes, type Axis } from '../shape';
 import type { DType } from '../tensor';
 import { planKey, divisorFactor, type Divisor } from './plan';
 import { derivedPlanOf, planBytesBound, planDivisor, planOf, planShapeOf, type Outputs, type PlanRef, type Settings } from './pool';
@@ -133,7 +133,7 @@ function tablesOf(
   const at = new Array<number>(axes.length).fill(0);
   for (let i = 0; i < total; i++) {
     const cells = windows.map((w, d) => w.count[at[d]]);
-    const count = cells.reduce((a, b) => a * b, 1);
+    const count = product(cells);
     [offsets[i], multipliers[i]] = entry(count, cells, windows.map((w, d) => divisorFactor(w, at[d], divisor)));
     for (let d = axes.length - 1; d >= 0 && ++at[d] === axes[d].out; d--) at[d] = 0;
   }
@@ -144,7 +144,7 @@ function windowTables(axes: readonly Axis[], divisor: Divisor, q: Quant, bias: n
   const ratio = q.scale / q.outScale; // double, as PyTorch's scale_factor
   return tablesOf(axes, divisor, q.outZeroPoint, (count, cells, divisors) => [
     count * (q.zeroPoint - bias), // sum - count*zeroPoint, from the biased sum
-    Math.fround(ratio / (divisor.override ?? divisors.reduce((a, b) => a * b, 1))),
+    Math.fround(ratio / (divisor.override ?? product(divisors))),
   ]);
 }
 
@@ -165,8 +165,8 @@ export function runPoolBytes(
   const outSizes = axes.map((a) => a.out);
   const outShape = shapeWith(g, outSizes);
   const resident = arg.tensor !== undefined;
-  const outPlane = outSizes.reduce((a, b) => a * b, 1);
-  const pixels = g.spatial.reduce((a, b) => a * b, 1);
+  const outPlane = product(outSizes);
+  const pixels = product(g.spatial);
   const inElements = g.batch * g.channels * pixels, outElements = g.batch * g.channels * outPlane;
   const work = g.batch > 0 && outPlane > 0;
   const bias = BIAS[dtype];
@@ -296,7 +296,7 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const g = arg.g;
   const shape = planShapeOf(g);
   const axes = wholeAxes(g.spatial);
-  const length = g.spatial.reduce((a, b) => a * b, 1);
+  const length = product(g.spatial);
   if (shape.channelsLast || (op.reduce === 'avg' && (axes.length === 3 || length > INT32_CELLS))) {
     // Channels-last: one window over every pixel, through the plan kernels (channel lanes);
     // 3D averages: PyTorch's quantized mean; planes too large for i32 sums: exact ones (runPoolBytes).

@@ -1,6 +1,6 @@
 // Global pooling: one window over all spatial positions, keeping rank and layout (sizes 1).
 import type { Context } from '../context';
-import { shapeWith, wholeAxes } from '../shape';
+import { product, shapeWith, wholeAxes } from '../shape';
 import { planShapeOf, readInput } from './pool';
 import { readOptionBag } from './options';
 import type { OperatorSpec } from './registry';
@@ -24,7 +24,7 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
       const k = ctx.kernels;
       if (!shape.channelsLast) {
         // Each plane is one contiguous run.
-        const length = g.spatial.reduce((a, b) => a * b, 1);
+        const length = product(g.spatial);
         if (op.reduce === 'max') (ignoreNaN ? k.globalMaxPlanesNoNaN_f32 : k.globalMaxPlanes_f32)(input, out.ptr, shape.planes, length);
         else k.globalAvgPlanes_f32(input, out.ptr, shape.planes, length);
       } else {

@@ -5,7 +5,7 @@
 // rejects these options as unknown (and pool() itself rejects outIndices without returnIndices).
 import type { Kernels } from '../kernels';
 import { describe } from '../describe';
-import type { Geometry } from '../shape';
+import { product, type Geometry } from '../shape';
 import { readBool, readNanMode, readNumber, type IndexFormat } from './options';
 import { INDEX_OPTIONS } from './registry';
 
@@ -41,7 +41,7 @@ function readIndexFormat(op: string, bag: Record<string, unknown>, returnIndices
 /** Rewrite the kernels' per-plane indices (PyTorch's) into another numbering, in wasm. */
 function remapIndices(k: Kernels, g: Geometry, outPlane: number, ptr: number, format: IndexFormat): void {
   if (format.kind === 'plane') return;
-  const spatial = g.spatial.reduce((a, b) => a * b, 1);
+  const spatial = product(g.spatial);
   const C = g.channels;
   if (format.kind === 'tf') {
     k.remapIndices_i32(ptr, g.batch, C, outPlane, +g.channelsLast, format.includeBatchInIndex ? spatial * C : 0, 1, C);

@@ -1,7 +1,7 @@
 // Layout conversion between channels-first and channels-last (a batch of transposes in wasm), of
 // float32 tensors and, in the full engine, of int8/uint8 ones (canvas RGBA pixels to planes).
 import type { Context } from '../context';
-import { LAYOUTS, shapeWith } from '../shape';
+import { LAYOUTS, product, shapeWith } from '../shape';
 import { readOptionBag } from './options';
 import { readInput } from './pool';
 import type { OperatorSpec } from './registry';
@@ -18,7 +18,7 @@ export function convertLayout(ctx: Context, op: OperatorSpec, x: unknown, opts: 
   try {
     const input = call.input(arg);
     const out = call.output('out', dtype, outShape, layout, arg.tensor !== undefined, bag.out, [arg]);
-    const spatial = g.spatial.reduce((a, b) => a * b, 1);
+    const spatial = product(g.spatial);
     const size = g.batch * g.channels * spatial;
     const transpose = dtype === 'float32' ? ctx.kernels.transpose_f32 : ctx.kernels.transpose_u8;
     if (size > 0) {

@@ -3,7 +3,7 @@
 // (the powers are a step around its kernel: Settings.around). The full engine's (Context.lp):
 // simdpool/core has no Lp operators, and its bundle leaves this file out.
 import type { Context } from '../context';
-import { wholeAxes, type Axis } from '../shape';
+import { product, wholeAxes, type Axis } from '../shape';
 import { readNormType } from './options';
 import { runPool, type AroundKernel, type Settings } from './pool';
 import type { OperatorSpec } from './registry';
@@ -17,7 +17,7 @@ const POWERS: AroundKernel = {
   bytes: (_axes, inElements) => inElements * 4,
   kernel(ctx, call, g, axes, average, s) {
     const planes = g.batch * g.channels;
-    const inElements = planes * g.spatial.reduce((a, b) => a * b, 1);
+    const inElements = planes * product(g.spatial);
     const outElements = planes * axes.reduce((n, a) => n * a.out, 1);
     const powered = call.block(inElements * 4, 'powers');
     const k = ctx.kernels;

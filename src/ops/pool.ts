@@ -5,7 +5,7 @@
 // its hooks do (../context.ts): simdpool/core's bundle leaves their code out.
 import type { Context } from '../context';
 import type { Kernels } from '../kernels';
-import { adaptiveAxes, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
+import { adaptiveAxes, product, resolveAxes, shapeWith, type Axis, type Geometry } from '../shape';
 import { Tensor, dtypeOf, elementCount, tensorAddress, type DType } from '../tensor';
 import type { ByteOps, Quant } from './bytes';
 import { PLAN_FIELDS, planKey, type Divisor, type PlanShape } from './plan';
@@ -143,7 +143,7 @@ function resolve(ctx: Context, op: OperatorSpec, x: unknown, opts: unknown): { r
     quant: ctx.bytes?.quantOf(op, bag, dtype),
     ...more,
   };
-  const size = arg.shape.reduce((a, b) => a * b, 1);
+  const size = product(arg.shape);
   const key = planKey(planShapeOf(arg.g), axes, planDivisor(settings));
   return { r: { g: arg.g, dtype, shape: arg.shape, size, axes, settings, planKey: key, plan: 0, planGeneration: -1 }, arg };
 }
@@ -241,8 +241,8 @@ export interface CallSizes {
 
 function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings, resident: boolean): CallSizes {
   const outSizes = axes.map((a) => a.out);
-  const outPlane = outSizes.reduce((a, b) => a * b, 1);
-  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const outPlane = product(outSizes);
+  const inPlane = product(g.spatial);
   const inElements = g.batch * g.channels * inPlane;
   const shape = planShapeOf(g);
   const path = s.path ?? pathOf(shape, axes);

@@ -6,7 +6,7 @@ import type { Context } from '../context';
 import { describe, withArticle } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
-import { readGeometry, sameShape, shapeWith, LAYOUTS, type Geometry } from '../shape';
+import { LAYOUTS, product, readGeometry, sameShape, shapeWith, type Geometry } from '../shape';
 import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type InputArray, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
@@ -88,7 +88,7 @@ function notSizes(op: string, what: string, shape: unknown): TypeError {
  */
 export function readDataShape(op: string, prefix: string, data: InputArray, shape: unknown): number[] {
   const dims = readShape(op, `${prefix}shape`, shape);
-  const size = dims.reduce((a, b) => a * b, 1);
+  const size = product(dims);
   const length = elementCount(data);
   if (size !== length) {
     throw new RangeError(`${op}: ${prefix}data has ${length} elements but ${prefix}shape ${describe(dims)} needs ${size}`);
@@ -103,7 +103,7 @@ function checkExtents(op: string, name: string, g: Geometry): void {
         describe(shapeWith(g, g.spatial)),
     );
   }
-  const elements = g.batch * g.channels * g.spatial.reduce((a, b) => a * b, 1);
+  const elements = g.batch * g.channels * product(g.spatial);
   if (elements * 4 > MAX_MEMORY_BYTES) {
     throw new RangeError(`${op}: ${name} has ${elements} elements, ${BEYOND_WASM_MEMORY}`);
   }
@@ -131,7 +131,7 @@ export class CallMemory {
     const data = arg.data!;
     const Ctor = ARRAY_OF[arg.dtype] as typeof Float32Array;
     // As validated: a view over a resizable buffer could have shrunk since (an option's getter).
-    const count = arg.shape.reduce((a, b) => a * b, 1);
+    const count = product(arg.shape);
     if (elementCount(data) !== count) {
       throw new RangeError(`${this.#op}: an input's data changed size during the call`);
     }
@@ -156,7 +156,7 @@ export class CallMemory {
     resident: boolean, out: unknown, inputs: readonly TensorArg[],
   ): { ptr: number; result: Tensor<D> | PlainTensor<AnyTypedArray> } {
     const op = this.#op;
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = product(shape);
     if (out !== undefined && out !== null) {
       if (!(out instanceof Tensor)) {
         throw new TypeError(`${op}: ${name} must be a resident tensor of this engine (sp.tensor), got ${describe(out)}`);
@@ -193,7 +193,7 @@ export class CallMemory {
   #finishNow(): void {
     this.#finished = true;
     for (const { ptr, result } of this.#copies) {
-      const size = result.shape.reduce((a, b) => a * b, 1);
+      const size = product(result.shape);
       const view = this.#ctx.memory.view(result.data.constructor as typeof Float32Array);
       const start = ptr / view.BYTES_PER_ELEMENT;
       result.data = view.slice(start, start + size);

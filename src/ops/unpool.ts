@@ -3,7 +3,7 @@
 // checked (in wasm) before anything is written.
 import type { Context } from '../context';
 import { describe } from '../describe';
-import { sameShape, shapeWith } from '../shape';
+import { product, sameShape, shapeWith } from '../shape';
 import { filled, readOptionBag, readSizes } from './options';
 import type { OperatorSpec } from './registry';
 import { CallMemory, checkFits, readTensorArg } from './tensors';
@@ -52,8 +52,8 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
     throw new RangeError(`${op.name}: output size ${describe(outSizes)} is negative (kernelSize, stride and padding give a size below 0)`);
   }
   const outShape = shapeWith(g, outSizes);
-  const outPlane = outSizes.reduce((a, b) => a * b, 1);
-  const inPlane = g.spatial.reduce((a, b) => a * b, 1);
+  const outPlane = product(outSizes);
+  const inPlane = product(g.spatial);
   const length = g.batch * g.channels * inPlane;
   // Before the index check, which takes the output plane as a 32-bit size.
   checkFits(op.name, outShape, g.batch * g.channels * outPlane * 4 + (arg.tensor ? 0 : length * 4) + (idxArg.tensor ? 0 : length * 4));
