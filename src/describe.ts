@@ -3,6 +3,9 @@
 /** "a Float32Array", "an Int8Array": a class name with its article. */
 export const withArticle = (name: string) => (/^[AEIOU]/.test(name) ? 'an ' : 'a ') + name;
 
+/** "A", "A or B", "A, B or C". */
+export const orList = (words: readonly string[]) => words.slice(0, -1).join(', ') + (words.length > 1 ? ' or ' : '') + words.at(-1);
+
 export function describe(value: unknown, depth = 0): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

@@ -68,6 +68,11 @@ describe('simdpool/core', () => {
         expect(call).toThrow(new RegExp(`^\\w+: x must be a float32 tensor \\(int8/uint8 need the full simdpool, not simdpool/core\\), got ${name}$`));
       }
     }
+    // Other arrays: the message names float32's array only, as core takes nothing else.
+    expect(() => sp.maxPool2d({ data: new Float64Array(4), shape: [1, 1, 2, 2] } as never, { kernelSize: 2 })).toThrow(/^maxPool2d: x\.data must be a Float32Array, got Float64Array\(4\)$/);
+    const indices = sp.fromArray(new Int32Array(4), [1, 1, 2, 2]);
+    expect(() => sp.maxPool2d(indices as never, { kernelSize: 2 })).toThrow(/^maxPool2d: x must have dtype float32, got int32$/);
+    indices.dispose();
     resident.dispose();
     expect([...sp.maxPool2d(x, { kernelSize: 2 }).data]).toEqual([5]);
     expect(sp.memoryStats().bytesInUse).toBe(before);

@@ -11,8 +11,11 @@ type Bad = [label: string, call: (sp: Engine) => unknown, error: ErrorConstructo
 
 const cases: Bad[] = [
   ['x not an object', (sp) => sp.maxPool2d(42 as never, { kernelSize: 2 }), TypeError, /x must be a tensor, got 42/],
-  ['data not a Float32Array', (sp) => sp.maxPool2d({ data: [1, 2, 3, 4] as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, got \[1, 2, 3, 4\]/],
-  ['data a Float64Array', (sp) => sp.avgPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, got Float64Array\(4\)/],
+  ['data not a Float32Array', (sp) => sp.maxPool2d({ data: [1, 2, 3, 4] as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array or Uint8Array, got \[1, 2, 3, 4\]/],
+  ['data a Float64Array', (sp) => sp.avgPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array or Uint8Array, got Float64Array\(4\)/],
+  // (Lp pooling and unpooling take float32 only, and say so)
+  ['Lp data a Float64Array', (sp) => sp.lpPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { normType: 2, kernelSize: 2 }), TypeError, /^lpPool2d: x\.data must be a Float32Array, got Float64Array\(4\)$/],
+  ['unpool values a Float64Array', (sp) => sp.maxUnpool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { data: new Int32Array(4), shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /^maxUnpool2d: x\.data must be a Float32Array, got Float64Array\(4\)$/],
   ['shape not an array', (sp) => sp.maxPool2d({ data: new Float32Array(4), shape: '1,1,2,2' as never }, { kernelSize: 2 }), TypeError, /x\.shape must be an array of sizes, got "1,1,2,2"/],
   ['length mismatch', (sp) => sp.maxPool2d({ data: new Float32Array(5), shape: [1, 1, 2, 2] }, { kernelSize: 2 }), RangeError, /x\.data has 5 elements but x\.shape \[1, 1, 2, 2\] needs 4/],
   ['rank 2', (sp) => sp.maxPool2d({ data: new Float32Array(4), shape: [2, 2] }, { kernelSize: 2 }), RangeError, /x\.shape must have rank 4 \(batched\) or 3 \(unbatched\), got \[2, 2\]/],
@@ -55,7 +58,7 @@ const cases: Bad[] = [
   ['out not resident', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: { data: new Float32Array(54), shape: [2, 3, 3, 3] } as never }), TypeError, /out must be a resident tensor/],
   ['out of the wrong dtype', (sp) => sp.maxPool2d(x, { kernelSize: 2, out: sp.tensor([2, 3, 3, 3], { dtype: 'int32' }) as never }), TypeError, /out must have dtype float32, got int32/],
   ['outIndices without returnIndices', (sp) => sp.maxPool2d(x, { kernelSize: 2, outIndices: sp.tensor([2, 3, 3, 3], { dtype: 'int32' }) }), TypeError, /outIndices is only accepted with returnIndices/],
-  ['int32 tensor as input', (sp) => sp.maxPool2d(sp.fromArray(new Int32Array(4), [1, 1, 2, 2]) as never, { kernelSize: 2 }), TypeError, /x must have dtype float32, got int32/],
+  ['int32 tensor as input', (sp) => sp.maxPool2d(sp.fromArray(new Int32Array(4), [1, 1, 2, 2]) as never, { kernelSize: 2 }), TypeError, /x must have dtype float32, int8 or uint8, got int32/],
   ['disposed tensor', (sp) => { const t = sp.fromArray(x.data, x.shape); t.dispose(); return sp.maxPool2d(t, { kernelSize: 2 }); }, TypeError, /was disposed/],
   ['global op with options', (sp) => sp.globalMaxPool2d(x, { kernelSize: 2 } as never), TypeError, /unknown option "kernelSize"/],
   ['toNHWC of rank 2', (sp) => sp.toNHWC({ data: new Float32Array(4), shape: [2, 2] }), RangeError, /toNHWC: x\.shape must have rank 4/],

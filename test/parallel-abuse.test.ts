@@ -29,9 +29,10 @@ const PLAN_CACHE = 64;
 const INVALID = ['data-length', 'data-type', 'layout', 'unknown-option', 'disposed', 'out-junk', 'bad-indices'] as const;
 type Invalid = (typeof INVALID)[number];
 /** What each injected fault's message must name (`x`: the first argument, gradOutput for backward passes). */
-const FAULT_MESSAGE: Record<Invalid, (op: string, x: string) => RegExp> = {
+const FAULT_MESSAGE: Record<Invalid, (op: string, x: string, bytes: boolean) => RegExp> = {
   'data-length': (op, x) => new RegExp(`^${op}: ${x}\\.data has \\d+ elements but ${x}\\.shape`),
-  'data-type': (op, x) => new RegExp(`^${op}: ${x}\\.data must be a Float32Array, got Float64Array`),
+  // (the operators that take int8 and uint8 inputs list them)
+  'data-type': (op, x, bytes) => new RegExp(`^${op}: ${x}\\.data must be a Float32Array${bytes ? ', Int8Array or Uint8Array' : ''}, got Float64Array`),
   layout: (op, x) => new RegExp(`^${op}: ${x}\\.layout must be`),
   'unknown-option': (op) => new RegExp(`^${op}: unknown option "bogus"`),
   disposed: (op, x) => new RegExp(`^${op}: ${x}: tensor .* was disposed`),
@@ -222,7 +223,7 @@ function start(p: ParallelEngine, c: Call): { promise: Promise<unknown>; check: 
           return 'killed';
         }
         if (!(e instanceof TypeError || e instanceof RangeError)) expect.fail(`${label}: rejected with ${e?.constructor?.name}: ${e?.message}`);
-        if (fault) expect(e.message, label).toMatch(FAULT_MESSAGE[fault](op.name, first));
+        if (fault) expect(e.message, label).toMatch(FAULT_MESSAGE[fault](op.name, first, first === 'x' && acceptsBytes(op)));
         else if (!spError) expect.fail(`${label}: rejected a call the single-threaded engine accepts: ${e.message}`);
         else {
           expect(e.constructor, label).toBe(spError.constructor);

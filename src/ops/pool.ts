@@ -349,6 +349,9 @@ export function callKernel(ctx: Context, call: CallMemory, g: Geometry, axes: re
   return s.around.kernel(ctx, call, g, axes, (plan, input, output) => plain(plan, input, output, scratch), s);
 }
 
+/** What the full engine's pooling takes (messages list them). */
+const FLOAT_OR_BYTES: readonly DType[] = ['float32', 'int8', 'uint8'];
+
 /**
  * An operator's input `x`, validated as a tensor of its dtype, with the int8/uint8 operations for a
  * byte input (undefined for float32); a TypeError for bytes where there are none (Lp pooling, or
@@ -362,5 +365,5 @@ export function readInput(ctx: Context, op: OperatorSpec, x: unknown): { arg: Te
     if (why) throw new TypeError(`${op.name}: x must be a float32 tensor (${why}), got ${dtype}`);
     bytes = ctx.bytes;
   }
-  return { arg: readTensorArg(ctx, op.name, x, op.dims, 'x', dtype), bytes };
+  return { arg: readTensorArg(ctx, op.name, x, op.dims, 'x', dtype, ctx.bytes && op.reduce !== 'lp' ? FLOAT_OR_BYTES : undefined), bytes };
 }

@@ -3,7 +3,7 @@
 // are used in place. Everything is validated before anything is allocated, and a call frees
 // its scratch memory whether it succeeds or throws.
 import type { Context } from '../context';
-import { describe, withArticle } from '../describe';
+import { describe, orList, withArticle } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
 import { LAYOUTS, product, readGeometry, sameShape, shapeWith, type Geometry } from '../shape';
@@ -35,10 +35,14 @@ export function inputDType(x: unknown): 'float32' | 'int8' | 'uint8' {
 /**
  * Validate `x` (named `name` in messages) as a tensor of `dtype` with `dims` spatial dims;
  * int32 tensors (indices) are plain `{ data: Int32Array, shape, layout }` or resident int32.
+ * `takes`: the dtypes the argument may have, as its messages list them (the full engine's
+ * pooling takes int8 and uint8 inputs too).
  */
-export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number, name = 'x', dtype: DType = 'float32'): TensorArg {
+export function readTensorArg(
+  ctx: Context, op: string, x: unknown, dims: number, name = 'x', dtype: DType = 'float32', takes: readonly DType[] = [dtype],
+): TensorArg {
   if (x instanceof Tensor) {
-    if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${dtype}, got ${x.dtype}`);
+    if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${orList(takes)}, got ${x.dtype}`);
     tensorAddress(x, ctx.memory, `${op}: ${name}`); // throws for a disposed or foreign tensor
     const g = readGeometry(op, x.shape, x.layout, dims, name);
     checkExtents(op, name, g);
@@ -46,8 +50,7 @@ export function readTensorArg(ctx: Context, op: string, x: unknown, dims: number
   }
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
   const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
-  const Ctor = ARRAY_OF[dtype];
-  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(Ctor.name)}, got ${describe(data)}`);
+  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(orList(takes.map((t) => ARRAY_OF[t].name)))}, got ${describe(data)}`);
   const dims0 = readDataShape(op, `${name}.`, data!, shape);
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
