@@ -13,7 +13,7 @@
 // The full build only (rows.ts poolRows): simdpool/core's kernels have no bytes to spare.
 import { Plan } from './plan';
 import { AVG, MAX, initial, opOf } from './reduce';
-import { StrideAny } from './lanes';
+import { StrideAny, column0, column1, column2, column3 } from './lanes';
 import { rowExact, storeResult } from './rows';
 
 /** Every row of every plane (O: max or average); the row and column divisors from the plan's tables. */
@@ -76,10 +76,8 @@ export function fourWidePlanes<O>(plan: Plan, input: usize, output: usize, rowSt
 
 /** `acc` plus, lane l, the four floats of the l-th of `a`, `b`, `c`, `d`, one at a time in order. */
 @inline function addInOrder(acc: v128, a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  acc = f32x4.add(acc, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-  acc = f32x4.add(acc, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
-  acc = f32x4.add(acc, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
-  return f32x4.add(acc, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
+  acc = f32x4.add(acc, column0(a, b, c, d));
+  acc = f32x4.add(acc, column1(a, b, c, d));
+  acc = f32x4.add(acc, column2(a, b, c, d));
+  return f32x4.add(acc, column3(a, b, c, d));
 }

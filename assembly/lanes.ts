@@ -40,17 +40,29 @@ export type StrideAny = u32;
   return i32x4.replace_lane(v, 3, 3 * stride);
 }
 
+// Columns of a 4x4 block whose rows are the vectors a..d: column k holds lane k of a, b, c and
+// d. Two shuffles each; a block's columns 0 and 1 (2 and 3) share their first two, which
+// Binaryen's common-subexpression pass computes once when the calls are inlined side by side.
+@inline export function column0(a: v128, b: v128, c: v128, d: v128): v128 {
+  return v128.shuffle<f32>(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 0, 4, 1, 5), 0, 1, 4, 5);
+}
+@inline export function column1(a: v128, b: v128, c: v128, d: v128): v128 {
+  return v128.shuffle<f32>(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 0, 4, 1, 5), 2, 3, 6, 7);
+}
+@inline export function column2(a: v128, b: v128, c: v128, d: v128): v128 {
+  return v128.shuffle<f32>(v128.shuffle<f32>(a, b, 2, 6, 3, 7), v128.shuffle<f32>(c, d, 2, 6, 3, 7), 0, 1, 4, 5);
+}
+@inline export function column3(a: v128, b: v128, c: v128, d: v128): v128 {
+  return v128.shuffle<f32>(v128.shuffle<f32>(a, b, 2, 6, 3, 7), v128.shuffle<f32>(c, d, 2, 6, 3, 7), 2, 3, 6, 7);
+}
+
 /**
  * The transpose of four vectors a..d (rows of a 4x4 block) stored as four vectors `dstStep`
  * bytes apart: store k holds lane k of a, b, c and d.
  */
 @inline export function transposeStore(a: v128, b: v128, c: v128, d: v128, dst: usize, dstStep: usize): void {
-  const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  const cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
-  v128.store(dst + dstStep, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
-  v128.store(dst + 2 * dstStep, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
-  v128.store(dst + 3 * dstStep, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
+  v128.store(dst, column0(a, b, c, d));
+  v128.store(dst + dstStep, column1(a, b, c, d));
+  v128.store(dst + 2 * dstStep, column2(a, b, c, d));
+  v128.store(dst + 3 * dstStep, column3(a, b, c, d));
 }

@@ -29,7 +29,7 @@ import {
 import { fourWidePlanes } from './four-wide';
 import { everyRowReadsTwo, pairedRows, rowsReadTwo } from './row-tables';
 import {
-  GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, laneOffsets, loadStrided,
+  GUARD_FLOATS, Kernel2, Kernel3, KernelAny, Stride1, Stride2, StrideAny, column0, column1, column2, column3, laneOffsets, loadStrided,
 } from './lanes';
 
 /** rowGroups' type argument for windows over four input rows (others: its default). */
@@ -182,10 +182,7 @@ type FourRows = u32;
         for (let t = list; t < listEnd; t += 4) {
           const p = at + (<usize>load<i32>(t) << 2);
           const a = v128.load(p), b = v128.load(p + strideBytes), c = v128.load(p + stride2), d = v128.load(p + stride3);
-          const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-          const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-          const v0 = v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), v1 = v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7);
-          const v2 = v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5);
+          const v0 = column0(a, b, c, d), v1 = column1(a, b, c, d), v2 = column2(a, b, c, d);
           acc = foldTap(OP, foldTap(OP, foldTap(OP, acc, v0), v1), v2);
           if (OP == MAX) sum = f32x4.add(sum, f32x4.add(f32x4.add(v0, v1), v2));
         }
@@ -208,10 +205,7 @@ type FourRows = u32;
           for (let j = 0; j < kw; j += 4) {
             const a = v128.load(p), b = v128.load(p + strideBytes);
             const c = v128.load(p + (strideBytes << 1)), d = v128.load(p + strideBytes * 3);
-            const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5), ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-            const cd0 = v128.shuffle<f32>(c, d, 0, 4, 1, 5), cd1 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-            const v0 = v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5), v1 = v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7);
-            const v2 = v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5), v3 = v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7);
+            const v0 = column0(a, b, c, d), v1 = column1(a, b, c, d), v2 = column2(a, b, c, d), v3 = column3(a, b, c, d);
             const left = kw - j;
             acc = foldTap(OP, acc, v0);
             if (OP == MAX) check = f32x4.add(check, v0);

@@ -29,6 +29,12 @@ const all = {
   s1k2: ['NHWC max k2s1 1x56x56x64', [1, 56, 56, 64], 'NHWC', 'maxPool2d', { kernelSize: 2, stride: 1 }],
   Ci: ['C ignore 1x128x56x56', [1, 128, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, nanMode: 'ignore' }],
   Di: ['D ignore 16x32x32x32', [16, 32, 32, 32], 'NCHW', 'maxPool2d', { kernelSize: 2, stride: 2, nanMode: 'ignore' }],
+  // planar windows at stride 3 or more (taps as transposed 4x4 blocks; 4 / stride 4: four-wide.ts)
+  s3: ['NCHW max k3s3 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 3, stride: 3 }],
+  s3a: ['NCHW avg k3s3 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'avgPool2d', { kernelSize: 3, stride: 3 }],
+  k5s3: ['NCHW max k5s3 1x64x28x28', [1, 64, 28, 28], 'NCHW', 'maxPool2d', { kernelSize: 5, stride: 3 }],
+  k8s8: ['NCHW max k8s8 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 8, stride: 8 }],
+  k4s4a: ['NCHW avg k4s4 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'avgPool2d', { kernelSize: 4, stride: 4 }],
 };
 for (const key of which === 'all' ? Object.keys(all) : which.split(',')) {
   const [id, shape, layout, op, opts] = all[key];
