@@ -441,7 +441,7 @@ function twoRowPlanes<O, K, S>(
   // Averages whose windows all have one divisor, a power of two (2x2 windows but for ceil mode's
   // last ones, unless divisorOverride says otherwise), multiply by its reciprocal instead: the
   // same bits, without the divisor tables' loads or a divide.
-  const scale = OP == AVG && flat ? reciprocalOfAll(rowDivs, outRows, colDiv, outW) : 0;
+  const scale = OP == AVG ? reciprocalOfAll(rowDivs, outRows, colDiv, outW) : 0;
   for (let p = 0; p < planes; p++) {
     const base = inPlanePtr + originBytes;
     let check = f32x4.splat(0), outRow = outPlanePtr, rows = rowList;
@@ -453,8 +453,12 @@ function twoRowPlanes<O, K, S>(
     } else {
       for (let r = 0; r < outRows; r++) {
         const row0 = base + (<usize>load<i32>(rows) << 2), row1 = base + (<usize>load<i32>(rows, 4) << 2);
-        const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
-        check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+        if (OP == AVG && scale != 0) {
+          rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, f32x4.splat(scale), colDiv, check, 0, true);
+        } else {
+          const rowDiv = OP == AVG ? f32x4.splat(load<f32>(rowDivs + (<usize>r << 2))) : check;
+          check = rowGroups<K, S>(OP, false, row0, row1, row1, outRow, 0, outW, strideBytes, rowDiv, colDiv, check);
+        }
         outRow += outRowBytes;
         rows += 8;
       }
@@ -829,7 +833,7 @@ function streamedFold(row: usize, out: usize, also: usize, lo: i32, hi: i32, mod
  */
 @inline function rowGroups<K, S, R = u8>(
   OP: i32, three: bool, row0: usize, row1: usize, row2: usize, outRow: usize, lo: i32, hi: i32, strideBytes: usize,
-  rowDiv: v128, colDiv: usize, check: v128, row3: usize = 0,
+  rowDiv: v128, colDiv: usize, check: v128, row3: usize = 0, scaled: bool = false,
 ): v128 {
   const four = sizeof<R>() == sizeof<FourRows>();
   const neutral = f32x4.splat(initial(OP));
@@ -854,7 +858,9 @@ function streamedFold(row: usize, out: usize, also: usize, lo: i32, hi: i32, mod
       const heads = f32x4.add(rowHead<K, S>(a), rowHead<K, S>(b));
       check = f32x4.add(check, three ? f32x4.add(heads, rowHead<K, S>(c)) : heads);
     }
-    storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
+    // (scaled: rowDiv holds twoRowPlanes' one reciprocal divisor)
+    if (OP == AVG && scaled) v128.store(outRow + (<usize>o << 2), positiveZero(f32x4.mul(acc, rowDiv)));
+    else storeResult(OP, outRow + (<usize>o << 2), acc, rowDiv, colDiv + (<usize>o << 2));
     if (o == last) break;
     o += step;
     step = 4;

@@ -35,6 +35,10 @@ const all = {
   k5s3: ['NCHW max k5s3 1x64x28x28', [1, 64, 28, 28], 'NCHW', 'maxPool2d', { kernelSize: 5, stride: 3 }],
   k8s8: ['NCHW max k8s8 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'maxPool2d', { kernelSize: 8, stride: 8 }],
   k4s4a: ['NCHW avg k4s4 1x64x56x56', [1, 64, 56, 56], 'NCHW', 'avgPool2d', { kernelSize: 4, stride: 4 }],
+  // planar 2x2 averages whose output rows are not whole groups of four (rowGroups, not flatPlane)
+  a14: ['NCHW avg k2s2 1x64x28x28', [1, 64, 28, 28], 'NCHW', 'avgPool2d', { kernelSize: 2, stride: 2 }],
+  a7: ['NCHW avg k2s2 1x256x14x14', [1, 256, 14, 14], 'NCHW', 'avgPool2d', { kernelSize: 2, stride: 2 }],
+  a50: ['NCHW avg k2s2 1x32x100x100', [1, 32, 100, 100], 'NCHW', 'avgPool2d', { kernelSize: 2, stride: 2 }],
 };
 for (const key of which === 'all' ? Object.keys(all) : which.split(',')) {
   const [id, shape, layout, op, opts] = all[key];

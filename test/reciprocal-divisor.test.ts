@@ -1,5 +1,6 @@
 // 2x2 stride-2 planar averages whose windows all share one divisor, a power of two, multiply by
-// its reciprocal instead of dividing (rows.ts reciprocalOfAll, flatPlane): x * 2^-k and x / 2^k
+// its reciprocal instead of dividing (rows.ts reciprocalOfAll: flatPlane's walk, and rowGroups for
+// output rows that are not whole groups of four, the width 10 below): x * 2^-k and x / 2^k
 // round the same real number, so the bits must be the reference's (PyTorch's sum, then divide),
 // subnormal results, signed zeros, NaN and infinities included. Other divisors (ceil mode's short
 // last windows, a divisorOverride that is no power of two, or negative) keep the division.
