@@ -118,7 +118,9 @@
 //   simdpool/parallel (Context.fork: 114.7 KB), and within it the twenty-ninth round's channels-last
 //   row passes with their flags as constants (channels.ts rowPassOf, 1.6 KB of .wasm: H 1.05-1.07x,
 //   2x2 / stride 2 over 56x56x128 1.11-1.14x; 115.1 KB), and the twenty-ninth round's planar 2x2
-//   averages by a reciprocal (rows.ts reciprocalOfAll: 1x256x56x56 1.15-1.2x; 115.2 KB).
+//   averages by a reciprocal (rows.ts reciprocalOfAll: 1x256x56x56 1.15-1.2x; 115.2 KB; 115.0 KB
+//   after the thirtieth round's shared helpers, with the thirty-first round's ragged 2x2 averages by
+//   the reciprocal too: 28 -> 14 1.13-1.15x).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -159,7 +161,8 @@
 //   it the channels-last row passes above (172.0 KB), 169 KiB with those blocks' starts kept in
 //   buckets (src/parallel/block-starts.ts: one sorted array made every alloc and free shift it,
 //   a small call 210 us instead of 37 with 100k resident tensors), and within it the 2x2 averages
-//   by a reciprocal below (172.9 KB).
+//   by a reciprocal below (172.9 KB), and their ragged rows' (172.8 KB, after the thirtieth round's
+//   shared helpers).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
