@@ -66,6 +66,8 @@ const cases: Bad[] = [
   // Messages name a wrong argument's class (in the minified Node entry too: names are kept).
   ['fromArray of a tensor', (sp) => sp.fromArray(sp.fromArray(new Float32Array(2), [2]) as never, [2]), TypeError, /fromArray: data must be .* got a Tensor$/],
   ['fromArray of an ArrayBuffer', (sp) => sp.fromArray(new ArrayBuffer(8) as never, [2]), TypeError, /fromArray: data must be .* got an ArrayBuffer$/],
+  // (a U that sounds "you": "a Uint8Array", "a URL")
+  ['fromArray of a URL', (sp) => sp.fromArray(new URL('file:///x') as never, [2]), TypeError, /fromArray: data must be .* got a URL$/],
   ['tensor with a bad layout', (sp) => sp.tensor([1, 1, 2, 2], { layout: 'CHWN' as never }), RangeError, /tensor: layout must be one of .* got "CHWN"/],
 ];
 

@@ -105,6 +105,17 @@ describe('resident tensors', () => {
     t.dispose();
   });
 
+  it('a shape of rank 0 holds one element, as a torch scalar tensor does', async () => {
+    const sp = await init();
+    const t = sp.tensor([]);
+    expect([t.size, t.data.length]).toEqual([1, 1]);
+    const s = sp.fromArray(Float32Array.of(5), []);
+    expect([...s.data]).toEqual([5]);
+    expect(() => sp.fromArray(new Float32Array(2), [])).toThrow(RangeError);
+    t.dispose();
+    s.dispose();
+  });
+
   it('rejects tensors of another engine', async () => {
     const a = await init();
     const b = await init();
