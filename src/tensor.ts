@@ -31,6 +31,8 @@ export function dtypeOf(data: unknown): DType | undefined {
 const DTYPE_OF_KIND: Readonly<Record<string, DType>> = { Float32Array: 'float32', Int32Array: 'int32', Int8Array: 'int8', Uint8Array: 'uint8', Uint8ClampedArray: 'uint8' };
 /** The typed arrays simdpool accepts, for messages. */
 export const ARRAY_KINDS = Object.keys(DTYPE_OF_KIND).join(', ');
+/** The typed arrays that hold `dtypes` (uint8: Uint8Array and Uint8ClampedArray), for messages. */
+export const arraysHolding = (dtypes: readonly DType[]) => Object.keys(DTYPE_OF_KIND).filter((kind) => dtypes.includes(DTYPE_OF_KIND[kind]));
 
 /** A typed array's element count (0 once its buffer is detached). */
 export function elementCount(data: InputArray): number {

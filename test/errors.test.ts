@@ -11,8 +11,8 @@ type Bad = [label: string, call: (sp: Engine) => unknown, error: ErrorConstructo
 
 const cases: Bad[] = [
   ['x not an object', (sp) => sp.maxPool2d(42 as never, { kernelSize: 2 }), TypeError, /x must be a tensor, got 42/],
-  ['data not a Float32Array', (sp) => sp.maxPool2d({ data: [1, 2, 3, 4] as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array or Uint8Array, got \[1, 2, 3, 4\]/],
-  ['data a Float64Array', (sp) => sp.avgPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array or Uint8Array, got Float64Array\(4\)/],
+  ['data not a Float32Array', (sp) => sp.maxPool2d({ data: [1, 2, 3, 4] as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array, Uint8Array or Uint8ClampedArray, got \[1, 2, 3, 4\]/],
+  ['data a Float64Array', (sp) => sp.avgPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /x\.data must be a Float32Array, Int8Array, Uint8Array or Uint8ClampedArray, got Float64Array\(4\)/],
   // (Lp pooling and unpooling take float32 only, and say so)
   ['Lp data a Float64Array', (sp) => sp.lpPool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { normType: 2, kernelSize: 2 }), TypeError, /^lpPool2d: x\.data must be a Float32Array, got Float64Array\(4\)$/],
   ['unpool values a Float64Array', (sp) => sp.maxUnpool2d({ data: new Float64Array(4) as never, shape: [1, 1, 2, 2] }, { data: new Int32Array(4), shape: [1, 1, 2, 2] }, { kernelSize: 2 }), TypeError, /^maxUnpool2d: x\.data must be a Float32Array, got Float64Array\(4\)$/],

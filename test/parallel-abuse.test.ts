@@ -32,7 +32,7 @@ type Invalid = (typeof INVALID)[number];
 const FAULT_MESSAGE: Record<Invalid, (op: string, x: string, bytes: boolean) => RegExp> = {
   'data-length': (op, x) => new RegExp(`^${op}: ${x}\\.data has \\d+ elements but ${x}\\.shape`),
   // (the operators that take int8 and uint8 inputs list them)
-  'data-type': (op, x, bytes) => new RegExp(`^${op}: ${x}\\.data must be a Float32Array${bytes ? ', Int8Array or Uint8Array' : ''}, got Float64Array`),
+  'data-type': (op, x, bytes) => new RegExp(`^${op}: ${x}\\.data must be a Float32Array${bytes ? ', Int8Array, Uint8Array or Uint8ClampedArray' : ''}, got Float64Array`),
   layout: (op, x) => new RegExp(`^${op}: ${x}\\.layout must be`),
   'unknown-option': (op) => new RegExp(`^${op}: unknown option "bogus"`),
   disposed: (op, x) => new RegExp(`^${op}: ${x}: tensor .* was disposed`),

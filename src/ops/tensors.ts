@@ -7,7 +7,7 @@ import { describe, orList, withArticle } from '../describe';
 import { BEYOND_WASM_MEMORY, MAX_MEMORY_BYTES } from '../memory';
 import { ownCopy } from './read-once';
 import { LAYOUTS, product, readGeometry, sameShape, shapeWith, type Geometry } from '../shape';
-import { ARRAY_OF, Tensor, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type InputArray, type Layout, type PlainTensor, type TensorLike } from '../tensor';
+import { ARRAY_OF, Tensor, arraysHolding, bufferOfArray, dtypeOf, elementCount, tensorAddress, type AnyTypedArray, type DType, type InputArray, type Layout, type PlainTensor, type TensorLike } from '../tensor';
 
 export type TensorInput = TensorLike<Float32Array> | Tensor<'float32'>;
 
@@ -50,7 +50,7 @@ export function readTensorArg(
   }
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
   const { data, shape, layout } = x as Partial<TensorLike<AnyTypedArray>>;
-  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(orList(takes.map((t) => ARRAY_OF[t].name)))}, got ${describe(data)}`);
+  if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(orList(arraysHolding(takes)))}, got ${describe(data)}`);
   const dims0 = readDataShape(op, `${name}.`, data!, shape);
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
   checkExtents(op, name, g);
