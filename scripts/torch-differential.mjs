@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compare } from './float-compare.mjs';
 
 const file = process.argv[2]?.startsWith('--') === false ? process.argv[2] : join(tmpdir(), 'simdpool-differential.json');
 const verbose = process.argv.includes('--verbose');
@@ -58,38 +59,6 @@ const toLayoutShape = (shape, batched, last) => {
   const c = batched ? 1 : 0;
   return [...shape.slice(0, c), ...shape.slice(c + 1), shape[c]];
 };
-
-function sameBits(a, b, tol) {
-  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-  if (tol) return a === b || Math.abs(a - b) <= 1e-6 + 1e-5 * Math.abs(b);
-  return a === b && (a !== 0 || Object.is(a, b));
-}
-
-const SUBNORMAL = 2 ** -126, ULP0 = 2 ** -149;
-const F32 = new Float32Array(1), I32 = new Int32Array(F32.buffer);
-/** A float32's place in the order of all float32 values (-0 and +0 both 0): adjacent floats differ by 1. */
-function floatOrder(x) {
-  F32[0] = x;
-  return I32[0] < 0 ? -0x80000000 - I32[0] : I32[0];
-}
-function compare(got, want, tol, what) {
-  if (got.length !== want.length) return `${what}: ${got.length} values, torch ${want.length}`;
-  let first = -1, count = 0, subnormalUlps = 0, oneUlp = 0;
-  for (let i = 0; i < want.length; i++)
-    if (!sameBits(got[i], want[i], tol)) {
-      count++;
-      if (first < 0) first = i;
-      const subnormal = Math.abs(want[i]) < SUBNORMAL && Math.abs(got[i] - want[i]) <= 4 * ULP0;
-      if (subnormal) subnormalUlps++;
-      if (subnormal || (Number.isFinite(got[i]) && Number.isFinite(want[i]) && Math.abs(floatOrder(got[i]) - floatOrder(want[i])) <= 1)) oneUlp++;
-    }
-  if (!count) return null;
-  const show = (v) => (Object.is(v, -0) ? '-0' : String(v));
-  // subnormal results a few units of 2^-149 (or a zero's sign) off torch's, or every differing
-  // result within one ulp of torch's: marked for knownDeparture
-  const mark = subnormalUlps === count ? 'subnormal ' : oneUlp === count ? 'ulp ' : '';
-  return `${mark}${what}: ${count}/${want.length} differ, first at ${first}: got ${show(got[first])}, torch ${show(want[first])}`;
-}
 
 // Where torch pools a mean (knownDeparture), a result off torch's must still be a float32 sum of
 // the plane in some order, divided by its size: within 2^-24·(Σ|x| + |mean|) (+ 2^-149) of the
