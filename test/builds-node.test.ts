@@ -41,6 +41,10 @@ describe('scalar fallback', () => {
     expect((await init({ wasm: new WebAssembly.Module(scalarBytes) })).simd).toBe(false);
     expect((await init({ wasm: new Uint8Array(simdBytes).buffer })).simd).toBe(true);
     expect((await init({ wasm: Promise.resolve(new Response(scalarBytes, { headers: { 'content-type': 'application/wasm' } })) })).simd).toBe(false);
+    // Bytes that are no module: init() rejects (Node compiles synchronously, still a rejection), and can be called again.
+    await expect(init({ wasm: Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 99) })).rejects.toBeInstanceOf(WebAssembly.CompileError);
+    await expect(initCore({ wasm: Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 99) })).rejects.toBeInstanceOf(WebAssembly.CompileError);
+    expect((await init({ wasm: scalarBytes })).simd).toBe(false);
   });
 
   it('reads data: URLs, and file: URLs in Node 20.16+ (its fetch has none); simdpool/core fetches file: URLs', async () => {

@@ -31,7 +31,8 @@
 //   input's message listing every dtype the operator takes (the full engine's pooling: float32,
 //   int8 or uint8; core's: float32 alone: +152); 47 948 with "a URL", not "an URL";
 //   47 985 with Uint8ClampedArray in that list where uint8 is taken (arraysHolding); 47 980 with a
-//   plain result's type kept beside it rather than as an empty placeholder array (0.25 us a call).
+//   plain result's type kept beside it rather than as an empty placeholder array (0.25 us a call);
+//   47 984 with Node compiling the kernels synchronously (init() + first call 0.7-1.7 ms faster).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
