@@ -93,7 +93,11 @@ const finalizer: { register(t: object, held: Held): void } | undefined =
 const own = (view: AnyTypedArray, owner: object): AnyTypedArray =>
   Object.defineProperty(view, 'subarray', { value: (...a: [number?, number?]) => own(TYPED.subarray.apply(view, a), owner) });
 
-let addressOf: (t: Tensor<DType>, memory: LinearMemory, what: string) => number;
+/**
+ * The byte address of a live tensor of this memory; TypeError (naming `what`) if disposed or
+ * foreign. (Set by Tensor's static block, which alone may read its private fields.)
+ */
+export let tensorAddress: (t: Tensor<DType>, memory: LinearMemory, what?: string) => number;
 
 export class Tensor<D extends DType = 'float32'> {
   readonly shape: readonly number[];
@@ -160,7 +164,7 @@ export class Tensor<D extends DType = 'float32'> {
   }
 
   static {
-    addressOf = (t, memory, what) => {
+    tensorAddress = (t, memory, what = '') => {
       const prefix = what ? `${what}: ` : '';
       // (a Proxy of a tensor, or an object made from its prototype, passes instanceof)
       if (!(#memory in t)) throw new TypeError(`${prefix}must be a tensor made by simdpool, got a look-alike`);
@@ -169,9 +173,4 @@ export class Tensor<D extends DType = 'float32'> {
       return t.#ptr;
     };
   }
-}
-
-/** The byte address of a live tensor of this memory; TypeError (naming `what`) if disposed or foreign. */
-export function tensorAddress(t: Tensor<DType>, memory: LinearMemory, what = ''): number {
-  return addressOf(t, memory, what);
 }
