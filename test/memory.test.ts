@@ -1,5 +1,6 @@
-// The allocator's free list (src/memory.ts), on a wasm memory that cannot grow: what is freed
+// The allocator (src/memory.ts). Its free list, on a wasm memory that cannot grow: what is freed
 // must come back as one block, or a later allocation that used to fit fails (or grows memory).
+// Its table of block sizes and its views, against a model, on a memory that grows.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GUARD_BYTES, LinearMemory } from '../src/memory';
