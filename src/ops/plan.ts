@@ -1,7 +1,7 @@
 // The window plan: the tables a pooling kernel walks, written into linear memory (layout in
 // assembly/plan.ts). All spatial dims but the last are flattened into rows; the last is columns.
 // Plans depend only on shapes and options, so the most recent ones are cached.
-import { axisWindows, type Axis, type AxisWindows } from '../shape';
+import { axisWindows, product, type Axis, type AxisWindows } from '../shape';
 import type { LinearMemory } from '../memory';
 
 /** Field order of assembly/plan.ts's Plan; every field is 32-bit. */
@@ -10,7 +10,6 @@ export const PLAN_FIELDS = [
   'rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv',
   'kw', 'stride', 'dilation', 'vecLo', 'vecHi', 'colOrigin', 'colMasks',
 ] as const;
-type PlanField = (typeof PLAN_FIELDS)[number];
 
 /**
  * How an average's divisor is formed (max pooling ignores that), and, for the argmax that max
@@ -46,96 +45,79 @@ export function planKey(shape: PlanShape, axes: readonly Axis[], divisor: Diviso
   ]);
 }
 
-/** Write the plan for `axes` into a fresh block of `memory`; returns its address. */
+/**
+ * Write the plan for `axes` into a fresh block of `memory`; returns its address. The tables go
+ * straight into wasm memory through its views. Staged in typed arrays, a plan made some twenty of
+ * them, each allocated outside V8's heap: a 2D plan of a few dozen rows took 47 us, 6 us now.
+ * (Per-window JavaScript values kept for the whole plan would exhaust the heap on plans of
+ * millions of rows: only one short list of input rows per output row lives at a time here.)
+ */
 export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly Axis[], divisor: Divisor): number {
   const windows = axes.map(axisWindows);
-  const col = windows[windows.length - 1];
-  const colAxis = axes[axes.length - 1];
-  const rows = flattenRows(axes.slice(0, -1), windows.slice(0, -1), divisor, colAxis.size);
-
-  // One block: the Plan struct, then the tables, each 16-byte aligned for vector loads.
-  const parts: Array<[PlanField, Int32Array | Float32Array]> = [
-    ['rowStarts', rows.starts],
-    ['rowList', rows.list],
-    ['rowInit', rows.init],
-    ['rowDiv', rows.div],
-    ['colFirst', divisor.noInputIndex ? col.first.map((first, o) => (col.count[o] === 0 ? NO_INPUT : first)) : col.first],
-    ['colCount', col.count],
-    ['colDiv', columnDivisors(col, divisor)],
-    ['colMasks', columnMasks(colAxis)],
-  ];
-  let offset = align16(PLAN_FIELDS.length * 4);
-  const offsets = parts.map(([, table]) => {
-    const at = offset;
-    offset = align16(offset + table.length * 4);
-    return at;
+  const lead = axes.length - 1, colAxis = axes[lead], col = windows[lead], width = colAxis.size, out = colAxis.out;
+  const rows = product(axes.slice(0, -1).map((a) => a.out));
+  // An output row reads every combination of its axes' window rows: all rows, the product of the sums.
+  const taps = product(windows.slice(0, -1).map((w) => w.count.reduce((n, c) => n + c, 0)));
+  // One block: the Plan struct, then the tables in its field order (rowStarts ... colMasks),
+  // each 16-byte aligned for vector loads, the gaps zero.
+  let bytes = align16(PLAN_FIELDS.length * 4);
+  const at = [rows + 1, taps, rows, rows, out, out, out, 24].map((n) => {
+    const a = bytes;
+    bytes += align16(n * 4);
+    return a;
   });
-  const ptr = memory.alloc(offset, 'pooling plan');
-  const bytes = new ArrayBuffer(offset);
-  const channels = shape.channelsLast ? shape.channels : 1;
-  // The struct's table fields (rowStarts ... colMasks) are the tables' addresses, set below.
-  const fields = {
-    planes: shape.planes,
-    inPlane: axes.reduce((n, a) => n * a.size, 1) * channels,
-    outPlane: axes.reduce((n, a) => n * a.out, 1) * channels,
-    inW: colAxis.size,
-    channels,
-    outRows: rows.init.length,
-    outW: colAxis.out,
-    kw: colAxis.kernel,
-    stride: colAxis.stride,
-    dilation: colAxis.dilation,
-    vecLo: col.interiorLo,
-    vecHi: col.interiorHi,
-    colOrigin: -colAxis.padBefore,
-  } as Record<PlanField, number>;
-  parts.forEach(([name, table], i) => {
-    new (table.constructor as Int32ArrayConstructor)(bytes, offsets[i], table.length).set(table as Int32Array);
-    fields[name] = ptr + offsets[i];
-  });
-  const header = new Int32Array(bytes, 0, PLAN_FIELDS.length);
-  PLAN_FIELDS.forEach((name, i) => (header[i] = fields[name]));
-  new Uint8Array(memory.memory.buffer, ptr, offset).set(new Uint8Array(bytes));
-  return ptr;
-}
+  const ptr = memory.alloc(bytes, 'pooling plan');
+  const ints = memory.view(Int32Array), floats = memory.view(Float32Array);
+  const [starts, list, init, div, first, count, colDiv, masks] = at.map((a) => (ptr + a) >>> 2);
+  ints.fill(0, ptr >>> 2, (ptr + bytes) >>> 2);
 
-interface RowTables {
-  starts: Int32Array;
-  list: Int32Array;
-  init: Int32Array;
-  div: Float32Array;
-}
+  // Output rows in scan order (row-major over the leading axes). `from`: the input rows the axes
+  // before this one give, as flattened indices; each row's first index and divisor are doubles,
+  // rounded once when written. Rows read as element offsets in the plane (row * width).
+  let r = 0, t = 0;
+  const rowsOf = (i: number, from: readonly number[], start: number, d: number): void => {
+    if (i === lead) {
+      for (const k of from) ints[list + t++] = k * width;
+      ints[init + r] = divisor.noInputIndex && !from.length ? NO_INPUT : start * width;
+      floats[div + r] = divisor.override ?? d;
+      ints[starts + ++r] = t;
+      return;
+    }
+    const a = axes[i], w = windows[i];
+    for (let o = 0; o < a.out; o++) {
+      const next: number[] = [];
+      for (const k of from) for (let j = 0; j < w.count[o]; j++) next.push(k * a.size + w.first[o] + j * a.dilation);
+      rowsOf(i + 1, next, start * a.size + w.first[o], d * (divisor.firstAxisOnly && i > 0 ? 1 : divisorFactor(w, o, divisor)));
+    }
+  };
+  rowsOf(0, [0], 0, 1);
 
-/**
- * The cartesian product of the leading axes' windows, in scan order: for every output row
- * (row-major over the leading axes), the flattened input rows it reads, as element offsets.
- * Built axis by axis in typed arrays (a row's first index and divisor in doubles, rounded once
- * at the end; TypedArray.from is not used, as it first lists its source in a JavaScript array):
- * an object and an array per row exhausted the JavaScript heap at 2^24 rows.
- */
-function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], divisor: Divisor, width: number): RowTables {
-  let starts: ArrayLike<number> = [0, 1], list: ArrayLike<number> = [0], init: Float64Array | number[] = [0], div: Float64Array | number[] = [1];
-  axes.forEach((a, i) => {
-    const w = windows[i], rows = init.length * a.out;
-    const S = new Float64Array(rows + 1), L = new Int32Array(list.length * w.count.reduce((n, c) => n + c, 0));
-    const I = new Float64Array(rows), V = new Float64Array(rows);
-    for (let e = 0, r = 0, t = 0; e < init.length; e++) {
-      for (let o = 0; o < a.out; o++, r++) {
-        for (let k = starts[e]; k < starts[e + 1]; k++) for (let j = 0; j < w.count[o]; j++) L[t++] = list[k] * a.size + w.first[o] + j * a.dilation;
-        S[r + 1] = t;
-        I[r] = init[e] * a.size + w.first[o];
-        V[r] = div[e] * (divisor.firstAxisOnly && i > 0 ? 1 : divisorFactor(w, o, divisor));
+  for (let o = 0; o < out; o++) {
+    ints[first + o] = divisor.noInputIndex && !col.count[o] ? NO_INPUT : col.first[o];
+    ints[count + o] = col.count[o];
+    // (Columns are never the first axis of a firstAxisOnly plan: those have two or three.)
+    floats[colDiv + o] = divisor.override !== undefined || divisor.firstAxisOnly ? 1 : divisorFactor(col, o, divisor);
+  }
+  // Lane masks of the first and the last group of four output columns (planar kernels' masked
+  // border groups): for tap j = 0, 1, 2 of each, -1 in the lanes whose tap lies inside the input
+  // row, else 0 (six vectors, first group's three then last group's). Columns past a row
+  // narrower than four are outside.
+  [0, out - 4].forEach((o, side) => {
+    for (let j = 0; j < 3; j++) {
+      for (let lane = 0; lane < 4; lane++) {
+        const c = (o + lane) * colAxis.stride - colAxis.padBefore + j * colAxis.dilation;
+        ints[masks + side * 12 + j * 4 + lane] = c >= 0 && c < width ? -1 : 0;
       }
     }
-    starts = S, list = L, init = I, div = V;
   });
-  // Kernels take rows as element offsets in the plane (row * width).
-  return {
-    starts: new Int32Array(starts),
-    list: new Int32Array(list).map((row) => row * width),
-    init: new Int32Array(init.map((first, r) => (divisor.noInputIndex && starts[r + 1] === starts[r] ? NO_INPUT : first * width))),
-    div: new Float32Array(div.map((d) => divisor.override ?? d)),
-  };
+  const channels = shape.channelsLast ? shape.channels : 1;
+  // The struct, in PLAN_FIELDS order; its table fields are the tables' addresses.
+  ints.set([
+    shape.planes, product(axes.map((a) => a.size)) * channels, product(axes.map((a) => a.out)) * channels, width, channels, rows, out,
+    ...at.slice(0, 7).map((a) => ptr + a),
+    colAxis.kernel, colAxis.stride, colAxis.dilation, col.interiorLo, col.interiorHi, -colAxis.padBefore, ptr + at[7],
+  ], ptr >>> 2);
+  return ptr;
 }
 
 /**
@@ -145,31 +127,6 @@ function flattenRows(axes: readonly Axis[], windows: readonly AxisWindows[], div
  * lie in the plane (a window past a row's end starts on the next row).
  */
 const NO_INPUT = -(2 ** 30);
-
-function columnDivisors(w: AxisWindows, divisor: Divisor): Float32Array {
-  // (Columns are never the first axis of a firstAxisOnly plan: those have two or three.)
-  // (count.map: Float32Array.from would list the counts in a JavaScript array first)
-  return new Float32Array(w.count.map((_, o) => (divisor.override !== undefined || divisor.firstAxisOnly ? 1 : divisorFactor(w, o, divisor))));
-}
-
-/**
- * Lane masks of the first and the last group of four output columns (planar kernels' masked
- * border groups): for tap j = 0, 1, 2 of each, -1 in the lanes whose tap lies inside the input
- * row, else 0 (six vectors, first group's three then last group's). Columns past a row
- * narrower than four are outside.
- */
-export function columnMasks(a: Axis): Int32Array {
-  const masks = new Int32Array(24);
-  [0, a.out - 4].forEach((o, side) => {
-    for (let j = 0; j < 3; j++) {
-      for (let lane = 0; lane < 4; lane++) {
-        const col = (o + lane) * a.stride - a.padBefore + j * a.dilation;
-        masks[side * 12 + j * 4 + lane] = col >= 0 && col < a.size ? -1 : 0;
-      }
-    }
-  });
-  return masks;
-}
 
 /** One axis' part of an average's divisor. A window with no cell to count sums to 0 and stays 0. */
 export function divisorFactor(w: AxisWindows, o: number, divisor: Divisor): number {
