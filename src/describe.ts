@@ -1,7 +1,10 @@
 // Short, readable renderings of user values for error messages ("got -1", "got Array(4)").
 
-/** "a Float32Array", "an Int8Array", "a Uint8Array": a class name with its article (a U as in "URL"). */
-export const withArticle = (name: string) => (/^[AEIO]/.test(name) ? 'an ' : 'a ') + name;
+/**
+ * "a Float32Array", "an Int8Array", "a Uint8Array", "an Unknown": a class name with its article
+ * (a U as in "URL" or "Unit", an "Un-" as in "Unknown").
+ */
+export const withArticle = (name: string) => (/^([AEIO]|Un[^i])/.test(name) ? 'an ' : 'a ') + name;
 
 /** "A", "A or B", "A, B or C". */
 export const orList = (words: readonly string[]) => words.slice(0, -1).join(', ') + (words.length > 1 ? ' or ' : '') + words.at(-1);

@@ -68,6 +68,9 @@ const cases: Bad[] = [
   ['fromArray of an ArrayBuffer', (sp) => sp.fromArray(new ArrayBuffer(8) as never, [2]), TypeError, /fromArray: data must be .* got an ArrayBuffer$/],
   // (a U that sounds "you": "a Uint8Array", "a URL")
   ['fromArray of a URL', (sp) => sp.fromArray(new URL('file:///x') as never, [2]), TypeError, /fromArray: data must be .* got a URL$/],
+  // (and an "Un-" that does not: "an Unknown", where "Uni-" does: "a Unit")
+  ['fromArray of an Unknown', (sp) => sp.fromArray(new (class Unknown {})() as never, [2]), TypeError, /fromArray: data must be .* got an Unknown$/],
+  ['fromArray of a Unit', (sp) => sp.fromArray(new (class Unit {})() as never, [2]), TypeError, /fromArray: data must be .* got a Unit$/],
   ['tensor with a bad layout', (sp) => sp.tensor([1, 1, 2, 2], { layout: 'CHWN' as never }), RangeError, /tensor: layout must be one of .* got "CHWN"/],
 ];
 
