@@ -58,17 +58,19 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
   const rows = product(axes.slice(0, -1).map((a) => a.out));
   // An output row reads every combination of its axes' window rows: all rows, the product of the sums.
   const taps = product(windows.slice(0, -1).map((w) => w.count.reduce((n, c) => n + c, 0)));
-  // One block: the Plan struct, then the tables in its field order (rowStarts ... colMasks),
-  // each 16-byte aligned for vector loads, the gaps zero.
+  // One block: the Plan struct, then the tables (their lengths in elements), each 16-byte
+  // aligned for vector loads, the gaps zero.
+  const lengths = { rowStarts: rows + 1, rowList: taps, rowInit: rows, rowDiv: rows, colFirst: out, colCount: out, colDiv: out, colMasks: 24 };
+  const offsets: Record<string, number> = {};
   let bytes = align16(PLAN_FIELDS.length * 4);
-  const at = [rows + 1, taps, rows, rows, out, out, out, 24].map((n) => {
-    const a = bytes;
+  for (const [name, n] of Object.entries(lengths)) {
+    offsets[name] = bytes;
     bytes += align16(n * 4);
-    return a;
-  });
+  }
   const ptr = memory.alloc(bytes, 'pooling plan');
   const ints = memory.view(Int32Array), floats = memory.view(Float32Array);
-  const [starts, list, init, div, first, count, colDiv, masks] = at.map((a) => (ptr + a) >>> 2);
+  // (each table's first element in the views)
+  const [starts, list, init, div, first, count, colDiv, masks] = Object.values(offsets).map((a) => (ptr + a) >>> 2);
   ints.fill(0, ptr >>> 2, (ptr + bytes) >>> 2);
 
   // Output rows in scan order (row-major over the leading axes). `from`: the input rows the axes
@@ -112,11 +114,23 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
   });
   const channels = shape.channelsLast ? shape.channels : 1;
   // The struct, in PLAN_FIELDS order; its table fields are the tables' addresses.
-  ints.set([
-    shape.planes, product(axes.map((a) => a.size)) * channels, product(axes.map((a) => a.out)) * channels, width, channels, rows, out,
-    ...at.slice(0, 7).map((a) => ptr + a),
-    colAxis.kernel, colAxis.stride, colAxis.dilation, col.interiorLo, col.interiorHi, -colAxis.padBefore, ptr + at[7],
-  ], ptr >>> 2);
+  const fields: Record<string, number> = {
+    planes: shape.planes,
+    inPlane: product(axes.map((a) => a.size)) * channels,
+    outPlane: product(axes.map((a) => a.out)) * channels,
+    inW: width,
+    channels,
+    outRows: rows,
+    outW: out,
+    kw: colAxis.kernel,
+    stride: colAxis.stride,
+    dilation: colAxis.dilation,
+    vecLo: col.interiorLo,
+    vecHi: col.interiorHi,
+    colOrigin: -colAxis.padBefore,
+  };
+  for (const name in offsets) fields[name] = ptr + offsets[name];
+  ints.set(PLAN_FIELDS.map((name) => fields[name]), ptr >>> 2);
   return ptr;
 }
 
