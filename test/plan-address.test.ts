@@ -5,7 +5,7 @@
 // table addresses are its own block's.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LinearMemory } from '../src/memory';
+import { GUARD_BYTES, LinearMemory } from '../src/memory';
 import { PLAN_FIELDS, writePlan } from '../src/ops/plan';
 
 const TABLES = ['rowStarts', 'rowList', 'rowInit', 'rowDiv', 'colFirst', 'colCount', 'colDiv', 'colMasks'];
@@ -29,7 +29,7 @@ describe('a window plan written above 2 GiB', () => {
           const allocator = new LinearMemory(memory, heapBase);
           const plan = writePlan(allocator, shape, axes, { countPadding });
           const header = new Int32Array(memory.buffer, plan, PLAN_FIELDS.length);
-          const bytes = allocator.size(plan) - 128;
+          const bytes = allocator.size(plan) - GUARD_BYTES;
           const tables = TABLES.map((name) => (header[PLAN_FIELDS.indexOf(name)] >>> 0) - plan);
           for (const offset of tables) expect(offset > 0 && offset < bytes).toBe(true);
           const body = new Uint8Array(memory.buffer, plan + tables[0], bytes - tables[0]).slice();

@@ -117,7 +117,7 @@ export function writePlan(memory: LinearMemory, shape: PlanShape, axes: readonly
   const fields: Record<string, number> = {
     planes: shape.planes,
     inPlane: product(axes.map((a) => a.size)) * channels,
-    outPlane: product(axes.map((a) => a.out)) * channels,
+    outPlane: rows * out * channels,
     inW: width,
     channels,
     outRows: rows,
