@@ -1,5 +1,5 @@
-// The allocator over wasm linear memory: the only code that grows it. Blocks are 16-byte
-// aligned. SIMD kernels may read (never write, never use) up to GUARD_BYTES before or after
+// The allocator over wasm linear memory: the only code of simdpool's that grows it (others' may:
+// see view()). Blocks are 16-byte aligned. SIMD kernels may read (never write, never use) up to GUARD_BYTES before or after
 // the elements they need, so every block keeps that much slack after its end and the heap
 // starts that far above address 0: such reads always stay inside linear memory.
 import { describe } from './describe';
@@ -76,14 +76,17 @@ export class LinearMemory {
   }
 
   /**
-   * All of wasm memory as elements of `Ctor`, made again only after #grow (nothing else grows
-   * it) has replaced the buffer and detached the old view: plain tensors are copied in and out
-   * through it, at ptr / element size, without a view per call (small calls spent ~5% of their
-   * time on them) nor a read of `memory.buffer` (another 2%).
+   * All of wasm memory as elements of `Ctor`, made again only after the buffer was replaced:
+   * plain tensors are copied in and out through it, at ptr / element size, without a view per
+   * call (small calls spent ~5% of their time on them) nor a read of `memory.buffer` (another 2%).
+   * #grow empties the cache. Code outside the allocator can grow the memory too (simdpool/parallel
+   * hands out its `memory`, not shared in its one-thread fallback): that detaches the view, whose
+   * length then reads 0, so it is made again. (A shared memory's old views stay attached, and
+   * cover every block the allocator knows of.)
    */
   view<A extends AnyTypedArray>(Ctor: new (buffer: ArrayBuffer) => A): A {
     let view = this.#views.get(Ctor) as A | undefined;
-    if (!view) this.#views.set(Ctor, view = new Ctor(this.memory.buffer as ArrayBuffer));
+    if (!view || view.length === 0) this.#views.set(Ctor, view = new Ctor(this.memory.buffer as ArrayBuffer));
     return view;
   }
 

@@ -31,6 +31,22 @@ describe('the allocator', () => {
   });
 });
 
+describe('the allocator when other code grows its memory', () => {
+  // simdpool/parallel hands out its memory (not shared in its one-thread fallback): growing it
+  // detaches every view, the allocator's cached ones too, without the allocator knowing.
+  it('makes its views again, attached and of the new length', () => {
+    const wasm = new WebAssembly.Memory({ initial: 1 });
+    const memory = new LinearMemory(wasm, 0);
+    const ptr = memory.alloc(16);
+    expect(memory.view(Float32Array).length).toBe(PAGE / 4);
+    wasm.grow(1);
+    const view = memory.view(Float32Array);
+    expect(view.length).toBe((2 * PAGE) / 4);
+    view.set([1, 2, 3, 4], ptr / 4);
+    expect([...new Float32Array(wasm.buffer, ptr, 4)]).toEqual([1, 2, 3, 4]);
+  });
+});
+
 describe('the allocator against a model of its blocks', () => {
   // Freed blocks' entries stay in the block table until they outnumber the live blocks by 1024
   // and are swept: runs that allocate over a thousand blocks and free most of them in random

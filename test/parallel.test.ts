@@ -286,6 +286,33 @@ describe('parallel engine as a service component', () => {
   });
 });
 
+describe('the one-thread fallback (the browser entry outside a cross-origin isolated page)', () => {
+  // Its memory is not shared, and the engine hands it out: growing it detaches the allocator's
+  // cached views, which plain inputs are copied through and window plans are written through.
+  it('keeps serving plain and resident calls after other code grows its memory', async () => {
+    const { initParallel: initBrowser } = (await import('../dist/parallel.browser.js' as string)) as typeof import('../dist/parallel.js');
+    const p = await initBrowser();
+    try {
+      expect(p.threads).toBe(0);
+      expect(p.memory.buffer).toBeInstanceOf(ArrayBuffer);
+      const x = { data: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 1, 4, 4] };
+      expect([...(await p.maxPool2d(x, { kernelSize: 2 })).data]).toEqual([5, 7, 13, 15]);
+      const blocks = p.memoryStats().blocks;
+      p.memory.grow(1);
+      expect([...(await p.maxPool2d(x, { kernelSize: 2 })).data]).toEqual([5, 7, 13, 15]);
+      // A shape not seen before: its window plan is written into wasm memory.
+      const t = p.fromArray(Float32Array.from({ length: 36 }, (_, i) => i), [1, 1, 6, 6]);
+      const y = await p.maxPool2d(t, { kernelSize: 2 });
+      expect([...y.data]).toEqual([7, 9, 11, 19, 21, 23, 31, 33, 35]);
+      y.dispose();
+      t.dispose();
+      expect(p.memoryStats().blocks).toBe(blocks + 1); // the new plan, cached
+    } finally {
+      await p.close();
+    }
+  });
+});
+
 describe('entries', () => {
   it('dist/index.js stays browser-safe (no node: imports); the parallel engine is its own entry', () => {
     const main = readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8');
