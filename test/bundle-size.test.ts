@@ -37,7 +37,8 @@
 //   dropped for it), 47 313 with window plans written straight into wasm memory (no staging
 //   typed arrays), 47 322 with "an Unknown" (an "Un-" that does not sound "you"), 47 532 with
 //   the plan's struct filled by PLAN_FIELDS' names rather than by position, 47 517 with its
-//   outPlane derived from its rows and columns.
+//   outPlane derived from its rows and columns, 47 533 with the allocator's views made again
+//   when found detached (other code grew the memory).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
