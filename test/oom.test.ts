@@ -77,6 +77,32 @@ describe('requests over the memory limit', () => {
     }
   });
 
+  it('name what the call makes (its result, its indices), not an option it was not given', async () => {
+    const p = await initParallel({ threads: 1, maxMemoryBytes: 16 * 1024 * 1024 });
+    const failure = async (call: () => unknown): Promise<Error> => {
+      try {
+        await call();
+      } catch (e) {
+        expect(e).toMatchObject({ name: 'OutOfMemoryError' });
+        return e as Error;
+      }
+      return expect.fail('no error');
+    };
+    try {
+      const x = p.tensor([1, 1, 2048, 1024]); // 8 MiB of the 16
+      // A 3x3 / stride 1 result, 8 MiB more, does not fit.
+      let e = await failure(() => p.maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1 }));
+      expect(e.message).toMatch(/^maxPool2d: the result needs 8388608 bytes, but wasm memory cannot grow to fit it/);
+      // A 1x2 result, 4 MiB, fits; its indices, 4 MiB more, do not.
+      e = await failure(() => p.maxPool2d(x, { kernelSize: [1, 2], returnIndices: true }));
+      expect(e.message).toMatch(/^maxPool2d: the index result needs 4194304 bytes, but wasm memory cannot grow to fit it/);
+      x.dispose();
+      expect(p.memoryStats().bytesInUse).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('hold the smallest limits, whole pages (a limit below 1 MiB failed to start; one between pages is rounded down)', async () => {
     for (const [maxMemoryBytes, limit] of [[65536, 65536], [100000, 65536], [200000, 196608]]) {
       const p = await initParallel({ threads: 1, maxMemoryBytes, inlineBelow: 0 });

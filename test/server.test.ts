@@ -145,7 +145,7 @@ describe('examples/server', () => {
       // 40 MB (a JSON answer is capped at 2^24 values, 64 MiB of float32: the memory is smaller)
       const res = await ask(5_000_000);
       expect(res.status).toBe(413);
-      expect((await res.json()).error).toMatch(/^maxUnpool1d: out needs 40000000 bytes, but wasm memory cannot grow to fit it \(\d+ bytes in use; the limit is 16777216 bytes\)$/);
+      expect((await res.json()).error).toMatch(/^maxUnpool1d: the result needs 40000000 bytes, but wasm memory cannot grow to fit it \(\d+ bytes in use; the limit is 16777216 bytes\)$/);
       const ok = await ask(2);
       expect(ok.status).toBe(200);
       expect((await ok.json()).data).toEqual([1, 2, 0, 0]);

@@ -176,13 +176,15 @@ export class CallMemory {
       return { ptr, result: out as Tensor<D> };
     }
     const bytes = size * bytesPer(dtype);
+    // (an allocation error names what the call makes, not the option it was not given)
+    const what = name === 'out' ? 'the result' : 'the index result';
     if (resident) {
-      const ptr = this.#ctx.memory.alloc(bytes, `${op}: ${name}`);
+      const ptr = this.#ctx.memory.alloc(bytes, `${op}: ${what}`);
       const tensor = new Tensor(this.#ctx.memory, ptr, shape, layout, dtype);
       this.#fresh.push(tensor);
       return { ptr, result: tensor };
     }
-    const ptr = this.block(bytes, name);
+    const ptr = this.block(bytes, what);
     // (data set by finish(): a placeholder empty array cost 0.25 us a call)
     const result = { data: undefined, shape: [...shape], layout } as unknown as PlainTensor<AnyTypedArray>;
     this.#copies.push({ ptr, result, Ctor: ARRAY_OF[dtype] as typeof Float32Array });
