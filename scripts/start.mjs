@@ -60,9 +60,13 @@ for (const spec of CASES.filter((c) => ids.includes(c.id))) {
   if (!(worst <= 1e-4)) throw new Error(`case ${spec.id}: simdpool and JS loops differ by ${worst}`);
 
   // Warm up (JIT tiers, caches) and size each sample to about TARGET_MS, for every implementation.
+  // A hundred calls at least: on hosts where fresh memory pages are slow, the first few dozen
+  // plain calls with results of about a MB (B, H) ran 10x slower, each result array new memory
+  // until the garbage collector began to free the earlier ones (a sixty-millisecond warm-up
+  // timed B at 3 ms a call instead of 0.3).
   const reps = {};
   for (const [name, run] of Object.entries(impls)) {
-    await warmUp({ run });
+    await warmUp({ run }, { minMs: 250, minCalls: 100, maxMs: 2000 });
     reps[name] = (await calibrate({ run }, TARGET_MS)).reps;
   }
   const samples = Object.fromEntries(Object.keys(impls).map((k) => [k, []]));
