@@ -1,7 +1,7 @@
 // The allocator over wasm linear memory: the only code of simdpool's that grows it (others' may:
-// see view()). Blocks are 16-byte aligned. SIMD kernels may read (never write, never use) up to GUARD_BYTES before or after
-// the elements they need, so every block keeps that much slack after its end and the heap
-// starts that far above address 0: such reads always stay inside linear memory.
+// see view()). Blocks are 16-byte aligned. SIMD kernels may read (never write, never use) up to
+// GUARD_BYTES before or after the elements they need, so every block keeps that much slack after
+// its end and the heap starts that far above address 0: such reads always stay inside linear memory.
 import { describe } from './describe';
 import type { AnyTypedArray } from './tensor';
 
