@@ -57,8 +57,8 @@ export class EngineBase {
 
   /** @internal Use init() (or initParallel() from simdpool/parallel, which passes hooks). */
   constructor(kernels: Kernels, hooks: EngineHooks = {}) {
-    if (kernels.planBytes() !== PLAN_FIELDS.length * 4) {
-      throw new Error('simdpool: kernels of another version');
+    if (kernels.planBytes?.() !== PLAN_FIELDS.length * 4) {
+      throw new TypeError('init: wasm is not a simdpool build of this version');
     }
     this.simd = kernels.simd() !== 0;
     const memory = hooks.memory ?? new LinearMemory(kernels.memory, kernels.heapBase());

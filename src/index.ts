@@ -1,14 +1,14 @@
 // simdpool: PyTorch-exact pooling on WebAssembly SIMD.
 import { Engine } from './engine';
 import { fileBytes } from './file-url';
-import { loadKernels, type WasmSource, type WasmSources } from './wasm';
+import { fullBuild, loadKernels, type WasmSource, type WasmSources } from './wasm';
 import { defaultWasm } from './wasm-source';
 
 export interface InitOptions {
   /**
    * Where the kernels come from; default: this bundle's own (inlined bytes, or the .wasm files
    * next to it in the streaming build). A `{ simd, scalar }` pair is chosen from like the default;
-   * a single source is used as given.
+   * a single source is used as given (a `simd` that contradicts its build is a TypeError).
    */
   wasm?: WasmSource | WasmSources | null;
   /**
@@ -21,7 +21,7 @@ export interface InitOptions {
 
 /** Compile and instantiate the kernels once; returns an engine with every operator. */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  return new Engine(await loadKernels(options, defaultWasm, fileBytes));
+  return new Engine(await loadKernels(options, defaultWasm, fileBytes, fullBuild));
 }
 
 export { Engine } from './engine';

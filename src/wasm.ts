@@ -5,7 +5,8 @@
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import type { InitOptions } from './index';
 import type { Kernels } from './kernels';
-import { readOptionBag } from './ops/options';
+import { describe } from './describe';
+import { readBool, readOptionBag } from './ops/options';
 import { ownCopy } from './ops/read-once';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
@@ -33,11 +34,12 @@ export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
 }
 
+/** A data: URL's bytes, as fetch decodes them: percent-decoded bytes, then base64 if `;base64` (any case) ends the type. */
 function dataUrlBytes(href: string): Uint8Array {
   const comma = href.indexOf(',');
-  const body = href.slice(comma + 1);
-  if (!href.slice(0, comma).endsWith(';base64')) return new TextEncoder().encode(decodeURIComponent(body));
-  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+  // (unescape: each %XX one byte, where decodeURIComponent reads UTF-8 and rejects most bytes of a module)
+  const text = unescape(href.slice(comma + 1));
+  return Uint8Array.from(/;\s*base64\s*$/i.test(href.slice(0, comma)) ? atob(text) : text, (c) => c.charCodeAt(0));
 }
 
 function isSources(source: unknown): source is WasmSources {
@@ -50,16 +52,50 @@ const INIT = { name: 'init', options: ['wasm', 'simd'] satisfies (keyof InitOpti
 /**
  * The kernels init() asks for. `options` are init()'s, checked first (an unknown name is a
  * TypeError). `simd`: undefined picks by the probe, false forces the scalar build, true the SIMD
- * build. A single `wasm` source (not a WasmSources pair) is used as given, whatever `simd` says.
- * `readFile` reads file: URLs (the full entries pass ./file-url's; simdpool/core, at its size
- * budget, fetches them).
+ * build. A single `wasm` source (not a WasmSources pair) is used as given; a `simd` the build it
+ * holds contradicts is a TypeError (the full entries': `check`, fullBuild). `readFile` reads file:
+ * URLs (the full entries pass ./file-url's). simdpool/core, at its size budget, passes neither: it
+ * fetches file: URLs, and runs on either build (a module that is no simdpool build fails the
+ * engine's plan check).
  */
-export async function loadKernels(options: unknown, defaultWasm: DefaultWasm, readFile?: ReadFile): Promise<Kernels> {
+export async function loadKernels(
+  options: unknown, defaultWasm: DefaultWasm, readFile?: ReadFile, check?: (kernels: Kernels, simd?: boolean) => void,
+): Promise<Kernels> {
   let { wasm: source, simd } = readOptionBag(INIT, options, undefined, ownCopy) as InitOptions;
+  if (simd !== undefined) readBool('init', 'simd', simd, true);
   if (source === undefined || isSources(source)) {
     const useSimd = simd ?? simdSupported();
     source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
   }
+  const given = source;
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await instantiateSource(source as WasmSource, readFile);
+  } catch (e) {
+    // (the engine's message names neither init() nor what it was given)
+    const E = (e instanceof Error ? e.constructor : Error) as ErrorConstructor;
+    throw new E(`init: wasm ${given instanceof URL ? given.href : describe(given)} did not load: ${(e as Error)?.message ?? e}`, { cause: e });
+  }
+  // The kernels are the instance's own exports: they take and return plain numbers, so the
+  // loader's demangled wrappers (a rest-arguments call around every export) would only add a
+  // call per kernel call.
+  const kernels = instance.exports as unknown as Kernels;
+  check?.(kernels, simd ?? undefined);
+  return kernels;
+}
+
+/**
+ * The full engine's check of its kernels: the full build (adaptiveAvgBytesWide is one of its
+ * kernels, not simdpool/core's), and the build `simd` asked for (a single source given with it).
+ */
+export function fullBuild(kernels: Kernels, simd?: boolean): void {
+  if (typeof kernels.adaptiveAvgBytesWide !== 'function') {
+    throw new TypeError('init: wasm is not the full simdpool build (simdpool/core\'s has no int8/uint8, 3D, Lp, unpooling or backward kernels)');
+  }
+  if (simd !== undefined && simd !== !!kernels.simd()) throw new TypeError(`init: simd is ${simd}, but the wasm given is the other build`);
+}
+
+async function instantiateSource(source: WasmSource, readFile?: ReadFile): Promise<WebAssembly.Instance> {
   if (source instanceof URL) {
     // Bundlers inline small assets as data: URLs (Vite does for the 3 KB scalar build); decoding
     // here avoids a fetch that a Content-Security-Policy without `connect-src data:` would block.
@@ -72,19 +108,10 @@ export async function loadKernels(options: unknown, defaultWasm: DefaultWasm, re
     // loader's async path probes the global `Response`, which in Node loads the whole fetch
     // implementation (~40 ms). Node has no main-thread limit on synchronous compilation.
     const module = source instanceof WebAssembly.Module || isNode ? source : await WebAssembly.compile(source);
-    const { instance } = isNode ? instantiateSync(module, {}) : await instantiate(module, {});
-    return kernelsOf(instance);
+    return (isNode ? instantiateSync(module, {}) : await instantiate(module, {})).instance;
   }
-  const response = source instanceof URL ? fetch(source) : source;
-  const { instance } = await instantiate(response as Promise<Response>, {});
-  return kernelsOf(instance);
-}
-
-/**
- * The kernels are the instance's own exports: they take and return plain numbers, so the
- * loader's demangled wrappers (a rest-arguments call around every export) would only add a
- * call per kernel call.
- */
-function kernelsOf(instance: WebAssembly.Instance): Kernels {
-  return instance.exports as unknown as Kernels;
+  const response = await (source instanceof URL ? fetch(source) : source);
+  // (a 404 page would fail as "unsupported MIME type", the status unsaid)
+  if (response?.ok === false) throw new Error(`HTTP ${response.status} ${response.url}`);
+  return (await instantiate(response, {})).instance;
 }
