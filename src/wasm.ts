@@ -112,6 +112,6 @@ async function instantiateSource(source: WasmSource, readFile?: ReadFile): Promi
   }
   const response = await (source instanceof URL ? fetch(source) : source);
   // (a 404 page would fail as "unsupported MIME type", the status unsaid)
-  if (response?.ok === false) throw new Error(`HTTP ${response.status} ${response.url}`);
+  if (response?.ok === false) throw new Error(`HTTP ${response.status}`);
   return (await instantiate(response, {})).instance;
 }

@@ -38,7 +38,10 @@
 //   typed arrays), 47 322 with "an Unknown" (an "Un-" that does not sound "you"), 47 532 with
 //   the plan's struct filled by PLAN_FIELDS' names rather than by position, 47 517 with its
 //   outPlane derived from its rows and columns, 47 533 with the allocator's views made again
-//   when found detached (other code grew the memory).
+//   when found detached (other code grew the memory), 47 577 with allocation errors naming the
+//   result, 47 974 with init()'s errors naming what failed to load (a boolean simd, data: URLs
+//   read as fetch reads them; the full engine's build checks in the full entries only) and the
+//   registries frozen.
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
