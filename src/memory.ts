@@ -64,6 +64,8 @@ export class LinearMemory {
   #blocks = 0;
   #inUse = 0;
   #finalized = 0;
+  /** Set when memory could not grow for a block; the plan cache reads and clears it (PlanCache.trim). */
+  pressure = false;
   /** Views of the whole memory by element type (see view()); emptied when memory grows. */
   readonly #views = new Map<unknown, AnyTypedArray>();
 
@@ -174,6 +176,7 @@ export class LinearMemory {
     const pages = Math.max(Math.ceil(needed / PAGE), Math.ceil(end / PAGE / 8));
     const minimum = Math.ceil(needed / PAGE);
     if (!this.#tryGrow(pages) && !this.#tryGrow(minimum)) {
+      this.pressure = true;
       // Over the limit, or the JavaScript engine refused to grow memory under it: the facts tell which.
       throw new OutOfMemoryError(
         `${what} needs ${bytes} bytes, but wasm memory cannot grow to fit it ` +

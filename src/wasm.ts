@@ -39,7 +39,7 @@ function dataUrlBytes(href: string): Uint8Array {
   const comma = href.indexOf(',');
   // (unescape: each %XX one byte, where decodeURIComponent reads UTF-8 and rejects most bytes of a module)
   const text = unescape(href.slice(comma + 1));
-  return Uint8Array.from(/;\s*base64\s*$/i.test(href.slice(0, comma)) ? atob(text) : text, (c) => c.charCodeAt(0));
+  return Uint8Array.from(/;base64$/i.test(href.slice(0, comma)) ? atob(text) : text, (c) => c.charCodeAt(0));
 }
 
 function isSources(source: unknown): source is WasmSources {

@@ -103,6 +103,26 @@ describe('requests over the memory limit', () => {
     }
   });
 
+  it('free every cached window plan after a failed allocation: a retry finds the memory the plans split', async () => {
+    const p = await initParallel({ threads: 1, maxMemoryBytes: 8 << 20 });
+    try {
+      const x = { data: Float32Array.from({ length: 1280 * 1024 }, (_, i) => Math.sin(i)), shape: [1, 1, 1280, 1024] }; // 5 MiB
+      const filler = p.tensor([1, 1, 1024, 1024]); // 4 MiB at the bottom of the heap
+      const small = p.tensor([1, 1, 8, 8]);
+      (await p.avgPool2d(small, { kernelSize: 3 })).dispose(); // its plan is cached just above the filler
+      filler.dispose();
+      small.dispose();
+      expect(p.memoryStats().blocks).toBe(1); // the plan, between 4 MiB free below and less above
+      // (the first try fails: plans are freed when a call ends, never while one may use them)
+      await expect(p.maxPool2d(x, { kernelSize: 2 })).rejects.toMatchObject({ name: 'OutOfMemoryError' });
+      expect(p.memoryStats().blocks).toBe(0);
+      const y = await p.maxPool2d(x, { kernelSize: 2 });
+      expectSameFloats(y.data, maxPool2dRef(x, { kernelSize: 2 }).output.data);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('hold the smallest limits, whole pages (a limit below 1 MiB failed to start; one between pages is rounded down)', async () => {
     for (const [maxMemoryBytes, limit] of [[65536, 65536], [100000, 65536], [200000, 196608]]) {
       const p = await initParallel({ threads: 1, maxMemoryBytes, inlineBelow: 0 });

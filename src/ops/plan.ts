@@ -183,8 +183,14 @@ export class PlanCache {
   }
 
   trim(): void {
+    // After an allocation failed, every plan goes: small blocks left between large ones split the
+    // free memory, and a call that fitted the limit failed at every try (a plan cached above a
+    // 4 MiB tensor, disposed since, left no 5 MiB block under an 8 MiB limit). No call is running
+    // here (a running one's plans, pinned by simdpool/parallel's workers, are freed when it ends).
+    const keep = this.#memory.pressure ? 0 : 64;
+    this.#memory.pressure = false;
     // (the common case, nothing to free, takes no iterator: every call ends here)
-    while (this.#plans.size > 64 || (this.#bytes > 2 ** 24 && this.#plans.size > 2)) {
+    while (this.#plans.size > keep || (this.#bytes > 2 ** 24 && this.#plans.size > 2)) {
       const [[oldest, ptr]] = this.#plans; // (the least recently used)
       this.#plans.delete(oldest);
       this.#bytes -= this.#memory.free(ptr);

@@ -99,7 +99,8 @@ function coreOperators() {
     [K in Exclude<keyof typeof MAX_AVG_OPERATORS, `${string}3d`>]: OperatorSpec;
   };
 }
-export const CORE_OPERATORS = /* @__PURE__ */ frozen(coreOperators());
+// (not frozen, as OPERATORS is: simdpool/core's bundle is at its budget)
+export const CORE_OPERATORS = /* @__PURE__ */ coreOperators();
 
 /** Lp pooling and max unpooling. Pure, so that bundles without them drop this table. */
 export const LP_UNPOOL_OPERATORS = (/* @__PURE__ */ Object.assign(
@@ -134,9 +135,9 @@ function backwardOperators() {
 export const BACKWARD_OPERATORS = /* @__PURE__ */ backwardOperators();
 
 /**
- * An exported table, frozen with its entries and their option lists: the engines read it at every
- * call, and entries share option lists (a push into avgPool1d's changed avgPool2d's too). Called
- * pure: a bundle that exports no table drops it.
+ * The exported table of every operator, frozen with its entries and their option lists: the
+ * engines read it at every call, and entries share option lists (a push into avgPool1d's changed
+ * avgPool2d's too). Called pure: a bundle that exports no table drops it.
  */
 /* @__NO_SIDE_EFFECTS__ */ function frozen<T extends object>(table: T): T {
   for (const spec of Object.values(table) as OperatorSpec[]) Object.freeze(Object.freeze(spec).options);
