@@ -110,4 +110,11 @@ describe('int8/uint8 errors', async () => {
     expect(Array.from(avg.data)).toEqual([10]);
     for (const u of [r, y, avg]) u.dispose();
   });
+  it('sizes a byte tensor in bytes: 1 GiB of uint8 is not "more than wasm memory can hold"', () => {
+    // 2^30 + 2^20 elements (untouched pages): as float32 over 4 GiB, as uint8 a quarter of it.
+    // Validation goes on to the options, whose error shows the size check passed.
+    const big = { data: new Uint8Array(32768 * 32800), shape: [1, 1, 32768, 32800] };
+    expect(() => sp.maxPool2d(big, { kernelSize: 0 })).toThrow(/^maxPool2d: kernelSize must be a positive integer/);
+    expect(() => sp.maxPool2d({ data: new Int8Array(16), shape: [1, 1, 4, 4] }, { kernelSize: 0 })).toThrow(/^maxPool2d: kernelSize/);
+  });
 });

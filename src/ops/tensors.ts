@@ -45,7 +45,7 @@ export function readTensorArg(
     if (x.dtype !== dtype) throw new TypeError(`${op}: ${name} must have dtype ${orList(takes)}, got ${x.dtype}`);
     tensorAddress(x, ctx.memory, `${op}: ${name}`); // throws for a disposed or foreign tensor
     const g = readGeometry(op, x.shape, x.layout, dims, name);
-    checkExtents(op, name, g);
+    checkExtents(op, name, g, dtype);
     return { g, dtype, shape: x.shape, tensor: x };
   }
   if (typeof x !== 'object' || x === null) throw new TypeError(`${op}: ${name} must be a tensor, got ${describe(x)}`);
@@ -53,7 +53,7 @@ export function readTensorArg(
   if (dtypeOf(data) !== dtype) throw new TypeError(`${op}: ${name}.data must be ${withArticle(orList(arraysHolding(takes)))}, got ${describe(data)}`);
   const dims0 = readDataShape(op, `${name}.`, data!, shape);
   const g = readGeometry(op, dims0, layout ?? LAYOUTS[dims][0], dims, name);
-  checkExtents(op, name, g);
+  checkExtents(op, name, g, dtype);
   return { g, dtype, shape: dims0, data: outsideMemory(ctx, data!) };
 }
 
@@ -99,7 +99,7 @@ export function readDataShape(op: string, prefix: string, data: InputArray, shap
   return dims;
 }
 
-function checkExtents(op: string, name: string, g: Geometry): void {
+function checkExtents(op: string, name: string, g: Geometry, dtype: DType): void {
   if (g.channels < 1 || g.spatial.some((n) => n < 1)) {
     throw new RangeError(
       `${op}: ${name} must have non-zero channel and spatial sizes (only the batch may be 0), got shape ` +
@@ -107,7 +107,8 @@ function checkExtents(op: string, name: string, g: Geometry): void {
     );
   }
   const elements = g.batch * g.channels * product(g.spatial);
-  if (elements * 4 > MAX_MEMORY_BYTES) {
+  // (in the tensor's own element size: a 1.2 GB uint8 tensor fits)
+  if (elements * bytesPer(dtype) > MAX_MEMORY_BYTES) {
     throw new RangeError(`${op}: ${name} has ${elements} elements, ${BEYOND_WASM_MEMORY}`);
   }
 }
