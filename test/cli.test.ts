@@ -194,6 +194,17 @@ describe('simdpool CLI errors and help', () => {
       const ok = cli(['pool', 'max', good, join(d, 'out.npy'), '--kernel', '2']);
       expect(ok.status).toBe(0);
       expect(Array.from(load(join(d, 'out.npy')).data)).toEqual([4]);
+      // Type codes NumPy reads as these dtypes too: '=' (native order) and a one-byte type with an order.
+      for (const [descr, values] of [['=f4', new Float32Array([1, 2, 3, 4])], ['<i1', Int8Array.of(1, -2, 3, -4)], ['>u1', Uint8Array.of(1, 2, 3, 4)]] as const) {
+        const h = header.replace("'<f4'", `'${descr}'`);
+        const other = Buffer.concat([head, Buffer.from(h + pad, 'latin1'), Buffer.from(values.buffer)]);
+        writeFileSync(join(d, 'descr.npy'), other);
+        const r = cli(['pool', 'max', join(d, 'descr.npy'), join(d, 'descr-out.npy'), '--kernel', '2']);
+        expect(r.stderr, descr).toBe('');
+        // (one output value: the file's last byte for bytes, the float32 for float32)
+        const got = values instanceof Float32Array ? load(join(d, 'descr-out.npy')).data[0] : readFileSync(join(d, 'descr-out.npy')).at(-1);
+        expect(got, descr).toBe(Math.max(...values));
+      }
       const cases: Array<[string[], RegExp]> = [
         [['pool', 'max', join(d, 'short.npy'), join(d, 'o.npy'), '--kernel', '2'], /truncated: shape \(1, 1, 2, 2\) of <f4 needs 16 bytes of data, the file has 13/],
         [['pool', 'max', join(d, 'text.npy'), join(d, 'o.npy'), '--kernel', '2'], /not a NumPy .npy file/],
@@ -203,6 +214,13 @@ describe('simdpool CLI errors and help', () => {
         [['pool', 'max', good, join(d, 'o.npy'), '--kernel', '2', '--exclude-pad'], /--exclude-pad is only for avgPool2d/],
         [['pool', 'max', good, join(d, 'o.npy'), '--kernel', '3'], /output size is too small/],
         [['pool', 'median', good, join(d, 'o.npy')], /unknown operator "median"/],
+        // Operators its flags cannot express (no output size, no norm, no 1D/3D layouts) are not offered.
+        [['pool', 'lpPool2d', good, join(d, 'o.npy'), '--kernel', '2'], /unknown operator "lpPool2d"; one of maxPool2d, avgPool2d, globalMaxPool2d, globalAvgPool2d, toNHWC, toNCHW/],
+        [['pool', 'adaptiveMaxPool2d', good, join(d, 'o.npy')], /unknown operator "adaptiveMaxPool2d"/],
+        // Nothing written over an input, nor twice.
+        [['pool', 'max', good, good, '--kernel', '2'], /ok\.npy would overwrite an input file/],
+        [['pool', 'max', '--out-dir', d, good, '--kernel', '2'], /ok\.npy would overwrite an input file/],
+        [['pool', 'max', good, join(d, 'o.npy'), '--kernel', '2', '--indices', join(d, 'o.npy')], /o\.npy would be written twice: the output of .*ok\.npy, then the indices of .*ok\.npy/],
         [['pool', 'max', good, '--kernel', '2'], /needs <in.npy> <out.npy>/],
         [['frobnicate'], /unknown command "frobnicate"/],
       ];

@@ -1,7 +1,7 @@
 // The simdpool command: pool NumPy .npy files (to check results against PyTorch), and a quick
 // benchmark. Built to dist/cli.js (package.json "bin").
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { init, OPERATORS, type Engine } from '../index';
 import { NpyError, formatNpy, parseNpy } from './npy';
 import { product } from '../shape';
@@ -60,6 +60,7 @@ Example (compare with torch.nn.functional.max_pool2d(x, 3, 2, 1)):
   simdpool pool max x.npy y.npy --kernel 3 --stride 2 --padding 1
 `;
 
+const CLI_OPERATORS = ['maxPool2d', 'avgPool2d', 'globalMaxPool2d', 'globalAvgPool2d', 'toNHWC', 'toNCHW'];
 const ALIASES: Record<string, string> = { max: 'maxPool2d', avg: 'avgPool2d', globalMax: 'globalMaxPool2d', globalAvg: 'globalAvgPool2d' };
 const VALUE_FLAGS = new Set([
   '--kernel', '--stride', '--padding', '--dilation', '--divisor', '--indices', '--layout', '--out-dir',
@@ -224,7 +225,10 @@ function readInput(path: string, op: string, opts: Record<string, unknown> | und
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    // (Node reads a file into one buffer of at most 2 GiB)
+    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new UsageError(`cannot read ${path}: files over 2 GiB are not supported`);
+    throw new UsageError(`cannot read ${path}: ${code ?? (e as Error).message}`);
   }
   const a = parseNpy(bytes, path);
   if (a.dtype === 'int8' || a.dtype === 'uint8') {
@@ -278,14 +282,36 @@ function write(path: string, array: { data: Values | Int32Array; shape: readonly
   }
 }
 
+/**
+ * Before anything is written: no file is written twice (two inputs of one name into --out-dir,
+ * --indices naming the output) and no input is overwritten (--out-dir . , or an input named like
+ * another's indices file).
+ */
+function checkOutputs(jobs: ReadonlyArray<{ input: string; output: string; indices?: string }>): void {
+  const inputs = new Set(jobs.map((j) => resolve(j.input)));
+  const written = new Map<string, string>();
+  for (const job of jobs) {
+    for (const [path, kind] of job.indices ? [[job.output, 'output'], [job.indices, 'indices']] : [[job.output, 'output']]) {
+      const full = resolve(path);
+      if (inputs.has(full)) throw new UsageError(`${path} would overwrite an input file`);
+      const what = `the ${kind} of ${job.input}`;
+      const other = written.get(full);
+      if (other !== undefined) throw new UsageError(`${path} would be written twice: ${other}, then ${what}`);
+      written.set(full, what);
+    }
+  }
+}
+
 async function poolCommand(args: string[]): Promise<void> {
   const { positional, flags } = parseArgs(args);
   const [opName, ...files] = positional;
   if (!opName) throw new UsageError('pool needs an operator and files (see simdpool --help)');
   const op = ALIASES[opName] ?? opName;
-  // Backward passes take several tensors (gradOutput and indices or input): not a one-file command.
-  const forward = Object.keys(OPERATORS).filter((name) => OPERATORS[name as keyof typeof OPERATORS].kind !== 'backward');
-  if (!forward.includes(op)) throw new UsageError(`unknown operator ${JSON.stringify(opName)}; one of ${forward.join(', ')} (or max, avg)`);
+  // The operators its flags can express, in 2D: not 1D or 3D (--layout is NCHW or NHWC), adaptive
+  // pooling (no output size flag), unpooling and backward passes (several tensors) or Lp pooling.
+  if (!CLI_OPERATORS.includes(op)) {
+    throw new UsageError(`unknown operator ${JSON.stringify(opName)}; one of ${CLI_OPERATORS.join(', ')} (or max, avg, globalMax, globalAvg)`);
+  }
   const opts = poolOptions(op, flags);
   const layout = String(flags.get('--layout') ?? 'NCHW');
   if (layout !== 'NCHW' && layout !== 'NHWC') throw new UsageError(`--layout must be NCHW or NHWC, got ${JSON.stringify(layout)}`);
@@ -303,6 +329,7 @@ async function poolCommand(args: string[]): Promise<void> {
     if (files.length !== 2) throw new UsageError(`pool ${opName} needs <in.npy> <out.npy> (or --out-dir <dir> with inputs), got ${files.length} file(s)`);
     jobs = [{ input: files[0], output: files[1], indices: flags.get('--indices') as string | undefined }];
   }
+  checkOutputs(jobs);
   const quiet = flags.has('--quiet');
   const showProgress = !quiet && !flags.has('--no-progress') && (flags.has('--progress') || process.stderr.isTTY === true);
   const progress = progressBar(showProgress);
@@ -383,4 +410,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Output piped into a reader that stops early (`simdpool bench | head -1`): end quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = await main(process.argv.slice(2));

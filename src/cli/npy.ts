@@ -20,6 +20,16 @@ const DESCR: Record<string, { dtype: NpyDType; bytes: number; swap: boolean }> =
   '>i4': { dtype: 'int32', bytes: 4, swap: true },
   '|i1': { dtype: 'int8', bytes: 1, swap: false },
   '|u1': { dtype: 'uint8', bytes: 1, swap: false },
+  // As NumPy reads them too: '=' is native order (little-endian on the hosts Node runs here),
+  // and a one-byte type may carry an order.
+  '=f4': { dtype: 'float32', bytes: 4, swap: false },
+  '=i4': { dtype: 'int32', bytes: 4, swap: false },
+  '<i1': { dtype: 'int8', bytes: 1, swap: false },
+  '>i1': { dtype: 'int8', bytes: 1, swap: false },
+  '=i1': { dtype: 'int8', bytes: 1, swap: false },
+  '<u1': { dtype: 'uint8', bytes: 1, swap: false },
+  '>u1': { dtype: 'uint8', bytes: 1, swap: false },
+  '=u1': { dtype: 'uint8', bytes: 1, swap: false },
 };
 
 const NAMES: Record<string, string> = {
