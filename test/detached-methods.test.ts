@@ -2,8 +2,9 @@
 // TensorFlow.js's free functions `const { maxPool } = tf`): the engines' operators are methods,
 // as in a class, so the call is a TypeError naming the operator and saying how to call it, never
 // V8's "Cannot read properties of undefined"; the engine stays usable. The same for tensor(),
-// fromArray() and memoryStats(). simdpool/parallel's
-// operators are functions of their own (its methods queue calls), so there it works.
+// fromArray() and memoryStats(). simdpool/parallel's operators are functions of their own (its
+// methods queue calls), and so are run(), tensor(), fromArray(), memoryStats(), stats() and
+// close(): there it works.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { init as initCore } from '../dist/core.js';
 import { init } from '../dist/index.js';
@@ -84,14 +85,20 @@ describe('simdpool/parallel', () => {
     expect([...out.data]).toEqual([...expected]);
   });
 
-  it('runs destructured run(), tensor(), fromArray() and memoryStats()', async () => {
+  it('runs destructured run(), tensor(), fromArray(), memoryStats(), stats() and close()', async () => {
     pp ??= await initParallel({ threads: 1, inlineBelow: 0 });
-    const { run, tensor, fromArray, memoryStats } = pp;
+    const { run, tensor, fromArray, memoryStats, stats } = pp;
     const blocks = memoryStats().blocks;
     const x = fromArray(data, shape);
     const out = tensor([1, 2, 3, 3]);
     expect(memoryStats().blocks).toBe(blocks + 2);
+    const calls = stats().workerCalls;
     await run('maxPool2d', x, { ...options, out });
     expect([...out.data]).toEqual([...expected]);
+    expect(stats().workerCalls).toBe(calls + 1);
+    const other = await initParallel({ threads: 1 });
+    const { close } = other;
+    await close();
+    expect(other.closed).toBe(true);
   });
 });

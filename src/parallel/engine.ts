@@ -157,7 +157,7 @@ export class ParallelEngine {
       }
     }
     // So are these methods, for the same destructuring caller (`const { tensor, maxPool2d } = pp`).
-    for (const name of ['run', 'tensor', 'fromArray', 'memoryStats'] as const) {
+    for (const name of ['run', 'tensor', 'fromArray', 'memoryStats', 'stats', 'close'] as const) {
       Object.defineProperty(this, name, { value: this[name].bind(this), writable: true, configurable: true });
     }
   }
