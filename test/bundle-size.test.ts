@@ -41,7 +41,8 @@
 //   when found detached (other code grew the memory), 47 577 with allocation errors naming the
 //   result, 47 974 with init()'s errors naming what failed to load (a boolean simd, data: URLs
 //   read as fetch reads them; the full engine's build checks in the full entries only) and the
-//   registries frozen.
+//   registries frozen, 47 936 with every plan freed after a failed allocation and
+//   CORE_OPERATORS left unfrozen to pay for it, and byte tensors sized in bytes.
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
