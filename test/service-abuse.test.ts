@@ -86,7 +86,8 @@ describe('examples/server under abusive requests', () => {
     const res = await fetch(`${base}/v1/toNHWC?shape=1,10,512,512`, { method: 'POST', body: Buffer.alloc(10 << 20), headers: { 'content-type': 'application/octet-stream' } });
     expect(res.status).toBe(413);
     expect(res.headers.get('retry-after')).toBeNull();
-    expect(engine.memoryStats().bytesInUse).toBe(inUse); // the failed call kept nothing
+    // The failed call kept nothing (and, as an allocation failed, the cached plans went too).
+    expect(engine.memoryStats().bytesInUse).toBeLessThanOrEqual(inUse);
     expect(((await res.json()) as { error: string }).error).toMatch(/^toNHWC: the result needs 10485760 bytes, but wasm memory cannot grow to fit it .*; this call's input and result alone take 20971520 bytes, over the limit$/);
     const fits = await fetch(`${base}/v1/toNHWC?shape=1,4,512,512`, { method: 'POST', body: Buffer.alloc(4 << 20), headers: { 'content-type': 'application/octet-stream' } });
     expect(fits.status).toBe(200);
