@@ -24,10 +24,15 @@ import { dividesByAxis, windowSizeDivision } from './window-sizes';
 export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown, second: unknown, third: unknown): unknown {
   const withIndices = op.reduce === 'max' && third !== undefined;
   const opts = withIndices ? third : second;
-  if (!withIndices && (second instanceof Tensor || (typeof second === 'object' && second !== null && 'data' in second))) {
+  const tensorLike = second instanceof Tensor || (typeof second === 'object' && second !== null && 'data' in second);
+  if (!withIndices && tensorLike) {
     throw new TypeError(
       `${op.name}: options are required after indices ({ inputShape }); without indices, pass { input, ... } as the second argument`,
     );
+  }
+  // (options with a third argument after them, null say, were read as indices: "indices.data must be ...")
+  if (withIndices && !tensorLike) {
+    throw new TypeError(`${op.name}: indices must be a tensor, got ${describe(second)} (options with input come second, alone)`);
   }
   const bag = readOptionBag(op, opts);
   const grad = readTensorArg(ctx, op.name, gradOutput, op.dims, 'gradOutput');
