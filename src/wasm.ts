@@ -67,14 +67,13 @@ export async function loadKernels(
     const useSimd = simd ?? simdSupported();
     source = source ? (useSimd ? source.simd : source.scalar) : await defaultWasm(useSimd);
   }
-  const given = source;
   let instance: WebAssembly.Instance;
   try {
     instance = await instantiateSource(source as WasmSource, readFile);
   } catch (e) {
     // (the engine's message names neither init() nor what it was given)
     const E = (e instanceof Error ? e.constructor : Error) as ErrorConstructor;
-    throw new E(`init: wasm ${given instanceof URL ? given.href : describe(given)} did not load: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw new E(`init: wasm ${source instanceof URL ? source.href : describe(source)} did not load: ${(e as Error)?.message ?? e}`, { cause: e });
   }
   // The kernels are the instance's own exports: they take and return plain numbers, so the
   // loader's demangled wrappers (a rest-arguments call around every export) would only add a
