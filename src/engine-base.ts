@@ -1,6 +1,7 @@
 // What every engine has, whatever its operators (Engine: all of them; simdpool/core's engine:
 // a sub-list): the kernels' context, which build runs, and resident tensor creation.
 import type { Context, EngineHooks } from './context';
+import { defineHidden } from './define-hidden';
 import { describe } from './describe';
 import { LinearMemory, type MemoryStats } from './memory';
 import { BoundedMap } from './bounded-map';
@@ -46,7 +47,7 @@ export function installOperators(engine: { prototype: EngineBase }, operators: R
     const method = function (this: EngineBase, a: unknown, b: unknown, c: unknown) {
       return run(contextOf(this, op.name), op, a, b, c);
     };
-    Object.defineProperty(method, 'name', { value: op.name });
+    defineHidden(method, 'name', op.name);
     Object.defineProperty(engine.prototype, op.name, { value: method, writable: true, configurable: true });
   }
 }

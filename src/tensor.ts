@@ -1,5 +1,6 @@
 // Resident tensors: data that lives in wasm linear memory, so operators read and write it in
 // place. A tensor owns one block of the engine's LinearMemory until dispose().
+import { defineHidden } from './define-hidden';
 import type { LinearMemory } from './memory';
 import { product } from './shape';
 
@@ -91,7 +92,7 @@ const finalizer: { register(t: object, held: Held): void } | undefined =
  * `t.data` or `t.data.subarray(1)` held alone never sees the block finalized and reused.
  */
 const own = (view: AnyTypedArray, owner: object): AnyTypedArray =>
-  Object.defineProperty(view, 'subarray', { value: (...a: [number?, number?]) => own(TYPED.subarray.apply(view, a), owner) });
+  defineHidden(view, 'subarray', (...a: [number?, number?]) => own(TYPED.subarray.apply(view, a), owner));
 
 /**
  * The byte address of a live tensor of this memory; TypeError (naming `what`) if disposed or

@@ -42,7 +42,9 @@
 //   result, 47 974 with init()'s errors naming what failed to load (a boolean simd, data: URLs
 //   read as fetch reads them; the full engine's build checks in the full entries only) and the
 //   registries frozen, 47 936 with every plan freed after a failed allocation and
-//   CORE_OPERATORS left unfrozen to pay for it, and byte tensors sized in bytes.
+//   CORE_OPERATORS left unfrozen to pay for it, and byte tensors sized in bytes; 47 974 with a
+//   tensor of another copy of the library read as a plain input where an option holds it (its
+//   data is a getter: +74), paid for by one helper for the three hidden properties (-32).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
@@ -175,7 +177,8 @@
 //   buckets (src/parallel/block-starts.ts: one sorted array made every alloc and free shift it,
 //   a small call 210 us instead of 37 with 100k resident tensors), and within it the 2x2 averages
 //   by a reciprocal below (172.9 KB), and their ragged rows' (172.8 KB, after the thirtieth round's
-//   shared helpers).
+//   shared helpers), 170 KiB with a tensor of another copy of the library read as a plain
+//   input where an option holds it (a backward pass's input: its data is a getter; 173.1 KB).
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { transform } from 'esbuild';
@@ -184,7 +187,7 @@ import { expect, it } from 'vitest';
 const CORE_BUDGET = 48_000;
 const FULL_BUDGET = 113 * 1024;
 const WASM_BUDGET = 32 * 1024;
-const PARALLEL_BUDGET = 169 * 1024;
+const PARALLEL_BUDGET = 170 * 1024;
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url));
 const gzip = (b: string | Uint8Array) => gzipSync(b, { level: 9 }).length;

@@ -67,6 +67,25 @@ describe('simdpool/core', () => {
     expect(sp.memoryStats().bytesInUse).toBe(before);
   });
 
+  it("its tensors given to the full engine are read as plain inputs, as x, gradOutput and a backward pass's input", async () => {
+    const [core, sp] = [await initCore(), await init()];
+    const values = Float32Array.from({ length: 128 }, (_, i) => Math.sin(i * 1.7));
+    const plain = { data: values, shape: [1, 2, 8, 8] };
+    const grad = { data: Float32Array.from({ length: 32 }, (_, i) => i - 7), shape: [1, 2, 4, 4] };
+    const window = { kernelSize: 2 };
+    // (a Tensor of another copy holds its data in a getter of its class)
+    const foreign = () => core.fromArray(values, [1, 2, 8, 8]);
+    expectSameFloats(sp.maxPool2d(foreign(), window).data, sp.maxPool2d(plain, window).data);
+    expectSameFloats(sp.avgPool2dBackward(core.fromArray(grad.data, grad.shape), { ...window, inputShape: plain.shape }).data,
+      sp.avgPool2dBackward(grad, { ...window, inputShape: plain.shape }).data);
+    expectSameFloats(sp.maxPool2dBackward(grad, { ...window, input: foreign() }).data, sp.maxPool2dBackward(grad, { ...window, input: plain }).data);
+    expectSameFloats(sp.lpPool2dBackward(grad, { ...window, normType: 2, input: foreign() }).data,
+      sp.lpPool2dBackward(grad, { ...window, normType: 2, input: plain }).data);
+    // Any object whose data is a getter reads the same way.
+    class Getter { get data() { return values; } shape = plain.shape; }
+    expectSameFloats(sp.maxPool2dBackward(grad, { ...window, input: new Getter() }).data, sp.maxPool2dBackward(grad, { ...window, input: plain }).data);
+  });
+
   it('pools and converts float32 only: int8/uint8 tensors, plain or resident, are a TypeError naming x; the engine stays usable', async () => {
     const sp = await initCore();
     const x = { data: Float32Array.of(1, 5, 3, 2), shape: [1, 1, 2, 2] };

@@ -2,6 +2,7 @@
 // uses that same copy, as does the call's cached signature (./signature.ts): a getter, a Proxy or
 // a caller changing its object mid-call cannot make the values checked differ from the values
 // used. Tensors and typed arrays are taken as they are (their contents are the data).
+import { defineHidden } from '../define-hidden';
 import { Tensor } from '../tensor';
 
 /**
@@ -23,6 +24,10 @@ export function ownCopy(value: unknown, depth = 0): unknown {
   // A spread defines each property: an own "__proto__" (JSON.parse makes them) stays a property
   // (an unknown option), where assigning it would set the copy's prototype (read as options).
   const copy: Record<string, unknown> = { ...value };
+  // A tensor of another copy of the library (simdpool/core's given to simdpool, say) holds its
+  // data in a getter, which a spread skips: read it too, once, non-enumerable as the getter is
+  // (messages describe the copy, and signatures list its own keys, as before).
+  if (!('data' in copy) && 'data' in value) defineHidden(copy, 'data', (value as { data: unknown }).data);
   // (Its own keys only: for-in would also visit enumerable keys inherited from Object.prototype.)
   if (depth > 0) for (const key of Object.keys(copy)) copy[key] = ownCopy(copy[key], depth - 1);
   return copy;
