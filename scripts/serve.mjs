@@ -5,7 +5,7 @@
 // served with the headers simdpool needs in a strict page: a Content-Security-Policy that allows
 // WebAssembly ('wasm-unsafe-eval') and no other eval, and blob: workers (simdpool/parallel), and
 // COOP/COEP for cross-origin isolation.
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,12 @@ export const STRICT_HEADERS = {
 export function serve({ root, port = 0, headers = {} }) {
   const base = path.resolve(root);
   const server = createServer((req, res) => {
-    let pathname;
+    let pathname, search;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      // (Appended, not resolved: a path of '//name/...' is a path here, not a host.)
+      if (!req.url?.startsWith('/')) throw new URIError('not a path');
+      ({ pathname, search } = new URL(`http://x${req.url}`));
+      pathname = decodeURIComponent(pathname);
     } catch {
       res.writeHead(400).end();
       return;
@@ -46,29 +49,40 @@ export function serve({ root, port = 0, headers = {} }) {
       res.writeHead(403).end();
       return;
     }
-    let stat;
+    let fd, size;
     try {
-      stat = statSync(file);
-      if (stat.isDirectory()) {
+      if (statSync(file).isDirectory()) {
         if (!pathname.endsWith('/')) {
-          res.writeHead(301, { Location: pathname + '/' }).end();
+          res.writeHead(301, { Location: encodeURI(pathname) + '/' + search }).end();
           return;
         }
         file = path.join(file, 'index.html');
-        stat = statSync(file);
       }
+      // Opened before the answer starts: a file that cannot be read (a directory, no permission)
+      // is a 404, not an 'error' event on a stream already piped into a 200.
+      fd = openSync(file, 'r');
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) throw new Error('not a file');
+      size = stat.size;
     } catch {
+      if (fd !== undefined) closeSync(fd);
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
     res.writeHead(200, {
       'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Length': stat.size,
+      'Content-Length': size,
       'Cache-Control': 'no-store',
       ...headers,
     });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    const stream = createReadStream('', { fd });
+    if (req.method === 'HEAD') {
+      stream.destroy();
+      res.end();
+      return;
+    }
+    // (A read that fails midway can only cut the answer short.)
+    stream.on('error', () => res.destroy()).pipe(res);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
