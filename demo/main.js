@@ -26,7 +26,14 @@ $('status').textContent =
 let image;
 
 async function loadImage(blob) {
-  const bitmap = await createImageBitmap(blob);
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(blob);
+  } catch (e) {
+    // (Not an image, or a broken one: the previous image stays, and the page says why.)
+    $('input-shape').textContent = `could not read ${blob.name ? `"${blob.name}"` : 'that file'} as an image (${e.message}); still showing the previous one`;
+    return;
+  }
   const scale = Math.min(1, 320 / Math.max(bitmap.width, bitmap.height));
   const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
   const canvas = new OffscreenCanvas(w, h);
@@ -84,13 +91,14 @@ function drawInput() {
 
 function controls() {
   const num = (id) => Number($(id).value);
-  const kernelSize = Math.max(1, num('kernel'));
-  const base = { kernelSize, padding: num('padding'), ceilMode: $('ceil').checked };
-  if (num('stride') > 0) base.stride = num('stride');
+  // Values go to the engine as typed: a kernel of 0 or -3 shows its RangeError, as padding's do.
+  // Only the stride has a default here (0 or empty: the kernel's, as the field's title says).
+  const base = { kernelSize: num('kernel'), padding: num('padding'), ceilMode: $('ceil').checked };
+  if (num('stride') !== 0) base.stride = num('stride');
   return {
     layout: $('layout').value,
     engine: engines[$('build').value],
-    max: { ...base, dilation: Math.max(1, num('dilation')) },
+    max: { ...base, dilation: num('dilation') },
     avg: { ...base, countIncludePad: $('includePad').checked },
   };
 }

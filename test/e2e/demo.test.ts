@@ -70,6 +70,15 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
   await change(page, () => page.fill('#padding', '3'));
   expect(await text(page, '#max-error')).toMatch(/RangeError/);
   await change(page, () => page.fill('#padding', '1'));
+  // Every field reaches the engine as typed (only a stride of 0 means the kernel's).
+  for (const [field, value, name] of [['#kernel', '0', 'kernelSize'], ['#kernel', '-3', 'kernelSize'], ['#dilation', '0', 'dilation']]) {
+    await change(page, () => page.fill(field, value));
+    expect(await text(page, '#max-error')).toContain(`RangeError: maxPool2d: ${name} must be a positive integer or an array of 2, got ${value}`);
+    await change(page, () => page.fill(field, field === '#kernel' ? '3' : '2'));
+  }
+  await change(page, () => page.fill('#stride', '-1'));
+  expect(await text(page, '#avg-error')).toContain('RangeError: avgPool2d: stride must be a positive integer or an array of 2, got -1');
+  await change(page, () => page.fill('#stride', '2'));
   await change(page, () => page.selectOption('#build', 'simd'));
   expect(await text(page, '#max-error')).toBe('');
 
@@ -86,6 +95,10 @@ it('demo: pictures and shapes follow the options, benchmarks draw, no console er
   await change(page, () => page.setInputFiles('#file', { name: 'picked.png', mimeType: 'image/png', buffer: Buffer.from(png) }));
   await page.waitForFunction(() => document.getElementById('input-shape')!.textContent!.includes('[1, 3, 120, 200]'));
   expect(await text(page, '#max-shape')).toMatch(/^\[1, 60, 100, 3\] NHWC/); // ceil((120+2-5)/2)+1, ceil((200+2-5)/2)+1
+  // A file that is no image: the page says so and keeps the picture it had.
+  await page.setInputFiles('#file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+  await page.waitForFunction(() => document.getElementById('input-shape')!.textContent!.includes('could not read "notes.png"'));
+  expect(await text(page, '#max-shape')).toMatch(/^\[1, 60, 100, 3\] NHWC/);
   await change(page, () => page.click('#sample'));
   expect(await text(page, '#input-shape')).toContain('[1, 3, 256, 256]');
 
