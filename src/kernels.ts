@@ -5,6 +5,17 @@ type PlaneGroupKernel = (plan: number, input: number, output: number, scratch: n
 type PlaneGroupIndicesKernel = (plan: number, input: number, output: number, indices: number, scratch: number) => void;
 type PlanesKernel = (input: number, output: number, planes: number, length: number) => void;
 
+declare global {
+  // Node's own types (@types/node) have no WebAssembly namespace; TypeScript's DOM and webworker
+  // libs do. These empty interfaces of the two types simdpool's declarations name let a project
+  // with neither type-check them (a Memory is then opaque), and merge into the full ones where
+  // they are present.
+  namespace WebAssembly {
+    interface Memory {}
+    interface Module {}
+  }
+}
+
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;

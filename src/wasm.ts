@@ -10,7 +10,7 @@ import { readBool, readOptionBag } from './ops/options';
 import { ownCopy } from './ops/read-once';
 
 /** Where the kernels come from: bytes, a compiled module, or a URL / fetch Response (streamed). */
-export type WasmSource = BufferSource | WebAssembly.Module | URL | Response | Promise<Response>;
+export type WasmSource = ArrayBuffer | ArrayBufferView | WebAssembly.Module | URL | Response | Promise<Response>;
 /** One source per build: init() picks one with the SIMD probe (or `simd: false`). */
 export interface WasmSources {
   simd: WasmSource;

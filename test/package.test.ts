@@ -96,12 +96,14 @@ describe('the packed package in a fresh project', () => {
   });
 
   // test/consumer/typed-calls.ts: the docs' calls with their types, and errors the types must catch.
+  // (Node-only projects have no DOM lib, so no WebAssembly namespace: @types/node declares none.)
   it.each([
-    ['node16', 'node16'], ['nodenext', 'nodenext'], ['bundler', 'esnext'],
-  ])('TypeScript (strict, moduleResolution %s) type-checks the documented calls', (moduleResolution, module) => {
+    ['node16', 'node16', 'dom'], ['nodenext', 'nodenext', 'dom'], ['bundler', 'esnext', 'dom'], ['node16', 'node16', '@types/node'],
+  ])('TypeScript (strict, moduleResolution %s, module %s, types from %s) type-checks the documented calls', (moduleResolution, module, lib) => {
     copyFileSync(path.join(root, 'test/consumer/typed-calls.ts'), path.join(app, 'typed-calls.ts'));
+    const libs = lib === 'dom' ? { lib: ['es2022', 'dom'], types: [] } : { lib: ['es2023'], types: ['node'], typeRoots: [path.join(root, 'node_modules/@types')] };
     writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], types: [], noEmit: true, skipLibCheck: false },
+      compilerOptions: { strict: true, module, moduleResolution, target: 'es2022', ...libs, noEmit: true, skipLibCheck: false },
       files: ['typed-calls.ts'],
     }));
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc');

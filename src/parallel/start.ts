@@ -43,8 +43,8 @@ export function readParallelOptions(opts: unknown, defaultThreads: number): Star
 }
 
 /** Worker threads started by `spawn`, each running the threads build over one shared memory. */
-export async function startThreads(o: StartOptions, spawn: SpawnWorker, threadsWasm: BufferSource): Promise<ParallelEngine> {
-  const module = await WebAssembly.compile(threadsWasm);
+export async function startThreads(o: StartOptions, spawn: SpawnWorker, threadsWasm: Uint8Array): Promise<ParallelEngine> {
+  const module = await WebAssembly.compile(threadsWasm as Uint8Array<ArrayBuffer>); // (a build of ours: no shared buffer)
   const maximum = o.maxBytes / PAGE;
   const memory = new WebAssembly.Memory({ initial: Math.min(16, maximum), maximum, shared: true });
   const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
