@@ -12,6 +12,8 @@ describe('int8/uint8 errors', async () => {
   const cases: Array<[string, () => unknown, ErrorConstructor, RegExp]> = [
     ['avg of int8 without scale', () => sp.avgPool2d(x8, { kernelSize: 2, zeroPoint: 0 }), TypeError, /^avgPool2d: scale must be a positive finite number \(the int8 average needs the input's quantization scale\), got undefined/],
     ['avg of uint8 without zeroPoint', () => sp.avgPool2d(u8, { kernelSize: 2, scale: 0.1 }), TypeError, /^avgPool2d: zeroPoint must be an integer in \[0, 255\] \(the uint8 average needs the input's zero point\), got undefined/],
+    ['a string outScale (optional: no hint of the input\'s)', () => sp.avgPool2d(u8, { kernelSize: 2, scale: 0.1, zeroPoint: 3, outScale: '0.2' as never }), TypeError, /^avgPool2d: outScale must be a positive finite number \(the result's scale; absent: scale\), got "0\.2"$/],
+    ['a string outZeroPoint', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 0.1, zeroPoint: 3, outZeroPoint: '3' as never }), TypeError, /^avgPool2d: outZeroPoint must be an integer in \[-128, 127\] \(the result's zero point; absent: zeroPoint\), got "3"$/],
     ['zeroPoint outside the dtype', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 0.1, zeroPoint: 200 }), RangeError, /^avgPool2d: zeroPoint must be an integer in \[-128, 127\], got 200/],
     ['fractional outZeroPoint', () => sp.avgPool1d({ data: new Uint8Array(4), shape: [1, 1, 4] }, { kernelSize: 2, scale: 1, zeroPoint: 0, outZeroPoint: 1.5 }), RangeError, /^avgPool1d: outZeroPoint must be an integer in \[0, 255\], got 1\.5/],
     ['zero scale', () => sp.avgPool2d(x8, { kernelSize: 2, scale: 0, zeroPoint: 0 }), RangeError, /^avgPool2d: scale must be a positive finite number, got 0/],

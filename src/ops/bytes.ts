@@ -56,7 +56,8 @@ function readScale(op: string, name: string, value: unknown, dtype: ByteDType, f
   if (value === undefined && fallback !== undefined) return fallback;
   const what = `${op}: ${name} must be a positive finite number`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${what} (the ${dtype} average needs the input's quantization scale), got ${describe(value)}`);
+    const why = fallback === undefined ? `the ${dtype} average needs the input's quantization scale` : "the result's scale; absent: scale";
+    throw new TypeError(`${what} (${why}), got ${describe(value)}`);
   }
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${what}, got ${describe(value)}`);
   return value;
@@ -67,7 +68,8 @@ function readZeroPoint(op: string, name: string, value: unknown, dtype: ByteDTyp
   const [lo, hi] = RANGE[dtype];
   const what = `${op}: ${name} must be an integer in [${lo}, ${hi}]`;
   if (typeof value !== 'number') {
-    throw new TypeError(`${what} (the ${dtype} average needs the input's zero point), got ${describe(value)}`);
+    const why = fallback === undefined ? `the ${dtype} average needs the input's zero point` : "the result's zero point; absent: zeroPoint";
+    throw new TypeError(`${what} (${why}), got ${describe(value)}`);
   }
   if (!Number.isInteger(value) || value < lo || value > hi) throw new RangeError(`${what}, got ${describe(value)}`);
   return value;
