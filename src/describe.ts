@@ -10,12 +10,11 @@ export const withArticle = (name: string) => (/^([AEIO]|Un[^i])/.test(name) ? 'a
 export const orList = (words: readonly string[]) => words.slice(0, -1).join(', ') + (words.length > 1 ? ' or ' : '') + words.at(-1);
 
 export function describe(value: unknown, depth = 0): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
+  if (value == null || typeof value === 'boolean' || typeof value === 'symbol') return String(value);
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  // (a long one cut: a data: URL given as a string would make a message of its whole module)
+  if (typeof value === 'string') return JSON.stringify(value.length > 99 ? `${value.slice(0, 80)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'boolean' || typeof value === 'symbol') return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) {
     // (nested arrays only a few levels deep: a deeply nested value would overflow the stack)

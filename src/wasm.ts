@@ -73,7 +73,7 @@ export async function loadKernels(
   } catch (e) {
     // (the engine's message names neither init() nor what it was given)
     const E = (e instanceof Error ? e.constructor : Error) as ErrorConstructor;
-    throw new E(`init: wasm ${source instanceof URL ? source.href : describe(source)} did not load: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw new E(`init: wasm ${describe(source instanceof URL ? source.href : source)} did not load: ${(e as Error)?.message ?? e}`, { cause: e });
   }
   // The kernels are the instance's own exports: they take and return plain numbers, so the
   // loader's demangled wrappers (a rest-arguments call around every export) would only add a

@@ -64,6 +64,10 @@ describe('scalar fallback', () => {
     await rejects(init({ wasm: bytes('simdpool-scalar.wasm'), simd: true }), TypeError, /^init: simd is true, but the wasm given is the other build$/);
     // The engine's own errors, prefixed with what was given.
     await rejects(init({ wasm: '/srv/simdpool.wasm' as never }), TypeError, /^init: wasm "\/srv\/simdpool.wasm" did not load: /);
+    // A long string (a data: URL passed as text) is cut in the message; a URL is named by its href.
+    const dataText = `data:application/wasm;base64,${Buffer.from(bytes('simdpool.wasm')).toString('base64')}`;
+    await rejects(init({ wasm: dataText as never }), TypeError, /^init: wasm "data:application\/wasm;base64,[^"]{51}…" did not load: [^"]*$/);
+    await rejects(init({ wasm: new URL('http://127.0.0.1:1/simdpool.wasm') }), TypeError, /^init: wasm "http:\/\/127\.0\.0\.1:1\/simdpool\.wasm" did not load: fetch failed$/);
     await rejects(init({ wasm: bytes('simdpool-threads.wasm') }), WebAssembly.LinkError as ErrorConstructor, /^init: wasm Buffer\(\d+\) did not load: .*memory/);
     const page404 = new Response('<html>not found</html>', { status: 404, headers: { 'content-type': 'text/html' } });
     await rejects(init({ wasm: page404 }), Error, /^init: wasm a Response did not load: HTTP 404/);

@@ -44,7 +44,9 @@
 //   registries frozen, 47 936 with every plan freed after a failed allocation and
 //   CORE_OPERATORS left unfrozen to pay for it, and byte tensors sized in bytes; 47 974 with a
 //   tensor of another copy of the library read as a plain input where an option holds it (its
-//   data is a getter: +74), paid for by one helper for the three hidden properties (-32).
+//   data is a getter: +74), paid for by one helper for the three hidden properties (-32); 47 963 with long strings cut in
+//   messages (+37: a data: URL given as text made a message of 175 KB), paid for by describe()'s
+//   null, undefined, booleans and symbols in one String() (-48).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
@@ -135,7 +137,9 @@
 //   2x2 / stride 2 over 56x56x128 1.11-1.14x; 115.1 KB), and the twenty-ninth round's planar 2x2
 //   averages by a reciprocal (rows.ts reciprocalOfAll: 1x256x56x56 1.15-1.2x; 115.2 KB; 115.0 KB
 //   after the thirtieth round's shared helpers, with the thirty-first round's ragged 2x2 averages by
-//   the reciprocal too: 28 -> 14 1.13-1.15x).
+//   the reciprocal too: 28 -> 14 1.13-1.15x); 114 KiB with the thirty-fifth round's review fixes
+//   (another copy's tensors as options, an optional quantization option's own message, long
+//   strings cut in messages: 115.7 KB).
 //   simdpool/parallel for browsers (dist/parallel.browser.js, the full engine plus workers): its
 //   measured size plus a margin, 128 KiB, then 130 KiB with the row ranges above (132.0 KB),
 //   which it carries although it never streams (its engine is the full one), 131 KiB with the
@@ -185,7 +189,7 @@ import { transform } from 'esbuild';
 import { expect, it } from 'vitest';
 
 const CORE_BUDGET = 48_000;
-const FULL_BUDGET = 113 * 1024;
+const FULL_BUDGET = 114 * 1024;
 const WASM_BUDGET = 32 * 1024;
 const PARALLEL_BUDGET = 170 * 1024;
 
