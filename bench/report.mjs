@@ -34,6 +34,9 @@ export function memLimitGoal(id) {
 // out of reach on this machine, by this run's own measurements.
 
 const med = (r) => (r && Number.isFinite(r.medianMs) ? r.medianMs : null);
+// A floor's best (fastest) sample: noise only ever slows a floor down, and a bound from its median
+// could call a reachable target out of reach. Bounds use it; every measured ratio uses medians.
+const best = (r) => (r && Number.isFinite(r.minMs) ? r.minMs : med(r));
 const div = (a, b) => (a != null && b != null ? a / b : null);
 const checkOk = (r) => !r?.check || r.check.status === 'ok' || r.check.status === 'ref';
 
@@ -41,9 +44,9 @@ function caseRatios({ spec, results }) {
   const R = results;
   const spRes = med(R['simdpool-resident']);
   const spE2e = med(R.simdpool);
-  const mem = med(R.memlimit);
-  const kernelFloor = mem == null ? null : Math.max(mem, med(R.arithfloor) ?? 0); // the least a resident call takes
-  const e2eFloor = med(R['e2e-floor']) == null || kernelFloor == null ? null : med(R['e2e-floor']) + kernelFloor - mem;
+  const mem = best(R.memlimit);
+  const kernelFloor = mem == null ? null : Math.max(mem, best(R.arithfloor) ?? 0); // the least a resident call takes
+  const e2eFloor = best(R['e2e-floor']) == null || kernelFloor == null ? null : best(R['e2e-floor']) + kernelFloor - mem;
   const ratios = {
     spResVsMem: div(spRes, med(R.memlimit)),
     spResVsMemOwn: div(spRes, med(R['memlimit-own'])),
@@ -56,6 +59,11 @@ function caseRatios({ spec, results }) {
     jsOverE2eFloor: div(med(R.js), e2eFloor),
     fastestPeerOverFloor: null,
     e2e: {},
+    // A floor's median above the time of what it bounds: this run's noise swamped the floor.
+    floorsAbove: [
+      ...(med(R.memlimit) != null && spRes != null && Math.max(med(R.memlimit), med(R.arithfloor) ?? 0) > spRes ? ['resident'] : []),
+      ...(med(R['e2e-floor']) != null && spE2e != null && med(R['e2e-floor']) > spE2e ? ['end-to-end'] : []),
+    ],
   };
   const peers = spec.id === 'A' ? [...E2E_PEERS, 'js'] : E2E_PEERS;
   let fastest = null;
@@ -96,13 +104,17 @@ function evaluate(target, byCase) {
     const outOfReach = !pass && bound != null && !meets(bound);
     const bad = involved(target.metric, id).filter((i) => !checkOk(c.results[i]));
     const e2e = target.metric === 'e2eVsSlowestBeaten';
+    const missing = e2e ? c.ratios.e2eMissingPeers : undefined;
     // within 3% of the goal either way: below this run's noise, too close to call
     const close = Math.abs(value / target.goal - 1) < 0.03;
-    return { case: id, value, close, bound, outOfReach, status: pass ? 'PASS' : 'MISS', mismatch: bad, extra: e2e ? c.ratios.e2eFastestPeer : undefined, missing: e2e ? c.ratios.e2eMissingPeers : undefined };
+    // A time of a wrong output proves nothing (INVALID), and "every peer" is not met while a peer did not run.
+    const status = bad.length ? 'INVALID' : !pass ? 'MISS' : missing?.length ? 'incomplete' : 'PASS';
+    return { case: id, value, close, bound, outOfReach, status, mismatch: bad, extra: e2e ? c.ratios.e2eFastestPeer : undefined, missing, floorsAbove: c.ratios.floorsAbove };
   });
   const statuses = rows.map((r) => r.status);
   let status = 'n/a';
-  if (statuses.includes('MISS')) status = 'MISS';
+  if (statuses.includes('INVALID')) status = 'INVALID';
+  else if (statuses.includes('MISS')) status = 'MISS';
   else if (statuses.every((s) => s === 'PASS')) status = 'PASS';
   else if (statuses.includes('PASS')) status = 'partial';
   return { ...target, rows, status };
@@ -205,7 +217,7 @@ function targetLines(report) {
   const lines = [];
   for (const t of report.targets) {
     const detail = t.rows
-      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${r.status === 'MISS' ? ' MISS' : ''}${r.outOfReach ? ` (out of reach: at best ${fmtX(r.bound)})` : ''}${r.close ? ' (within 3% of the goal: too close to call)' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.missing?.length ? ` [not run: ${r.missing.join(',')}]` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
+      .map((r) => `${r.case} ${r.value == null ? r.status : fmtX(r.value)}${['MISS', 'INVALID', 'incomplete'].includes(r.status) ? ` ${r.status}` : ''}${r.outOfReach ? ` (out of reach: at best ${fmtX(r.bound)})` : ''}${r.floorsAbove?.length ? ` (a floor ran slower than simdpool ${r.floorsAbove.join(' and ')}: noise)` : ''}${r.close ? ' (within 3% of the goal: too close to call)' : ''}${r.extra ? ` (vs ${r.extra})` : ''}${r.missing?.length ? ` [not run: ${r.missing.join(',')}]` : ''}${r.mismatch?.length ? ` [output mismatch: ${r.mismatch.join(',')}]` : ''}`)
       .join(', ');
     lines.push({ status: t.status, text: t.text, detail });
   }
@@ -294,7 +306,8 @@ export function renderMarkdown(report) {
   for (const i of report.impls) L.push(`- **${i.id}** — ${i.label}: ${i.describe}${i.note ? ` (${i.note})` : ''}`);
   for (const s of report.skipped) L.push(`- skipped ${s.module}: ${s.reason}`);
   L.push('');
-  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run, and simdpool's own outputs (resident and end-to-end) with the plain JS loops (max: ${report.checks.max}; avg: ${report.checks.avg}). The memory-limit and arithmetic-floor references compute no pooling and are not checked.`);
+  const againstJs = report.cases.some((c) => Object.values(c.results).some((r) => r.check?.against === 'js'));
+  L.push(`Output checks: every implementation's output is compared with simdpool's from the same run, and simdpool's own outputs (resident and end-to-end) ${againstJs ? 'with the plain JS loops' : 'with each other only (the JS loops were not run: no independent check of simdpool in this run)'} (max: ${report.checks.max}; avg: ${report.checks.avg}). A target timed on a mismatched output is INVALID. The memory-limit and arithmetic-floor references compute no pooling and are not checked.`);
   L.push('');
   L.push('## Method');
   L.push('');
