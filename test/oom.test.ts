@@ -22,6 +22,8 @@ describe('shapes larger than wasm memory', () => {
     ['an adaptive 3D output of 2^36 elements', (sp) => sp.adaptiveAvgPool3d({ data: new Float32Array(8), shape: [1, 1, 2, 2, 2] }, { outputSize: 4096 }), /^adaptiveAvgPool3d: the output \(shape \[1, 1, 4096, 4096, 4096\]\)/],
     ['an unpooled output of about 2^64 elements', (sp) => sp.maxUnpool2d({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { data: new Int32Array(4), shape: [1, 1, 2, 2] }, { kernelSize: 2 ** 31 - 1 }), /^maxUnpool2d: the output \(shape \[1, 1, 4294967294, 4294967294\]\)/],
     ['a pooled output with indices over 4 GiB', (sp) => sp.adaptiveMaxPool1d(tiny, { outputSize: 2 ** 29, returnIndices: true }), /^adaptiveMaxPool1d: the output/],
+    // (a plain input of 16.8 MB streams in chunks: the whole result is checked, not only a chunk's memory)
+    ['a streamed call whose adaptive output is over 4 GiB', (sp) => sp.adaptiveMaxPool2d({ data: new Float32Array(257 * 128 * 128), shape: [257, 1, 128, 128] }, { outputSize: [4096, 4096] }), /^adaptiveMaxPool2d: the output \(shape \[257, 1, 4096, 4096\]\) needs about \d+ bytes .* more than wasm memory can hold/],
     // (its per-position requantization tables are 2.5e9 entries: built only once the call fits)
     ['a uint8 adaptive average of 50000x50000 outputs', (sp) => sp.adaptiveAvgPool2d({ data: new Uint8Array(16), shape: [1, 1, 4, 4] }, { outputSize: [50000, 50000] }), /^adaptiveAvgPool2d: the output \(shape \[1, 1, 50000, 50000\]\) needs about \d+ bytes/],
   ];

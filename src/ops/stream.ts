@@ -9,7 +9,7 @@
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
 import defaults from './streaming.json';
-import type { Axis } from '../shape';
+import { product, type Axis } from '../shape';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 import { elementsOf } from '../tensor';
 import { oneCellWindows } from './one-cell';
@@ -165,7 +165,9 @@ function streamChunks(
 function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, cached?: PlanRef): unknown {
   const { outShape, shape, path, groupBytes } = sizes;
   const chunks = sizes.chunks!;
-  checkFits(op, outShape, chunks.bytes);
+  // A chunk's memory, and the whole result's (held in JavaScript, but as any result limited to
+  // what wasm memory could hold: a streamed call must not return what a resident one refuses).
+  checkFits(op, outShape, Math.max(chunks.bytes, product(outShape) * (s.returnIndices ? 8 : 4)));
   const call = new CallMemory(ctx, op);
   try {
     const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
