@@ -21,6 +21,10 @@ describe('breadth operators reject bad input clearly', () => {
     ['outputSize wrong length', (sp) => sp.adaptiveAvgPool1d(x1, { outputSize: [2, 2] }), RangeError, /outputSize.*\[2, 2\]/],
     ['outputSize type', (sp) => sp.adaptiveAvgPool1d(x1, { outputSize: '2' }), TypeError, /outputSize.*"2"/],
     ['normType zero', (sp) => sp.lpPool1d(x1, { kernelSize: 2, normType: 0 }), RangeError, /normType.*0/],
+    // (finite in float64 but not as the float32 p or 1/p the kernels use: NaN where torch gives 1)
+    ['normType whose float32 is Infinity', (sp) => sp.lpPool1d(x1, { kernelSize: 2, normType: 1e39 }), RangeError, /^lpPool1d: normType must be a positive number \(finite and non-zero as float32, as is 1\/normType\), got 1e\+39$/],
+    ['normType whose reciprocal is Infinity in float32', (sp) => sp.globalLpPool1d(x1, { normType: 1e-40 }), RangeError, /normType .*, got 1e-40$/],
+    ['normType of the smallest double', (sp) => sp.lpPool1d(x1, { kernelSize: 2, normType: 5e-324 }), RangeError, /normType .*, got 5e-324$/],
     ['normType type', (sp) => sp.globalLpPool2d(x2, { normType: '2' }), TypeError, /normType.*"2"/],
     ['lpPool padding is not an option', (sp) => sp.lpPool2d(x2, { kernelSize: 2, padding: 1 }), TypeError, /unknown option "padding"/],
     ["avgPool3d's kernel beyond the unpadded input (PyTorch's avg_pool3d)", (sp) => sp.avgPool3d({ data: new Float32Array(3), shape: [1, 1, 1, 1, 3] }, { kernelSize: [2, 1, 1], padding: [1, 0, 0] }), RangeError, /input size \(1x1x3\) is smaller than kernelSize \(2x1x1\)/],

@@ -203,7 +203,11 @@ export type IndexFormat =
 /** normType of Lp pooling: a positive finite number (default 2). */
 export function readNormType(op: string, value: unknown): number {
   if (value === undefined) return 2;
-  return readNumber(op, 'normType must be a positive number', value, (n) => Number.isFinite(n) && n > 0);
+  // Both p and 1/p are used as float32 (as torch does): each must stay finite and non-zero there
+  // (p = 1e39 rounds to Infinity, p = 1e-40 has 1/p = Infinity: NaN where torch's pow gives 1).
+  const usable = (n: number) => Math.fround(n) > 0 && Math.fround(n) < Infinity;
+  return readNumber(op, 'normType must be a positive number (finite and non-zero as float32, as is 1/normType)', value,
+    (n) => usable(n) && usable(1 / Math.fround(n)));
 }
 
 /**
