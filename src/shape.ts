@@ -150,7 +150,7 @@ export function resolveAxes(op: string, spatial: readonly number[], w: WindowSpe
     }
     // The plan's offsets are int32: windows reaching past 2^31 cells would wrap (a trap or wrong values).
     const reach = (out - 1) * s - before + d * (k - 1);
-    if (reach > 2 ** 31 - 64) throw new RangeError(`${op}: windows reach cell ${reach}, past 2^31`);
+    if (reach > 2 ** 31 - 64) throw new RangeError(`${op}: windows reach cell ${reach}, past 2^31 - 64`);
     return { size, kernel: k, stride: s, dilation: d, padBefore: before, padAfter: after, out };
   });
   if (axes.some((a) => a.out < least)) {

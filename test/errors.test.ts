@@ -38,7 +38,9 @@ const cases: Bad[] = [
   ['stride negative', (sp) => sp.maxPool2d(x, { kernelSize: 2, stride: -1 }), RangeError, /stride must be a positive integer .* got -1/],
   ['dilation 0', (sp) => sp.maxPool2d(x, { kernelSize: 2, dilation: [1, 0] }), RangeError, /dilation .* got \[1, 0\]/],
   // Windows whose taps reach past 2^31 cells (the plans' int32 offsets would wrap: a wasm trap, or wrong values)
-  ['windows past 2^31 cells (padding sides)', (sp) => sp.maxPool1d({ data: new Float32Array(8), shape: [1, 1, 8] }, { kernelSize: 1, stride: 2 ** 29, padding: { right: 2 ** 31 - 2 } }), RangeError, /windows reach cell 2147483648, past 2\^31/],
+  ['windows past 2^31 cells (padding sides)', (sp) => sp.maxPool1d({ data: new Float32Array(8), shape: [1, 1, 8] }, { kernelSize: 1, stride: 2 ** 29, padding: { right: 2 ** 31 - 2 } }), RangeError, /windows reach cell 2147483648, past 2\^31 - 64$/],
+  // (below 2^31 but past the limit: the message states the limit itself)
+  ['windows just under 2^31 cells', (sp) => sp.maxPool2d({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, { kernelSize: 2 ** 31 - 1, padding: { top: 2 ** 31 - 1, bottom: 2 ** 31 - 1, left: 0, right: 0 }, stride: 1 }), RangeError, /windows reach cell 214748\d+, past 2\^31 - 64$/],
   ['windows past 2^31 cells (same)', (sp) => sp.maxPool1d({ data: new Float32Array(8), shape: [1, 1, 8] }, { kernelSize: 3, dilation: 2 ** 31 - 1, padding: 'same' }), RangeError, /windows reach cell 2147483654, past 2\^31/],
   ['padding negative', (sp) => sp.maxPool2d(x, { kernelSize: 3, padding: -1 }), RangeError, /padding must be a non-negative integer .* got -1/],
   ['padding over half kernel', (sp) => sp.maxPool2d(x, { kernelSize: 3, padding: 2 }), RangeError, /padding should be at most half of kernelSize, got padding 2 for kernelSize 3/],
