@@ -46,7 +46,8 @@
 //   tensor of another copy of the library read as a plain input where an option holds it (its
 //   data is a getter: +74), paid for by one helper for the three hidden properties (-32); 47 963 with long strings cut in
 //   messages (+37: a data: URL given as text made a message of 175 KB), paid for by describe()'s
-//   null, undefined, booleans and symbols in one String() (-48).
+//   null, undefined, booleans and symbols in one String() (-48); 47 968 with the window reach
+//   error stating its limit (2^31 - 64).
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its
