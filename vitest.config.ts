@@ -14,9 +14,11 @@ import { defineConfig } from 'vitest/config';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CONFORMANCE = ['test/golden.test.ts', 'test/properties.test.ts', 'test/nan-positions.test.ts', 'test/row-folds.test.ts', 'test/paths.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
-// simdpool/core pools float32 only (test/core.test.ts checks that it rejects int8/uint8).
-const CORE_CONFORMANCE = CONFORMANCE.filter((file) => file !== 'test/quant.test.ts');
+const CONFORMANCE = ['test/golden.test.ts', 'test/golden-breadth.test.ts', 'test/golden-interop.test.ts', 'test/properties.test.ts', 'test/nan-positions.test.ts', 'test/row-folds.test.ts', 'test/paths.test.ts', 'test/builds.test.ts', 'test/quant.test.ts'];
+// simdpool/core pools float32 only (test/core.test.ts checks that it rejects int8/uint8), and
+// has neither 3D, Lp, unpooling nor the index formats of the breadth and interop golden cases.
+const FULL_ONLY = ['test/quant.test.ts', 'test/golden-breadth.test.ts', 'test/golden-interop.test.ts'];
+const CORE_CONFORMANCE = CONFORMANCE.filter((file) => !FULL_ONLY.includes(file));
 
 const browser = (name: string, provide: { bundle: 'inline' | 'url' | 'iife' | 'core'; simd?: boolean }) => ({
   extends: true as const,

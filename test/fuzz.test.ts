@@ -240,7 +240,8 @@ function runCase(op: OperatorSpec, c: Case): void {
     expect(got.shape, label).toEqual(want.output.shape);
     if (op.reduce === 'max' || op.kind === 'unpool' || op.kind === 'layout') expectSameFloats(got.data, want.output.data, label);
     else expectCloseFloats(got.data, want.output.data, label);
-    if ('indices' in r) expectSameInts(back(r.indices).data as Int32Array, want.indices!.data, label);
+    expect('indices' in r, `${label}: indices returned`).toBe(want.indices !== undefined);
+    if (want.indices) expectSameInts(back(r.indices).data as Int32Array, want.indices.data, label);
     for (const t of [output, r.indices]) if (t && typeof t.dispose === 'function' && !owned.includes(t)) t.dispose();
   } finally {
     for (const t of owned) if (!t.disposed) t.dispose();
@@ -543,6 +544,7 @@ describe('int8/uint8 inputs under random valid and invalid arguments', () => {
       spatial: fc.array(fc.integer({ min: 1, max: op.dims === 3 ? 4 : 6 }), { minLength: op.dims, maxLength: op.dims }),
       values: fc.array(fc.integer({ min: -128, max: 255 }), { minLength: 400, maxLength: 400 }),
       out: fc.constantFrom('none', 'none', 'right', 'float32', 'other-bytes'),
+      outIndices: fc.boolean(),
     });
     fc.assert(fc.property(input, opts, fc.boolean(), (t, o0, keep) => {
       const o = keep || withIndices(o0) ? o0 : Object.fromEntries(Object.entries(o0).filter(([k]) => !['indexFormat', 'storageOrder', 'includeBatchInIndex'].includes(k)));
@@ -565,8 +567,16 @@ describe('int8/uint8 inputs under random valid and invalid arguments', () => {
         owned.push(out);
         bag.out = out;
       }
+      // A preallocated index tensor, where the call returns indices: the result must hold it.
+      if (t.outIndices && !(want instanceof Error) && want.indices) {
+        const outLayout = resultLayout(op, t.last);
+        const idxShape = outLayout === ref.LAYOUTS[dims][1] ? q.transposeAny(want.indices.data, want.indices.shape, dims, true).shape : want.indices.shape;
+        const outIndices = sp.tensor(idxShape, { layout: outLayout, dtype: 'int32' });
+        owned.push(outIndices);
+        bag.outIndices = outIndices;
+      }
       const before = sp.memoryStats().bytesInUse;
-      const label = `${op.name}(${t.dtype} ${JSON.stringify(x.shape)} ${layout}, ${describeArg(o)}, out ${t.out})`;
+      const label = `${op.name}(${t.dtype} ${JSON.stringify(x.shape)} ${layout}, ${describeArg(o)}, out ${t.out}${bag.outIndices ? ', outIndices' : ''})`;
       try {
         let result: any;
         try {
@@ -583,6 +593,7 @@ describe('int8/uint8 inputs under random valid and invalid arguments', () => {
         if (want instanceof Error) expect.fail(`${label}: accepted a call the reference rejects (${want.message})`);
         expect(t.out === 'none' || t.out === 'right', `${label}: accepted an out tensor of another dtype`).toBe(true);
         expectByteResult(op, t.last, result, want, label);
+        if (bag.outIndices) expect(result.indices, `${label}: the outIndices given`).toBe(bag.outIndices);
         const output = 'output' in result ? result.output : result;
         for (const r of [output, result.indices]) if (r && typeof r.dispose === 'function' && !owned.includes(r)) r.dispose();
       } finally {

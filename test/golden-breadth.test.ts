@@ -1,8 +1,7 @@
 // Golden cases from real PyTorch for the 1D/3D, adaptive, Lp, global and unpooling operators
 // (test/golden/generate_breadth.py): the engine in both layouts with plain and resident tensors,
 // and the N-d reference (test/reference/poolnd.ts) in channels-first layout.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import goldenJson from './golden/breadth.json';
 import { describe, expect, it } from 'vitest';
 import * as ref from './reference/poolnd';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
@@ -21,9 +20,8 @@ interface Case {
   error?: string;
 }
 
-const PATH = fileURLToPath(new URL('./golden/breadth.json', import.meta.url));
 const bytes = (b64: string) => decodeBytes(b64, 'breadth golden case');
-const raw = JSON.parse(readFileSync(PATH, 'utf8'));
+const raw = goldenJson as any; // (imported as a module: the browser projects run this file too)
 const cases: Case[] = raw.cases.map((c: any) => ({
   ...c,
   input: new Float32Array(bytes(c.input)),

@@ -5,8 +5,7 @@
 // 3D pools, each replayed as the simdpool call that means the same thing, with plain and resident
 // tensors. Max values and indices bit for bit; averages and Lp norms within 1e-6 + 1e-5·|x| (the
 // peers sum in other orders, tfjs in float64).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import goldenJson from './golden/interop.json';
 import { describe, it } from 'vitest';
 import { expectCloseFloats, expectSameFloats, expectSameInts, getEngine } from './support/engine';
 import type { Engine } from '../dist/index.js';
@@ -25,8 +24,7 @@ interface Case {
   indices?: { shape: number[]; data: Int32Array };
 }
 
-const PATH = fileURLToPath(new URL('./golden/interop.json', import.meta.url));
-const raw = JSON.parse(readFileSync(PATH, 'utf8'));
+const raw = goldenJson as any; // (imported as a module: the browser projects run this file too)
 const bytes = (b64: string) => decodeBytes(b64, 'interop golden case');
 const cases: Case[] = raw.cases.map((c: any) => ({
   ...c,
