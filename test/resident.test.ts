@@ -45,6 +45,26 @@ describe('resident tensors', () => {
     expect(() => sp.maxPool2d(x, { kernelSize: 2, out: x as never })).toThrow(RangeError);
   });
 
+  it('a wrong out is refused before a plain input is copied in: wasm memory does not grow', async () => {
+    const sp = await init();
+    const wrong = sp.tensor([1, 4, 100, 100]);
+    const bytes = new Uint8Array(4 << 20);
+    const cases: Array<[string, () => unknown]> = [
+      ['maxPool2d', () => sp.maxPool2d({ data: new Float32Array(4 << 20), shape: [1, 4, 1024, 1024] }, { kernelSize: 2, out: wrong })],
+      ['maxPool2d of uint8', () => sp.maxPool2d({ data: bytes, shape: [1, 4, 1024, 1024] }, { kernelSize: 2, out: wrong as never })],
+      ['globalAvgPool2d', () => sp.globalAvgPool2d({ data: new Float32Array(4 << 20), shape: [1, 4, 1024, 1024] }, { out: wrong })],
+      ['toNHWC', () => sp.toNHWC({ data: new Float32Array(4 << 20), shape: [1, 4, 1024, 1024] }, { out: wrong })],
+      ['maxUnpool2d', () => sp.maxUnpool2d({ data: new Float32Array(1 << 20), shape: [1, 4, 512, 512] }, { data: new Int32Array(1 << 20), shape: [1, 4, 512, 512] }, { kernelSize: 2, out: wrong })],
+      ['avgPool2dBackward', () => sp.avgPool2dBackward({ data: new Float32Array(1 << 20), shape: [1, 4, 512, 512] }, { kernelSize: 2, inputShape: [1, 4, 1024, 1024], out: wrong })],
+    ];
+    for (const [name, call] of cases) {
+      const before = sp.memoryStats();
+      expect(call, name).toThrow(/out must (have shape|have dtype)/);
+      expect(sp.memoryStats().memoryBytes, `${name}: memory grew`).toBe(before.memoryBytes);
+      expect(sp.memoryStats().bytesInUse, name).toBe(before.bytesInUse);
+    }
+  });
+
   it('views stay valid after wasm memory grows', async () => {
     const sp = await init();
     const data = random(4 * 16 * 16);

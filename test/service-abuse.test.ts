@@ -86,9 +86,10 @@ describe('examples/server under abusive requests', () => {
     const res = await fetch(`${base}/v1/toNHWC?shape=1,10,512,512`, { method: 'POST', body: Buffer.alloc(10 << 20), headers: { 'content-type': 'application/octet-stream' } });
     expect(res.status).toBe(413);
     expect(res.headers.get('retry-after')).toBeNull();
-    // The failed call kept nothing (and, as an allocation failed, the cached plans went too).
+    // The failed call kept nothing (and, as an allocation failed, the cached plans went too). (Its result is
+    // allocated first, so the copy of x is what fails.)
     expect(engine.memoryStats().bytesInUse).toBeLessThanOrEqual(inUse);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^toNHWC: the result needs 10485760 bytes, but wasm memory cannot grow to fit it .*; this call's input and result alone take 20971520 bytes, over the limit$/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^toNHWC: x needs 10485760 bytes, but wasm memory cannot grow to fit it .*; this call's input and result alone take 20971520 bytes, over the limit$/);
     const fits = await fetch(`${base}/v1/toNHWC?shape=1,4,512,512`, { method: 'POST', body: Buffer.alloc(4 << 20), headers: { 'content-type': 'application/octet-stream' } });
     expect(fits.status).toBe(200);
     expect((await fits.arrayBuffer()).byteLength).toBe(4 << 20);

@@ -66,13 +66,13 @@ export function poolBackward(ctx: Context, op: OperatorSpec, gradOutput: unknown
 
   const call = new CallMemory(ctx, op.name);
   try {
+    const inputs = [grad, ...(indices ? [indices] : []), ...(input ? [input] : [])];
+    const out = call.output('out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
     const gradPtr = call.input(grad);
     const idxPtr = indices ? call.input(indices) : 0;
     // Every index in the input plane, or -1 (no input, skipped as PyTorch does).
     if (indices) checkIndices(ctx, op.name, idxPtr, outElements, -1, inPlane, 0, `the input plane of ${inPlane} elements (or -1)`);
     const inputPtr = input ? call.input(input) : 0;
-    const inputs = [grad, ...(indices ? [indices] : []), ...(input ? [input] : [])];
-    const out = call.output('out', 'float32', inShape, g.layout, grad.tensor !== undefined, bag.out, inputs);
     if (work) {
       const k = ctx.kernels;
       // (A recomputed argmax of a window with no in-bounds tap is below 0, and sends nothing.)

@@ -238,11 +238,12 @@ export function runPoolBytes(
     (work ? (mean ? sumsBytes : scratchBytes + tableBytes + planBytesBound(axes) + stageIn + stageOut) : 0));
   const call = new CallMemory(ctx, op.name);
   try {
-    const input = call.input(arg);
+    // (`out` checked before a plain input is copied in: a wrong one grows no memory)
     const out = call.output('out', dtype, outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
       ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
+    const input = call.input(arg);
     if (work && mean) {
       ctx.kernels.meanBytes(input, out.ptr, shape.planes, pixels, shape.channels, bias, call.block(sumsBytes, 'mean sums'));
     } else if (work) {
@@ -308,8 +309,8 @@ export function globalPoolBytes(ctx: Context, op: OperatorSpec, arg: TensorArg, 
   const outShape = shapeWith(g, g.spatial.map(() => 1));
   const call = new CallMemory(ctx, op.name);
   try {
-    const input = call.input(arg);
     const out = call.output('out', dtype, outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
+    const input = call.input(arg);
     if (g.batch > 0) {
       // Planar: each plane is one contiguous run.
       const k = ctx.kernels;

@@ -17,8 +17,8 @@ export function globalPool(ctx: Context, op: OperatorSpec, x: unknown, opts: unk
   const outShape = shapeWith(g, g.spatial.map(() => 1));
   const call = new CallMemory(ctx, op.name);
   try {
-    const input = call.input(arg);
     const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg]);
+    const input = call.input(arg);
     if (g.batch > 0) {
       const shape = planShapeOf(g);
       const k = ctx.kernels;

@@ -16,8 +16,8 @@ export function convertLayout(ctx: Context, op: OperatorSpec, x: unknown, opts: 
   const outShape = shapeWith({ ...g, channelsLast: toChannelsLast, layout }, g.spatial);
   const call = new CallMemory(ctx, op.name);
   try {
-    const input = call.input(arg);
     const out = call.output('out', dtype, outShape, layout, arg.tensor !== undefined, bag.out, [arg]);
+    const input = call.input(arg);
     const spatial = product(g.spatial);
     const size = g.batch * g.channels * spatial;
     const transpose = dtype === 'float32' ? ctx.kernels.transpose_f32 : ctx.kernels.transpose_u8;

@@ -207,11 +207,12 @@ export function runPool(
   checkFits(op.name, outShape, sizes.bytes);
   const call = new CallMemory(ctx, op.name);
   try {
-    const input = call.input(arg);
+    // (`out` checked before a plain input is copied in: a wrong one grows no memory)
     const out = call.output('out', 'float32', outShape, g.layout, resident, bag.out, [arg]);
     const idx = s.returnIndices
       ? call.output('outIndices', 'int32', outShape, g.layout, resident, bag.outIndices, [arg])
       : undefined;
+    const input = call.input(arg);
     if (work) {
       const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
       const scratch = groupBytes > 0 ? call.block(groupBytes, 'plane groups') : 0;

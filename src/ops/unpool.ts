@@ -73,11 +73,11 @@ export function maxUnpool(ctx: Context, op: OperatorSpec, x: unknown, indices: u
   }
   const call = new CallMemory(ctx, op.name);
   try {
+    const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
     const values = call.input(arg);
     const idx = call.input(idxArg);
     // (No output element, nothing written: PyTorch does not look at the indices either.)
     if (outPlane > 0) checkIndices(ctx, op.name, idx, length, 0, outPlane, 0, outputPlane(outPlane, outSizes));
-    const out = call.output('out', 'float32', outShape, g.layout, arg.tensor !== undefined, bag.out, [arg, idxArg]);
     if (g.batch > 0 && outPlane > 0) unpoolKernel(ctx, values, idx, out.ptr, planes, inPlane * perPlane, outPlane * perPlane, pixels, g.channels);
     call.finish();
     return out.result;
