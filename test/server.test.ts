@@ -155,6 +155,46 @@ describe('examples/server', () => {
     }
   });
 
+  it("a bad request's message names the client's shapes (not the batch-0 trial call's)", async () => {
+    const grad = new Float32Array(8);
+    const { res, body } = await post('/v1/avgPool2dBackward?shape=1,2,2,2&kernelSize=2&inputShape=1,3,4,4', Buffer.from(grad.buffer), { 'content-type': 'application/octet-stream' });
+    expect(res.status).toBe(400);
+    let want = '';
+    try {
+      (await getEngine()).avgPool2dBackward({ data: grad, shape: [1, 2, 2, 2] }, { kernelSize: 2, inputShape: [1, 3, 4, 4] });
+    } catch (e) {
+      want = (e as Error).message;
+    }
+    expect(want).toContain('[1, 3, 4, 4]');
+    expect(JSON.parse(body.toString()).error).toBe(want);
+  });
+
+  it('answers 411 to a POST with neither Content-Length nor a chunked body', async () => {
+    // (a raw socket: Node's client would add a Content-Length)
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (d) => (text += d)).on('end', () => resolve(text)).on('error', reject);
+      socket.end('POST /v1/maxPool2d?shape=1,1,2,2&kernelSize=2 HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 411 /);
+    expect(answer).toContain('a body is required, with a Content-Length');
+  });
+
+  it('rejects a query parameter given twice, and __proto__ as an unknown option', async () => {
+    const data = Buffer.from(new Float32Array(4).buffer);
+    const twice = await post('/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&kernelSize=1', data, { 'content-type': 'application/octet-stream' });
+    expect(twice.res.status).toBe(400);
+    expect(JSON.parse(twice.body.toString()).error).toBe('query parameter "kernelSize" is given more than once');
+    const proto = await post('/v1/maxPool2d?shape=1,1,2,2&kernelSize=2&__proto__=1', data, { 'content-type': 'application/octet-stream' });
+    expect(proto.res.status).toBe(400);
+    expect(JSON.parse(proto.body.toString()).error).toMatch(/^maxPool2d: unknown option "__proto__"/);
+    const long = await post('/v1/maxPool2d?shape=1,1,2,2', data, { 'content-type': 'application/octet-stream', 'x-options': JSON.stringify('k'.repeat(5000)) });
+    expect(long.res.status).toBe(400);
+    expect(JSON.parse(long.body.toString()).error.length).toBeLessThan(200);
+  });
+
   it('rejects GET with 405 and still serves afterwards', async () => {
     const res = await fetch(`${base}/v1/maxPool2d`);
     expect(res.status).toBe(405);

@@ -23,10 +23,11 @@
 //     "layout"?} (it becomes options.input).
 // Errors are JSON {"error": message} with 400 (bad request, tensor or options; a result over
 // --max-result bytes, refused before it is computed; a JSON answer of more than 2^24 values), 404, 405,
-// 408 (body not received within --request-timeout), 411, 413 (body over the limit; a JSON body of
+// 408 (body not received within --request-timeout), 411 (no Content-Length nor chunked body), 413 (body over the limit; a JSON body of
 // more than 2^24 values or 4096 arrays and objects; a call that cannot fit in --max-memory even
-// alone), 415 (other content
-// types), 503 with Retry-After: 1 (engine queue full, or memory held by other calls).
+// alone), 415 (other content types), 431 (headers over Node's 16 KiB: a long X-Shape or
+// X-Options), 503 with Retry-After: 1 (engine queue full, or memory held by other calls). A query
+// parameter given twice is a 400.
 // JSON bodies are meant for small tensors: parsing one costs far more than its binary form.
 import { constants as bufferConstants } from 'node:buffer';
 import { STATUS_CODES, createServer } from 'node:http';
@@ -137,7 +138,14 @@ async function plannedResult(engine, op, dims, x, indices, options) {
   const opts = options && { ...options };
   if (opts?.inputShape !== undefined) opts.inputShape = empty(opts.inputShape);
   if (opts?.input !== undefined) opts.input = emptyTensor(opts.input);
-  const dry = await (indices ? engine.run(op, emptyTensor(x), emptyTensor(indices), opts) : engine.run(op, emptyTensor(x), opts));
+  let dry;
+  try {
+    dry = await (indices ? engine.run(op, emptyTensor(x), emptyTensor(indices), opts) : engine.run(op, emptyTensor(x), opts));
+  } catch (e) {
+    // A bad request: the call itself says why, with the client's shapes (this one's batch is 0).
+    if (e instanceof TypeError || e instanceof RangeError) return undefined;
+    throw e;
+  }
   const out = dry.output ?? dry;
   const batch = rank === dims + 2 ? x.shape[0] : 1;
   const shape = rank === dims + 2 ? [batch, ...out.shape.slice(1)] : out.shape.slice(1);
@@ -169,6 +177,11 @@ async function handle(engine, { maxBodyBytes, maxResultBytes, sending }, req, re
       throw new HttpError(400, `${op} needs the JSON format, with "indices" (and options.inputShape) or the forward input as "input"`);
     }
     if (spec.kind === 'backward' && spec.reduce === 'lp') throw new HttpError(400, `${op} needs the JSON format, with the forward input as "input"`);
+  }
+  // A body is required, and its end must be known: a length, or chunks (else the bytes that
+  // follow would be read as the next request).
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    throw new HttpError(411, 'a body is required, with a Content-Length (or Transfer-Encoding: chunked)');
   }
   // (a JSON body is decoded to one string: never longer than V8's longest)
   const limit = isJson ? Math.min(maxBodyBytes * JSON_LIMIT_FACTOR, bufferConstants.MAX_STRING_LENGTH) : maxBodyBytes;
@@ -326,21 +339,28 @@ function readQueryOptions(params, header) {
       throw new HttpError(400, `X-Options header is not valid JSON: ${e.message}`);
     }
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new HttpError(400, `X-Options header must be a JSON object, got ${header}`);
+      throw new HttpError(400, `X-Options header must be a JSON object, got ${brief(options)}`);
     }
   }
+  const seen = new Set();
+  // (defined, not assigned: ?__proto__=1 is an option named "__proto__", which the engine
+  // rejects as unknown, not the options object's prototype)
+  const put = (key, value) => Object.defineProperty(options, key, { value, enumerable: true, writable: true, configurable: true });
   for (const [key, value] of params) {
+    // (one value a name: which of two would win is a guess; shape and layout too)
+    if (seen.has(key)) throw new HttpError(400, `query parameter ${JSON.stringify(key)} is given more than once`);
+    seen.add(key);
     if (key === 'shape' || key === 'layout') continue;
     if (BOOLEAN_OPTIONS.has(key)) {
       if (value !== 'true' && value !== 'false') throw new HttpError(400, `${key} must be true or false, got ${JSON.stringify(value)}`);
-      options[key] = value === 'true';
+      put(key, value === 'true');
     } else if (SHAPE_OPTIONS.has(key)) {
-      options[key] = parseList(value, key);
+      put(key, parseList(value, key));
     } else if (/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?)*$/.test(value)) {
       const nums = value.split(',').map(Number);
-      options[key] = nums.length === 1 ? nums[0] : nums;
+      put(key, nums.length === 1 ? nums[0] : nums);
     } else {
-      options[key] = value; // 'same', 'valid', or rejected by the engine with a clear message
+      put(key, value); // 'same', 'valid', or rejected by the engine with a clear message
     }
   }
   return options;
