@@ -47,7 +47,8 @@
 //   data is a getter: +74), paid for by one helper for the three hidden properties (-32); 47 963 with long strings cut in
 //   messages (+37: a data: URL given as text made a message of 175 KB), paid for by describe()'s
 //   null, undefined, booleans and symbols in one String() (-48); 47 968 with the window reach
-//   error stating its limit (2^31 - 64).
+//   error stating its limit (2^31 - 64); 47 986 with a call's result bytes computed once
+//   (CallSizes.resultBytes), read by the streamed path's check as by the whole call's.
 //   Its .wasm is under the kernel issue's 32 KiB.
 //   simdpool (dist/index.js): the whole operator family (1D/2D/3D, adaptive, Lp, unpooling,
 //   index formats, NaN modes, backward passes, int8/uint8 pooling) cannot meet 48 KiB: its

@@ -235,6 +235,8 @@ export interface CallSizes {
   /** The PlaneGroups path's scratch bytes (groupBytesOf); 0 on the others. */
   groupBytes: number;
   work: boolean;
+  /** The result's bytes (and its indices'), wherever it is held. */
+  resultBytes: number;
   bytes: number;
   /** Set when a call with plain results streams in chunks; its bytes are then all it needs. */
   chunks?: Chunks;
@@ -252,12 +254,13 @@ function callSizes(ctx: Context, g: Geometry, axes: readonly Axis[], s: Settings
   const kernelBytes = work
     ? groupBytes + planBytesBound(axes) + (s.around?.bytes(axes, inElements) ?? 0)
     : 0;
-  const bytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1) + (resident ? 0 : inElements * 4) + kernelBytes;
+  const resultBytes = g.batch * g.channels * outPlane * 4 * (s.returnIndices ? 2 : 1);
+  const bytes = resultBytes + (resident ? 0 : inElements * 4) + kernelBytes;
   // Plain inputs with work to do may stream in chunks (ops/stream.ts decides; the full engine's).
   const chunks = !resident && work
     ? ctx.stream?.callChunks(ctx, s, shape.planes, inElements, g.batch * g.channels * outPlane, path, kernelBytes, axes)
     : undefined;
-  return { outShape: shapeWith(g, outSizes), outPlane, shape, path, groupBytes, work, bytes, chunks };
+  return { outShape: shapeWith(g, outSizes), outPlane, shape, path, groupBytes, work, resultBytes, bytes, chunks };
 }
 
 export type Path = 'Rows' | 'Channels' | 'PlaneGroups';

@@ -9,7 +9,7 @@
 // bundle, does without (Context.stream).
 import type { Context } from '../context';
 import defaults from './streaming.json';
-import { product, type Axis } from '../shape';
+import type { Axis } from '../shape';
 import { CallMemory, checkFits, type TensorArg } from './tensors';
 import { elementsOf } from '../tensor';
 import { oneCellWindows } from './one-cell';
@@ -163,11 +163,11 @@ function streamChunks(
  * PlaneGroups scratch and the chunk buffers (sizes.chunks) are all it allocates in wasm memory.
  */
 function run(ctx: Context, op: string, arg: TensorArg, axes: readonly Axis[], s: Settings, sizes: CallSizes, cached?: PlanRef): unknown {
-  const { outShape, shape, path, groupBytes } = sizes;
+  const { outShape, shape, path, groupBytes, resultBytes } = sizes;
   const chunks = sizes.chunks!;
   // A chunk's memory, and the whole result's (held in JavaScript, but as any result limited to
   // what wasm memory could hold: a streamed call must not return what a resident one refuses).
-  checkFits(op, outShape, Math.max(chunks.bytes, product(outShape) * (s.returnIndices ? 8 : 4)));
+  checkFits(op, outShape, Math.max(chunks.bytes, resultBytes));
   const call = new CallMemory(ctx, op);
   try {
     const plan = planOf(ctx, shape, axes, planDivisor(s), cached);
